@@ -1,0 +1,16 @@
+#!/bin/sh
+# Install the Debian packages routemark builds, tests and benchmarks with. Idempotent: does
+# nothing when everything is present. Needs root (or sudo) only when something is missing.
+PKGS="build-essential clang pkg-config zlib1g-dev libbz2-dev liblzma-dev libzstd-dev
+      librtr-dev libjson-c-dev libsqlite3-dev libcmocka-dev libclang-rt-14-dev
+      bgpdump stayrtr bgpq4 bzip2 xz-utils zstd time bc"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing$missing"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

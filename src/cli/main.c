@@ -1,0 +1,60 @@
+/* routemark — command dispatch. Each command lives in its own cmd_*.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/core.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+    {"dump", cmd_dump, "print the routes of MRT files (bgpdump -m lines, or JSON lines)"},
+    {"stat", cmd_stat, "count records, routes, prefixes and peers in MRT files"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: routemark [-v] [--version] <command> [options] [args]\n\n"
+		   "routemark is a routing-security observatory and MANRS conformance tester.\n\n"
+		   "commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nrun 'routemark <command> --help' for a command's options; see routemark(1).\n");
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0)
+			log_set_level(log_get_level() + 1 > LOG_LVL_DEBUG ? LOG_LVL_DEBUG
+									 : log_get_level() + 1);
+		else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0)
+			log_set_level(LOG_LVL_ERR);
+		else if (strcmp(argv[i], "--version") == 0) {
+			printf("routemark %s\n", RM_VERSION);
+			return 0;
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "routemark: unknown option %s\n", argv[i]);
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (i == argc) {
+		usage(stderr);
+		return 1;
+	}
+	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
+		if (strcmp(argv[i], commands[c].name) == 0)
+			return commands[c].fn(argc - i, argv + i);
+	fprintf(stderr, "routemark: unknown command '%s'\n", argv[i]);
+	usage(stderr);
+	return 1;
+}

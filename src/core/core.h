@@ -1,0 +1,265 @@
+/*
+ * core — the types every routemark module shares: IP prefixes, ASNs, AS paths, a prefix
+ * trie, a bump arena, AS-path interning, a bounds-checked byte cursor, and logging.
+ *
+ * Conventions: functions return 0 on success and a negative value on error; structs are plain
+ * data; the function that allocates says who frees.
+ */
+#ifndef ROUTEMARK_CORE_H
+#define ROUTEMARK_CORE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define RM_VERSION "0.1.0"
+
+/* ---------------------------------------------------------------- logging */
+
+enum log_level { LOG_LVL_ERR = 0, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
+
+/* Set once at start-up (configuration, not state). Messages go to stderr prefixed "routemark: ". */
+void log_set_level(enum log_level);
+enum log_level log_get_level(void);
+void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---------------------------------------------------------------- prefixes */
+
+#define AFI_IPV4 1 /* IANA address family numbers, as on the wire */
+#define AFI_IPV6 2
+
+/* An IPv4 or IPv6 prefix. addr is in network byte order; bits past len are always zero. */
+struct prefix {
+	uint8_t afi; /* AFI_IPV4 or AFI_IPV6 */
+	uint8_t len; /* 0..32 or 0..128 */
+	uint8_t addr[16];
+};
+
+#define PREFIX_STRLEN 50 /* "ffff:...:ffff/128" plus NUL, with room */
+
+static inline int prefix_maxlen(uint8_t afi) { return afi == AFI_IPV4 ? 32 : 128; }
+
+/* Parse "192.0.2.0/24", "2001:db8::/32", or a bare address (host prefix). Returns -1 when the
+ * text is not a prefix or has host bits set past the length (a strict parser; see
+ * prefix_parse_loose). */
+int prefix_parse(const char *s, struct prefix *p);
+/* As prefix_parse, but silently clears host bits ("10.1.2.3/8" -> 10.0.0.0/8). */
+int prefix_parse_loose(const char *s, struct prefix *p);
+/* Build a prefix from wire bytes: nbytes = (len + 7) / 8 bytes of addr. Sets *trailing to 1
+ * when bits past len were set (they are cleared). Returns -1 when len is too long for afi. */
+int prefix_from_wire(struct prefix *p, uint8_t afi, uint8_t len, const uint8_t *bytes,
+    int *trailing);
+/* Write the canonical text form into buf (at least PREFIX_STRLEN); returns buf. */
+char *prefix_format(const struct prefix *p, char *buf, size_t size);
+/* Only the address part ("192.0.2.0"). */
+char *prefix_addr_format(uint8_t afi, const uint8_t *addr, char *buf, size_t size);
+/* 1 when outer contains inner (same family, outer.len <= inner.len, leading bits equal). */
+int prefix_contains(const struct prefix *outer, const struct prefix *inner);
+/* Total order: family, then address bytes, then length. */
+int prefix_cmp(const struct prefix *a, const struct prefix *b);
+/* Bit i (0 = most significant) of the address. */
+static inline int prefix_bit(const struct prefix *p, unsigned i)
+{
+	return (p->addr[i >> 3] >> (7 - (i & 7))) & 1;
+}
+/* Clear all bits past len. */
+void prefix_mask(struct prefix *p);
+
+/* ---------------------------------------------------------------- ASNs */
+
+/* Parse "64500", "AS64500", "as64500" or asdot "1.10"; returns -1 on anything else. */
+int asn_parse(const char *s, uint32_t *asn);
+
+/* ---------------------------------------------------------------- AS paths */
+
+enum aspath_seg_type {
+	AS_SET = 1,
+	AS_SEQUENCE = 2,
+	AS_CONFED_SEQUENCE = 3,
+	AS_CONFED_SET = 4,
+};
+
+/*
+ * An AS path in a flat array of 32-bit words: each segment is a header word
+ * (type << 16 | count) followed by count ASNs. This is compact, hashable, and walks with a
+ * plain loop; interned paths share one copy.
+ */
+struct aspath {
+	uint32_t nwords;
+	uint32_t hash; /* set by aspath_intern; 0 otherwise */
+	uint32_t w[];
+};
+
+#define ASPATH_SEG_TYPE(h) ((h) >> 16)
+#define ASPATH_SEG_COUNT(h) ((h) & 0xffff)
+#define ASPATH_SEG_HDR(t, n) (((uint32_t)(t) << 16) | (uint32_t)(n))
+
+/* A growable AS-path builder. Free with aspath_buf_free. */
+struct aspath_buf {
+	uint32_t *w;
+	uint32_t n, cap;
+	uint32_t last_hdr; /* index of the open segment's header, or UINT32_MAX */
+};
+
+void aspath_buf_init(struct aspath_buf *b);
+void aspath_buf_reset(struct aspath_buf *b);
+void aspath_buf_free(struct aspath_buf *b);
+/* Start a new segment of the given type; ASNs appended go into it. */
+int aspath_buf_segment(struct aspath_buf *b, enum aspath_seg_type type);
+int aspath_buf_push(struct aspath_buf *b, uint32_t asn);
+/* Number of ASNs a path counts for best-path length: a SEQUENCE counts each ASN, a SET
+ * counts 1, confederation segments count 0 (RFC 5065). */
+int aspath_words_length(const uint32_t *w, uint32_t nwords);
+
+/* Origin AS: the last ASN when the path ends in an AS_SEQUENCE. Returns -1 when the path is
+ * empty or ends in a set (RFC 6811: no origin). */
+int aspath_words_origin(const uint32_t *w, uint32_t nwords, uint32_t *origin);
+/* First AS (the neighbour that sent the route); -1 when empty or the first segment is a set. */
+int aspath_words_first(const uint32_t *w, uint32_t nwords, uint32_t *first);
+/* Text form as bgpdump prints it: "1 2 3 {4,5}" with confederations as "(..)" / "[..]".
+ * Returns the length written (truncated with "..." if it would not fit). */
+size_t aspath_words_format(const uint32_t *w, uint32_t nwords, char *buf, size_t size);
+/* Parse the text form above. Returns -1 on bad syntax. */
+int aspath_parse(const char *s, struct aspath_buf *b);
+/* 1 if the path holds an AS_SET or AS_CONFED_SET segment. */
+int aspath_words_has_set(const uint32_t *w, uint32_t nwords);
+
+/* ---------------------------------------------------------------- arena */
+
+/* A bump allocator: many small allocations, freed all at once. */
+struct arena {
+	struct arena_chunk *head;
+	size_t chunk_size;
+	size_t total; /* bytes handed out */
+};
+
+void arena_init(struct arena *a, size_t chunk_size);
+void *arena_alloc(struct arena *a, size_t size); /* 8-byte aligned; aborts on OOM */
+char *arena_strdup(struct arena *a, const char *s);
+void arena_free(struct arena *a);
+
+/* ---------------------------------------------------------------- interning */
+
+/* A set of unique AS paths: equal paths share one immutable struct aspath. */
+struct aspath_table {
+	const struct aspath **slot;
+	size_t nslots, count;
+	struct arena arena;
+};
+
+void aspath_table_init(struct aspath_table *t);
+const struct aspath *aspath_intern(struct aspath_table *t, const uint32_t *w, uint32_t nwords);
+void aspath_table_free(struct aspath_table *t);
+
+/* ---------------------------------------------------------------- prefix trie */
+
+/*
+ * A path-compressed binary trie (one per address family inside) mapping prefixes to a
+ * caller's value pointer. Lookups: exact, longest match, and walks over all covering
+ * (less-specific or equal) and all covered (more-specific or equal) prefixes.
+ */
+struct trie_node;
+struct trie {
+	struct trie_node *root[2]; /* [0] IPv4, [1] IPv6 */
+	size_t count;
+	struct arena arena;
+};
+
+void trie_init(struct trie *t);
+void trie_free(struct trie *t);
+/* Insert p. If p is present its value slot is returned unchanged; *created says which. Returns
+ * the address of the value slot so that callers can chain lists. */
+void **trie_insert(struct trie *t, const struct prefix *p, int *created);
+void *trie_exact(const struct trie *t, const struct prefix *p);
+/* Longest prefix containing p; fills *match when non-NULL. */
+void *trie_longest(const struct trie *t, const struct prefix *p, struct prefix *match);
+/* Call fn for every stored prefix containing p (shortest first). Stops early when fn returns
+ * non-zero, and returns that value. */
+typedef int (*trie_walk_fn)(const struct prefix *p, void *value, void *arg);
+int trie_walk_covering(const struct trie *t, const struct prefix *p, trie_walk_fn fn, void *arg);
+/* Call fn for every stored prefix contained in p (including p), in address order. */
+int trie_walk_covered(const struct trie *t, const struct prefix *p, trie_walk_fn fn, void *arg);
+/* Every stored prefix, in address order, IPv4 first. */
+int trie_walk_all(const struct trie *t, trie_walk_fn fn, void *arg);
+
+/* ---------------------------------------------------------------- byte cursor */
+
+/* Bounds-checked reading of wire data: every get fails (returns -1) instead of reading past
+ * the end, and leaves the cursor unchanged on failure. */
+struct cursor {
+	const uint8_t *p;
+	size_t len;
+};
+
+static inline struct cursor cursor_make(const uint8_t *p, size_t len)
+{
+	struct cursor c = {p, len};
+	return c;
+}
+static inline int cur_u8(struct cursor *c, uint8_t *v)
+{
+	if (c->len < 1)
+		return -1;
+	*v = c->p[0];
+	c->p++, c->len--;
+	return 0;
+}
+static inline int cur_u16(struct cursor *c, uint16_t *v)
+{
+	if (c->len < 2)
+		return -1;
+	*v = (uint16_t)((c->p[0] << 8) | c->p[1]);
+	c->p += 2, c->len -= 2;
+	return 0;
+}
+static inline int cur_u32(struct cursor *c, uint32_t *v)
+{
+	if (c->len < 4)
+		return -1;
+	*v = ((uint32_t)c->p[0] << 24) | ((uint32_t)c->p[1] << 16) | ((uint32_t)c->p[2] << 8) |
+	     c->p[3];
+	c->p += 4, c->len -= 4;
+	return 0;
+}
+static inline int cur_bytes(struct cursor *c, void *dst, size_t n)
+{
+	if (c->len < n)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		((uint8_t *)dst)[i] = c->p[i];
+	c->p += n, c->len -= n;
+	return 0;
+}
+/* Split off the next n bytes as a sub-cursor. */
+static inline int cur_sub(struct cursor *c, size_t n, struct cursor *sub)
+{
+	if (c->len < n)
+		return -1;
+	sub->p = c->p, sub->len = n;
+	c->p += n, c->len -= n;
+	return 0;
+}
+static inline int cur_skip(struct cursor *c, size_t n)
+{
+	if (c->len < n)
+		return -1;
+	c->p += n, c->len -= n;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- misc */
+
+void *xmalloc(size_t n);   /* abort with a message on OOM */
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+uint32_t hash_bytes(const void *p, size_t n, uint32_t seed); /* FNV-1a style, fast enough */
+
+/* Split s in place on whitespace into at most max fields; returns the count. */
+int split_ws(char *s, char **fields, int max);
+
+#endif

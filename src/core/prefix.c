@@ -1,0 +1,113 @@
+/* IPv4/IPv6 prefixes: parsing, printing, containment. */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+void prefix_mask(struct prefix *p)
+{
+	int max = prefix_maxlen(p->afi);
+	for (int i = p->len; i < max; i++)
+		p->addr[i >> 3] &= (uint8_t)~(0x80 >> (i & 7));
+	if (p->afi == AFI_IPV4)
+		memset(p->addr + 4, 0, 12);
+}
+
+static int prefix_parse_common(const char *s, struct prefix *p, int strict)
+{
+	char buf[64];
+	const char *slash = strchr(s, '/');
+	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
+	if (alen == 0 || alen >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, alen);
+	buf[alen] = '\0';
+	memset(p, 0, sizeof(*p));
+	if (strchr(buf, ':')) {
+		if (inet_pton(AF_INET6, buf, p->addr) != 1)
+			return -1;
+		p->afi = AFI_IPV6;
+	} else {
+		if (inet_pton(AF_INET, buf, p->addr) != 1)
+			return -1;
+		p->afi = AFI_IPV4;
+	}
+	int max = prefix_maxlen(p->afi);
+	if (slash) {
+		const char *l = slash + 1;
+		char *end;
+		if (*l < '0' || *l > '9')
+			return -1;
+		long len = strtol(l, &end, 10);
+		if (*end != '\0' || len < 0 || len > max)
+			return -1;
+		p->len = (uint8_t)len;
+	} else
+		p->len = (uint8_t)max;
+	struct prefix m = *p;
+	prefix_mask(&m);
+	if (strict && memcmp(m.addr, p->addr, 16) != 0)
+		return -1;
+	*p = m;
+	return 0;
+}
+
+int prefix_parse(const char *s, struct prefix *p) { return prefix_parse_common(s, p, 1); }
+int prefix_parse_loose(const char *s, struct prefix *p) { return prefix_parse_common(s, p, 0); }
+
+int prefix_from_wire(struct prefix *p, uint8_t afi, uint8_t len, const uint8_t *bytes,
+    int *trailing)
+{
+	if ((afi != AFI_IPV4 && afi != AFI_IPV6) || len > prefix_maxlen(afi))
+		return -1;
+	memset(p, 0, sizeof(*p));
+	p->afi = afi;
+	p->len = len;
+	memcpy(p->addr, bytes, (len + 7u) / 8u);
+	uint8_t last = (len % 8) ? p->addr[len / 8] : 0;
+	prefix_mask(p);
+	if (trailing)
+		*trailing = (len % 8) && last != p->addr[len / 8];
+	return 0;
+}
+
+char *prefix_addr_format(uint8_t afi, const uint8_t *addr, char *buf, size_t size)
+{
+	if (inet_ntop(afi == AFI_IPV4 ? AF_INET : AF_INET6, addr, buf, (socklen_t)size) == NULL)
+		snprintf(buf, size, "?");
+	return buf;
+}
+
+char *prefix_format(const struct prefix *p, char *buf, size_t size)
+{
+	char a[INET6_ADDRSTRLEN];
+	prefix_addr_format(p->afi, p->addr, a, sizeof(a));
+	snprintf(buf, size, "%s/%u", a, p->len);
+	return buf;
+}
+
+int prefix_contains(const struct prefix *outer, const struct prefix *inner)
+{
+	if (outer->afi != inner->afi || outer->len > inner->len)
+		return 0;
+	unsigned full = outer->len / 8, rest = outer->len % 8;
+	if (memcmp(outer->addr, inner->addr, full) != 0)
+		return 0;
+	if (rest) {
+		uint8_t m = (uint8_t)(0xff << (8 - rest));
+		if ((outer->addr[full] & m) != (inner->addr[full] & m))
+			return 0;
+	}
+	return 1;
+}
+
+int prefix_cmp(const struct prefix *a, const struct prefix *b)
+{
+	if (a->afi != b->afi)
+		return a->afi < b->afi ? -1 : 1;
+	int c = memcmp(a->addr, b->addr, a->afi == AFI_IPV4 ? 4 : 16);
+	if (c)
+		return c < 0 ? -1 : 1;
+	return a->len == b->len ? 0 : (a->len < b->len ? -1 : 1);
+}

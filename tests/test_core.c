@@ -1,0 +1,282 @@
+/* core: prefixes, ASNs, AS paths, interning, trie. */
+#include "testutil.h"
+#include "core/core.h"
+
+static struct prefix P(const char *s)
+{
+	struct prefix p;
+	assert_int_equal(prefix_parse(s, &p), 0);
+	return p;
+}
+
+static void test_prefix_parse(void **state)
+{
+	struct prefix p;
+	char buf[PREFIX_STRLEN];
+	assert_int_equal(prefix_parse("192.0.2.0/24", &p), 0);
+	assert_int_equal(p.afi, AFI_IPV4);
+	assert_int_equal(p.len, 24);
+	assert_string_equal(prefix_format(&p, buf, sizeof(buf)), "192.0.2.0/24");
+	assert_int_equal(prefix_parse("2001:db8::/32", &p), 0);
+	assert_int_equal(p.afi, AFI_IPV6);
+	assert_string_equal(prefix_format(&p, buf, sizeof(buf)), "2001:db8::/32");
+	assert_int_equal(prefix_parse("10.0.0.1", &p), 0);
+	assert_int_equal(p.len, 32);
+	/* host bits: strict rejects, loose clears */
+	assert_int_equal(prefix_parse("10.1.2.3/8", &p), -1);
+	assert_int_equal(prefix_parse_loose("10.1.2.3/8", &p), 0);
+	assert_string_equal(prefix_format(&p, buf, sizeof(buf)), "10.0.0.0/8");
+	assert_int_equal(prefix_parse("10.0.0.0/33", &p), -1);
+	assert_int_equal(prefix_parse("2001:db8::/129", &p), -1);
+	assert_int_equal(prefix_parse("10.0.0.0/", &p), -1);
+	assert_int_equal(prefix_parse("10.0.0.0/-1", &p), -1);
+	assert_int_equal(prefix_parse("10.0.0/8", &p), -1);
+	assert_int_equal(prefix_parse("", &p), -1);
+	assert_int_equal(prefix_parse("0.0.0.0/0", &p), 0);
+	assert_int_equal(prefix_parse("::/0", &p), 0);
+}
+
+static void test_prefix_wire(void **state)
+{
+	struct prefix p;
+	int trailing;
+	uint8_t b[] = {192, 0, 2, 0x81};
+	assert_int_equal(prefix_from_wire(&p, AFI_IPV4, 25, b, &trailing), 0);
+	assert_int_equal(trailing, 1);
+	assert_int_equal(p.addr[3], 0x80);
+	assert_int_equal(prefix_from_wire(&p, AFI_IPV4, 24, b, &trailing), 0);
+	assert_int_equal(trailing, 0);
+	assert_int_equal(prefix_from_wire(&p, AFI_IPV4, 33, b, &trailing), -1);
+	assert_int_equal(prefix_from_wire(&p, 3, 8, b, &trailing), -1);
+}
+
+static void test_prefix_contains(void **state)
+{
+	struct prefix a = P("10.0.0.0/8"), b = P("10.1.0.0/16"), c = P("11.0.0.0/8");
+	struct prefix v6 = P("2001:db8::/32"), v6b = P("2001:db8:1::/48");
+	assert_true(prefix_contains(&a, &b));
+	assert_false(prefix_contains(&b, &a));
+	assert_false(prefix_contains(&a, &c));
+	assert_true(prefix_contains(&a, &a));
+	assert_true(prefix_contains(&v6, &v6b));
+	assert_false(prefix_contains(&a, &v6));
+	assert_true(prefix_cmp(&a, &b) < 0);
+	assert_true(prefix_cmp(&a, &v6) < 0);
+	assert_int_equal(prefix_cmp(&a, &a), 0);
+}
+
+static void test_asn_parse(void **state)
+{
+	uint32_t a;
+	assert_int_equal(asn_parse("64500", &a), 0);
+	assert_int_equal(a, 64500);
+	assert_int_equal(asn_parse("AS3356", &a), 0);
+	assert_int_equal(a, 3356);
+	assert_int_equal(asn_parse("as4200000000", &a), 0);
+	assert_int_equal(a, 4200000000u);
+	assert_int_equal(asn_parse("1.10", &a), 0);
+	assert_int_equal(a, 65546);
+	assert_int_equal(asn_parse("4294967296", &a), -1);
+	assert_int_equal(asn_parse("AS", &a), -1);
+	assert_int_equal(asn_parse("12x", &a), -1);
+	assert_int_equal(asn_parse("-1", &a), -1);
+}
+
+static void test_aspath(void **state)
+{
+	struct aspath_buf b;
+	char buf[256];
+	uint32_t o;
+	aspath_buf_init(&b);
+	assert_int_equal(aspath_parse("3356 1299 {64500,64501}", &b), 0);
+	aspath_words_format(b.w, b.n, buf, sizeof(buf));
+	assert_string_equal(buf, "3356 1299 {64500,64501}");
+	assert_int_equal(aspath_words_origin(b.w, b.n, &o), -1); /* ends in a set */
+	assert_true(aspath_words_has_set(b.w, b.n));
+	assert_int_equal(aspath_words_length(b.w, b.n), 3);
+
+	assert_int_equal(aspath_parse("(65001 65002) 3356 AS174 174", &b), 0);
+	aspath_words_format(b.w, b.n, buf, sizeof(buf));
+	assert_string_equal(buf, "(65001 65002) 3356 174 174");
+	assert_int_equal(aspath_words_origin(b.w, b.n, &o), 0);
+	assert_int_equal(o, 174);
+	assert_int_equal(aspath_words_length(b.w, b.n), 3);
+	assert_int_equal(aspath_words_first(b.w, b.n, &o), -1); /* confed first */
+
+	assert_int_equal(aspath_parse("[1,2] 3", &b), 0);
+	aspath_words_format(b.w, b.n, buf, sizeof(buf));
+	assert_string_equal(buf, "[1,2] 3");
+
+	assert_int_equal(aspath_parse("1 {2", &b), -1);
+	assert_int_equal(aspath_parse("1, 2", &b), -1);
+	assert_int_equal(aspath_parse("", &b), 0);
+	assert_int_equal(aspath_words_origin(b.w, b.n, &o), -1);
+
+	/* truncation keeps the buffer terminated */
+	assert_int_equal(aspath_parse("4200000000 4200000001 4200000002", &b), 0);
+	size_t n = aspath_words_format(b.w, b.n, buf, 16);
+	assert_true(n < 16);
+	assert_int_equal(strlen(buf), n);
+	assert_non_null(strstr(buf, "..."));
+	aspath_buf_free(&b);
+}
+
+static void test_intern(void **state)
+{
+	struct aspath_table t;
+	struct aspath_buf b;
+	aspath_table_init(&t);
+	aspath_buf_init(&b);
+	const struct aspath *first = NULL;
+	for (uint32_t i = 0; i < 5000; i++) {
+		aspath_buf_reset(&b);
+		aspath_buf_segment(&b, AS_SEQUENCE);
+		aspath_buf_push(&b, 3356);
+		aspath_buf_push(&b, i % 1000);
+		const struct aspath *p = aspath_intern(&t, b.w, b.n);
+		if (i == 0)
+			first = p;
+		if (i == 1000)
+			assert_ptr_equal(p, first);
+	}
+	assert_int_equal(t.count, 1000);
+	assert_int_equal(first->nwords, 3);
+	assert_int_equal(first->w[2], 0);
+	aspath_table_free(&t);
+	aspath_buf_free(&b);
+}
+
+static int count_cb(const struct prefix *p, void *v, void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int collect_cb(const struct prefix *p, void *v, void *arg)
+{
+	char *out = arg, buf[PREFIX_STRLEN];
+	strcat(out, prefix_format(p, buf, sizeof(buf)));
+	strcat(out, " ");
+	return 0;
+}
+
+static void test_trie(void **state)
+{
+	struct trie t;
+	trie_init(&t);
+	const char *ins[] = {"10.0.0.0/8", "10.1.0.0/16", "10.1.2.0/24", "10.128.0.0/9",
+	    "192.0.2.0/24", "0.0.0.0/0", "2001:db8::/32", "2001:db8:1::/48", "10.1.0.0/16"};
+	for (size_t i = 0; i < sizeof(ins) / sizeof(ins[0]); i++) {
+		struct prefix p = P(ins[i]);
+		int created;
+		void **slot = trie_insert(&t, &p, &created);
+		if (created)
+			*slot = (void *)ins[i];
+		assert_int_equal(created, i != 8);
+	}
+	assert_int_equal(t.count, 8);
+	struct prefix q = P("10.1.2.128/25"), m;
+	assert_string_equal(trie_longest(&t, &q, &m), "10.1.2.0/24");
+	q = P("10.2.0.0/16");
+	assert_string_equal(trie_longest(&t, &q, &m), "10.0.0.0/8");
+	q = P("11.0.0.0/8");
+	assert_string_equal(trie_longest(&t, &q, &m), "0.0.0.0/0");
+	assert_null(trie_exact(&t, &q));
+	q = P("10.1.0.0/16");
+	assert_string_equal(trie_exact(&t, &q), "10.1.0.0/16");
+	q = P("10.0.0.0/7"); /* glue-free miss above a stored node */
+	assert_null(trie_exact(&t, &q));
+
+	char out[512] = "";
+	q = P("10.1.2.3/32");
+	trie_walk_covering(&t, &q, collect_cb, out);
+	assert_string_equal(out, "0.0.0.0/0 10.0.0.0/8 10.1.0.0/16 10.1.2.0/24 ");
+	out[0] = '\0';
+	q = P("10.0.0.0/8");
+	trie_walk_covered(&t, &q, collect_cb, out);
+	assert_string_equal(out, "10.0.0.0/8 10.1.0.0/16 10.1.2.0/24 10.128.0.0/9 ");
+	out[0] = '\0';
+	q = P("10.0.0.0/12"); /* query between stored nodes */
+	trie_walk_covered(&t, &q, collect_cb, out);
+	assert_string_equal(out, "10.1.0.0/16 10.1.2.0/24 ");
+	int n = 0;
+	trie_walk_all(&t, count_cb, &n);
+	assert_int_equal(n, 8);
+	q = P("2001:db8:1:2::/64");
+	assert_string_equal(trie_longest(&t, &q, &m), "2001:db8:1::/48");
+	trie_free(&t);
+}
+
+/* Compare the trie with a brute-force list on random prefixes. */
+static void test_trie_random(void **state)
+{
+	enum { N = 3000, Q = 3000 };
+	static struct prefix list[N];
+	struct trie t;
+	trie_init(&t);
+	srand(42);
+	for (int i = 0; i < N; i++) {
+		struct prefix p = {.afi = AFI_IPV4, .len = (uint8_t)(rand() % 25)};
+		uint32_t a = (uint32_t)rand() & 0x0fffffff;
+		memcpy(p.addr, &a, 4);
+		prefix_mask(&p);
+		list[i] = p;
+		int created;
+		void **slot = trie_insert(&t, &p, &created);
+		if (created)
+			*slot = &list[i];
+	}
+	for (int i = 0; i < Q; i++) {
+		struct prefix q = {.afi = AFI_IPV4, .len = 24};
+		uint32_t a = (uint32_t)rand() & 0x0fffffff;
+		memcpy(q.addr, &a, 4);
+		prefix_mask(&q);
+		int best = -1, ncover = 0;
+		for (int j = 0; j < N; j++)
+			if (prefix_contains(&list[j], &q) && (best < 0 || list[j].len > list[best].len))
+				best = j;
+		for (int j = 0; j < N; j++) { /* count distinct covering */
+			int dup = 0;
+			if (!prefix_contains(&list[j], &q))
+				continue;
+			for (int k = 0; k < j; k++)
+				if (prefix_cmp(&list[k], &list[j]) == 0)
+					dup = 1;
+			ncover += !dup;
+		}
+		struct prefix m;
+		struct prefix *got = trie_longest(&t, &q, &m);
+		if (best < 0)
+			assert_null(got);
+		else
+			assert_int_equal(m.len, list[best].len);
+		int n = 0;
+		trie_walk_covering(&t, &q, count_cb, &n);
+		assert_int_equal(n, ncover);
+	}
+	trie_free(&t);
+}
+
+static void test_split_ws(void **state)
+{
+	char s[] = "  a bb\tccc  ";
+	char *f[4];
+	assert_int_equal(split_ws(s, f, 4), 3);
+	assert_string_equal(f[2], "ccc");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_prefix_parse),
+	    cmocka_unit_test(test_prefix_wire),
+	    cmocka_unit_test(test_prefix_contains),
+	    cmocka_unit_test(test_asn_parse),
+	    cmocka_unit_test(test_aspath),
+	    cmocka_unit_test(test_intern),
+	    cmocka_unit_test(test_trie),
+	    cmocka_unit_test(test_trie_random),
+	    cmocka_unit_test(test_split_ws),
+	};
+	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
+}

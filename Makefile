@@ -13,7 +13,7 @@ CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-par
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lbz2 -lpthread -lm
 TEST_LDLIBS = $(shell pkg-config --libs cmocka)
 
-MODULES  = core mrt rpki irr topo registry
+MODULES  = core mrt rpki irr topo registry observe
 LIB_SRC  = $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_SRC  = $(wildcard src/cli/*.c)
@@ -24,7 +24,7 @@ FUZZ_SRC = $(wildcard fuzz/fuzz_*.c)
 BENCH_SRC = $(wildcard bench/bench_*.c)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all test check unit asan bench fuzz fuzz-build format format-check clean deps
+.PHONY: all run test check unit asan bench fuzz fuzz-build format format-check clean deps
 all: $(BUILD)/routemark
 
 $(BUILD)/%.o: %.c
@@ -47,6 +47,11 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/librm.a tests/testutil.h
 test check: deps
 	$(MAKE) unit
 	$(MAKE) asan
+
+# The main job of the README.
+run: deps
+	$(MAKE) $(BUILD)/routemark
+	@sh scripts/main-job.sh
 
 deps:
 	@sh scripts/deps.sh

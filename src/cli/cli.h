@@ -2,6 +2,13 @@
 #ifndef ROUTEMARK_CLI_H
 #define ROUTEMARK_CLI_H
 
+#include <getopt.h>
+
+/* The configuration file (see config.c): set its path once (--config), then let a command
+ * merge the options it knows into its argv before getopt_long. Returns -1 on a bad file. */
+void config_set_path(const char *path);
+int config_merge_args(const char *cmd, const struct option *longopts, int *argc, char ***argv);
+
 /* Every command is int cmd_NAME(int argc, char **argv), argv[0] being the command name.
  * Exit codes: 0 success, 1 usage or input error, 2 malformed data under --strict. */
 int cmd_dump(int argc, char **argv);

@@ -18,7 +18,7 @@ static const struct command commands[] = {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: routemark [-v] [--version] <command> [options] [args]\n\n"
+	fprintf(f, "usage: routemark [-v|-q] [--config FILE] [--version] <command> [options] [args]\n\n"
 		   "routemark is a routing-security observatory and MANRS conformance tester.\n\n"
 		   "commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -35,6 +35,8 @@ int main(int argc, char **argv)
 									 : log_get_level() + 1);
 		else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0)
 			log_set_level(LOG_LVL_ERR);
+		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			config_set_path(argv[++i]);
 		else if (strcmp(argv[i], "--version") == 0) {
 			printf("routemark %s\n", RM_VERSION);
 			return 0;

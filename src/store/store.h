@@ -1,0 +1,111 @@
+/*
+ * store — the observatory's persistence in SQLite: snapshots (when, from which inputs),
+ * per-AS metrics and summaries, findings with their evidence, incidents, global coverage
+ * figures, AS names. The schema is versioned (PRAGMA user_version) and migrated forward on
+ * open. A snapshot is written in one transaction: a crash leaves the previous state intact,
+ * and writing a snapshot whose key exists replaces it (re-running on the same inputs is
+ * idempotent).
+ *
+ * Rows are plain structs of this header; the store knows nothing of how they are computed.
+ */
+#ifndef ROUTEMARK_STORE_H
+#define ROUTEMARK_STORE_H
+
+#include <stdint.h>
+
+#include "core/core.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+struct store;
+
+/* Open (creating and migrating when writable). Read-only opens fail on a missing file or an
+ * older schema. Errors are logged with the path. */
+int store_open(const char *path, int readonly, struct store **out);
+void store_close(struct store *s);
+int store_schema_version(struct store *s);
+/* The underlying handle, for the query layer (read-only use). */
+struct sqlite3 *store_db(struct store *s);
+
+struct store_snapshot {
+	int64_t id;
+	char key[65];        /* identifies the inputs and configuration (hex digest) */
+	int64_t created;     /* unix time written */
+	int64_t period_start, period_end; /* time span of the routing data */
+	const char *label;
+	uint64_t routes, prefixes_v4, prefixes_v6, ases;
+};
+
+struct store_input {
+	const char *kind; /* "mrt", "vrps", "irr", "asrel", "bogons", "delegated", "peeringdb" */
+	const char *path;
+	const char *sha256;
+	uint64_t size, records, malformed;
+};
+
+/* Per-AS, per-metric value. percent < 0 stores NULL: "no data", never 0. */
+struct store_metric {
+	uint32_t asn;
+	const char *metric; /* "M2C" */
+	double raw, percent;
+	uint64_t count; /* findings or routes counted */
+};
+
+struct store_as_summary {
+	uint32_t asn;
+	uint64_t prefixes_v4, prefixes_v6, routes;
+	uint64_t rpki_valid, rpki_invalid, rpki_notfound;
+	uint64_t irr_registered, irr_unregistered;
+	double action[5]; /* [1..4]: score per action, < 0 = no data; [0] unused */
+	double action4_irr, action4_rpki;
+};
+
+struct store_finding {
+	uint32_t asn;       /* the AS charged (culprit, or the AS that passed it on) */
+	const char *metric; /* "M2", "M2C", ... or an informational kind ("rpki-invalid") */
+	uint32_t culprit;   /* the AS that caused it (== asn for M1..M4) */
+	const char *prefix, *path;
+	uint32_t origin;
+	const char *peer_ip;
+	uint32_t peer_asn;
+	uint32_t peers; /* how many peers saw it */
+	int64_t first_seen, last_seen;
+	const char *detail;   /* one line for people */
+	const char *evidence; /* JSON: the VRPs, route objects, relationships that decided */
+};
+
+struct store_incident {
+	uint32_t asn;
+	const char *metric;
+	int64_t start, end;
+	double weight, score;
+	uint32_t nevents;
+	int duration_known;
+};
+
+struct store_global {
+	const char *scope; /* "all", "rir:RIPE", "cc:NL", "afi:6" */
+	const char *key;   /* "rpki_valid_routes", ... */
+	double value;
+};
+
+/* Begin writing a snapshot (opens the transaction, removes a previous snapshot with the same
+ * key). Sets snap->id. */
+int store_snapshot_begin(struct store *s, struct store_snapshot *snap);
+int store_put_input(struct store *s, const struct store_input *in);
+int store_put_metric(struct store *s, const struct store_metric *m);
+int store_put_summary(struct store *s, const struct store_as_summary *a);
+int store_put_finding(struct store *s, const struct store_finding *f);
+int store_put_incident(struct store *s, const struct store_incident *i);
+int store_put_global(struct store *s, const struct store_global *g);
+int store_put_asinfo(struct store *s, uint32_t asn, const char *name, const char *cc,
+    const char *rir);
+/* Update the snapshot's totals and commit. */
+int store_snapshot_commit(struct store *s, const struct store_snapshot *snap);
+void store_snapshot_abort(struct store *s);
+
+/* Fill snap with snapshot id, or the newest when id is 0. Returns 1 when found, 0 when there
+ * is none, -1 on error. snap->label is owned by the store until the next call. */
+int store_snapshot_get(struct store *s, int64_t id, struct store_snapshot *snap);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * fetch — downloading public data sets with libcurl: a cache directory keyed by URL,
+ * conditional requests (ETag / Last-Modified) so unchanged files are not fetched again,
+ * resumption of interrupted downloads (HTTP Range), SHA-256 checksums, progress on a
+ * terminal, and a mirror directory that replaces the network entirely.
+ */
+#ifndef ROUTEMARK_FETCH_H
+#define ROUTEMARK_FETCH_H
+
+#include <stdint.h>
+
+#include "core/core.h"
+
+struct fetch_options {
+	const char *cache_dir;  /* where downloads are kept (created if missing) */
+	const char *mirror_dir; /* if set: files come from here, never from the network */
+	int progress;           /* 1: show progress on stderr (only when it is a terminal) */
+	long connect_timeout;   /* seconds; 0 = 20 */
+	long timeout;           /* seconds for the whole transfer; 0 = none */
+	long low_speed_time;    /* abort when under 1 KiB/s for this long; 0 = 60 */
+};
+
+struct fetch_result {
+	char path[4096];  /* the local file to read */
+	char sha256[65];  /* of that file */
+	uint64_t size;
+	int from_cache;   /* 1: the server said 304 Not Modified, or offline cache hit */
+	int from_mirror;  /* 1: taken from the mirror directory */
+	int resumed;      /* 1: an interrupted download was continued */
+	long http_status; /* last HTTP status (0 for file:// and mirror) */
+};
+
+/*
+ * Make the resource available locally. With a mirror directory, mirror_name (a path relative
+ * to it; NULL = the URL's last path element) is used and the network is not touched. Else the
+ * URL is fetched into the cache, conditionally when a cached copy exists. When expect_sha256
+ * is set the file must match it (a mismatch deletes the download and fails). Returns 0, or -1
+ * with the reason logged (URL, HTTP status or curl error, file).
+ */
+int fetch_get(const struct fetch_options *o, const char *url, const char *mirror_name,
+    const char *expect_sha256, struct fetch_result *res);
+
+/* SHA-256 of a file as lowercase hex (65 bytes with NUL). Returns -1 when unreadable. */
+int fetch_sha256_file(const char *path, char out[65]);
+
+/* Global libcurl set-up; call once before threads start, and the cleanup at exit. */
+int fetch_global_init(void);
+void fetch_global_cleanup(void);
+
+#endif

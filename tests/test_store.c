@@ -61,6 +61,12 @@ static void write_snapshot(struct store *s, const char *key, int nfind, int comm
 	}
 	struct store_incident inc = {64500, "M2", 1401487200, 1401487200, 1, 1, 1, 0};
 	assert_int_equal(store_put_incident(s, &inc), 0);
+	struct store_route r1 = {"192.0.2.0/24", 64500, 3, "invalid", "invalid-asn", "absent",
+	    NULL, 1401487200, 1401487200, "3356 64500"};
+	struct store_route r2 = {"192.0.0.0/16", 64501, 2, "valid", NULL, "exact", NULL,
+	    1401487200, 1401487200, "3356 64501"};
+	assert_int_equal(store_put_route(s, &r1), 0);
+	assert_int_equal(store_put_route(s, &r2), 0);
 	struct store_global g = {"all", "rpki_valid_routes", 2};
 	assert_int_equal(store_put_global(s, &g), 0);
 	assert_int_equal(store_put_asinfo(s, 64500, "EXAMPLE", "NL", NULL), 0);
@@ -106,6 +112,101 @@ static void test_migrate_and_write(void **state)
 	store_close(s);
 }
 
+static void test_queries(void **state)
+{
+	struct store *s;
+	struct arena a;
+	arena_init(&a, 0);
+	assert_int_equal(store_open(dbpath, 0, &s), 0);
+	write_snapshot(s, "k1", 2, 1);
+	write_snapshot(s, "k2", 3, 1);
+	struct store_snapshot *snaps;
+	size_t n;
+	assert_int_equal(store_snapshots(s, 0, &a, &snaps, &n), 0);
+	assert_int_equal(n, 2);
+	int64_t newest = snaps[0].id;
+	assert_string_equal(snaps[0].key, "k2");
+
+	struct store_as_summary sum;
+	int found;
+	assert_int_equal(store_get_summary(s, newest, 64500, &sum, &found), 0);
+	assert_true(found);
+	assert_int_equal(sum.rpki_invalid, 1);
+	assert_true(sum.action[1] == 49);
+	assert_true(sum.action[2] < 0); /* no data survives the round trip */
+	assert_true(sum.action[4] == 0); /* min of IRR 50 and RPKI 0 */
+	assert_int_equal(store_get_summary(s, newest, 1, &sum, &found), 0);
+	assert_false(found);
+
+	struct store_metric *m;
+	assert_int_equal(store_get_metrics(s, newest, 64500, &a, &m, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(m[0].metric, "M2");
+	assert_true(m[1].percent < 0);
+
+	struct store_finding *f;
+	assert_int_equal(store_get_findings(s, newest, 64500, "M2", 2, 0, &a, &f, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(f[0].path, "3356 64500");
+	assert_string_equal(f[0].evidence, "{\"vrps\":[]}");
+	assert_int_equal(store_get_findings(s, newest, 64500, "M2", 2, 2, &a, &f, &n), 0);
+	assert_int_equal(n, 1); /* the third, paged */
+	uint64_t cnt;
+	assert_int_equal(store_count_findings(s, newest, 64500, NULL, &cnt), 0);
+	assert_int_equal(cnt, 3);
+
+	struct store_incident *inc;
+	assert_int_equal(store_get_incidents(s, newest, 0, NULL, 0, 0, 0, 0, &a, &inc, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_get_incidents(s, newest, 0, "M3", 0, 0, 0, 0, &a, &inc, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_get_incidents(s, newest, 0, NULL, 1401487201, 0, 0, 0, &a, &inc, &n),
+	    0);
+	assert_int_equal(n, 0); /* ended before the window */
+
+	struct store_route *r;
+	assert_int_equal(store_get_routes_by_origin(s, newest, 64500, &a, &r, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(r[0].rpki_reason, "invalid-asn");
+	assert_null(r[0].bogon);
+	struct prefix p;
+	assert_int_equal(prefix_parse("192.0.2.0/24", &p), 0);
+	assert_int_equal(store_get_routes_by_prefix(s, newest, &p, 1, &a, &r, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(r[0].prefix, "192.0.0.0/16"); /* covering first */
+	assert_int_equal(store_get_routes_by_prefix(s, newest, &p, 0, &a, &r, &n), 0);
+	assert_int_equal(n, 1);
+
+	struct store_history *h;
+	assert_int_equal(store_get_history(s, 64500, &a, &h, &n), 0);
+	assert_int_equal(n, 2);
+	assert_true(h[0].found && h[1].found);
+	assert_int_equal(store_get_history(s, 7, &a, &h, &n), 0);
+	assert_int_equal(n, 2);
+	assert_false(h[0].found);
+
+	struct store_global *g;
+	assert_int_equal(store_get_globals(s, newest, "all", &a, &g, &n), 0);
+	assert_int_equal(n, 1);
+	assert_true(g[0].value == 2);
+	assert_int_equal(store_top(s, newest, "M2", 10, &a, &m, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(m[0].asn, 64500);
+
+	struct store_asinfo ai, *list;
+	assert_int_equal(store_get_asinfo(s, 64500, &a, &ai, &found), 0);
+	assert_true(found);
+	assert_string_equal(ai.name, "EXAMPLE");
+	assert_int_equal(store_search_as(s, "examp", 10, &a, &list, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_search_as(s, "AS64500", 10, &a, &list, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_search_as(s, "%", 10, &a, &list, &n), 0);
+	assert_int_equal(n, 0); /* wildcards are literal */
+	store_close(s);
+	arena_free(&a);
+}
+
 static void test_bad_files(void **state)
 {
 	struct store *s;
@@ -129,6 +230,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_migrate_and_write, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_queries, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_files, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);

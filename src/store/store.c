@@ -19,6 +19,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_ASINFO] = "INSERT INTO as_info VALUES (?1,?2,?3,?4) ON CONFLICT(asn) DO UPDATE SET "
 		  "name = coalesce(excluded.name, name), cc = coalesce(excluded.cc, cc), "
 		  "rir = coalesce(excluded.rir, rir)",
+    [ST_ROUTE] = "INSERT OR REPLACE INTO route VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
 };
 
 static int db_fail(struct store *s, const char *what)
@@ -293,6 +294,25 @@ int store_put_global(struct store *s, const struct store_global *g)
 	bind_text(st, 2, g->scope);
 	bind_text(st, 3, g->key);
 	sqlite3_bind_double(st, 4, g->value);
+	return step_done(s, st);
+}
+
+int store_put_route(struct store *s, const struct store_route *r)
+{
+	sqlite3_stmt *st = stmt(s, ST_ROUTE);
+	if (st == NULL || !s->in_snapshot)
+		return -1;
+	sqlite3_bind_int64(st, 1, s->snap_id);
+	bind_text(st, 2, r->prefix);
+	sqlite3_bind_int64(st, 3, r->origin);
+	sqlite3_bind_int64(st, 4, r->peers);
+	bind_text(st, 5, r->rpki);
+	bind_text(st, 6, r->rpki_reason);
+	bind_text(st, 7, r->irr);
+	bind_text(st, 8, r->bogon);
+	sqlite3_bind_int64(st, 9, r->first_seen);
+	sqlite3_bind_int64(st, 10, r->last_seen);
+	bind_text(st, 11, r->path);
 	return step_done(s, st);
 }
 

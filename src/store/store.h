@@ -83,6 +83,19 @@ struct store_incident {
 	int duration_known;
 };
 
+/* One announced route (prefix, origin) of the snapshot, with its checks. NULL strings are
+ * "no data" (the reference data was not given). */
+struct store_route {
+	const char *prefix;
+	uint32_t origin;
+	uint32_t peers;
+	const char *rpki, *rpki_reason; /* "valid" / "invalid" / "not-found"; "invalid-asn" ... */
+	const char *irr;                /* "exact" / "covered" / "other-origin" / "absent" */
+	const char *bogon;              /* "full" / "administrative" / NULL */
+	int64_t first_seen, last_seen;
+	const char *path;               /* one AS path it was seen with */
+};
+
 struct store_global {
 	const char *scope; /* "all", "rir:RIPE", "cc:NL", "afi:6" */
 	const char *key;   /* "rpki_valid_routes", ... */
@@ -98,6 +111,7 @@ int store_put_summary(struct store *s, const struct store_as_summary *a);
 int store_put_finding(struct store *s, const struct store_finding *f);
 int store_put_incident(struct store *s, const struct store_incident *i);
 int store_put_global(struct store *s, const struct store_global *g);
+int store_put_route(struct store *s, const struct store_route *r);
 int store_put_asinfo(struct store *s, uint32_t asn, const char *name, const char *cc,
     const char *rir);
 /* Update the snapshot's totals and commit. */
@@ -107,5 +121,61 @@ void store_snapshot_abort(struct store *s);
 /* Fill snap with snapshot id, or the newest when id is 0. Returns 1 when found, 0 when there
  * is none, -1 on error. snap->label is owned by the store until the next call. */
 int store_snapshot_get(struct store *s, int64_t id, struct store_snapshot *snap);
+
+/* ---------------------------------------------------------------- reading */
+
+/*
+ * Read calls fill arrays allocated in the caller's arena (strings too): free everything at
+ * once with arena_free. They return 0 (n may be 0), or -1 on a database error (logged).
+ * snap is a snapshot id (store_snapshot_get(s, 0, ...) gives the newest).
+ */
+
+struct store_history {
+	struct store_snapshot snap;
+	int found; /* the AS has a summary in this snapshot */
+	struct store_as_summary sum;
+};
+
+struct store_asinfo {
+	uint32_t asn;
+	const char *name, *cc, *rir;
+};
+
+/* Newest first, at most limit (0 = all). */
+int store_snapshots(struct store *s, size_t limit, struct arena *a, struct store_snapshot **out,
+    size_t *n);
+int store_get_summary(struct store *s, int64_t snap, uint32_t asn, struct store_as_summary *out,
+    int *found);
+int store_get_metrics(struct store *s, int64_t snap, uint32_t asn, struct arena *a,
+    struct store_metric **out, size_t *n);
+/* metric NULL = every metric; newest evidence first; limit 0 = all. */
+int store_get_findings(struct store *s, int64_t snap, uint32_t asn, const char *metric,
+    size_t limit, size_t offset, struct arena *a, struct store_finding **out, size_t *n);
+int store_count_findings(struct store *s, int64_t snap, uint32_t asn, const char *metric,
+    uint64_t *count);
+/* asn 0 = every AS; metric NULL = all; [from, to] filters on the incident interval (0 = open). */
+int store_get_incidents(struct store *s, int64_t snap, uint32_t asn, const char *metric,
+    int64_t from, int64_t to, size_t limit, size_t offset, struct arena *a,
+    struct store_incident **out, size_t *n);
+int store_get_routes_by_origin(struct store *s, int64_t snap, uint32_t asn, struct arena *a,
+    struct store_route **out, size_t *n);
+/* The routes of exactly this prefix text (canonical form), and of every less-specific one
+ * when covering is set. */
+int store_get_routes_by_prefix(struct store *s, int64_t snap, const struct prefix *p,
+    int covering, struct arena *a, struct store_route **out, size_t *n);
+int store_get_history(struct store *s, uint32_t asn, struct arena *a,
+    struct store_history **out, size_t *n);
+/* scope "" = every scope. */
+int store_get_globals(struct store *s, int64_t snap, const char *scope, struct arena *a,
+    struct store_global **out, size_t *n);
+/* The ASes with the highest raw value of metric (ties by ASN), at most limit. */
+int store_top(struct store *s, int64_t snap, const char *metric, size_t limit, struct arena *a,
+    struct store_metric **out, size_t *n);
+/* found = 0 when the AS has no info row. */
+int store_get_asinfo(struct store *s, uint32_t asn, struct arena *a, struct store_asinfo *out,
+    int *found);
+/* ASes whose number is q or whose name contains q (case-insensitive), at most limit. */
+int store_search_as(struct store *s, const char *q, size_t limit, struct arena *a,
+    struct store_asinfo **out, size_t *n);
 
 #endif

@@ -17,6 +17,7 @@ enum store_stmt {
 	ST_INCIDENT,
 	ST_GLOBAL,
 	ST_ASINFO,
+	ST_ROUTE,
 	ST_COUNT
 };
 

@@ -1,0 +1,442 @@
+/* Reading the store: scorecards, findings, incidents, routes, history, rankings. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_private.h"
+
+/* A growable array in an arena (the old copy is simply abandoned to the arena). */
+struct vec {
+	void *v;
+	size_t n, cap, size;
+};
+
+static void *vec_push(struct vec *x, struct arena *a)
+{
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 16;
+		void *nv = arena_alloc(a, cap * x->size);
+		if (x->n)
+			memcpy(nv, x->v, x->n * x->size);
+		x->v = nv;
+		x->cap = cap;
+	}
+	void *e = (char *)x->v + x->n++ * x->size;
+	memset(e, 0, x->size);
+	return e;
+}
+
+static const char *col_str(sqlite3_stmt *st, int i, struct arena *a)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? arena_strdup(a, (const char *)t) : NULL;
+}
+
+static double col_pct(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_double(st, i);
+}
+
+static int prep(struct store *s, const char *sql, sqlite3_stmt **st)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
+		log_err("%s: query: %s", s->path, sqlite3_errmsg(s->db));
+		return -1;
+	}
+	return 0;
+}
+
+static int done(struct store *s, sqlite3_stmt *st, int rc)
+{
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		log_err("%s: query: %s", s->path, sqlite3_errmsg(s->db));
+		return -1;
+	}
+	return 0;
+}
+
+#define SNAP_COLS "id, key, created, period_start, period_end, label, routes, prefixes_v4, " \
+		  "prefixes_v6, ases"
+
+static void read_snapshot(sqlite3_stmt *st, int c, struct arena *a, struct store_snapshot *x)
+{
+	x->id = sqlite3_column_int64(st, c);
+	const unsigned char *k = sqlite3_column_text(st, c + 1);
+	snprintf(x->key, sizeof(x->key), "%s", k ? (const char *)k : "");
+	x->created = sqlite3_column_int64(st, c + 2);
+	x->period_start = sqlite3_column_int64(st, c + 3);
+	x->period_end = sqlite3_column_int64(st, c + 4);
+	x->label = col_str(st, c + 5, a);
+	x->routes = (uint64_t)sqlite3_column_int64(st, c + 6);
+	x->prefixes_v4 = (uint64_t)sqlite3_column_int64(st, c + 7);
+	x->prefixes_v6 = (uint64_t)sqlite3_column_int64(st, c + 8);
+	x->ases = (uint64_t)sqlite3_column_int64(st, c + 9);
+}
+
+int store_snapshots(struct store *s, size_t limit, struct arena *a, struct store_snapshot **out,
+    size_t *n)
+{
+	sqlite3_stmt *st;
+	struct vec v = {.size = sizeof(**out)};
+	if (prep(s, "SELECT " SNAP_COLS " FROM snapshot ORDER BY created DESC, id DESC LIMIT ?1",
+		&st))
+		return -1;
+	sqlite3_bind_int64(st, 1, limit ? (int64_t)limit : -1);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		read_snapshot(st, 0, a, vec_push(&v, a));
+	*out = v.v;
+	*n = v.n;
+	return done(s, st, rc);
+}
+
+#define SUM_COLS "asn, prefixes_v4, prefixes_v6, routes, rpki_valid, rpki_invalid, " \
+		 "rpki_notfound, irr_registered, irr_unregistered, action1, action2, action3, " \
+		 "action4_irr, action4_rpki"
+
+static void read_summary(sqlite3_stmt *st, int c, struct store_as_summary *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->asn = (uint32_t)sqlite3_column_int64(st, c);
+	uint64_t *f[] = {&x->prefixes_v4, &x->prefixes_v6, &x->routes, &x->rpki_valid,
+	    &x->rpki_invalid, &x->rpki_notfound, &x->irr_registered, &x->irr_unregistered};
+	for (int i = 0; i < 8; i++)
+		*f[i] = (uint64_t)sqlite3_column_int64(st, c + 1 + i);
+	x->action[0] = -1;
+	x->action[1] = col_pct(st, c + 9);
+	x->action[2] = col_pct(st, c + 10);
+	x->action[3] = col_pct(st, c + 11);
+	x->action4_irr = col_pct(st, c + 12);
+	x->action4_rpki = col_pct(st, c + 13);
+	/* Action 4 as one number: the lower of its two parts (no data if both have none) */
+	x->action[4] = x->action4_irr < 0 ? x->action4_rpki
+		       : x->action4_rpki < 0 ? x->action4_irr
+		       : x->action4_irr < x->action4_rpki ? x->action4_irr : x->action4_rpki;
+}
+
+int store_get_summary(struct store *s, int64_t snap, uint32_t asn, struct store_as_summary *out,
+    int *found)
+{
+	sqlite3_stmt *st;
+	if (prep(s, "SELECT " SUM_COLS " FROM as_summary WHERE snapshot_id = ?1 AND asn = ?2", &st))
+		return -1;
+	sqlite3_bind_int64(st, 1, snap);
+	sqlite3_bind_int64(st, 2, asn);
+	int rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	if (*found) {
+		read_summary(st, 0, out);
+		rc = SQLITE_DONE;
+	}
+	return done(s, st, rc);
+}
+
+static void read_metric(sqlite3_stmt *st, struct arena *a, struct store_metric *m)
+{
+	m->asn = (uint32_t)sqlite3_column_int64(st, 0);
+	m->metric = col_str(st, 1, a);
+	m->raw = sqlite3_column_double(st, 2);
+	m->percent = col_pct(st, 3);
+	m->count = (uint64_t)sqlite3_column_int64(st, 4);
+}
+
+int store_get_metrics(struct store *s, int64_t snap, uint32_t asn, struct arena *a,
+    struct store_metric **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	struct vec v = {.size = sizeof(**out)};
+	if (prep(s, "SELECT asn, metric, raw, percent, count FROM as_metric "
+		    "WHERE snapshot_id = ?1 AND asn = ?2 ORDER BY metric", &st))
+		return -1;
+	sqlite3_bind_int64(st, 1, snap);
+	sqlite3_bind_int64(st, 2, asn);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		read_metric(st, a, vec_push(&v, a));
+	*out = v.v;
+	*n = v.n;
+	return done(s, st, rc);
+}
+
+int store_top(struct store *s, int64_t snap, const char *metric, size_t limit, struct arena *a,
+    struct store_metric **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	struct vec v = {.size = sizeof(**out)};
+	if (prep(s, "SELECT asn, metric, raw, percent, count FROM as_metric "
+		    "WHERE snapshot_id = ?1 AND metric = ?2 AND raw > 0 "
+		    "ORDER BY raw DESC, asn LIMIT ?3", &st))
+		return -1;
+	sqlite3_bind_int64(st, 1, snap);
+	sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, limit ? (int64_t)limit : -1);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		read_metric(st, a, vec_push(&v, a));
+	*out = v.v;
+	*n = v.n;
+	return done(s, st, rc);
+}
+
+#define FIND_COLS "asn, metric, culprit, prefix, origin, path, peer_ip, peer_asn, peers, " \
+		  "first_seen, last_seen, detail, evidence"
+
+int store_get_findings(struct store *s, int64_t snap, uint32_t asn, const char *metric,
+    size_t limit, size_t offset, struct arena *a, struct store_finding **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	struct vec v = {.size = sizeof(**out)};
+	if (prep(s, "SELECT " FIND_COLS " FROM finding WHERE snapshot_id = ?1 AND asn = ?2 "
+		    "AND (?3 IS NULL OR metric = ?3) ORDER BY metric, prefix, id "
+		    "LIMIT ?4 OFFSET ?5", &st))
+		return -1;
+	sqlite3_bind_int64(st, 1, snap);
+	sqlite3_bind_int64(st, 2, asn);
+	if (metric)
+		sqlite3_bind_text(st, 3, metric, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, limit ? (int64_t)limit : -1);
+	sqlite3_bind_int64(st, 5, (int64_t)offset);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_finding *f = vec_push(&v, a);
+		f->asn = (uint32_t)sqlite3_column_int64(st, 0);
+		f->metric = col_str(st, 1, a);
+		f->culprit = (uint32_t)sqlite3_column_int64(st, 2);
+		f->prefix = col_str(st, 3, a);
+		f->origin = (uint32_t)sqlite3_column_int64(st, 4);
+		f->path = col_str(st, 5, a);
+		f->peer_ip = col_str(st, 6, a);
+		f->peer_asn = (uint32_t)sqlite3_column_int64(st, 7);
+		f->peers = (uint32_t)sqlite3_column_int64(st, 8);
+		f->first_seen = sqlite3_column_int64(st, 9);
+		f->last_seen = sqlite3_column_int64(st, 10);
+		f->detail = col_str(st, 11, a);
+		f->evidence = col_str(st, 12, a);
+	}
+	*out = v.v;
+	*n = v.n;
+	return done(s, st, rc);
+}
+
+int store_count_findings(struct store *s, int64_t snap, uint32_t asn, const char *metric,
+    uint64_t *count)
+{
+	sqlite3_stmt *st;
+	if (prep(s, "SELECT count(*) FROM finding WHERE snapshot_id = ?1 AND asn = ?2 "
+		    "AND (?3 IS NULL OR metric = ?3)", &st))
+		return -1;
+	sqlite3_bind_int64(st, 1, snap);
+	sqlite3_bind_int64(st, 2, asn);
+	if (metric)
+		sqlite3_bind_text(st, 3, metric, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	*count = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+	return done(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc);
+}
+
+int store_get_incidents(struct store *s, int64_t snap, uint32_t asn, const char *metric,
+    int64_t from, int64_t to, size_t limit, size_t offset, struct arena *a,
+    struct store_incident **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	struct vec v = {.size = sizeof(**out)};
+	if (prep(s, "SELECT asn, metric, start, end, weight, score, nevents, duration_known "
+		    "FROM incident WHERE snapshot_id = ?1 AND (?2 = 0 OR asn = ?2) "
+		    "AND (?3 IS NULL OR metric = ?3) AND (?4 = 0 OR end >= ?4) "
+		    "AND (?5 = 0 OR start <= ?5) ORDER BY start DESC, asn, metric "
+		    "LIMIT ?6 OFFSET ?7", &st))
+		return -1;
+	sqlite3_bind_int64(st, 1, snap);
+	sqlite3_bind_int64(st, 2, asn);
+	if (metric)
+		sqlite3_bind_text(st, 3, metric, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, from);
+	sqlite3_bind_int64(st, 5, to);
+	sqlite3_bind_int64(st, 6, limit ? (int64_t)limit : -1);
+	sqlite3_bind_int64(st, 7, (int64_t)offset);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_incident *i = vec_push(&v, a);
+		i->asn = (uint32_t)sqlite3_column_int64(st, 0);
+		i->metric = col_str(st, 1, a);
+		i->start = sqlite3_column_int64(st, 2);
+		i->end = sqlite3_column_int64(st, 3);
+		i->weight = sqlite3_column_double(st, 4);
+		i->score = sqlite3_column_double(st, 5);
+		i->nevents = (uint32_t)sqlite3_column_int64(st, 6);
+		i->duration_known = sqlite3_column_int(st, 7);
+	}
+	*out = v.v;
+	*n = v.n;
+	return done(s, st, rc);
+}
+
+#define ROUTE_COLS "prefix, origin, peers, rpki, rpki_reason, irr, bogon, first_seen, " \
+		   "last_seen, path"
+
+static void read_route(sqlite3_stmt *st, struct arena *a, struct store_route *r)
+{
+	r->prefix = col_str(st, 0, a);
+	r->origin = (uint32_t)sqlite3_column_int64(st, 1);
+	r->peers = (uint32_t)sqlite3_column_int64(st, 2);
+	r->rpki = col_str(st, 3, a);
+	r->rpki_reason = col_str(st, 4, a);
+	r->irr = col_str(st, 5, a);
+	r->bogon = col_str(st, 6, a);
+	r->first_seen = sqlite3_column_int64(st, 7);
+	r->last_seen = sqlite3_column_int64(st, 8);
+	r->path = col_str(st, 9, a);
+}
+
+int store_get_routes_by_origin(struct store *s, int64_t snap, uint32_t asn, struct arena *a,
+    struct store_route **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	struct vec v = {.size = sizeof(**out)};
+	if (prep(s, "SELECT " ROUTE_COLS " FROM route WHERE snapshot_id = ?1 AND origin = ?2 "
+		    "ORDER BY prefix", &st))
+		return -1;
+	sqlite3_bind_int64(st, 1, snap);
+	sqlite3_bind_int64(st, 2, asn);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		read_route(st, a, vec_push(&v, a));
+	*out = v.v;
+	*n = v.n;
+	return done(s, st, rc);
+}
+
+int store_get_routes_by_prefix(struct store *s, int64_t snap, const struct prefix *p,
+    int covering, struct arena *a, struct store_route **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	struct vec v = {.size = sizeof(**out)};
+	if (prep(s, "SELECT " ROUTE_COLS " FROM route WHERE snapshot_id = ?1 AND prefix = ?2 "
+		    "ORDER BY origin", &st))
+		return -1;
+	int rc = SQLITE_DONE;
+	/* shortest covering prefix first, the asked one last */
+	for (int len = covering ? 0 : p->len; len <= p->len; len++) {
+		struct prefix q = *p;
+		char buf[PREFIX_STRLEN];
+		q.len = (uint8_t)len;
+		prefix_mask(&q);
+		prefix_format(&q, buf, sizeof(buf));
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, snap);
+		sqlite3_bind_text(st, 2, buf, -1, SQLITE_TRANSIENT);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			read_route(st, a, vec_push(&v, a));
+		if (rc != SQLITE_DONE)
+			break;
+	}
+	*out = v.v;
+	*n = v.n;
+	return done(s, st, rc);
+}
+
+int store_get_history(struct store *s, uint32_t asn, struct arena *a,
+    struct store_history **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	struct vec v = {.size = sizeof(**out)};
+	if (prep(s, "SELECT snapshot.id, key, created, period_start, period_end, label, "
+		    "snapshot.routes, snapshot.prefixes_v4, snapshot.prefixes_v6, ases, "
+		    "m.asn IS NOT NULL, "
+		    "m.asn, m.prefixes_v4, m.prefixes_v6, m.routes, m.rpki_valid, m.rpki_invalid, "
+		    "m.rpki_notfound, m.irr_registered, m.irr_unregistered, m.action1, m.action2, "
+		    "m.action3, m.action4_irr, m.action4_rpki FROM snapshot "
+		    "LEFT JOIN as_summary m ON m.snapshot_id = snapshot.id AND m.asn = ?1 "
+		    "ORDER BY period_start, created, id", &st))
+		return -1;
+	sqlite3_bind_int64(st, 1, asn);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_history *h = vec_push(&v, a);
+		read_snapshot(st, 0, a, &h->snap);
+		h->found = sqlite3_column_int(st, 10);
+		if (h->found)
+			read_summary(st, 11, &h->sum);
+	}
+	*out = v.v;
+	*n = v.n;
+	return done(s, st, rc);
+}
+
+int store_get_globals(struct store *s, int64_t snap, const char *scope, struct arena *a,
+    struct store_global **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	struct vec v = {.size = sizeof(**out)};
+	if (prep(s, "SELECT scope, key, value FROM global_stat WHERE snapshot_id = ?1 "
+		    "AND (?2 = '' OR scope = ?2) ORDER BY scope, key", &st))
+		return -1;
+	sqlite3_bind_int64(st, 1, snap);
+	sqlite3_bind_text(st, 2, scope ? scope : "", -1, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_global *g = vec_push(&v, a);
+		g->scope = col_str(st, 0, a);
+		g->key = col_str(st, 1, a);
+		g->value = sqlite3_column_double(st, 2);
+	}
+	*out = v.v;
+	*n = v.n;
+	return done(s, st, rc);
+}
+
+int store_get_asinfo(struct store *s, uint32_t asn, struct arena *a, struct store_asinfo *out,
+    int *found)
+{
+	sqlite3_stmt *st;
+	if (prep(s, "SELECT asn, name, cc, rir FROM as_info WHERE asn = ?1", &st))
+		return -1;
+	sqlite3_bind_int64(st, 1, asn);
+	int rc = sqlite3_step(st);
+	memset(out, 0, sizeof(*out));
+	out->asn = asn;
+	*found = rc == SQLITE_ROW;
+	if (*found) {
+		out->name = col_str(st, 1, a);
+		out->cc = col_str(st, 2, a);
+		out->rir = col_str(st, 3, a);
+		rc = SQLITE_DONE;
+	}
+	return done(s, st, rc);
+}
+
+int store_search_as(struct store *s, const char *q, size_t limit, struct arena *a,
+    struct store_asinfo **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	struct vec v = {.size = sizeof(**out)};
+	uint32_t asn = 0;
+	int is_asn = asn_parse(q, &asn) == 0;
+	if (prep(s, "SELECT asn, name, cc, rir FROM as_info WHERE asn = ?1 "
+		    "OR (?2 <> '' AND name LIKE '%' || ?2 || '%' ESCAPE '\\') "
+		    "ORDER BY asn = ?1 DESC, asn LIMIT ?3", &st))
+		return -1;
+	/* escape LIKE wildcards in the user's text */
+	char esc[256];
+	size_t k = 0;
+	for (const char *c = q; *c && k + 2 < sizeof(esc); c++) {
+		if (*c == '%' || *c == '_' || *c == '\\')
+			esc[k++] = '\\';
+		esc[k++] = *c;
+	}
+	esc[k] = '\0';
+	sqlite3_bind_int64(st, 1, is_asn ? (int64_t)asn : -1);
+	sqlite3_bind_text(st, 2, esc, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, limit ? (int64_t)limit : -1);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_asinfo *x = vec_push(&v, a);
+		x->asn = (uint32_t)sqlite3_column_int64(st, 0);
+		x->name = col_str(st, 1, a);
+		x->cc = col_str(st, 2, a);
+		x->rir = col_str(st, 3, a);
+	}
+	*out = v.v;
+	*n = v.n;
+	return done(s, st, rc);
+}

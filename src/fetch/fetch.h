@@ -42,6 +42,7 @@ int fetch_get(const struct fetch_options *o, const char *url, const char *mirror
 
 /* SHA-256 of a file as lowercase hex (65 bytes with NUL). Returns -1 when unreadable. */
 int fetch_sha256_file(const char *path, char out[65]);
+int fetch_sha256_mem(const void *buf, size_t len, char out[65]);
 
 /* Global libcurl set-up; call once before threads start, and the cleanup at exit. */
 int fetch_global_init(void);

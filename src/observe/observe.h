@@ -119,4 +119,107 @@ const char *readiness_name(enum readiness r);
  * Returns -1 when none has data. */
 double action1_score(const struct observe_config *c, const double pct[METRIC_COUNT]);
 
+/* ---------------------------------------------------------------- route checks */
+
+struct vrp_table;
+struct aspa_table;
+struct irr_db;
+struct asrel;
+struct bogon_db;
+struct delegated;
+struct pdb;
+struct asnames;
+
+/* The reference data, loaded once and shared read-only. Any may be NULL: the metrics that
+ * need it are then "no data". */
+struct observe_refs {
+	const struct vrp_table *vrps;
+	const struct aspa_table *aspa;
+	const struct irr_db *irr;
+	const struct asrel *asrel;
+	const struct bogon_db *bogons; /* NULL: the built-in special-purpose registry only */
+	const struct delegated *deleg;
+	const struct pdb *pdb;
+	const struct asnames *names;
+};
+
+#define OBS_MAX_PATH 256 /* ASNs kept of a flattened path (prepends collapsed) */
+
+/* A path flattened for the checks: neighbour (the collector's peer) first, origin last,
+ * prepends collapsed. Sets and confederation segments make has_set. */
+struct flat_path {
+	uint32_t asn[OBS_MAX_PATH];
+	uint32_t n;
+	int has_set;   /* an AS_SET / confederation segment (not in asn[]) */
+	int truncated; /* longer than OBS_MAX_PATH */
+};
+
+void flat_path_build(struct flat_path *f, const uint32_t *w, uint32_t nwords);
+
+/* One thing wrong with a route, charged to an AS. */
+struct obs_hit {
+	enum metric_id metric;
+	uint32_t asn;     /* the AS charged */
+	uint32_t culprit; /* the AS that caused it (== asn unless a customer variant) */
+	int weight;       /* 1 */
+};
+
+#define OBS_MAX_HITS 8
+
+/* Everything the checks found about one route. */
+struct route_verdict {
+	int has_origin;
+	uint32_t origin;
+	int rov_checked;
+	int rov;    /* enum rov_state */
+	int rov_reason;
+	uint32_t rov_ncovering;
+	int irr_checked;
+	int irr;    /* enum irr_verdict */
+	int bogon_prefix; /* enum bogon_kind */
+	int bogon_asn;    /* enum bogon_kind of the worst ASN in the path */
+	uint32_t bogon_asn_value;
+	int leak_checked;
+	int leak_index; /* position in the flat path of the leaker, -1 none */
+	int leak_type;
+	int aspa_checked;
+	int aspa;       /* enum aspa_state */
+	int otc_leak_index; /* -1 none */
+	int hijack_irr; /* M2 from an IRR conflict (no ROA) */
+	struct obs_hit hit[OBS_MAX_HITS];
+	int nhits;
+};
+
+/* Run every check on one route (pure: depends only on the route and the references). */
+void route_check(const struct observe_refs *refs, const struct prefix *p,
+    const struct flat_path *path, const uint32_t *w, uint32_t nwords, int has_otc, uint32_t otc,
+    struct route_verdict *v);
+
+/* ---------------------------------------------------------------- the engine */
+
+struct mrt_route;
+struct store;
+
+/* Accumulates the route stream: the routing table as (prefix, origin) with its checks,
+ * findings with evidence, and update-stream events. Memory grows with the routing table and
+ * the findings, not with the number of records read. */
+struct observe;
+
+struct observe *observe_new(const struct observe_refs *refs, const struct observe_config *cfg);
+void observe_free(struct observe *o);
+/* Feed one route: a RIB entry, an announcement or a withdrawal (state changes end the
+ * peer's open events). */
+void observe_route(struct observe *o, const struct mrt_route *rt);
+
+struct observe_totals {
+	uint64_t routes, prefixes_v4, prefixes_v6, ases, findings, incidents;
+	uint64_t rib_entries, announcements, withdrawals;
+	uint32_t first_ts, last_ts;
+};
+
+/* Compute every AS's metrics, scores and readiness and write them, with the routes,
+ * findings, incidents and global figures, into the snapshot open in s
+ * (store_snapshot_begin). Returns 0 or -1 (a store error; the caller aborts the snapshot). */
+int observe_write(struct observe *o, struct store *s, struct observe_totals *tot);
+
 #endif

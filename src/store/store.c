@@ -336,7 +336,7 @@ int store_snapshot_commit(struct store *s, const struct store_snapshot *snap)
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db,
 		"UPDATE snapshot SET routes = ?2, prefixes_v4 = ?3, prefixes_v6 = ?4, ases = ?5, "
-		"period_start = ?6, period_end = ?7 WHERE id = ?1",
+		"period_start = ?6, period_end = ?7, label = coalesce(?8, label) WHERE id = ?1",
 		-1, &st, NULL) != SQLITE_OK) {
 		db_fail(s, "finishing a snapshot");
 		store_snapshot_abort(s);
@@ -349,6 +349,7 @@ int store_snapshot_commit(struct store *s, const struct store_snapshot *snap)
 	sqlite3_bind_int64(st, 5, (int64_t)snap->ases);
 	sqlite3_bind_int64(st, 6, snap->period_start);
 	sqlite3_bind_int64(st, 7, snap->period_end);
+	bind_text(st, 8, snap->label);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE || exec(s, "COMMIT")) {

@@ -114,7 +114,7 @@ int store_put_global(struct store *s, const struct store_global *g);
 int store_put_route(struct store *s, const struct store_route *r);
 int store_put_asinfo(struct store *s, uint32_t asn, const char *name, const char *cc,
     const char *rir);
-/* Update the snapshot's totals and commit. */
+/* Update the snapshot's totals, period and label, and commit. */
 int store_snapshot_commit(struct store *s, const struct store_snapshot *snap);
 void store_snapshot_abort(struct store *s);
 

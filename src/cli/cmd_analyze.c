@@ -1,0 +1,279 @@
+/* routemark analyze: stream MRT files through the checks and store a snapshot. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/refs.h"
+#include "fetch/fetch.h"
+#include "mrt/mrt.h"
+#include "observe/observe.h"
+#include "store/store.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: routemark analyze [options] [reference data] MRT...\n\n"
+	    "Stream MRT RIB and update files (RIS, RouteViews; any compression) through the\n"
+	    "MANRS checks with the reference data loaded once, and store a snapshot: routes with\n"
+	    "their RPKI/IRR/bogon state, findings with evidence, incidents, per-AS metrics,\n"
+	    "scores and readiness, and global coverage. Re-running on the same inputs replaces\n"
+	    "the snapshot (idempotent); a failure leaves the store as it was.\n\n"
+	    "options:\n"
+	    "  --db FILE          the store (default routemark.db)\n"
+	    "  --label TEXT       a name for the snapshot (default: the data's time span)\n"
+	    "  --strict           malformed input (MRT records, reference rows) is fatal: exit 2\n"
+	    "  --no-progress      no progress line on a terminal\n"
+	    "  -h, --help         this help\n\n" REFS_HELP
+	    "\nexit codes: 0 stored; 1 usage, unreadable input or store error; 2 malformed input\n"
+	    "under --strict. See routemark-analyze(1).\n");
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+struct input {
+	const char *kind, *path;
+	char sha256[65];
+	uint64_t size, records, malformed;
+};
+
+struct inputs {
+	struct input *v;
+	size_t n, cap;
+};
+
+static void add_input(const char *kind, const char *path, void *arg)
+{
+	struct inputs *in = arg;
+	if (in->n == in->cap) {
+		in->cap = in->cap ? in->cap * 2 : 16;
+		in->v = xrealloc(in->v, in->cap * sizeof(*in->v));
+	}
+	struct input *x = &in->v[in->n++];
+	memset(x, 0, sizeof(*x));
+	x->kind = kind;
+	x->path = path;
+}
+
+/* Checksums of every input; the snapshot key is the digest of them all (in order), so the
+ * same inputs give the same snapshot. */
+static int checksum_inputs(struct inputs *in, char key[65])
+{
+	size_t cap = in->n * 80 + 1, len = 0;
+	char *all = xmalloc(cap);
+	for (size_t i = 0; i < in->n; i++) {
+		struct stat sb;
+		if (strcmp(in->v[i].path, "-") == 0) {
+			snprintf(in->v[i].sha256, sizeof(in->v[i].sha256), "stdin");
+		} else if (stat(in->v[i].path, &sb) != 0 ||
+			   fetch_sha256_file(in->v[i].path, in->v[i].sha256) != 0) {
+			log_err("%s: cannot read", in->v[i].path);
+			free(all);
+			return -1;
+		} else
+			in->v[i].size = (uint64_t)sb.st_size;
+		len += (size_t)snprintf(all + len, cap - len, "%s:%s\n", in->v[i].kind,
+		    in->v[i].sha256);
+	}
+	fetch_sha256_mem(all, len, key);
+	free(all);
+	return 0;
+}
+
+static void progress(size_t file, size_t nfiles, const char *name, uint64_t records,
+    uint64_t routes, double t0, int final)
+{
+	double dt = now() - t0;
+	fprintf(stderr, "\ranalyze: file %zu/%zu %-36.36s %10llu records %10llu routes %8.0f routes/s%s",
+	    file, nfiles, name, (unsigned long long)records, (unsigned long long)routes,
+	    dt > 0 ? (double)routes / dt : 0, final ? "\n" : "");
+}
+
+/* Stream one MRT file into the engine. Returns 0, -1 unreadable, -2 malformed (strict). */
+static int analyze_file(struct observe *ob, struct input *in, int strict, int show, size_t idx,
+    size_t nfiles, uint64_t *total_routes, double t0)
+{
+	struct mrt_options mo = {.strict = strict};
+	struct mrt_reader *r = mrt_reader_open(in->path, &mo);
+	if (r == NULL)
+		return -1;
+	struct mrt_route rt;
+	int rc;
+	double last = now();
+	const char *base = strrchr(in->path, '/') ? strrchr(in->path, '/') + 1 : in->path;
+	while ((rc = mrt_reader_next_route(r, &rt)) > 0) {
+		observe_route(ob, &rt);
+		if (show && (++*total_routes & 0xffff) == 0 && now() - last > 0.5) {
+			last = now();
+			progress(idx + 1, nfiles, base, mrt_reader_stats(r)->records, *total_routes, t0,
+			    0);
+		}
+	}
+	const struct mrt_stats *st = mrt_reader_stats(r);
+	in->records = st->records;
+	for (int k = 0; k < MRT_BAD_KINDS; k++)
+		if (k != MRT_BAD_UNSUPPORTED)
+			in->malformed += st->malformed[k];
+	if (show)
+		progress(idx + 1, nfiles, base, st->records, *total_routes, t0, 0);
+	mrt_reader_close(r);
+	if (rc == MRT_ERR_MALFORMED)
+		return -2;
+	return rc < 0 ? -1 : 0;
+}
+
+static int store_inputs(struct store *s, const struct inputs *in)
+{
+	for (size_t i = 0; i < in->n; i++) {
+		struct store_input si = {in->v[i].kind, in->v[i].path, in->v[i].sha256, in->v[i].size,
+		    in->v[i].records, in->v[i].malformed};
+		if (store_put_input(s, &si) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void print_summary(const struct observe_totals *t, const struct store_snapshot *snap,
+    const char *db, const struct inputs *in, double secs)
+{
+	uint64_t bad = 0;
+	for (size_t i = 0; i < in->n; i++)
+		bad += in->v[i].malformed;
+	printf("snapshot %lld stored in %s (%s)\n", (long long)snap->id, db, snap->label);
+	printf("  routes (prefix, origin): %llu   prefixes: %llu IPv4, %llu IPv6   ASes: %llu\n",
+	    (unsigned long long)t->routes, (unsigned long long)t->prefixes_v4,
+	    (unsigned long long)t->prefixes_v6, (unsigned long long)t->ases);
+	printf("  RIB entries: %llu   announcements: %llu   withdrawals: %llu\n",
+	    (unsigned long long)t->rib_entries, (unsigned long long)t->announcements,
+	    (unsigned long long)t->withdrawals);
+	printf("  findings: %llu   incidents: %llu   malformed records skipped: %llu   %.2f s\n",
+	    (unsigned long long)t->findings, (unsigned long long)t->incidents,
+	    (unsigned long long)bad, secs);
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"db", required_argument, NULL, 'd'},
+	    {"label", required_argument, NULL, 'l'},
+	    {"strict", no_argument, NULL, 's'},
+	    {"no-progress", no_argument, NULL, 'P'},
+	    {"help", no_argument, NULL, 'h'},
+	    REFS_LONG_OPTIONS,
+	    {NULL, 0, NULL, 0},
+	};
+	const char *db = "routemark.db", *label = NULL;
+	int show = isatty(2), opt;
+	struct cli_refs refs;
+	memset(&refs, 0, sizeof(refs));
+	if (config_merge_args("analyze", longopts, &argc, &argv) < 0)
+		return 1;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		int r = refs_option(&refs, opt, optarg);
+		if (r < 0)
+			return 1;
+		if (r > 0)
+			continue;
+		switch (opt) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'l':
+			label = optarg;
+			break;
+		case 's':
+			refs.strict = 1;
+			break;
+		case 'P':
+			show = 0;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (optind == argc) {
+		log_err("analyze: no MRT files given");
+		usage(stderr);
+		return 1;
+	}
+	double t0 = now();
+	struct inputs in = {0};
+	for (int i = optind; i < argc; i++)
+		add_input("mrt", argv[i], &in);
+	refs_each_file(&refs, add_input, &in);
+	struct store_snapshot snap;
+	memset(&snap, 0, sizeof(snap));
+	int status = 1;
+	struct observe *ob = NULL;
+	struct store *s = NULL;
+	struct observe_refs orefs;
+	if (checksum_inputs(&in, snap.key) != 0)
+		goto out;
+	int rc = refs_load(&refs, &orefs);
+	if (rc != 0) {
+		status = rc == -2 ? 2 : 1;
+		goto out;
+	}
+	ob = observe_new(&orefs, NULL);
+	uint64_t nroutes = 0;
+	size_t nmrt = (size_t)(argc - optind);
+	for (size_t i = 0; i < nmrt; i++) {
+		rc = analyze_file(ob, &in.v[i], refs.strict, show, i, nmrt, &nroutes, t0);
+		if (rc != 0) {
+			if (show)
+				fputc('\n', stderr);
+			log_err("%s: %s; nothing stored", in.v[i].path,
+			    rc == -2 ? "malformed data (--strict)" : "cannot be read");
+			status = rc == -2 ? 2 : 1;
+			goto out;
+		}
+	}
+	if (show)
+		fputc('\n', stderr);
+	if (store_open(db, 0, &s) != 0)
+		goto out;
+	char autolabel[64];
+	if (store_snapshot_begin(s, &snap) != 0)
+		goto out;
+	struct observe_totals tot;
+	if (store_inputs(s, &in) != 0 || observe_write(ob, s, &tot) != 0) {
+		store_snapshot_abort(s);
+		goto out;
+	}
+	snap.routes = tot.routes;
+	snap.prefixes_v4 = tot.prefixes_v4;
+	snap.prefixes_v6 = tot.prefixes_v6;
+	snap.ases = tot.ases;
+	snap.period_start = tot.first_ts;
+	snap.period_end = tot.last_ts;
+	if (label == NULL) {
+		time_t ts = tot.first_ts;
+		struct tm tm;
+		gmtime_r(&ts, &tm);
+		strftime(autolabel, sizeof(autolabel), "%Y-%m-%d %H:%M UTC", &tm);
+		label = autolabel;
+	}
+	snap.label = label;
+	if (store_snapshot_commit(s, &snap) != 0)
+		goto out;
+	print_summary(&tot, &snap, db, &in, now() - t0);
+	status = 0;
+out:
+	observe_free(ob);
+	store_close(s);
+	refs_free(&refs);
+	free(in.v);
+	return status;
+}

@@ -1,0 +1,221 @@
+/*
+ * The engine's intake: every route of the stream is checked once per (prefix, origin, path)
+ * and folded into the routing table, the findings and, for update streams, the events.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mrt/mrt.h"
+#include "observe_private.h"
+#include "rpki/rpki.h"
+
+struct observe *observe_new(const struct observe_refs *refs, const struct observe_config *cfg)
+{
+	struct observe *o = xcalloc(1, sizeof(*o));
+	o->refs = *refs;
+	if (cfg)
+		o->cfg = *cfg;
+	else
+		observe_config_default(&o->cfg);
+	bogon_db_init(&o->builtin_bogons);
+	if (o->refs.bogons == NULL)
+		o->refs.bogons = &o->builtin_bogons;
+	otable_init(&o->routes, sizeof(struct rt_ent), sizeof(struct rt_key));
+	otable_init(&o->finds, sizeof(struct fd_ent), sizeof(struct fd_key));
+	otable_init(&o->open, sizeof(struct open_ent), sizeof(struct open_key));
+	otable_init(&o->peers, sizeof(struct peer_ent), sizeof(struct peer_key));
+	arena_init(&o->arena, 1 << 20);
+	return o;
+}
+
+void observe_free(struct observe *o)
+{
+	if (o == NULL)
+		return;
+	bogon_db_free(&o->builtin_bogons);
+	otable_free(&o->routes);
+	otable_free(&o->finds);
+	otable_free(&o->open);
+	otable_free(&o->peers);
+	arena_free(&o->arena);
+	free(o->ev);
+	free(o);
+}
+
+static uint32_t peer_index(struct observe *o, const struct mrt_peer *p)
+{
+	struct peer_key k;
+	memset(&k, 0, sizeof(k));
+	k.afi = p->afi;
+	memcpy(k.addr, p->addr, 16);
+	k.asn = p->asn;
+	int created;
+	struct peer_ent *e = otable_upsert(&o->peers, &k, &created);
+	return (uint32_t)(e - (struct peer_ent *)o->peers.v);
+}
+
+static void add_event(struct observe *o, uint32_t asn, enum metric_id m, uint32_t start,
+    uint32_t end)
+{
+	if (o->nev == o->capev) {
+		o->capev = o->capev ? o->capev * 2 : 1024;
+		o->ev = xrealloc(o->ev, o->capev * sizeof(*o->ev));
+	}
+	o->ev[o->nev++] = (struct event){asn, m, 1, start, end, 1};
+}
+
+/* Close the open events of a peer's route that the new hit set no longer has. */
+static void update_open(struct observe *o, const struct prefix *p, uint32_t peer, uint32_t ts,
+    const struct route_verdict *v)
+{
+	struct open_key k;
+	memset(&k, 0, sizeof(k));
+	k.p = *p;
+	k.peer = peer;
+	struct open_ent *e;
+	if (v == NULL || v->nhits == 0) {
+		e = otable_find(&o->open, &k);
+		if (e == NULL)
+			return;
+	} else {
+		int created;
+		e = otable_upsert(&o->open, &k, &created);
+	}
+	/* keep hits present in both, close the others */
+	uint8_t keep = 0;
+	for (int i = 0; i < e->n; i++) {
+		int still = 0;
+		for (int j = 0; v && j < v->nhits; j++)
+			if (v->hit[j].asn == e->h[i].asn && v->hit[j].metric == e->h[i].metric)
+				still = 1;
+		if (still)
+			e->h[keep++] = e->h[i];
+		else
+			add_event(o, e->h[i].asn, e->h[i].metric, e->h[i].start, ts);
+	}
+	e->n = keep;
+	for (int j = 0; v && j < v->nhits; j++) {
+		int have = 0;
+		for (int i = 0; i < e->n; i++)
+			if (v->hit[j].asn == e->h[i].asn && v->hit[j].metric == e->h[i].metric)
+				have = 1;
+		if (!have && e->n < OBS_MAX_HITS) {
+			e->h[e->n].asn = v->hit[j].asn;
+			e->h[e->n].metric = (uint8_t)v->hit[j].metric;
+			e->h[e->n].start = ts;
+			e->n++;
+		}
+	}
+}
+
+static void note_route(struct observe *o, const struct mrt_route *rt, const struct flat_path *f,
+    const struct route_verdict *v, uint32_t peer, const char **pathstr)
+{
+	struct rt_key k;
+	memset(&k, 0, sizeof(k));
+	k.p = rt->prefix;
+	k.origin = v->origin;
+	int created;
+	struct rt_ent *e = otable_upsert(&o->routes, &k, &created);
+	if (created) {
+		char buf[2048];
+		aspath_words_format(rt->attrs->aspath, rt->attrs->aspath_nwords, buf, sizeof(buf));
+		e->path = *pathstr = arena_strdup(&o->arena, buf);
+		e->first_seen = rt->ts;
+		e->rov = (uint8_t)v->rov;
+		e->rov_reason = (uint8_t)v->rov_reason;
+		e->rov_checked = (uint8_t)v->rov_checked;
+		e->irr = (uint8_t)v->irr;
+		e->irr_checked = (uint8_t)v->irr_checked;
+		e->bogon = (uint8_t)v->bogon_prefix;
+	} else if (*pathstr == NULL)
+		*pathstr = e->path;
+	if (rt->ts < e->first_seen)
+		e->first_seen = rt->ts;
+	if (rt->ts > e->last_seen)
+		e->last_seen = rt->ts;
+	peer_count_add(&e->peers, peer);
+	(void)f;
+}
+
+static void note_findings(struct observe *o, const struct mrt_route *rt,
+    const struct flat_path *f, const struct route_verdict *v, uint32_t peer,
+    const char *pathstr)
+{
+	for (int i = 0; i < v->nhits; i++) {
+		struct fd_key k;
+		memset(&k, 0, sizeof(k));
+		k.p = rt->prefix;
+		k.origin = v->origin;
+		k.asn = v->hit[i].asn;
+		k.metric = v->hit[i].metric;
+		int created;
+		struct fd_ent *e = otable_upsert(&o->finds, &k, &created);
+		if (created) {
+			e->culprit = v->hit[i].culprit;
+			e->first_seen = rt->ts;
+			e->peer_asn = rt->peer.asn;
+			e->peer_afi = rt->peer.afi;
+			memcpy(e->peer_addr, rt->peer.addr, 16);
+			e->path = pathstr;
+			evidence_build(o, &rt->prefix, rt->attrs->aspath, rt->attrs->aspath_nwords, f, v,
+			    &v->hit[i], &o->arena, &e->detail, &e->evidence);
+		}
+		if (rt->ts < e->first_seen)
+			e->first_seen = rt->ts;
+		if (rt->ts > e->last_seen)
+			e->last_seen = rt->ts;
+		if (rt->kind == MRT_ROUTE_RIB) {
+			if (e->rib_first == 0 || rt->ts < e->rib_first)
+				e->rib_first = rt->ts;
+			if (rt->ts > e->rib_last)
+				e->rib_last = rt->ts;
+		}
+		peer_count_add(&e->peers, peer);
+	}
+}
+
+void observe_route(struct observe *o, const struct mrt_route *rt)
+{
+	if (rt->kind == MRT_ROUTE_STATE)
+		return; /* a session reset is not a withdrawal of what the archive shows */
+	if (rt->ts) {
+		if (o->first_ts == 0 || rt->ts < o->first_ts)
+			o->first_ts = rt->ts;
+		if (rt->ts > o->last_ts)
+			o->last_ts = rt->ts;
+	}
+	uint32_t peer = peer_index(o, &rt->peer);
+	if (rt->kind == MRT_ROUTE_WITHDRAW) {
+		o->nwithdrawals++;
+		update_open(o, &rt->prefix, peer, rt->ts, NULL);
+		return;
+	}
+	if (rt->attrs == NULL || rt->attrs->aspath_error || rt->safi != 1)
+		return; /* nothing to judge: no usable path, or not unicast */
+	if (rt->kind == MRT_ROUTE_RIB)
+		o->nrib++;
+	else
+		o->nupdates++;
+	o->nroutes++;
+
+	struct flat_path f;
+	struct route_verdict v;
+	const struct bgp_attrs *a = rt->attrs;
+	flat_path_build(&f, a->aspath, a->aspath_nwords);
+	route_check(&o->refs, &rt->prefix, &f, a->aspath, a->aspath_nwords,
+	    bgp_attrs_has(a, BGP_ATTR_OTC), a->otc, &v);
+	const char *pathstr = NULL;
+	if (v.has_origin)
+		note_route(o, rt, &f, &v, peer, &pathstr);
+	if (v.nhits) {
+		if (pathstr == NULL) {
+			char buf[2048];
+			aspath_words_format(a->aspath, a->aspath_nwords, buf, sizeof(buf));
+			pathstr = arena_strdup(&o->arena, buf);
+		}
+		note_findings(o, rt, &f, &v, peer, pathstr);
+	}
+	if (rt->kind == MRT_ROUTE_ANNOUNCE)
+		update_open(o, &rt->prefix, peer, rt->ts, &v);
+}

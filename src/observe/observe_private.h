@@ -1,0 +1,121 @@
+/* observe internals: the tables the engine accumulates into. */
+#ifndef ROUTEMARK_OBSERVE_PRIVATE_H
+#define ROUTEMARK_OBSERVE_PRIVATE_H
+
+#include "observe/observe.h"
+#include "registry/registry.h"
+
+struct otable {
+	void *v;
+	size_t n, cap, size, keylen;
+	uint32_t *slot; /* index + 1, 0 = empty */
+	size_t nslots;
+};
+
+void otable_init(struct otable *t, size_t size, size_t keylen);
+void otable_free(struct otable *t);
+void *otable_find(const struct otable *t, const void *key);
+void *otable_upsert(struct otable *t, const void *key, int *created);
+void otable_remove_all(struct otable *t);
+#define OTABLE_AT(t, i) ((void *)((char *)(t)->v + (size_t)(i) * (t)->size))
+
+/* A distinct-peer counter: exact for a route seen from one peer after another, an estimate
+ * (at most 64 bits of peer hash) when peers interleave across files. */
+struct peer_count {
+	uint32_t n;
+	uint32_t last; /* peer index + 1 */
+	uint64_t bloom;
+};
+
+static inline void peer_count_add(struct peer_count *c, uint32_t peer)
+{
+	uint64_t bit = 1ull << ((peer * 0x9e3779b1u) >> 26);
+	if (c->last == peer + 1 || (c->n && (c->bloom & bit)))
+		return;
+	c->last = peer + 1;
+	c->bloom |= bit;
+	c->n++;
+}
+
+/* (prefix, origin) of the routing table. */
+struct rt_ent {
+	struct prefix p; /* key */
+	uint32_t origin; /* key */
+	struct peer_count peers;
+	uint32_t first_seen, last_seen;
+	const char *path; /* first path seen (arena) */
+	uint8_t rov, rov_reason, irr, bogon;
+	uint8_t rov_checked, irr_checked;
+};
+
+struct rt_key {
+	struct prefix p;
+	uint32_t origin;
+};
+
+/* A finding: (metric, charged AS, prefix, origin). */
+struct fd_key {
+	struct prefix p;
+	uint32_t origin;
+	uint32_t asn;
+	uint32_t metric;
+};
+
+struct fd_ent {
+	struct fd_key k;
+	uint32_t culprit;
+	struct peer_count peers;
+	uint32_t first_seen, last_seen;
+	uint32_t rib_first, rib_last; /* seen in RIB snapshots (0 = never) */
+	uint32_t peer_asn;
+	uint8_t peer_afi, peer_addr[16];
+	const char *path, *detail, *evidence; /* arena strings */
+};
+
+/* An open update-stream event of one peer's route. */
+struct open_key {
+	struct prefix p;
+	uint32_t peer;
+};
+
+struct open_ent {
+	struct open_key k;
+	uint8_t n;
+	struct {
+		uint32_t asn;
+		uint8_t metric;
+		uint32_t start;
+	} h[OBS_MAX_HITS];
+};
+
+struct peer_key {
+	uint8_t afi;
+	uint8_t addr[16];
+	uint32_t asn;
+};
+
+struct peer_ent {
+	struct peer_key k;
+};
+
+struct observe {
+	struct observe_refs refs;
+	struct observe_config cfg;
+	struct bogon_db builtin_bogons; /* used when refs.bogons is NULL */
+	struct otable routes;  /* struct rt_ent */
+	struct otable finds;   /* struct fd_ent */
+	struct otable open;    /* struct open_ent */
+	struct otable peers;   /* struct peer_ent */
+	struct event *ev;      /* closed update-stream events */
+	size_t nev, capev;
+	struct arena arena;    /* strings */
+	uint32_t first_ts, last_ts;
+	uint64_t nroutes, nupdates, nwithdrawals, nrib;
+};
+
+/* evidence.c: the JSON evidence and one-line detail of a finding. */
+void evidence_build(const struct observe *o, const struct prefix *p, const uint32_t *w,
+    uint32_t nwords, const struct flat_path *f, const struct route_verdict *v,
+    const struct obs_hit *h, struct arena *a, const char **detail, const char **evidence);
+
+#endif

@@ -1,0 +1,362 @@
+/*
+ * From the accumulated tables to the store: routes, findings, incidents (update-stream events
+ * and RIB sightings merged as manrs-metrics.md §3 says), per-AS metrics, scores and
+ * readiness, and global coverage by address family, RIR and country.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "irr/irr.h"
+#include "observe_private.h"
+#include "rpki/rpki.h"
+#include "store/store.h"
+
+struct as_acc {
+	uint32_t asn; /* key */
+	uint64_t v4, v6, valid, invalid, notfound, irr_reg, irr_unreg;
+	double raw[METRIC_COUNT];
+	uint64_t count[METRIC_COUNT];
+};
+
+static struct as_acc *acc_get(struct otable *t, uint32_t asn)
+{
+	int created;
+	return otable_upsert(t, &asn, &created);
+}
+
+static const char *rov_str(const struct rt_ent *e)
+{
+	return e->rov_checked ? rov_state_name(e->rov) : NULL;
+}
+
+static int write_routes(struct observe *o, struct store *s, struct otable *acc)
+{
+	for (size_t i = 0; i < o->routes.n; i++) {
+		struct rt_ent *e = OTABLE_AT(&o->routes, i);
+		struct as_acc *a = acc_get(acc, e->origin);
+		if (e->p.afi == AFI_IPV4)
+			a->v4++;
+		else
+			a->v6++;
+		if (e->rov_checked)
+			*(e->rov == ROV_VALID ? &a->valid : e->rov == ROV_INVALID ? &a->invalid
+										: &a->notfound) += 1;
+		if (e->irr_checked)
+			*(e->irr == IRR_EXACT || e->irr == IRR_COVERED ? &a->irr_reg : &a->irr_unreg) += 1;
+		char pfx[PREFIX_STRLEN];
+		struct store_route r = {
+		    .prefix = prefix_format(&e->p, pfx, sizeof(pfx)),
+		    .origin = e->origin,
+		    .peers = e->peers.n,
+		    .rpki = rov_str(e),
+		    .rpki_reason = e->rov_checked && e->rov_reason ? rov_reason_name(e->rov_reason)
+								   : NULL,
+		    .irr = e->irr_checked ? irr_verdict_name(e->irr) : NULL,
+		    .bogon = e->bogon ? bogon_kind_name(e->bogon) : NULL,
+		    .first_seen = e->first_seen,
+		    .last_seen = e->last_seen,
+		    .path = e->path,
+		};
+		if (store_put_route(s, &r) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void push_event(struct observe *o, struct event ev)
+{
+	if (o->nev == o->capev) {
+		o->capev = o->capev ? o->capev * 2 : 1024;
+		o->ev = xrealloc(o->ev, o->capev * sizeof(*o->ev));
+	}
+	o->ev[o->nev++] = ev;
+}
+
+static int write_findings(struct observe *o, struct store *s, struct otable *acc)
+{
+	for (size_t i = 0; i < o->finds.n; i++) {
+		struct fd_ent *e = OTABLE_AT(&o->finds, i);
+		acc_get(acc, e->k.asn)->count[e->k.metric]++;
+		if (e->rib_first) /* sightings in RIB snapshots: duration known only across several */
+			push_event(o, (struct event){e->k.asn, e->k.metric, 1, e->rib_first, e->rib_last,
+					  e->rib_last > e->rib_first});
+		char pfx[PREFIX_STRLEN], peer[64];
+		prefix_addr_format(e->peer_afi ? e->peer_afi : AFI_IPV4, e->peer_addr, peer,
+		    sizeof(peer));
+		struct store_finding f = {
+		    .asn = e->k.asn,
+		    .metric = metric_defs[e->k.metric].name,
+		    .culprit = e->culprit,
+		    .prefix = prefix_format(&e->k.p, pfx, sizeof(pfx)),
+		    .origin = e->k.origin,
+		    .path = e->path,
+		    .peer_ip = peer,
+		    .peer_asn = e->peer_asn,
+		    .peers = e->peers.n,
+		    .first_seen = e->first_seen,
+		    .last_seen = e->last_seen,
+		    .detail = e->detail,
+		    .evidence = e->evidence,
+		};
+		if (store_put_finding(s, &f) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int write_incidents(struct observe *o, struct store *s, struct otable *acc,
+    uint64_t *count)
+{
+	/* events still open at the end of the data end there */
+	for (size_t i = 0; i < o->open.n; i++) {
+		struct open_ent *e = OTABLE_AT(&o->open, i);
+		for (int j = 0; j < e->n; j++)
+			push_event(o, (struct event){e->h[j].asn, e->h[j].metric, 1, e->h[j].start,
+					  o->last_ts, 1});
+		e->n = 0;
+	}
+	struct incident *inc = xmalloc((o->nev ? o->nev : 1) * sizeof(*inc));
+	size_t n = incidents_merge(&o->cfg, o->ev, o->nev, inc);
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		acc_get(acc, inc[i].asn)->raw[inc[i].metric] += inc[i].score;
+		struct store_incident si = {inc[i].asn, metric_defs[inc[i].metric].name,
+		    inc[i].start, inc[i].end, inc[i].weight, inc[i].score, inc[i].nevents,
+		    inc[i].duration_known};
+		rc = store_put_incident(s, &si);
+	}
+	*count = n;
+	free(inc);
+	o->nev = 0;
+	return rc;
+}
+
+/* Which metrics the loaded reference data can measure at all. */
+static void metric_has_data(const struct observe *o, int has[METRIC_COUNT])
+{
+	const struct observe_refs *r = &o->refs;
+	int rel = r->asrel != NULL;
+	has[M1] = rel || r->aspa;
+	has[M1C] = rel;
+	has[M2] = r->vrps || r->irr;
+	has[M2C] = rel && has[M2];
+	has[M3] = has[M4] = 1; /* the special-purpose registries are built in */
+	has[M3C] = has[M4C] = rel;
+	has[M5] = 0;           /* Spoofer results are not an input yet */
+	has[M7IRR] = r->irr != NULL;
+	has[M7RPKI] = r->vrps != NULL;
+	has[M8] = r->pdb || r->irr;
+}
+
+static int has_contact(const struct observe *o, uint32_t asn)
+{
+	if (o->refs.pdb) {
+		const struct pdb_net *n = pdb_net_by_asn(o->refs.pdb, asn);
+		if (n && pdb_net_contacts(o->refs.pdb, n) > 0)
+			return 1;
+	}
+	if (o->refs.irr) {
+		const struct irr_object *a = irr_db_autnum(o->refs.irr, asn, 0);
+		if (a && (irr_object_get(a, "tech-c") || irr_object_get(a, "admin-c")))
+			return 1;
+	}
+	return 0;
+}
+
+static int measured(const struct observe *o, uint32_t asn)
+{
+	if (o->refs.deleg == NULL)
+		return 1;
+	const struct deleg_entry *d = delegated_asn(o->refs.deleg, asn);
+	return d && deleg_is_delegated(d);
+}
+
+static int write_as(struct observe *o, struct store *s, const struct as_acc *a,
+    const int has[METRIC_COUNT], double out_pct[METRIC_COUNT], double action[5])
+{
+	uint64_t routes = a->v4 + a->v6;
+	for (int m = 0; m < METRIC_COUNT; m++) {
+		double raw = a->raw[m], pct = -1;
+		if (!has[m])
+			raw = 0;
+		else if (metric_defs[m].kind == METRIC_INCIDENTS)
+			pct = metric_percent(&o->cfg, raw);
+		else if (m == M7IRR) {
+			pct = routes ? m7irr_percent(a->irr_reg, a->irr_reg + a->irr_unreg) : -1;
+			raw = (double)a->irr_reg;
+		} else if (m == M7RPKI) {
+			pct = routes ? m7rpki_percent(&o->cfg, a->valid, a->invalid,
+					   a->valid + a->invalid + a->notfound)
+				     : -1;
+			raw = (double)a->invalid;
+		} else if (m == M8) {
+			pct = has_contact(o, a->asn) ? 100 : 0;
+			raw = pct > 0;
+		}
+		out_pct[m] = pct;
+		struct store_metric sm = {a->asn, metric_defs[m].name, raw, pct, a->count[m]};
+		if (store_put_metric(s, &sm) != 0)
+			return -1;
+	}
+	action[1] = action1_score(&o->cfg, out_pct);
+	action[2] = out_pct[M5];
+	action[3] = out_pct[M8];
+	struct store_as_summary sum = {
+	    .asn = a->asn,
+	    .prefixes_v4 = a->v4,
+	    .prefixes_v6 = a->v6,
+	    .routes = routes,
+	    .rpki_valid = a->valid,
+	    .rpki_invalid = a->invalid,
+	    .rpki_notfound = a->notfound,
+	    .irr_registered = a->irr_reg,
+	    .irr_unregistered = a->irr_unreg,
+	    .action = {-1, action[1], action[2], action[3], -1},
+	    .action4_irr = out_pct[M7IRR],
+	    .action4_rpki = out_pct[M7RPKI],
+	};
+	action[4] = out_pct[M7RPKI];
+	if (store_put_summary(s, &sum) != 0)
+		return -1;
+	const char *name = NULL, *cc = NULL, *rir = NULL;
+	if (o->refs.names) {
+		const struct asname *n = asnames_get(o->refs.names, a->asn);
+		if (n) {
+			name = n->name ? n->name : n->org;
+			cc = n->cc[0] ? n->cc : NULL;
+		}
+	}
+	if (o->refs.deleg) {
+		const struct deleg_entry *d = delegated_asn(o->refs.deleg, a->asn);
+		if (d) {
+			rir = deleg_rir_name(d->rir);
+			if (cc == NULL && strcmp(d->cc, "ZZ") != 0 && d->cc[0])
+				cc = d->cc;
+		}
+	}
+	if ((name || cc || rir) && store_put_asinfo(s, a->asn, name, cc, rir) != 0)
+		return -1;
+	return 0;
+}
+
+/* Global figures: route coverage per scope, and the readiness distribution. */
+struct gstat {
+	char scope[24]; /* key */
+	double routes, valid, invalid, notfound, irr_reg, irr_checked;
+};
+
+static struct gstat *gstat_get(struct otable *t, const char *scope)
+{
+	char key[24];
+	memset(key, 0, sizeof(key));
+	snprintf(key, sizeof(key), "%s", scope);
+	int created;
+	return otable_upsert(t, key, &created);
+}
+
+static void gstat_add(struct gstat *g, const struct rt_ent *e)
+{
+	g->routes++;
+	if (e->rov_checked)
+		*(e->rov == ROV_VALID ? &g->valid : e->rov == ROV_INVALID ? &g->invalid
+									 : &g->notfound) += 1;
+	if (e->irr_checked) {
+		g->irr_checked++;
+		g->irr_reg += e->irr == IRR_EXACT || e->irr == IRR_COVERED;
+	}
+}
+
+static int write_globals(struct observe *o, struct store *s, const double *ready_counts)
+{
+	struct otable g;
+	otable_init(&g, sizeof(struct gstat), 24);
+	for (size_t i = 0; i < o->routes.n; i++) {
+		const struct rt_ent *e = OTABLE_AT(&o->routes, i);
+		char scope[24];
+		gstat_add(gstat_get(&g, "all"), e);
+		gstat_add(gstat_get(&g, e->p.afi == AFI_IPV4 ? "afi:4" : "afi:6"), e);
+		if (o->refs.deleg) {
+			const struct deleg_entry *d = delegated_prefix(o->refs.deleg, &e->p, NULL);
+			snprintf(scope, sizeof(scope), "rir:%s", d ? deleg_rir_name(d->rir) : "unknown");
+			gstat_add(gstat_get(&g, scope), e);
+			snprintf(scope, sizeof(scope), "cc:%s", d ? d->cc : "ZZ");
+			gstat_add(gstat_get(&g, scope), e);
+		}
+	}
+	int rc = 0;
+	for (size_t i = 0; i < g.n && rc == 0; i++) {
+		const struct gstat *x = OTABLE_AT(&g, i);
+		const struct {
+			const char *k;
+			double v;
+		} kv[] = {{"routes", x->routes}, {"rpki_valid", x->valid},
+		    {"rpki_invalid", x->invalid}, {"rpki_notfound", x->notfound},
+		    {"irr_registered", x->irr_reg}, {"irr_checked", x->irr_checked}};
+		for (size_t k = 0; k < sizeof(kv) / sizeof(kv[0]) && rc == 0; k++) {
+			if ((k >= 1 && k <= 3 && !o->refs.vrps) || (k >= 4 && !o->refs.irr))
+				continue; /* no data is not zero */
+			struct store_global sg = {x->scope, kv[k].k, kv[k].v};
+			rc = store_put_global(s, &sg);
+		}
+	}
+	/* readiness distribution: ready_counts[action * 4 + readiness] */
+	for (int a = 1; a <= 4 && rc == 0; a++)
+		for (int r = 0; r < 4 && rc == 0; r++) {
+			char key[48];
+			snprintf(key, sizeof(key), "action%d_%s", a, readiness_name(r));
+			for (char *c = key; *c; c++)
+				if (*c == ' ')
+					*c = '_';
+			struct store_global sg = {"all", key, ready_counts[a * 4 + r]};
+			rc = store_put_global(s, &sg);
+		}
+	otable_free(&g);
+	return rc;
+}
+
+int observe_write(struct observe *o, struct store *s, struct observe_totals *tot)
+{
+	struct otable acc;
+	otable_init(&acc, sizeof(struct as_acc), sizeof(uint32_t));
+	memset(tot, 0, sizeof(*tot));
+	int has[METRIC_COUNT];
+	metric_has_data(o, has);
+	double ready[5 * 4] = {0};
+	int rc = write_routes(o, s, &acc);
+	if (rc == 0)
+		rc = write_findings(o, s, &acc);
+	if (rc == 0)
+		rc = write_incidents(o, s, &acc, &tot->incidents);
+	for (size_t i = 0; i < acc.n && rc == 0; i++) {
+		const struct as_acc *a = OTABLE_AT(&acc, i);
+		if (!measured(o, a->asn))
+			continue;
+		double pct[METRIC_COUNT], action[5];
+		rc = write_as(o, s, a, has, pct, action);
+		for (int k = 1; k <= 4; k++)
+			ready[k * 4 + readiness_of(&o->cfg, action[k])]++;
+		tot->ases++;
+	}
+	if (rc == 0)
+		rc = write_globals(o, s, ready);
+	tot->routes = o->routes.n;
+	/* distinct prefixes per family */
+	struct otable pfx;
+	otable_init(&pfx, sizeof(struct prefix), sizeof(struct prefix));
+	for (size_t i = 0; i < o->routes.n; i++) {
+		const struct rt_ent *e = OTABLE_AT(&o->routes, i);
+		int created;
+		otable_upsert(&pfx, &e->p, &created);
+		if (created)
+			*(e->p.afi == AFI_IPV4 ? &tot->prefixes_v4 : &tot->prefixes_v6) += 1;
+	}
+	otable_free(&pfx);
+	tot->findings = o->finds.n;
+	tot->rib_entries = o->nrib;
+	tot->announcements = o->nupdates;
+	tot->withdrawals = o->nwithdrawals;
+	tot->first_ts = o->first_ts;
+	tot->last_ts = o->last_ts;
+	otable_free(&acc);
+	return rc;
+}

@@ -1,0 +1,82 @@
+/*
+ * report — what routemark shows people: the per-AS scorecard (per Action, with readiness,
+ * findings and their evidence, customers' incidents, the trend, and a fix list), the
+ * Internet-wide summary, rankings and the prefix view, rendered as text, JSON (a documented,
+ * versioned schema: docs/json-schema.md) or HTML. One renderer per format behind one table.
+ */
+#ifndef ROUTEMARK_REPORT_H
+#define ROUTEMARK_REPORT_H
+
+#include <stdio.h>
+
+#include "observe/observe.h"
+#include "store/store.h"
+
+#define REPORT_SCHEMA "routemark.report/1"
+
+enum fix_kind {
+	FIX_INVALID_ROUTE = 0, /* an RPKI-invalid announcement: fix the ROA or the route */
+	FIX_CUSTOMER,          /* a customer's bad route passed on: filter it */
+	FIX_BOGON,             /* a bogon prefix or ASN: filter it */
+	FIX_LEAK,              /* a route leak by this AS */
+	FIX_CREATE_ROA,        /* a route with no ROA */
+	FIX_CREATE_ROUTE_OBJ,  /* a route with no matching IRR route object */
+	FIX_DELETE_ROUTE_OBJ,  /* a route object that contradicts the ROAs */
+	FIX_CONTACT,           /* no contact in PeeringDB / IRR */
+};
+
+/* One thing an operator can do, most urgent first. */
+struct fix {
+	enum fix_kind kind;
+	const char *prefix;
+	uint32_t origin, maxlen, other_asn;
+	const char *text; /* the action, in one sentence */
+};
+
+const char *fix_kind_name(enum fix_kind k); /* "create-roa", ... */
+
+struct scorecard {
+	struct store_snapshot snap;
+	uint32_t asn;
+	struct store_asinfo info;
+	int has_info, found;
+	struct store_as_summary sum;
+	struct store_metric *metrics;
+	size_t nmetrics;
+	struct store_finding *findings; /* at most the limit asked */
+	size_t nfindings;
+	uint64_t findings_total;
+	struct store_incident *incidents;
+	size_t nincidents;
+	struct store_route *routes; /* announced by the AS */
+	size_t nroutes;
+	struct store_history *history;
+	size_t nhistory;
+	struct fix *fixes;
+	size_t nfixes;
+	struct observe_config cfg; /* readiness thresholds */
+};
+
+/* Read the scorecard of asn from snapshot snap (0 = newest). Returns 0 (sc->found says
+ * whether the AS is in the snapshot), or -1 on a store error / no snapshot. */
+int scorecard_load(struct store *s, int64_t snap, uint32_t asn, size_t max_findings,
+    struct arena *a, struct scorecard *sc);
+
+struct report_format {
+	const char *name;
+	void (*scorecard)(FILE *f, const struct scorecard *sc);
+};
+
+/* "text", "json", "html"; NULL when unknown. */
+const struct report_format *report_format_find(const char *name);
+
+/* Renderers, one file each. */
+void report_text_scorecard(FILE *f, const struct scorecard *sc);
+void report_json_scorecard(FILE *f, const struct scorecard *sc);
+void report_html_scorecard(FILE *f, const struct scorecard *sc);
+
+/* Helpers shared by the renderers. */
+const char *report_pct(double pct, char *buf, size_t size); /* "87.5 %" or "no data" */
+const char *report_time(int64_t t, char *buf, size_t size); /* "2014-05-30 22:00 UTC" */
+
+#endif

@@ -76,10 +76,10 @@ enum vrp_format {
 
 struct vrp_load_stats {
 	enum vrp_format format;
-	size_t records;   /* rows / JSON entries / prefixes read */
-	size_t vrps;      /* VRPs added (before de-duplication) */
-	size_t aspas;     /* ASPA entries added */
-	size_t malformed; /* skipped records */
+	size_t records;        /* rows / JSON entries / prefixes read */
+	size_t vrps;           /* VRPs added (before de-duplication) */
+	size_t aspas;          /* ASPA entries added */
+	size_t malformed;      /* skipped records */
 	char first_error[256]; /* "file:line: message" of the first malformed record */
 };
 
@@ -99,11 +99,11 @@ int vrp_load_buffer(struct vrp_table *t, struct aspa_table *aspa, const char *bu
 enum rov_state { ROV_NOTFOUND = 0, ROV_VALID = 1, ROV_INVALID = 2 };
 
 enum rov_reason {
-	ROV_REASON_NONE = 0,   /* Valid or NotFound */
-	ROV_REASON_ASN,        /* covered, but no covering VRP has the route's origin AS */
-	ROV_REASON_LENGTH,     /* a covering VRP has the origin AS, but the route is longer than
-				  its maxLength */
-	ROV_REASON_NO_ORIGIN,  /* covered, and the path has no origin (ends in an AS_SET) */
+	ROV_REASON_NONE = 0,  /* Valid or NotFound */
+	ROV_REASON_ASN,       /* covered, but no covering VRP has the route's origin AS */
+	ROV_REASON_LENGTH,    /* a covering VRP has the origin AS, but the route is longer than
+	                         its maxLength */
+	ROV_REASON_NO_ORIGIN, /* covered, and the path has no origin (ends in an AS_SET) */
 };
 
 #define ROV_MAX_COVERING 16
@@ -123,8 +123,8 @@ struct rov_result {
 /* Validate route (prefix, origin). origin ROV_NO_ORIGIN means "no origin" (RFC 6811: the route
  * cannot be Valid). AS0 VRPs never make a route Valid (RFC 6483), and origin 0 never matches.
  * res may be NULL when only the state is wanted (fastest). Thread-safe on a built table. */
-enum rov_state rov_validate(const struct vrp_table *t, const struct prefix *p, uint32_t origin,
-    struct rov_result *res);
+enum rov_state rov_validate(
+    const struct vrp_table *t, const struct prefix *p, uint32_t origin, struct rov_result *res);
 /* The same with the origin taken from an AS path (flat words, core.h): the last AS of a
  * trailing AS_SEQUENCE; a path ending in an AS_SET (or empty) has no origin. */
 enum rov_state rov_validate_path(const struct vrp_table *t, const struct prefix *p,
@@ -166,11 +166,11 @@ const char *aspa_state_name(enum aspa_state s);
 struct rtr_client;
 
 struct rtr_client_stats {
-	uint32_t serial;    /* serial of the published table */
-	uint32_t updates;   /* tables published so far */
-	uint32_t resets;    /* cache resets (full reloads) seen */
+	uint32_t serial;                   /* serial of the published table */
+	uint32_t updates;                  /* tables published so far */
+	uint32_t resets;                   /* cache resets (full reloads) seen */
 	uint32_t last_added, last_removed; /* delta of the last published update */
-	size_t vrps;        /* VRPs in the published table */
+	size_t vrps;                       /* VRPs in the published table */
 };
 
 /* Connect to an RTR cache (RFC 8210, falling back to RFC 6810) at host:port. Returns NULL on

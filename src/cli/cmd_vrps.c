@@ -1,0 +1,271 @@
+/* routemark vrps: summary of a VRP set (file or live RTR cache) and the difference of two. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/core.h"
+#include "rpki/rpki.h"
+
+/* Load a VRP table from a file or an RTR cache ("host:port"); with aspa non-NULL the file's
+ * ASPAs too. Returns the built table, or NULL with *rc set (1 input error, 2 malformed data
+ * under strict). */
+struct vrp_table *cli_vrps_open(
+    const char *file, const char *rtr, struct aspa_table **aspa, int strict, int timeout_s, int *rc)
+{
+	*rc = 1;
+	if (file != NULL) {
+		struct vrp_table *t = vrp_table_new();
+		struct vrp_load_stats st;
+		if (aspa != NULL)
+			*aspa = aspa_table_new();
+		int r = vrp_load_file(t, aspa ? *aspa : NULL, file, strict, &st);
+		if (r < 0) {
+			if (r == -2) {
+				fprintf(stderr, "routemark: %s\n", st.first_error);
+				*rc = 2;
+			}
+			vrp_table_free(t);
+			if (aspa != NULL) {
+				aspa_table_free(*aspa);
+				*aspa = NULL;
+			}
+			return NULL;
+		}
+		if (st.malformed > 0)
+			log_warn("%s: %zu malformed records skipped (first: %s)", file,
+			    st.malformed, st.first_error);
+		log_info("%s: %s format, %zu VRPs, %zu ASPAs", file, vrp_format_name(st.format),
+		    st.vrps, st.aspas);
+		vrp_table_build(t);
+		if (aspa != NULL)
+			aspa_table_build(*aspa);
+		return t;
+	}
+	char host[256];
+	const char *colon = strrchr(rtr, ':');
+	if (colon == NULL || colon == rtr || (size_t)(colon - rtr) >= sizeof(host)) {
+		fprintf(stderr, "routemark: --rtr wants HOST:PORT, got '%s'\n", rtr);
+		return NULL;
+	}
+	memcpy(host, rtr, (size_t)(colon - rtr));
+	host[colon - rtr] = '\0';
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') { /* [v6]:port */
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = '\0';
+	}
+	struct rtr_client *c = rtr_client_start(host, colon + 1);
+	if (c == NULL)
+		return NULL;
+	if (rtr_client_wait_sync(c, timeout_s * 1000) < 0) {
+		fprintf(stderr, "routemark: %s: no complete VRP set within %d s\n", rtr, timeout_s);
+		rtr_client_stop(c);
+		return NULL;
+	}
+	struct vrp_table *t = rtr_client_table(c);
+	rtr_client_stop(c); /* the table stays ours through its reference */
+	if (aspa != NULL) {
+		*aspa = aspa_table_new();
+		aspa_table_build(*aspa);
+	}
+	return t;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: routemark vrps (--vrps FILE | --rtr HOST:PORT) [--diff OTHER] [options]\n\n"
+	    "Summarise a VRP set, or show how OTHER differs from it.\n\n"
+	    "  --vrps FILE        VRP file: rpki-client/Routinator/StayRTR JSON, CSV, or rcynic\n"
+	    "                     text (format detected from the content; '-' is stdin)\n"
+	    "  --rtr HOST:PORT    fetch the VRPs from an RTR cache (RFC 8210 / 6810)\n"
+	    "  --diff OTHER       compare with another VRP file (or HOST:PORT with --diff-rtr)\n"
+	    "  --diff-rtr         OTHER is an RTR cache\n"
+	    "  --list             print every VRP (\"prefix maxLength AS\")\n"
+	    "  --format FMT       text (default) or jsonl\n"
+	    "  --strict           fail (exit 2) on the first malformed record\n"
+	    "  --timeout SEC      RTR: wait this long for a full set (default 30)\n"
+	    "  -h, --help         this help\n\n"
+	    "exit: 0 ok (also when the sets differ), 1 usage or input error, 2 malformed data\n"
+	    "under --strict\n");
+}
+
+struct summary {
+	size_t total, v4, v6, asns, as0, maxlen_used;
+};
+
+static int u32cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void summarise(const struct vrp_table *t, struct summary *s)
+{
+	size_t n = vrp_table_count(t);
+	uint32_t *asn = xmalloc((n + 1) * sizeof(*asn));
+	memset(s, 0, sizeof(*s));
+	s->total = n;
+	for (size_t i = 0; i < n; i++) {
+		const struct vrp *v = vrp_table_get(t, i);
+		v->p.afi == AFI_IPV4 ? s->v4++ : s->v6++;
+		s->as0 += v->asn == 0;
+		s->maxlen_used += v->maxlen > v->p.len;
+		asn[i] = v->asn;
+	}
+	qsort(asn, n, sizeof(*asn), u32cmp);
+	for (size_t i = 0; i < n; i++)
+		s->asns += i == 0 || asn[i] != asn[i - 1];
+	free(asn);
+}
+
+static void print_summary(
+    const char *name, const struct summary *s, const struct aspa_table *a, int jsonl)
+{
+	size_t na = a ? aspa_table_count(a) : 0;
+	if (jsonl)
+		printf("{\"source\":\"%s\",\"vrps\":%zu,\"ipv4\":%zu,\"ipv6\":%zu,\"asns\":%zu,"
+		       "\"as0\":%zu,\"maxlength_used\":%zu,\"aspas\":%zu}\n",
+		    name, s->total, s->v4, s->v6, s->asns, s->as0, s->maxlen_used, na);
+	else
+		printf("%s: %zu VRPs (%zu IPv4, %zu IPv6), %zu origin ASes, %zu AS0, "
+		       "%zu with maxLength > length, %zu ASPAs\n",
+		    name, s->total, s->v4, s->v6, s->asns, s->as0, s->maxlen_used, na);
+}
+
+/* The table's own order: family, length, address, maxlen, asn. */
+static int vcmp(const struct vrp *x, const struct vrp *y)
+{
+	if (x->p.afi != y->p.afi)
+		return x->p.afi < y->p.afi ? -1 : 1;
+	if (x->p.len != y->p.len)
+		return x->p.len < y->p.len ? -1 : 1;
+	int c = memcmp(x->p.addr, y->p.addr, 16);
+	if (c)
+		return c;
+	if (x->maxlen != y->maxlen)
+		return x->maxlen < y->maxlen ? -1 : 1;
+	return x->asn < y->asn ? -1 : x->asn > y->asn;
+}
+
+static void print_vrp(char sign, const struct vrp *v, int jsonl)
+{
+	char buf[PREFIX_STRLEN];
+	prefix_format(&v->p, buf, sizeof(buf));
+	if (jsonl)
+		printf("{\"change\":\"%s\",\"prefix\":\"%s\",\"maxLength\":%u,\"asn\":%u}\n",
+		    sign == '+'   ? "added"
+		    : sign == '-' ? "removed"
+		                  : "present",
+		    buf, v->maxlen, v->asn);
+	else if (sign == ' ')
+		printf("%s %u AS%u\n", buf, v->maxlen, v->asn);
+	else
+		printf("%c %s %u AS%u\n", sign, buf, v->maxlen, v->asn);
+}
+
+static void diff(const struct vrp_table *a, const struct vrp_table *b, int jsonl)
+{
+	size_t i = 0, j = 0, na = vrp_table_count(a), nb = vrp_table_count(b), add = 0, del = 0;
+	while (i < na || j < nb) {
+		int c = i == na ? 1 : j == nb ? -1 : vcmp(vrp_table_get(a, i), vrp_table_get(b, j));
+		if (c < 0)
+			print_vrp('-', vrp_table_get(a, i++), jsonl), del++;
+		else if (c > 0)
+			print_vrp('+', vrp_table_get(b, j++), jsonl), add++;
+		else
+			i++, j++;
+	}
+	if (jsonl)
+		printf("{\"added\":%zu,\"removed\":%zu,\"unchanged\":%zu}\n", add, del, na - del);
+	else
+		printf("diff: %zu added, %zu removed, %zu unchanged\n", add, del, na - del);
+}
+
+int cmd_vrps(int argc, char **argv)
+{
+	static const struct option opts[] = {{"vrps", required_argument, NULL, 'f'},
+	    {"rtr", required_argument, NULL, 'r'}, {"diff", required_argument, NULL, 'd'},
+	    {"diff-rtr", no_argument, NULL, 'D'}, {"list", no_argument, NULL, 'l'},
+	    {"format", required_argument, NULL, 'F'}, {"strict", no_argument, NULL, 's'},
+	    {"timeout", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0}};
+	const char *file = NULL, *rtr = NULL, *other = NULL;
+	int jsonl = 0, strict = 0, timeout = 30, other_rtr = 0, list = 0, c, rc;
+	if (config_merge_args("vrps", opts, &argc, &argv) != 0)
+		return 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			file = optarg;
+			break;
+		case 'r':
+			rtr = optarg;
+			break;
+		case 'd':
+			other = optarg;
+			break;
+		case 'D':
+			other_rtr = 1;
+			break;
+		case 'l':
+			list = 1;
+			break;
+		case 's':
+			strict = 1;
+			break;
+		case 't':
+			timeout = atoi(optarg);
+			break;
+		case 'F':
+			if (strcmp(optarg, "jsonl") == 0 || strcmp(optarg, "json") == 0)
+				jsonl = 1;
+			else if (strcmp(optarg, "text") != 0) {
+				fprintf(stderr, "routemark vrps: unknown format '%s'\n", optarg);
+				return 1;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (rtr != NULL)
+		file = NULL; /* --rtr wins over a vrps file from the configuration */
+	if ((file == NULL) == (rtr == NULL) || optind != argc || timeout <= 0) {
+		usage(stderr);
+		return 1;
+	}
+	struct aspa_table *aspa = NULL;
+	struct vrp_table *t = cli_vrps_open(file, rtr, &aspa, strict, timeout, &rc);
+	if (t == NULL)
+		return rc;
+	struct summary s;
+	summarise(t, &s);
+	int ret = 0;
+	if (list)
+		for (size_t i = 0; i < vrp_table_count(t); i++)
+			print_vrp(' ', vrp_table_get(t, i), jsonl);
+	print_summary(file ? file : rtr, &s, aspa, jsonl);
+	if (other != NULL) {
+		struct aspa_table *aspa2 = NULL;
+		struct vrp_table *u = cli_vrps_open(other_rtr ? NULL : other,
+		    other_rtr ? other : NULL, &aspa2, strict, timeout, &rc);
+		if (u == NULL) {
+			ret = rc;
+		} else {
+			summarise(u, &s);
+			print_summary(other, &s, aspa2, jsonl);
+			diff(t, u, jsonl);
+			vrp_table_release(u);
+			aspa_table_free(aspa2);
+		}
+	}
+	vrp_table_release(t);
+	aspa_table_free(aspa);
+	return ret;
+}

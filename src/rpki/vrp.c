@@ -1,0 +1,258 @@
+/* VRP table: collect, sort, de-duplicate, and build the lookup index (see rpki_private.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rpki/rpki_private.h"
+
+struct vrp_table *vrp_table_new(void)
+{
+	struct vrp_table *t = xcalloc(1, sizeof(*t));
+	atomic_init(&t->refs, 1);
+	return t;
+}
+
+void vrp_table_free(struct vrp_table *t)
+{
+	if (t == NULL)
+		return;
+	free(t->v);
+	free(t->blk4);
+	free(t->ent4);
+	free(t->block6);
+	free(t->slot6);
+	free(t);
+}
+
+struct vrp_table *vrp_table_ref(struct vrp_table *t)
+{
+	if (t != NULL)
+		atomic_fetch_add(&t->refs, 1);
+	return t;
+}
+
+void vrp_table_release(struct vrp_table *t)
+{
+	if (t != NULL && atomic_fetch_sub(&t->refs, 1) == 1)
+		vrp_table_free(t);
+}
+
+int vrp_table_add(struct vrp_table *t, const struct vrp *v)
+{
+	if (t->built)
+		return -1;
+	if (v->p.afi != AFI_IPV4 && v->p.afi != AFI_IPV6)
+		return -1;
+	if (v->p.len > prefix_maxlen(v->p.afi) || v->maxlen < v->p.len ||
+	    v->maxlen > prefix_maxlen(v->p.afi))
+		return -1;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 1024;
+		t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
+	}
+	struct vrp *d = &t->v[t->n++];
+	memset(d, 0, sizeof(*d));
+	d->p = v->p;
+	prefix_mask(&d->p);
+	d->maxlen = v->maxlen;
+	d->asn = v->asn;
+	return 0;
+}
+
+size_t vrp_table_count(const struct vrp_table *t)
+{
+	return t->n;
+}
+
+const struct vrp *vrp_table_get(const struct vrp_table *t, size_t i)
+{
+	return i < t->n ? &t->v[i] : NULL;
+}
+
+/* Index order: family, length, address, maxlen, asn. Runs of one prefix are contiguous. */
+static int vrp_cmp_index(const void *a, const void *b)
+{
+	const struct vrp *x = a, *y = b;
+	if (x->p.afi != y->p.afi)
+		return x->p.afi < y->p.afi ? -1 : 1;
+	if (x->p.len != y->p.len)
+		return x->p.len < y->p.len ? -1 : 1;
+	int c = memcmp(x->p.addr, y->p.addr, 16);
+	if (c)
+		return c;
+	if (x->maxlen != y->maxlen)
+		return x->maxlen < y->maxlen ? -1 : 1;
+	if (x->asn != y->asn)
+		return x->asn < y->asn ? -1 : 1;
+	return 0;
+}
+
+static int same_prefix(const struct vrp *a, const struct vrp *b)
+{
+	return a->p.afi == b->p.afi && a->p.len == b->p.len &&
+	       memcmp(a->p.addr, b->p.addr, 16) == 0;
+}
+
+static uint32_t table_bits(size_t n, int *shift)
+{
+	int bits = 4;
+	while (((size_t)1 << bits) < n * 2)
+		bits++;
+	*shift = 64 - bits;
+	return ((uint32_t)1 << bits) - 1;
+}
+
+static void set_bit(uint64_t *m, unsigned bit)
+{
+	m[bit >> 6] |= 1ULL << (bit & 63);
+}
+
+/* Blocks a VRP of length >= 8 is filed in: first and count. */
+static void blocks4(const struct vrp *v, uint32_t *first, uint32_t *n)
+{
+	*first = vrp_addr4(&v->p) >> (32 - VRP4_BLOCK_BITS);
+	*n = v->p.len >= VRP4_BLOCK_BITS ? 1 : 1u << (VRP4_BLOCK_BITS - v->p.len);
+}
+
+static int ent4_cmp(const void *a, const void *b)
+{
+	const struct vrp_ent4 *x = a, *y = b;
+	int xs = x->len <= VRP4_BLOCK_BITS, ys = y->len <= VRP4_BLOCK_BITS;
+	if (xs != ys)
+		return xs ? -1 : 1; /* short (block-covering) entries first */
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	if (x->maxlen != y->maxlen)
+		return x->maxlen < y->maxlen ? -1 : 1;
+	return x->asn < y->asn ? -1 : x->asn > y->asn;
+}
+
+/* The IPv4 part of the index: v4[0..n) are the table's IPv4 VRPs, in index order. */
+static void build4(struct vrp_table *t, const struct vrp *v4, size_t n)
+{
+	size_t nblk = (size_t)1 << VRP4_BLOCK_BITS;
+	t->blk4 = xcalloc(nblk + 1, sizeof(*t->blk4));
+	size_t i = 0;
+	while (i < n && v4[i].p.len < VRP4_ALWAYS_BELOW)
+		i++;
+	t->short4 = v4;
+	t->nshort4 = i;
+	/* count, prefix-sum, fill, then sort each block */
+	uint32_t first, cnt;
+	for (size_t k = i; k < n; k++) {
+		blocks4(&v4[k], &first, &cnt);
+		for (uint32_t b = 0; b < cnt; b++)
+			t->blk4[first + b + 1].start++;
+	}
+	for (size_t b = 0; b < nblk; b++)
+		t->blk4[b + 1].start += t->blk4[b].start;
+	t->nent4 = t->blk4[nblk].start;
+	t->ent4 = xcalloc(t->nent4 + 1, sizeof(*t->ent4));
+	uint32_t *fill = xcalloc(nblk, sizeof(*fill));
+	for (size_t k = i; k < n; k++) {
+		const struct vrp *v = &v4[k];
+		struct vrp_ent4 e = {0, v->p.len, v->maxlen, v->asn};
+		if (v->p.len > VRP4_BLOCK_BITS)
+			e.lo = (uint16_t)(vrp_addr4(&v->p) & 0xffff);
+		blocks4(v, &first, &cnt);
+		for (uint32_t b = first; b < first + cnt; b++) {
+			t->ent4[t->blk4[b].start + fill[b]++] = e;
+			if (v->p.len <= VRP4_BLOCK_BITS)
+				t->blk4[b].nshort++;
+		}
+	}
+	free(fill);
+	for (size_t b = 0; b < nblk; b++) {
+		size_t m = t->blk4[b + 1].start - t->blk4[b].start;
+		if (m > 1)
+			qsort(t->ent4 + t->blk4[b].start, m, sizeof(*t->ent4), ent4_cmp);
+	}
+}
+
+static struct vrp_block6 *block6_slot(struct vrp_table *t, uint32_t key)
+{
+	uint32_t h = vrp_hash_block6(key, t->bshift6);
+	while (t->block6[h].used && t->block6[h].key != key)
+		h = (h + 1) & t->bmask6;
+	t->block6[h].used = 1;
+	t->block6[h].key = key;
+	return &t->block6[h];
+}
+
+static void index6_add(struct vrp_table *t, const struct vrp *v, uint32_t start, uint32_t count)
+{
+	uint64_t hi = vrp_load64(v->p.addr), lo = vrp_load64(v->p.addr + 8);
+	unsigned len = v->p.len;
+	uint32_t h = vrp_hash6(hi, lo, len, t->shift6);
+	while (t->slot6[h].count != 0)
+		h = (h + 1) & t->mask6;
+	struct vrp_slot6 *sl = &t->slot6[h];
+	sl->hi = hi;
+	sl->lo = lo;
+	sl->len = (uint8_t)len;
+	sl->count = (uint16_t)(count > 0xffff ? 0xffff : count);
+	sl->maxlen = v->maxlen;
+	sl->val = count == 1 ? v->asn : start;
+	set_bit(t->lens6, len);
+	if (len < VRP6_ALWAYS_BELOW) {
+		set_bit(t->always6, len);
+		return;
+	}
+	uint32_t first = (uint32_t)(hi >> (64 - VRP6_BLOCK_BITS));
+	uint32_t nblocks = len >= VRP6_BLOCK_BITS ? 1 : 1u << (VRP6_BLOCK_BITS - len);
+	for (uint32_t b = 0; b < nblocks; b++)
+		set_bit(block6_slot(t, first + b)->m, len);
+}
+
+/* Number of distinct IPv6 prefixes, and of /24 blocks they make in the IPv6 filter. */
+static void count_prefixes6(const struct vrp_table *t, size_t *n6, size_t *blocks6)
+{
+	*n6 = *blocks6 = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		if (i > 0 && same_prefix(&t->v[i - 1], &t->v[i]))
+			continue;
+		if (t->v[i].p.afi == AFI_IPV4)
+			continue;
+		unsigned len = t->v[i].p.len;
+		(*n6)++;
+		if (len >= VRP6_ALWAYS_BELOW)
+			*blocks6 +=
+			    len >= VRP6_BLOCK_BITS ? 1 : (size_t)1 << (VRP6_BLOCK_BITS - len);
+	}
+}
+
+int vrp_table_build(struct vrp_table *t)
+{
+	if (t->built)
+		return -1;
+	if (t->n > 1)
+		qsort(t->v, t->n, sizeof(*t->v), vrp_cmp_index);
+	size_t w = 0;
+	for (size_t i = 0; i < t->n; i++)
+		if (w == 0 || vrp_cmp_index(&t->v[w - 1], &t->v[i]) != 0)
+			t->v[w++] = t->v[i];
+	t->n = w;
+	if (t->n >= UINT32_MAX)
+		return -1;
+
+	size_t n4 = 0, n6, b6;
+	count_prefixes6(t, &n6, &b6);
+	while (n4 < t->n && t->v[n4].p.afi == AFI_IPV4)
+		n4++;
+	build4(t, t->v, n4);
+	t->mask6 = table_bits(n6, &t->shift6);
+	t->slot6 = xcalloc((size_t)t->mask6 + 1, sizeof(*t->slot6));
+	t->bmask6 = table_bits(b6, &t->bshift6);
+	t->block6 = xcalloc((size_t)t->bmask6 + 1, sizeof(*t->block6));
+
+	for (size_t i = n4; i < t->n;) {
+		size_t j = i + 1;
+		while (j < t->n && same_prefix(&t->v[i], &t->v[j]))
+			j++;
+		index6_add(t, &t->v[i], (uint32_t)i, (uint32_t)(j - i));
+		i = j;
+	}
+	t->built = 1;
+	return 0;
+}

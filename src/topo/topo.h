@@ -4,7 +4,8 @@
  *
  * The relationship index is built once and read-only afterwards: a sorted array of the ASNs
  * seen, and per AS a sorted array of its neighbours (by index) with the relationship, so a
- * pair lookup costs two binary searches (O(log n) + O(log deg)). See docs/topo.md.
+ * pair lookup costs one hash probe per ASN and a binary search in a's neighbour list
+ * (O(1) + O(log deg)). See docs/topo.md.
  */
 #ifndef ROUTEMARK_TOPO_H
 #define ROUTEMARK_TOPO_H
@@ -80,6 +81,8 @@ struct asrel {
 	uint32_t nclique;
 	uint32_t *ixp; /* "# IXP ASes:", sorted */
 	uint32_t nixp;
+	uint32_t *hslot; /* ASN -> index + 1, open addressing (0 empty); hmask + 1 slots */
+	uint32_t hmask;
 	struct asrel_stats st;
 	/* building state (freed by asrel_finish) */
 	struct asrel_edge *edges;
@@ -91,8 +94,8 @@ void asrel_free(struct asrel *r);
 /* Feed one line of a serial-1/serial-2 file (no newline). Header comments are parsed; a bad
  * line is counted and, for the first few, logged with name:lineno. Returns 0, or -1 for a
  * malformed line (still counted; the caller may stop under --strict). */
-int asrel_add_line(struct asrel *r, const char *line, size_t len, const char *name,
-    uint64_t lineno);
+int asrel_add_line(
+    struct asrel *r, const char *line, size_t len, const char *name, uint64_t lineno);
 /* Build the index from the lines fed. Call once, before any lookup. */
 int asrel_finish(struct asrel *r);
 /* Load a whole file (plain, .gz or .bz2) and build the index. -1 when the file cannot be
@@ -106,8 +109,8 @@ enum topo_rel asrel_lookup(const struct asrel *r, uint32_t a, uint32_t b);
 /* The serial-2 source of the a-b link ("" when none or unknown). */
 const char *asrel_source(const struct asrel *r, uint32_t a, uint32_t b);
 /* Neighbour counts of asn by relationship (all 0 when the AS is unknown). */
-void asrel_degree(const struct asrel *r, uint32_t asn, uint32_t *customers, uint32_t *providers,
-    uint32_t *peers);
+void asrel_degree(
+    const struct asrel *r, uint32_t asn, uint32_t *customers, uint32_t *providers, uint32_t *peers);
 int asrel_is_clique(const struct asrel *r, uint32_t asn);
 int asrel_is_ixp(const struct asrel *r, uint32_t asn);
 
@@ -132,28 +135,29 @@ struct valley_hop {
 	uint32_t from, to;
 	uint32_t from_index, to_index; /* positions in the flattened ASN list */
 	enum topo_rel rel;             /* TOPO_REL_NONE when unknown or across a set */
+	int across_set;                /* an AS_SET / confed segment lies between them */
 };
 
-#define VALLEY_MAX_HOPS 256
+#define VALLEY_MAX_HOPS 256 /* longer paths (after collapsing prepends) are rejected */
 
 struct valley_result {
-	int leak_index;    /* position of the leaking AS in the flattened ASN list, -1 if none */
-	uint32_t leaker;   /* its ASN (0 when none) */
-	int leak_type;     /* RFC 7908 type 1..4, 0 when none */
+	int leak_index;  /* position of the leaking AS in the flattened ASN list, -1 if none */
+	uint32_t leaker; /* its ASN (0 when none) */
+	int leak_type;   /* RFC 7908 type 1..4, 0 when none */
 	enum topo_rel from_rel; /* what the leaker's neighbour towards the origin is to it */
 	enum topo_rel to_rel;   /* what the leaker's neighbour towards the collector is to it */
-	int nleaks;        /* number of ASes that broke export policy (the first is reported) */
-	int unknown;       /* hops whose relationship is unknown */
-	int has_set;       /* the path holds an AS_SET / confederation segment (skipped) */
-	int loop;          /* an ASN appears twice, not adjacent (poisoning or a loop) */
-	uint32_t nasn;     /* ASNs in the flattened list, prepends included */
-	uint32_t nhops;    /* adjacencies after collapsing prepends (<= VALLEY_MAX_HOPS kept) */
+	int nleaks;     /* number of ASes that broke export policy (the first is reported) */
+	int unknown;    /* hops whose relationship is unknown */
+	int has_set;    /* the path holds an AS_SET / confederation segment (skipped) */
+	int loop;       /* an ASN appears twice, not adjacent (poisoning or a loop) */
+	uint32_t nasn;  /* ASNs in the flattened list, prepends included */
+	uint32_t nhops; /* adjacencies after collapsing prepends (<= VALLEY_MAX_HOPS kept) */
 	struct valley_hop hops[VALLEY_MAX_HOPS];
 };
 
 /* Check the AS path (core's flat word form). Returns 0, or -1 for a malformed path. */
-int valley_check(const struct asrel *r, const uint32_t *w, uint32_t nwords,
-    struct valley_result *res);
+int valley_check(
+    const struct asrel *r, const uint32_t *w, uint32_t nwords, struct valley_result *res);
 const char *valley_leak_name(int type); /* "hairpin (provider to provider)", ... */
 
 #endif

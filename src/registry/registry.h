@@ -1,0 +1,252 @@
+/*
+ * registry — bogon prefixes and ASNs (IANA special-purpose registries built in, Team Cymru and
+ * IANA address-space files loaded), NRO extended delegation statistics, AS names, and
+ * PeeringDB exports. Read-only indexes built once, cheap to query per route: tries for
+ * prefixes, sorted ranges for ASNs. See docs/registry.md.
+ */
+#ifndef ROUTEMARK_REGISTRY_H
+#define ROUTEMARK_REGISTRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/core.h"
+
+/* ---------------------------------------------------------------- delegation statistics */
+
+enum rir {
+	RIR_UNKNOWN = 0,
+	RIR_AFRINIC,
+	RIR_APNIC,
+	RIR_ARIN,
+	RIR_IANA,
+	RIR_LACNIC,
+	RIR_RIPENCC,
+	RIR_COUNT
+};
+enum deleg_status {
+	DELEG_OTHER = 0,
+	DELEG_ALLOCATED,
+	DELEG_ASSIGNED,
+	DELEG_AVAILABLE,
+	DELEG_RESERVED,
+	DELEG_IETF,
+	DELEG_IANA
+};
+enum deleg_type { DELEG_ASN = 0, DELEG_IPV4, DELEG_IPV6 };
+
+/* One record of a delegated(-extended) file. For ipv4 rows whose address count is not a
+ * power of two the record is stored once and indexed under each CIDR of its split. */
+struct deleg_entry {
+	uint32_t start, count;     /* asn rows: first ASN and how many */
+	struct prefix first;       /* ip rows: start address / prefix (v4: first CIDR) */
+	uint64_t value;            /* the file's value field (v4 address count, v6 length) */
+	uint32_t date;             /* YYYYMMDD, 0 when empty */
+	uint8_t rir, status, type; /* enum rir, enum deleg_status, enum deleg_type */
+	char cc[3];                /* ISO 3166 code, "ZZ" for none */
+	uint32_t line;             /* line in its file */
+};
+
+struct delegated_stats {
+	uint64_t lines, records, asn, ipv4, ipv6, ipv4_cidrs, summaries, comments, malformed;
+	uint64_t overlaps; /* asn ranges overlapping an earlier one */
+	uint64_t per_rir[RIR_COUNT];
+};
+
+struct delegated {
+	struct deleg_entry *asn; /* asn rows sorted by start */
+	size_t nasn, capasn;
+	struct trie ip; /* value: struct deleg_entry * */
+	struct arena arena;
+	int sorted;
+	uint32_t version, serial; /* from the header line (0 when absent) */
+	struct delegated_stats st;
+};
+
+void delegated_init(struct delegated *d);
+void delegated_free(struct delegated *d);
+/* Feed one line (no newline); -1 for a malformed line (counted, first few logged). */
+int delegated_add_line(
+    struct delegated *d, const char *line, size_t len, const char *name, uint64_t lineno);
+/* Sort the ASN ranges; called by delegated_load, and by lookups' callers after add_line. */
+void delegated_finish(struct delegated *d);
+/* Load a file (plain or .gz); several files may be loaded into one table. */
+int delegated_load(struct delegated *d, const char *path);
+/* The record whose range holds asn, or NULL. */
+const struct deleg_entry *delegated_asn(const struct delegated *d, uint32_t asn);
+/* The most specific record (CIDR) containing p, or NULL; *block gets that CIDR. */
+const struct deleg_entry *delegated_prefix(
+    const struct delegated *d, const struct prefix *p, struct prefix *block);
+/* 1 for allocated / assigned (the measured-AS universe); 0 for available, reserved, ... */
+int deleg_is_delegated(const struct deleg_entry *e);
+const char *deleg_rir_name(int rir);       /* "ripencc", ... */
+const char *deleg_status_name(int status); /* "assigned", ... */
+
+/* ---------------------------------------------------------------- bogons */
+
+enum bogon_kind { BOGON_NOT = 0, BOGON_ADMIN = 1, BOGON_FULL = 2 };
+const char *bogon_kind_name(enum bogon_kind k); /* "not bogon", "administrative", "full" */
+
+/* A row of the built-in IANA special-purpose tables (RFC 6890 and successors). */
+struct bogon_row {
+	const char *prefix;   /* "10.0.0.0/8" */
+	const char *name;     /* the registry's name for the block */
+	const char *rfc;      /* "RFC 1918" */
+	const char *registry; /* the IANA registry the row comes from */
+	int bogon;            /* 1: a full bogon when announced in BGP */
+};
+const struct bogon_row *bogon_special_rows(size_t *n);
+
+/* A bogon ASN range (manrs-metrics.md). */
+struct bogon_asn_range {
+	uint32_t lo, hi;
+	const char *name, *rfc;
+};
+const struct bogon_asn_range *bogon_asn_ranges(size_t *n);
+
+/* An administrative bogon prefix from a loaded file. */
+struct bogon_admin {
+	const char *source; /* the file it came from */
+	const char *what;   /* "fullbogons", "IANA RESERVED: ..." */
+	uint32_t line;
+};
+
+struct bogon_file {
+	const char *path;
+	const char *kind; /* "cymru", "iana-ipv4", "iana-ipv6", "iana-ipv6-unicast" */
+	uint64_t v4, v6, malformed;
+};
+
+struct bogon_db {
+	struct trie special; /* value: const struct bogon_row * */
+	struct trie admin;   /* value: struct bogon_admin * */
+	struct trie iana6;   /* IANA ALLOCATED IPv6 unicast blocks (value: the file name) */
+	int have_iana6;      /* unicast assignments loaded: unlisted 2000::/3 space is admin */
+	const struct delegated *deleg; /* optional: prefixes / ASNs not delegated are admin */
+	struct arena arena;
+	struct bogon_file files[16];
+	int nfiles;
+};
+
+struct bogon_verdict {
+	enum bogon_kind kind;
+	const struct bogon_row *row; /* longest special-purpose row containing the prefix */
+	struct prefix match;         /* the prefix of the deciding row or admin entry */
+	const char *source;          /* admin: the file, or "delegated" */
+	const char *what;            /* admin: why */
+	uint32_t line;               /* admin: line in the source (0 when none) */
+	int covers_bogon;            /* the prefix is shorter than a full-bogon block it covers */
+	const struct deleg_entry *deleg; /* the delegation record when stats are loaded */
+};
+
+struct bogon_asn_verdict {
+	enum bogon_kind kind;
+	const struct bogon_asn_range *range; /* full: the RFC range */
+	const struct deleg_entry *deleg;     /* the delegation record (NULL when none) */
+	const char *what;                    /* admin: why */
+};
+
+void bogon_db_init(struct bogon_db *db);
+void bogon_db_free(struct bogon_db *db);
+/* Load a Team Cymru (full)bogons list (plain or .gz) or an IANA address-space XML file (the
+ * kind is told by the content). -1 when unreadable or of unknown kind. */
+int bogon_load(struct bogon_db *db, const char *path);
+/* Same for text in memory (fuzzing, tests); name is used in messages. */
+int bogon_load_mem(struct bogon_db *db, const char *buf, size_t len, const char *name);
+void bogon_db_set_delegated(struct bogon_db *db, const struct delegated *d);
+/* Classify a prefix ("or longer" matching): full when the longest special-purpose row
+ * containing it is a bogon row (or it is IPv6 outside 2000::/3); else administrative when a
+ * loaded list or registry says the space is not allocated; else not a bogon. */
+enum bogon_kind bogon_check_prefix(
+    const struct bogon_db *db, const struct prefix *p, struct bogon_verdict *v);
+enum bogon_kind bogon_check_asn(
+    const struct bogon_db *db, uint32_t asn, struct bogon_asn_verdict *v);
+
+/* ---------------------------------------------------------------- AS names */
+
+struct asname {
+	uint32_t asn;
+	const char *name; /* short AS name (asn_names files), NULL when none */
+	const char *org;  /* organisation (ip-location-db), NULL when none */
+	char cc[3];       /* country, "" when none */
+};
+
+struct asnames {
+	struct asname *v;
+	size_t n, cap;
+	uint32_t *hash; /* open addressing: index + 1 into v, 0 empty */
+	size_t nslots;
+	struct arena arena;
+	uint64_t lines, malformed;
+};
+
+void asnames_init(struct asnames *a);
+void asnames_free(struct asnames *a);
+/* Load "ASN:NAME, CC" lines (asn_names_ASN_lookup) or ip-location-db "start,end,asn,org" CSV
+ * (plain or .gz; told apart per line). The first name / org seen for an ASN is kept. */
+int asnames_load(struct asnames *a, const char *path);
+int asnames_add_line(struct asnames *a, const char *line, size_t len);
+const struct asname *asnames_get(const struct asnames *a, uint32_t asn);
+
+/* ---------------------------------------------------------------- PeeringDB */
+
+struct pdb_net {
+	uint32_t id, asn;
+	const char *name, *irr_as_set, *info_type, *website;
+	uint32_t first_poc, npoc; /* this net's contacts: pocs[first_poc .. + npoc) */
+};
+struct pdb_poc {
+	uint32_t id, net_id;
+	const char *role, *name, *email, *phone, *visible;
+};
+struct pdb_ix {
+	uint32_t id;
+	const char *name, *name_long, *country, *city, *tech_email, *policy_email;
+};
+struct pdb_ixlan {
+	uint32_t id, ix_id, rs_asn;
+};
+struct pdb_ixpfx {
+	uint32_t id, ixlan_id;
+	struct prefix prefix;
+};
+
+struct pdb_stats {
+	uint64_t objects, net, poc, ix, ixlan, ixpfx, unknown, bad_fields;
+};
+
+struct pdb {
+	struct pdb_net *net;
+	size_t nnet, capnet;
+	struct pdb_poc *poc;
+	size_t npoc, cappoc;
+	struct pdb_ix *ix;
+	size_t nix, capix;
+	struct pdb_ixlan *ixlan;
+	size_t nixlan, capixlan;
+	struct pdb_ixpfx *ixpfx;
+	size_t nixpfx, capixpfx;
+	struct trie pfx; /* IXP prefixes; value: struct pdb_ixpfx * (index + 1 cast) */
+	struct arena arena;
+	int indexed;
+	struct pdb_stats st;
+};
+
+void pdb_init(struct pdb *db);
+void pdb_free(struct pdb *db);
+/* Load an API export: {"data":[...]} of one object type (told by the objects' fields), or a
+ * combined dump {"net":{"data":[...]},"poc":{...},...}. Missing fields are tolerated. */
+int pdb_load(struct pdb *db, const char *path);
+int pdb_load_mem(struct pdb *db, const char *buf, size_t len, const char *name);
+/* Sort and link (nets by ASN, contacts to nets, IXP prefix trie). Called by the loaders. */
+void pdb_index(struct pdb *db);
+const struct pdb_net *pdb_net_by_asn(const struct pdb *db, uint32_t asn);
+/* Contacts that count for MANRS Action 3: role Technical, NOC, Policy or Maintenance with an
+ * e-mail or phone. Returns how many. */
+int pdb_net_contacts(const struct pdb *db, const struct pdb_net *n);
+const struct pdb_ix *pdb_ix_by_id(const struct pdb *db, uint32_t id);
+const struct pdb_ixlan *pdb_ixlan_by_id(const struct pdb *db, uint32_t id);
+/* The IXP peering-LAN prefix containing p (longest), or NULL. */
+const struct pdb_ixpfx *pdb_ixp_prefix(const struct pdb *db, const struct prefix *p);
+
+#endif

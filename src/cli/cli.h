@@ -13,5 +13,23 @@ int config_merge_args(const char *cmd, const struct option *longopts, int *argc,
  * Exit codes: 0 success, 1 usage or input error, 2 malformed data under --strict. */
 int cmd_dump(int argc, char **argv);
 int cmd_stat(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_summary(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+int cmd_prefix(int argc, char **argv);
+int cmd_irr(int argc, char **argv);
+int cmd_asrel(int argc, char **argv);
+int cmd_bogon(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_vrps(int argc, char **argv);
+
+/* rpki (cmd_vrps.c): load VRPs (and with aspa, ASPAs) from a file or an RTR cache
+ * "host:port"; returns a built table (release with vrp_table_release) or NULL with *rc set to
+ * the exit code. */
+struct vrp_table;
+struct aspa_table;
+struct vrp_table *cli_vrps_open(const char *file, const char *rtr, struct aspa_table **aspa,
+    int strict, int timeout_s, int *rc);
 
 #endif

@@ -1,6 +1,7 @@
 /* routemark analyze: stream MRT files through the checks and store a snapshot. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,6 +30,15 @@ static void usage(FILE *f)
 	    "  -h, --help         this help\n\n" REFS_HELP
 	    "\nexit codes: 0 stored; 1 usage, unreadable input or store error; 2 malformed input\n"
 	    "under --strict. See routemark-analyze(1).\n");
+}
+
+/* CPU seconds used so far by this process (all threads). */
+static double cpu(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 }
 
 static double now(void)
@@ -221,11 +231,13 @@ int cmd_analyze(int argc, char **argv)
 	struct observe_refs orefs;
 	if (checksum_inputs(&in, snap.key) != 0)
 		goto out;
+	log_info("checksums at %.2f s (%.2f s CPU)", now() - t0, cpu());
 	int rc = refs_load(&refs, &orefs);
 	if (rc != 0) {
 		status = rc == -2 ? 2 : 1;
 		goto out;
 	}
+	log_info("reference data loaded at %.2f s (%.2f s CPU)", now() - t0, cpu());
 	ob = observe_new(&orefs, NULL);
 	uint64_t nroutes = 0;
 	size_t nmrt = (size_t)(argc - optind);
@@ -242,6 +254,7 @@ int cmd_analyze(int argc, char **argv)
 	}
 	if (show)
 		fputc('\n', stderr);
+	log_info("read %zu files at %.2f s (%.2f s CPU)", nmrt, now() - t0, cpu());
 	if (store_open(db, 0, &s) != 0)
 		goto out;
 	char autolabel[64];
@@ -266,8 +279,10 @@ int cmd_analyze(int argc, char **argv)
 		label = autolabel;
 	}
 	snap.label = label;
+	log_info("computed and wrote the snapshot at %.2f s (%.2f s CPU)", now() - t0, cpu());
 	if (store_snapshot_commit(s, &snap) != 0)
 		goto out;
+	log_info("committed at %.2f s (%.2f s CPU)", now() - t0, cpu());
 	print_summary(&tot, &snap, db, &in, now() - t0);
 	status = 0;
 out:

@@ -12,8 +12,18 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"analyze", cmd_analyze, "check MRT files against RPKI, IRR, bogons and relationships; store a snapshot"},
     {"dump", cmd_dump, "print the routes of MRT files (bgpdump -m lines, or JSON lines)"},
+    {"prefix", cmd_prefix, "who originates a prefix, with its RPKI, IRR and bogon state"},
+    {"report", cmd_report, "an AS's MANRS scorecard with evidence, trend and fix list"},
+    {"summary", cmd_summary, "Internet-wide RPKI/IRR coverage and MANRS readiness"},
+    {"top", cmd_top, "ASes ranked by a metric"},
     {"stat", cmd_stat, "count records, routes, prefixes and peers in MRT files"},
+    {"irr", cmd_irr, "IRR data: route check, as-set expansion, filter prefixes, whois server"},
+    {"asrel", cmd_asrel, "classify AS paths with CAIDA relationships (route leaks); customer cones"},
+    {"bogon", cmd_bogon, "classify prefixes and ASNs as full / administrative bogons"},
+    {"validate", cmd_validate, "route origin validation (RFC 6811) of routes against VRPs"},
+    {"vrps", cmd_vrps, "summarise a VRP set (file or RTR cache) or diff two"},
 };
 
 static void usage(FILE *f)

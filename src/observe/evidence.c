@@ -163,6 +163,6 @@ void evidence_build(const struct observe *o, const struct prefix *p, const uint3
 		break;
 	}
 	*detail = arena_strdup(a, line);
-	*evidence = arena_strdup(a, json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
+	*evidence = arena_strdup(a, json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(j);
 }

@@ -272,7 +272,7 @@ int store_get_incidents(struct store *s, int64_t snap, uint32_t asn, const char 
 }
 
 #define ROUTE_COLS "prefix, origin, peers, rpki, rpki_reason, irr, bogon, first_seen, " \
-		   "last_seen, path"
+		   "last_seen"
 
 static void read_route(sqlite3_stmt *st, struct arena *a, struct store_route *r)
 {
@@ -285,7 +285,6 @@ static void read_route(sqlite3_stmt *st, struct arena *a, struct store_route *r)
 	r->bogon = col_str(st, 6, a);
 	r->first_seen = sqlite3_column_int64(st, 7);
 	r->last_seen = sqlite3_column_int64(st, 8);
-	r->path = col_str(st, 9, a);
 }
 
 int store_get_routes_by_origin(struct store *s, int64_t snap, uint32_t asn, struct arena *a,
@@ -294,7 +293,7 @@ int store_get_routes_by_origin(struct store *s, int64_t snap, uint32_t asn, stru
 	sqlite3_stmt *st;
 	struct vec v = {.size = sizeof(**out)};
 	if (prep(s, "SELECT " ROUTE_COLS " FROM route WHERE snapshot_id = ?1 AND origin = ?2 "
-		    "ORDER BY prefix", &st))
+		    "ORDER BY pkey", &st))
 		return -1;
 	sqlite3_bind_int64(st, 1, snap);
 	sqlite3_bind_int64(st, 2, asn);
@@ -311,20 +310,20 @@ int store_get_routes_by_prefix(struct store *s, int64_t snap, const struct prefi
 {
 	sqlite3_stmt *st;
 	struct vec v = {.size = sizeof(**out)};
-	if (prep(s, "SELECT " ROUTE_COLS " FROM route WHERE snapshot_id = ?1 AND prefix = ?2 "
+	if (prep(s, "SELECT " ROUTE_COLS " FROM route WHERE snapshot_id = ?1 AND pkey = ?2 "
 		    "ORDER BY origin", &st))
 		return -1;
 	int rc = SQLITE_DONE;
 	/* shortest covering prefix first, the asked one last */
 	for (int len = covering ? 0 : p->len; len <= p->len; len++) {
 		struct prefix q = *p;
-		char buf[PREFIX_STRLEN];
+		uint8_t key[18];
 		q.len = (uint8_t)len;
 		prefix_mask(&q);
-		prefix_format(&q, buf, sizeof(buf));
+		store_prefix_key(&q, key);
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, snap);
-		sqlite3_bind_text(st, 2, buf, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_blob(st, 2, key, sizeof(key), SQLITE_TRANSIENT);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 			read_route(st, a, vec_push(&v, a));
 		if (rc != SQLITE_DONE)

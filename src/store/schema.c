@@ -45,12 +45,14 @@ const char *const store_migrations[] = {
     "  start INTEGER, end INTEGER, weight REAL, score REAL, nevents INTEGER,"
     "  duration_known INTEGER);"
     "CREATE INDEX incident_asn ON incident(snapshot_id, asn, metric);"
+    /* pkey: family, address and length as bytes, so that prefixes sort numerically and
+     * a table written in prefix order is appended to, not scattered */
     "CREATE TABLE route ("
     "  snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,"
-    "  prefix TEXT NOT NULL, origin INTEGER NOT NULL,"
+    "  pkey BLOB NOT NULL, origin INTEGER NOT NULL, prefix TEXT NOT NULL,"
     "  peers INTEGER, rpki TEXT, rpki_reason TEXT, irr TEXT, bogon TEXT,"
-    "  first_seen INTEGER, last_seen INTEGER, path TEXT,"
-    "  PRIMARY KEY (snapshot_id, prefix, origin)) WITHOUT ROWID;"
+    "  first_seen INTEGER, last_seen INTEGER,"
+    "  PRIMARY KEY (snapshot_id, pkey, origin)) WITHOUT ROWID;"
     "CREATE INDEX route_origin ON route(snapshot_id, origin);"
     "CREATE TABLE global_stat ("
     "  snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,"

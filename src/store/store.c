@@ -19,8 +19,15 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_ASINFO] = "INSERT INTO as_info VALUES (?1,?2,?3,?4) ON CONFLICT(asn) DO UPDATE SET "
 		  "name = coalesce(excluded.name, name), cc = coalesce(excluded.cc, cc), "
 		  "rir = coalesce(excluded.rir, rir)",
-    [ST_ROUTE] = "INSERT OR REPLACE INTO route VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+    [ST_ROUTE] = "INSERT INTO route VALUES (?1,?12,?3,?2,?4,?5,?6,?7,?8,?9,?10)",
 };
+
+void store_prefix_key(const struct prefix *p, uint8_t key[18])
+{
+	key[0] = p->afi;
+	memcpy(key + 1, p->addr, 16);
+	key[17] = p->len;
+}
 
 static int db_fail(struct store *s, const char *what)
 {
@@ -89,7 +96,8 @@ int store_open(const char *path, int readonly, struct store **out)
 		return -1;
 	}
 	sqlite3_busy_timeout(s->db, 5000);
-	if (!readonly && (exec(s, "PRAGMA journal_mode = WAL") || exec(s, "PRAGMA foreign_keys = ON") ||
+	if (!readonly && (exec(s, "PRAGMA journal_mode = WAL") || exec(s, "PRAGMA foreign_keys = OFF") ||
+			     exec(s, "PRAGMA synchronous = NORMAL") || exec(s, "PRAGMA cache_size = -65536") ||
 			     migrate(s))) {
 		store_close(s);
 		return -1;
@@ -164,11 +172,27 @@ int store_snapshot_begin(struct store *s, struct store_snapshot *snap)
 		return -1;
 	s->in_snapshot = 1;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, "DELETE FROM snapshot WHERE key = ?1", -1, &st, NULL))
-		goto fail;
-	bind_text(st, 1, snap->key);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	/* Replace a snapshot of the same inputs. Foreign keys are declared for readers and
+	 * tools but not enforced (checking them costs a lookup per row written), so the
+	 * snapshot's rows are removed here, table by table. */
+	static const char *const del[] = {
+	    "DELETE FROM snapshot_input WHERE snapshot_id IN (SELECT id FROM snapshot WHERE key = ?1)",
+	    "DELETE FROM as_metric WHERE snapshot_id IN (SELECT id FROM snapshot WHERE key = ?1)",
+	    "DELETE FROM as_summary WHERE snapshot_id IN (SELECT id FROM snapshot WHERE key = ?1)",
+	    "DELETE FROM finding WHERE snapshot_id IN (SELECT id FROM snapshot WHERE key = ?1)",
+	    "DELETE FROM incident WHERE snapshot_id IN (SELECT id FROM snapshot WHERE key = ?1)",
+	    "DELETE FROM route WHERE snapshot_id IN (SELECT id FROM snapshot WHERE key = ?1)",
+	    "DELETE FROM global_stat WHERE snapshot_id IN (SELECT id FROM snapshot WHERE key = ?1)",
+	    "DELETE FROM snapshot WHERE key = ?1",
+	};
+	int rc = SQLITE_DONE;
+	for (size_t i = 0; i < sizeof(del) / sizeof(del[0]) && rc == SQLITE_DONE; i++) {
+		if (sqlite3_prepare_v2(s->db, del[i], -1, &st, NULL))
+			goto fail;
+		bind_text(st, 1, snap->key);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
 	if (rc != SQLITE_DONE)
 		goto fail;
 	if (snap->created == 0)
@@ -300,8 +324,18 @@ int store_put_global(struct store *s, const struct store_global *g)
 int store_put_route(struct store *s, const struct store_route *r)
 {
 	sqlite3_stmt *st = stmt(s, ST_ROUTE);
+	struct prefix p;
+	uint8_t key[18];
 	if (st == NULL || !s->in_snapshot)
 		return -1;
+	if (r->pfx)
+		p = *r->pfx;
+	else if (prefix_parse_loose(r->prefix, &p) != 0) {
+		log_err("%s: route with a bad prefix '%s'", s->path, r->prefix);
+		return -1;
+	}
+	store_prefix_key(&p, key);
+	sqlite3_bind_blob(st, 12, key, sizeof(key), SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 1, s->snap_id);
 	bind_text(st, 2, r->prefix);
 	sqlite3_bind_int64(st, 3, r->origin);
@@ -312,7 +346,6 @@ int store_put_route(struct store *s, const struct store_route *r)
 	bind_text(st, 8, r->bogon);
 	sqlite3_bind_int64(st, 9, r->first_seen);
 	sqlite3_bind_int64(st, 10, r->last_seen);
-	bind_text(st, 11, r->path);
 	return step_done(s, st);
 }
 

@@ -87,13 +87,13 @@ struct store_incident {
  * "no data" (the reference data was not given). */
 struct store_route {
 	const char *prefix;
+	const struct prefix *pfx;       /* writing: the parsed prefix if at hand (else parsed) */
 	uint32_t origin;
 	uint32_t peers;
 	const char *rpki, *rpki_reason; /* "valid" / "invalid" / "not-found"; "invalid-asn" ... */
 	const char *irr;                /* "exact" / "covered" / "other-origin" / "absent" */
 	const char *bogon;              /* "full" / "administrative" / NULL */
 	int64_t first_seen, last_seen;
-	const char *path;               /* one AS path it was seen with */
 };
 
 struct store_global {

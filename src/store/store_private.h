@@ -32,4 +32,7 @@ struct store {
 	char *label;
 };
 
+/* The sortable byte key of a prefix: family, 16 address bytes, length. */
+void store_prefix_key(const struct prefix *p, uint8_t key[18]);
+
 #endif

@@ -1,0 +1,352 @@
+/*
+ * The Internet-wide views of the store: `routemark summary` (coverage and readiness),
+ * `routemark top` (ASes ranked by a metric) and `routemark prefix` (who originates a prefix
+ * and its RPKI/IRR state). Text or JSON.
+ */
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "report/report.h"
+#include "store/store.h"
+
+struct view_opts {
+	const char *db, *format;
+	long long snap, limit;
+	const char *by;
+};
+
+static int parse_common(const char *cmd, int *argc, char ***argv, struct view_opts *o,
+    void (*usage)(FILE *))
+{
+	static const struct option longopts[] = {
+	    {"db", required_argument, NULL, 'd'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"snapshot", required_argument, NULL, 's'},
+	    {"limit", required_argument, NULL, 'n'},
+	    {"by", required_argument, NULL, 'b'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int opt;
+	if (config_merge_args(cmd, longopts, argc, argv) < 0)
+		return -1;
+	optind = 1;
+	while ((opt = getopt_long(*argc, *argv, "h", longopts, NULL)) != -1) {
+		char *end;
+		switch (opt) {
+		case 'd':
+			o->db = optarg;
+			break;
+		case 'f':
+			o->format = optarg;
+			if (strcmp(o->format, "text") && strcmp(o->format, "json")) {
+				log_err("--format %s: expected text or json", optarg);
+				return -1;
+			}
+			break;
+		case 's':
+		case 'n': {
+			long long v = strtoll(optarg, &end, 10);
+			if (*end || v < 0) {
+				log_err("--%s %s: expected a number",
+				    opt == 's' ? "snapshot" : "limit", optarg);
+				return -1;
+			}
+			*(opt == 's' ? &o->snap : &o->limit) = v;
+			break;
+		}
+		case 'b':
+			if (metric_by_name(optarg) == NULL) {
+				log_err("--by %s: not a metric (M1 .. M8, M7IRR, M7RPKI)", optarg);
+				return -1;
+			}
+			o->by = metric_by_name(optarg)->name;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int open_snap(const struct view_opts *o, struct store **s, struct store_snapshot *snap)
+{
+	if (store_open(o->db, 1, s) != 0)
+		return -1;
+	int rc = store_snapshot_get(*s, o->snap, snap);
+	if (rc <= 0) {
+		if (rc == 0)
+			log_err("%s: %s", o->db, o->snap ? "no such snapshot" : "no snapshot yet");
+		store_close(*s);
+		return -1;
+	}
+	return 0;
+}
+
+static void print_json(json_object *j)
+{
+	puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
+						    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(j);
+}
+
+/* ---------------------------------------------------------------- summary */
+
+static void summary_usage(FILE *f)
+{
+	fprintf(f, "usage: routemark summary [--db FILE] [--snapshot ID] [--format text|json]\n\n"
+		   "The Internet-wide view of a snapshot: routes, RPKI and IRR coverage of the\n"
+		   "routing table overall, per address family, per RIR and per country (with\n"
+		   "--delegated at analysis), and how many ASes are ready, aspiring or lagging per\n"
+		   "MANRS Action; then the coverage trend over all snapshots.\n");
+}
+
+static double gval(const struct store_global *g, size_t n, const char *scope, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(g[i].scope, scope) == 0 && strcmp(g[i].key, key) == 0)
+			return g[i].value;
+	return -1;
+}
+
+static void pct_of(char *buf, size_t size, double part, double whole)
+{
+	if (part < 0 || whole <= 0)
+		snprintf(buf, size, "no data");
+	else
+		snprintf(buf, size, "%.1f %%", 100 * part / whole);
+}
+
+int cmd_summary(int argc, char **argv)
+{
+	struct view_opts o = {.db = "routemark.db", .format = "text"};
+	int rc = parse_common("summary", &argc, &argv, &o, summary_usage);
+	if (rc)
+		return rc > 0 ? 0 : 1;
+	struct store *s;
+	struct store_snapshot snap;
+	if (open_snap(&o, &s, &snap) != 0)
+		return 1;
+	struct arena a;
+	arena_init(&a, 0);
+	struct store_global *g;
+	size_t n;
+	struct store_snapshot *snaps;
+	size_t nsnaps;
+	if (store_get_globals(s, snap.id, "", &a, &g, &n) != 0 ||
+	    store_snapshots(s, 0, &a, &snaps, &nsnaps) != 0) {
+		arena_free(&a);
+		store_close(s);
+		return 1;
+	}
+	if (strcmp(o.format, "json") == 0) {
+		json_object *j = json_object_new_object(), *scopes = json_object_new_object();
+		json_object_object_add(j, "schema", json_object_new_string("routemark.summary/1"));
+		json_object_object_add(j, "snapshot", json_object_new_int64(snap.id));
+		json_object_object_add(j, "routes", json_object_new_int64((int64_t)snap.routes));
+		json_object_object_add(j, "ases", json_object_new_int64((int64_t)snap.ases));
+		for (size_t i = 0; i < n; i++) {
+			json_object *sc;
+			if (!json_object_object_get_ex(scopes, g[i].scope, &sc)) {
+				sc = json_object_new_object();
+				json_object_object_add(scopes, g[i].scope, sc);
+			}
+			json_object_object_add(sc, g[i].key, json_object_new_double(g[i].value));
+		}
+		json_object_object_add(j, "scopes", scopes);
+		print_json(j);
+	} else {
+		char t[64], b1[32], b2[32], b3[32];
+		printf("snapshot %lld (%s), data from %s\n", (long long)snap.id,
+		    snap.label ? snap.label : "", report_time(snap.period_start, t, sizeof(t)));
+		printf("%llu routes (%llu IPv4 and %llu IPv6 prefixes), %llu ASes measured\n\n",
+		    (unsigned long long)snap.routes, (unsigned long long)snap.prefixes_v4,
+		    (unsigned long long)snap.prefixes_v6, (unsigned long long)snap.ases);
+		printf("%-16s %10s %12s %12s %12s\n", "scope", "routes", "RPKI valid", "RPKI invalid",
+		    "IRR");
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(g[i].key, "routes") != 0)
+				continue;
+			const char *sc = g[i].scope;
+			double r = g[i].value;
+			pct_of(b1, sizeof(b1), gval(g, n, sc, "rpki_valid"), r);
+			pct_of(b2, sizeof(b2), gval(g, n, sc, "rpki_invalid"), r);
+			pct_of(b3, sizeof(b3), gval(g, n, sc, "irr_registered"),
+			    gval(g, n, sc, "irr_checked"));
+			printf("%-16s %10.0f %12s %12s %12s\n", sc, r, b1, b2, b3);
+		}
+		printf("\nreadiness       ready  aspiring   lagging   no data\n");
+		for (int act = 1; act <= 4; act++) {
+			char k[4][40];
+			const char *st[] = {"ready", "aspiring", "lagging", "no_data"};
+			for (int r = 0; r < 4; r++)
+				snprintf(k[r], sizeof(k[r]), "action%d_%s", act, st[r]);
+			printf("Action %d   %10.0f %9.0f %9.0f %9.0f\n", act, gval(g, n, "all", k[0]),
+			    gval(g, n, "all", k[1]), gval(g, n, "all", k[2]), gval(g, n, "all", k[3]));
+		}
+		if (nsnaps > 1) {
+			printf("\ntrend (all snapshots)\n");
+			for (size_t i = nsnaps; i-- > 0;) {
+				struct store_global *sg;
+				size_t ng;
+				if (store_get_globals(s, snaps[i].id, "all", &a, &sg, &ng) != 0)
+					break;
+				double r = gval(sg, ng, "all", "routes");
+				pct_of(b1, sizeof(b1), gval(sg, ng, "all", "rpki_valid"), r);
+				pct_of(b3, sizeof(b3), gval(sg, ng, "all", "irr_registered"),
+				    gval(sg, ng, "all", "irr_checked"));
+				printf("  %-22s %10.0f routes  RPKI valid %-9s IRR %s\n",
+				    report_time(snaps[i].period_start, t, sizeof(t)), r, b1, b3);
+			}
+		}
+	}
+	arena_free(&a);
+	store_close(s);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- top */
+
+static void top_usage(FILE *f)
+{
+	fprintf(f, "usage: routemark top [--by METRIC] [--limit N] [--db FILE] [--snapshot ID] "
+		   "[--format text|json]\n\n"
+		   "ASes with the most of a metric in a snapshot (default --by M2, --limit 20): the\n"
+		   "raw value (incident score for Action 1 metrics), its percentage and the\n"
+		   "number of findings.\n");
+}
+
+int cmd_top(int argc, char **argv)
+{
+	struct view_opts o = {.db = "routemark.db", .format = "text", .limit = 20, .by = "M2"};
+	int rc = parse_common("top", &argc, &argv, &o, top_usage);
+	if (rc)
+		return rc > 0 ? 0 : 1;
+	struct store *s;
+	struct store_snapshot snap;
+	if (open_snap(&o, &s, &snap) != 0)
+		return 1;
+	struct arena a;
+	arena_init(&a, 0);
+	struct store_metric *m;
+	size_t n;
+	int status = store_top(s, snap.id, o.by, (size_t)o.limit, &a, &m, &n) ? 1 : 0;
+	if (status == 0 && strcmp(o.format, "json") == 0) {
+		json_object *j = json_object_new_object(), *arr = json_object_new_array();
+		json_object_object_add(j, "schema", json_object_new_string("routemark.top/1"));
+		json_object_object_add(j, "metric", json_object_new_string(o.by));
+		for (size_t i = 0; i < n; i++) {
+			json_object *x = json_object_new_object();
+			struct store_asinfo ai;
+			int found;
+			store_get_asinfo(s, m[i].asn, &a, &ai, &found);
+			json_object_object_add(x, "asn", json_object_new_int64(m[i].asn));
+			if (found && ai.name)
+				json_object_object_add(x, "name", json_object_new_string(ai.name));
+			json_object_object_add(x, "raw", json_object_new_double(m[i].raw));
+			if (m[i].percent >= 0)
+				json_object_object_add(x, "percent", json_object_new_double(m[i].percent));
+			json_object_object_add(x, "findings", json_object_new_int64((int64_t)m[i].count));
+			json_object_array_add(arr, x);
+		}
+		json_object_object_add(j, "ases", arr);
+		print_json(j);
+	} else if (status == 0) {
+		const struct metric_def *d = metric_by_name(o.by);
+		printf("top %zu by %s (%s), snapshot %lld\n", n, o.by, d->title, (long long)snap.id);
+		printf("%4s %-12s %-30s %10s %10s %9s\n", "#", "AS", "name", "raw", "score",
+		    "findings");
+		for (size_t i = 0; i < n; i++) {
+			struct store_asinfo ai;
+			int found;
+			char b[32], as[16];
+			store_get_asinfo(s, m[i].asn, &a, &ai, &found);
+			snprintf(as, sizeof(as), "AS%u", m[i].asn);
+			printf("%4zu %-12s %-30.30s %10.4g %10s %9llu\n", i + 1, as,
+			    found && ai.name ? ai.name : "", m[i].raw,
+			    report_pct(m[i].percent, b, sizeof(b)), (unsigned long long)m[i].count);
+		}
+	}
+	arena_free(&a);
+	store_close(s);
+	return status;
+}
+
+/* ---------------------------------------------------------------- prefix */
+
+static void prefix_usage(FILE *f)
+{
+	fprintf(f, "usage: routemark prefix [--db FILE] [--snapshot ID] [--format text|json] "
+		   "PREFIX\n\n"
+		   "Who originates PREFIX and every less-specific prefix that covers it, seen by how\n"
+		   "many peers, with RPKI and IRR state and the bogon verdict.\n");
+}
+
+int cmd_prefix(int argc, char **argv)
+{
+	struct view_opts o = {.db = "routemark.db", .format = "text"};
+	int rc = parse_common("prefix", &argc, &argv, &o, prefix_usage);
+	if (rc)
+		return rc > 0 ? 0 : 1;
+	struct prefix p;
+	if (optind + 1 != argc || prefix_parse_loose(argv[optind], &p) != 0) {
+		log_err("prefix: expected one prefix, like 192.0.2.0/24 or 2001:db8::/32");
+		prefix_usage(stderr);
+		return 1;
+	}
+	struct store *s;
+	struct store_snapshot snap;
+	if (open_snap(&o, &s, &snap) != 0)
+		return 1;
+	struct arena a;
+	arena_init(&a, 0);
+	struct store_route *r;
+	size_t n;
+	char want[PREFIX_STRLEN];
+	prefix_format(&p, want, sizeof(want));
+	int status = store_get_routes_by_prefix(s, snap.id, &p, 1, &a, &r, &n) ? 1 : 0;
+	if (status == 0 && strcmp(o.format, "json") == 0) {
+		json_object *j = json_object_new_object(), *arr = json_object_new_array();
+		json_object_object_add(j, "schema", json_object_new_string("routemark.prefix/1"));
+		json_object_object_add(j, "prefix", json_object_new_string(want));
+		for (size_t i = 0; i < n; i++) {
+			json_object *x = json_object_new_object();
+			json_object_object_add(x, "prefix", json_object_new_string(r[i].prefix));
+			json_object_object_add(x, "exact",
+			    json_object_new_boolean(strcmp(r[i].prefix, want) == 0));
+			json_object_object_add(x, "origin", json_object_new_int64(r[i].origin));
+			json_object_object_add(x, "peers", json_object_new_int64(r[i].peers));
+			if (r[i].rpki)
+				json_object_object_add(x, "rpki", json_object_new_string(r[i].rpki));
+			if (r[i].rpki_reason)
+				json_object_object_add(x, "rpki_reason",
+				    json_object_new_string(r[i].rpki_reason));
+			if (r[i].irr)
+				json_object_object_add(x, "irr", json_object_new_string(r[i].irr));
+			if (r[i].bogon)
+				json_object_object_add(x, "bogon", json_object_new_string(r[i].bogon));
+			json_object_array_add(arr, x);
+		}
+		json_object_object_add(j, "routes", arr);
+		print_json(j);
+	} else if (status == 0) {
+		printf("%s in snapshot %lld: %zu route%s (the prefix and those covering it)\n", want,
+		    (long long)snap.id, n, n == 1 ? "" : "s");
+		for (size_t i = 0; i < n; i++)
+			printf("  %-20s %s AS%-10u %4u peer%s  RPKI %-10s%s%s IRR %-12s%s%s\n",
+			    r[i].prefix, strcmp(r[i].prefix, want) == 0 ? "=" : ">", r[i].origin,
+			    r[i].peers, r[i].peers == 1 ? " " : "s", r[i].rpki ? r[i].rpki : "no data",
+			    r[i].rpki_reason ? " " : "", r[i].rpki_reason ? r[i].rpki_reason : "",
+			    r[i].irr ? r[i].irr : "no data", r[i].bogon ? " bogon " : "",
+			    r[i].bogon ? r[i].bogon : "");
+	}
+	arena_free(&a);
+	store_close(s);
+	return status;
+}

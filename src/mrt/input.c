@@ -1,0 +1,442 @@
+/*
+ * The byte source of a reader: a path or stdin, with the compression detected from the first
+ * bytes (gzip, bzip2, xz, zstd, else plain). Compressed input is decoded by a second thread
+ * into a small ring of large blocks, so decompression and parsing run on two cores. Multi-member
+ * gzip, concatenated bzip2 and xz streams and multi-frame zstd are read to the end. A stream
+ * that stops early is reported after all the data before the cut has been handed out.
+ */
+#include <bzlib.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <lzma.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "mrt/mrt_private.h"
+
+#define NBLOCKS 4
+#define BLOCK_SIZE (1u << 20)
+#define INBUF_SIZE (256u << 10)
+
+struct block {
+	uint8_t *data;
+	size_t len;
+};
+
+struct mrt_input {
+	int fd, own_fd;
+	enum mrt_codec codec;
+	/* bytes read while sniffing, handed out first */
+	uint8_t head[8];
+	size_t nhead, headpos;
+	/* in-memory source */
+	const uint8_t *mem;
+	size_t memlen, mempos;
+	/* ring (compressed input only) */
+	pthread_t thread;
+	int threaded;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct block blk[NBLOCKS];
+	unsigned head_i, tail_i; /* consumer / producer block counters */
+	int done, stop;
+	size_t curpos; /* consumer position in blk[head_i % NBLOCKS] */
+	char problem[160];
+	int has_problem;
+};
+
+/* ------------------------------------------------------------ raw reads */
+
+static ssize_t raw_read(struct mrt_input *in, uint8_t *dst, size_t n)
+{
+	size_t got = 0;
+	while (in->headpos < in->nhead && got < n)
+		dst[got++] = in->head[in->headpos++];
+	while (got < n) {
+		ssize_t k = read(in->fd, dst + got, n - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return got ? (ssize_t)got : -1;
+		if (k == 0)
+			break;
+		got += (size_t)k;
+		if (got > 0 && in->codec == MRT_CODEC_PLAIN)
+			break; /* plain: return what we have */
+	}
+	return (ssize_t)got;
+}
+
+/* ------------------------------------------------------------ codecs */
+
+/* One decompressor: step() consumes from in and produces into out; it returns 0 to go on,
+ * 1 at the end of a stream (member), -1 on corrupt data. */
+struct codec_state {
+	enum mrt_codec codec;
+	z_stream z;
+	bz_stream bz;
+	lzma_stream xz;
+	ZSTD_DStream *zs;
+	int zstd_mid; /* inside a zstd frame */
+};
+
+static int codec_init(struct codec_state *c)
+{
+	switch (c->codec) {
+	case MRT_CODEC_GZIP:
+		memset(&c->z, 0, sizeof(c->z));
+		return inflateInit2(&c->z, 15 + 32) == Z_OK ? 0 : -1;
+	case MRT_CODEC_BZIP2:
+		memset(&c->bz, 0, sizeof(c->bz));
+		return BZ2_bzDecompressInit(&c->bz, 0, 0) == BZ_OK ? 0 : -1;
+	case MRT_CODEC_XZ: {
+		lzma_stream init = LZMA_STREAM_INIT;
+		c->xz = init;
+		return lzma_stream_decoder(&c->xz, UINT64_MAX, LZMA_CONCATENATED) == LZMA_OK ? 0
+		                                                                             : -1;
+	}
+	case MRT_CODEC_ZSTD:
+		c->zs = ZSTD_createDStream();
+		return c->zs && !ZSTD_isError(ZSTD_initDStream(c->zs)) ? 0 : -1;
+	default:
+		return -1;
+	}
+}
+
+static void codec_end(struct codec_state *c)
+{
+	switch (c->codec) {
+	case MRT_CODEC_GZIP:
+		inflateEnd(&c->z);
+		break;
+	case MRT_CODEC_BZIP2:
+		BZ2_bzDecompressEnd(&c->bz);
+		break;
+	case MRT_CODEC_XZ:
+		lzma_end(&c->xz);
+		break;
+	case MRT_CODEC_ZSTD:
+		ZSTD_freeDStream(c->zs);
+		break;
+	default:
+		break;
+	}
+}
+
+/* in/out are advanced by what was consumed/produced. finish: no more input will come. */
+static int codec_step(struct codec_state *c, const uint8_t **in, size_t *inlen, uint8_t **out,
+    size_t *outlen, int finish)
+{
+	int rc = 0;
+	switch (c->codec) {
+	case MRT_CODEC_GZIP: {
+		c->z.next_in = (Bytef *)*in, c->z.avail_in = (uInt)*inlen;
+		c->z.next_out = *out, c->z.avail_out = (uInt)*outlen;
+		int z = inflate(&c->z, Z_NO_FLUSH);
+		rc = z == Z_STREAM_END ? 1 : (z == Z_OK || z == Z_BUF_ERROR) ? 0 : -1;
+		*in = c->z.next_in, *inlen = c->z.avail_in;
+		*out = c->z.next_out, *outlen = c->z.avail_out;
+		break;
+	}
+	case MRT_CODEC_BZIP2: {
+		c->bz.next_in = (char *)*in, c->bz.avail_in = (unsigned)*inlen;
+		c->bz.next_out = (char *)*out, c->bz.avail_out = (unsigned)*outlen;
+		int b = BZ2_bzDecompress(&c->bz);
+		rc = b == BZ_STREAM_END ? 1 : b == BZ_OK ? 0 : -1;
+		*in = (const uint8_t *)c->bz.next_in, *inlen = c->bz.avail_in;
+		*out = (uint8_t *)c->bz.next_out, *outlen = c->bz.avail_out;
+		break;
+	}
+	case MRT_CODEC_XZ: {
+		c->xz.next_in = *in, c->xz.avail_in = *inlen;
+		c->xz.next_out = *out, c->xz.avail_out = *outlen;
+		lzma_ret l = lzma_code(&c->xz, finish ? LZMA_FINISH : LZMA_RUN);
+		rc = l == LZMA_STREAM_END ? 1 : (l == LZMA_OK || l == LZMA_BUF_ERROR) ? 0 : -1;
+		*in = c->xz.next_in, *inlen = c->xz.avail_in;
+		*out = c->xz.next_out, *outlen = c->xz.avail_out;
+		break;
+	}
+	case MRT_CODEC_ZSTD: {
+		ZSTD_inBuffer ib = {*in, *inlen, 0};
+		ZSTD_outBuffer ob = {*out, *outlen, 0};
+		size_t z = ZSTD_decompressStream(c->zs, &ob, &ib);
+		if (ZSTD_isError(z))
+			rc = -1;
+		else
+			c->zstd_mid = z != 0;
+		*in += ib.pos, *inlen -= ib.pos;
+		*out += ob.pos, *outlen -= ob.pos;
+		break;
+	}
+	default:
+		rc = -1;
+	}
+	return rc;
+}
+
+static const char *codec_name(enum mrt_codec c)
+{
+	static const char *names[] = {"plain", "gzip", "bzip2", "xz", "zstd"};
+	return names[c];
+}
+
+/* Does p start a new member of the same format? (Otherwise trailing bytes are ignored.) */
+static int member_magic(enum mrt_codec c, const uint8_t *p, size_t n)
+{
+	if (c == MRT_CODEC_GZIP)
+		return n >= 2 && p[0] == 0x1f && p[1] == 0x8b;
+	if (c == MRT_CODEC_BZIP2)
+		return n >= 3 && p[0] == 'B' && p[1] == 'Z' && p[2] == 'h';
+	return 0;
+}
+
+/* ------------------------------------------------------------ producer thread */
+
+static void set_problem(struct mrt_input *in, const char *msg)
+{
+	pthread_mutex_lock(&in->mu);
+	if (!in->has_problem) {
+		snprintf(in->problem, sizeof(in->problem), "%s", msg);
+		in->has_problem = 1;
+	}
+	pthread_mutex_unlock(&in->mu);
+}
+
+/* Wait for a free block; NULL when the consumer has stopped. */
+static struct block *get_free_block(struct mrt_input *in)
+{
+	pthread_mutex_lock(&in->mu);
+	while (in->tail_i - in->head_i == NBLOCKS && !in->stop)
+		pthread_cond_wait(&in->cv, &in->mu);
+	struct block *b = in->stop ? NULL : &in->blk[in->tail_i % NBLOCKS];
+	pthread_mutex_unlock(&in->mu);
+	return b;
+}
+
+static void publish_block(struct mrt_input *in)
+{
+	pthread_mutex_lock(&in->mu);
+	in->tail_i++;
+	pthread_cond_broadcast(&in->cv);
+	pthread_mutex_unlock(&in->mu);
+}
+
+static void *producer(void *arg)
+{
+	struct mrt_input *in = arg;
+	struct codec_state c = {.codec = in->codec};
+	uint8_t *ibuf = xmalloc(INBUF_SIZE);
+	const uint8_t *ip = ibuf;
+	size_t ilen = 0;
+	int eof = 0, in_stream = 1, finished = 0, stopped = 0, fail = 0;
+	char msg[160];
+	if (codec_init(&c) != 0) {
+		set_problem(in, "cannot initialise the decompressor");
+		goto out;
+	}
+	while (!finished) {
+		struct block *b = get_free_block(in);
+		if (b == NULL) {
+			stopped = 1;
+			break;
+		}
+		uint8_t *op = b->data;
+		size_t olen = BLOCK_SIZE;
+		while (olen > 0 && !finished) {
+			if (ilen == 0 && !eof) {
+				ssize_t k = raw_read(in, ibuf, INBUF_SIZE);
+				if (k < 0) {
+					snprintf(
+					    msg, sizeof(msg), "read error: %s", strerror(errno));
+					set_problem(in, msg);
+					fail = finished = 1;
+					break;
+				}
+				ip = ibuf, ilen = (size_t)k, eof = k == 0;
+			}
+			if (!in_stream) { /* between gzip members / bzip2 streams */
+				if ((ilen == 0 && eof) || !member_magic(in->codec, ip, ilen)) {
+					finished = 1; /* clean end; trailing bytes are ignored */
+					break;
+				}
+				codec_end(&c);
+				if (codec_init(&c) != 0) {
+					set_problem(in, "cannot initialise the decompressor");
+					fail = finished = 1;
+					break;
+				}
+				in_stream = 1;
+			}
+			size_t before_in = ilen, before_out = olen;
+			int rc = codec_step(&c, &ip, &ilen, &op, &olen, eof);
+			if (rc < 0) {
+				snprintf(
+				    msg, sizeof(msg), "%s data is corrupt", codec_name(in->codec));
+				set_problem(in, msg);
+				fail = finished = 1;
+			} else if (rc == 1 && in->codec != MRT_CODEC_ZSTD) {
+				in_stream = 0;
+			} else if (eof && ilen == before_in && olen == before_out) {
+				finished = 1; /* input exhausted inside a stream */
+			}
+		}
+		b->len = BLOCK_SIZE - olen;
+		if (b->len > 0)
+			publish_block(in);
+	}
+	if (!fail && !stopped && (in->codec == MRT_CODEC_ZSTD ? c.zstd_mid : in_stream)) {
+		snprintf(msg, sizeof(msg), "%s stream truncated (input ends inside a stream)",
+		    codec_name(in->codec));
+		set_problem(in, msg);
+	}
+	codec_end(&c);
+out:
+	free(ibuf);
+	pthread_mutex_lock(&in->mu);
+	in->done = 1;
+	pthread_cond_broadcast(&in->cv);
+	pthread_mutex_unlock(&in->mu);
+	return NULL;
+}
+
+/* ------------------------------------------------------------ public */
+
+static enum mrt_codec sniff(const uint8_t *h, size_t n)
+{
+	if (n >= 2 && h[0] == 0x1f && h[1] == 0x8b)
+		return MRT_CODEC_GZIP;
+	if (n >= 3 && h[0] == 'B' && h[1] == 'Z' && h[2] == 'h')
+		return MRT_CODEC_BZIP2;
+	if (n >= 6 && memcmp(h,
+	                  "\xfd"
+	                  "7zXZ\0",
+	                  6) == 0)
+		return MRT_CODEC_XZ;
+	if (n >= 4 && h[0] == 0x28 && h[1] == 0xb5 && h[2] == 0x2f && h[3] == 0xfd)
+		return MRT_CODEC_ZSTD;
+	return MRT_CODEC_PLAIN;
+}
+
+struct mrt_input *mrt_input_open(const char *path, const char *label)
+{
+	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		log_err("%s: cannot open: %s", label, strerror(errno));
+		return NULL;
+	}
+	struct mrt_input *in = xcalloc(1, sizeof(*in));
+	in->fd = fd, in->own_fd = fd != 0;
+	while (in->nhead < 6) {
+		ssize_t k = read(fd, in->head + in->nhead, 6 - in->nhead);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			log_err("%s: read error: %s", label, strerror(errno));
+			mrt_input_close(in);
+			return NULL;
+		}
+		if (k == 0)
+			break;
+		in->nhead += (size_t)k;
+	}
+	in->codec = sniff(in->head, in->nhead);
+	if (in->codec == MRT_CODEC_PLAIN)
+		return in;
+	pthread_mutex_init(&in->mu, NULL);
+	pthread_cond_init(&in->cv, NULL);
+	for (int i = 0; i < NBLOCKS; i++)
+		in->blk[i].data = xmalloc(BLOCK_SIZE);
+	if (pthread_create(&in->thread, NULL, producer, in) != 0) {
+		log_err("%s: cannot start the decompression thread", label);
+		mrt_input_close(in);
+		return NULL;
+	}
+	in->threaded = 1;
+	return in;
+}
+
+struct mrt_input *mrt_input_open_mem(const uint8_t *buf, size_t len)
+{
+	struct mrt_input *in = xcalloc(1, sizeof(*in));
+	in->fd = -1;
+	in->mem = buf, in->memlen = len;
+	return in;
+}
+
+ssize_t mrt_input_read(struct mrt_input *in, uint8_t *dst, size_t n)
+{
+	if (in->mem) {
+		size_t k = in->memlen - in->mempos < n ? in->memlen - in->mempos : n;
+		memcpy(dst, in->mem + in->mempos, k);
+		in->mempos += k;
+		return (ssize_t)k;
+	}
+	if (!in->threaded) {
+		ssize_t k = raw_read(in, dst, n);
+		if (k < 0 && !in->has_problem) {
+			snprintf(
+			    in->problem, sizeof(in->problem), "read error: %s", strerror(errno));
+			in->has_problem = 1;
+		}
+		return k;
+	}
+	size_t got = 0;
+	pthread_mutex_lock(&in->mu);
+	while (got < n) {
+		if (in->head_i == in->tail_i) {
+			if (in->done || got > 0)
+				break;
+			pthread_cond_wait(&in->cv, &in->mu);
+			continue;
+		}
+		struct block *b = &in->blk[in->head_i % NBLOCKS];
+		pthread_mutex_unlock(&in->mu);
+		size_t k = b->len - in->curpos < n - got ? b->len - in->curpos : n - got;
+		memcpy(dst + got, b->data + in->curpos, k);
+		got += k, in->curpos += k;
+		pthread_mutex_lock(&in->mu);
+		if (in->curpos == b->len) {
+			in->curpos = 0;
+			in->head_i++;
+			pthread_cond_broadcast(&in->cv);
+		}
+	}
+	pthread_mutex_unlock(&in->mu);
+	return (ssize_t)got;
+}
+
+const char *mrt_input_problem(const struct mrt_input *in)
+{
+	return in->has_problem ? in->problem : NULL;
+}
+
+enum mrt_codec mrt_input_codec(const struct mrt_input *in)
+{
+	return in->codec;
+}
+
+void mrt_input_close(struct mrt_input *in)
+{
+	if (in == NULL)
+		return;
+	if (in->threaded) {
+		pthread_mutex_lock(&in->mu);
+		in->stop = 1;
+		pthread_cond_broadcast(&in->cv);
+		pthread_mutex_unlock(&in->mu);
+		pthread_join(in->thread, NULL);
+	}
+	if (in->threaded || in->codec != MRT_CODEC_PLAIN) {
+		pthread_mutex_destroy(&in->mu);
+		pthread_cond_destroy(&in->cv);
+	}
+	for (int i = 0; i < NBLOCKS; i++)
+		free(in->blk[i].data);
+	if (in->own_fd)
+		close(in->fd);
+	free(in);
+}

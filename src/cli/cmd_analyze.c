@@ -117,6 +117,7 @@ static int analyze_file(struct observe *ob, struct input *in, int strict, int sh
 	struct mrt_route rt;
 	int rc;
 	double last = now();
+	observe_file_begin(ob);
 	const char *base = strrchr(in->path, '/') ? strrchr(in->path, '/') + 1 : in->path;
 	while ((rc = mrt_reader_next_route(r, &rt)) > 0) {
 		observe_route(ob, &rt);

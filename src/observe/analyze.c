@@ -24,6 +24,7 @@ struct observe *observe_new(const struct observe_refs *refs, const struct observ
 	otable_init(&o->finds, sizeof(struct fd_ent), sizeof(struct fd_key));
 	otable_init(&o->open, sizeof(struct open_ent), sizeof(struct open_key));
 	otable_init(&o->peers, sizeof(struct peer_ent), sizeof(struct peer_key));
+	otable_init(&o->seen, sizeof(uint32_t), sizeof(uint32_t));
 	arena_init(&o->arena, 1 << 20);
 	return o;
 }
@@ -37,6 +38,7 @@ void observe_free(struct observe *o)
 	otable_free(&o->finds);
 	otable_free(&o->open);
 	otable_free(&o->peers);
+	otable_free(&o->seen);
 	arena_free(&o->arena);
 	free(o->ev);
 	free(o);
@@ -166,12 +168,27 @@ static void note_findings(struct observe *o, const struct mrt_route *rt,
 		if (rt->ts > e->last_seen)
 			e->last_seen = rt->ts;
 		if (rt->kind == MRT_ROUTE_RIB) {
-			if (e->rib_first == 0 || rt->ts < e->rib_first)
-				e->rib_first = rt->ts;
-			if (rt->ts > e->rib_last)
-				e->rib_last = rt->ts;
+			if (e->rib_first == 0 || o->rib_ts < e->rib_first)
+				e->rib_first = o->rib_ts;
+			if (o->rib_ts > e->rib_last)
+				e->rib_last = o->rib_ts;
 		}
 		peer_count_add(&e->peers, peer);
+	}
+}
+
+void observe_file_begin(struct observe *o) { o->rib_ts = 0; }
+
+/* Every AS seen in a path is measured (a transit AS too), so remember them all. */
+static void note_seen(struct observe *o, const struct flat_path *f)
+{
+	for (uint32_t i = 0; i < f->n; i++) {
+		uint32_t a = f->asn[i], *c = &o->seen_cache[(a * 2654435761u) >> 20];
+		if (*c == a && a != 0)
+			continue;
+		int created;
+		otable_upsert(&o->seen, &a, &created);
+		*c = a;
 	}
 }
 
@@ -193,8 +210,11 @@ void observe_route(struct observe *o, const struct mrt_route *rt)
 	}
 	if (rt->attrs == NULL || rt->attrs->aspath_error || rt->safi != 1)
 		return; /* nothing to judge: no usable path, or not unicast */
-	if (rt->kind == MRT_ROUTE_RIB)
+	if (rt->kind == MRT_ROUTE_RIB) {
 		o->nrib++;
+		if (o->rib_ts == 0)
+			o->rib_ts = rt->ts;
+	}
 	else
 		o->nupdates++;
 	o->nroutes++;
@@ -203,6 +223,7 @@ void observe_route(struct observe *o, const struct mrt_route *rt)
 	struct route_verdict v;
 	const struct bgp_attrs *a = rt->attrs;
 	flat_path_build(&f, a->aspath, a->aspath_nwords);
+	note_seen(o, &f);
 	route_check(&o->refs, &rt->prefix, &f, a->aspath, a->aspath_nwords,
 	    bgp_attrs_has(a, BGP_ATTR_OTC), a->otc, &v);
 	const char *pathstr = NULL;

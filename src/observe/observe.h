@@ -207,6 +207,9 @@ struct observe;
 
 struct observe *observe_new(const struct observe_refs *refs, const struct observe_config *cfg);
 void observe_free(struct observe *o);
+/* Start a new input file: the RIB entries of one file are one snapshot, dated by the first
+ * of them (a dump takes minutes to write; its records' times are not separate sightings). */
+void observe_file_begin(struct observe *o);
 /* Feed one route: a RIB entry, an announcement or a withdrawal (state changes end the
  * peer's open events). */
 void observe_route(struct observe *o, const struct mrt_route *rt);

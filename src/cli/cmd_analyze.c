@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/analyze.h"
 #include "cli/refs.h"
 #include "fetch/fetch.h"
 #include "mrt/mrt.h"
@@ -169,61 +170,13 @@ static void print_summary(const struct observe_totals *t, const struct store_sna
 	    (unsigned long long)bad, secs);
 }
 
-int cmd_analyze(int argc, char **argv)
+int analyze_job_run(const struct analyze_job *job)
 {
-	static const struct option longopts[] = {
-	    {"db", required_argument, NULL, 'd'},
-	    {"label", required_argument, NULL, 'l'},
-	    {"strict", no_argument, NULL, 's'},
-	    {"no-progress", no_argument, NULL, 'P'},
-	    {"help", no_argument, NULL, 'h'},
-	    REFS_LONG_OPTIONS,
-	    {NULL, 0, NULL, 0},
-	};
-	const char *db = "routemark.db", *label = NULL;
-	int show = isatty(2), opt;
-	struct cli_refs refs;
-	memset(&refs, 0, sizeof(refs));
-	if (config_merge_args("analyze", longopts, &argc, &argv) < 0)
-		return 1;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		int r = refs_option(&refs, opt, optarg);
-		if (r < 0)
-			return 1;
-		if (r > 0)
-			continue;
-		switch (opt) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'l':
-			label = optarg;
-			break;
-		case 's':
-			refs.strict = 1;
-			break;
-		case 'P':
-			show = 0;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 1;
-		}
-	}
-	if (optind == argc) {
-		log_err("analyze: no MRT files given");
-		usage(stderr);
-		return 1;
-	}
 	double t0 = now();
 	struct inputs in = {0};
-	for (int i = optind; i < argc; i++)
-		add_input("mrt", argv[i], &in);
-	refs_each_file(&refs, add_input, &in);
+	for (int i = 0; i < job->nmrt; i++)
+		add_input("mrt", job->mrt[i], &in);
+	refs_each_file(job->refs, add_input, &in);
 	struct store_snapshot snap;
 	memset(&snap, 0, sizeof(snap));
 	int status = 1;
@@ -233,7 +186,7 @@ int cmd_analyze(int argc, char **argv)
 	if (checksum_inputs(&in, snap.key) != 0)
 		goto out;
 	log_info("checksums at %.2f s (%.2f s CPU)", now() - t0, cpu());
-	int rc = refs_load(&refs, &orefs);
+	int rc = refs_load(job->refs, &orefs);
 	if (rc != 0) {
 		status = rc == -2 ? 2 : 1;
 		goto out;
@@ -241,11 +194,11 @@ int cmd_analyze(int argc, char **argv)
 	log_info("reference data loaded at %.2f s (%.2f s CPU)", now() - t0, cpu());
 	ob = observe_new(&orefs, NULL);
 	uint64_t nroutes = 0;
-	size_t nmrt = (size_t)(argc - optind);
+	size_t nmrt = (size_t)job->nmrt;
 	for (size_t i = 0; i < nmrt; i++) {
-		rc = analyze_file(ob, &in.v[i], refs.strict, show, i, nmrt, &nroutes, t0);
+		rc = analyze_file(ob, &in.v[i], job->refs->strict, job->progress, i, nmrt, &nroutes, t0);
 		if (rc != 0) {
-			if (show)
+			if (job->progress)
 				fputc('\n', stderr);
 			log_err("%s: %s; nothing stored", in.v[i].path,
 			    rc == -2 ? "malformed data (--strict)" : "cannot be read");
@@ -253,10 +206,10 @@ int cmd_analyze(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (show)
+	if (job->progress)
 		fputc('\n', stderr);
 	log_info("read %zu files at %.2f s (%.2f s CPU)", nmrt, now() - t0, cpu());
-	if (store_open(db, 0, &s) != 0)
+	if (store_open(job->db, 0, &s) != 0)
 		goto out;
 	char autolabel[64];
 	if (store_snapshot_begin(s, &snap) != 0)
@@ -272,6 +225,7 @@ int cmd_analyze(int argc, char **argv)
 	snap.ases = tot.ases;
 	snap.period_start = tot.first_ts;
 	snap.period_end = tot.last_ts;
+	const char *label = job->label;
 	if (label == NULL) {
 		time_t ts = tot.first_ts;
 		struct tm tm;
@@ -284,12 +238,69 @@ int cmd_analyze(int argc, char **argv)
 	if (store_snapshot_commit(s, &snap) != 0)
 		goto out;
 	log_info("committed at %.2f s (%.2f s CPU)", now() - t0, cpu());
-	print_summary(&tot, &snap, db, &in, now() - t0);
+	print_summary(&tot, &snap, job->db, &in, now() - t0);
 	status = 0;
 out:
 	observe_free(ob);
 	store_close(s);
-	refs_free(&refs);
 	free(in.v);
+	return status;
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"db", required_argument, NULL, 'd'},
+	    {"label", required_argument, NULL, 'l'},
+	    {"strict", no_argument, NULL, 's'},
+	    {"no-progress", no_argument, NULL, 'P'},
+	    {"help", no_argument, NULL, 'h'},
+	    REFS_LONG_OPTIONS,
+	    {NULL, 0, NULL, 0},
+	};
+	struct analyze_job job = {.db = "routemark.db", .progress = isatty(2)};
+	int opt;
+	struct cli_refs refs;
+	memset(&refs, 0, sizeof(refs));
+	if (config_merge_args("analyze", longopts, &argc, &argv) < 0)
+		return 1;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		int r = refs_option(&refs, opt, optarg);
+		if (r < 0)
+			return 1;
+		if (r > 0)
+			continue;
+		switch (opt) {
+		case 'd':
+			job.db = optarg;
+			break;
+		case 'l':
+			job.label = optarg;
+			break;
+		case 's':
+			refs.strict = 1;
+			break;
+		case 'P':
+			job.progress = 0;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (optind == argc) {
+		log_err("analyze: no MRT files given");
+		usage(stderr);
+		return 1;
+	}
+	job.refs = &refs;
+	job.mrt = (const char **)argv + optind;
+	job.nmrt = argc - optind;
+	int status = analyze_job_run(&job);
+	refs_free(&refs);
 	return status;
 }

@@ -18,6 +18,7 @@ static const struct command commands[] = {
     {"report", cmd_report, "an AS's MANRS scorecard with evidence, trend and fix list"},
     {"summary", cmd_summary, "Internet-wide RPKI/IRR coverage and MANRS readiness"},
     {"top", cmd_top, "ASes ranked by a metric"},
+    {"run", cmd_run, "the main job: fetch the public data, analyze, store, summarise"},
     {"stat", cmd_stat, "count records, routes, prefixes and peers in MRT files"},
     {"irr", cmd_irr, "IRR data: route check, as-set expansion, filter prefixes, whois server"},
     {"asrel", cmd_asrel, "classify AS paths with CAIDA relationships (route leaks); customer cones"},

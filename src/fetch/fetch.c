@@ -312,3 +312,19 @@ int fetch_get(const struct fetch_options *o, const char *url, const char *mirror
 	meta_write(metap, url, &t.got, res->sha256);
 	return 0;
 }
+
+int fetch_probe(const char *url, long timeout)
+{
+	CURL *c = curl_easy_init();
+	if (c == NULL)
+		return -1;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, timeout);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout * 2);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "routemark/" RM_VERSION);
+	CURLcode rc = curl_easy_perform(c);
+	curl_easy_cleanup(c);
+	return rc == CURLE_OK ? 0 : -1;
+}

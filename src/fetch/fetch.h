@@ -40,6 +40,10 @@ struct fetch_result {
 int fetch_get(const struct fetch_options *o, const char *url, const char *mirror_name,
     const char *expect_sha256, struct fetch_result *res);
 
+/* 0 when the URL's server answers at all (any HTTP status) within timeout seconds, -1 when
+ * it cannot be reached (no route, no DNS, refused). */
+int fetch_probe(const char *url, long timeout);
+
 /* SHA-256 of a file as lowercase hex (65 bytes with NUL). Returns -1 when unreadable. */
 int fetch_sha256_file(const char *path, char out[65]);
 int fetch_sha256_mem(const void *buf, size_t len, char out[65]);

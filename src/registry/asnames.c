@@ -166,10 +166,16 @@ int asnames_add_line(struct asnames *a, const char *line, size_t len)
 		is_csv = prefix_parse(first, &ip) == 0;
 	}
 	const char *colon = memchr(line, ':', len);
+	/* RIPE's asn.txt: "ASN NAME - description, CC" */
+	size_t digits = 0;
+	while (digits < len && line[digits] >= '0' && line[digits] <= '9')
+		digits++;
 	if (is_csv)
 		rc = add_csv(a, line, len);
 	else if (colon)
 		rc = add_autnum(a, line, len, colon);
+	else if (digits > 0 && digits < len && line[digits] == ' ')
+		rc = add_autnum(a, line, len, line + digits);
 	else
 		rc = -1;
 	if (rc != 0)

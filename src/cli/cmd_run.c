@@ -1,0 +1,236 @@
+/*
+ * routemark run: the main job. Fetch the current public data (or take it from a mirror
+ * directory), analyze it into the store, and print the Internet-wide summary.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/analyze.h"
+#include "cli/cli.h"
+#include "cli/refs.h"
+#include "cli/sources.h"
+#include "fetch/fetch.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: routemark run [options]\n\n"
+	    "Fetch the current public data (RouteViews and RIS RIBs and updates, an rpki-client\n"
+	    "VRP export, IRR dumps, CAIDA relationships, Team Cymru bogons, NRO delegations,\n"
+	    "PeeringDB, AS names), analyze it, store the snapshot and print the summary.\n"
+	    "Downloads are cached (ETag / Last-Modified), resumed when interrupted, and checked.\n\n"
+	    "options:\n"
+	    "  --db FILE           the store (default routemark.db)\n"
+	    "  --cache DIR         download cache (default $XDG_CACHE_HOME/routemark or\n"
+	    "                      ~/.cache/routemark)\n"
+	    "  --mirror DIR        take every source from DIR instead of the network (also\n"
+	    "                      ROUTEMARK_MIRROR); without it, when the network cannot be\n"
+	    "                      reached and ../shared/data exists, that is used and said so\n"
+	    "  --sources FILE      the list of sources (default: built in; see --list-sources)\n"
+	    "  --list-sources      print the built-in list in the file format and exit\n"
+	    "  --only KINDS        fetch only these kinds, comma-separated (e.g. mrt,vrps)\n"
+	    "  --label TEXT        a name for the snapshot\n"
+	    "  --strict            malformed input is fatal (exit 2)\n"
+	    "  --no-progress       no progress lines\n"
+	    "  -h, --help          this help\n\n"
+	    "exit codes: 0 stored; 1 no routing data could be had, or a store error; 2 malformed\n"
+	    "input under --strict. See routemark-run(1).\n");
+}
+
+static const char *default_cache(char *buf, size_t size)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	if (xdg && *xdg)
+		snprintf(buf, size, "%s/routemark", xdg);
+	else if (home && *home)
+		snprintf(buf, size, "%s/.cache/routemark", home);
+	else
+		snprintf(buf, size, "routemark-cache");
+	return buf;
+}
+
+static int kind_wanted(const char *only, const char *kind)
+{
+	if (only == NULL)
+		return 1;
+	size_t n = strlen(kind);
+	for (const char *p = only; (p = strstr(p, kind)) != NULL; p += n)
+		if ((p == only || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+/* Record a fetched file under its kind in the job's reference flags. */
+static void add_file(struct cli_refs *r, const char *kind, const char *path, const char ***mrt,
+    int *nmrt)
+{
+	static const struct {
+		const char *kind;
+		int opt;
+	} map[] = {{"vrps", REFS_OPT_VRPS}, {"irr", REFS_OPT_IRR}, {"asrel", REFS_OPT_ASREL},
+	    {"bogons", REFS_OPT_BOGONS}, {"delegated", REFS_OPT_DELEGATED},
+	    {"peeringdb", REFS_OPT_PEERINGDB}, {"asnames", REFS_OPT_ASNAMES}};
+	if (strcmp(kind, "mrt") == 0) {
+		*mrt = xrealloc(*mrt, (size_t)(*nmrt + 1) * sizeof(**mrt));
+		(*mrt)[(*nmrt)++] = path;
+		return;
+	}
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(map[i].kind, kind) == 0)
+			refs_option(r, map[i].opt, path);
+}
+
+/* Without an explicit mirror: when the first source's server cannot be reached and the
+ * project's shared data folder is beside us, use it as the mirror. */
+static const char *offline_mirror(const struct sources *src)
+{
+	if (src->n == 0 || fetch_probe(src->v[0].url, 5) == 0)
+		return NULL;
+	const char *cand[] = {getenv("ROUTEMARK_DATA"), "../shared/data", "../../shared/data"};
+	for (size_t i = 0; i < sizeof(cand) / sizeof(cand[0]); i++) {
+		char p[4096];
+		if (cand[i] == NULL)
+			continue;
+		snprintf(p, sizeof(p), "%s/SOURCES.md", cand[i]);
+		if (access(p, R_OK) == 0)
+			return cand[i];
+	}
+	return NULL;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"db", required_argument, NULL, 'd'},
+	    {"cache", required_argument, NULL, 'c'},
+	    {"mirror", required_argument, NULL, 'm'},
+	    {"sources", required_argument, NULL, 'S'},
+	    {"list-sources", no_argument, NULL, 'L'},
+	    {"only", required_argument, NULL, 'o'},
+	    {"label", required_argument, NULL, 'l'},
+	    {"strict", no_argument, NULL, 's'},
+	    {"no-progress", no_argument, NULL, 'P'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	char cachebuf[4096];
+	const char *sources_file = NULL, *only = NULL;
+	struct fetch_options fo = {.progress = 1};
+	struct analyze_job job = {.db = "routemark.db", .progress = isatty(2)};
+	struct cli_refs refs;
+	memset(&refs, 0, sizeof(refs));
+	fo.cache_dir = default_cache(cachebuf, sizeof(cachebuf));
+	fo.mirror_dir = getenv("ROUTEMARK_MIRROR");
+	int opt;
+	if (config_merge_args("run", longopts, &argc, &argv) < 0)
+		return 1;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			job.db = optarg;
+			break;
+		case 'c':
+			fo.cache_dir = optarg;
+			break;
+		case 'm':
+			fo.mirror_dir = optarg;
+			break;
+		case 'S':
+			sources_file = optarg;
+			break;
+		case 'L':
+			fputs(sources_default_text, stdout);
+			return 0;
+		case 'o':
+			only = optarg;
+			break;
+		case 'l':
+			job.label = optarg;
+			break;
+		case 's':
+			refs.strict = 1;
+			break;
+		case 'P':
+			job.progress = 0;
+			fo.progress = 0;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (optind != argc) {
+		log_err("run: unexpected argument '%s'", argv[optind]);
+		usage(stderr);
+		return 1;
+	}
+	struct sources src;
+	if ((sources_file ? sources_load_file(sources_file, &src)
+			  : sources_parse(sources_default_text, "built-in sources", &src)) != 0)
+		return 1;
+	fetch_global_init();
+	if (fo.mirror_dir == NULL && (fo.mirror_dir = offline_mirror(&src)) != NULL)
+		fprintf(stderr, "run: the network cannot be reached; using the mirror %s "
+				"(the project's shared data) instead\n",
+		    fo.mirror_dir);
+	else if (fo.mirror_dir)
+		fprintf(stderr, "run: taking every source from the mirror %s\n", fo.mirror_dir);
+	time_t now = time(NULL);
+	struct fetch_result *res = xcalloc((size_t)src.n + 1, sizeof(*res));
+	int got = 0, failed = 0;
+	for (int i = 0; i < src.n; i++) {
+		const struct source *s = &src.v[i];
+		char url[1024];
+		if (!kind_wanted(only, s->kind))
+			continue;
+		if (fo.mirror_dir && strcmp(s->mirror, "-") == 0) {
+			fprintf(stderr, "run: %-22s not in the mirror: skipped (its metrics: no data)\n",
+			    s->name);
+			continue;
+		}
+		if (source_url(s, now, url, sizeof(url)) != 0) {
+			log_err("%s: bad URL template %s", s->name, s->url);
+			failed++;
+			continue;
+		}
+		if (fetch_get(&fo, url, strcmp(s->mirror, "-") ? s->mirror : NULL, NULL, &res[i]) !=
+		    0) {
+			fprintf(stderr, "run: %-22s unavailable: skipped (its metrics: no data)\n",
+			    s->name);
+			failed++;
+			continue;
+		}
+		fprintf(stderr, "run: %-22s %s%s (%.1f MiB)\n", s->name, res[i].path,
+		    res[i].from_cache ? ", not modified" : res[i].resumed ? ", resumed" : "",
+		    (double)res[i].size / 1048576);
+		add_file(&refs, s->kind, res[i].path, &job.mrt, &job.nmrt);
+		got++;
+	}
+	int status = 1;
+	if (job.nmrt == 0)
+		log_err("run: no routing data (MRT) could be fetched; nothing to analyze");
+	else {
+		job.refs = &refs;
+		status = analyze_job_run(&job);
+	}
+	if (status == 0) {
+		char *sargv[] = {"summary", "--db", (char *)job.db, NULL};
+		printf("\n");
+		status = cmd_summary(3, sargv);
+	}
+	refs_free(&refs);
+	free(job.mrt);
+	free(res);
+	sources_free(&src);
+	fetch_global_cleanup();
+	(void)got;
+	(void)failed;
+	return status;
+}

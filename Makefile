@@ -6,14 +6,14 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS     = zlib liblzma libzstd rtrlib json-c sqlite3 libcurl libcrypto
+PKGS     = zlib liblzma libzstd rtrlib json-c sqlite3 libcurl libcrypto libmicrohttpd
 OPT     ?= -O2 -g
 CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
            $(OPT) -Isrc $(shell pkg-config --cflags $(PKGS))
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lbz2 -lpthread -lm
 TEST_LDLIBS = $(shell pkg-config --libs cmocka libmicrohttpd)
 
-MODULES  = core mrt rpki irr topo registry store observe report fetch
+MODULES  = core mrt rpki irr topo registry store observe report conform fetch
 LIB_SRC  = $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_SRC  = $(wildcard src/cli/*.c)

@@ -62,9 +62,9 @@ static void write_snapshot(struct store *s, const char *key, int nfind, int comm
 	struct store_incident inc = {64500, "M2", 1401487200, 1401487200, 1, 1, 1, 0};
 	assert_int_equal(store_put_incident(s, &inc), 0);
 	struct store_route r1 = {"192.0.2.0/24", 64500, 3, "invalid", "invalid-asn", "absent",
-	    NULL, 1401487200, 1401487200};
+	    NULL, 1401487200, 1401487200, NULL};
 	struct store_route r2 = {"192.0.0.0/16", 64501, 2, "valid", NULL, "exact", NULL,
-	    1401487200, 1401487200};
+	    1401487200, 1401487200, NULL};
 	assert_int_equal(store_put_route(s, &r1), 0);
 	assert_int_equal(store_put_route(s, &r2), 0);
 	struct store_global g = {"all", "rpki_valid_routes", 2};

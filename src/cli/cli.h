@@ -24,6 +24,9 @@ int cmd_asrel(int argc, char **argv);
 int cmd_bogon(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_vrps(int argc, char **argv);
+int cmd_conform(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_attest(int argc, char **argv);
 
 /* rpki (cmd_vrps.c): load VRPs (and with aspa, ASPAs) from a file or an RTR cache
  * "host:port"; returns a built table (release with vrp_table_release) or NULL with *rc set to

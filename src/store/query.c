@@ -292,7 +292,8 @@ int store_get_routes_by_origin(struct store *s, int64_t snap, uint32_t asn, stru
 {
 	sqlite3_stmt *st;
 	struct vec v = {.size = sizeof(**out)};
-	if (prep(s, "SELECT " ROUTE_COLS " FROM route WHERE snapshot_id = ?1 AND origin = ?2 "
+	if (prep(s, "SELECT " ROUTE_COLS " FROM route INDEXED BY route_origin "
+		    "WHERE snapshot_id = ?1 AND origin = ?2 "
 		    "ORDER BY pkey", &st))
 		return -1;
 	sqlite3_bind_int64(st, 1, snap);

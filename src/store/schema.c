@@ -58,6 +58,14 @@ const char *const store_migrations[] = {
     "  snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,"
     "  scope TEXT NOT NULL, key TEXT NOT NULL, value REAL,"
     "  PRIMARY KEY (snapshot_id, scope, key)) WITHOUT ROWID;",
+    /* 1 -> 2: conformance attestations and audit records (src/store/attest.c); they belong
+     * to an AS and a control, not to a snapshot */
+    "CREATE TABLE attestation ("
+    "  id INTEGER PRIMARY KEY,"
+    "  asn INTEGER NOT NULL, control TEXT NOT NULL, kind TEXT NOT NULL,"
+    "  sha256 TEXT NOT NULL, file TEXT, size INTEGER, created INTEGER NOT NULL,"
+    "  who TEXT, note TEXT);"
+    "CREATE INDEX attestation_asn ON attestation(asn, control);",
 };
 
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

@@ -15,7 +15,7 @@
 
 #include "core/core.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 struct store;
 
@@ -87,13 +87,13 @@ struct store_incident {
  * "no data" (the reference data was not given). */
 struct store_route {
 	const char *prefix;
-	const struct prefix *pfx;       /* writing: the parsed prefix if at hand (else parsed) */
 	uint32_t origin;
 	uint32_t peers;
 	const char *rpki, *rpki_reason; /* "valid" / "invalid" / "not-found"; "invalid-asn" ... */
 	const char *irr;                /* "exact" / "covered" / "other-origin" / "absent" */
 	const char *bogon;              /* "full" / "administrative" / NULL */
 	int64_t first_seen, last_seen;
+	const struct prefix *pfx;       /* writing: the parsed prefix if at hand (else parsed) */
 };
 
 struct store_global {
@@ -177,5 +177,28 @@ int store_get_asinfo(struct store *s, uint32_t asn, struct arena *a, struct stor
 /* ASes whose number is q or whose name contains q (case-insensitive), at most limit. */
 int store_search_as(struct store *s, const char *q, size_t limit, struct arena *a,
     struct store_asinfo **out, size_t *n);
+
+/* ---------------------------------------------------------------- attestations (attest.c) */
+
+/* A declaration by the operator ("attested") or a document an auditor reviewed ("audited")
+ * for one conformance control of an AS: what was filed (its SHA-256, name and size), when and
+ * by whom. Written outside snapshots; never replaced (a new filing adds a row). */
+struct store_attestation {
+	int64_t id;
+	uint32_t asn;
+	const char *control; /* "PLUS-RPKI-1" */
+	const char *kind;    /* "attested" or "audited" */
+	const char *sha256;  /* hex of the evidence file */
+	const char *file;    /* its name as given */
+	uint64_t size;
+	int64_t created; /* unix time filed (0 when writing: now) */
+	const char *who, *note;
+};
+
+/* Sets a->id (and a->created when 0). Not inside an open snapshot. */
+int store_put_attestation(struct store *s, struct store_attestation *a);
+/* The filings of asn (control NULL = every control), newest first. */
+int store_get_attestations(struct store *s, uint32_t asn, const char *control, struct arena *ar,
+    struct store_attestation **out, size_t *n);
 
 #endif

@@ -1,0 +1,245 @@
+/* routemark conform: an AS's conformance to a profile, or an IXP route server's RIB dump
+ * checked route by route. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/conform_cli.h"
+#include "cli/refs.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: routemark conform [options] ASN\n"
+	    "       routemark conform --ixp --rs-dump FILE --members FILE [reference data]\n\n"
+	    "Per control of a conformance profile: pass, fail, not-measurable or no-data, with\n"
+	    "the evidence behind it (routes, VRPs, route objects, findings, incidents, filings,\n"
+	    "dates) from the store's snapshots in the window, and the overall verdict.\n\n"
+	    "options:\n"
+	    "  --db FILE           the store (default routemark.db)\n"
+	    "  --profile NAME|FILE a shipped profile (default manrs-plus-draft) or a profile file\n"
+	    "  --list-profiles     print the shipped profiles and exit\n"
+	    "  --window DURATION   observation window (e.g. 90d, 12w), overriding the profile's\n"
+	    "  --snapshot ID       the newest snapshot to consider (default: the store's newest)\n"
+	    "  --format FMT        text (default), json (schema " CONFORM_SCHEMA "), html\n"
+	    "  --max-evidence N    evidence items per control (default 20)\n"
+	    "  -o, --output FILE   write there instead of standard output\n"
+	    "  -h, --help          this help\n\n"
+	    "IXP route-server mode:\n"
+	    "  --ixp               check a route server's MRT dump instead of an AS\n"
+	    "  --rs-dump FILE      the route server's MRT RIB (or update) dump\n"
+	    "  --members FILE      members: one \"ASN [AS-SET]\" a line\n"
+	    "  (with --vrps: RPKI-invalid routes; --irr: AS-SETs and route objects;\n"
+	    "   --bogons: administrative bogons besides the built-in special-purpose ones)\n\n"
+	    REFS_HELP
+	    "  (AS mode: --vrps with ASPA objects and --asrel decide aspa.*, --peeringdb and\n"
+	    "   --irr decide contact.*)\n\n"
+	    "exit codes: 0 shown (whatever the verdict); 1 usage, profile or store error; 2\n"
+	    "malformed reference data under --strict. See routemark-conform(1), docs/conform.md.\n");
+}
+
+int conform_cli_store(const char *db, int writable, struct store **out)
+{
+	if (writable || access(db, W_OK) == 0) {
+		if (store_open(db, 0, out) == 0)
+			return 0;
+		if (writable)
+			return -1;
+	}
+	return store_open(db, 1, out);
+}
+
+struct conform_profile *conform_cli_profile(const char *name)
+{
+	struct conform_profile *p;
+	char err[512];
+	if (conform_profile_find(name, &p, err, sizeof(err)) != 0) {
+		fprintf(stderr, "routemark: %s\n", err);
+		return NULL;
+	}
+	return p;
+}
+
+struct conform_opts {
+	const char *db, *profile, *fmt, *out, *rs_dump, *members;
+	int64_t window, snapshot;
+	long max_ev;
+	int ixp, list;
+	struct cli_refs refs;
+};
+
+static int run_ixp(struct conform_opts *o, FILE *out)
+{
+	if (o->rs_dump == NULL || o->members == NULL) {
+		fprintf(stderr, "routemark: conform --ixp needs --rs-dump FILE and --members FILE\n");
+		return 1;
+	}
+	struct ixp_member *m;
+	size_t nm;
+	char err[512];
+	if (ixp_members_load(o->members, &m, &nm, err, sizeof(err)) != 0) {
+		fprintf(stderr, "routemark: %s\n", err);
+		return 1;
+	}
+	struct observe_refs orefs;
+	int rc = refs_load(&o->refs, &orefs);
+	if (rc != 0) {
+		ixp_members_free(m, nm);
+		return rc == -2 ? 2 : 1;
+	}
+	struct ixp_result r;
+	int status = 1;
+	if (ixp_check_dump(o->rs_dump, m, nm, &orefs, &r) == 0) {
+		if (strcmp(o->fmt, "json") == 0)
+			ixp_render_json(out, &r);
+		else
+			ixp_render_text(out, &r, (size_t)o->max_ev);
+		status = 0;
+	}
+	ixp_result_free(&r);
+	ixp_members_free(m, nm);
+	return status;
+}
+
+static int run_as(struct conform_opts *o, uint32_t asn, FILE *out)
+{
+	struct conform_profile *p = conform_cli_profile(o->profile);
+	if (p == NULL)
+		return 1;
+	struct observe_refs orefs;
+	memset(&orefs, 0, sizeof(orefs));
+	int rc = refs_load(&o->refs, &orefs);
+	if (rc != 0) {
+		conform_profile_free(p);
+		return rc == -2 ? 2 : 1;
+	}
+	struct store *s;
+	if (conform_cli_store(o->db, 0, &s) != 0) {
+		conform_profile_free(p);
+		return 1;
+	}
+	struct arena a;
+	arena_init(&a, 0);
+	struct conform_ctx ctx = {.store = s, .refs = &orefs, .window = o->window,
+	    .snapshot = o->snapshot, .max_evidence = (size_t)o->max_ev};
+	struct conform_result r;
+	int status = 1;
+	if (conform_evaluate(&ctx, p, asn, &a, &r) == 0) {
+		if (strcmp(o->fmt, "json") == 0)
+			conform_render_json(out, &r);
+		else if (strcmp(o->fmt, "html") == 0)
+			conform_render_html(out, &r);
+		else
+			conform_render_text(out, &r);
+		status = ferror(out) ? 1 : 0;
+	}
+	arena_free(&a);
+	store_close(s);
+	conform_profile_free(p);
+	return status;
+}
+
+static int parse_opt(struct conform_opts *o, int opt, const char *arg)
+{
+	char *end;
+	switch (opt) {
+	case 'd': o->db = arg; return 0;
+	case 'p': o->profile = arg; return 0;
+	case 'f': o->fmt = arg; return 0;
+	case 'o': o->out = arg; return 0;
+	case 'x': o->ixp = 1; return 0;
+	case 'r': o->rs_dump = arg; return 0;
+	case 'm': o->members = arg; return 0;
+	case 'L': o->list = 1; return 0;
+	case 'S': o->refs.strict = 1; return 0;
+	case 'w':
+		if ((o->window = conform_parse_duration(arg)) <= 0) {
+			fprintf(stderr, "routemark: --window %s: expected a duration like 90d\n", arg);
+			return -1;
+		}
+		return 0;
+	case 's':
+		o->snapshot = strtoll(arg, &end, 10);
+		if (*end || o->snapshot <= 0) {
+			fprintf(stderr, "routemark: --snapshot %s: expected a snapshot id\n", arg);
+			return -1;
+		}
+		return 0;
+	case 'n':
+		o->max_ev = strtol(arg, &end, 10);
+		if (*end || o->max_ev < 0) {
+			fprintf(stderr, "routemark: --max-evidence %s: expected a number\n", arg);
+			return -1;
+		}
+		return 0;
+	default: {
+		int k = refs_option(&o->refs, opt, arg);
+		if (k < 0)
+			fprintf(stderr, "routemark: too many reference files\n");
+		return k == 1 ? 0 : -1;
+	}
+	}
+}
+
+int cmd_conform(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"db", required_argument, NULL, 'd'}, {"profile", required_argument, NULL, 'p'},
+	    {"window", required_argument, NULL, 'w'}, {"snapshot", required_argument, NULL, 's'},
+	    {"format", required_argument, NULL, 'f'}, {"max-evidence", required_argument, NULL, 'n'},
+	    {"output", required_argument, NULL, 'o'}, {"ixp", no_argument, NULL, 'x'},
+	    {"rs-dump", required_argument, NULL, 'r'}, {"members", required_argument, NULL, 'm'},
+	    {"list-profiles", no_argument, NULL, 'L'}, {"strict", no_argument, NULL, 'S'},
+	    {"help", no_argument, NULL, 'h'}, REFS_LONG_OPTIONS, {NULL, 0, NULL, 0},
+	};
+	struct conform_opts o = {.db = "routemark.db", .profile = "manrs-plus-draft",
+	    .fmt = "text", .max_ev = 20};
+	int opt;
+	if (config_merge_args("conform", longopts, &argc, &argv) < 0)
+		return 1;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+		if (opt == 'h') {
+			usage(stdout);
+			return 0;
+		}
+		if (opt == '?' || parse_opt(&o, opt, optarg) != 0) {
+			usage(stderr);
+			refs_free(&o.refs);
+			return 1;
+		}
+	}
+	if (o.list) {
+		char **names;
+		size_t n = conform_profile_list(&names);
+		for (size_t i = 0; i < n; i++) {
+			printf("%s\n", names[i]);
+			free(names[i]);
+		}
+		free(names);
+		return 0;
+	}
+	if (strcmp(o.fmt, "text") && strcmp(o.fmt, "json") && strcmp(o.fmt, "html")) {
+		fprintf(stderr, "routemark: --format %s: expected text, json or html\n", o.fmt);
+		return 1;
+	}
+	uint32_t asn = 0;
+	if (!o.ixp && (optind + 1 != argc || asn_parse(argv[optind], &asn) != 0)) {
+		fprintf(stderr, optind == argc ? "routemark: conform: which AS?\n"
+					       : "routemark: conform: '%s' is not an AS number\n",
+		    optind < argc ? argv[optind] : "");
+		usage(stderr);
+		return 1;
+	}
+	FILE *out = stdout;
+	if (o.out && (out = fopen(o.out, "w")) == NULL) {
+		fprintf(stderr, "routemark: %s: cannot write\n", o.out);
+		return 1;
+	}
+	int status = o.ixp ? run_ixp(&o, out) : run_as(&o, asn, out);
+	if (out != stdout && fclose(out) != 0)
+		status = 1;
+	refs_free(&o.refs);
+	return status;
+}

@@ -1,0 +1,232 @@
+/*
+ * conform — conformance testing: MANRS programme profiles (and the MANRS+ draft) as data
+ * files, a small rule language that binds each control to the observatory's measurements,
+ * verdicts per control with their evidence (routes, VRPs, route objects, findings,
+ * incidents, attestations, dates) read from the store, an IXP route-server check of an MRT
+ * RIB dump, and renderers (text, JSON of schema CONFORM_SCHEMA, HTML page and fragment).
+ *
+ * Formats and the rule language: docs/conform.md. The web dashboard uses conform_evaluate
+ * then conform_render_json / conform_render_html_fragment on the plain result struct.
+ */
+#ifndef ROUTEMARK_CONFORM_H
+#define ROUTEMARK_CONFORM_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/core.h"
+#include "observe/observe.h"
+#include "store/store.h"
+
+#define CONFORM_SCHEMA "routemark.conform/1"
+#define CONFORM_PROFILE_FORMAT "routemark.profile/1"
+
+/* ---------------------------------------------------------------- rules (expr.c) */
+
+/* A parsed pass rule: an expression over one snapshot's data of the AS, and a quantifier
+ * over the snapshots of the window ("for all snapshots", "for any snapshot", default: the
+ * newest snapshot). */
+struct conform_expr;
+
+/* Parse src. On error returns -1 and writes "column N: what" into err. */
+int conform_expr_parse(const char *src, struct conform_expr **out, char *err, size_t errsize);
+void conform_expr_free(struct conform_expr *e);
+/* Canonical text of a parsed rule (for reports and round-trip tests). */
+void conform_expr_format(const struct conform_expr *e, char *buf, size_t size);
+
+/* ---------------------------------------------------------------- profiles (profile.c) */
+
+enum conform_evidence_type { CONFORM_MEASURED = 0, CONFORM_ATTESTED, CONFORM_AUDITED };
+enum conform_severity { CONFORM_REQUIRED = 0, CONFORM_RECOMMENDED, CONFORM_INFORMATIONAL };
+
+struct conform_control {
+	char *id, *text, *programme, *action, *fix;
+	enum conform_evidence_type evidence;
+	enum conform_severity severity;
+	char *rule_text;
+	struct conform_expr *rule;
+	int64_t window; /* seconds; 0 = the profile's */
+};
+
+struct conform_profile {
+	char *path; /* where it was loaded from */
+	char *name, *title, *version, *programme, *description, *status;
+	int64_t window; /* seconds, > 0 */
+	struct conform_control *controls;
+	size_t ncontrols;
+};
+
+/* Parse a profile (JSON). On error returns -1 with a message naming the file, the control id
+ * (or index) and the field in err; nothing is logged. */
+int conform_profile_parse(const char *buf, size_t len, const char *name,
+    struct conform_profile **out, char *err, size_t errsize);
+int conform_profile_load(const char *path, struct conform_profile **out, char *err,
+    size_t errsize);
+/* NAME (a shipped profile: looked up in $ROUTEMARK_PROFILES, ./profiles, the directory next to
+ * the executable's ../profiles, then PREFIX/share/routemark/profiles) or a FILE path. */
+int conform_profile_find(const char *name_or_path, struct conform_profile **out, char *err,
+    size_t errsize);
+/* The names of the shipped profiles found on the search path (sorted; free with free()). */
+size_t conform_profile_list(char ***names);
+void conform_profile_free(struct conform_profile *p);
+const struct conform_control *conform_profile_control(const struct conform_profile *p,
+    const char *id);
+const char *conform_evidence_name(enum conform_evidence_type t); /* "measured", ... */
+const char *conform_severity_name(enum conform_severity s);      /* "required", ... */
+/* "90d", "12w", "24h", "3600s" or "3600" -> seconds; -1 when malformed. */
+int64_t conform_parse_duration(const char *s);
+
+/* ---------------------------------------------------------------- verdicts (evaluate.c) */
+
+enum conform_verdict {
+	CONFORM_PASS = 0,
+	CONFORM_FAIL,
+	CONFORM_NOT_MEASURABLE, /* cannot be decided from public data, and nothing filed */
+	CONFORM_NO_DATA,        /* the data the rule needs is not in the store / references */
+};
+const char *conform_verdict_name(enum conform_verdict v); /* "pass", "fail", ... */
+
+/* One piece of evidence behind a verdict. Strings live in the result's arena. */
+struct conform_evidence {
+	const char *kind;   /* "value", "route", "finding", "incident", "attestation", "aspa",
+			       "contact", "snapshot" */
+	int64_t snapshot;   /* snapshot id (0: none) */
+	int64_t time;       /* when (first seen, incident start, filing date, snapshot time) */
+	const char *prefix; /* NULL when not about a route */
+	uint32_t origin, asn;
+	const char *state;  /* "invalid", "absent", "M2C", ... */
+	const char *text;   /* one line for people */
+	const char *json;   /* the store's evidence JSON (VRPs, route objects) or NULL */
+};
+
+struct conform_control_result {
+	const struct conform_control *control;
+	enum conform_verdict verdict;
+	const char *basis;  /* "measurement", "attestation", "audit", "none" */
+	const char *reason; /* one line: the values that decided */
+	int64_t window_from, window_to;
+	size_t snapshots;      /* snapshots of the window in which the AS was seen */
+	size_t snapshots_fail; /* of them, where the rule was false */
+	struct conform_evidence *ev;
+	size_t nev, ev_total; /* kept, and found (ev_total >= nev) */
+};
+
+enum conform_overall {
+	CONFORM_CONFORMANT = 0, /* every required control passes */
+	CONFORM_NOT_CONFORMANT, /* a required control fails */
+	CONFORM_UNDETERMINED,   /* no required control fails, but some lack data / filing */
+};
+const char *conform_overall_name(enum conform_overall o); /* "conformant", ... */
+
+struct conform_result {
+	const struct conform_profile *profile;
+	uint32_t asn;
+	const char *name, *cc; /* from the store's AS info, or NULL */
+	int64_t window, window_from, window_to, generated;
+	struct store_snapshot *snaps; /* of the window, newest first */
+	size_t nsnaps;
+	struct conform_control_result *c;
+	size_t n;
+	size_t count[4]; /* by enum conform_verdict */
+	size_t measured_pass, attested_pass; /* passes resting on measurement / a filing */
+	enum conform_overall overall;
+};
+
+/* What the evaluation reads. refs may be NULL or partial: ASPA objects (refs->aspa) with
+ * the AS relationships (refs->asrel) decide aspa.*; refs->pdb and refs->irr decide
+ * contact.*. Without them those terms are "no data". */
+struct conform_ctx {
+	struct store *store;
+	const struct observe_refs *refs;
+	int64_t window;      /* > 0 overrides the profile's and the controls' windows */
+	int64_t snapshot;    /* the newest snapshot to consider (0 = the store's newest) */
+	size_t max_evidence; /* per control (0 = 20) */
+};
+
+/* Evaluate every control of p for asn. Everything is allocated in a. Returns 0, or -1 on a
+ * store error (logged). An empty store or an AS not seen gives "no data" verdicts, not an
+ * error. */
+int conform_evaluate(const struct conform_ctx *ctx, const struct conform_profile *p, uint32_t asn,
+    struct arena *a, struct conform_result *out);
+
+/* ---------------------------------------------------------------- rendering (render_*.c) */
+
+void conform_render_text(FILE *f, const struct conform_result *r);
+/* One JSON object of schema CONFORM_SCHEMA (docs/conform.md). */
+void conform_render_json(FILE *f, const struct conform_result *r);
+/* A complete printable page, and the same content as a fragment (one <section>, no <html>,
+ * class names prefixed "rmc-") for embedding in the dashboard. */
+void conform_render_html(FILE *f, const struct conform_result *r);
+void conform_render_html_fragment(FILE *f, const struct conform_result *r);
+
+/* Side by side: n results of the same profile (different ASes). */
+void conform_compare_text(FILE *f, const struct conform_result *r, size_t n);
+void conform_compare_json(FILE *f, const struct conform_result *r, size_t n);
+void conform_compare_html(FILE *f, const struct conform_result *r, size_t n);
+void conform_compare_html_fragment(FILE *f, const struct conform_result *r, size_t n);
+
+/* ---------------------------------------------------------------- IXP route servers (ixp.c) */
+
+/* One member of the route server: its ASN and the AS-SET its announcements must stay in
+ * (NULL: the ASN alone). */
+struct ixp_member {
+	uint32_t asn;
+	char *as_set;
+};
+
+/* Members file: one member a line, "ASN [AS-SET]" ('#' comments). -1 with err naming the
+ * file and line. */
+int ixp_members_load(const char *path, struct ixp_member **out, size_t *n, char *err,
+    size_t errsize);
+void ixp_members_free(struct ixp_member *m, size_t n);
+
+enum ixp_check {
+	IXP_BOGON_PREFIX = 0,
+	IXP_BOGON_ASN,
+	IXP_RPKI_INVALID,
+	IXP_ORIGIN_NOT_IN_SET,
+	IXP_NO_ROUTE_OBJECT,
+	IXP_UNKNOWN_MEMBER,
+	IXP_CHECK_COUNT
+};
+const char *ixp_check_name(enum ixp_check c); /* "bogon-prefix", ... */
+
+struct ixp_violation {
+	enum ixp_check check;
+	uint32_t member; /* the peer that announced it */
+	struct prefix prefix;
+	uint32_t origin;
+	char path[256];
+	char detail[256];
+};
+
+struct ixp_member_result {
+	uint32_t asn;
+	const char *as_set;
+	uint64_t routes, bad_routes;
+	uint64_t count[IXP_CHECK_COUNT];
+	size_t set_asns; /* ASNs the AS-SET expanded to (0: the ASN alone / not found) */
+	int set_missing;
+};
+
+struct ixp_result {
+	uint64_t routes, bad_routes;
+	uint64_t count[IXP_CHECK_COUNT];
+	int checked[IXP_CHECK_COUNT]; /* 0: the reference data was not given */
+	struct ixp_violation *v;
+	size_t nv, capv;
+	struct ixp_member_result *members;
+	size_t nmembers;
+	uint64_t malformed;
+};
+
+/* Check every route of the RIB/update dump at path as the MANRS IXP guide requires. refs:
+ * bogons (NULL = the built-in special-purpose registry), vrps, irr (as-sets, route
+ * objects). -1 when the file cannot be read. */
+int ixp_check_dump(const char *path, const struct ixp_member *m, size_t nm,
+    const struct observe_refs *refs, struct ixp_result *out);
+void ixp_result_free(struct ixp_result *r);
+void ixp_render_text(FILE *f, const struct ixp_result *r, size_t max_lines);
+void ixp_render_json(FILE *f, const struct ixp_result *r);
+
+#endif

@@ -1,0 +1,21 @@
+/* conform internals: a bounded list of evidence items (evidence.c). */
+#ifndef ROUTEMARK_CONFORM_EVIDENCE_H
+#define ROUTEMARK_CONFORM_EVIDENCE_H
+
+#include <stdarg.h>
+
+#include "conform_atoms.h"
+
+struct ev_list {
+	struct arena *a;
+	struct conform_evidence *v;
+	size_t n, cap, max, total;
+};
+
+/* A new item, or NULL when the list is full (total still counts it). */
+struct conform_evidence *ev_add(struct ev_list *l, const char *kind);
+char *ev_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The rows of d's snapshot behind atom n. */
+void ev_atom(struct snap_data *d, struct ev_list *l, const struct cx_node *n);
+
+#endif

@@ -1,0 +1,203 @@
+/* Conformance results as a printable HTML page, or as a fragment for the dashboard (class
+ * names prefixed "rmc-"; the page's stylesheet is CONFORM_CSS). */
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+#include "conform_private.h"
+
+static void esc(FILE *f, const char *s)
+{
+	for (; s && *s; s++)
+		switch (*s) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default: fputc(*s, f);
+		}
+}
+
+static const char *day(int64_t t, char *buf, size_t size)
+{
+	if (t <= 0)
+		return "-";
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(buf, size, "%Y-%m-%d %H:%M UTC", &tm);
+	return buf;
+}
+
+static const char css[] =
+    "body{font:11pt/1.4 system-ui,sans-serif;margin:2em;color:#111}"
+    ".rmc h1{font-size:1.5em;margin:0 0 .2em}.rmc h2{font-size:1.1em;margin:1.2em 0 .4em}"
+    ".rmc-meta{color:#444;margin:.2em 0}"
+    ".rmc-overall{display:inline-block;padding:.3em .8em;border-radius:4px;font-weight:bold;"
+    "margin:.6em 0}"
+    ".rmc-conformant{background:#d4f4d2;color:#0a5a06}.rmc-not{background:#fbd5d5;color:#8a0c0c}"
+    ".rmc-undetermined{background:#fdf0c4;color:#6b5100}"
+    ".rmc table{border-collapse:collapse;width:100%;margin:.5em 0}"
+    ".rmc th,.rmc td{border:1px solid #bbb;padding:.3em .5em;text-align:left;vertical-align:top}"
+    ".rmc th{background:#eee}"
+    ".rmc-v{font-weight:bold;white-space:nowrap}"
+    ".rmc-pass{color:#0a6a06}.rmc-fail{color:#b00}.rmc-nm{color:#666}.rmc-nodata{color:#8a6d00}"
+    ".rmc-ev{font-size:.9em;margin:.2em 0 0 1em;padding:0}"
+    ".rmc-ev li{margin:.1em 0}.rmc code{font-size:.9em}"
+    ".rmc-fix{font-size:.9em;color:#333}"
+    "@media print{body{margin:1cm}.rmc tr{page-break-inside:avoid}}";
+
+static const char *vclass(enum conform_verdict v)
+{
+	static const char *const c[] = {"rmc-pass", "rmc-fail", "rmc-nm", "rmc-nodata"};
+	return c[v];
+}
+
+static const char *oclass(enum conform_overall o)
+{
+	static const char *const c[] = {"rmc-conformant", "rmc-not", "rmc-undetermined"};
+	return c[o];
+}
+
+static void control_row(FILE *f, const struct conform_control_result *c)
+{
+	char b[40];
+	const struct conform_control *k = c->control;
+	fprintf(f, "<tr><td><b>");
+	esc(f, k->id);
+	fprintf(f, "</b></td><td>");
+	esc(f, k->text);
+	fprintf(f, "<div class=\"rmc-meta\">rule <code>");
+	esc(f, k->rule_text);
+	fprintf(f, "</code> — %s, %s; basis: %s</div><div>", conform_evidence_name(k->evidence),
+	    conform_severity_name(k->severity), c->basis);
+	esc(f, c->reason);
+	fprintf(f, "</div>");
+	if (c->nev) {
+		fprintf(f, "<ul class=\"rmc-ev\">");
+		for (size_t j = 0; j < c->nev; j++) {
+			fprintf(f, "<li>%s %s: ", c->ev[j].kind,
+			    c->ev[j].time ? day(c->ev[j].time, b, sizeof(b)) : "");
+			esc(f, c->ev[j].text);
+			fprintf(f, "</li>");
+		}
+		if (c->ev_total > c->nev)
+			fprintf(f, "<li>… %zu more</li>", c->ev_total - c->nev);
+		fprintf(f, "</ul>");
+	}
+	if (k->fix && c->verdict != CONFORM_PASS) {
+		fprintf(f, "<div class=\"rmc-fix\">Fix: ");
+		esc(f, k->fix);
+		fprintf(f, "</div>");
+	}
+	fprintf(f, "</td><td class=\"rmc-v %s\">%s</td></tr>\n", vclass(c->verdict),
+	    conform_verdict_name(c->verdict));
+}
+
+void conform_render_html_fragment(FILE *f, const struct conform_result *r)
+{
+	char b1[40], b2[40], b3[40];
+	const struct conform_profile *p = r->profile;
+	fprintf(f, "<section class=\"rmc\">\n<h1>AS%" PRIu32 " ", r->asn);
+	esc(f, r->name);
+	fprintf(f, "</h1>\n<div class=\"rmc-meta\">");
+	esc(f, p->title);
+	fprintf(f, " (");
+	esc(f, p->name);
+	fprintf(f, " ");
+	esc(f, p->version);
+	if (p->status) {
+		fprintf(f, ", ");
+		esc(f, p->status);
+	}
+	fprintf(f, ") — window %s to %s, %zu snapshot%s — generated %s</div>\n",
+	    day(r->window_from, b1, sizeof(b1)), day(r->window_to, b2, sizeof(b2)), r->nsnaps,
+	    r->nsnaps == 1 ? "" : "s", day(r->generated, b3, sizeof(b3)));
+	fprintf(f, "<div class=\"rmc-overall %s\">%s</div>\n", oclass(r->overall),
+	    conform_overall_name(r->overall));
+	fprintf(f, "<div class=\"rmc-meta\">%zu pass (%zu on measurement, %zu on attestation or "
+		   "audit), %zu fail, %zu not measurable, %zu no data</div>\n",
+	    r->count[CONFORM_PASS], r->measured_pass, r->attested_pass, r->count[CONFORM_FAIL],
+	    r->count[CONFORM_NOT_MEASURABLE], r->count[CONFORM_NO_DATA]);
+	fprintf(f, "<table>\n<tr><th>Control</th><th>Requirement, rule and evidence</th>"
+		   "<th>Verdict</th></tr>\n");
+	for (size_t i = 0; i < r->n; i++)
+		control_row(f, &r->c[i]);
+	fprintf(f, "</table>\n</section>\n");
+}
+
+static void page(FILE *f, const char *title, void (*body)(FILE *, const void *, size_t),
+    const void *arg, size_t n)
+{
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
+	esc(f, title);
+	fprintf(f, "</title><style>%s</style></head><body>\n", css);
+	body(f, arg, n);
+	fprintf(f, "<footer class=\"rmc-meta\">routemark %s — conformance from public routing "
+		   "data; schema %s</footer>\n</body></html>\n",
+	    RM_VERSION, CONFORM_SCHEMA);
+}
+
+static void one_body(FILE *f, const void *arg, size_t n)
+{
+	(void)n;
+	conform_render_html_fragment(f, arg);
+}
+
+void conform_render_html(FILE *f, const struct conform_result *r)
+{
+	char title[200];
+	snprintf(title, sizeof(title), "AS%" PRIu32 " — %s conformance", r->asn, r->profile->name);
+	page(f, title, one_body, r, 1);
+}
+
+void conform_compare_html_fragment(FILE *f, const struct conform_result *r, size_t n)
+{
+	if (n == 0)
+		return;
+	fprintf(f, "<section class=\"rmc\">\n<h1>");
+	esc(f, r[0].profile->title);
+	fprintf(f, "</h1>\n<div class=\"rmc-meta\">profile ");
+	esc(f, r[0].profile->name);
+	fprintf(f, " — * passed on an attestation or audit record</div>\n<table>\n"
+		   "<tr><th>Control</th>");
+	for (size_t j = 0; j < n; j++) {
+		fprintf(f, "<th>AS%" PRIu32 " ", r[j].asn);
+		esc(f, r[j].name);
+		fprintf(f, "</th>");
+	}
+	fprintf(f, "</tr>\n");
+	for (size_t i = 0; i < r[0].n; i++) {
+		fprintf(f, "<tr><td><b>");
+		esc(f, r[0].c[i].control->id);
+		fprintf(f, "</b> ");
+		esc(f, r[0].c[i].control->text);
+		fprintf(f, "</td>");
+		for (size_t j = 0; j < n; j++) {
+			const struct conform_control_result *c = &r[j].c[i];
+			fprintf(f, "<td class=\"rmc-v %s\" title=\"", vclass(c->verdict));
+			esc(f, c->reason);
+			fprintf(f, "\">%s%s</td>", conform_verdict_name(c->verdict),
+			    c->verdict == CONFORM_PASS && c->control->evidence != CONFORM_MEASURED
+				? "*"
+				: "");
+		}
+		fprintf(f, "</tr>\n");
+	}
+	fprintf(f, "<tr><th>Overall</th>");
+	for (size_t j = 0; j < n; j++)
+		fprintf(f, "<td class=\"rmc-v\"><span class=\"rmc-overall %s\">%s</span> %zu/%zu</td>",
+		    oclass(r[j].overall), conform_overall_name(r[j].overall),
+		    r[j].count[CONFORM_PASS], r[j].n);
+	fprintf(f, "</tr>\n</table>\n</section>\n");
+}
+
+static void compare_body(FILE *f, const void *arg, size_t n)
+{
+	conform_compare_html_fragment(f, arg, n);
+}
+
+void conform_compare_html(FILE *f, const struct conform_result *r, size_t n)
+{
+	page(f, n ? r[0].profile->title : "comparison", compare_body, r, n);
+}

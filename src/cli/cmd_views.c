@@ -91,7 +91,7 @@ static int open_snap(const struct view_opts *o, struct store **s, struct store_s
 
 static void print_json(json_object *j)
 {
-	puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
+	puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 						    JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(j);
 }

@@ -160,7 +160,7 @@ void report_json_scorecard(FILE *f, const struct scorecard *sc)
 		add(o, "trend", trend(sc));
 		add(o, "fixes", fixes(sc));
 	}
-	fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+	fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 						    JSON_C_TO_STRING_NOSLASHESCAPE),
 	    f);
 	fputc('\n', f);

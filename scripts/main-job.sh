@@ -1,22 +1,19 @@
 #!/bin/sh
-# The README's main job: summarise every real MRT archive in the shared data, show a sample of
-# decoded routes, and validate a real routing table against real RPKI data.
+# The README's main job: `routemark run` fetches the current public data (or, when the network
+# cannot be reached, takes the project's shared data folder as its mirror), analyzes it into
+# build/routemark.db and prints the Internet-wide summary; then a ranking and one AS's
+# scorecard as examples of what the store answers.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-data=${ROUTEMARK_DATA:-$top/../shared/data}
-rm=$top/build/routemark
-if [ ! -d "$data/mrt" ]; then
-	echo "main job: no shared data at $data (set ROUTEMARK_DATA)" >&2
-	exit 1
-fi
-echo "== routemark stat: every MRT archive in $data/mrt"
-"$rm" stat "$data"/mrt/* || true
-jinx=$data/mrt/libbgpstream__routeviews.route-views.jinx.ribs.1401487200.bz2
+rm_bin=$top/build/routemark
+db=${ROUTEMARK_DB:-$top/build/routemark.db}
+cd "$top" || exit 1
+"$rm_bin" run --db "$db" --cache "$top/build/cache" || exit $?
 echo
-echo "== routemark dump: the first routes of the RouteViews jinx RIB (bgpdump -m format)"
-"$rm" dump "$jinx" | head -5
-if "$rm" --help 2>/dev/null | grep -q '^  vrps'; then
-	echo
-	echo "== routemark vrps: the 2017 global RPKI"
-	"$rm" vrps --vrps "$data/rpki/vrps_2017-06-01_from_compress_roas.csv"
-fi
+"$rm_bin" top --db "$db" --by M2C --limit 10
+echo
+asn=$("$rm_bin" top --db "$db" --by M2C --limit 1 --format json |
+	sed -n 's/.*"asn": \([0-9]*\).*/\1/p' | head -1)
+[ -n "$asn" ] && "$rm_bin" report --db "$db" "$asn" --findings 5 --fixes 10
+echo
+echo "more: $rm_bin report --db $db ASN   (--format json|html), $rm_bin prefix --db $db PREFIX"

@@ -19,6 +19,7 @@ static void usage(FILE *f)
 	    "  --format FMT        text (default), json (schema " REPORT_SCHEMA "), html\n"
 	    "  --snapshot ID       a given snapshot (default: the newest)\n"
 	    "  --findings N        at most N findings (default 100; 0 = all)\n"
+	    "  --fixes N           text: at most N fixes (default 25; 0 = all)\n"
 	    "  -o, --output FILE   write there instead of standard output\n"
 	    "  -h, --help          this help\n\n"
 	    "exit codes: 0 shown (also when the AS is not in the snapshot); 1 usage or store\n"
@@ -32,12 +33,13 @@ int cmd_report(int argc, char **argv)
 	    {"format", required_argument, NULL, 'f'},
 	    {"snapshot", required_argument, NULL, 's'},
 	    {"findings", required_argument, NULL, 'n'},
+	    {"fixes", required_argument, NULL, 'x'},
 	    {"output", required_argument, NULL, 'o'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *db = "routemark.db", *fmt = "text", *outpath = NULL;
-	long long snap = 0, nfind = 100;
+	long long snap = 0, nfind = 100, nfix = 25;
 	int opt;
 	if (config_merge_args("report", longopts, &argc, &argv) < 0)
 		return 1;
@@ -62,6 +64,13 @@ int cmd_report(int argc, char **argv)
 			nfind = strtoll(optarg, &end, 10);
 			if (*end || nfind < 0) {
 				log_err("--findings %s: expected a number", optarg);
+				return 1;
+			}
+			break;
+		case 'x':
+			nfix = strtoll(optarg, &end, 10);
+			if (*end || nfix < 0) {
+				log_err("--fixes %s: expected a number", optarg);
 				return 1;
 			}
 			break;
@@ -97,6 +106,7 @@ int cmd_report(int argc, char **argv)
 	int status = 1;
 	FILE *out = stdout;
 	if (scorecard_load(s, snap, asn, (size_t)nfind, &a, &sc) == 0) {
+		sc.max_fixes = (size_t)nfix;
 		if (outpath && (out = fopen(outpath, "w")) == NULL)
 			log_err("%s: cannot write", outpath);
 		else {

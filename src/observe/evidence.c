@@ -107,7 +107,8 @@ void evidence_build(const struct observe *o, const struct prefix *p, const uint3
 	const char *via = "";
 	char viabuf[64] = "";
 	if (h->asn != h->culprit) {
-		snprintf(viabuf, sizeof(viabuf), ", passed on for customer AS%u", h->culprit);
+		snprintf(viabuf, sizeof(viabuf), ", passed on by AS%u for its customer AS%u", h->asn,
+		    h->culprit);
 		via = viabuf;
 		json_object_object_add(j, "customer", json_object_new_int64(h->culprit));
 	}

@@ -118,8 +118,11 @@ void report_text_scorecard(FILE *f, const struct scorecard *sc)
 	findings(f, sc);
 	incidents(f, sc);
 	trend(f, sc);
+	size_t show = sc->max_fixes && sc->max_fixes < sc->nfixes ? sc->max_fixes : sc->nfixes;
 	fprintf(f, "\nFix first (%zu)\n", sc->nfixes);
-	for (size_t i = 0; i < sc->nfixes; i++)
+	for (size_t i = 0; i < show; i++)
 		fprintf(f, "  %3zu. [%s] %s\n", i + 1, fix_kind_name(sc->fixes[i].kind),
 		    sc->fixes[i].text);
+	if (show < sc->nfixes)
+		fprintf(f, "  ... and %zu more (--fixes 0 shows all)\n", sc->nfixes - show);
 }

@@ -55,6 +55,7 @@ struct scorecard {
 	struct fix *fixes;
 	size_t nfixes;
 	struct observe_config cfg; /* readiness thresholds */
+	size_t max_fixes;          /* text output: at most this many fixes (0 = all) */
 };
 
 /* Read the scorecard of asn from snapshot snap (0 = newest). Returns 0 (sc->found says

@@ -14,6 +14,7 @@ int config_merge_args(const char *cmd, const struct option *longopts, int *argc,
 int cmd_dump(int argc, char **argv);
 int cmd_stat(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
@@ -27,6 +28,7 @@ int cmd_vrps(int argc, char **argv);
 int cmd_conform(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_attest(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* rpki (cmd_vrps.c): load VRPs (and with aspa, ASPAs) from a file or an RTR cache
  * "host:port"; returns a built table (release with vrp_table_release) or NULL with *rc set to

@@ -14,6 +14,7 @@ struct command {
 static const struct command commands[] = {
     {"analyze", cmd_analyze, "check MRT files against RPKI, IRR, bogons and relationships; store a snapshot"},
     {"dump", cmd_dump, "print the routes of MRT files (bgpdump -m lines, or JSON lines)"},
+    {"metrics", cmd_metrics, "the MANRS metrics measured and the defaults used"},
     {"prefix", cmd_prefix, "who originates a prefix, with its RPKI, IRR and bogon state"},
     {"report", cmd_report, "an AS's MANRS scorecard with evidence, trend and fix list"},
     {"summary", cmd_summary, "Internet-wide RPKI/IRR coverage and MANRS readiness"},
@@ -21,6 +22,7 @@ static const struct command commands[] = {
     {"conform", cmd_conform, "conformance to a MANRS / MANRS+ profile with evidence; IXP route-server check"},
     {"compare", cmd_compare, "ASes side by side, control by control, on a conformance profile"},
     {"attest", cmd_attest, "file an attestation or audit record for a conformance control"},
+    {"serve", cmd_serve, "the store as a JSON API and web dashboard over HTTP"},
     {"run", cmd_run, "the main job: fetch the public data, analyze, store, summarise"},
     {"stat", cmd_stat, "count records, routes, prefixes and peers in MRT files"},
     {"irr", cmd_irr, "IRR data: route check, as-set expansion, filter prefixes, whois server"},

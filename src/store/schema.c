@@ -22,6 +22,7 @@ const char *const store_migrations[] = {
     "  asn INTEGER NOT NULL, metric TEXT NOT NULL,"
     "  raw REAL, percent REAL, count INTEGER,"
     "  PRIMARY KEY (snapshot_id, asn, metric)) WITHOUT ROWID;"
+    "CREATE INDEX as_metric_rank ON as_metric(snapshot_id, metric, raw);"
     "CREATE TABLE as_summary ("
     "  snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,"
     "  asn INTEGER NOT NULL,"

@@ -1,0 +1,86 @@
+/* routemark metrics: the metric definitions and the defaults routemark chose, from the one
+ * table in observe (docs/metrics.md embeds this output; a test keeps them equal). */
+#include <json-c/json.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "observe/observe.h"
+
+static const char *kind_name(enum metric_kind k)
+{
+	static const char *n[] = {"incidents", "share", "presence", "count"};
+	return n[k];
+}
+
+static void markdown(void)
+{
+	struct observe_config c;
+	observe_config_default(&c);
+	printf("| id | action | kind | what it counts |\n|---|---|---|---|\n");
+	for (int i = 0; i < METRIC_COUNT; i++) {
+		const struct metric_def *d = &metric_defs[i];
+		printf("| %s | %d | %s | %s |\n", d->name, d->action, kind_name(d->kind), d->counts);
+	}
+	printf("\nDefaults (routemark's choices where MANRS publishes no number):\n\n"
+	       "| setting | value |\n|---|---|\n"
+	       "| score curve | percent = 100 x exp(-%.4f x sqrt(raw)) |\n"
+	       "| readiness: ready | >= %.0f %% |\n"
+	       "| readiness: aspiring | >= %.0f %% |\n"
+	       "| incident seen in one RIB snapshot | score %.0f |\n"
+	       "| M7RPKI | share valid - %.0f x share invalid, clamped to 0..100 %% |\n"
+	       "| Action 1 score | mean of M2, M2C, M3, M3C, M4, M4C%s |\n",
+	    c.curve_k, c.ready_min, c.aspiring_min, c.snapshot_score, c.rpki_invalid_factor,
+	    c.action1_with_m1 ? ", M1, M1C" : " (M1 and M1C shown, not scored)");
+}
+
+static void json(void)
+{
+	json_object *a = json_object_new_array();
+	for (int i = 0; i < METRIC_COUNT; i++) {
+		const struct metric_def *d = &metric_defs[i];
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "id", json_object_new_string(d->name));
+		json_object_object_add(o, "action", json_object_new_int(d->action));
+		json_object_object_add(o, "kind", json_object_new_string(kind_name(d->kind)));
+		json_object_object_add(o, "customer", json_object_new_boolean(d->customer));
+		json_object_object_add(o, "title", json_object_new_string(d->title));
+		json_object_object_add(o, "counts", json_object_new_string(d->counts));
+		json_object_array_add(a, o);
+	}
+	puts(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+						   JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(a);
+}
+
+int cmd_metrics(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"format", required_argument, NULL, 'f'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *fmt = "markdown";
+	int opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (opt == 'f')
+			fmt = optarg;
+		else if (opt == 'h') {
+			printf("usage: routemark metrics [--format markdown|json]\n\n"
+			       "The MANRS metrics routemark measures (id, action, kind, what each "
+			       "counts) and\nthe defaults it uses where MANRS publishes no number. "
+			       "See docs/metrics.md.\n");
+			return 0;
+		} else
+			return 1;
+	}
+	if (strcmp(fmt, "markdown") == 0)
+		markdown();
+	else if (strcmp(fmt, "json") == 0)
+		json();
+	else {
+		log_err("--format %s: expected markdown or json", fmt);
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,99 @@
+/* `routemark serve`: the store as a JSON API and web dashboard over HTTP (src/serve). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/core.h"
+#include "serve/serve.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: routemark serve [--db FILE] [--listen ADDR:PORT] [--threads N]\n"
+	    "                       [--access-log FILE] [--cors ORIGIN]\n\n"
+	    "Serve the store read-only as a JSON API under /api/v1/ (docs/openapi.yaml) and a\n"
+	    "web dashboard (overview, AS, prefix, incidents and compare pages; /badge/ASn.svg).\n\n"
+	    "  --db FILE            the store (default routemark.db), opened read-only\n"
+	    "  --listen ADDR:PORT   numeric address and port (default %s; [::1]:8080 for\n"
+	    "                       IPv6; port 0 picks a free one)\n"
+	    "  --threads N          worker threads, each with its own store connection\n"
+	    "                       (1 to %d, default 4)\n"
+	    "  --access-log FILE    one line per request (Common Log Format plus time taken);\n"
+	    "                       '-' for standard output\n"
+	    "  --cors ORIGIN        send Access-Control-Allow-Origin: ORIGIN on the API (off\n"
+	    "                       by default)\n\n"
+	    "Stops gracefully on SIGTERM or SIGINT. Exit codes: 0 stopped by a signal,\n"
+	    "1 usage error, missing store or unusable address.\n",
+	    SERVE_DEFAULT_LISTEN, SERVE_MAX_THREADS);
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"db", required_argument, NULL, 'd'},
+	    {"listen", required_argument, NULL, 'l'},
+	    {"threads", required_argument, NULL, 't'},
+	    {"access-log", required_argument, NULL, 'a'},
+	    {"cors", required_argument, NULL, 'c'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct serve_config c = {
+	    .db = "routemark.db", .listen = SERVE_DEFAULT_LISTEN, .threads = 4};
+	const char *logpath = NULL;
+	int opt;
+	if (config_merge_args("serve", longopts, &argc, &argv) < 0)
+		return 1;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		char *end;
+		long v;
+		switch (opt) {
+		case 'd':
+			c.db = optarg;
+			break;
+		case 'l':
+			c.listen = optarg;
+			break;
+		case 't':
+			v = strtol(optarg, &end, 10);
+			if (*end || v < 1 || v > SERVE_MAX_THREADS) {
+				log_err(
+				    "--threads %s: expected 1 to %d", optarg, SERVE_MAX_THREADS);
+				return 1;
+			}
+			c.threads = (unsigned)v;
+			break;
+		case 'a':
+			logpath = optarg;
+			break;
+		case 'c':
+			c.cors_origin = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (optind != argc) {
+		log_err("serve: unexpected argument '%s'", argv[optind]);
+		usage(stderr);
+		return 1;
+	}
+	if (logpath) {
+		c.access_log = strcmp(logpath, "-") == 0 ? stdout : fopen(logpath, "a");
+		if (c.access_log == NULL) {
+			log_err("--access-log %s: cannot open for appending", logpath);
+			return 1;
+		}
+	}
+	fprintf(stderr, "routemark: serving %s on http://%s/ (stop with Ctrl-C or SIGTERM)\n", c.db,
+	    c.listen);
+	int rc = serve_run(&c);
+	if (c.access_log && c.access_log != stdout)
+		fclose(c.access_log);
+	return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,143 @@
+/* API: the endpoint index, the Internet-wide summary, snapshots and the coverage history. */
+#include <json-c/json.h>
+#include <string.h>
+
+#include "serve/serve_private.h"
+
+int api_index(struct req *r)
+{
+	json_object *o = json_object_new_object(), *a = json_object_new_array();
+	for (size_t i = 0; i < serve_nroutes; i++) {
+		if (serve_routes[i].kind != ROUTE_API)
+			continue;
+		json_object *e = json_object_new_object();
+		jadd(e, "path", jstr(serve_routes[i].pattern));
+		jadd(e, "params", jstr(serve_routes[i].params));
+		json_object_array_add(a, e);
+	}
+	jadd(o, "api", jstr("routemark/1"));
+	jadd(o, "contract", jstr("docs/openapi.yaml"));
+	jadd(o, "endpoints", a);
+	return req_json(r, o);
+}
+
+static double pct(double part, double whole)
+{
+	return part < 0 || whole <= 0 ? -1 : 100.0 * part / whole;
+}
+
+/* The coverage of one scope: counts and percentages of the routing table. */
+static json_object *coverage(const struct store_global *g, size_t n, const char *scope)
+{
+	json_object *o = json_object_new_object();
+	double routes = globals_get(g, n, scope, "routes");
+	double v = globals_get(g, n, scope, "rpki_valid"),
+	       inv = globals_get(g, n, scope, "rpki_invalid");
+	double nf = globals_get(g, n, scope, "rpki_notfound");
+	double chk = globals_get(g, n, scope, "irr_checked"),
+	       reg = globals_get(g, n, scope, "irr_registered");
+	jadd(o, "routes", jint((int64_t)routes));
+	jadd(o, "rpki_valid", v < 0 ? NULL : jint((int64_t)v));
+	jadd(o, "rpki_invalid", inv < 0 ? NULL : jint((int64_t)inv));
+	jadd(o, "rpki_not_found", nf < 0 ? NULL : jint((int64_t)nf));
+	jadd(o, "rpki_valid_pct", jpct(pct(v, routes)));
+	jadd(o, "rpki_invalid_pct", jpct(pct(inv, routes)));
+	jadd(o, "irr_checked", chk < 0 ? NULL : jint((int64_t)chk));
+	jadd(o, "irr_registered", reg < 0 ? NULL : jint((int64_t)reg));
+	jadd(o, "irr_registered_pct", jpct(pct(reg, chk)));
+	return o;
+}
+
+static json_object *readiness(const struct store_global *g, size_t n)
+{
+	static const char *const st[] = {"ready", "aspiring", "lagging", "no_data"};
+	json_object *o = json_object_new_object();
+	for (int act = 1; act <= 4; act++) {
+		json_object *x = json_object_new_object();
+		for (int k = 0; k < 4; k++) {
+			char key[40];
+			snprintf(key, sizeof(key), "action%d_%s", act, st[k]);
+			double v = globals_get(g, n, "all", key);
+			jadd(x, st[k], v < 0 ? NULL : jint((int64_t)v));
+		}
+		char name[4];
+		snprintf(name, sizeof(name), "%d", act);
+		jadd(o, name, x);
+	}
+	return o;
+}
+
+int api_summary(struct req *r)
+{
+	struct store_snapshot snap;
+	struct store_global *g;
+	size_t n;
+	if (req_snapshot(r, &snap))
+		return r->status;
+	if (store_get_globals(r->store, snap.id, "", &r->arena, &g, &n) != 0)
+		return req_error(r, 500, "store_error", "the store could not be read");
+	json_object *o = json_object_new_object(), *cov = json_object_new_object();
+	jadd(o, "snapshot", j_snapshot(&snap));
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(g[i].key, "routes") == 0)
+			jadd(cov, g[i].scope, coverage(g, n, g[i].scope));
+	jadd(o, "coverage", cov);
+	jadd(o, "readiness", readiness(g, n));
+	return req_json(r, o);
+}
+
+int api_snapshots(struct req *r)
+{
+	size_t limit, offset, n;
+	struct store_snapshot *s;
+	if (req_paging(r, 100, &limit, &offset))
+		return r->status;
+	if (store_snapshots(r->store, 0, &r->arena, &s, &n) != 0)
+		return req_error(r, 500, "store_error", "the store could not be read");
+	json_object *o = json_object_new_object(), *a = json_object_new_array();
+	for (size_t i = offset; i < n && i < offset + limit; i++)
+		json_object_array_add(a, j_snapshot(&s[i]));
+	if (n)
+		r->last_modified = s[0].created;
+	jadd(o, "total", jint((int64_t)n));
+	jadd(o, "limit", jint((int64_t)limit));
+	jadd(o, "offset", jint((int64_t)offset));
+	jadd(o, "items", a);
+	return req_json(r, o);
+}
+
+/* The coverage of one scope over every snapshot, oldest first. */
+int api_history(struct req *r)
+{
+	const char *scope = target_param(&r->t, "scope");
+	struct store_snapshot *s;
+	size_t n;
+	if (scope == NULL)
+		scope = "all";
+	if (strlen(scope) > 40 || *scope == '\0')
+		return req_error(
+		    r, 400, "bad_parameter", "scope: expected all, afi:4, rir:NAME or cc:XX");
+	if (store_snapshots(r->store, 0, &r->arena, &s, &n) != 0)
+		return req_error(r, 500, "store_error", "the store could not be read");
+	json_object *o = json_object_new_object(), *a = json_object_new_array();
+	for (size_t i = n; i-- > 0;) {
+		struct store_global *g;
+		size_t ng;
+		if (store_get_globals(r->store, s[i].id, scope, &r->arena, &g, &ng) != 0) {
+			json_object_put(o);
+			json_object_put(a);
+			return req_error(r, 500, "store_error", "the store could not be read");
+		}
+		if (globals_get(g, ng, scope, "routes") < 0)
+			continue;
+		json_object *x = coverage(g, ng, scope);
+		jadd(x, "snapshot", jint(s[i].id));
+		jadd(x, "period_start", jint(s[i].period_start));
+		json_object_array_add(a, x);
+	}
+	if (n)
+		r->last_modified = s[0].created;
+	jadd(o, "scope", jstr(scope));
+	jadd(o, "series", a);
+	return req_json(r, o);
+}

@@ -1,0 +1,39 @@
+/*
+ * The route table: every path the server answers, one row each. Adding a page or an endpoint
+ * is one row here and one handler (declared in serve_private.h); a row with a nav label also
+ * appears in the dashboard's navigation bar. Keep docs/openapi.yaml in step with the API rows.
+ */
+#include "serve/serve_private.h"
+
+#define SNAP "snapshot"
+#define PAGING "limit,offset"
+
+const struct route serve_routes[] = {
+    /* JSON API */
+    {ROUTE_API, "/api/v1", api_index, "", NULL},
+    {ROUTE_API, "/api/v1/summary", api_summary, SNAP, NULL},
+    {ROUTE_API, "/api/v1/snapshots", api_snapshots, PAGING, NULL},
+    {ROUTE_API, "/api/v1/history", api_history, "scope", NULL},
+    {ROUTE_API, "/api/v1/as/{asn}", api_as, SNAP ",findings", NULL},
+    {ROUTE_API, "/api/v1/as/{asn}/findings", api_as_findings, SNAP ",metric," PAGING, NULL},
+    {ROUTE_API, "/api/v1/as/{asn}/incidents", api_as_incidents, SNAP ",metric,from,to," PAGING,
+        NULL},
+    {ROUTE_API, "/api/v1/as/{asn}/history", api_as_history, "", NULL},
+    {ROUTE_API, "/api/v1/prefix/{*}", api_prefix, SNAP ",covering", NULL},
+    {ROUTE_API, "/api/v1/incidents", api_incidents, SNAP ",metric,asn,from,to," PAGING, NULL},
+    {ROUTE_API, "/api/v1/search", api_search, "q,limit", NULL},
+    {ROUTE_API, "/api/v1/top", api_top, SNAP ",metric,limit", NULL},
+    {ROUTE_API, "/api/v1/compare", api_compare, SNAP ",asn", NULL},
+    /* dashboard */
+    {ROUTE_PAGE, "/", page_overview, SNAP, "Overview"},
+    {ROUTE_PAGE, "/incidents", page_incidents, SNAP ",metric,asn,from,to,page", "Incidents"},
+    {ROUTE_PAGE, "/compare", page_compare, SNAP ",asn", "Compare"},
+    {ROUTE_PAGE, "/top", page_top, SNAP ",metric", "Rankings"},
+    {ROUTE_PAGE, "/search", page_search, "q", "Search"},
+    {ROUTE_PAGE, "/as/{asn}", page_as, SNAP ",page", NULL},
+    {ROUTE_PAGE, "/prefix/{*}", page_prefix, SNAP, NULL},
+    /* embeddable quality mark */
+    {ROUTE_BADGE, "/badge/{badge}", badge_svg, SNAP, NULL},
+};
+
+const size_t serve_nroutes = sizeof(serve_routes) / sizeof(serve_routes[0]);

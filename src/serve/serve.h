@@ -1,0 +1,43 @@
+/*
+ * serve — the observatory on the web: a JSON API under /api/v1/ (docs/openapi.yaml is its
+ * contract) and a server-rendered dashboard (HTML with inline CSS and SVG charts, no
+ * JavaScript, no external assets), served by libmicrohttpd with a thread pool over a store
+ * opened read-only, one SQLite connection per worker.
+ *
+ * Every path is a row of one route table (routes.c): adding a page or an endpoint is one row
+ * and one handler function.
+ */
+#ifndef ROUTEMARK_SERVE_H
+#define ROUTEMARK_SERVE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define SERVE_DEFAULT_LISTEN "127.0.0.1:8080"
+#define SERVE_MAX_THREADS 64
+
+struct serve_config {
+	const char *db;          /* the store, opened read-only */
+	const char *listen;      /* "ADDR:PORT", "[v6]:PORT"; port 0 picks a free one */
+	unsigned threads;        /* worker threads (and store connections); 0 = 4 */
+	FILE *access_log;        /* one line per request; NULL = none */
+	const char *cors_origin; /* Access-Control-Allow-Origin on the API; NULL = off */
+};
+
+struct serve;
+
+/* Open the store connections and start listening. Returns 0, or -1 with the reason logged
+ * (store missing or of another schema, address unusable, port taken). */
+int serve_start(const struct serve_config *c, struct serve **out);
+/* The port bound (useful with port 0). */
+uint16_t serve_port(const struct serve *sv);
+/* Stop accepting, let requests in flight finish (at most grace_ms), stop and free. */
+void serve_stop(struct serve *sv, int grace_ms);
+/* serve_start, then wait for SIGTERM or SIGINT and stop gracefully. Returns 0 or -1. */
+int serve_run(const struct serve_config *c);
+
+/* Parse "ADDR:PORT" / "[ADDR]:PORT" into a socket address (numeric only). */
+struct sockaddr_storage;
+int serve_parse_listen(const char *s, struct sockaddr_storage *ss, unsigned *len);
+
+#endif

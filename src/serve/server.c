@@ -1,0 +1,333 @@
+/*
+ * The HTTP server: a libmicrohttpd daemon with a thread pool, a pool of read-only store
+ * connections (one per worker, SQLITE_OPEN_NOMUTEX: each is used by one thread at a time),
+ * the access log, and the graceful stop on SIGTERM / SIGINT.
+ */
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "serve/serve_private.h"
+#include "serve/server_private.h"
+
+int serve_parse_listen(const char *s, struct sockaddr_storage *ss, unsigned *len)
+{
+	char host[64];
+	const char *colon;
+	memset(ss, 0, sizeof(*ss));
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+		if (close == NULL || close[1] != ':' || (size_t)(close - s - 1) >= sizeof(host))
+			return -1;
+		memcpy(host, s + 1, (size_t)(close - s - 1));
+		host[close - s - 1] = '\0';
+		colon = close + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (colon == NULL || (size_t)(colon - s) >= sizeof(host))
+			return -1;
+		memcpy(host, s, (size_t)(colon - s));
+		host[colon - s] = '\0';
+	}
+	uint64_t port;
+	if (param_uint(colon + 1, 65535, &port) != 0)
+		return -1;
+	struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+	if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons((uint16_t)port);
+		*len = sizeof(*v4);
+	} else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons((uint16_t)port);
+		*len = sizeof(*v6);
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- connection pool */
+
+struct store *serve_conn_get(struct serve *sv)
+{
+	pthread_mutex_lock(&sv->mu);
+	while (sv->nfree == 0)
+		pthread_cond_wait(&sv->cv, &sv->mu);
+	struct store *s = sv->free[--sv->nfree];
+	pthread_mutex_unlock(&sv->mu);
+	return s;
+}
+
+void serve_conn_put(struct serve *sv, struct store *s)
+{
+	pthread_mutex_lock(&sv->mu);
+	sv->free[sv->nfree++] = s;
+	pthread_cond_signal(&sv->cv);
+	pthread_mutex_unlock(&sv->mu);
+}
+
+/* ---------------------------------------------------------------- request lifecycle */
+
+/* The raw request target, before libmicrohttpd decodes it: our strict parser sees it as sent. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
+{
+	struct req *r = xcalloc(1, sizeof(*r));
+	r->sv = cls;
+	size_t n = strnlen(uri, URI_MAX + 1);
+	r->uri = xmalloc(n + 1);
+	memcpy(r->uri, uri, n);
+	r->uri[n] = '\0';
+	r->uri_len = n;
+	clock_gettime(CLOCK_MONOTONIC, &r->t0);
+	arena_init(&r->arena, 0);
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, r->client,
+			    sizeof(r->client));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+			    r->client, sizeof(r->client));
+	}
+	return r;
+}
+
+/* One access-log line, Common Log Format plus the time taken. */
+static void access_log(struct serve *sv, const struct req *r)
+{
+	if (sv->cfg.access_log == NULL)
+		return;
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double ms =
+	    (double)(t1.tv_sec - r->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - r->t0.tv_nsec) / 1e6;
+	char when[40], uri[URI_MAX + 2];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%d/%b/%Y:%H:%M:%S +0000", &tm);
+	size_t o = 0;
+	for (size_t i = 0; r->uri && r->uri[i] && o < sizeof(uri) - 1; i++) {
+		unsigned char c = (unsigned char)r->uri[i];
+		uri[o++] = (c > 0x20 && c < 0x7f && c != '"') ? (char)c : '?';
+	}
+	uri[o] = '\0';
+	fprintf(sv->cfg.access_log, "%s - - [%s] \"%s %s %s\" %d %zu %.1fms\n",
+	    r->client[0] ? r->client : "-", when, r->method, uri, r->version, r->status, r->sent,
+	    ms);
+	fflush(sv->cfg.access_log);
+}
+
+static void on_done(
+    void *cls, struct MHD_Connection *con, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	struct req *r = *con_cls;
+	if (r == NULL)
+		return;
+	if (r->status)
+		access_log(cls, r);
+	arena_free(&r->arena);
+	buf_free(&r->body);
+	free(r->uri);
+	free(r);
+	*con_cls = NULL;
+}
+
+static void http_date(int64_t t, char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(buf, size, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+static enum MHD_Result respond(struct MHD_Connection *con, struct req *r)
+{
+	char etag[20], date[40];
+	int status = r->status;
+	const char *inm = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "If-None-Match");
+	int cacheable = status == 200;
+	if (cacheable)
+		etag_of(r->body.p ? r->body.p : "", r->body.len, etag);
+	if (cacheable && inm && etag_match(inm, etag)) {
+		status = r->status = 304;
+		r->body.len = 0;
+	}
+	struct MHD_Response *resp;
+	if (r->body.len) {
+		resp =
+		    MHD_create_response_from_buffer(r->body.len, r->body.p, MHD_RESPMEM_MUST_FREE);
+		r->sent = r->body.len;
+		r->body.p = NULL;
+		r->body.len = r->body.cap = 0;
+	} else {
+		resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	}
+	if (resp == NULL)
+		return MHD_NO;
+	if (status != 304)
+		MHD_add_response_header(resp, "Content-Type", r->ctype ? r->ctype : "text/plain");
+	if (cacheable) {
+		MHD_add_response_header(resp, "ETag", etag);
+		MHD_add_response_header(resp, "Cache-Control", "no-cache");
+		if (r->last_modified > 0) {
+			http_date(r->last_modified, date, sizeof(date));
+			MHD_add_response_header(resp, "Last-Modified", date);
+		}
+	}
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	if (!r->is_api)
+		MHD_add_response_header(resp, "Content-Security-Policy",
+		    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+		    "form-action 'self'; frame-ancestors 'none'");
+	if (status == 405)
+		MHD_add_response_header(resp, "Allow", "GET, HEAD");
+	if (r->is_api && r->sv->cfg.cors_origin)
+		MHD_add_response_header(
+		    resp, "Access-Control-Allow-Origin", r->sv->cfg.cors_origin);
+	enum MHD_Result rc = MHD_queue_response(con, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	return rc;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
+    const char *method, const char *version, const char *upload, size_t *upload_size,
+    void **con_cls)
+{
+	struct req *r = *con_cls;
+	if (r == NULL)
+		return MHD_NO;
+	if (!r->started) { /* headers only: answer on the next call, keeping the connection */
+		r->started = 1;
+		return MHD_YES;
+	}
+	if (*upload_size != 0) { /* a request body: read and ignore it */
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->status)
+		return MHD_YES;
+	snprintf(r->method, sizeof(r->method), "%s", method);
+	snprintf(r->version, sizeof(r->version), "%s", version);
+	r->head = strcmp(method, "HEAD") == 0;
+	if (strcmp(method, "GET") != 0 && !r->head) {
+		r->is_api = strncmp(r->uri, "/api/", 5) == 0;
+		req_error(r, 405, "method_not_allowed", "%s: only GET and HEAD are served", method);
+	} else {
+		serve_dispatch(r);
+	}
+	return respond(con, r);
+}
+
+/* ---------------------------------------------------------------- start and stop */
+
+static void pool_close(struct serve *sv)
+{
+	for (unsigned i = 0; i < sv->nconns; i++)
+		store_close(sv->conns[i]);
+	sv->nconns = sv->nfree = 0;
+}
+
+int serve_start(const struct serve_config *c, struct serve **out)
+{
+	struct sockaddr_storage ss;
+	unsigned sslen;
+	const char *listen = c->listen ? c->listen : SERVE_DEFAULT_LISTEN;
+	if (serve_parse_listen(listen, &ss, &sslen) != 0) {
+		log_err("--listen %s: expected ADDR:PORT with a numeric address", listen);
+		return -1;
+	}
+	struct serve *sv = xcalloc(1, sizeof(*sv));
+	sv->cfg = *c;
+	unsigned n = c->threads ? c->threads : 4;
+	if (n > SERVE_MAX_THREADS)
+		n = SERVE_MAX_THREADS;
+	pthread_mutex_init(&sv->mu, NULL);
+	pthread_cond_init(&sv->cv, NULL);
+	for (; sv->nconns < n; sv->nconns++) {
+		if (store_open(c->db, 1, &sv->conns[sv->nconns]) != 0) {
+			pool_close(sv);
+			free(sv);
+			return -1;
+		}
+		sv->free[sv->nfree++] = sv->conns[sv->nconns];
+	}
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
+	                 MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+	sv->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, sv, MHD_OPTION_SOCK_ADDR,
+	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(n > 1 ? n : 0),
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, sv, MHD_OPTION_NOTIFY_COMPLETED, on_done, sv,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+	    MHD_OPTION_END);
+	if (sv->d == NULL) {
+		log_err("--listen %s: cannot listen (address in use or not available)", listen);
+		pool_close(sv);
+		free(sv);
+		return -1;
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(sv->d, MHD_DAEMON_INFO_BIND_PORT);
+	sv->port = di ? di->port : 0;
+	*out = sv;
+	return 0;
+}
+
+uint16_t serve_port(const struct serve *sv)
+{
+	return sv->port;
+}
+
+void serve_stop(struct serve *sv, int grace_ms)
+{
+	if (sv == NULL)
+		return;
+	MHD_socket fd = MHD_quiesce_daemon(sv->d);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	for (int waited = 0; waited < grace_ms; waited += 20) {
+		const union MHD_DaemonInfo *di =
+		    MHD_get_daemon_info(sv->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (di == NULL || di->num_connections == 0)
+			break;
+		usleep(20000);
+	}
+	MHD_stop_daemon(sv->d);
+	pool_close(sv);
+	pthread_cond_destroy(&sv->cv);
+	pthread_mutex_destroy(&sv->mu);
+	free(sv);
+}
+
+int serve_run(const struct serve_config *c)
+{
+	sigset_t set, old;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	/* blocked before the workers start, so that they inherit the mask and sigwait gets it */
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	signal(SIGPIPE, SIG_IGN);
+	struct serve *sv;
+	if (serve_start(c, &sv) != 0) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		return -1;
+	}
+	log_info("serving %s on port %u", c->db, serve_port(sv));
+	int sig = 0;
+	sigwait(&set, &sig);
+	log_info("signal %d: stopping after the requests in flight", sig);
+	serve_stop(sv, 3000);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return 0;
+}

@@ -1,0 +1,24 @@
+/* serve internals shared by server.c and request.c: the server and the connection pool. */
+#ifndef ROUTEMARK_SERVER_PRIVATE_H
+#define ROUTEMARK_SERVER_PRIVATE_H
+
+#include <pthread.h>
+
+#include "serve/serve_private.h"
+
+struct serve {
+	struct serve_config cfg;
+	struct MHD_Daemon *d;
+	uint16_t port;
+	pthread_mutex_t mu; /* guards free / nfree */
+	pthread_cond_t cv;
+	struct store *conns[SERVE_MAX_THREADS];
+	struct store *free[SERVE_MAX_THREADS];
+	unsigned nconns, nfree;
+};
+
+/* Borrow a store connection for one request (waits when all are in use); give it back. */
+struct store *serve_conn_get(struct serve *sv);
+void serve_conn_put(struct serve *sv, struct store *s);
+
+#endif

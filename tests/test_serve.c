@@ -1,0 +1,608 @@
+/* serve: the router and parameter parsers, then every API endpoint of a server started on
+ * 127.0.0.1 over a store built from ../shared/data, checked against values read back from the
+ * store itself; errors, ETags, pagination, pages, badge, read-only. */
+#include <json-c/json.h>
+
+#include "serve_fixture.h"
+#include "serve/serve_private.h"
+#include "store/store.h"
+
+/* ---------------------------------------------------------------- router (no server) */
+
+static void test_target_parse(void **state)
+{
+	struct target *t = malloc(sizeof(*t));
+	const char *why;
+	const char *u = "/api/v1/as/AS6939?limit=5&offset=10&q=a+b%20c";
+	assert_int_equal(target_parse(t, u, strlen(u), &why), 0);
+	assert_int_equal(t->nseg, 4);
+	assert_string_equal(t->seg[3], "AS6939");
+	assert_string_equal(target_param(t, "limit"), "5");
+	assert_string_equal(target_param(t, "q"), "a b c");
+	assert_null(target_param(t, "x"));
+	static const struct {
+		const char *uri;
+		int status;
+	} bad[] = {{"api", 400}, {"/a//b", 400}, {"/a/%zz", 400}, {"/a/%0", 400}, {"/a/%00", 400},
+	    {"/a/%0a", 400}, {"/a/../b", 400}, {"/a/%2e%2e/b", 400}, {"/a?x=1&x=2", 400},
+	    {"/a?X=1", 400}, {"/a?=1", 400}, {"/a b", 400}, {"/a#frag", 400},
+	    {"/1/2/3/4/5/6/7/8/9", 404}};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(
+		    target_parse(t, bad[i].uri, strlen(bad[i].uri), &why), bad[i].status);
+	char big[URI_MAX + 10];
+	memset(big, 'a', sizeof(big) - 1);
+	big[0] = '/';
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(target_parse(t, big, strlen(big), &why), 414);
+	/* routing */
+	struct route_args a;
+	const struct route *rt;
+	u = "/api/v1/prefix/192.0.2.0/24";
+	assert_int_equal(target_parse(t, u, strlen(u), &why), 0);
+	assert_int_equal(route_match(serve_routes, serve_nroutes, t, &a, &rt), 0);
+	assert_string_equal(a.rest, "192.0.2.0/24");
+	assert_ptr_equal(rt->fn, api_prefix);
+	u = "/badge/AS64500.svg";
+	assert_int_equal(target_parse(t, u, strlen(u), &why), 0);
+	assert_int_equal(route_match(serve_routes, serve_nroutes, t, &a, &rt), 0);
+	assert_int_equal(a.asn, 64500);
+	u = "/api/v1/as/notanumber";
+	assert_int_equal(target_parse(t, u, strlen(u), &why), 0);
+	assert_int_equal(route_match(serve_routes, serve_nroutes, t, &a, &rt), 400);
+	u = "/api/v1/summary/";
+	assert_int_equal(target_parse(t, u, strlen(u), &why), 0);
+	assert_int_equal(route_match(serve_routes, serve_nroutes, t, &a, &rt), 404);
+	free(t);
+}
+
+static void test_params(void **state)
+{
+	int64_t tm;
+	uint64_t u;
+	uint32_t asns[COMPARE_MAX];
+	size_t n;
+	int b;
+	assert_int_equal(param_time("2014-05-30", &tm), 0);
+	assert_int_equal(tm, 1401408000);
+	assert_int_equal(param_time("2014-05-30T22:00Z", &tm), 0);
+	assert_int_equal(tm, 1401487200);
+	assert_int_equal(param_time("1401487200", &tm), 0);
+	assert_int_equal(tm, 1401487200);
+	assert_int_equal(param_time("2014-13-01", &tm), -1);
+	assert_int_equal(param_time("2014-05-30T25:00", &tm), -1);
+	assert_int_equal(param_time("yesterday", &tm), -1);
+	assert_int_equal(param_uint("18446744073709551615", UINT64_MAX, &u), -1); /* 20 digits */
+	assert_int_equal(param_uint("", 10, &u), -1);
+	assert_int_equal(param_uint("11", 10, &u), -1);
+	assert_int_equal(param_asn_list("AS6939,3257", asns, COMPARE_MAX, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(asns[1], 3257);
+	assert_int_equal(param_asn_list("1,1", asns, COMPARE_MAX, &n), -1);
+	assert_int_equal(param_asn_list("1,", asns, COMPARE_MAX, &n), -1);
+	assert_int_equal(param_asn_list("1,2,3,4,5,6,7,8,9", asns, COMPARE_MAX, &n), -1);
+	assert_string_equal(param_metric("m2c"), "M2C");
+	assert_null(param_metric("M99"));
+	assert_int_equal(param_bool("true", &b), 0);
+	assert_int_equal(b, 1);
+	assert_int_equal(param_bool("maybe", &b), -1);
+	assert_int_equal(etag_match("W/\"ab\", \"cd\"", "\"cd\""), 1);
+	assert_int_equal(etag_match("\"ab\"", "\"cd\""), 0);
+	assert_int_equal(etag_match("*", "\"cd\""), 1);
+}
+
+/* ---------------------------------------------------------------- API over HTTP */
+
+static json_object *get_json(const char *path, long want)
+{
+	struct resp r = get(path);
+	if (r.status != want)
+		fprintf(stderr, "GET %s: %ld %s\n", path, r.status, r.body);
+	assert_int_equal(r.status, want);
+	assert_string_equal(r.ctype, "application/json");
+	json_object *j = json_tokener_parse(r.body);
+	assert_non_null(j);
+	free(r.body);
+	return j;
+}
+
+static json_object *field(json_object *o, const char *path)
+{
+	char buf[256];
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *k = strtok(buf, "."); k; k = strtok(NULL, ".")) {
+		json_object *x;
+		if (!json_object_object_get_ex(o, k, &x)) {
+			fprintf(stderr, "missing field %s (in %s)\n", k, path);
+			fail();
+		}
+		o = x;
+	}
+	return o;
+}
+
+static int64_t ifield(json_object *o, const char *path)
+{
+	return json_object_get_int64(field(o, path));
+}
+
+static struct store *open_store(void)
+{
+	struct store *s;
+	assert_int_equal(store_open(fx.db, 1, &s), 0);
+	return s;
+}
+
+static void test_summary(void **state)
+{
+	REQUIRE_SERVER();
+	struct store *s = open_store();
+	struct store_snapshot snap;
+	assert_int_equal(store_snapshot_get(s, 0, &snap), 1);
+	struct arena a;
+	arena_init(&a, 0);
+	struct store_global *g;
+	size_t n;
+	assert_int_equal(store_get_globals(s, snap.id, "all", &a, &g, &n), 0);
+	json_object *j = get_json("/api/v1/summary", 200);
+	assert_int_equal(ifield(j, "snapshot.id"), snap.id);
+	assert_int_equal(ifield(j, "snapshot.routes"), (int64_t)snap.routes);
+	assert_int_equal(ifield(j, "snapshot.ases"), (int64_t)snap.ases);
+	assert_int_equal(
+	    ifield(j, "coverage.all.routes"), (int64_t)globals_get(g, n, "all", "routes"));
+	assert_int_equal(
+	    ifield(j, "coverage.all.rpki_valid"), (int64_t)globals_get(g, n, "all", "rpki_valid"));
+	double pct = json_object_get_double(field(j, "coverage.all.rpki_valid_pct"));
+	assert_true(pct > 0 && pct < 100);
+	assert_non_null(field(j, "coverage.afi:4"));
+	/* every measured AS is in exactly one readiness class per Action */
+	for (int act = 1; act <= 4; act++) {
+		char k[64];
+		int64_t sum = 0;
+		const char *st[] = {"ready", "aspiring", "lagging", "no_data"};
+		for (int i = 0; i < 4; i++) {
+			snprintf(k, sizeof(k), "readiness.%d.%s", act, st[i]);
+			sum += ifield(j, k);
+		}
+		assert_int_equal(sum, (int64_t)snap.ases);
+	}
+	json_object_put(j);
+	/* an older snapshot by id */
+	j = get_json("/api/v1/summary?snapshot=1", 200);
+	assert_int_equal(ifield(j, "snapshot.id"), 1);
+	assert_true(ifield(j, "snapshot.routes") < (int64_t)snap.routes);
+	json_object_put(j);
+	arena_free(&a);
+	store_close(s);
+}
+
+static void test_as_scorecard(void **state)
+{
+	REQUIRE_SERVER();
+	struct store *s = open_store();
+	struct store_snapshot snap;
+	assert_int_equal(store_snapshot_get(s, 0, &snap), 1);
+	struct store_as_summary sum;
+	int found;
+	assert_int_equal(store_get_summary(s, snap.id, 6939, &sum, &found), 0);
+	assert_true(found);
+	uint64_t total;
+	assert_int_equal(store_count_findings(s, snap.id, 6939, NULL, &total), 0);
+	json_object *j = get_json("/api/v1/as/AS6939?findings=3", 200);
+	assert_string_equal(json_object_get_string(field(j, "schema")), "routemark.report/1");
+	assert_int_equal(ifield(j, "asn"), 6939);
+	assert_string_equal(json_object_get_string(field(j, "name")), "HURRICANE");
+	assert_true(json_object_get_boolean(field(j, "found")));
+	assert_int_equal(ifield(j, "summary.routes"), (int64_t)sum.routes);
+	assert_int_equal(ifield(j, "summary.rpki_valid"), (int64_t)sum.rpki_valid);
+	assert_int_equal(ifield(j, "findings_total"), (int64_t)total);
+	assert_int_equal(json_object_array_length(field(j, "findings")), 3);
+	assert_true(json_object_is_type(field(j, "fixes"), json_type_array));
+	assert_true(json_object_is_type(field(j, "trend"), json_type_array));
+	assert_non_null(field(j, "summary.actions.4_rpki.readiness"));
+	json_object_put(j);
+	/* an AS that is in no snapshot */
+	j = get_json("/api/v1/as/4200000000", 404);
+	assert_int_equal(ifield(j, "error.status"), 404);
+	json_object_put(j);
+	store_close(s);
+}
+
+static void test_findings_pages(void **state)
+{
+	REQUIRE_SERVER();
+	struct store *s = open_store();
+	struct store_snapshot snap;
+	assert_int_equal(store_snapshot_get(s, 0, &snap), 1);
+	uint32_t asn = 6939; /* the AS with most findings in this snapshot */
+	uint64_t total;
+	assert_int_equal(store_count_findings(s, snap.id, asn, "M1C", &total), 0);
+	assert_true(total > 14);
+	struct arena a;
+	arena_init(&a, 0);
+	struct store_finding *f;
+	size_t n;
+	assert_int_equal(store_get_findings(s, snap.id, asn, "M1C", 7, 7, &a, &f, &n), 0);
+	char path[128];
+	snprintf(path, sizeof(path), "/api/v1/as/%u/findings?metric=M1C&limit=7&offset=7", asn);
+	json_object *j = get_json(path, 200);
+	assert_int_equal(ifield(j, "total"), (int64_t)total);
+	assert_int_equal(ifield(j, "next_offset"), 14);
+	json_object *items = field(j, "items");
+	assert_int_equal(json_object_array_length(items), 7);
+	for (size_t i = 0; i < 7; i++) {
+		json_object *x = json_object_array_get_idx(items, i);
+		assert_string_equal(json_object_get_string(field(x, "prefix")), f[i].prefix);
+		assert_string_equal(json_object_get_string(field(x, "metric")), "M1C");
+		assert_non_null(field(x, "evidence"));
+	}
+	json_object_put(j);
+	/* the last page has no next */
+	snprintf(path, sizeof(path), "/api/v1/as/%u/findings?metric=M1C&limit=7&offset=%llu", asn,
+	    (unsigned long long)(total - 1));
+	j = get_json(path, 200);
+	assert_int_equal(json_object_array_length(field(j, "items")), 1);
+	assert_true(json_object_is_type(field(j, "next_offset"), json_type_null));
+	json_object_put(j);
+	arena_free(&a);
+	store_close(s);
+}
+
+static void test_incidents(void **state)
+{
+	REQUIRE_SERVER();
+	struct store *s = open_store();
+	struct store_snapshot snap;
+	assert_int_equal(store_snapshot_get(s, 0, &snap), 1);
+	struct arena a;
+	arena_init(&a, 0);
+	struct store_incident *v;
+	size_t n;
+	assert_int_equal(store_get_incidents(s, snap.id, 0, "M2", 0, 0, 0, 0, &a, &v, &n), 0);
+	assert_true(n > 10);
+	json_object *j = get_json("/api/v1/incidents?metric=m2&limit=500", 200);
+	json_object *items = field(j, "items");
+	assert_int_equal(json_object_array_length(items), n < 500 ? n : 500);
+	for (size_t i = 0; i < json_object_array_length(items); i++)
+		assert_string_equal(
+		    json_object_get_string(field(json_object_array_get_idx(items, i), "metric")),
+		    "M2");
+	json_object_put(j);
+	/* by AS: the AS of the first M2 incident */
+	uint32_t asn = v[0].asn;
+	size_t nas;
+	struct store_incident *va;
+	assert_int_equal(store_get_incidents(s, snap.id, asn, NULL, 0, 0, 0, 0, &a, &va, &nas), 0);
+	char path[160];
+	snprintf(
+	    path, sizeof(path), "/api/v1/incidents?asn=AS%u&from=2014-05-30&to=2014-06-01", asn);
+	j = get_json(path, 200);
+	items = field(j, "items");
+	assert_int_equal(json_object_array_length(items), nas);
+	for (size_t i = 0; i < nas; i++)
+		assert_int_equal(ifield(json_object_array_get_idx(items, i), "asn"), asn);
+	json_object_put(j);
+	/* the same through the per-AS route */
+	snprintf(path, sizeof(path), "/api/v1/as/%u/incidents", asn);
+	j = get_json(path, 200);
+	assert_int_equal(json_object_array_length(field(j, "items")), nas);
+	json_object_put(j);
+	/* a window before the data holds nothing */
+	j = get_json("/api/v1/incidents?to=2000-01-01", 200);
+	assert_int_equal(json_object_array_length(field(j, "items")), 0);
+	json_object_put(j);
+	arena_free(&a);
+	store_close(s);
+}
+
+static void test_prefix_search_top(void **state)
+{
+	REQUIRE_SERVER();
+	struct store *s = open_store();
+	struct store_snapshot snap;
+	assert_int_equal(store_snapshot_get(s, 0, &snap), 1);
+	struct arena a;
+	arena_init(&a, 0);
+	struct prefix p;
+	struct store_route *rv;
+	size_t n;
+	assert_int_equal(prefix_parse("8.8.8.0/24", &p), 0);
+	assert_int_equal(store_get_routes_by_prefix(s, snap.id, &p, 0, &a, &rv, &n), 0);
+	assert_true(n >= 1);
+	json_object *j = get_json("/api/v1/prefix/8.8.8.0/24", 200);
+	json_object *routes = field(j, "routes");
+	assert_int_equal(json_object_array_length(routes), n);
+	assert_int_equal(ifield(json_object_array_get_idx(routes, 0), "origin"), rv[0].origin);
+	json_object_put(j);
+	j = get_json("/api/v1/prefix/8.8.8.0%2F24?covering=true", 200);
+	assert_true(json_object_array_length(field(j, "routes")) > n);
+	json_object_put(j);
+	/* search by name and by number */
+	j = get_json("/api/v1/search?q=hurricane", 200);
+	json_object *items = field(j, "items");
+	int seen = 0;
+	for (size_t i = 0; i < json_object_array_length(items); i++)
+		seen |= ifield(json_object_array_get_idx(items, i), "asn") == 6939;
+	assert_true(seen);
+	json_object_put(j);
+	j = get_json("/api/v1/search?q=AS6939&limit=1", 200);
+	assert_int_equal(ifield(json_object_array_get_idx(field(j, "items"), 0), "asn"), 6939);
+	json_object_put(j);
+	/* ranking */
+	struct store_metric *m;
+	assert_int_equal(store_top(s, snap.id, "M2", 5, &a, &m, &n), 0);
+	j = get_json("/api/v1/top?metric=M2&limit=5", 200);
+	items = field(j, "items");
+	assert_int_equal(json_object_array_length(items), n);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(ifield(json_object_array_get_idx(items, i), "asn"), m[i].asn);
+	json_object_put(j);
+	arena_free(&a);
+	store_close(s);
+}
+
+static void test_snapshots_history_compare(void **state)
+{
+	REQUIRE_SERVER();
+	struct store *s = open_store();
+	struct store_snapshot snap;
+	assert_int_equal(store_snapshot_get(s, 0, &snap), 1);
+	json_object *j = get_json("/api/v1/snapshots", 200);
+	assert_int_equal(ifield(j, "total"), 2);
+	assert_int_equal(ifield(json_object_array_get_idx(field(j, "items"), 0), "id"), snap.id);
+	json_object_put(j);
+	j = get_json("/api/v1/snapshots?limit=1&offset=1", 200);
+	assert_int_equal(json_object_array_length(field(j, "items")), 1);
+	json_object_put(j);
+	j = get_json("/api/v1/history", 200);
+	assert_int_equal(json_object_array_length(field(j, "series")), 2);
+	json_object_put(j);
+	struct arena a;
+	arena_init(&a, 0);
+	struct store_history *h;
+	size_t n;
+	assert_int_equal(store_get_history(s, 6939, &a, &h, &n), 0);
+	j = get_json("/api/v1/as/6939/history", 200);
+	assert_int_equal(json_object_array_length(field(j, "series")), n);
+	json_object_put(j);
+	/* compare: each AS's figures are the store's */
+	struct store_as_summary s1, s2;
+	int f1, f2;
+	assert_int_equal(store_get_summary(s, snap.id, 6939, &s1, &f1), 0);
+	assert_int_equal(store_get_summary(s, snap.id, 3257, &s2, &f2), 0);
+	assert_true(f1 && f2);
+	j = get_json("/api/v1/compare?asn=6939,AS3257,4200000000", 200);
+	json_object *ases = field(j, "ases");
+	assert_int_equal(json_object_array_length(ases), 3);
+	assert_int_equal(ifield(json_object_array_get_idx(ases, 0), "routes"), (int64_t)s1.routes);
+	assert_int_equal(ifield(json_object_array_get_idx(ases, 1), "routes"), (int64_t)s2.routes);
+	assert_int_equal(ifield(json_object_array_get_idx(ases, 1), "asn"), 3257);
+	assert_false(json_object_get_boolean(field(json_object_array_get_idx(ases, 2), "found")));
+	assert_non_null(field(json_object_array_get_idx(ases, 0), "actions.1.readiness"));
+	json_object_put(j);
+	j = get_json("/api/v1", 200);
+	assert_true(json_object_array_length(field(j, "endpoints")) >= 12);
+	json_object_put(j);
+	arena_free(&a);
+	store_close(s);
+}
+
+/* Bad input: a 4xx JSON error whose status matches, never a 5xx. */
+static void test_errors(void **state)
+{
+	REQUIRE_SERVER();
+	static const struct {
+		const char *path;
+		long status;
+	} bad[] = {
+	    {"/api/v1/nothing", 404},
+	    {"/api/v1/as/x", 400},
+	    {"/api/v1/as/99999999999", 400},
+	    {"/api/v1/summary?snapshot=abc", 400},
+	    {"/api/v1/summary?snapshot=999", 404},
+	    {"/api/v1/summary?snapshot=0", 400},
+	    {"/api/v1/summary?bogus=1", 400},
+	    {"/api/v1/summary?snapshot=1&snapshot=2", 400},
+	    {"/api/v1/snapshots?limit=0", 400},
+	    {"/api/v1/snapshots?limit=501", 400},
+	    {"/api/v1/snapshots?offset=-1", 400},
+	    {"/api/v1/as/6939/findings?metric=M99", 400},
+	    {"/api/v1/incidents?from=tomorrow", 400},
+	    {"/api/v1/incidents?from=2015-01-01&to=2014-01-01", 400},
+	    {"/api/v1/incidents?asn=foo", 400},
+	    {"/api/v1/prefix/not-a-prefix", 400},
+	    {"/api/v1/prefix/10.0.0.1/8", 400},
+	    {"/api/v1/prefix/8.8.8.0/24?covering=perhaps", 400},
+	    {"/api/v1/search", 400},
+	    {"/api/v1/search?q=", 400},
+	    {"/api/v1/top", 400},
+	    {"/api/v1/compare", 400},
+	    {"/api/v1/compare?asn=1,2,3,4,5,6,7,8,9", 400},
+	    {"/api/v1/compare?asn=1,1", 400},
+	    {"/api/v1/as/%zz", 400},
+	    {"/api/v1/as/%00", 400},
+	    {"/api/v1/../etc/passwd", 400},
+	    {"/api/v1/summary/", 404},
+	    {"/api//v1", 400},
+	    {"/api/v1/as/6939?findings=100000", 400},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		json_object *j = get_json(bad[i].path, bad[i].status);
+		assert_int_equal(ifield(j, "error.status"), bad[i].status);
+		assert_true(strlen(json_object_get_string(field(j, "error.message"))) > 3);
+		json_object_put(j);
+	}
+	char *big = malloc(URI_MAX + 100);
+	snprintf(big, URI_MAX + 100, "/api/v1/search?q=");
+	memset(big + strlen(big), 'a', URI_MAX + 40);
+	big[URI_MAX + 50] = '\0';
+	struct resp r = get(big);
+	assert_true(r.status == 414 || r.status == 400);
+	free(r.body);
+	free(big);
+	r = http("POST", "/api/v1/summary", NULL);
+	assert_int_equal(r.status, 405);
+	assert_non_null(strstr(r.body, "\"status\":405"));
+	free(r.body);
+	r = http("DELETE", "/as/6939", NULL);
+	assert_int_equal(r.status, 405);
+	free(r.body);
+}
+
+static void test_etag(void **state)
+{
+	REQUIRE_SERVER();
+	struct resp r = get("/api/v1/as/6939");
+	assert_int_equal(r.status, 200);
+	assert_int_equal(strlen(r.etag), 18);
+	assert_true(r.last_modified[0] != '\0');
+	char h[128];
+	snprintf(h, sizeof(h), "If-None-Match: %s", r.etag);
+	struct resp r2 = http("GET", "/api/v1/as/6939", h);
+	assert_int_equal(r2.status, 304);
+	assert_int_equal(r2.len, 0);
+	snprintf(h, sizeof(h), "If-None-Match: \"x\", W/%s", r.etag);
+	struct resp r3 = http("GET", "/api/v1/as/6939", h);
+	assert_int_equal(r3.status, 304);
+	/* another resource does not match that tag */
+	struct resp r4 = http("GET", "/api/v1/as/3257", h);
+	assert_int_equal(r4.status, 200);
+	assert_string_not_equal(r4.etag, r.etag);
+	/* HEAD: headers, same tag, no body */
+	struct resp r5 = http("HEAD", "/api/v1/as/6939", NULL);
+	assert_int_equal(r5.status, 200);
+	assert_string_equal(r5.etag, r.etag);
+	assert_int_equal(r5.len, 0);
+	free(r.body), free(r2.body), free(r3.body), free(r4.body), free(r5.body);
+}
+
+static void expect_page(const char *path, long status, const char *const *needles)
+{
+	struct resp r = get(path);
+	if (r.status != status)
+		fprintf(stderr, "GET %s: %ld\n", path, r.status);
+	assert_int_equal(r.status, status);
+	assert_string_equal(r.ctype, "text/html; charset=utf-8");
+	assert_non_null(strstr(r.body, "<!DOCTYPE html>"));
+	assert_null(strstr(r.body, "<script"));
+	assert_null(strstr(r.body, "http://") == NULL ? NULL : strstr(r.body, "src=\"http"));
+	for (size_t i = 0; needles && needles[i]; i++) {
+		if (strstr(r.body, needles[i]) == NULL)
+			fprintf(stderr, "GET %s: missing '%s'\n", path, needles[i]);
+		assert_non_null(strstr(r.body, needles[i]));
+	}
+	free(r.body);
+}
+
+static void test_pages(void **state)
+{
+	REQUIRE_SERVER();
+	const char *overview[] = {"Routing security overview", "<svg", "RPKI valid",
+	    "MANRS readiness", "afi:4", "name=\"viewport\"", NULL};
+	expect_page("/", 200, overview);
+	const char *as[] = {"AS6939 — HURRICANE", "/badge/AS6939.svg", "Scorecard", "Findings",
+	    "What to fix", "<details>", "Action 4: RPKI", "page=2#findings", NULL};
+	expect_page("/as/6939", 200, as);
+	const char *as2[] = {"page 2 of", "rel=\"prev\"", NULL};
+	expect_page("/as/6939?page=2", 200, as2);
+	const char *cmp[] = {"Compare networks", "AS6939", "AS3257", "<svg", NULL};
+	expect_page("/compare?asn=6939,3257", 200, cmp);
+	const char *inc[] = {"Incidents", "M2", "<table>", NULL};
+	expect_page("/incidents?metric=M2", 200, inc);
+	const char *pfx[] = {"8.8.8.0/24", "/as/15169", NULL};
+	expect_page("/prefix/8.8.8.0/24", 200, pfx);
+	const char *srch[] = {"HURRICANE", "/as/6939", NULL};
+	expect_page("/search?q=hurricane", 200, srch);
+	const char *top[] = {"Rankings", "Most Hijacks (M2)", "/as/", NULL};
+	expect_page("/top?metric=m2", 200, top);
+	const char *notfound[] = {"404 Not Found", NULL};
+	expect_page("/no/such/page", 404, notfound);
+	const char *badp[] = {"400 Bad Request", NULL};
+	expect_page("/incidents?from=never", 400, badp);
+	/* the badge */
+	struct resp r = get("/badge/AS6939.svg");
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.ctype, "image/svg+xml");
+	assert_non_null(strstr(r.body, "MANRS AS6939"));
+	free(r.body);
+	r = get("/badge/AS4200000000.svg");
+	assert_int_equal(r.status, 404);
+	assert_non_null(strstr(r.body, "not measured"));
+	free(r.body);
+}
+
+/* The server never writes: the store file is unchanged after all the requests, and a store
+ * that does not exist is not created. */
+static void test_readonly(void **state)
+{
+	REQUIRE_SERVER();
+	struct stat before, after;
+	assert_int_equal(stat(fx.db, &before), 0);
+	struct resp r = get("/api/v1/summary");
+	free(r.body);
+	r = get("/as/6939");
+	free(r.body);
+	assert_int_equal(stat(fx.db, &after), 0);
+	assert_int_equal(before.st_size, after.st_size);
+	assert_int_equal(before.st_mtime, after.st_mtime);
+	char missing[400];
+	snprintf(missing, sizeof(missing), "%s/none.db", fx.dir);
+	struct serve_config c = {.db = missing, .listen = "127.0.0.1:0", .threads = 1};
+	struct serve *sv;
+	assert_int_equal(serve_start(&c, &sv), -1);
+	assert_int_equal(access(missing, F_OK), -1);
+	c.db = fx.db;
+	c.listen = "localhost:80";
+	assert_int_equal(serve_start(&c, &sv), -1);
+}
+
+/* docs/openapi.yaml, the API's contract, describes every API row of the route table. */
+static void test_openapi_covers_routes(void **state)
+{
+	const char *top = getenv("ROUTEMARK_TOP");
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/docs/openapi.yaml", top ? top : ".");
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	char *doc = calloc(1, 1 << 20);
+	size_t n = fread(doc, 1, (1 << 20) - 1, f);
+	fclose(f);
+	assert_true(n > 1000);
+	size_t napi = 0;
+	for (size_t i = 0; i < serve_nroutes; i++) {
+		if (serve_routes[i].kind != ROUTE_API)
+			continue;
+		char want[256], pat[200];
+		snprintf(pat, sizeof(pat), "%s", serve_routes[i].pattern);
+		char *star = strstr(pat, "{*}");
+		if (star)
+			snprintf(star, sizeof(pat) - (size_t)(star - pat), "{prefix}");
+		snprintf(want, sizeof(want), "\n  %s:\n", pat);
+		if (strstr(doc, want) == NULL)
+			fprintf(stderr, "docs/openapi.yaml lacks %s\n", pat);
+		assert_non_null(strstr(doc, want));
+		napi++;
+	}
+	assert_true(napi >= 13);
+	free(doc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_target_parse),
+	    cmocka_unit_test(test_params),
+	    cmocka_unit_test(test_openapi_covers_routes),
+	    cmocka_unit_test(test_summary),
+	    cmocka_unit_test(test_as_scorecard),
+	    cmocka_unit_test(test_findings_pages),
+	    cmocka_unit_test(test_incidents),
+	    cmocka_unit_test(test_prefix_search_top),
+	    cmocka_unit_test(test_snapshots_history_compare),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_etag),
+	    cmocka_unit_test(test_pages),
+	    cmocka_unit_test(test_readonly),
+	};
+	return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
+}

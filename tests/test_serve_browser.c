@@ -1,0 +1,122 @@
+/* serve in a real browser: headless Chromium (Debian `chromium`) loads the overview, an AS
+ * page and the compare page from a server on 127.0.0.1, the DOM it built is checked, and
+ * screenshots (desktop and phone widths) are saved under build/screenshots/ to look at. */
+#include <sys/wait.h>
+
+#include "serve_fixture.h"
+
+static const char *chromium(void)
+{
+	static const char *const cand[] = {"/usr/bin/chromium", "/usr/bin/chromium-browser"};
+	for (size_t i = 0; i < 2; i++)
+		if (access(cand[i], X_OK) == 0)
+			return cand[i];
+	return NULL;
+}
+
+/* Run chromium headless on path with a fresh profile; mode is "--dump-dom" (output kept in
+ * out) or "--screenshot=FILE". Returns the exit status. */
+static int run_chromium(const char *mode, const char *path, int width, int height, char **out)
+{
+	char profile[300], cmd[2048];
+	snprintf(profile, sizeof(profile), "%s/profile-XXXXXX", fx.dir);
+	if (mkdtemp(profile) == NULL)
+		return -1;
+	snprintf(cmd, sizeof(cmd),
+	    "timeout 60 %s --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+	    "--disable-background-networking --disable-component-update --disable-sync "
+	    "--disable-dev-shm-usage --hide-scrollbars --user-data-dir=%s --window-size=%d,%d %s "
+	    "'http://127.0.0.1:%u%s' 2>/dev/null",
+	    chromium(), profile, width, height, mode, fx.port, path);
+	FILE *p = popen(cmd, "r");
+	if (p == NULL)
+		return -1;
+	size_t len = 0, cap = 1 << 16;
+	char *buf = malloc(cap);
+	size_t k;
+	while ((k = fread(buf + len, 1, cap - len - 1, p)) > 0) {
+		len += k;
+		if (cap - len < 4096)
+			buf = realloc(buf, cap *= 2);
+	}
+	buf[len] = '\0';
+	int rc = pclose(p);
+	if (out)
+		*out = buf;
+	else
+		free(buf);
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+#define REQUIRE_CHROMIUM()                                                                         \
+	do {                                                                                       \
+		REQUIRE_SERVER();                                                                  \
+		if (chromium() == NULL) {                                                          \
+			printf(                                                                    \
+			    "SKIP: %s: chromium is not installed (scripts/deps.sh)\n", __func__);  \
+			skip();                                                                    \
+		}                                                                                  \
+	} while (0)
+
+static void check_page(const char *name, const char *path, const char *const *needles)
+{
+	char *dom = NULL;
+	assert_int_equal(run_chromium("--dump-dom", path, 1280, 1800, &dom), 0);
+	for (size_t i = 0; needles[i]; i++) {
+		if (strstr(dom, needles[i]) == NULL)
+			fprintf(stderr, "%s: DOM lacks '%s'\n", path, needles[i]);
+		assert_non_null(strstr(dom, needles[i]));
+	}
+	free(dom);
+	const char *top = getenv("ROUTEMARK_TOP");
+	char dir[1024], shot[1200], mode[1300];
+	snprintf(dir, sizeof(dir), "%s/build/screenshots", top ? top : ".");
+	mkdir(dir, 0755);
+	static const struct {
+		const char *suffix;
+		int w, h;
+	} sizes[] = {{"", 1280, 1800}, {"-phone", 390, 1600}};
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(shot, sizeof(shot), "%s/%s%s.png", dir, name, sizes[i].suffix);
+		unlink(shot);
+		snprintf(mode, sizeof(mode), "--screenshot=%s", shot);
+		assert_int_equal(run_chromium(mode, path, sizes[i].w, sizes[i].h, NULL), 0);
+		struct stat st;
+		assert_int_equal(stat(shot, &st), 0);
+		assert_true(st.st_size > 10000); /* a rendered page, not a blank one */
+		printf("screenshot: %s (%lld bytes)\n", shot, (long long)st.st_size);
+	}
+}
+
+static void test_overview(void **state)
+{
+	REQUIRE_CHROMIUM();
+	const char *n[] = {"Routing security overview", "<svg", "MANRS readiness", "RPKI valid",
+	    "Coverage over time", NULL};
+	check_page("overview", "/", n);
+}
+
+static void test_as_page(void **state)
+{
+	REQUIRE_CHROMIUM();
+	const char *n[] = {"AS6939 — HURRICANE", "Scorecard", "What to fix", "Findings",
+	    "<img src=\"/badge/AS6939.svg\"", NULL};
+	check_page("as6939", "/as/6939", n);
+}
+
+static void test_compare_page(void **state)
+{
+	REQUIRE_CHROMIUM();
+	const char *n[] = {"Compare networks", "AS6939", "AS3257", "AS174", "Action 4: RPKI", NULL};
+	check_page("compare", "/compare?asn=6939,3257,174", n);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_overview),
+	    cmocka_unit_test(test_as_page),
+	    cmocka_unit_test(test_compare_page),
+	};
+	return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
+}

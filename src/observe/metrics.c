@@ -83,6 +83,8 @@ size_t incidents_merge(const struct observe_config *c, struct event *ev, size_t 
     struct incident *out)
 {
 	size_t k = 0;
+	if (n == 0)
+		return 0;
 	qsort(ev, n, sizeof(*ev), event_cmp);
 	for (size_t i = 0; i < n; i++) {
 		struct incident *cur = k ? &out[k - 1] : NULL;

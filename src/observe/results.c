@@ -359,7 +359,8 @@ int observe_write(struct observe *o, struct store *s, struct observe_totals *tot
 	for (size_t i = 0; i < o->seen.n; i++)
 		acc_get(&acc, *(uint32_t *)OTABLE_AT(&o->seen, i));
 	/* in ASN order, as the store's keys are (the table is not used as a hash after this) */
-	qsort(acc.v, acc.n, acc.size, acc_cmp);
+	if (acc.n)
+		qsort(acc.v, acc.n, acc.size, acc_cmp);
 	for (size_t i = 0; i < acc.n && rc == 0; i++) {
 		const struct as_acc *a = OTABLE_AT(&acc, i);
 		if (!measured(o, a->asn))

@@ -51,9 +51,17 @@ static uint32_t peer_index(struct observe *o, const struct mrt_peer *p)
 	k.afi = p->afi;
 	memcpy(k.addr, p->addr, 16);
 	k.asn = p->asn;
+	/* a collector has few peers and a RIB record lists them in turn: look in a small
+	 * direct-mapped cache before hashing */
+	unsigned slot = (p->asn ^ p->addr[3] ^ p->addr[15]) & (OBS_PEER_CACHE - 1);
+	if (o->peer_cache[slot].idx && memcmp(&o->peer_cache[slot].k, &k, sizeof(k)) == 0)
+		return o->peer_cache[slot].idx - 1;
 	int created;
 	struct peer_ent *e = otable_upsert(&o->peers, &k, &created);
-	return (uint32_t)(e - (struct peer_ent *)o->peers.v);
+	uint32_t idx = (uint32_t)(e - (struct peer_ent *)o->peers.v);
+	o->peer_cache[slot].k = k;
+	o->peer_cache[slot].idx = idx + 1;
+	return idx;
 }
 
 static void add_event(struct observe *o, uint32_t asn, enum metric_id m, uint32_t start,
@@ -110,8 +118,8 @@ static void update_open(struct observe *o, const struct prefix *p, uint32_t peer
 	}
 }
 
-static void note_route(struct observe *o, const struct mrt_route *rt, const struct flat_path *f,
-    const struct route_verdict *v, uint32_t peer, const char **pathstr)
+static void note_route(struct observe *o, const struct mrt_route *rt,
+    const struct route_verdict *v, uint32_t peer)
 {
 	struct rt_key k;
 	memset(&k, 0, sizeof(k));
@@ -120,9 +128,6 @@ static void note_route(struct observe *o, const struct mrt_route *rt, const stru
 	int created;
 	struct rt_ent *e = otable_upsert(&o->routes, &k, &created);
 	if (created) {
-		char buf[2048];
-		aspath_words_format(rt->attrs->aspath, rt->attrs->aspath_nwords, buf, sizeof(buf));
-		e->path = *pathstr = arena_strdup(&o->arena, buf);
 		e->first_seen = rt->ts;
 		e->rov = (uint8_t)v->rov;
 		e->rov_reason = (uint8_t)v->rov_reason;
@@ -130,20 +135,18 @@ static void note_route(struct observe *o, const struct mrt_route *rt, const stru
 		e->irr = (uint8_t)v->irr;
 		e->irr_checked = (uint8_t)v->irr_checked;
 		e->bogon = (uint8_t)v->bogon_prefix;
-	} else if (*pathstr == NULL)
-		*pathstr = e->path;
+	}
 	if (rt->ts < e->first_seen)
 		e->first_seen = rt->ts;
 	if (rt->ts > e->last_seen)
 		e->last_seen = rt->ts;
 	peer_count_add(&e->peers, peer);
-	(void)f;
 }
 
 static void note_findings(struct observe *o, const struct mrt_route *rt,
-    const struct flat_path *f, const struct route_verdict *v, uint32_t peer,
-    const char *pathstr)
+    const struct flat_path *f, const struct route_verdict *v, uint32_t peer)
 {
+	const char *pathstr = NULL; /* formatted once, for the first new finding */
 	for (int i = 0; i < v->nhits; i++) {
 		struct fd_key k;
 		memset(&k, 0, sizeof(k));
@@ -159,6 +162,12 @@ static void note_findings(struct observe *o, const struct mrt_route *rt,
 			e->peer_asn = rt->peer.asn;
 			e->peer_afi = rt->peer.afi;
 			memcpy(e->peer_addr, rt->peer.addr, 16);
+			if (pathstr == NULL) {
+				char buf[2048];
+				aspath_words_format(rt->attrs->aspath, rt->attrs->aspath_nwords, buf,
+				    sizeof(buf));
+				pathstr = arena_strdup(&o->arena, buf);
+			}
 			e->path = pathstr;
 			evidence_build(o, &rt->prefix, rt->attrs->aspath, rt->attrs->aspath_nwords, f, v,
 			    &v->hit[i], &o->arena, &e->detail, &e->evidence);
@@ -226,17 +235,10 @@ void observe_route(struct observe *o, const struct mrt_route *rt)
 	note_seen(o, &f);
 	route_check(&o->refs, &rt->prefix, &f, a->aspath, a->aspath_nwords,
 	    bgp_attrs_has(a, BGP_ATTR_OTC), a->otc, &v);
-	const char *pathstr = NULL;
 	if (v.has_origin)
-		note_route(o, rt, &f, &v, peer, &pathstr);
-	if (v.nhits) {
-		if (pathstr == NULL) {
-			char buf[2048];
-			aspath_words_format(a->aspath, a->aspath_nwords, buf, sizeof(buf));
-			pathstr = arena_strdup(&o->arena, buf);
-		}
-		note_findings(o, rt, &f, &v, peer, pathstr);
-	}
+		note_route(o, rt, &v, peer);
+	if (v.nhits)
+		note_findings(o, rt, &f, &v, peer);
 	if (rt->kind == MRT_ROUTE_ANNOUNCE)
 		update_open(o, &rt->prefix, peer, rt->ts, &v);
 }

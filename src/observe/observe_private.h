@@ -43,7 +43,6 @@ struct rt_ent {
 	uint32_t origin; /* key */
 	struct peer_count peers;
 	uint32_t first_seen, last_seen;
-	const char *path; /* first path seen (arena) */
 	uint8_t rov, rov_reason, irr, bogon;
 	uint8_t rov_checked, irr_checked;
 };
@@ -98,6 +97,8 @@ struct peer_ent {
 	struct peer_key k;
 };
 
+#define OBS_PEER_CACHE 64
+
 struct observe {
 	struct observe_refs refs;
 	struct observe_config cfg;
@@ -107,6 +108,10 @@ struct observe {
 	struct otable open;    /* struct open_ent */
 	struct otable peers;   /* struct peer_ent */
 	struct otable seen;    /* every ASN seen in a path (uint32_t) */
+	struct {
+		struct peer_key k;
+		uint32_t idx; /* + 1; 0 = empty */
+	} peer_cache[OBS_PEER_CACHE];
 	uint32_t seen_cache[4096]; /* direct-mapped filter in front of seen */
 	struct event *ev;      /* closed update-stream events */
 	size_t nev, capev;

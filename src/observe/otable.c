@@ -6,6 +6,25 @@
 
 #include "observe_private.h"
 
+/* Keys are short and mostly whole words: mix eight bytes at a time. */
+static uint32_t key_hash(const void *key, size_t n)
+{
+	const uint8_t *p = key;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+	for (; n >= 8; p += 8, n -= 8) {
+		uint64_t v;
+		memcpy(&v, p, 8);
+		h = (h ^ v) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	for (; n; p++, n--)
+		h = (h ^ *p) * 0x100000001b3ull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return (uint32_t)h;
+}
+
 void otable_init(struct otable *t, size_t size, size_t keylen)
 {
 	memset(t, 0, sizeof(*t));
@@ -27,7 +46,7 @@ static void rehash(struct otable *t, size_t nslots)
 	t->nslots = nslots;
 	for (size_t i = 0; i < t->n; i++) {
 		const void *e = (const char *)t->v + i * t->size;
-		size_t j = hash_bytes(e, t->keylen, 0) & (nslots - 1);
+		size_t j = key_hash(e, t->keylen) & (nslots - 1);
 		while (t->slot[j])
 			j = (j + 1) & (nslots - 1);
 		t->slot[j] = (uint32_t)i + 1;
@@ -38,7 +57,7 @@ void *otable_find(const struct otable *t, const void *key)
 {
 	if (t->nslots == 0)
 		return NULL;
-	size_t j = hash_bytes(key, t->keylen, 0) & (t->nslots - 1);
+	size_t j = key_hash(key, t->keylen) & (t->nslots - 1);
 	for (uint32_t s; (s = t->slot[j]) != 0; j = (j + 1) & (t->nslots - 1)) {
 		void *e = (char *)t->v + (s - 1) * t->size;
 		if (memcmp(e, key, t->keylen) == 0)
@@ -52,7 +71,7 @@ void *otable_upsert(struct otable *t, const void *key, int *created)
 	*created = 0;
 	if ((t->n + 1) * 4 > t->nslots * 3)
 		rehash(t, t->nslots ? t->nslots * 2 : 1024);
-	size_t j = hash_bytes(key, t->keylen, 0) & (t->nslots - 1);
+	size_t j = key_hash(key, t->keylen) & (t->nslots - 1);
 	for (uint32_t s; (s = t->slot[j]) != 0; j = (j + 1) & (t->nslots - 1)) {
 		void *e = (char *)t->v + (s - 1) * t->size;
 		if (memcmp(e, key, t->keylen) == 0)

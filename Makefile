@@ -38,7 +38,7 @@ $(BUILD)/librm.a: $(LIB_OBJ)
 $(BUILD)/routemark: $(CLI_OBJ) $(BUILD)/librm.a
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/librm.a $(LDLIBS)
 
-$(BUILD)/tests/%: tests/%.c $(BUILD)/librm.a tests/testutil.h
+$(BUILD)/tests/%: tests/%.c $(BUILD)/librm.a tests/testutil.h tests/httpd.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/librm.a $(LDLIBS) $(TEST_LDLIBS)
 

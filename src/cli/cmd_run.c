@@ -11,7 +11,6 @@
 #include "cli/analyze.h"
 #include "cli/cli.h"
 #include "cli/refs.h"
-#include "cli/sources.h"
 #include "fetch/fetch.h"
 
 static void usage(FILE *f)

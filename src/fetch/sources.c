@@ -3,8 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/sources.h"
-#include "core/core.h"
+#include "fetch/fetch.h"
 
 /* Mirror paths are those of the project's shared data folder, so that a copy of it serves as
  * an offline mirror. Sources with no such file have "-". */

@@ -4,6 +4,7 @@
 #include <json-c/json.h>
 
 #include "serve_fixture.h"
+#include "conform/conform.h"
 #include "serve/serve_private.h"
 #include "store/store.h"
 
@@ -356,6 +357,14 @@ static void test_snapshots_history_compare(void **state)
 	json_object_put(j);
 	j = get_json("/api/v1/history", 200);
 	assert_int_equal(json_object_array_length(field(j, "series")), 2);
+	/* data time order: the RIB (written second, snapshot 2) holds older data than the
+	 * updates (snapshot 1) */
+	json_object *h0 = json_object_array_get_idx(field(j, "series"), 0);
+	json_object *h1 = json_object_array_get_idx(field(j, "series"), 1);
+	assert_int_equal(ifield(h0, "snapshot"), 2);
+	assert_int_equal(ifield(h0, "period_start"), 1401487200);
+	assert_int_equal(ifield(h1, "snapshot"), 1);
+	assert_true(ifield(h0, "period_start") < ifield(h1, "period_start"));
 	json_object_put(j);
 	struct arena a;
 	arena_init(&a, 0);
@@ -382,6 +391,132 @@ static void test_snapshots_history_compare(void **state)
 	json_object_put(j);
 	j = get_json("/api/v1", 200);
 	assert_true(json_object_array_length(field(j, "endpoints")) >= 12);
+	json_object_put(j);
+	arena_free(&a);
+	store_close(s);
+}
+
+/* The verdicts conform computes itself from the same store (the expected values). */
+static void conform_direct(struct store *s, const char *profile, int64_t snap, uint32_t asn,
+    struct arena *a, struct conform_profile **p, struct conform_result *res)
+{
+	char err[512];
+	assert_int_equal(conform_profile_find(profile, p, err, sizeof(err)), 0);
+	struct conform_ctx ctx = {.store = s, .snapshot = snap};
+	assert_int_equal(conform_evaluate(&ctx, *p, asn, a, res), 0);
+}
+
+/* Control by control, a result of the API is the one computed from the store. */
+static void expect_same_verdicts(json_object *j, const struct conform_result *res)
+{
+	assert_int_equal(ifield(j, "asn"), res->asn);
+	assert_string_equal(json_object_get_string(field(j, "overall")),
+	    conform_overall_name(res->overall));
+	assert_int_equal(ifield(j, "counts.pass"), (int64_t)res->count[CONFORM_PASS]);
+	assert_int_equal(ifield(j, "counts.fail"), (int64_t)res->count[CONFORM_FAIL]);
+	assert_int_equal(ifield(j, "counts.no-data"), (int64_t)res->count[CONFORM_NO_DATA]);
+	json_object *c = field(j, "controls");
+	assert_int_equal(json_object_array_length(c), res->n);
+	for (size_t i = 0; i < res->n; i++) {
+		json_object *x = json_object_array_get_idx(c, i);
+		assert_string_equal(json_object_get_string(field(x, "id")), res->c[i].control->id);
+		assert_string_equal(json_object_get_string(field(x, "verdict")),
+		    conform_verdict_name(res->c[i].verdict));
+	}
+}
+
+static json_object *control_of(json_object *j, const char *id)
+{
+	json_object *c = field(j, "controls");
+	for (size_t i = 0; i < json_object_array_length(c); i++) {
+		json_object *x = json_object_array_get_idx(c, i);
+		if (strcmp(json_object_get_string(field(x, "id")), id) == 0)
+			return x;
+	}
+	fprintf(stderr, "no control %s\n", id);
+	fail();
+	return NULL;
+}
+
+static void test_conformance_api(void **state)
+{
+	REQUIRE_SERVER();
+	struct store *s = open_store();
+	struct store_snapshot snap;
+	assert_int_equal(store_snapshot_get(s, 0, &snap), 1);
+	struct store_as_summary sum;
+	int found;
+	assert_int_equal(store_get_summary(s, snap.id, 6939, &sum, &found), 0);
+	assert_true(found && sum.routes > 0 && sum.rpki_notfound > 0);
+	struct arena a;
+	arena_init(&a, 0);
+	struct conform_profile *p;
+	struct conform_result res;
+	conform_direct(s, "manrs-plus-draft", snap.id, 6939, &a, &p, &res);
+	/* the default profile is manrs-plus-draft */
+	json_object *j = get_json("/api/v1/as/AS6939/conformance", 200);
+	assert_string_equal(json_object_get_string(field(j, "schema")), CONFORM_SCHEMA);
+	assert_string_equal(json_object_get_string(field(j, "profile.name")), "manrs-plus-draft");
+	assert_string_equal(json_object_get_string(field(j, "name")), "HURRICANE");
+	expect_same_verdicts(j, &res);
+	/* by hand: HE originates routes not covered by a ROA (the store's summary says how
+	 * many), so "every originated prefix RPKI-valid" fails, on measurement */
+	json_object *x = control_of(j, "PLUS-RPKI-1");
+	assert_string_equal(json_object_get_string(field(x, "verdict")), "fail");
+	assert_string_equal(json_object_get_string(field(x, "basis")), "measurement");
+	char want[64];
+	snprintf(want, sizeof(want), "routes.rpki_notfound = %llu",
+	    (unsigned long long)sum.rpki_notfound);
+	assert_non_null(strstr(json_object_get_string(field(x, "reason")), want));
+	assert_string_equal(json_object_get_string(field(j, "overall")), "not conformant");
+	json_object_put(j);
+	conform_profile_free(p);
+
+	/* another shipped profile, an older snapshot */
+	conform_direct(s, "manrs-netops", 1, 3257, &a, &p, &res);
+	j = get_json("/api/v1/as/3257/conformance?profile=manrs-netops&snapshot=1", 200);
+	assert_string_equal(json_object_get_string(field(j, "profile.name")), "manrs-netops");
+	expect_same_verdicts(j, &res);
+	json_object_put(j);
+	conform_profile_free(p);
+
+	/* side by side: an AS not in the store is there, with no pass and no fail */
+	j = get_json("/api/v1/compare/conformance?asn=6939,AS3257,4200000000", 200);
+	assert_string_equal(json_object_get_string(field(j, "schema")), "routemark.conform/1/compare");
+	assert_string_equal(json_object_get_string(field(j, "profile")), "manrs-plus-draft");
+	json_object *r = field(j, "results");
+	assert_int_equal(json_object_array_length(r), 3);
+	static const uint32_t asns[] = {6939, 3257, 4200000000u};
+	for (size_t i = 0; i < 3; i++) {
+		conform_direct(s, "manrs-plus-draft", snap.id, asns[i], &a, &p, &res);
+		expect_same_verdicts(json_object_array_get_idx(r, i), &res);
+		conform_profile_free(p);
+	}
+	json_object *none = json_object_array_get_idx(r, 2);
+	assert_int_equal(ifield(none, "counts.pass") + ifield(none, "counts.fail"), 0);
+	json_object_put(j);
+
+	/* profile names are names of shipped profiles, never paths */
+	static const char *const bad[] = {"/api/v1/as/6939/conformance?profile=nope",
+	    "/api/v1/as/6939/conformance?profile=..%2Fprofiles%2Fmanrs-netops",
+	    "/api/v1/as/6939/conformance?profile=profiles%2Fmanrs-netops.json",
+	    "/api/v1/as/6939/conformance?profile=%2Fetc%2Fpasswd",
+	    "/api/v1/as/6939/conformance?profile=MANRS-NETOPS",
+	    "/api/v1/as/6939/conformance?profile=",
+	    "/api/v1/compare/conformance?asn=6939&profile=manrs-netops.json",
+	    "/api/v1/compare/conformance?profile=manrs-netops",
+	    "/api/v1/compare/conformance?asn=6939,6939",
+	    "/api/v1/as/6939/conformance?window=30d", NULL};
+	for (size_t i = 0; bad[i]; i++) {
+		j = get_json(bad[i], 400);
+		assert_int_equal(ifield(j, "error.status"), 400);
+		assert_null(strstr(json_object_get_string(field(j, "error.message")), "/"));
+		json_object_put(j);
+	}
+	j = get_json("/api/v1/as/6939/conformance?profile=nope", 400);
+	assert_non_null(strstr(json_object_get_string(field(j, "error.message")), "manrs-plus-draft"));
+	json_object_put(j);
+	j = get_json("/api/v1/as/4200000000/conformance", 404);
 	json_object_put(j);
 	arena_free(&a);
 	store_close(s);
@@ -523,12 +658,79 @@ static void test_pages(void **state)
 	struct resp r = get("/badge/AS6939.svg");
 	assert_int_equal(r.status, 200);
 	assert_string_equal(r.ctype, "image/svg+xml");
-	assert_non_null(strstr(r.body, "MANRS AS6939"));
+	assert_non_null(strstr(r.body, ">AS6939</text>"));
+	assert_non_null(strstr(r.body, "weakest MANRS Action"));
 	free(r.body);
 	r = get("/badge/AS4200000000.svg");
 	assert_int_equal(r.status, 404);
 	assert_non_null(strstr(r.body, "not measured"));
 	free(r.body);
+}
+
+/* The conformance pages, the links to them, and the badge's profile level. */
+static void test_conformance_pages(void **state)
+{
+	REQUIRE_SERVER();
+	struct store *s = open_store();
+	struct arena a;
+	arena_init(&a, 0);
+	struct conform_profile *p;
+	struct conform_result res;
+	conform_direct(s, "manrs-plus-draft", 0, 6939, &a, &p, &res);
+	char overall[80];
+	snprintf(overall, sizeof(overall), "rmc-overall %s\">%s</div>",
+	    res.overall == CONFORM_CONFORMANT     ? "rmc-conformant"
+	    : res.overall == CONFORM_NOT_CONFORMANT ? "rmc-not"
+	                                            : "rmc-undetermined",
+	    conform_overall_name(res.overall));
+	const char *one[] = {"AS6939 HURRICANE", overall, "PLUS-RPKI-1", "PLUS-FILTER-1",
+	    "<option value=\"manrs-plus-draft\" selected>", "<option value=\"manrs-netops\">",
+	    "href=\"/as/6939\"", "/api/v1/as/6939/conformance?profile=manrs-plus-draft",
+	    "/compare/conformance?asn=6939&amp;profile=manrs-plus-draft", NULL};
+	expect_page("/as/6939/conformance", 200, one);
+	const char *netops[] = {"MANRS for Network Operators", "<option value=\"manrs-netops\" "
+	    "selected>", NULL};
+	expect_page("/as/AS6939/conformance?profile=manrs-netops", 200, netops);
+	const char *cmp[] = {"MANRS+", "<th>AS6939 HURRICANE</th>", "AS3257", "PLUS-RPKI-1",
+	    "<th>Overall</th>", "href=\"/as/3257/conformance?profile=manrs-plus-draft\"",
+	    "href=\"/compare?asn=6939%2C3257\"", NULL};
+	expect_page("/compare/conformance?asn=6939,3257", 200, cmp);
+	const char *form[] = {"Compare conformance", "name=\"asn\"", NULL};
+	expect_page("/compare/conformance", 200, form);
+	const char *bad[] = {"400 Bad Request", "not a shipped profile", NULL};
+	expect_page("/as/6939/conformance?profile=..%2Fprofiles%2Fmanrs-netops", 400, bad);
+	expect_page("/compare/conformance?asn=6939&profile=nope", 400, bad);
+	const char *nf[] = {"404 Not Found", NULL};
+	expect_page("/as/4200000000/conformance", 404, nf);
+	/* linked from the AS page and the compare page */
+	const char *as[] = {"href=\"/as/6939/conformance\"", NULL};
+	expect_page("/as/6939", 200, as);
+	const char *c2[] = {"href=\"/compare/conformance?asn=6939%2C3257\"", NULL};
+	expect_page("/compare?asn=6939,3257", 200, c2);
+	/* the badge: the level reached of the profile, small valid SVG */
+	char want[96];
+	snprintf(want, sizeof(want), ">MANRS+ draft: %s</text>", conform_overall_name(res.overall));
+	struct resp r = get("/badge/AS6939.svg");
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, want));
+	assert_true(r.len < 1024);
+	assert_int_equal(strncmp(r.body, "<svg xmlns=\"http://www.w3.org/2000/svg\" ", 40), 0);
+	assert_non_null(strstr(r.body, "</svg>"));
+	free(r.body);
+	conform_profile_free(p);
+	conform_direct(s, "manrs-netops", 0, 6939, &a, &p, &res);
+	snprintf(want, sizeof(want), ">MANRS Network Operators: %s</text>",
+	    conform_overall_name(res.overall));
+	r = get("/badge/AS6939.svg?profile=manrs-netops");
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, want));
+	free(r.body);
+	r = get("/badge/AS6939.svg?profile=%2Fetc%2Fpasswd");
+	assert_int_equal(r.status, 400);
+	free(r.body);
+	conform_profile_free(p);
+	arena_free(&a);
+	store_close(s);
 }
 
 /* The server never writes: the store file is unchanged after all the requests, and a store
@@ -583,7 +785,7 @@ static void test_openapi_covers_routes(void **state)
 		assert_non_null(strstr(doc, want));
 		napi++;
 	}
-	assert_true(napi >= 13);
+	assert_true(napi >= 15);
 	free(doc);
 }
 
@@ -599,9 +801,11 @@ int main(void)
 	    cmocka_unit_test(test_incidents),
 	    cmocka_unit_test(test_prefix_search_top),
 	    cmocka_unit_test(test_snapshots_history_compare),
+	    cmocka_unit_test(test_conformance_api),
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_etag),
 	    cmocka_unit_test(test_pages),
+	    cmocka_unit_test(test_conformance_pages),
 	    cmocka_unit_test(test_readonly),
 	};
 	return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);

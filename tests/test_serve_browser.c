@@ -1,6 +1,7 @@
 /* serve in a real browser: headless Chromium (Debian `chromium`) loads the overview, an AS
- * page and the compare page from a server on 127.0.0.1, the DOM it built is checked, and
- * screenshots (desktop and phone widths) are saved under build/screenshots/ to look at. */
+ * page, the compare page and the two conformance pages from a server on 127.0.0.1, the DOM
+ * it built is checked, and screenshots (desktop and phone widths) are saved under
+ * build/screenshots/ to look at. */
 #include <sys/wait.h>
 
 #include "serve_fixture.h"
@@ -111,12 +112,33 @@ static void test_compare_page(void **state)
 	check_page("compare", "/compare?asn=6939,3257,174", n);
 }
 
+static void test_conformance_page(void **state)
+{
+	REQUIRE_CHROMIUM();
+	const char *n[] = {"AS6939 HURRICANE", "MANRS+ (routemark draft profile)", "rmc-overall",
+	    "PLUS-RPKI-1", "Every originated prefix is RPKI-valid", "not conformant",
+	    "<option value=\"manrs-plus-draft\" selected=\"\">", "compare with other networks",
+	    NULL};
+	check_page("conformance-as6939", "/as/6939/conformance", n);
+}
+
+static void test_conformance_compare_page(void **state)
+{
+	REQUIRE_CHROMIUM();
+	const char *n[] = {"MANRS+ (routemark draft profile)", "<th>AS6939 HURRICANE</th>",
+	    "AS3257", "AS174", "PLUS-RPKI-1", "<th>Overall</th>", "Verdicts with their evidence",
+	    NULL};
+	check_page("conformance-compare", "/compare/conformance?asn=6939,3257,174", n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_overview),
 	    cmocka_unit_test(test_as_page),
 	    cmocka_unit_test(test_compare_page),
+	    cmocka_unit_test(test_conformance_page),
+	    cmocka_unit_test(test_conformance_compare_page),
 	};
 	return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 }

@@ -207,6 +207,98 @@ static void test_queries(void **state)
 	arena_free(&a);
 }
 
+/* Several snapshots with findings and incidents of several ASes: an AS's findings come in
+ * page order (metric, prefix) from the finding_order index, only from the snapshot asked;
+ * the incidents of one AS (the incident_asn index) and of every AS; a store made with the
+ * old finding index gets the new one on its next read-write open. */
+static void test_indexes_many_snapshots(void **state)
+{
+	struct store *s;
+	struct arena a;
+	arena_init(&a, 0);
+	assert_int_equal(store_open(dbpath, 0, &s), 0);
+	static const char *const pfx[] = {"203.0.113.0/24", "192.0.2.0/24", "198.51.100.0/24"};
+	static const char *const met[] = {"M2", "M1", "M2"};
+	int64_t ids[3];
+	for (int k = 0; k < 3; k++) {
+		char key[8];
+		snprintf(key, sizeof(key), "s%d", k);
+		struct store_snapshot snap = {.period_start = 1401487200 - 3600 * k,
+		    .period_end = 1401487200 - 3600 * k, .routes = 1, .ases = 2};
+		snprintf(snap.key, sizeof(snap.key), "%s", key);
+		assert_int_equal(store_snapshot_begin(s, &snap), 0);
+		ids[k] = snap.id;
+		/* k + 1 findings of AS64500 (written out of page order), one of AS64501 */
+		for (int i = 0; i <= k; i++) {
+			struct store_finding f = {.asn = 64500, .metric = met[i], .prefix = pfx[i],
+			    .origin = 64500, .path = "64500", .detail = key};
+			assert_int_equal(store_put_finding(s, &f), 0);
+		}
+		struct store_finding o = {.asn = 64501, .metric = "M1", .prefix = "10.0.0.0/8",
+		    .origin = 64501, .path = "64501", .detail = key};
+		assert_int_equal(store_put_finding(s, &o), 0);
+		struct store_incident i1 = {64500, "M2", 100 + k, 200, 1, 1, 1, 1};
+		struct store_incident i2 = {64501, "M1", 150, 160, 1, 1, 1, 1};
+		assert_int_equal(store_put_incident(s, &i1), 0);
+		assert_int_equal(store_put_incident(s, &i2), 0);
+		assert_int_equal(store_snapshot_commit(s, &snap), 0);
+	}
+	struct store_finding *f;
+	size_t n;
+	assert_int_equal(store_get_findings(s, ids[2], 64500, NULL, 0, 0, &a, &f, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(f[0].metric, "M1");
+	assert_string_equal(f[1].prefix, "198.51.100.0/24"); /* M2, by prefix */
+	assert_string_equal(f[2].prefix, "203.0.113.0/24");
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(f[i].detail, "s2"); /* only the snapshot asked */
+	assert_int_equal(store_get_findings(s, ids[1], 64500, "M2", 1, 1, &a, &f, &n), 0);
+	assert_int_equal(n, 0); /* snapshot s1 has one M2 finding */
+	assert_int_equal(store_get_findings(s, ids[1], 64500, "M2", 1, 0, &a, &f, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(f[0].prefix, "203.0.113.0/24");
+	assert_int_equal(store_get_findings(s, ids[0], 64501, NULL, 0, 0, &a, &f, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(f[0].detail, "s0");
+
+	struct store_incident *inc;
+	assert_int_equal(store_get_incidents(s, ids[2], 64500, NULL, 0, 0, 0, 0, &a, &inc, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(inc[0].asn, 64500);
+	assert_int_equal(inc[0].start, 102);
+	assert_int_equal(store_get_incidents(s, ids[2], 0, NULL, 0, 0, 0, 0, &a, &inc, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(inc[0].asn, 64501); /* newest start first */
+	assert_int_equal(store_get_incidents(s, ids[1], 64501, "M1", 155, 0, 0, 0, &a, &inc, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_get_incidents(s, ids[1], 64501, "M2", 0, 0, 0, 0, &a, &inc, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_get_incidents(s, ids[0], 64500, NULL, 0, 0, 1, 1, &a, &inc, &n), 0);
+	assert_int_equal(n, 0); /* paged past the only one */
+	assert_int_equal(count(s, "SELECT count(*) FROM sqlite_master WHERE name = 'finding_order'"),
+	    1);
+
+	/* a store of the old index: upgraded on the next read-write open, data unchanged */
+	assert_int_equal(sqlite3_exec(store_db(s), "DROP INDEX finding_order; CREATE INDEX "
+	                                           "finding_asn ON finding(snapshot_id, asn, metric)",
+	                     NULL, NULL, NULL),
+	    SQLITE_OK);
+	store_close(s);
+	assert_int_equal(store_open(dbpath, 1, &s), 0); /* readers work with either */
+	assert_int_equal(store_get_findings(s, ids[2], 64500, NULL, 0, 0, &a, &f, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(f[0].metric, "M1");
+	store_close(s);
+	assert_int_equal(store_open(dbpath, 0, &s), 0);
+	assert_int_equal(count(s, "SELECT count(*) FROM sqlite_master WHERE name = 'finding_order'"),
+	    1);
+	assert_int_equal(count(s, "SELECT count(*) FROM sqlite_master WHERE name = 'finding_asn'"),
+	    0);
+	assert_int_equal(count(s, "SELECT count(*) FROM finding"), 9);
+	store_close(s);
+	arena_free(&a);
+}
+
 static void test_bad_files(void **state)
 {
 	struct store *s;
@@ -231,6 +323,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_migrate_and_write, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_queries, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_indexes_many_snapshots, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_files, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);

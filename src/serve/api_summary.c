@@ -1,5 +1,6 @@
 /* API: the endpoint index, the Internet-wide summary, snapshots and the coverage history. */
 #include <json-c/json.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "serve/serve_private.h"
@@ -106,7 +107,19 @@ int api_snapshots(struct req *r)
 	return req_json(r, o);
 }
 
-/* The coverage of one scope over every snapshot, oldest first. */
+/* Data time first (period_start), then the order written: the series of a store whose
+ * snapshots were not written in time order (a backfill) is still in time order. */
+static int cmp_data_time(const void *a, const void *b)
+{
+	const struct store_snapshot *x = a, *y = b;
+	if (x->period_start != y->period_start)
+		return x->period_start < y->period_start ? -1 : 1;
+	if (x->created != y->created)
+		return x->created < y->created ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The coverage of one scope over every snapshot, oldest data first. */
 int api_history(struct req *r)
 {
 	const char *scope = target_param(&r->t, "scope");
@@ -119,8 +132,11 @@ int api_history(struct req *r)
 		    r, 400, "bad_parameter", "scope: expected all, afi:4, rir:NAME or cc:XX");
 	if (store_snapshots(r->store, 0, &r->arena, &s, &n) != 0)
 		return req_error(r, 500, "store_error", "the store could not be read");
+	if (n)
+		r->last_modified = s[0].created; /* the newest written */
+	qsort(s, n, sizeof(*s), cmp_data_time);
 	json_object *o = json_object_new_object(), *a = json_object_new_array();
-	for (size_t i = n; i-- > 0;) {
+	for (size_t i = 0; i < n; i++) {
 		struct store_global *g;
 		size_t ng;
 		if (store_get_globals(r->store, s[i].id, scope, &r->arena, &g, &ng) != 0) {
@@ -135,8 +151,6 @@ int api_history(struct req *r)
 		jadd(x, "period_start", jint(s[i].period_start));
 		json_object_array_add(a, x);
 	}
-	if (n)
-		r->last_modified = s[0].created;
 	jadd(o, "scope", jstr(scope));
 	jadd(o, "series", a);
 	return req_json(r, o);

@@ -16,9 +16,9 @@ static void head(struct buf *b, const struct scorecard *sc)
 		buf_html(b, sc->info.name);
 	}
 	buf_printf(b,
-	    "</h1>\n<p><img src=\"/badge/AS%u.svg\" alt=\"MANRS readiness badge of AS%u\" "
-	    "height=\"20\"> <span class=\"muted\">",
-	    sc->asn, sc->asn);
+	    "</h1>\n<p><a href=\"/as/%u/conformance\"><img src=\"/badge/AS%u.svg\" "
+	    "alt=\"conformance badge of AS%u\" height=\"20\"></a> <span class=\"muted\">",
+	    sc->asn, sc->asn, sc->asn);
 	if (sc->has_info && sc->info.cc) {
 		buf_puts(b, "country ");
 		buf_html(b, sc->info.cc);
@@ -30,8 +30,10 @@ static void head(struct buf *b, const struct scorecard *sc)
 	}
 	buf_printf(b,
 	    "snapshot %lld · <a href=\"/api/v1/as/%u\">JSON</a> · "
-	    "<a href=\"/compare?asn=%u\">compare</a></span></p>\n",
-	    (long long)sc->snap.id, sc->asn, sc->asn);
+	    "<a href=\"/compare?asn=%u\">compare</a> · "
+	    "<a href=\"/as/%u/conformance\">conformance (MANRS+ draft and MANRS profiles)</a>"
+	    "</span></p>\n",
+	    (long long)sc->snap.id, sc->asn, sc->asn, sc->asn);
 }
 
 static void actions(struct buf *b, const struct scorecard *sc)

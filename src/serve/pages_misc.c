@@ -223,6 +223,10 @@ int page_compare(struct req *r)
 		return 0;
 	}
 	compare_table(b, c, n);
+	buf_puts(b, "<p><a href=\"/compare/conformance?asn=");
+	buf_urlenc(b, av);
+	buf_puts(b, "\">Conformance verdicts of these networks</a> (MANRS+ draft, control by "
+	            "control).</p>\n");
 	const char **labels = arena_alloc(&r->arena, n * sizeof(*labels));
 	double *v = arena_alloc(&r->arena, n * sizeof(*v));
 	for (size_t i = 0; i < n; i++) {

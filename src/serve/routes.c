@@ -24,6 +24,9 @@ const struct route serve_routes[] = {
     {ROUTE_API, "/api/v1/search", api_search, "q,limit", NULL},
     {ROUTE_API, "/api/v1/top", api_top, SNAP ",metric,limit", NULL},
     {ROUTE_API, "/api/v1/compare", api_compare, SNAP ",asn", NULL},
+    {ROUTE_API, "/api/v1/as/{asn}/conformance", api_as_conformance, SNAP ",profile", NULL},
+    {ROUTE_API, "/api/v1/compare/conformance", api_compare_conformance, SNAP ",asn,profile",
+        NULL},
     /* dashboard */
     {ROUTE_PAGE, "/", page_overview, SNAP, "Overview"},
     {ROUTE_PAGE, "/incidents", page_incidents, SNAP ",metric,asn,from,to,page", "Incidents"},
@@ -32,8 +35,10 @@ const struct route serve_routes[] = {
     {ROUTE_PAGE, "/search", page_search, "q", "Search"},
     {ROUTE_PAGE, "/as/{asn}", page_as, SNAP ",page", NULL},
     {ROUTE_PAGE, "/prefix/{*}", page_prefix, SNAP, NULL},
+    {ROUTE_PAGE, "/as/{asn}/conformance", page_as_conformance, SNAP ",profile", NULL},
+    {ROUTE_PAGE, "/compare/conformance", page_compare_conformance, SNAP ",asn,profile", NULL},
     /* embeddable quality mark */
-    {ROUTE_BADGE, "/badge/{badge}", badge_svg, SNAP, NULL},
+    {ROUTE_BADGE, "/badge/{badge}", badge_svg, SNAP ",profile", NULL},
 };
 
 const size_t serve_nroutes = sizeof(serve_routes) / sizeof(serve_routes[0]);

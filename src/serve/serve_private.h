@@ -167,6 +167,24 @@ int req_prefix(struct req *r, struct prefix *p, int *covering);
 /* Incidents filtered by the query (metric, asn, from, to, paging); asn 0 = every AS. */
 int api_incidents_of(struct req *r, uint32_t asn);
 
+/* ---------------------------------------------------------------- conformance (api_conform.c) */
+
+struct conform_profile;
+struct conform_result;
+#define SERVE_DEFAULT_PROFILE "manrs-plus-draft"
+
+/* A shipped profile loaded at start, by exact name (never a path); NULL when none. */
+const struct conform_profile *serve_profile(const struct serve *sv, const char *name);
+size_t serve_profile_count(const struct serve *sv);
+const struct conform_profile *serve_profile_at(const struct serve *sv, size_t i);
+/* ?profile= (default SERVE_DEFAULT_PROFILE) as a shipped profile; 0, or a 400 already set. */
+int req_profile(struct req *r, const struct conform_profile **out);
+/* Verdicts of p for asn as of snapshot snap (the window ends there); 0 or a 500 set. */
+int req_conform(struct req *r, const struct conform_profile *p, int64_t snap, uint32_t asn,
+    struct conform_result *out);
+/* "MANRS+ draft", "MANRS Network Operators": the programme, with " draft" for drafts. */
+const char *profile_label(const struct conform_profile *p, char *buf, size_t size);
+
 /* ---------------------------------------------------------------- handlers */
 
 int api_summary(struct req *r);
@@ -182,6 +200,8 @@ int api_search(struct req *r);
 int api_top(struct req *r);
 int api_compare(struct req *r);
 int api_index(struct req *r);
+int api_as_conformance(struct req *r);
+int api_compare_conformance(struct req *r);
 
 int page_overview(struct req *r);
 int page_as(struct req *r);
@@ -190,6 +210,8 @@ int page_incidents(struct req *r);
 int page_compare(struct req *r);
 int page_search(struct req *r);
 int page_top(struct req *r);
+int page_as_conformance(struct req *r);
+int page_compare_conformance(struct req *r);
 int badge_svg(struct req *r);
 
 /* ---------------------------------------------------------------- shared data helpers */

@@ -238,6 +238,7 @@ static void pool_close(struct serve *sv)
 	for (unsigned i = 0; i < sv->nconns; i++)
 		store_close(sv->conns[i]);
 	sv->nconns = sv->nfree = 0;
+	serve_profiles_free(sv);
 }
 
 int serve_start(const struct serve_config *c, struct serve **out)
@@ -264,6 +265,7 @@ int serve_start(const struct serve_config *c, struct serve **out)
 		}
 		sv->free[sv->nfree++] = sv->conns[sv->nconns];
 	}
+	serve_profiles_load(sv);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
 	                 MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
 	sv->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, sv, MHD_OPTION_SOCK_ADDR,

@@ -15,7 +15,14 @@ struct serve {
 	struct store *conns[SERVE_MAX_THREADS];
 	struct store *free[SERVE_MAX_THREADS];
 	unsigned nconns, nfree;
+	/* the shipped conformance profiles, loaded once at start, read-only after */
+	struct conform_profile **profiles;
+	size_t nprofiles;
 };
+
+/* Load every shipped profile (conform_profile_list), logging the ones that fail; free. */
+void serve_profiles_load(struct serve *sv);
+void serve_profiles_free(struct serve *sv);
 
 /* Borrow a store connection for one request (waits when all are in use); give it back. */
 struct store *serve_conn_get(struct serve *sv);

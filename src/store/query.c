@@ -240,14 +240,18 @@ int store_get_incidents(struct store *s, int64_t snap, uint32_t asn, const char 
 {
 	sqlite3_stmt *st;
 	struct vec v = {.size = sizeof(**out)};
-	if (prep(s, "SELECT asn, metric, start, end, weight, score, nevents, duration_known "
-		    "FROM incident WHERE snapshot_id = ?1 AND (?2 = 0 OR asn = ?2) "
-		    "AND (?3 IS NULL OR metric = ?3) AND (?4 = 0 OR end >= ?4) "
-		    "AND (?5 = 0 OR start <= ?5) ORDER BY start DESC, asn, metric "
-		    "LIMIT ?6 OFFSET ?7", &st))
+	/* two statements, so that one AS's incidents are found through incident_asn
+	 * (an "?2 = 0 OR asn = ?2" term would leave only snapshot_id usable) */
+#define INC_SQL(ASN)                                                                           \
+	"SELECT asn, metric, start, end, weight, score, nevents, duration_known FROM incident "   \
+	"WHERE snapshot_id = ?1 " ASN "AND (?3 IS NULL OR metric = ?3) AND (?4 = 0 OR end >= ?4) " \
+	"AND (?5 = 0 OR start <= ?5) ORDER BY start DESC, asn, metric LIMIT ?6 OFFSET ?7"
+	if (prep(s, asn ? INC_SQL("AND asn = ?2 ") : INC_SQL(""), &st))
 		return -1;
+#undef INC_SQL
 	sqlite3_bind_int64(st, 1, snap);
-	sqlite3_bind_int64(st, 2, asn);
+	if (asn)
+		sqlite3_bind_int64(st, 2, asn);
 	if (metric)
 		sqlite3_bind_text(st, 3, metric, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, from);

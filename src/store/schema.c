@@ -37,7 +37,8 @@ const char *const store_migrations[] = {
     "  asn INTEGER NOT NULL, metric TEXT NOT NULL, culprit INTEGER,"
     "  prefix TEXT, origin INTEGER, path TEXT, peer_ip TEXT, peer_asn INTEGER, peers INTEGER,"
     "  first_seen INTEGER, last_seen INTEGER, detail TEXT, evidence TEXT);"
-    "CREATE INDEX finding_asn ON finding(snapshot_id, asn, metric);"
+    /* (metric, prefix) too: an AS's findings page comes off the index in order */
+    "CREATE INDEX finding_order ON finding(snapshot_id, asn, metric, prefix);"
     "CREATE INDEX finding_prefix ON finding(snapshot_id, prefix);"
     "CREATE TABLE incident ("
     "  id INTEGER PRIMARY KEY,"

@@ -80,6 +80,11 @@ static int migrate(struct store *s)
 		if (exec(s, "COMMIT"))
 			return -1;
 	}
+	/* Index changes that need no new schema version (readers work with either), applied
+	 * to stores made before them: findings of an AS in page order. */
+	if (exec(s, "DROP INDEX IF EXISTS finding_asn; CREATE INDEX IF NOT EXISTS finding_order "
+		    "ON finding(snapshot_id, asn, metric, prefix);"))
+		return -1;
 	return 0;
 }
 
@@ -99,6 +104,12 @@ int store_open(const char *path, int readonly, struct store **out)
 	if (!readonly && (exec(s, "PRAGMA journal_mode = WAL") || exec(s, "PRAGMA foreign_keys = OFF") ||
 			     exec(s, "PRAGMA synchronous = NORMAL") || exec(s, "PRAGMA cache_size = -65536") ||
 			     migrate(s))) {
+		store_close(s);
+		return -1;
+	}
+	/* readers: map the file (no copy through read() per page) and a larger page cache */
+	if (readonly && (exec(s, "PRAGMA mmap_size = 1073741824") ||
+			    exec(s, "PRAGMA cache_size = -16384"))) {
 		store_close(s);
 		return -1;
 	}

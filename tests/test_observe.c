@@ -53,8 +53,10 @@ static int setup(void **state)
 	if (asrel_load(&rel, path) != 0)
 		return -1;
 	irr_db_init(&irr);
-	write_file("irr.db", "route: 203.1.113.0/24\norigin: AS30\nsource: TEST\n\n", path,
-	    sizeof(path));
+	write_file("irr.db",
+	    "route: 203.1.113.0/24\norigin: AS30\nsource: TEST\n\n"
+	    "route: 185.51.100.0/24\norigin: AS31\nsource: TEST\n\n", /* longer than maxLength 23 */
+	    path, sizeof(path));
 	struct irr_load_stats st;
 	memset(&st, 0, sizeof(st));
 	return irr_db_load(&irr, path, &st);
@@ -226,6 +228,11 @@ static void test_bogons(void **state)
 	assert_int_equal(q(s, "SELECT count(*) FROM finding WHERE metric = 'M3' AND "
 			      "evidence LIKE '%RFC 1918%'"),
 	    1);
+	/* a private-use ASN is nobody to score */
+	assert_int_equal(q(s, "SELECT count(*) FROM as_summary WHERE asn = 64512"), 0);
+	/* route objects alone say nothing about contacts: M8 is no data, not 0 */
+	metric(s, 30, "M8", &raw, &pct, &cnt);
+	assert_true(pct == -1);
 	store_close(s);
 	observe_free(o);
 }
@@ -303,6 +310,56 @@ static void test_no_data(void **state)
 	observe_free(o);
 }
 
+/* Route objects contradicting the ROAs are reported for deletion (not a metric). */
+static void test_irr_stale(void **state)
+{
+	struct observe *o = world(1, 1, 1);
+	feed(o, MRT_ROUTE_RIB, 1000, "185.51.100.0/23", "1 2 3 31");
+	struct store *s = run(o, "k");
+	assert_int_equal(q(s, "SELECT count(*) FROM finding WHERE metric = 'irr-stale' AND asn = 31 "
+			      "AND prefix = '185.51.100.0/24' AND evidence LIKE '%invalid-length%'"),
+	    1);
+	assert_int_equal(q(s, "SELECT count(*) FROM finding WHERE metric = 'irr-stale'"), 1);
+	store_close(s);
+	observe_free(o);
+}
+
+/* The settings MANRS publishes no number for, and where they are recorded. */
+static void test_settings(void **state)
+{
+	struct observe_config c;
+	observe_config_default(&c);
+	assert_int_equal(observe_config_set(&c, "ready=85"), 0);
+	assert_true(c.ready_min == 85);
+	assert_int_equal(observe_config_set(&c, "curve_k=1.5"), 0);
+	assert_int_equal(observe_config_set(&c, "action1_with_m1=1"), 0);
+	assert_int_equal(c.action1_with_m1, 1);
+	assert_int_equal(observe_config_set(&c, "ready=101"), -1);
+	assert_int_equal(observe_config_set(&c, "aspiring=90"), -1); /* above ready */
+	assert_int_equal(observe_config_set(&c, "nope=1"), -1);
+	assert_int_equal(observe_config_set(&c, "curve_k=x"), -1);
+	assert_int_equal(observe_config_set(&c, "curve_k"), -1);
+	char d[512];
+	observe_config_describe(&c, d, sizeof(d));
+	assert_non_null(strstr(d, "ready=85\n"));
+	struct observe_refs refs = {0};
+	refs.vrps = vrps;
+	observe_config_set(&c, "snapshot_score=2");
+	struct observe *o = observe_new(&refs, &c);
+	feed(o, MRT_ROUTE_RIB, 1000, "185.51.100.0/24", "1 2 3 31");
+	struct store *s = run(o, "k");
+	double raw, pct;
+	uint64_t cnt;
+	metric(s, 31, "M2", &raw, &pct, &cnt);
+	assert_true(raw == 2); /* one snapshot sighting scores 2 now */
+	assert_true(fabs(pct - 100 * exp(-1.5 * sqrt(2))) < 1e-9);
+	assert_int_equal(q(s, "SELECT value FROM global_stat WHERE scope = 'config' AND key = "
+			      "'ready'"),
+	    85);
+	store_close(s);
+	observe_free(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +369,8 @@ int main(void)
 	    cmocka_unit_test(test_leak),
 	    cmocka_unit_test(test_update_incidents),
 	    cmocka_unit_test(test_no_data),
+	    cmocka_unit_test(test_irr_stale),
+	    cmocka_unit_test(test_settings),
 	};
 	return cmocka_run_group_tests_name("observe", tests, setup, teardown);
 }

@@ -11,6 +11,7 @@ struct analyze_job {
 	const char **mrt;
 	int nmrt;
 	int progress;       /* a progress line on stderr */
+	struct observe_config cfg; /* the settings MANRS does not publish (--set) */
 };
 
 /* Checksum the inputs, load the reference data, stream the MRT files, and write one

@@ -28,6 +28,9 @@ static void usage(FILE *f)
 	    "  --label TEXT       a name for the snapshot (default: the data's time span)\n"
 	    "  --strict           malformed input (MRT records, reference rows) is fatal: exit 2\n"
 	    "  --no-progress      no progress line on a terminal\n"
+	    "  --set KEY=VALUE    a setting MANRS publishes no number for; repeatable: curve_k,\n"
+	    "                     ready, aspiring, snapshot_score, rpki_invalid_factor,\n"
+	    "                     action1_with_m1 (see routemark metrics)\n"
 	    "  -h, --help         this help\n\n" REFS_HELP
 	    "\nexit codes: 0 stored; 1 usage, unreadable input or store error; 2 malformed input\n"
 	    "under --strict. See routemark-analyze(1).\n");
@@ -73,11 +76,17 @@ static void add_input(const char *kind, const char *path, void *arg)
 	x->path = path;
 }
 
-/* Checksums of every input; the snapshot key is the digest of them all (in order), so the
- * same inputs give the same snapshot. */
-static int checksum_inputs(struct inputs *in, char key[65])
+static int line_cmp(const void *a, const void *b)
 {
-	size_t cap = in->n * 80 + 1, len = 0;
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Checksums of every input; the snapshot key is the digest of them all (sorted: the order
+ * files are named in does not change the result) and of the settings, so the same inputs and
+ * settings give the same snapshot. Live RTR data is never the same twice. */
+static int checksum_inputs(struct inputs *in, const struct analyze_job *job, char key[65])
+{
+	size_t cap = in->n * 80 + 1024, len = 0;
 	char *all = xmalloc(cap);
 	for (size_t i = 0; i < in->n; i++) {
 		struct stat sb;
@@ -90,9 +99,25 @@ static int checksum_inputs(struct inputs *in, char key[65])
 			return -1;
 		} else
 			in->v[i].size = (uint64_t)sb.st_size;
-		len += (size_t)snprintf(all + len, cap - len, "%s:%s\n", in->v[i].kind,
-		    in->v[i].sha256);
 	}
+	char **lines = xcalloc(in->n + 1, sizeof(*lines));
+	for (size_t i = 0; i < in->n; i++) {
+		char l[96];
+		snprintf(l, sizeof(l), "%s:%s\n", in->v[i].kind, in->v[i].sha256);
+		lines[i] = xstrdup(l);
+	}
+	qsort(lines, in->n, sizeof(*lines), line_cmp);
+	for (size_t i = 0; i < in->n; i++) {
+		len += (size_t)snprintf(all + len, cap - len, "%s", lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
+	if (job->refs->rtr)
+		len += (size_t)snprintf(all + len, cap - len, "rtr:%s:%lld\n", job->refs->rtr,
+		    (long long)time(NULL));
+	char cfg[512];
+	observe_config_describe(&job->cfg, cfg, sizeof(cfg));
+	len += (size_t)snprintf(all + len, cap - len, "%s", cfg);
 	fetch_sha256_mem(all, len, key);
 	free(all);
 	return 0;
@@ -183,7 +208,7 @@ int analyze_job_run(const struct analyze_job *job)
 	struct observe *ob = NULL;
 	struct store *s = NULL;
 	struct observe_refs orefs;
-	if (checksum_inputs(&in, snap.key) != 0)
+	if (checksum_inputs(&in, job, snap.key) != 0)
 		goto out;
 	log_info("checksums at %.2f s (%.2f s CPU)", now() - t0, cpu());
 	int rc = refs_load(job->refs, &orefs);
@@ -192,7 +217,7 @@ int analyze_job_run(const struct analyze_job *job)
 		goto out;
 	}
 	log_info("reference data loaded at %.2f s (%.2f s CPU)", now() - t0, cpu());
-	ob = observe_new(&orefs, NULL);
+	ob = observe_new(&orefs, &job->cfg);
 	uint64_t nroutes = 0;
 	size_t nmrt = (size_t)job->nmrt;
 	for (size_t i = 0; i < nmrt; i++) {
@@ -254,11 +279,13 @@ int cmd_analyze(int argc, char **argv)
 	    {"label", required_argument, NULL, 'l'},
 	    {"strict", no_argument, NULL, 's'},
 	    {"no-progress", no_argument, NULL, 'P'},
+	    {"set", required_argument, NULL, 'S'},
 	    {"help", no_argument, NULL, 'h'},
 	    REFS_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	struct analyze_job job = {.db = "routemark.db", .progress = isatty(2)};
+	observe_config_default(&job.cfg);
 	int opt;
 	struct cli_refs refs;
 	memset(&refs, 0, sizeof(refs));
@@ -283,6 +310,10 @@ int cmd_analyze(int argc, char **argv)
 			break;
 		case 'P':
 			job.progress = 0;
+			break;
+		case 'S':
+			if (observe_config_set(&job.cfg, optarg) != 0)
+				return 1;
 			break;
 		case 'h':
 			usage(stdout);

@@ -34,6 +34,7 @@ static void usage(FILE *f)
 	    "  --label TEXT        a name for the snapshot\n"
 	    "  --strict            malformed input is fatal (exit 2)\n"
 	    "  --no-progress       no progress lines\n"
+	    "  --set KEY=VALUE     a setting MANRS publishes no number for (as in analyze)\n"
 	    "  -h, --help          this help\n\n"
 	    "exit codes: 0 stored; 1 no routing data could be had, or a store error; 2 malformed\n"
 	    "input under --strict. See routemark-run(1).\n");
@@ -112,6 +113,7 @@ int cmd_run(int argc, char **argv)
 	    {"label", required_argument, NULL, 'l'},
 	    {"strict", no_argument, NULL, 's'},
 	    {"no-progress", no_argument, NULL, 'P'},
+	    {"set", required_argument, NULL, 'T'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -119,6 +121,7 @@ int cmd_run(int argc, char **argv)
 	const char *sources_file = NULL, *only = NULL;
 	struct fetch_options fo = {.progress = 1};
 	struct analyze_job job = {.db = "routemark.db", .progress = isatty(2)};
+	observe_config_default(&job.cfg);
 	struct cli_refs refs;
 	memset(&refs, 0, sizeof(refs));
 	fo.cache_dir = default_cache(cachebuf, sizeof(cachebuf));
@@ -156,6 +159,10 @@ int cmd_run(int argc, char **argv)
 		case 'P':
 			job.progress = 0;
 			fo.progress = 0;
+			break;
+		case 'T':
+			if (observe_config_set(&job.cfg, optarg) != 0)
+				return 1;
 			break;
 		case 'h':
 			usage(stdout);

@@ -62,9 +62,10 @@ static int load_vrps(struct cli_refs *r)
 	memset(&st, 0, sizeof(st));
 	int rc = vrp_load_file(r->vrp_table, r->aspa_table, r->vrps, r->strict, &st);
 	if (rc < 0) {
-		log_err("%s: cannot load VRPs%s%s", r->vrps, st.first_error[0] ? ": " : "",
-		    st.first_error);
-		return -1;
+		log_err("%s: %s%s%s", r->vrps,
+		    rc == -2 ? "malformed VRP data (--strict)" : "cannot load VRPs",
+		    st.first_error[0] ? ": " : "", st.first_error);
+		return rc == -2 ? -2 : -1;
 	}
 	vrp_table_build(r->vrp_table);
 	aspa_table_build(r->aspa_table);

@@ -21,7 +21,8 @@ const struct metric_def metric_defs[METRIC_COUNT] = {
     {M3C, "M3C", 1, METRIC_INCIDENTS, 1, "Customer bogon prefixes",
 	"bogon prefixes passed on for a direct customer"},
     {M4, "M4", 1, METRIC_INCIDENTS, 0, "Bogon ASNs",
-	"full bogon ASNs in paths the AS originates"},
+	"full bogon ASNs in paths the AS propagates: charged to the first non-bogon AS on the "
+	"collector side of the bogon ASN, the one that should have dropped or stripped it"},
     {M4C, "M4C", 1, METRIC_INCIDENTS, 1, "Customer bogon ASNs",
 	"bogon ASNs passed on for a direct customer"},
     {M5, "M5", 2, METRIC_COUNT_RAW, 0, "Spoofing",
@@ -51,6 +52,80 @@ void observe_config_default(struct observe_config *c)
 	c->snapshot_score = 1;
 	c->rpki_invalid_factor = 10;
 	c->action1_with_m1 = 0;
+}
+
+const char *const observe_config_keys[OBSERVE_CONFIG_NKEYS] = {"curve_k", "ready",
+    "aspiring", "snapshot_score", "rpki_invalid_factor", "action1_with_m1"};
+
+double observe_config_get(const struct observe_config *c, int i)
+{
+	const double v[OBSERVE_CONFIG_NKEYS] = {c->curve_k, c->ready_min, c->aspiring_min,
+	    c->snapshot_score, c->rpki_invalid_factor, c->action1_with_m1};
+	return i >= 0 && i < OBSERVE_CONFIG_NKEYS ? v[i] : 0;
+}
+
+void observe_config_put(struct observe_config *c, int i, double v)
+{
+	switch (i) {
+	case 0:
+		c->curve_k = v;
+		break;
+	case 1:
+		c->ready_min = v;
+		break;
+	case 2:
+		c->aspiring_min = v;
+		break;
+	case 3:
+		c->snapshot_score = v;
+		break;
+	case 4:
+		c->rpki_invalid_factor = v;
+		break;
+	case 5:
+		c->action1_with_m1 = v != 0;
+		break;
+	}
+}
+
+int observe_config_set(struct observe_config *c, const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	char *end;
+	for (int i = 0; eq && i < OBSERVE_CONFIG_NKEYS; i++) {
+		size_t n = strlen(observe_config_keys[i]);
+		if ((size_t)(eq - kv) != n || strncmp(kv, observe_config_keys[i], n) != 0)
+			continue;
+		double v = strtod(eq + 1, &end);
+		if (end == eq + 1 || *end != '\0' || !(v >= 0) || v > 1e6 ||
+		    (i >= 1 && i <= 2 && v > 100) || (i == 5 && v != 0 && v != 1)) {
+			log_err("setting '%s': bad value", kv);
+			return -1;
+		}
+		observe_config_put(c, i, v);
+		if (c->aspiring_min > c->ready_min) {
+			log_err("setting '%s': aspiring must not exceed ready", kv);
+			return -1;
+		}
+		return 0;
+	}
+	log_err("setting '%s': expected KEY=VALUE with KEY one of curve_k, ready, aspiring, "
+		"snapshot_score, rpki_invalid_factor, action1_with_m1",
+	    kv);
+	return -1;
+}
+
+void observe_config_describe(const struct observe_config *c, char *buf, size_t size)
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < OBSERVE_CONFIG_NKEYS && o < size; i++) {
+		int k = snprintf(buf + o, size - o, "%s=%.17g\n", observe_config_keys[i],
+		    observe_config_get(c, i));
+		if (k < 0)
+			break;
+		o += (size_t)k;
+	}
 }
 
 double incident_duration_score(const struct observe_config *c, int64_t seconds,

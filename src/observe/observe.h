@@ -69,6 +69,17 @@ struct observe_config {
 };
 
 void observe_config_default(struct observe_config *c);
+/* Set one value from "key=value": curve_k, ready, aspiring, snapshot_score,
+ * rpki_invalid_factor, action1_with_m1 (0/1). Returns -1 (message logged) on a bad key or
+ * value. */
+int observe_config_set(struct observe_config *c, const char *kv);
+/* The settings as "key=value" lines (all of them, in a fixed order), for records and keys. */
+void observe_config_describe(const struct observe_config *c, char *buf, size_t size);
+/* The settings in config_keys order, as numbers (for storing); n is their count. */
+#define OBSERVE_CONFIG_NKEYS 6
+extern const char *const observe_config_keys[OBSERVE_CONFIG_NKEYS];
+double observe_config_get(const struct observe_config *c, int i);
+void observe_config_put(struct observe_config *c, int i, double v);
 
 /* ---------------------------------------------------------------- incidents */
 

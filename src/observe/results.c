@@ -3,6 +3,7 @@
  * and RIB sightings merged as manrs-metrics.md §3 says), per-AS metrics, scores and
  * readiness, and global coverage by address family, RIR and country.
  */
+#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -164,7 +165,8 @@ static void metric_has_data(const struct observe *o, int has[METRIC_COUNT])
 	has[M5] = 0;           /* Spoofer results are not an input yet */
 	has[M7IRR] = r->irr != NULL;
 	has[M7RPKI] = r->vrps != NULL;
-	has[M8] = r->pdb || r->irr;
+	/* contacts come from PeeringDB or aut-num objects; route objects alone say nothing */
+	has[M8] = r->pdb || (r->irr && r->irr->count[RPSL_AUT_NUM] > 0);
 }
 
 static int has_contact(const struct observe *o, uint32_t asn)
@@ -182,8 +184,12 @@ static int has_contact(const struct observe *o, uint32_t asn)
 	return 0;
 }
 
+/* The measured universe: delegated ASes seen in BGP (every AS seen, without delegation
+ * data), never a full bogon ASN (private, documentation, reserved: nobody to score). */
 static int measured(const struct observe *o, uint32_t asn)
 {
+	if (bogon_check_asn(o->refs.bogons, asn, NULL) == BOGON_FULL)
+		return 0;
 	if (o->refs.deleg == NULL)
 		return 1;
 	const struct deleg_entry *d = delegated_asn(o->refs.deleg, asn);
@@ -258,6 +264,55 @@ static int write_as(struct observe *o, struct store *s, const struct as_acc *a,
 	return 0;
 }
 
+/* Route objects of the AS that contradict the ROAs (RPKI-invalid for their own prefix and
+ * origin): stale IRR data to delete or correct. Findings of kind "irr-stale", not metrics. */
+static int write_irr_stale(struct observe *o, struct store *s, uint32_t asn, uint64_t *count)
+{
+	if (o->refs.irr == NULL || o->refs.vrps == NULL)
+		return 0;
+	for (const struct irr_route *r = irr_db_routes_by_origin(o->refs.irr, asn); r;
+	     r = r->next_origin) {
+		struct rov_result res;
+		if (r->deleted || r->origin != asn ||
+		    rov_validate(o->refs.vrps, &r->prefix, asn, &res) != ROV_INVALID)
+			continue;
+		char pfx[PREFIX_STRLEN], vpfx[PREFIX_STRLEN], detail[512];
+		prefix_format(&r->prefix, pfx, sizeof(pfx));
+		json_object *j = json_object_new_object(), *ro = json_object_new_object();
+		json_object *rp = json_object_new_object(), *cov = json_object_new_array();
+		json_object_object_add(ro, "prefix", json_object_new_string(pfx));
+		json_object_object_add(ro, "origin", json_object_new_int64(asn));
+		json_object_object_add(ro, "source",
+		    json_object_new_string(o->refs.irr->sources[r->source]));
+		json_object_object_add(j, "route_object", ro);
+		json_object_object_add(rp, "state", json_object_new_string("invalid"));
+		json_object_object_add(rp, "reason", json_object_new_string(rov_reason_name(res.reason)));
+		for (uint32_t i = 0; i < res.ncovering && i < ROV_MAX_COVERING; i++) {
+			json_object *v = json_object_new_object();
+			json_object_object_add(v, "prefix", json_object_new_string(prefix_format(
+								   &res.covering[i].p, vpfx, sizeof(vpfx))));
+			json_object_object_add(v, "maxLength", json_object_new_int(res.covering[i].maxlen));
+			json_object_object_add(v, "asn", json_object_new_int64(res.covering[i].asn));
+			json_object_array_add(cov, v);
+		}
+		json_object_object_add(rp, "covering_vrps", cov);
+		json_object_object_add(j, "rpki", rp);
+		const char *ev = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN |
+								     JSON_C_TO_STRING_NOSLASHESCAPE);
+		snprintf(detail, sizeof(detail),
+		    "IRR route object %s origin AS%u (%s) contradicts the ROAs (%s)", pfx, asn,
+		    o->refs.irr->sources[r->source], rov_reason_name(res.reason));
+		struct store_finding f = {.asn = asn, .metric = "irr-stale", .culprit = asn,
+		    .prefix = pfx, .origin = asn, .detail = detail, .evidence = ev};
+		int rc = store_put_finding(s, &f);
+		json_object_put(j);
+		if (rc != 0)
+			return -1;
+		(*count)++;
+	}
+	return 0;
+}
+
 /* Global figures: route coverage per scope, and the readiness distribution. */
 struct gstat {
 	char scope[24]; /* key */
@@ -318,6 +373,12 @@ static int write_globals(struct observe *o, struct store *s, const double *ready
 			rc = store_put_global(s, &sg);
 		}
 	}
+	/* the settings the scores were computed with, for readers of the snapshot */
+	for (int i = 0; i < OBSERVE_CONFIG_NKEYS && rc == 0; i++) {
+		struct store_global sg = {"config", observe_config_keys[i],
+		    observe_config_get(&o->cfg, i)};
+		rc = store_put_global(s, &sg);
+	}
 	/* readiness distribution: ready_counts[action * 4 + readiness] */
 	for (int a = 1; a <= 4 && rc == 0; a++)
 		for (int r = 0; r < 4 && rc == 0; r++) {
@@ -367,6 +428,8 @@ int observe_write(struct observe *o, struct store *s, struct observe_totals *tot
 			continue;
 		double pct[METRIC_COUNT], action[5];
 		rc = write_as(o, s, a, has, pct, action);
+		if (rc == 0)
+			rc = write_irr_stale(o, s, a->asn, &tot->findings);
 		for (int k = 1; k <= 4; k++)
 			ready[k * 4 + readiness_of(&o->cfg, action[k])]++;
 		tot->ases++;
@@ -387,7 +450,7 @@ int observe_write(struct observe *o, struct store *s, struct observe_totals *tot
 			*(e->p.afi == AFI_IPV4 ? &tot->prefixes_v4 : &tot->prefixes_v6) += 1;
 	}
 	otable_free(&pfx);
-	tot->findings = o->finds.n;
+	tot->findings += o->finds.n;
 	tot->rib_entries = o->nrib;
 	tot->announcements = o->nupdates;
 	tot->withdrawals = o->nwithdrawals;

@@ -172,18 +172,27 @@ int scorecard_load(struct store *s, int64_t snap, uint32_t asn, size_t max_findi
 	if (sc->snap.label)
 		sc->snap.label = arena_strdup(a, sc->snap.label);
 	int64_t id = sc->snap.id;
+	struct store_global *g;
+	size_t ng;
+	if (store_get_globals(s, id, "config", a, &g, &ng) != 0)
+		return -1;
+	for (size_t i = 0; i < ng; i++) /* the settings this snapshot was scored with */
+		for (int k = 0; k < OBSERVE_CONFIG_NKEYS; k++)
+			if (strcmp(g[i].key, observe_config_keys[k]) == 0)
+				observe_config_put(&sc->cfg, k, g[i].value);
 	if (store_get_asinfo(s, asn, a, &sc->info, &sc->has_info) ||
 	    store_get_summary(s, id, asn, &sc->sum, &sc->found) ||
 	    store_get_metrics(s, id, asn, a, &sc->metrics, &sc->nmetrics) ||
-	    store_get_findings(s, id, asn, NULL, max_findings, 0, a, &sc->findings,
-		&sc->nfindings) ||
+	    store_get_findings(s, id, asn, NULL, 0, 0, a, &sc->findings, &sc->nfindings) ||
 	    store_count_findings(s, id, asn, NULL, &sc->findings_total) ||
 	    store_get_incidents(s, id, asn, NULL, 0, 0, 0, 0, a, &sc->incidents,
 		&sc->nincidents) ||
 	    store_get_routes_by_origin(s, id, asn, a, &sc->routes, &sc->nroutes) ||
 	    store_get_history(s, asn, a, &sc->history, &sc->nhistory))
 		return -1;
-	derive_fixes(sc, a);
+	derive_fixes(sc, a); /* from every finding */
+	if (max_findings && sc->nfindings > max_findings)
+		sc->nfindings = max_findings; /* the rest are counted in findings_total */
 	return 0;
 }
 

@@ -177,8 +177,27 @@ static void test_hijack_rpki(void **state)
 	assert_int_equal(q(s, "SELECT count(*) FROM finding WHERE asn = 31 AND metric = 'M2' AND "
 			      "evidence LIKE '%invalid-length%185.51.100.0/22%'"),
 	    1);
-	assert_int_equal(q(s, "SELECT count(*) FROM route WHERE rpki = 'invalid'"), 2);
-	assert_int_equal(q(s, "SELECT count(*) FROM route WHERE rpki = 'valid'"), 1);
+	assert_int_equal(q(s, "SELECT sum(rpki_invalid) FROM as_summary"), 2);
+	assert_int_equal(q(s, "SELECT sum(rpki_valid) FROM as_summary"), 1);
+	struct arena ar;
+	struct store_route *r;
+	size_t nr;
+	arena_init(&ar, 0);
+	assert_int_equal(store_get_routes_by_origin(s, 1, 31, &ar, &r, &nr), 0);
+	assert_int_equal(nr, 1);
+	assert_string_equal(r[0].prefix, "185.51.100.0/24");
+	assert_string_equal(r[0].rpki, "invalid");
+	assert_string_equal(r[0].rpki_reason, "invalid-length");
+	assert_string_equal(r[0].irr, "exact");
+	assert_null(r[0].bogon);
+	struct prefix p;
+	prefix_parse("185.51.100.0/24", &p);
+	assert_int_equal(store_get_routes_by_prefix(s, 1, &p, 1, &ar, &r, &nr), 0);
+	assert_int_equal(nr, 2); /* the /23 of AS30 covers it, and itself */
+	assert_string_equal(r[0].prefix, "185.51.100.0/23");
+	assert_int_equal(r[0].origin, 30);
+	assert_string_equal(r[1].prefix, "185.51.100.0/24");
+	arena_free(&ar);
 	/* M7RPKI of AS30: 1 valid, 1 invalid of 2: 50 - 10 x 50 -> 0 */
 	metric(s, 30, "M7RPKI", &raw, &pct, &cnt);
 	assert_true(pct == 0);
@@ -305,7 +324,7 @@ static void test_no_data(void **state)
 	metric(s, 31, "M3", &raw, &pct, &cnt); /* built-in bogon registry: always measured */
 	assert_true(pct == 100);
 	assert_int_equal(q(s, "SELECT action4_rpki IS NULL FROM as_summary WHERE asn = 31"), 1);
-	assert_int_equal(q(s, "SELECT count(*) FROM route WHERE rpki IS NULL"), 1);
+	assert_int_equal(q(s, "SELECT sum(n) FROM route_block WHERE kind = 0"), 1);
 	store_close(s);
 	observe_free(o);
 }

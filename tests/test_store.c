@@ -140,9 +140,17 @@ static void test_queries(void **state)
 
 	struct store_metric *m;
 	assert_int_equal(store_get_metrics(s, newest, 64500, &a, &m, &n), 0);
-	assert_int_equal(n, 2);
+	/* the two rows written, and the share metrics from the summary, in name order */
+	assert_int_equal(n, 5);
 	assert_string_equal(m[0].metric, "M2");
+	assert_string_equal(m[1].metric, "M5");
 	assert_true(m[1].percent < 0);
+	assert_string_equal(m[2].metric, "M7IRR");
+	assert_true(m[2].percent == 50);
+	assert_string_equal(m[3].metric, "M7RPKI");
+	assert_true(m[3].percent == 0 && m[3].raw == 1); /* raw: the invalid routes */
+	assert_string_equal(m[4].metric, "M8");
+	assert_true(m[4].percent == 100);
 
 	struct store_finding *f;
 	assert_int_equal(store_get_findings(s, newest, 64500, "M2", 2, 0, &a, &f, &n), 0);

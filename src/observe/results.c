@@ -60,9 +60,8 @@ static int write_routes(struct observe *o, struct store *s, struct otable *acc)
 										: &a->notfound) += 1;
 		if (e->irr_checked)
 			*(e->irr == IRR_EXACT || e->irr == IRR_COVERED ? &a->irr_reg : &a->irr_unreg) += 1;
-		char pfx[PREFIX_STRLEN];
 		struct store_route r = {
-		    .prefix = prefix_format(&e->p, pfx, sizeof(pfx)),
+		    .prefix = NULL, /* the store takes .pfx */
 		    .pfx = &e->p,
 		    .origin = e->origin,
 		    .peers = e->peers.n,
@@ -219,6 +218,10 @@ static int write_as(struct observe *o, struct store *s, const struct as_acc *a,
 			raw = pct > 0;
 		}
 		out_pct[m] = pct;
+		/* sparse: incident metrics only where there is something; the share metrics
+		 * are summary columns; the rest is the snapshot's default (store/query.c) */
+		if (metric_defs[m].kind != METRIC_INCIDENTS || (raw == 0 && a->count[m] == 0))
+			continue;
 		struct store_metric sm = {a->asn, metric_defs[m].name, raw, pct, a->count[m]};
 		if (store_put_metric(s, &sm) != 0)
 			return -1;
@@ -372,6 +375,16 @@ static int write_globals(struct observe *o, struct store *s, const double *ready
 			struct store_global sg = {x->scope, kv[k].k, kv[k].v};
 			rc = store_put_global(s, &sg);
 		}
+	}
+	/* what an incident metric is when an AS has nothing: 100 %, or no data */
+	int has[METRIC_COUNT];
+	metric_has_data(o, has);
+	for (int m = 0; m < METRIC_COUNT && rc == 0; m++) {
+		if (metric_defs[m].kind != METRIC_INCIDENTS)
+			continue;
+		struct store_global sg = {"metric_default", metric_defs[m].name,
+		    has[m] ? metric_percent(&o->cfg, 0) : -1};
+		rc = store_put_global(s, &sg);
 	}
 	/* the settings the scores were computed with, for readers of the snapshot */
 	for (int i = 0; i < OBSERVE_CONFIG_NKEYS && rc == 0; i++) {

@@ -140,22 +140,90 @@ static void read_metric(sqlite3_stmt *st, struct arena *a, struct store_metric *
 	m->count = (uint64_t)sqlite3_column_int64(st, 4);
 }
 
+/*
+ * An AS's metrics are kept sparse: a row in as_metric only where the analysis found
+ * something (an incident metric with a raw value or findings); the share metrics are columns
+ * of as_summary; every other incident metric has the snapshot's default (global_stat scope
+ * "metric_default": its percentage at raw 0, or < 0 for "no data"). Reading puts the twelve
+ * back together; a row in as_metric wins over both.
+ */
+static const struct {
+	const char *metric;
+	const char *raw, *percent; /* as_summary columns */
+} summary_metrics[] = {
+    {"M5", "0", "action2"},
+    {"M7IRR", "irr_registered", "action4_irr"},
+    {"M7RPKI", "rpki_invalid", "action4_rpki"},
+    {"M8", "action3 > 0", "action3"},
+};
+#define NSUMMARY_METRICS (sizeof(summary_metrics) / sizeof(summary_metrics[0]))
+
+static int have_metric(const struct vec *v, const char *name)
+{
+	const struct store_metric *m = v->v;
+	for (size_t i = 0; i < v->n; i++)
+		if (strcmp(m[i].metric, name) == 0)
+			return 1;
+	return 0;
+}
+
+static int metric_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct store_metric *)a)->metric,
+	    ((const struct store_metric *)b)->metric);
+}
+
 int store_get_metrics(struct store *s, int64_t snap, uint32_t asn, struct arena *a,
     struct store_metric **out, size_t *n)
 {
 	sqlite3_stmt *st;
 	struct vec v = {.size = sizeof(**out)};
+	int rc;
+	*out = NULL;
+	*n = 0;
 	if (prep(s, "SELECT asn, metric, raw, percent, count FROM as_metric "
-		    "WHERE snapshot_id = ?1 AND asn = ?2 ORDER BY metric", &st))
+		    "WHERE snapshot_id = ?1 AND asn = ?2", &st))
 		return -1;
 	sqlite3_bind_int64(st, 1, snap);
 	sqlite3_bind_int64(st, 2, asn);
-	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		read_metric(st, a, vec_push(&v, a));
+	if (done(s, st, rc))
+		return -1;
+	struct store_as_summary sum;
+	int found;
+	if (store_get_summary(s, snap, asn, &sum, &found))
+		return -1;
+	if (found) {
+		const double raw[] = {0, (double)sum.irr_registered, (double)sum.rpki_invalid,
+		    sum.action[3] > 0};
+		const double pct[] = {sum.action[2], sum.action4_irr, sum.action4_rpki, sum.action[3]};
+		for (size_t i = 0; i < NSUMMARY_METRICS; i++) {
+			if (have_metric(&v, summary_metrics[i].metric))
+				continue;
+			struct store_metric *m = vec_push(&v, a);
+			*m = (struct store_metric){asn, summary_metrics[i].metric, raw[i], pct[i], 0};
+		}
+		if (prep(s, "SELECT key, value FROM global_stat WHERE snapshot_id = ?1 AND "
+			    "scope = 'metric_default'", &st))
+			return -1;
+		sqlite3_bind_int64(st, 1, snap);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *name = (const char *)sqlite3_column_text(st, 0);
+			if (name == NULL || have_metric(&v, name))
+				continue;
+			double d = sqlite3_column_double(st, 1);
+			struct store_metric *m = vec_push(&v, a);
+			*m = (struct store_metric){asn, arena_strdup(a, name), 0, d < 0 ? -1 : d, 0};
+		}
+		if (done(s, st, rc))
+			return -1;
+	}
+	if (v.n)
+		qsort(v.v, v.n, v.size, metric_cmp);
 	*out = v.v;
 	*n = v.n;
-	return done(s, st, rc);
+	return 0;
 }
 
 int store_top(struct store *s, int64_t snap, const char *metric, size_t limit, struct arena *a,
@@ -163,9 +231,18 @@ int store_top(struct store *s, int64_t snap, const char *metric, size_t limit, s
 {
 	sqlite3_stmt *st;
 	struct vec v = {.size = sizeof(**out)};
-	if (prep(s, "SELECT asn, metric, raw, percent, count FROM as_metric "
-		    "WHERE snapshot_id = ?1 AND metric = ?2 AND raw > 0 "
-		    "ORDER BY raw DESC, asn LIMIT ?3", &st))
+	char sql[512];
+	snprintf(sql, sizeof(sql),
+	    "SELECT asn, metric, raw, percent, count FROM as_metric "
+	    "WHERE snapshot_id = ?1 AND metric = ?2 AND raw > 0 "
+	    "ORDER BY raw DESC, asn LIMIT ?3");
+	for (size_t i = 0; i < NSUMMARY_METRICS; i++)
+		if (strcmp(metric, summary_metrics[i].metric) == 0)
+			snprintf(sql, sizeof(sql),
+			    "SELECT asn, ?2, %s AS r, %s, 0 FROM as_summary WHERE snapshot_id = ?1 "
+			    "AND r > 0 ORDER BY r DESC, asn LIMIT ?3",
+			    summary_metrics[i].raw, summary_metrics[i].percent);
+	if (prep(s, sql, &st))
 		return -1;
 	sqlite3_bind_int64(st, 1, snap);
 	sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
@@ -269,70 +346,6 @@ int store_get_incidents(struct store *s, int64_t snap, uint32_t asn, const char 
 		i->score = sqlite3_column_double(st, 5);
 		i->nevents = (uint32_t)sqlite3_column_int64(st, 6);
 		i->duration_known = sqlite3_column_int(st, 7);
-	}
-	*out = v.v;
-	*n = v.n;
-	return done(s, st, rc);
-}
-
-#define ROUTE_COLS "prefix, origin, peers, rpki, rpki_reason, irr, bogon, first_seen, " \
-		   "last_seen"
-
-static void read_route(sqlite3_stmt *st, struct arena *a, struct store_route *r)
-{
-	r->prefix = col_str(st, 0, a);
-	r->origin = (uint32_t)sqlite3_column_int64(st, 1);
-	r->peers = (uint32_t)sqlite3_column_int64(st, 2);
-	r->rpki = col_str(st, 3, a);
-	r->rpki_reason = col_str(st, 4, a);
-	r->irr = col_str(st, 5, a);
-	r->bogon = col_str(st, 6, a);
-	r->first_seen = sqlite3_column_int64(st, 7);
-	r->last_seen = sqlite3_column_int64(st, 8);
-}
-
-int store_get_routes_by_origin(struct store *s, int64_t snap, uint32_t asn, struct arena *a,
-    struct store_route **out, size_t *n)
-{
-	sqlite3_stmt *st;
-	struct vec v = {.size = sizeof(**out)};
-	if (prep(s, "SELECT " ROUTE_COLS " FROM route INDEXED BY route_origin "
-		    "WHERE snapshot_id = ?1 AND origin = ?2 "
-		    "ORDER BY pkey", &st))
-		return -1;
-	sqlite3_bind_int64(st, 1, snap);
-	sqlite3_bind_int64(st, 2, asn);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		read_route(st, a, vec_push(&v, a));
-	*out = v.v;
-	*n = v.n;
-	return done(s, st, rc);
-}
-
-int store_get_routes_by_prefix(struct store *s, int64_t snap, const struct prefix *p,
-    int covering, struct arena *a, struct store_route **out, size_t *n)
-{
-	sqlite3_stmt *st;
-	struct vec v = {.size = sizeof(**out)};
-	if (prep(s, "SELECT " ROUTE_COLS " FROM route WHERE snapshot_id = ?1 AND pkey = ?2 "
-		    "ORDER BY origin", &st))
-		return -1;
-	int rc = SQLITE_DONE;
-	/* shortest covering prefix first, the asked one last */
-	for (int len = covering ? 0 : p->len; len <= p->len; len++) {
-		struct prefix q = *p;
-		uint8_t key[18];
-		q.len = (uint8_t)len;
-		prefix_mask(&q);
-		store_prefix_key(&q, key);
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, snap);
-		sqlite3_bind_blob(st, 2, key, sizeof(key), SQLITE_TRANSIENT);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-			read_route(st, a, vec_push(&v, a));
-		if (rc != SQLITE_DONE)
-			break;
 	}
 	*out = v.v;
 	*n = v.n;

@@ -47,15 +47,12 @@ const char *const store_migrations[] = {
     "  start INTEGER, end INTEGER, weight REAL, score REAL, nevents INTEGER,"
     "  duration_known INTEGER);"
     "CREATE INDEX incident_asn ON incident(snapshot_id, asn, metric);"
-    /* pkey: family, address and length as bytes, so that prefixes sort numerically and
-     * a table written in prefix order is appended to, not scattered */
-    "CREATE TABLE route ("
+    /* routes as blocks of packed records, by origin (kind 0) and by address bucket
+     * (kind 1): see routes.c */
+    "CREATE TABLE route_block ("
     "  snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,"
-    "  pkey BLOB NOT NULL, origin INTEGER NOT NULL, prefix TEXT NOT NULL,"
-    "  peers INTEGER, rpki TEXT, rpki_reason TEXT, irr TEXT, bogon TEXT,"
-    "  first_seen INTEGER, last_seen INTEGER,"
-    "  PRIMARY KEY (snapshot_id, pkey, origin)) WITHOUT ROWID;"
-    "CREATE INDEX route_origin ON route(snapshot_id, origin);"
+    "  kind INTEGER NOT NULL, key INTEGER NOT NULL, n INTEGER NOT NULL, data BLOB NOT NULL);"
+    "CREATE UNIQUE INDEX route_block_key ON route_block(snapshot_id, kind, key);"
     "CREATE TABLE global_stat ("
     "  snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,"
     "  scope TEXT NOT NULL, key TEXT NOT NULL, value REAL,"

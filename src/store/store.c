@@ -19,15 +19,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_ASINFO] = "INSERT INTO as_info VALUES (?1,?2,?3,?4) ON CONFLICT(asn) DO UPDATE SET "
 		  "name = coalesce(excluded.name, name), cc = coalesce(excluded.cc, cc), "
 		  "rir = coalesce(excluded.rir, rir)",
-    [ST_ROUTE] = "INSERT INTO route VALUES (?1,?12,?3,?2,?4,?5,?6,?7,?8,?9,?10)",
 };
-
-void store_prefix_key(const struct prefix *p, uint8_t key[18])
-{
-	key[0] = p->afi;
-	memcpy(key + 1, p->addr, 16);
-	key[17] = p->len;
-}
 
 static int db_fail(struct store *s, const char *what)
 {
@@ -192,7 +184,7 @@ int store_snapshot_begin(struct store *s, struct store_snapshot *snap)
 	    "DELETE FROM as_summary WHERE snapshot_id IN (SELECT id FROM snapshot WHERE key = ?1)",
 	    "DELETE FROM finding WHERE snapshot_id IN (SELECT id FROM snapshot WHERE key = ?1)",
 	    "DELETE FROM incident WHERE snapshot_id IN (SELECT id FROM snapshot WHERE key = ?1)",
-	    "DELETE FROM route WHERE snapshot_id IN (SELECT id FROM snapshot WHERE key = ?1)",
+	    "DELETE FROM route_block WHERE snapshot_id IN (SELECT id FROM snapshot WHERE key = ?1)",
 	    "DELETE FROM global_stat WHERE snapshot_id IN (SELECT id FROM snapshot WHERE key = ?1)",
 	    "DELETE FROM snapshot WHERE key = ?1",
 	};
@@ -332,34 +324,6 @@ int store_put_global(struct store *s, const struct store_global *g)
 	return step_done(s, st);
 }
 
-int store_put_route(struct store *s, const struct store_route *r)
-{
-	sqlite3_stmt *st = stmt(s, ST_ROUTE);
-	struct prefix p;
-	uint8_t key[18];
-	if (st == NULL || !s->in_snapshot)
-		return -1;
-	if (r->pfx)
-		p = *r->pfx;
-	else if (prefix_parse_loose(r->prefix, &p) != 0) {
-		log_err("%s: route with a bad prefix '%s'", s->path, r->prefix);
-		return -1;
-	}
-	store_prefix_key(&p, key);
-	sqlite3_bind_blob(st, 12, key, sizeof(key), SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 1, s->snap_id);
-	bind_text(st, 2, r->prefix);
-	sqlite3_bind_int64(st, 3, r->origin);
-	sqlite3_bind_int64(st, 4, r->peers);
-	bind_text(st, 5, r->rpki);
-	bind_text(st, 6, r->rpki_reason);
-	bind_text(st, 7, r->irr);
-	bind_text(st, 8, r->bogon);
-	sqlite3_bind_int64(st, 9, r->first_seen);
-	sqlite3_bind_int64(st, 10, r->last_seen);
-	return step_done(s, st);
-}
-
 int store_put_asinfo(struct store *s, uint32_t asn, const char *name, const char *cc,
     const char *rir)
 {
@@ -377,6 +341,10 @@ int store_snapshot_commit(struct store *s, const struct store_snapshot *snap)
 {
 	if (!s->in_snapshot)
 		return -1;
+	if (store_routes_flush(s) != 0) {
+		store_snapshot_abort(s);
+		return -1;
+	}
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db,
 		"UPDATE snapshot SET routes = ?2, prefixes_v4 = ?3, prefixes_v6 = ?4, ases = ?5, "
@@ -407,6 +375,7 @@ int store_snapshot_commit(struct store *s, const struct store_snapshot *snap)
 
 void store_snapshot_abort(struct store *s)
 {
+	store_routes_clear(s);
 	if (!s->in_snapshot)
 		return;
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);

@@ -17,7 +17,6 @@ enum store_stmt {
 	ST_INCIDENT,
 	ST_GLOBAL,
 	ST_ASINFO,
-	ST_ROUTE,
 	ST_COUNT
 };
 
@@ -30,9 +29,14 @@ struct store {
 	sqlite3_stmt *st[ST_COUNT];
 	/* strings handed out by store_snapshot_get */
 	char *label;
+	/* routes of the snapshot being written, stored at commit (routes.c) */
+	uint8_t *rec;
+	size_t nrec, caprec;
 };
 
-/* The sortable byte key of a prefix: family, 16 address bytes, length. */
-void store_prefix_key(const struct prefix *p, uint8_t key[18]);
+
+/* routes.c: store the collected routes (at commit), or drop them (abort). */
+int store_routes_flush(struct store *s);
+void store_routes_clear(struct store *s);
 
 #endif

@@ -1,0 +1,277 @@
+/*
+ * The routes of a snapshot, stored as blocks rather than a row each: a snapshot holds a
+ * whole routing table (half a million to a million routes), and one SQLite row per route
+ * made writing it the slowest part of an analysis. Routes are collected while the snapshot
+ * is written and stored at commit, twice:
+ *
+ *   kind 0: one block per origin AS (key = ASN), its routes in prefix order;
+ *   kind 1: one block per address bucket: prefixes shorter than B bits (16 for IPv4, 32 for
+ *           IPv6) by (length, bits), longer ones by their first B bits; key =
+ *           afi << 48 | class << 40 | bits. A prefix's covering routes are in at most B + 1
+ *           buckets.
+ *
+ * A block is n records of ROUTE_REC bytes: afi, length, rpki, reason, irr, bogon, 2 spare,
+ * 16 address bytes, then origin, peers, first_seen, last_seen as little-endian 32-bit.
+ * State strings are coded with the vocabulary below; an unknown one is an error.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_private.h"
+
+#define ROUTE_REC 40
+
+static const char *const rpki_names[] = {NULL, "valid", "invalid", "not-found"};
+static const char *const reason_names[] = {NULL, "invalid-asn", "invalid-length", "no-origin"};
+static const char *const irr_names[] = {NULL, "exact", "covered", "other-origin", "absent"};
+static const char *const bogon_names[] = {NULL, "administrative", "full"};
+#define NAMES(v) (v), sizeof(v) / sizeof((v)[0])
+
+static int code_of(const char *s, const char *const *names, size_t n)
+{
+	if (s == NULL)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16),
+	p[3] = (uint8_t)(v >> 24);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+int store_put_route(struct store *s, const struct store_route *r)
+{
+	struct prefix p;
+	if (!s->in_snapshot)
+		return -1;
+	if (r->pfx)
+		p = *r->pfx;
+	else if (prefix_parse_loose(r->prefix, &p) != 0) {
+		log_err("%s: route with a bad prefix '%s'", s->path, r->prefix);
+		return -1;
+	}
+	int c[4] = {code_of(r->rpki, NAMES(rpki_names)), code_of(r->rpki_reason, NAMES(reason_names)),
+	    code_of(r->irr, NAMES(irr_names)), code_of(r->bogon, NAMES(bogon_names))};
+	if (c[0] < 0 || c[1] < 0 || c[2] < 0 || c[3] < 0) {
+		char buf[PREFIX_STRLEN];
+		log_err("%s: route %s: a state routemark does not know", s->path,
+		    prefix_format(&p, buf, sizeof(buf)));
+		return -1;
+	}
+	if (s->nrec == s->caprec) {
+		s->caprec = s->caprec ? s->caprec * 2 : 4096;
+		s->rec = xrealloc(s->rec, s->caprec * ROUTE_REC);
+	}
+	uint8_t *e = s->rec + s->nrec++ * ROUTE_REC;
+	memset(e, 0, ROUTE_REC);
+	e[0] = p.afi, e[1] = p.len;
+	for (int i = 0; i < 4; i++)
+		e[2 + i] = (uint8_t)c[i];
+	memcpy(e + 8, p.addr, 16);
+	put32(e + 24, r->origin);
+	put32(e + 28, r->peers);
+	put32(e + 32, (uint32_t)r->first_seen);
+	put32(e + 36, (uint32_t)r->last_seen);
+	return 0;
+}
+
+static void rec_prefix(const uint8_t *e, struct prefix *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->afi = e[0];
+	p->len = e[1];
+	memcpy(p->addr, e + 8, 16);
+}
+
+/* The bucket a prefix is stored in. */
+static int64_t bucket_of(const struct prefix *p)
+{
+	int b = p->afi == AFI_IPV4 ? 16 : 32;
+	int cls = p->len < b ? p->len : b;
+	uint64_t bits = 0;
+	for (int i = 0; i < b / 8; i++)
+		bits = bits << 8 | p->addr[i];
+	if (cls < b)
+		bits &= ~((1ull << (b - cls)) - 1);
+	return (int64_t)p->afi << 48 | (int64_t)cls << 40 | (int64_t)bits;
+}
+
+struct keyed {
+	int64_t key;
+	size_t idx; /* ties keep the order the routes were put in (prefix order, from observe) */
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Group the records by origin (kind 0) or bucket (kind 1) and write one row per group. */
+static int write_blocks(struct store *s, int kind)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO route_block VALUES (?1, ?2, ?3, ?4, ?5)", -1,
+		&st, NULL) != SQLITE_OK)
+		return -1;
+	struct keyed *k = xmalloc(s->nrec * sizeof(*k));
+	uint8_t *buf = xmalloc(s->nrec * ROUTE_REC);
+	for (size_t i = 0; i < s->nrec; i++) {
+		const uint8_t *e = s->rec + i * ROUTE_REC;
+		struct prefix p;
+		rec_prefix(e, &p);
+		k[i].key = kind == 0 ? (int64_t)get32(e + 24) : bucket_of(&p);
+		k[i].idx = i;
+	}
+	qsort(k, s->nrec, sizeof(*k), cmp_keyed);
+	for (size_t i = 0; i < s->nrec; i++)
+		memcpy(buf + i * ROUTE_REC, s->rec + k[i].idx * ROUTE_REC, ROUTE_REC);
+	int rc = SQLITE_DONE;
+	for (size_t i = 0, j; i < s->nrec && rc == SQLITE_DONE; i = j) {
+		for (j = i + 1; j < s->nrec && k[j].key == k[i].key; j++)
+			;
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, s->snap_id);
+		sqlite3_bind_int(st, 2, kind);
+		sqlite3_bind_int64(st, 3, k[i].key);
+		sqlite3_bind_int64(st, 4, (int64_t)(j - i));
+		sqlite3_bind_blob(st, 5, buf + i * ROUTE_REC, (int)((j - i) * ROUTE_REC),
+		    SQLITE_STATIC);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	free(k);
+	free(buf);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_routes_flush(struct store *s)
+{
+	int rc = 0;
+	if (s->nrec && (write_blocks(s, 0) != 0 || write_blocks(s, 1) != 0)) {
+		log_err("%s: writing routes: %s", s->path, sqlite3_errmsg(s->db));
+		rc = -1;
+	}
+	store_routes_clear(s);
+	return rc;
+}
+
+void store_routes_clear(struct store *s)
+{
+	free(s->rec);
+	s->rec = NULL;
+	s->nrec = s->caprec = 0;
+}
+
+/* ---------------------------------------------------------------- reading */
+
+static void decode(const uint8_t *e, struct arena *a, struct store_route *r)
+{
+	struct prefix p;
+	char buf[PREFIX_STRLEN];
+	rec_prefix(e, &p);
+	memset(r, 0, sizeof(*r));
+	r->prefix = arena_strdup(a, prefix_format(&p, buf, sizeof(buf)));
+	r->rpki = e[2] < 4 ? rpki_names[e[2]] : NULL;
+	r->rpki_reason = e[3] < 4 ? reason_names[e[3]] : NULL;
+	r->irr = e[4] < 5 ? irr_names[e[4]] : NULL;
+	r->bogon = e[5] < 3 ? bogon_names[e[5]] : NULL;
+	r->origin = get32(e + 24);
+	r->peers = get32(e + 28);
+	r->first_seen = get32(e + 32);
+	r->last_seen = get32(e + 36);
+}
+
+/* The records of one block (a pointer into the statement's row, valid until its next step). */
+static int read_block(struct store *s, sqlite3_stmt *st, int64_t snap, int kind, int64_t key,
+    const uint8_t **data, size_t *n)
+{
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, snap);
+	sqlite3_bind_int(st, 2, kind);
+	sqlite3_bind_int64(st, 3, key);
+	int rc = sqlite3_step(st);
+	*n = 0;
+	*data = NULL;
+	if (rc == SQLITE_ROW) {
+		*data = sqlite3_column_blob(st, 0);
+		*n = (size_t)sqlite3_column_bytes(st, 0) / ROUTE_REC;
+		return 0;
+	}
+	if (rc == SQLITE_DONE)
+		return 0;
+	log_err("%s: reading routes: %s", s->path, sqlite3_errmsg(s->db));
+	return -1;
+}
+
+static struct store_route *push(struct store_route **v, size_t *n, size_t *cap, struct arena *a)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 16;
+		struct store_route *nv = arena_alloc(a, nc * sizeof(*nv));
+		if (*n)
+			memcpy(nv, *v, *n * sizeof(*nv));
+		*v = nv;
+		*cap = nc;
+	}
+	return &(*v)[(*n)++];
+}
+
+#define BLOCK_SQL "SELECT data FROM route_block WHERE snapshot_id = ?1 AND kind = ?2 AND key = ?3"
+
+int store_get_routes_by_origin(struct store *s, int64_t snap, uint32_t asn, struct arena *a,
+    struct store_route **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0, nb;
+	const uint8_t *data;
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(s->db, BLOCK_SQL, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	int rc = read_block(s, st, snap, 0, asn, &data, &nb);
+	for (size_t i = 0; rc == 0 && i < nb; i++)
+		decode(data + i * ROUTE_REC, a, push(out, n, &cap, a));
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_get_routes_by_prefix(struct store *s, int64_t snap, const struct prefix *p,
+    int covering, struct arena *a, struct store_route **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(s->db, BLOCK_SQL, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	int b = p->afi == AFI_IPV4 ? 16 : 32, top = p->len < b ? p->len : b, rc = 0;
+	/* shortest covering prefixes first, the asked one last; by origin within a length */
+	for (int len = covering ? 0 : p->len; len <= p->len && rc == 0; len++) {
+		struct prefix q = *p;
+		q.len = (uint8_t)len;
+		prefix_mask(&q);
+		const uint8_t *data;
+		size_t nb;
+		rc = read_block(s, st, snap, 1, bucket_of(len < top ? &q : p), &data, &nb);
+		for (size_t i = 0; rc == 0 && i < nb; i++) {
+			struct prefix r;
+			rec_prefix(data + i * ROUTE_REC, &r);
+			if (prefix_cmp(&r, &q) == 0)
+				decode(data + i * ROUTE_REC, a, push(out, n, &cap, a));
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -13,8 +13,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[512];
 	if ((data[0] & 1) == 0) {
 		struct conform_profile *p;
-		if (conform_profile_parse((const char *)data + 1, size - 1, "fuzz", &p, err,
-			sizeof(err)) == 0)
+		if (conform_profile_parse(
+		        (const char *)data + 1, size - 1, "fuzz", &p, err, sizeof(err)) == 0)
 			conform_profile_free(p);
 		return 0;
 	}

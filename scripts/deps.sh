@@ -3,7 +3,7 @@
 # nothing when everything is present. Needs root (or sudo) only when something is missing.
 PKGS="build-essential clang pkg-config zlib1g-dev libbz2-dev liblzma-dev libzstd-dev
       librtr-dev libjson-c-dev libsqlite3-dev libcmocka-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libclang-rt-14-dev
-      bgpdump stayrtr bgpq4 bzip2 xz-utils zstd time bc hyperfine chromium wrk"
+      clang-format bgpdump stayrtr bgpq4 bzip2 xz-utils zstd time bc hyperfine chromium wrk"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -80,8 +80,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		ranged++;
 		b->start = (off_t)from;
 	}
-	r = MHD_create_response_from_callback((uint64_t)(sb.st_size - b->start), 65536, read_body,
-	    b, free_body);
+	r = MHD_create_response_from_callback(
+	    (uint64_t)(sb.st_size - b->start), 65536, read_body, b, free_body);
 	MHD_add_response_header(r, "ETag", etag);
 	MHD_add_response_header(r, "Last-Modified", lm);
 	MHD_add_response_header(r, "Accept-Ranges", "bytes");
@@ -95,7 +95,6 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	MHD_destroy_response(r);
 	return ret;
 }
-
 
 /* Start serving dir; returns the port, 0 on failure. */
 static uint16_t httpd_start(const char *dir)

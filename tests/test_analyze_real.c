@@ -98,21 +98,24 @@ static void test_analyze_jinx(void **state)
 	    {174, 1102, 0, 8, 1094}};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		char sql[256];
-		snprintf(sql, sizeof(sql), "SELECT routes * 1000000000000 + rpki_valid * 100000000 "
-					   "+ rpki_invalid * 10000 + rpki_notfound FROM as_summary "
-					   "WHERE asn = %u",
+		snprintf(sql, sizeof(sql),
+		    "SELECT routes * 1000000000000 + rpki_valid * 100000000 "
+		    "+ rpki_invalid * 10000 + rpki_notfound FROM as_summary "
+		    "WHERE asn = %u",
 		    want[i].asn);
-		assert_int_equal(q(sql), want[i].routes * 1000000000000 + want[i].valid * 100000000 +
-					     want[i].invalid * 10000 + want[i].notfound);
-		snprintf(sql, sizeof(sql), "SELECT count(*) FROM finding WHERE asn = %u AND metric = "
-					   "'M2'",
+		assert_int_equal(q(sql), want[i].routes * 1000000000000 +
+		                             want[i].valid * 100000000 + want[i].invalid * 10000 +
+		                             want[i].notfound);
+		snprintf(sql, sizeof(sql),
+		    "SELECT count(*) FROM finding WHERE asn = %u AND metric = "
+		    "'M2'",
 		    want[i].asn);
 		assert_int_equal(q(sql), want[i].invalid); /* every invalid is a hijack finding */
 	}
 	/* the evidence of one of them names the VRP that decided */
 	assert_int_equal(q("SELECT count(*) FROM finding WHERE asn = 2119 AND metric = 'M2' AND "
-			   "prefix = '194.116.156.0/23' AND evidence LIKE "
-			   "'%\"reason\":\"invalid-asn\"%\"asn\":198612%'"),
+	                   "prefix = '194.116.156.0/23' AND evidence LIKE "
+	                   "'%\"reason\":\"invalid-asn\"%\"asn\":198612%'"),
 	    1);
 	/* M7RPKI: 82/215 valid - 10 x 9/215 invalid < 0 -> 0 % */
 	assert_int_equal(q("SELECT action4_rpki FROM as_summary WHERE asn = 2119"), 0);
@@ -123,7 +126,7 @@ static void test_analyze_jinx(void **state)
 	 * the CAIDA file has 15169|22244|-1. One snapshot: one incident, raw 1, 100 e^-0.7133 =
 	 * 49.0 %; Action 1 = (5 x 100 + 49.0) / 6 = 91.5 % */
 	assert_int_equal(q("SELECT count(*) FROM finding WHERE asn = 15169 AND metric = 'M4C' AND "
-			   "culprit = 22244"),
+	                   "culprit = 22244"),
 	    3);
 	assert_int_equal(q("SELECT round(action1 * 10) FROM as_summary WHERE asn = 15169"), 915);
 

@@ -41,8 +41,8 @@ struct as_snap {
 
 static void put_as(struct store *s, const struct as_snap *a, int64_t t)
 {
-	static const char *const names[] = {"M1", "M1C", "M2", "M2C", "M3", "M3C", "M4", "M4C",
-	    "M5", "M7IRR", "M7RPKI", "M8"};
+	static const char *const names[] = {
+	    "M1", "M1C", "M2", "M2C", "M3", "M3C", "M4", "M4C", "M5", "M7IRR", "M7RPKI", "M8"};
 	for (size_t i = 0; i < 12; i++) {
 		double pct = 100, raw = 0;
 		if ((i == 2 && a->bad_rpki) || (i == 3 && a->bad_customer))
@@ -54,11 +54,15 @@ static void put_as(struct store *s, const struct as_snap *a, int64_t t)
 		struct store_metric m = {a->asn, names[i], raw, pct, (uint64_t)raw};
 		assert_int_equal(store_put_metric(s, &m), 0);
 	}
-	struct store_as_summary sum = {.asn = a->asn, .prefixes_v4 = 2, .routes = 2,
-	    .rpki_valid = a->bad_rpki ? 1 : 2, .rpki_invalid = a->bad_rpki ? 1 : 0,
-	    .irr_registered = 2, .action = {0, a->bad_rpki || a->bad_customer ? 80 : 100, 100, 100,
-				   0},
-	    .action4_irr = 100, .action4_rpki = a->bad_rpki ? 0 : 100};
+	struct store_as_summary sum = {.asn = a->asn,
+	    .prefixes_v4 = 2,
+	    .routes = 2,
+	    .rpki_valid = a->bad_rpki ? 1 : 2,
+	    .rpki_invalid = a->bad_rpki ? 1 : 0,
+	    .irr_registered = 2,
+	    .action = {0, a->bad_rpki || a->bad_customer ? 80 : 100, 100, 100, 0},
+	    .action4_irr = 100,
+	    .action4_rpki = a->bad_rpki ? 0 : 100};
 	assert_int_equal(store_put_summary(s, &sum), 0);
 	char p1[32], p2[32];
 	snprintf(p1, sizeof(p1), "10.%u.0.0/16", a->asn - 64400);
@@ -70,18 +74,32 @@ static void put_as(struct store *s, const struct as_snap *a, int64_t t)
 	assert_int_equal(store_put_route(s, &r1), 0);
 	assert_int_equal(store_put_route(s, &r2), 0);
 	if (a->bad_rpki) {
-		struct store_finding f = {.asn = a->asn, .metric = "M2", .culprit = a->asn,
-		    .prefix = p2, .path = "174 64501", .origin = a->asn, .peer_asn = 174, .peers = 3,
-		    .first_seen = t, .last_seen = t, .detail = "RPKI invalid (invalid-asn)",
+		struct store_finding f = {.asn = a->asn,
+		    .metric = "M2",
+		    .culprit = a->asn,
+		    .prefix = p2,
+		    .path = "174 64501",
+		    .origin = a->asn,
+		    .peer_asn = 174,
+		    .peers = 3,
+		    .first_seen = t,
+		    .last_seen = t,
+		    .detail = "RPKI invalid (invalid-asn)",
 		    .evidence = "{\"rpki\":{\"state\":\"invalid\"}}"};
 		assert_int_equal(store_put_finding(s, &f), 0);
 		struct store_incident inc = {a->asn, "M2", t, t, 1, 1, 1, 0};
 		assert_int_equal(store_put_incident(s, &inc), 0);
 	}
 	if (a->bad_customer) {
-		struct store_finding f = {.asn = a->asn, .metric = "M2C", .culprit = 65010,
-		    .prefix = "192.0.2.0/24", .path = "174 64501 65010", .origin = 65010,
-		    .first_seen = t, .last_seen = t, .detail = "customer's invalid route"};
+		struct store_finding f = {.asn = a->asn,
+		    .metric = "M2C",
+		    .culprit = 65010,
+		    .prefix = "192.0.2.0/24",
+		    .path = "174 64501 65010",
+		    .origin = 65010,
+		    .first_seen = t,
+		    .last_seen = t,
+		    .detail = "customer's invalid route"};
 		assert_int_equal(store_put_finding(s, &f), 0);
 	}
 }
@@ -118,12 +136,22 @@ static int setup(void **state)
 	put_snapshot(s, T0, now, 2);
 	char ev[400];
 	write_file("sav.pdf", "declaration: uRPF strict on all customer ports\n", ev, sizeof(ev));
-	struct store_attestation at = {.asn = 64500, .control = "PLUS-SAV-1", .kind = "attested",
-	    .sha256 = "00ab", .file = ev, .size = 47, .who = "noc@good.example"};
+	struct store_attestation at = {.asn = 64500,
+	    .control = "PLUS-SAV-1",
+	    .kind = "attested",
+	    .sha256 = "00ab",
+	    .file = ev,
+	    .size = 47,
+	    .who = "noc@good.example"};
 	if (store_put_attestation(s, &at) != 0)
 		return -1;
-	struct store_attestation au = {.asn = 64500, .control = "PLUS-AUDIT-1", .kind = "audited",
-	    .sha256 = "00cd", .file = "audit-2023.pdf", .size = 1000, .who = "auditor"};
+	struct store_attestation au = {.asn = 64500,
+	    .control = "PLUS-AUDIT-1",
+	    .kind = "audited",
+	    .sha256 = "00cd",
+	    .file = "audit-2023.pdf",
+	    .size = 1000,
+	    .who = "auditor"};
 	if (store_put_attestation(s, &au) != 0)
 		return -1;
 	store_close(s);
@@ -159,14 +187,17 @@ static void refs_build(struct refs *r)
 	    sizeof(path));
 	assert_int_equal(asrel_load(&r->rel, path), 0);
 	pdb_init(&r->pdb);
-	const char *pj = "{\"net\":{\"data\":[{\"id\":1,\"asn\":64500,\"name\":\"GOOD\",\"irr_as_set\":"
-			 "\"\",\"info_type\":\"NSP\"},{\"id\":2,\"asn\":64501,\"name\":\"BAD\",\"irr_as_set\":"
-			 "\"\",\"info_type\":\"NSP\"}]},\"poc\":{\"data\":[{\"id\":9,\"net_id\":1,\"role\":"
-			 "\"NOC\",\"name\":\"noc\",\"email\":\"noc@good.example\",\"visible\":\"Public\"}]}}";
+	const char *pj =
+	    "{\"net\":{\"data\":[{\"id\":1,\"asn\":64500,\"name\":\"GOOD\",\"irr_as_set\":"
+	    "\"\",\"info_type\":\"NSP\"},{\"id\":2,\"asn\":64501,\"name\":\"BAD\",\"irr_as_set\":"
+	    "\"\",\"info_type\":\"NSP\"}]},\"poc\":{\"data\":[{\"id\":9,\"net_id\":1,\"role\":"
+	    "\"NOC\",\"name\":\"noc\",\"email\":\"noc@good.example\",\"visible\":\"Public\"}]}}";
 	assert_int_equal(pdb_load_mem(&r->pdb, pj, strlen(pj), "pdb.json"), 0);
 	irr_db_init(&r->irr);
-	write_file("irr.db", "aut-num: AS64500\nas-name: GOOD\ntech-c: GN1-TEST\nsource: TEST\n\n"
-			     "aut-num: AS64501\nas-name: BAD\nsource: TEST\n\n", path, sizeof(path));
+	write_file("irr.db",
+	    "aut-num: AS64500\nas-name: GOOD\ntech-c: GN1-TEST\nsource: TEST\n\n"
+	    "aut-num: AS64501\nas-name: BAD\nsource: TEST\n\n",
+	    path, sizeof(path));
 	struct irr_load_stats st;
 	memset(&st, 0, sizeof(st));
 	assert_int_equal(irr_db_load(&r->irr, path, &st), 0);
@@ -202,7 +233,8 @@ static const struct conform_control_result *ctl(const struct conform_result *r, 
 	return NULL;
 }
 
-static int has_evidence(const struct conform_control_result *c, const char *kind, const char *prefix)
+static int has_evidence(
+    const struct conform_control_result *c, const char *kind, const char *prefix)
 {
 	for (size_t i = 0; i < c->nev; i++)
 		if (strcmp(c->ev[i].kind, kind) == 0 &&
@@ -233,10 +265,13 @@ static void test_plus_draft(void **state)
 	static const char *const measured[] = {"PLUS-RPKI-1", "PLUS-FILTER-1", "PLUS-ORIGIN-1",
 	    "PLUS-ASPA-1", "PLUS-IRR-1", "PLUS-SPOOF-1", "PLUS-CONTACT-1"};
 	for (size_t i = 0; i < 7; i++) {
-		if (verdict(&good, measured[i]) != CONFORM_PASS || verdict(&bad, measured[i]) != CONFORM_FAIL)
+		if (verdict(&good, measured[i]) != CONFORM_PASS ||
+		    verdict(&bad, measured[i]) != CONFORM_FAIL)
 			fprintf(stderr, "%s: good %s (%s), bad %s (%s)\n", measured[i],
-			    conform_verdict_name(verdict(&good, measured[i])), ctl(&good, measured[i])->reason,
-			    conform_verdict_name(verdict(&bad, measured[i])), ctl(&bad, measured[i])->reason);
+			    conform_verdict_name(verdict(&good, measured[i])),
+			    ctl(&good, measured[i])->reason,
+			    conform_verdict_name(verdict(&bad, measured[i])),
+			    ctl(&bad, measured[i])->reason);
 		assert_int_equal(verdict(&good, measured[i]), CONFORM_PASS);
 		assert_int_equal(verdict(&bad, measured[i]), CONFORM_FAIL);
 	}
@@ -381,8 +416,8 @@ static void test_ixp(void **state)
 	    {.afi = 1, .asn = 2914, .bgp_id = 3, .addr = {185, 0, 0, 3}},
 	};
 	mrtgen_peer_index(&b, T0, 0x0a000001, "rs1", pe, 3);
-	uint32_t p1[] = {20940, 16509}, p2[] = {20940}, p3[] = {13335}, p6[] = {13335, 64496, 13335},
-		 p7[] = {20940, 3356}, p9[] = {2914};
+	uint32_t p1[] = {20940, 16509}, p2[] = {20940}, p3[] = {13335},
+	         p6[] = {13335, 64496, 13335}, p7[] = {20940, 3356}, p9[] = {2914};
 	rib_route(&b, 0, "193.0.0.0/21", 0, p1, 2);  /* clean: valid, in AS-GOOD, object */
 	rib_route(&b, 1, "100.10.0.0/16", 0, p2, 1); /* clean: not-found, object */
 	rib_route(&b, 2, "185.1.0.0/22", 1, p3, 1);  /* clean: valid */
@@ -434,8 +469,9 @@ static void test_ixp(void **state)
 		enum ixp_check c;
 		const char *pfx;
 		uint32_t member;
-	} want[] = {{IXP_RPKI_INVALID, "185.1.0.0/24", 13335}, {IXP_BOGON_PREFIX, "10.0.0.0/8", 20940},
-	    {IXP_BOGON_ASN, "100.20.0.0/16", 13335}, {IXP_ORIGIN_NOT_IN_SET, "100.30.0.0/16", 20940},
+	} want[] = {{IXP_RPKI_INVALID, "185.1.0.0/24", 13335},
+	    {IXP_BOGON_PREFIX, "10.0.0.0/8", 20940}, {IXP_BOGON_ASN, "100.20.0.0/16", 13335},
+	    {IXP_ORIGIN_NOT_IN_SET, "100.30.0.0/16", 20940},
 	    {IXP_NO_ROUTE_OBJECT, "100.40.0.0/16", 20940},
 	    {IXP_UNKNOWN_MEMBER, "100.50.0.0/16", 2914}};
 	assert_int_equal(r.nv, 6); /* exactly the planted ones: none invented */

@@ -16,8 +16,8 @@ static const char *top(void)
 
 static void test_shipped_profiles(void **state)
 {
-	static const char *const names[] = {"manrs-netops", "manrs-ixp", "manrs-cdn-cloud",
-	    "manrs-plus-draft"};
+	static const char *const names[] = {
+	    "manrs-netops", "manrs-ixp", "manrs-cdn-cloud", "manrs-plus-draft"};
 	char dir[4096], err[512];
 	snprintf(dir, sizeof(dir), "%s/profiles", top());
 	setenv("ROUTEMARK_PROFILES", dir, 1);
@@ -53,10 +53,12 @@ static void test_shipped_profiles(void **state)
 	free(list);
 }
 
-#define HEAD "{\"format\":\"routemark.profile/1\",\"name\":\"t\",\"title\":\"T\",\"version\":\"1\"," \
-	     "\"programme\":\"P\",\"window\":\"90d\",\"controls\":["
-#define CTL(id, extra) "{\"id\":\"" id "\",\"text\":\"x\",\"evidence\":\"measured\"," \
-		       "\"severity\":\"required\"" extra "}"
+#define HEAD                                                                                       \
+	"{\"format\":\"routemark.profile/1\",\"name\":\"t\",\"title\":\"T\",\"version\":\"1\","    \
+	"\"programme\":\"P\",\"window\":\"90d\",\"controls\":["
+#define CTL(id, extra)                                                                             \
+	"{\"id\":\"" id "\",\"text\":\"x\",\"evidence\":\"measured\","                             \
+	"\"severity\":\"required\"" extra "}"
 
 /* Each broken profile and the words its error must contain. */
 static void test_broken_profiles(void **state)
@@ -64,34 +66,36 @@ static void test_broken_profiles(void **state)
 	static const struct {
 		const char *json, *want[3];
 	} cases[] = {
-	    {HEAD CTL("A-1", ",\"rule\":\"M7RPKI >= 100\"") "," CTL("B-2", ",\"rule\":\"M7RPKY >= 1\"") "]}",
-		{"control B-2 (#2)", "field \"rule\"", "unknown name M7RPKY"}},
+	    {HEAD CTL("A-1", ",\"rule\":\"M7RPKI >= 100\"") "," CTL(
+	         "B-2", ",\"rule\":\"M7RPKY >= 1\"") "]}",
+	        {"control B-2 (#2)", "field \"rule\"", "unknown name M7RPKY"}},
 	    {HEAD CTL("A-1", "") "]}", {"control A-1 (#1)", "field \"rule\"", "missing"}},
 	    {HEAD CTL("A-1", ",\"rule\":\"true\",\"windw\":\"3d\"") "]}",
-		{"control A-1", "field \"windw\"", "unknown field"}},
+	        {"control A-1", "field \"windw\"", "unknown field"}},
 	    {HEAD CTL("A-1", ",\"rule\":\"true\",\"window\":\"3 days\"") "]}",
-		{"control A-1", "field \"window\"", "duration"}},
-	    {HEAD "{\"id\":\"A-1\",\"text\":\"x\",\"evidence\":\"guessed\",\"severity\":\"required\","
-		  "\"rule\":\"true\"}]}",
-		{"control A-1", "field \"evidence\"", "measured, attested or audited"}},
+	        {"control A-1", "field \"window\"", "duration"}},
+	    {HEAD
+	        "{\"id\":\"A-1\",\"text\":\"x\",\"evidence\":\"guessed\",\"severity\":\"required\","
+	        "\"rule\":\"true\"}]}",
+	        {"control A-1", "field \"evidence\"", "measured, attested or audited"}},
 	    {HEAD CTL("A-1", ",\"rule\":\"true\"") "," CTL("A-1", ",\"rule\":\"true\"") "]}",
-		{"control A-1 (#2)", "field \"id\"", "duplicate of control #1"}},
+	        {"control A-1 (#2)", "field \"id\"", "duplicate of control #1"}},
 	    {HEAD "{\"text\":\"x\"}]}", {"control #1", "field \"id\"", "missing"}},
 	    {HEAD CTL("A-1", ",\"rule\":\"findings(M9) == 0\"") "]}",
-		{"control A-1", "field \"rule\"", "unknown metric M9"}},
+	        {"control A-1", "field \"rule\"", "unknown metric M9"}},
 	    {HEAD CTL("A-1", ",\"rule\":\"M2 >= 1 for some snapshots\"") "]}",
-		{"control A-1", "field \"rule\"", "after 'for'"}},
+	        {"control A-1", "field \"rule\"", "after 'for'"}},
 	    {HEAD "]}", {"field \"controls\"", "non-empty array", NULL}},
 	    {"{\"format\":\"other/2\"}", {"field \"format\"", "routemark.profile/1", NULL}},
 	    {HEAD CTL("A-1", ",\"rule\":\"true\"") "]", {"not valid JSON", NULL, NULL}},
 	    {HEAD CTL("A-1", ",\"rule\":\"true\",\"severity\":\"high\"") "]}",
-		{"control A-1", "field \"severity\"", NULL}},
+	        {"control A-1", "field \"severity\"", NULL}},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct conform_profile *p = (void *)1;
 		char err[512] = "";
-		int rc = conform_profile_parse(cases[i].json, strlen(cases[i].json), "bad.json", &p,
-		    err, sizeof(err));
+		int rc = conform_profile_parse(
+		    cases[i].json, strlen(cases[i].json), "bad.json", &p, err, sizeof(err));
 		if (rc == 0 || strncmp(err, "bad.json: ", 10) != 0)
 			fprintf(stderr, "case %zu: rc %d err '%s'\n", i, rc, err);
 		assert_int_equal(rc, -1);
@@ -99,7 +103,8 @@ static void test_broken_profiles(void **state)
 		assert_memory_equal(err, "bad.json: ", 10);
 		for (int k = 0; k < 3 && cases[i].want[k]; k++) {
 			if (strstr(err, cases[i].want[k]) == NULL)
-				fprintf(stderr, "case %zu: '%s' lacks '%s'\n", i, err, cases[i].want[k]);
+				fprintf(stderr, "case %zu: '%s' lacks '%s'\n", i, err,
+				    cases[i].want[k]);
 			assert_non_null(strstr(err, cases[i].want[k]));
 		}
 	}
@@ -120,10 +125,11 @@ static void test_rules(void **state)
 	    {"aspa.published and aspa.consistent", "(aspa.published and aspa.consistent)"},
 	    {"attested", "attested"},
 	    {"not seen or (routes.rpki_invalid + routes.rpki_notfound == 0) for any snapshot",
-		"(not seen or ((routes.rpki_invalid + routes.rpki_notfound) == 0)) for any snapshot"},
+	        "(not seen or ((routes.rpki_invalid + routes.rpki_notfound) == 0)) for any "
+	        "snapshot"},
 	    {"incidents(action1) == 0", "(incidents(action1) == 0)"},
 	    {"raw(M2) <= 0.5 and count(M7IRR) > 3 for latest snapshot",
-		"((raw(M2) <= 0.5) and (count(M7IRR) > 3))"},
+	        "((raw(M2) <= 0.5) and (count(M7IRR) > 3))"},
 	};
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		struct conform_expr *e;
@@ -136,9 +142,13 @@ static void test_rules(void **state)
 	static const struct {
 		const char *src, *want;
 	} bad[] = {
-	    {"M7RPKI >=", "column 10: unexpected end"}, {"M7RPKI >= 100 xyz", "column 15: unexpected text"},
-	    {"(attested", "expected ')'"}, {"foo(M2)", "unknown function foo"},
-	    {"M2 >= 1 for all", "after 'for'"}, {"", "unexpected end"}, {"M2 # 3", "unexpected text"},
+	    {"M7RPKI >=", "column 10: unexpected end"},
+	    {"M7RPKI >= 100 xyz", "column 15: unexpected text"},
+	    {"(attested", "expected ')'"},
+	    {"foo(M2)", "unknown function foo"},
+	    {"M2 >= 1 for all", "after 'for'"},
+	    {"", "unexpected end"},
+	    {"M2 # 3", "unexpected text"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct conform_expr *e;

@@ -57,8 +57,10 @@ static long count_lines(const char *cmd, const char *word)
 static json_object *conform_json(uint32_t asn)
 {
 	char cmd[2000];
-	snprintf(cmd, sizeof(cmd), "%s conform --db %s --profile manrs-plus-draft --format json "
-				   "--max-evidence 1000 %u", test_bin(), db, asn);
+	snprintf(cmd, sizeof(cmd),
+	    "%s conform --db %s --profile manrs-plus-draft --format json "
+	    "--max-evidence 1000 %u",
+	    test_bin(), db, asn);
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
 	size_t cap = 1 << 20, n = 0, k;
@@ -104,23 +106,30 @@ static void test_real_ases(void **state)
 		skip();
 	}
 	char cmd[3000];
-	snprintf(cmd, sizeof(cmd), "%s analyze --no-progress --db %s --vrps %s --irr %s --asrel %s "
-				   "%s >/dev/null 2>&1", test_bin(), db, vrps, irr, rel, rib);
+	snprintf(cmd, sizeof(cmd),
+	    "%s analyze --no-progress --db %s --vrps %s --irr %s --asrel %s "
+	    "%s >/dev/null 2>&1",
+	    test_bin(), db, vrps, irr, rel, rib);
 	assert_int_equal(run(cmd), 0);
 	/* (prefix, origin) of AS2119 and AS31148, by bgpdump + awk */
-	snprintf(cmd, sizeof(cmd), "bzcat %s | bgpdump -m - 2>/dev/null | awk -F'|' '{n = "
-				   "split($7, p, \" \"); o = p[n]; if (o == \"2119\" || o == \"31148\") "
-				   "print $6, o}' | sort -u > %s", rib, routes);
+	snprintf(cmd, sizeof(cmd),
+	    "bzcat %s | bgpdump -m - 2>/dev/null | awk -F'|' '{n = "
+	    "split($7, p, \" \"); o = p[n]; if (o == \"2119\" || o == \"31148\") "
+	    "print $6, o}' | sort -u > %s",
+	    rib, routes);
 	assert_int_equal(run(cmd), 0);
 	static const uint32_t asns[] = {2119, 31148};
 	for (int i = 0; i < 2; i++) {
 		char pat[64];
 		snprintf(pat, sizeof(pat), " %u\n", asns[i]);
-		snprintf(cmd, sizeof(cmd), "%s validate --vrps %s --input %s | awk '$2 == \"%u\" || "
-					   "$2 == \"AS%u\"'", test_bin(), vrps, routes, asns[i], asns[i]);
+		snprintf(cmd, sizeof(cmd),
+		    "%s validate --vrps %s --input %s | awk '$2 == \"%u\" || "
+		    "$2 == \"AS%u\"'",
+		    test_bin(), vrps, routes, asns[i], asns[i]);
 		long total = count_lines(cmd, NULL), valid = count_lines(cmd, " valid");
 		long invalid = count_lines(cmd, " invalid");
-		snprintf(cmd, sizeof(cmd), "awk '/^origin:/ && toupper($2) == \"AS%u\"' %s", asns[i], irr);
+		snprintf(cmd, sizeof(cmd), "awk '/^origin:/ && toupper($2) == \"AS%u\"' %s",
+		    asns[i], irr);
 		long objects = count_lines(cmd, NULL);
 		printf("AS%u: %ld prefixes, %ld valid, %ld invalid, %ld route objects\n", asns[i],
 		    total, valid, invalid, objects);
@@ -164,8 +173,9 @@ static void test_cli(void **state)
 	FILE *f = fopen(ev, "w");
 	fputs("uRPF strict on every customer port\n", f);
 	fclose(f);
-	snprintf(cmd, sizeof(cmd), "%s attest --db %s 31148 --control PLUS-SAV-1 --file %s --by tester",
-	    test_bin(), db, ev);
+	snprintf(cmd, sizeof(cmd),
+	    "%s attest --db %s 31148 --control PLUS-SAV-1 --file %s --by tester", test_bin(), db,
+	    ev);
 	assert_int_equal(count_lines(cmd, "filed #1"), 1);
 	snprintf(cmd, sizeof(cmd), "%s attest --db %s 31148 --control NOPE --file %s 2>&1",
 	    test_bin(), db, ev);
@@ -178,8 +188,8 @@ static void test_cli(void **state)
 	assert_int_equal(count_lines(cmd, "pass*"), 1);
 	snprintf(cmd, sizeof(cmd), "%s conform --db %s --format html 2119", test_bin(), db);
 	assert_int_equal(count_lines(cmd, "<!DOCTYPE html>"), 1);
-	snprintf(cmd, sizeof(cmd), "%s conform --db %s --profile /nonexistent.json 2119 2>&1; echo rc=$?",
-	    test_bin(), db);
+	snprintf(cmd, sizeof(cmd),
+	    "%s conform --db %s --profile /nonexistent.json 2119 2>&1; echo rc=$?", test_bin(), db);
 	assert_int_equal(count_lines(cmd, "/nonexistent.json"), 1);
 	assert_int_equal(count_lines(cmd, "rc=1"), 1);
 }

@@ -2,14 +2,14 @@
 #include "testutil.h"
 #include "core/core.h"
 
-static struct prefix P(const char *s)
-{
+static struct prefix P(const char *s) {
 	struct prefix p;
 	assert_int_equal(prefix_parse(s, &p), 0);
 	return p;
 }
 
-static void test_prefix_parse(void **state)
+static void
+test_prefix_parse(void **state)
 {
 	struct prefix p;
 	char buf[PREFIX_STRLEN];
@@ -233,7 +233,8 @@ static void test_trie_random(void **state)
 		prefix_mask(&q);
 		int best = -1, ncover = 0;
 		for (int j = 0; j < N; j++)
-			if (prefix_contains(&list[j], &q) && (best < 0 || list[j].len > list[best].len))
+			if (prefix_contains(&list[j], &q) &&
+			    (best < 0 || list[j].len > list[best].len))
 				best = j;
 		for (int j = 0; j < N; j++) { /* count distinct covering */
 			int dup = 0;

@@ -29,12 +29,12 @@ static int teardown(void **state)
 	return 0;
 }
 
-#define NEED_SERVER()                                                                          \
-	do {                                                                                   \
-		if (daemon_ == NULL) {                                                         \
-			printf("SKIP: %s: shared data absent, no server\n", __func__);         \
-			skip();                                                                \
-		}                                                                              \
+#define NEED_SERVER()                                                                              \
+	do {                                                                                       \
+		if (daemon_ == NULL) {                                                             \
+			printf("SKIP: %s: shared data absent, no server\n", __func__);             \
+			skip();                                                                    \
+		}                                                                                  \
 	} while (0)
 
 static void url_of(char *buf, size_t size, const char *rel)
@@ -113,12 +113,13 @@ static void test_mirror(void **state)
 	struct fetch_result res;
 	int before = requests;
 	assert_int_equal(fetch_get(&o, "https://example.invalid/pub/roas.csv",
-			     "rpki/rpkiirrstats__roas.csv", NULL, &res), 0);
+	                     "rpki/rpkiirrstats__roas.csv", NULL, &res),
+	    0);
 	assert_int_equal(res.from_mirror, 1);
 	assert_int_equal(res.size, 1320);
 	assert_int_equal(requests, before); /* no network */
-	assert_int_equal(fetch_get(&o, "https://example.invalid/pub/absent.csv", NULL, NULL, &res),
-	    -1);
+	assert_int_equal(
+	    fetch_get(&o, "https://example.invalid/pub/absent.csv", NULL, NULL, &res), -1);
 }
 
 int main(void)

@@ -44,14 +44,13 @@ static void test_merge_overlap_touch(void **state)
 	struct observe_config c;
 	observe_config_default(&c);
 	struct event ev[] = {
-	    {1, M3, 1, 100, 200, 1},
-	    {1, M3, 1, 150, 300, 1},         /* overlaps */
-	    {1, M3, 1, 300, 400, 1},         /* touches */
-	    {1, M3, 1, 401, 500, 1},         /* separate */
-	    {1, M3, 2, 100, 200, 1},         /* other weight: separate */
-	    {1, M4, 1, 100, 200, 1},         /* other metric */
-	    {2, M3, 1, 100, 200, 1},         /* other AS */
-	    {1, M3, 1, 110, 120, 1},         /* inside the first */
+	    {1, M3, 1, 100, 200, 1}, {1, M3, 1, 150, 300, 1}, /* overlaps */
+	    {1, M3, 1, 300, 400, 1},                          /* touches */
+	    {1, M3, 1, 401, 500, 1},                          /* separate */
+	    {1, M3, 2, 100, 200, 1},                          /* other weight: separate */
+	    {1, M4, 1, 100, 200, 1},                          /* other metric */
+	    {2, M3, 1, 100, 200, 1},                          /* other AS */
+	    {1, M3, 1, 110, 120, 1},                          /* inside the first */
 	};
 	struct incident out[8];
 	size_t n = incidents_merge(&c, ev, 8, out);
@@ -88,10 +87,10 @@ static void test_m7(void **state)
 {
 	struct observe_config c;
 	observe_config_default(&c);
-	assert_true(m7rpki_percent(&c, 0, 0, 0) == -1);             /* no data, not 0 */
+	assert_true(m7rpki_percent(&c, 0, 0, 0) == -1); /* no data, not 0 */
 	assert_true(m7rpki_percent(&c, 100, 0, 100) == 100);
 	assert_true(fabs(m7rpki_percent(&c, 90, 1, 100) - 80) < 1e-9); /* 90 - 10 x 1 */
-	assert_true(m7rpki_percent(&c, 50, 10, 100) == 0);           /* clamped */
+	assert_true(m7rpki_percent(&c, 50, 10, 100) == 0);             /* clamped */
 	assert_true(m7irr_percent(3, 4) == 75);
 	assert_true(m7irr_percent(0, 0) == -1);
 }

@@ -48,8 +48,8 @@ static int setup(void **state)
 	vrp_table_add(vrps, &v);
 	vrp_table_build(vrps);
 	asrel_init(&rel);
-	write_file("rel.txt", "# test\n1|2|-1\n3|2|-1\n3|30|-1\n3|31|-1\n1|4|0\n", path,
-	    sizeof(path));
+	write_file(
+	    "rel.txt", "# test\n1|2|-1\n3|2|-1\n3|30|-1\n3|31|-1\n1|4|0\n", path, sizeof(path));
 	if (asrel_load(&rel, path) != 0)
 		return -1;
 	irr_db_init(&irr);
@@ -73,8 +73,8 @@ static int teardown(void **state)
 }
 
 /* Feed one route: kind, time, prefix, path text. */
-static void feed(struct observe *o, enum mrt_route_kind kind, uint32_t ts, const char *pfx,
-    const char *path)
+static void feed(
+    struct observe *o, enum mrt_route_kind kind, uint32_t ts, const char *pfx, const char *path)
 {
 	static struct aspath_buf b;
 	struct bgp_attrs a;
@@ -113,8 +113,8 @@ static struct store *run(struct observe *o, const char *key)
 }
 
 /* raw, percent and count of one metric of an AS (percent -1 = no data; -2 = no row) */
-static void metric(struct store *s, uint32_t asn, const char *m, double *raw, double *pct,
-    uint64_t *count)
+static void metric(
+    struct store *s, uint32_t asn, const char *m, double *raw, double *pct, uint64_t *count)
 {
 	struct arena a;
 	struct store_metric *v;
@@ -170,12 +170,12 @@ static void test_hijack_rpki(void **state)
 	metric(s, 30, "M2", &raw, &pct, &cnt);
 	assert_true(raw == 1 && cnt == 1);
 	metric(s, 3, "M2C", &raw, &pct, &cnt);
-	assert_true(raw == 1 && cnt == 2); /* two findings, one merged incident */
+	assert_true(raw == 1 && cnt == 2);     /* two findings, one merged incident */
 	metric(s, 2, "M2C", &raw, &pct, &cnt); /* AS2 is not AS3's provider */
 	assert_true(raw == 0 && pct == 100 && cnt == 0);
 	/* evidence names the covering VRP and the reason */
 	assert_int_equal(q(s, "SELECT count(*) FROM finding WHERE asn = 31 AND metric = 'M2' AND "
-			      "evidence LIKE '%invalid-length%185.51.100.0/22%'"),
+	                      "evidence LIKE '%invalid-length%185.51.100.0/22%'"),
 	    1);
 	assert_int_equal(q(s, "SELECT sum(rpki_invalid) FROM as_summary"), 2);
 	assert_int_equal(q(s, "SELECT sum(rpki_valid) FROM as_summary"), 1);
@@ -245,7 +245,7 @@ static void test_bogons(void **state)
 	metric(s, 3, "M4C", &raw, &pct, &cnt);
 	assert_true(raw == 1);
 	assert_int_equal(q(s, "SELECT count(*) FROM finding WHERE metric = 'M3' AND "
-			      "evidence LIKE '%RFC 1918%'"),
+	                      "evidence LIKE '%RFC 1918%'"),
 	    1);
 	/* a private-use ASN is nobody to score */
 	assert_int_equal(q(s, "SELECT count(*) FROM as_summary WHERE asn = 64512"), 0);
@@ -271,7 +271,7 @@ static void test_leak(void **state)
 	metric(s, 3, "M1", &raw, &pct, &cnt);
 	assert_true(raw == 0);
 	assert_int_equal(q(s, "SELECT count(*) FROM finding WHERE metric = 'M1' AND "
-			      "evidence LIKE '%valley-free%'"),
+	                      "evidence LIKE '%valley-free%'"),
 	    1);
 	/* Action 1 score leaves M1 out by default: AS2 has nothing else, so 100 */
 	assert_int_equal(q(s, "SELECT action1 FROM as_summary WHERE asn = 2"), 100);
@@ -300,7 +300,8 @@ static void test_update_incidents(void **state)
 	assert_true(raw == 3.5);
 	assert_true(fabs(pct - 100 * exp(-0.7133 * sqrt(3.5))) < 1e-9);
 	assert_int_equal(q(s, "SELECT count(*) FROM incident WHERE asn = 31 AND metric = 'M2'"), 3);
-	assert_int_equal(q(s, "SELECT max(end) - min(start) FROM incident WHERE asn = 31"), 125 * H);
+	assert_int_equal(
+	    q(s, "SELECT max(end) - min(start) FROM incident WHERE asn = 31"), 125 * H);
 	store_close(s);
 	observe_free(o);
 }
@@ -335,8 +336,9 @@ static void test_irr_stale(void **state)
 	struct observe *o = world(1, 1, 1);
 	feed(o, MRT_ROUTE_RIB, 1000, "185.51.100.0/23", "1 2 3 31");
 	struct store *s = run(o, "k");
-	assert_int_equal(q(s, "SELECT count(*) FROM finding WHERE metric = 'irr-stale' AND asn = 31 "
-			      "AND prefix = '185.51.100.0/24' AND evidence LIKE '%invalid-length%'"),
+	assert_int_equal(
+	    q(s, "SELECT count(*) FROM finding WHERE metric = 'irr-stale' AND asn = 31 "
+	         "AND prefix = '185.51.100.0/24' AND evidence LIKE '%invalid-length%'"),
 	    1);
 	assert_int_equal(q(s, "SELECT count(*) FROM finding WHERE metric = 'irr-stale'"), 1);
 	store_close(s);
@@ -373,7 +375,7 @@ static void test_settings(void **state)
 	assert_true(raw == 2); /* one snapshot sighting scores 2 now */
 	assert_true(fabs(pct - 100 * exp(-1.5 * sqrt(2))) < 1e-9);
 	assert_int_equal(q(s, "SELECT value FROM global_stat WHERE scope = 'config' AND key = "
-			      "'ready'"),
+	                      "'ready'"),
 	    85);
 	store_close(s);
 	observe_free(o);

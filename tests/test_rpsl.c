@@ -87,9 +87,9 @@ static void test_continuation_and_comments(void **state)
 	struct rpsl_object o;
 	/* descr with four continuation lines */
 	assert_true(find(radb, "route", "167.96.0.0/16", &r, &o));
-	assert_string_equal(
-	    rpsl_object_get(&o, "descr"), "Cyprus Minerals Company\n9100 East Mineral Circle\nM.S. "
-	                                  "257N\nEnglewood\nCO 80112, USA");
+	assert_string_equal(rpsl_object_get(&o, "descr"),
+	    "Cyprus Minerals Company\n9100 East Mineral Circle\nM.S. "
+	    "257N\nEnglewood\nCO 80112, USA");
 	assert_string_equal(rpsl_object_get(&o, "origin"), "AS2900");
 	assert_string_equal(rpsl_object_get(&o, "member-of"), "RS-COMM_NSFNET");
 	assert_string_equal(o.file, radb);

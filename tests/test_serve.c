@@ -410,8 +410,8 @@ static void conform_direct(struct store *s, const char *profile, int64_t snap, u
 static void expect_same_verdicts(json_object *j, const struct conform_result *res)
 {
 	assert_int_equal(ifield(j, "asn"), res->asn);
-	assert_string_equal(json_object_get_string(field(j, "overall")),
-	    conform_overall_name(res->overall));
+	assert_string_equal(
+	    json_object_get_string(field(j, "overall")), conform_overall_name(res->overall));
 	assert_int_equal(ifield(j, "counts.pass"), (int64_t)res->count[CONFORM_PASS]);
 	assert_int_equal(ifield(j, "counts.fail"), (int64_t)res->count[CONFORM_FAIL]);
 	assert_int_equal(ifield(j, "counts.no-data"), (int64_t)res->count[CONFORM_NO_DATA]);
@@ -482,7 +482,8 @@ static void test_conformance_api(void **state)
 
 	/* side by side: an AS not in the store is there, with no pass and no fail */
 	j = get_json("/api/v1/compare/conformance?asn=6939,AS3257,4200000000", 200);
-	assert_string_equal(json_object_get_string(field(j, "schema")), "routemark.conform/1/compare");
+	assert_string_equal(
+	    json_object_get_string(field(j, "schema")), "routemark.conform/1/compare");
 	assert_string_equal(json_object_get_string(field(j, "profile")), "manrs-plus-draft");
 	json_object *r = field(j, "results");
 	assert_int_equal(json_object_array_length(r), 3);
@@ -505,8 +506,8 @@ static void test_conformance_api(void **state)
 	    "/api/v1/as/6939/conformance?profile=",
 	    "/api/v1/compare/conformance?asn=6939&profile=manrs-netops.json",
 	    "/api/v1/compare/conformance?profile=manrs-netops",
-	    "/api/v1/compare/conformance?asn=6939,6939",
-	    "/api/v1/as/6939/conformance?window=30d", NULL};
+	    "/api/v1/compare/conformance?asn=6939,6939", "/api/v1/as/6939/conformance?window=30d",
+	    NULL};
 	for (size_t i = 0; bad[i]; i++) {
 		j = get_json(bad[i], 400);
 		assert_int_equal(ifield(j, "error.status"), 400);
@@ -514,7 +515,8 @@ static void test_conformance_api(void **state)
 		json_object_put(j);
 	}
 	j = get_json("/api/v1/as/6939/conformance?profile=nope", 400);
-	assert_non_null(strstr(json_object_get_string(field(j, "error.message")), "manrs-plus-draft"));
+	assert_non_null(
+	    strstr(json_object_get_string(field(j, "error.message")), "manrs-plus-draft"));
 	json_object_put(j);
 	j = get_json("/api/v1/as/4200000000/conformance", 404);
 	json_object_put(j);
@@ -679,7 +681,7 @@ static void test_conformance_pages(void **state)
 	conform_direct(s, "manrs-plus-draft", 0, 6939, &a, &p, &res);
 	char overall[80];
 	snprintf(overall, sizeof(overall), "rmc-overall %s\">%s</div>",
-	    res.overall == CONFORM_CONFORMANT     ? "rmc-conformant"
+	    res.overall == CONFORM_CONFORMANT       ? "rmc-conformant"
 	    : res.overall == CONFORM_NOT_CONFORMANT ? "rmc-not"
 	                                            : "rmc-undetermined",
 	    conform_overall_name(res.overall));
@@ -688,8 +690,10 @@ static void test_conformance_pages(void **state)
 	    "href=\"/as/6939\"", "/api/v1/as/6939/conformance?profile=manrs-plus-draft",
 	    "/compare/conformance?asn=6939&amp;profile=manrs-plus-draft", NULL};
 	expect_page("/as/6939/conformance", 200, one);
-	const char *netops[] = {"MANRS for Network Operators", "<option value=\"manrs-netops\" "
-	    "selected>", NULL};
+	const char *netops[] = {"MANRS for Network Operators",
+	    "<option value=\"manrs-netops\" "
+	    "selected>",
+	    NULL};
 	expect_page("/as/AS6939/conformance?profile=manrs-netops", 200, netops);
 	const char *cmp[] = {"MANRS+", "<th>AS6939 HURRICANE</th>", "AS3257", "PLUS-RPKI-1",
 	    "<th>Overall</th>", "href=\"/as/3257/conformance?profile=manrs-plus-draft\"",

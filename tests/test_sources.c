@@ -21,7 +21,7 @@ static void test_default_list(void **state)
 	assert_int_equal(source_url(&s.v[0], now, url, sizeof(url)), 0);
 	/* RouteViews RIBs every 2 h, 3 h late: 05:10 -> the 04:00 file */
 	assert_string_equal(url, "http://archive.routeviews.org/bgpdata/2026.11/RIBS/"
-				 "rib.20261125.0400.bz2");
+	                         "rib.20261125.0400.bz2");
 	for (int i = 0; i < s.n; i++)
 		if (strcmp(s.v[i].name, "caida-serial-1") == 0) {
 			assert_int_equal(source_url(&s.v[i], now, url, sizeof(url)), 0);
@@ -37,10 +37,10 @@ static void test_default_list(void **state)
 static void test_bad_lists(void **state)
 {
 	struct sources s;
-	assert_int_equal(sources_parse("mrt a - - http://x\n", "t", &s), -1);       /* 5 fields */
-	assert_int_equal(sources_parse("bgp a - - http://x -\n", "t", &s), -1);     /* kind */
-	assert_int_equal(sources_parse("mrt a 2x - http://x -\n", "t", &s), -1);    /* period */
-	assert_int_equal(sources_parse("mrt a - -5h http://x -\n", "t", &s), -1);   /* lag */
+	assert_int_equal(sources_parse("mrt a - - http://x\n", "t", &s), -1);     /* 5 fields */
+	assert_int_equal(sources_parse("bgp a - - http://x -\n", "t", &s), -1);   /* kind */
+	assert_int_equal(sources_parse("mrt a 2x - http://x -\n", "t", &s), -1);  /* period */
+	assert_int_equal(sources_parse("mrt a - -5h http://x -\n", "t", &s), -1); /* lag */
 	assert_int_equal(sources_parse("# only a comment\n\n", "t", &s), 0);
 	assert_int_equal(s.n, 0);
 	sources_free(&s);
@@ -71,19 +71,20 @@ static void test_run_from_local_server(void **state)
 	assert_int_equal(mkdir(dir, 0700), 0);
 	snprintf(list, sizeof(list), "%s/sources", dir);
 	FILE *f = fopen(list, "w");
-	fprintf(f, "mrt  ris-updates - - http://127.0.0.1:%u/mrt/libbgpstream__ris.rrc06.updates."
-		   "1401488100.gz -\n"
-		   "vrps vrps        - - http://127.0.0.1:%u/rpki/vrps_2017-06-01_from_compress_roas."
-		   "csv -\n"
-		   "asrel caida      - - http://127.0.0.1:%u/caida/20140101.as-rel.txt.bz2 -\n"
-		   "irr  gone        - - http://127.0.0.1:%u/irr/no-such-dump.gz -\n",
+	fprintf(f,
+	    "mrt  ris-updates - - http://127.0.0.1:%u/mrt/libbgpstream__ris.rrc06.updates."
+	    "1401488100.gz -\n"
+	    "vrps vrps        - - http://127.0.0.1:%u/rpki/vrps_2017-06-01_from_compress_roas."
+	    "csv -\n"
+	    "asrel caida      - - http://127.0.0.1:%u/caida/20140101.as-rel.txt.bz2 -\n"
+	    "irr  gone        - - http://127.0.0.1:%u/irr/no-such-dump.gz -\n",
 	    p, p, p, p);
 	fclose(f);
 	snprintf(args, sizeof(args), "--sources %s --cache %s/cache --db %s/rm.db", list, dir, dir);
 	assert_int_equal(run(args, out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "snapshot 1 stored"));
 	assert_non_null(strstr(out, "gone                   unavailable: skipped")); /* a 404 */
-	assert_non_null(strstr(out, "RPKI valid"));                          /* the summary */
+	assert_non_null(strstr(out, "RPKI valid")); /* the summary */
 	/* again: every file comes from the cache (304), and the snapshot is the same one */
 	assert_int_equal(run(args, out, sizeof(out)), 0);
 	assert_non_null(strstr(out, ", not modified"));

@@ -37,8 +37,13 @@ static int64_t count(struct store *s, const char *sql)
 
 static void write_snapshot(struct store *s, const char *key, int nfind, int commit)
 {
-	struct store_snapshot snap = {.period_start = 1401487200, .period_end = 1401487200,
-	    .label = "test", .routes = 10, .prefixes_v4 = 8, .prefixes_v6 = 2, .ases = 3};
+	struct store_snapshot snap = {.period_start = 1401487200,
+	    .period_end = 1401487200,
+	    .label = "test",
+	    .routes = 10,
+	    .prefixes_v4 = 8,
+	    .prefixes_v6 = 2,
+	    .ases = 3};
 	snprintf(snap.key, sizeof(snap.key), "%s", key);
 	assert_int_equal(store_snapshot_begin(s, &snap), 0);
 	assert_true(snap.id > 0);
@@ -48,23 +53,35 @@ static void write_snapshot(struct store *s, const char *key, int nfind, int comm
 	assert_int_equal(store_put_metric(s, &m), 0);
 	struct store_metric nodata = {64500, "M5", 0, -1, 0};
 	assert_int_equal(store_put_metric(s, &nodata), 0);
-	struct store_as_summary a = {.asn = 64500, .prefixes_v4 = 3, .routes = 3, .rpki_valid = 2,
-	    .rpki_invalid = 1, .action = {0, 49, -1, 100, 0}, .action4_irr = 50,
+	struct store_as_summary a = {.asn = 64500,
+	    .prefixes_v4 = 3,
+	    .routes = 3,
+	    .rpki_valid = 2,
+	    .rpki_invalid = 1,
+	    .action = {0, 49, -1, 100, 0},
+	    .action4_irr = 50,
 	    .action4_rpki = 0};
 	assert_int_equal(store_put_summary(s, &a), 0);
 	for (int i = 0; i < nfind; i++) {
-		struct store_finding f = {.asn = 64500, .metric = "M2", .culprit = 64500,
-		    .prefix = "192.0.2.0/24", .origin = 64500, .path = "3356 64500",
-		    .peer_ip = "198.51.100.1", .peer_asn = 3356, .peers = 1,
-		    .detail = "RPKI invalid", .evidence = "{\"vrps\":[]}"};
+		struct store_finding f = {.asn = 64500,
+		    .metric = "M2",
+		    .culprit = 64500,
+		    .prefix = "192.0.2.0/24",
+		    .origin = 64500,
+		    .path = "3356 64500",
+		    .peer_ip = "198.51.100.1",
+		    .peer_asn = 3356,
+		    .peers = 1,
+		    .detail = "RPKI invalid",
+		    .evidence = "{\"vrps\":[]}"};
 		assert_int_equal(store_put_finding(s, &f), 0);
 	}
 	struct store_incident inc = {64500, "M2", 1401487200, 1401487200, 1, 1, 1, 0};
 	assert_int_equal(store_put_incident(s, &inc), 0);
-	struct store_route r1 = {"192.0.2.0/24", 64500, 3, "invalid", "invalid-asn", "absent",
-	    NULL, 1401487200, 1401487200, NULL};
-	struct store_route r2 = {"192.0.0.0/16", 64501, 2, "valid", NULL, "exact", NULL,
+	struct store_route r1 = {"192.0.2.0/24", 64500, 3, "invalid", "invalid-asn", "absent", NULL,
 	    1401487200, 1401487200, NULL};
+	struct store_route r2 = {
+	    "192.0.0.0/16", 64501, 2, "valid", NULL, "exact", NULL, 1401487200, 1401487200, NULL};
 	assert_int_equal(store_put_route(s, &r1), 0);
 	assert_int_equal(store_put_route(s, &r2), 0);
 	struct store_global g = {"all", "rpki_valid_routes", 2};
@@ -133,7 +150,7 @@ static void test_queries(void **state)
 	assert_true(found);
 	assert_int_equal(sum.rpki_invalid, 1);
 	assert_true(sum.action[1] == 49);
-	assert_true(sum.action[2] < 0); /* no data survives the round trip */
+	assert_true(sum.action[2] < 0);  /* no data survives the round trip */
 	assert_true(sum.action[4] == 0); /* min of IRR 50 and RPKI 0 */
 	assert_int_equal(store_get_summary(s, newest, 1, &sum, &found), 0);
 	assert_false(found);
@@ -168,8 +185,8 @@ static void test_queries(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(store_get_incidents(s, newest, 0, "M3", 0, 0, 0, 0, &a, &inc, &n), 0);
 	assert_int_equal(n, 0);
-	assert_int_equal(store_get_incidents(s, newest, 0, NULL, 1401487201, 0, 0, 0, &a, &inc, &n),
-	    0);
+	assert_int_equal(
+	    store_get_incidents(s, newest, 0, NULL, 1401487201, 0, 0, 0, &a, &inc, &n), 0);
 	assert_int_equal(n, 0); /* ended before the window */
 
 	struct store_route *r;
@@ -232,18 +249,28 @@ static void test_indexes_many_snapshots(void **state)
 		char key[8];
 		snprintf(key, sizeof(key), "s%d", k);
 		struct store_snapshot snap = {.period_start = 1401487200 - 3600 * k,
-		    .period_end = 1401487200 - 3600 * k, .routes = 1, .ases = 2};
+		    .period_end = 1401487200 - 3600 * k,
+		    .routes = 1,
+		    .ases = 2};
 		snprintf(snap.key, sizeof(snap.key), "%s", key);
 		assert_int_equal(store_snapshot_begin(s, &snap), 0);
 		ids[k] = snap.id;
 		/* k + 1 findings of AS64500 (written out of page order), one of AS64501 */
 		for (int i = 0; i <= k; i++) {
-			struct store_finding f = {.asn = 64500, .metric = met[i], .prefix = pfx[i],
-			    .origin = 64500, .path = "64500", .detail = key};
+			struct store_finding f = {.asn = 64500,
+			    .metric = met[i],
+			    .prefix = pfx[i],
+			    .origin = 64500,
+			    .path = "64500",
+			    .detail = key};
 			assert_int_equal(store_put_finding(s, &f), 0);
 		}
-		struct store_finding o = {.asn = 64501, .metric = "M1", .prefix = "10.0.0.0/8",
-		    .origin = 64501, .path = "64501", .detail = key};
+		struct store_finding o = {.asn = 64501,
+		    .metric = "M1",
+		    .prefix = "10.0.0.0/8",
+		    .origin = 64501,
+		    .path = "64501",
+		    .detail = key};
 		assert_int_equal(store_put_finding(s, &o), 0);
 		struct store_incident i1 = {64500, "M2", 100 + k, 200, 1, 1, 1, 1};
 		struct store_incident i2 = {64501, "M1", 150, 160, 1, 1, 1, 1};
@@ -277,18 +304,20 @@ static void test_indexes_many_snapshots(void **state)
 	assert_int_equal(store_get_incidents(s, ids[2], 0, NULL, 0, 0, 0, 0, &a, &inc, &n), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(inc[0].asn, 64501); /* newest start first */
-	assert_int_equal(store_get_incidents(s, ids[1], 64501, "M1", 155, 0, 0, 0, &a, &inc, &n), 0);
+	assert_int_equal(
+	    store_get_incidents(s, ids[1], 64501, "M1", 155, 0, 0, 0, &a, &inc, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(store_get_incidents(s, ids[1], 64501, "M2", 0, 0, 0, 0, &a, &inc, &n), 0);
 	assert_int_equal(n, 0);
 	assert_int_equal(store_get_incidents(s, ids[0], 64500, NULL, 0, 0, 1, 1, &a, &inc, &n), 0);
 	assert_int_equal(n, 0); /* paged past the only one */
-	assert_int_equal(count(s, "SELECT count(*) FROM sqlite_master WHERE name = 'finding_order'"),
-	    1);
+	assert_int_equal(
+	    count(s, "SELECT count(*) FROM sqlite_master WHERE name = 'finding_order'"), 1);
 
 	/* a store of the old index: upgraded on the next read-write open, data unchanged */
-	assert_int_equal(sqlite3_exec(store_db(s), "DROP INDEX finding_order; CREATE INDEX "
-	                                           "finding_asn ON finding(snapshot_id, asn, metric)",
+	assert_int_equal(sqlite3_exec(store_db(s),
+	                     "DROP INDEX finding_order; CREATE INDEX "
+	                     "finding_asn ON finding(snapshot_id, asn, metric)",
 	                     NULL, NULL, NULL),
 	    SQLITE_OK);
 	store_close(s);
@@ -298,10 +327,10 @@ static void test_indexes_many_snapshots(void **state)
 	assert_string_equal(f[0].metric, "M1");
 	store_close(s);
 	assert_int_equal(store_open(dbpath, 0, &s), 0);
-	assert_int_equal(count(s, "SELECT count(*) FROM sqlite_master WHERE name = 'finding_order'"),
-	    1);
-	assert_int_equal(count(s, "SELECT count(*) FROM sqlite_master WHERE name = 'finding_asn'"),
-	    0);
+	assert_int_equal(
+	    count(s, "SELECT count(*) FROM sqlite_master WHERE name = 'finding_order'"), 1);
+	assert_int_equal(
+	    count(s, "SELECT count(*) FROM sqlite_master WHERE name = 'finding_asn'"), 0);
 	assert_int_equal(count(s, "SELECT count(*) FROM finding"), 9);
 	store_close(s);
 	arena_free(&a);

@@ -25,13 +25,13 @@ static inline const char *test_data_path(const char *rel)
 	return access(b, R_OK) == 0 ? b : NULL;
 }
 
-#define REQUIRE_DATA(var, rel)                                                                 \
-	const char *var = test_data_path(rel);                                                 \
-	do {                                                                                   \
-		if (var == NULL) {                                                             \
-			printf("SKIP: %s: shared data file %s is absent\n", __func__, rel);    \
-			skip();                                                                \
-		}                                                                              \
+#define REQUIRE_DATA(var, rel)                                                                     \
+	const char *var = test_data_path(rel);                                                     \
+	do {                                                                                       \
+		if (var == NULL) {                                                                 \
+			printf("SKIP: %s: shared data file %s is absent\n", __func__, rel);        \
+			skip();                                                                    \
+		}                                                                                  \
 	} while (0)
 
 /* Path of the routemark binary under test (ROUTEMARK_BIN, set by tests/run.sh). */

@@ -5,12 +5,12 @@
 #include "cli/refs.h"
 
 struct analyze_job {
-	const char *db;     /* the store */
-	const char *label;  /* NULL: the data's start time */
+	const char *db;        /* the store */
+	const char *label;     /* NULL: the data's start time */
 	struct cli_refs *refs; /* named, not yet loaded; refs->strict applies to MRT too */
 	const char **mrt;
 	int nmrt;
-	int progress;       /* a progress line on stderr */
+	int progress;              /* a progress line on stderr */
 	struct observe_config cfg; /* the settings MANRS does not publish (--set) */
 };
 

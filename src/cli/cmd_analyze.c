@@ -41,8 +41,8 @@ static double cpu(void)
 {
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+	       ru.ru_stime.tv_usec / 1e6;
 }
 
 static double now(void)
@@ -93,7 +93,7 @@ static int checksum_inputs(struct inputs *in, const struct analyze_job *job, cha
 		if (strcmp(in->v[i].path, "-") == 0) {
 			snprintf(in->v[i].sha256, sizeof(in->v[i].sha256), "stdin");
 		} else if (stat(in->v[i].path, &sb) != 0 ||
-			   fetch_sha256_file(in->v[i].path, in->v[i].sha256) != 0) {
+		           fetch_sha256_file(in->v[i].path, in->v[i].sha256) != 0) {
 			log_err("%s: cannot read", in->v[i].path);
 			free(all);
 			return -1;
@@ -113,8 +113,8 @@ static int checksum_inputs(struct inputs *in, const struct analyze_job *job, cha
 	}
 	free(lines);
 	if (job->refs->rtr)
-		len += (size_t)snprintf(all + len, cap - len, "rtr:%s:%lld\n", job->refs->rtr,
-		    (long long)time(NULL));
+		len += (size_t)snprintf(
+		    all + len, cap - len, "rtr:%s:%lld\n", job->refs->rtr, (long long)time(NULL));
 	char cfg[512];
 	observe_config_describe(&job->cfg, cfg, sizeof(cfg));
 	len += (size_t)snprintf(all + len, cap - len, "%s", cfg);
@@ -127,8 +127,9 @@ static void progress(size_t file, size_t nfiles, const char *name, uint64_t reco
     uint64_t routes, double t0, int final)
 {
 	double dt = now() - t0;
-	fprintf(stderr, "\ranalyze: file %zu/%zu %-36.36s %10llu records %10llu routes %8.0f routes/s%s",
-	    file, nfiles, name, (unsigned long long)records, (unsigned long long)routes,
+	fprintf(stderr,
+	    "\ranalyze: file %zu/%zu %-36.36s %10llu records %10llu routes %8.0f routes/s%s", file,
+	    nfiles, name, (unsigned long long)records, (unsigned long long)routes,
 	    dt > 0 ? (double)routes / dt : 0, final ? "\n" : "");
 }
 
@@ -149,8 +150,8 @@ static int analyze_file(struct observe *ob, struct input *in, int strict, int sh
 		observe_route(ob, &rt);
 		if (show && (++*total_routes & 0xffff) == 0 && now() - last > 0.5) {
 			last = now();
-			progress(idx + 1, nfiles, base, mrt_reader_stats(r)->records, *total_routes, t0,
-			    0);
+			progress(idx + 1, nfiles, base, mrt_reader_stats(r)->records, *total_routes,
+			    t0, 0);
 		}
 	}
 	const struct mrt_stats *st = mrt_reader_stats(r);
@@ -169,8 +170,8 @@ static int analyze_file(struct observe *ob, struct input *in, int strict, int sh
 static int store_inputs(struct store *s, const struct inputs *in)
 {
 	for (size_t i = 0; i < in->n; i++) {
-		struct store_input si = {in->v[i].kind, in->v[i].path, in->v[i].sha256, in->v[i].size,
-		    in->v[i].records, in->v[i].malformed};
+		struct store_input si = {in->v[i].kind, in->v[i].path, in->v[i].sha256,
+		    in->v[i].size, in->v[i].records, in->v[i].malformed};
 		if (store_put_input(s, &si) != 0)
 			return -1;
 	}
@@ -221,7 +222,8 @@ int analyze_job_run(const struct analyze_job *job)
 	uint64_t nroutes = 0;
 	size_t nmrt = (size_t)job->nmrt;
 	for (size_t i = 0; i < nmrt; i++) {
-		rc = analyze_file(ob, &in.v[i], job->refs->strict, job->progress, i, nmrt, &nroutes, t0);
+		rc = analyze_file(
+		    ob, &in.v[i], job->refs->strict, job->progress, i, nmrt, &nroutes, t0);
 		if (rc != 0) {
 			if (job->progress)
 				fputc('\n', stderr);

@@ -22,7 +22,8 @@ static void usage(FILE *f)
 	    "  --control ID        the control (checked against --profile)\n"
 	    "  --file EVIDENCE     the evidence document\n"
 	    "  --by WHO            who files it (default $USER)\n"
-	    "  --kind KIND         attested or audited (default: from the control's evidence type)\n"
+	    "  --kind KIND         attested or audited (default: from the control's evidence "
+	    "type)\n"
 	    "  --note TEXT         a short note kept with the record\n"
 	    "  --profile NAME|FILE the profile the control belongs to (default manrs-plus-draft)\n"
 	    "  --list              print the AS's filings instead\n"
@@ -40,8 +41,8 @@ static int list(struct store *s, uint32_t asn)
 	int rc = store_get_attestations(s, asn, NULL, &a, &v, &n);
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		printf("%" PRId64 "\tAS%" PRIu32 "\t%s\t%s\t%s\t%s\t%" PRIu64 "\t%" PRId64 "\t%s\n",
-		    v[i].id, v[i].asn, v[i].control, v[i].kind, v[i].sha256, v[i].file ? v[i].file : "",
-		    v[i].size, v[i].created, v[i].who ? v[i].who : "");
+		    v[i].id, v[i].asn, v[i].control, v[i].kind, v[i].sha256,
+		    v[i].file ? v[i].file : "", v[i].size, v[i].created, v[i].who ? v[i].who : "");
 	arena_free(&a);
 	return rc ? 1 : 0;
 }
@@ -57,19 +58,27 @@ static int file_it(struct store *s, uint32_t asn, const char *control, const cha
 	struct stat st;
 	char sha[65];
 	if (c == NULL)
-		fprintf(stderr, "routemark: attest: profile %s has no control '%s'\n", p->name, control);
+		fprintf(stderr, "routemark: attest: profile %s has no control '%s'\n", p->name,
+		    control);
 	else if (c->evidence == CONFORM_MEASURED && kind == NULL)
-		fprintf(stderr, "routemark: attest: control %s is measured; give --kind to file "
-				"evidence for it anyway\n", control);
+		fprintf(stderr,
+		    "routemark: attest: control %s is measured; give --kind to file "
+		    "evidence for it anyway\n",
+		    control);
 	else if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || fetch_sha256_file(path, sha) != 0)
 		fprintf(stderr, "routemark: attest: %s: cannot read the evidence file\n", path);
 	else {
-		struct store_attestation at = {.asn = asn, .control = control,
-		    .kind = kind ? kind : conform_evidence_name(c->evidence), .sha256 = sha,
-		    .file = path, .size = (uint64_t)st.st_size, .who = who, .note = note};
+		struct store_attestation at = {.asn = asn,
+		    .control = control,
+		    .kind = kind ? kind : conform_evidence_name(c->evidence),
+		    .sha256 = sha,
+		    .file = path,
+		    .size = (uint64_t)st.st_size,
+		    .who = who,
+		    .note = note};
 		if (store_put_attestation(s, &at) == 0) {
-			printf("filed #%" PRId64 ": AS%" PRIu32 " %s %s sha256 %s by %s\n", at.id, asn,
-			    control, at.kind, sha, who ? who : "unknown");
+			printf("filed #%" PRId64 ": AS%" PRIu32 " %s %s sha256 %s by %s\n", at.id,
+			    asn, control, at.kind, sha, who ? who : "unknown");
 			status = 0;
 		}
 	}
@@ -80,11 +89,16 @@ static int file_it(struct store *s, uint32_t asn, const char *control, const cha
 int cmd_attest(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"db", required_argument, NULL, 'd'}, {"control", required_argument, NULL, 'c'},
-	    {"file", required_argument, NULL, 'f'}, {"by", required_argument, NULL, 'b'},
-	    {"kind", required_argument, NULL, 'k'}, {"note", required_argument, NULL, 'n'},
-	    {"profile", required_argument, NULL, 'p'}, {"list", no_argument, NULL, 'l'},
-	    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"control", required_argument, NULL, 'c'},
+	    {"file", required_argument, NULL, 'f'},
+	    {"by", required_argument, NULL, 'b'},
+	    {"kind", required_argument, NULL, 'k'},
+	    {"note", required_argument, NULL, 'n'},
+	    {"profile", required_argument, NULL, 'p'},
+	    {"list", no_argument, NULL, 'l'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *db = "routemark.db", *control = NULL, *path = NULL, *who = getenv("USER");
 	const char *kind = NULL, *note = NULL, *profile = "manrs-plus-draft";
@@ -94,16 +108,36 @@ int cmd_attest(int argc, char **argv)
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'd': db = optarg; break;
-		case 'c': control = optarg; break;
-		case 'f': path = optarg; break;
-		case 'b': who = optarg; break;
-		case 'k': kind = optarg; break;
-		case 'n': note = optarg; break;
-		case 'p': profile = optarg; break;
-		case 'l': listing = 1; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 1;
+		case 'd':
+			db = optarg;
+			break;
+		case 'c':
+			control = optarg;
+			break;
+		case 'f':
+			path = optarg;
+			break;
+		case 'b':
+			who = optarg;
+			break;
+		case 'k':
+			kind = optarg;
+			break;
+		case 'n':
+			note = optarg;
+			break;
+		case 'p':
+			profile = optarg;
+			break;
+		case 'l':
+			listing = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 1;
 		}
 	}
 	uint32_t asn;
@@ -113,17 +147,20 @@ int cmd_attest(int argc, char **argv)
 		return 1;
 	}
 	if (!listing && (control == NULL || path == NULL)) {
-		fprintf(stderr, "routemark: attest: --control ID and --file EVIDENCE are required\n");
+		fprintf(
+		    stderr, "routemark: attest: --control ID and --file EVIDENCE are required\n");
 		return 1;
 	}
 	if (kind && strcmp(kind, "attested") && strcmp(kind, "audited")) {
-		fprintf(stderr, "routemark: attest: --kind %s: expected attested or audited\n", kind);
+		fprintf(
+		    stderr, "routemark: attest: --kind %s: expected attested or audited\n", kind);
 		return 1;
 	}
 	struct store *s;
 	if (conform_cli_store(db, !listing, &s) != 0)
 		return 1;
-	int status = listing ? list(s, asn) : file_it(s, asn, control, path, who, kind, note, profile);
+	int status =
+	    listing ? list(s, asn) : file_it(s, asn, control, path, who, kind, note, profile);
 	store_close(s);
 	return status;
 }

@@ -65,10 +65,14 @@ static int compare(const char *db, const char *profile, const char *fmt, int64_t
 int cmd_compare(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"db", required_argument, NULL, 'd'}, {"profile", required_argument, NULL, 'p'},
-	    {"window", required_argument, NULL, 'w'}, {"format", required_argument, NULL, 'f'},
-	    {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
-	    REFS_LONG_OPTIONS, {NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"profile", required_argument, NULL, 'p'},
+	    {"window", required_argument, NULL, 'w'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"help", no_argument, NULL, 'h'},
+	    REFS_LONG_OPTIONS,
+	    {NULL, 0, NULL, 0},
 	};
 	const char *db = "routemark.db", *profile = "manrs-plus-draft", *fmt = "text", *outp = NULL;
 	int64_t window = 0;
@@ -80,18 +84,29 @@ int cmd_compare(int argc, char **argv)
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'd': db = optarg; break;
-		case 'p': profile = optarg; break;
-		case 'f': fmt = optarg; break;
-		case 'o': outp = optarg; break;
+		case 'd':
+			db = optarg;
+			break;
+		case 'p':
+			profile = optarg;
+			break;
+		case 'f':
+			fmt = optarg;
+			break;
+		case 'o':
+			outp = optarg;
+			break;
 		case 'w':
 			if ((window = conform_parse_duration(optarg)) <= 0) {
-				fprintf(stderr, "routemark: --window %s: expected a duration like 90d\n",
+				fprintf(stderr,
+				    "routemark: --window %s: expected a duration like 90d\n",
 				    optarg);
 				return 1;
 			}
 			break;
-		case 'h': usage(stdout); return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
 		default:
 			if (opt != '?' && refs_option(&refs, opt, optarg) == 1)
 				break;

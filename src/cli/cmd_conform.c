@@ -31,12 +31,13 @@ static void usage(FILE *f)
 	    "  --rs-dump FILE      the route server's MRT RIB (or update) dump\n"
 	    "  --members FILE      members: one \"ASN [AS-SET]\" a line\n"
 	    "  (with --vrps: RPKI-invalid routes; --irr: AS-SETs and route objects;\n"
-	    "   --bogons: administrative bogons besides the built-in special-purpose ones)\n\n"
-	    REFS_HELP
+	    "   --bogons: administrative bogons besides the built-in special-purpose "
+	    "ones)\n\n" REFS_HELP
 	    "  (AS mode: --vrps with ASPA objects and --asrel decide aspa.*, --peeringdb and\n"
 	    "   --irr decide contact.*)\n\n"
 	    "exit codes: 0 shown (whatever the verdict); 1 usage, profile or store error; 2\n"
-	    "malformed reference data under --strict. See routemark-conform(1), docs/conform.md.\n");
+	    "malformed reference data under --strict. See routemark-conform(1), "
+	    "docs/conform.md.\n");
 }
 
 int conform_cli_store(const char *db, int writable, struct store **out)
@@ -72,7 +73,8 @@ struct conform_opts {
 static int run_ixp(struct conform_opts *o, FILE *out)
 {
 	if (o->rs_dump == NULL || o->members == NULL) {
-		fprintf(stderr, "routemark: conform --ixp needs --rs-dump FILE and --members FILE\n");
+		fprintf(
+		    stderr, "routemark: conform --ixp needs --rs-dump FILE and --members FILE\n");
 		return 1;
 	}
 	struct ixp_member *m;
@@ -121,8 +123,11 @@ static int run_as(struct conform_opts *o, uint32_t asn, FILE *out)
 	}
 	struct arena a;
 	arena_init(&a, 0);
-	struct conform_ctx ctx = {.store = s, .refs = &orefs, .window = o->window,
-	    .snapshot = o->snapshot, .max_evidence = (size_t)o->max_ev};
+	struct conform_ctx ctx = {.store = s,
+	    .refs = &orefs,
+	    .window = o->window,
+	    .snapshot = o->snapshot,
+	    .max_evidence = (size_t)o->max_ev};
 	struct conform_result r;
 	int status = 1;
 	if (conform_evaluate(&ctx, p, asn, &a, &r) == 0) {
@@ -144,18 +149,37 @@ static int parse_opt(struct conform_opts *o, int opt, const char *arg)
 {
 	char *end;
 	switch (opt) {
-	case 'd': o->db = arg; return 0;
-	case 'p': o->profile = arg; return 0;
-	case 'f': o->fmt = arg; return 0;
-	case 'o': o->out = arg; return 0;
-	case 'x': o->ixp = 1; return 0;
-	case 'r': o->rs_dump = arg; return 0;
-	case 'm': o->members = arg; return 0;
-	case 'L': o->list = 1; return 0;
-	case 'S': o->refs.strict = 1; return 0;
+	case 'd':
+		o->db = arg;
+		return 0;
+	case 'p':
+		o->profile = arg;
+		return 0;
+	case 'f':
+		o->fmt = arg;
+		return 0;
+	case 'o':
+		o->out = arg;
+		return 0;
+	case 'x':
+		o->ixp = 1;
+		return 0;
+	case 'r':
+		o->rs_dump = arg;
+		return 0;
+	case 'm':
+		o->members = arg;
+		return 0;
+	case 'L':
+		o->list = 1;
+		return 0;
+	case 'S':
+		o->refs.strict = 1;
+		return 0;
 	case 'w':
 		if ((o->window = conform_parse_duration(arg)) <= 0) {
-			fprintf(stderr, "routemark: --window %s: expected a duration like 90d\n", arg);
+			fprintf(
+			    stderr, "routemark: --window %s: expected a duration like 90d\n", arg);
 			return -1;
 		}
 		return 0;
@@ -185,16 +209,24 @@ static int parse_opt(struct conform_opts *o, int opt, const char *arg)
 int cmd_conform(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"db", required_argument, NULL, 'd'}, {"profile", required_argument, NULL, 'p'},
-	    {"window", required_argument, NULL, 'w'}, {"snapshot", required_argument, NULL, 's'},
-	    {"format", required_argument, NULL, 'f'}, {"max-evidence", required_argument, NULL, 'n'},
-	    {"output", required_argument, NULL, 'o'}, {"ixp", no_argument, NULL, 'x'},
-	    {"rs-dump", required_argument, NULL, 'r'}, {"members", required_argument, NULL, 'm'},
-	    {"list-profiles", no_argument, NULL, 'L'}, {"strict", no_argument, NULL, 'S'},
-	    {"help", no_argument, NULL, 'h'}, REFS_LONG_OPTIONS, {NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"profile", required_argument, NULL, 'p'},
+	    {"window", required_argument, NULL, 'w'},
+	    {"snapshot", required_argument, NULL, 's'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"max-evidence", required_argument, NULL, 'n'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"ixp", no_argument, NULL, 'x'},
+	    {"rs-dump", required_argument, NULL, 'r'},
+	    {"members", required_argument, NULL, 'm'},
+	    {"list-profiles", no_argument, NULL, 'L'},
+	    {"strict", no_argument, NULL, 'S'},
+	    {"help", no_argument, NULL, 'h'},
+	    REFS_LONG_OPTIONS,
+	    {NULL, 0, NULL, 0},
 	};
-	struct conform_opts o = {.db = "routemark.db", .profile = "manrs-plus-draft",
-	    .fmt = "text", .max_ev = 20};
+	struct conform_opts o = {
+	    .db = "routemark.db", .profile = "manrs-plus-draft", .fmt = "text", .max_ev = 20};
 	int opt;
 	if (config_merge_args("conform", longopts, &argc, &argv) < 0)
 		return 1;
@@ -226,8 +258,9 @@ int cmd_conform(int argc, char **argv)
 	}
 	uint32_t asn = 0;
 	if (!o.ixp && (optind + 1 != argc || asn_parse(argv[optind], &asn) != 0)) {
-		fprintf(stderr, optind == argc ? "routemark: conform: which AS?\n"
-					       : "routemark: conform: '%s' is not an AS number\n",
+		fprintf(stderr,
+		    optind == argc ? "routemark: conform: which AS?\n"
+		                   : "routemark: conform: '%s' is not an AS number\n",
 		    optind < argc ? argv[optind] : "");
 		usage(stderr);
 		return 1;

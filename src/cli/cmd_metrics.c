@@ -19,7 +19,8 @@ static void markdown(void)
 	printf("| id | action | kind | what it counts |\n|---|---|---|---|\n");
 	for (int i = 0; i < METRIC_COUNT; i++) {
 		const struct metric_def *d = &metric_defs[i];
-		printf("| %s | %d | %s | %s |\n", d->name, d->action, kind_name(d->kind), d->counts);
+		printf(
+		    "| %s | %d | %s | %s |\n", d->name, d->action, kind_name(d->kind), d->counts);
 	}
 	printf("\nDefaults (routemark's choices where MANRS publishes no number):\n\n"
 	       "| setting | value |\n|---|---|\n"
@@ -47,8 +48,8 @@ static void json(void)
 		json_object_object_add(o, "counts", json_object_new_string(d->counts));
 		json_object_array_add(a, o);
 	}
-	puts(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-						   JSON_C_TO_STRING_NOSLASHESCAPE));
+	puts(json_object_to_json_string_ext(
+	    a, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(a);
 }
 

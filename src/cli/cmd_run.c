@@ -20,7 +20,8 @@ static void usage(FILE *f)
 	    "Fetch the current public data (RouteViews and RIS RIBs and updates, an rpki-client\n"
 	    "VRP export, IRR dumps, CAIDA relationships, Team Cymru bogons, NRO delegations,\n"
 	    "PeeringDB, AS names), analyze it, store the snapshot and print the summary.\n"
-	    "Downloads are cached (ETag / Last-Modified), resumed when interrupted, and checked.\n\n"
+	    "Downloads are cached (ETag / Last-Modified), resumed when interrupted, and "
+	    "checked.\n\n"
 	    "options:\n"
 	    "  --db FILE           the store (default routemark.db)\n"
 	    "  --cache DIR         download cache (default $XDG_CACHE_HOME/routemark or\n"
@@ -64,8 +65,8 @@ static int kind_wanted(const char *only, const char *kind)
 }
 
 /* Record a fetched file under its kind in the job's reference flags. */
-static void add_file(struct cli_refs *r, const char *kind, const char *path, const char ***mrt,
-    int *nmrt)
+static void add_file(
+    struct cli_refs *r, const char *kind, const char *path, const char ***mrt, int *nmrt)
 {
 	static const struct {
 		const char *kind;
@@ -179,12 +180,13 @@ int cmd_run(int argc, char **argv)
 	}
 	struct sources src;
 	if ((sources_file ? sources_load_file(sources_file, &src)
-			  : sources_parse(sources_default_text, "built-in sources", &src)) != 0)
+	                  : sources_parse(sources_default_text, "built-in sources", &src)) != 0)
 		return 1;
 	fetch_global_init();
 	if (fo.mirror_dir == NULL && (fo.mirror_dir = offline_mirror(&src)) != NULL)
-		fprintf(stderr, "run: the network cannot be reached; using the mirror %s "
-				"(the project's shared data) instead\n",
+		fprintf(stderr,
+		    "run: the network cannot be reached; using the mirror %s "
+		    "(the project's shared data) instead\n",
 		    fo.mirror_dir);
 	else if (fo.mirror_dir)
 		fprintf(stderr, "run: taking every source from the mirror %s\n", fo.mirror_dir);
@@ -197,7 +199,8 @@ int cmd_run(int argc, char **argv)
 		if (!kind_wanted(only, s->kind))
 			continue;
 		if (fo.mirror_dir && strcmp(s->mirror, "-") == 0) {
-			fprintf(stderr, "run: %-22s not in the mirror: skipped (its metrics: no data)\n",
+			fprintf(stderr,
+			    "run: %-22s not in the mirror: skipped (its metrics: no data)\n",
 			    s->name);
 			continue;
 		}
@@ -214,7 +217,9 @@ int cmd_run(int argc, char **argv)
 			continue;
 		}
 		fprintf(stderr, "run: %-22s %s%s (%.1f MiB)\n", s->name, res[i].path,
-		    res[i].from_cache ? ", not modified" : res[i].resumed ? ", resumed" : "",
+		    res[i].from_cache ? ", not modified"
+		    : res[i].resumed  ? ", resumed"
+		                      : "",
 		    (double)res[i].size / 1048576);
 		add_file(&refs, s->kind, res[i].path, &job.mrt, &job.nmrt);
 		got++;

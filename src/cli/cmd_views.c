@@ -17,8 +17,8 @@ struct view_opts {
 	const char *by;
 };
 
-static int parse_common(const char *cmd, int *argc, char ***argv, struct view_opts *o,
-    void (*usage)(FILE *))
+static int parse_common(
+    const char *cmd, int *argc, char ***argv, struct view_opts *o, void (*usage)(FILE *))
 {
 	static const struct option longopts[] = {
 	    {"db", required_argument, NULL, 'd'},
@@ -91,8 +91,8 @@ static int open_snap(const struct view_opts *o, struct store **s, struct store_s
 
 static void print_json(json_object *j)
 {
-	puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-						    JSON_C_TO_STRING_NOSLASHESCAPE));
+	puts(json_object_to_json_string_ext(
+	    j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(j);
 }
 
@@ -100,11 +100,12 @@ static void print_json(json_object *j)
 
 static void summary_usage(FILE *f)
 {
-	fprintf(f, "usage: routemark summary [--db FILE] [--snapshot ID] [--format text|json]\n\n"
-		   "The Internet-wide view of a snapshot: routes, RPKI and IRR coverage of the\n"
-		   "routing table overall, per address family, per RIR and per country (with\n"
-		   "--delegated at analysis), and how many ASes are ready, aspiring or lagging per\n"
-		   "MANRS Action; then the coverage trend over all snapshots.\n");
+	fprintf(f,
+	    "usage: routemark summary [--db FILE] [--snapshot ID] [--format text|json]\n\n"
+	    "The Internet-wide view of a snapshot: routes, RPKI and IRR coverage of the\n"
+	    "routing table overall, per address family, per RIR and per country (with\n"
+	    "--delegated at analysis), and how many ASes are ready, aspiring or lagging per\n"
+	    "MANRS Action; then the coverage trend over all snapshots.\n");
 }
 
 static double gval(const struct store_global *g, size_t n, const char *scope, const char *key)
@@ -168,8 +169,8 @@ int cmd_summary(int argc, char **argv)
 		printf("%llu routes (%llu IPv4 and %llu IPv6 prefixes), %llu ASes measured\n\n",
 		    (unsigned long long)snap.routes, (unsigned long long)snap.prefixes_v4,
 		    (unsigned long long)snap.prefixes_v6, (unsigned long long)snap.ases);
-		printf("%-16s %10s %12s %12s %12s\n", "scope", "routes", "RPKI valid", "RPKI invalid",
-		    "IRR");
+		printf("%-16s %10s %12s %12s %12s\n", "scope", "routes", "RPKI valid",
+		    "RPKI invalid", "IRR");
 		for (size_t i = 0; i < n; i++) {
 			if (strcmp(g[i].key, "routes") != 0)
 				continue;
@@ -187,8 +188,9 @@ int cmd_summary(int argc, char **argv)
 			const char *st[] = {"ready", "aspiring", "lagging", "no_data"};
 			for (int r = 0; r < 4; r++)
 				snprintf(k[r], sizeof(k[r]), "action%d_%s", act, st[r]);
-			printf("Action %d   %10.0f %9.0f %9.0f %9.0f\n", act, gval(g, n, "all", k[0]),
-			    gval(g, n, "all", k[1]), gval(g, n, "all", k[2]), gval(g, n, "all", k[3]));
+			printf("Action %d   %10.0f %9.0f %9.0f %9.0f\n", act,
+			    gval(g, n, "all", k[0]), gval(g, n, "all", k[1]),
+			    gval(g, n, "all", k[2]), gval(g, n, "all", k[3]));
 		}
 		if (nsnaps > 1) {
 			printf("\ntrend (all snapshots)\n");
@@ -215,11 +217,12 @@ int cmd_summary(int argc, char **argv)
 
 static void top_usage(FILE *f)
 {
-	fprintf(f, "usage: routemark top [--by METRIC] [--limit N] [--db FILE] [--snapshot ID] "
-		   "[--format text|json]\n\n"
-		   "ASes with the most of a metric in a snapshot (default --by M2, --limit 20): the\n"
-		   "raw value (incident score for Action 1 metrics), its percentage and the\n"
-		   "number of findings.\n");
+	fprintf(f,
+	    "usage: routemark top [--by METRIC] [--limit N] [--db FILE] [--snapshot ID] "
+	    "[--format text|json]\n\n"
+	    "ASes with the most of a metric in a snapshot (default --by M2, --limit 20): the\n"
+	    "raw value (incident score for Action 1 metrics), its percentage and the\n"
+	    "number of findings.\n");
 }
 
 int cmd_top(int argc, char **argv)
@@ -251,15 +254,18 @@ int cmd_top(int argc, char **argv)
 				json_object_object_add(x, "name", json_object_new_string(ai.name));
 			json_object_object_add(x, "raw", json_object_new_double(m[i].raw));
 			if (m[i].percent >= 0)
-				json_object_object_add(x, "percent", json_object_new_double(m[i].percent));
-			json_object_object_add(x, "findings", json_object_new_int64((int64_t)m[i].count));
+				json_object_object_add(
+				    x, "percent", json_object_new_double(m[i].percent));
+			json_object_object_add(
+			    x, "findings", json_object_new_int64((int64_t)m[i].count));
 			json_object_array_add(arr, x);
 		}
 		json_object_object_add(j, "ases", arr);
 		print_json(j);
 	} else if (status == 0) {
 		const struct metric_def *d = metric_by_name(o.by);
-		printf("top %zu by %s (%s), snapshot %lld\n", n, o.by, d->title, (long long)snap.id);
+		printf(
+		    "top %zu by %s (%s), snapshot %lld\n", n, o.by, d->title, (long long)snap.id);
 		printf("%4s %-12s %-30s %10s %10s %9s\n", "#", "AS", "name", "raw", "score",
 		    "findings");
 		for (size_t i = 0; i < n; i++) {
@@ -282,10 +288,11 @@ int cmd_top(int argc, char **argv)
 
 static void prefix_usage(FILE *f)
 {
-	fprintf(f, "usage: routemark prefix [--db FILE] [--snapshot ID] [--format text|json] "
-		   "PREFIX\n\n"
-		   "Who originates PREFIX and every less-specific prefix that covers it, seen by how\n"
-		   "many peers, with RPKI and IRR state and the bogon verdict.\n");
+	fprintf(f,
+	    "usage: routemark prefix [--db FILE] [--snapshot ID] [--format text|json] "
+	    "PREFIX\n\n"
+	    "Who originates PREFIX and every less-specific prefix that covers it, seen by how\n"
+	    "many peers, with RPKI and IRR state and the bogon verdict.\n");
 }
 
 int cmd_prefix(int argc, char **argv)
@@ -318,31 +325,34 @@ int cmd_prefix(int argc, char **argv)
 		for (size_t i = 0; i < n; i++) {
 			json_object *x = json_object_new_object();
 			json_object_object_add(x, "prefix", json_object_new_string(r[i].prefix));
-			json_object_object_add(x, "exact",
-			    json_object_new_boolean(strcmp(r[i].prefix, want) == 0));
+			json_object_object_add(
+			    x, "exact", json_object_new_boolean(strcmp(r[i].prefix, want) == 0));
 			json_object_object_add(x, "origin", json_object_new_int64(r[i].origin));
 			json_object_object_add(x, "peers", json_object_new_int64(r[i].peers));
 			if (r[i].rpki)
-				json_object_object_add(x, "rpki", json_object_new_string(r[i].rpki));
+				json_object_object_add(
+				    x, "rpki", json_object_new_string(r[i].rpki));
 			if (r[i].rpki_reason)
-				json_object_object_add(x, "rpki_reason",
-				    json_object_new_string(r[i].rpki_reason));
+				json_object_object_add(
+				    x, "rpki_reason", json_object_new_string(r[i].rpki_reason));
 			if (r[i].irr)
 				json_object_object_add(x, "irr", json_object_new_string(r[i].irr));
 			if (r[i].bogon)
-				json_object_object_add(x, "bogon", json_object_new_string(r[i].bogon));
+				json_object_object_add(
+				    x, "bogon", json_object_new_string(r[i].bogon));
 			json_object_array_add(arr, x);
 		}
 		json_object_object_add(j, "routes", arr);
 		print_json(j);
 	} else if (status == 0) {
-		printf("%s in snapshot %lld: %zu route%s (the prefix and those covering it)\n", want,
-		    (long long)snap.id, n, n == 1 ? "" : "s");
+		printf("%s in snapshot %lld: %zu route%s (the prefix and those covering it)\n",
+		    want, (long long)snap.id, n, n == 1 ? "" : "s");
 		for (size_t i = 0; i < n; i++)
 			printf("  %-20s %s AS%-10u %4u peer%s  RPKI %-10s%s%s IRR %-12s%s%s\n",
 			    r[i].prefix, strcmp(r[i].prefix, want) == 0 ? "=" : ">", r[i].origin,
-			    r[i].peers, r[i].peers == 1 ? " " : "s", r[i].rpki ? r[i].rpki : "no data",
-			    r[i].rpki_reason ? " " : "", r[i].rpki_reason ? r[i].rpki_reason : "",
+			    r[i].peers, r[i].peers == 1 ? " " : "s",
+			    r[i].rpki ? r[i].rpki : "no data", r[i].rpki_reason ? " " : "",
+			    r[i].rpki_reason ? r[i].rpki_reason : "",
 			    r[i].irr ? r[i].irr : "no data", r[i].bogon ? " bogon " : "",
 			    r[i].bogon ? r[i].bogon : "");
 	}

@@ -23,7 +23,10 @@
 
 static const char *config_path; /* set once from --config or the environment */
 
-void config_set_path(const char *path) { config_path = path; }
+void config_set_path(const char *path)
+{
+	config_path = path;
+}
 
 static const char *default_path(char *buf, size_t size)
 {
@@ -109,8 +112,10 @@ int config_merge_args(const char *cmd, const struct option *longopts, int *argc,
 			continue;
 		const struct option *o = find_opt(longopts, key);
 		if (o == NULL) {
-			if (section[0]) { /* a command section may only name that command's options */
-				log_err("%s:%d: '%s' is not an option of '%s'", path, lineno, key, cmd);
+			if (section[0]) { /* a command section may only name that command's options
+				           */
+				log_err(
+				    "%s:%d: '%s' is not an option of '%s'", path, lineno, key, cmd);
 				rc = -1;
 				break;
 			}

@@ -12,21 +12,24 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"analyze", cmd_analyze, "check MRT files against RPKI, IRR, bogons and relationships; store a snapshot"},
+    {"analyze", cmd_analyze,
+        "check MRT files against RPKI, IRR, bogons and relationships; store a snapshot"},
     {"dump", cmd_dump, "print the routes of MRT files (bgpdump -m lines, or JSON lines)"},
     {"metrics", cmd_metrics, "the MANRS metrics measured and the defaults used"},
     {"prefix", cmd_prefix, "who originates a prefix, with its RPKI, IRR and bogon state"},
     {"report", cmd_report, "an AS's MANRS scorecard with evidence, trend and fix list"},
     {"summary", cmd_summary, "Internet-wide RPKI/IRR coverage and MANRS readiness"},
     {"top", cmd_top, "ASes ranked by a metric"},
-    {"conform", cmd_conform, "conformance to a MANRS / MANRS+ profile with evidence; IXP route-server check"},
+    {"conform", cmd_conform,
+        "conformance to a MANRS / MANRS+ profile with evidence; IXP route-server check"},
     {"compare", cmd_compare, "ASes side by side, control by control, on a conformance profile"},
     {"attest", cmd_attest, "file an attestation or audit record for a conformance control"},
     {"serve", cmd_serve, "the store as a JSON API and web dashboard over HTTP"},
     {"run", cmd_run, "the main job: fetch the public data, analyze, store, summarise"},
     {"stat", cmd_stat, "count records, routes, prefixes and peers in MRT files"},
     {"irr", cmd_irr, "IRR data: route check, as-set expansion, filter prefixes, whois server"},
-    {"asrel", cmd_asrel, "classify AS paths with CAIDA relationships (route leaks); customer cones"},
+    {"asrel", cmd_asrel,
+        "classify AS paths with CAIDA relationships (route leaks); customer cones"},
     {"bogon", cmd_bogon, "classify prefixes and ASNs as full / administrative bogons"},
     {"validate", cmd_validate, "route origin validation (RFC 6811) of routes against VRPs"},
     {"vrps", cmd_vrps, "summarise a VRP set (file or RTR cache) or diff two"},
@@ -34,12 +37,14 @@ static const struct command commands[] = {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: routemark [-v|-q] [--config FILE] [--version] <command> [options] [args]\n\n"
-		   "routemark is a routing-security observatory and MANRS conformance tester.\n\n"
-		   "commands:\n");
+	fprintf(f,
+	    "usage: routemark [-v|-q] [--config FILE] [--version] <command> [options] [args]\n\n"
+	    "routemark is a routing-security observatory and MANRS conformance tester.\n\n"
+	    "commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\nrun 'routemark <command> --help' for a command's options; see routemark(1).\n");
+	fprintf(
+	    f, "\nrun 'routemark <command> --help' for a command's options; see routemark(1).\n");
 }
 
 int main(int argc, char **argv)
@@ -48,7 +53,7 @@ int main(int argc, char **argv)
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0)
 			log_set_level(log_get_level() + 1 > LOG_LVL_DEBUG ? LOG_LVL_DEBUG
-									 : log_get_level() + 1);
+			                                                  : log_get_level() + 1);
 		else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0)
 			log_set_level(LOG_LVL_ERR);
 		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)

@@ -39,27 +39,27 @@ enum {
 	REFS_OPT_ASNAMES,
 };
 
-#define REFS_LONG_OPTIONS                                                                      \
-	{"vrps", required_argument, NULL, REFS_OPT_VRPS},                                      \
-	    {"rtr", required_argument, NULL, REFS_OPT_RTR},                                    \
-	    {"irr", required_argument, NULL, REFS_OPT_IRR},                                    \
-	    {"asrel", required_argument, NULL, REFS_OPT_ASREL},                                \
-	    {"bogons", required_argument, NULL, REFS_OPT_BOGONS},                              \
-	    {"delegated", required_argument, NULL, REFS_OPT_DELEGATED},                        \
-	    {"peeringdb", required_argument, NULL, REFS_OPT_PEERINGDB},                        \
-	{                                                                                      \
-		"asnames", required_argument, NULL, REFS_OPT_ASNAMES                           \
+#define REFS_LONG_OPTIONS                                                                          \
+	{"vrps", required_argument, NULL, REFS_OPT_VRPS},                                          \
+	    {"rtr", required_argument, NULL, REFS_OPT_RTR},                                        \
+	    {"irr", required_argument, NULL, REFS_OPT_IRR},                                        \
+	    {"asrel", required_argument, NULL, REFS_OPT_ASREL},                                    \
+	    {"bogons", required_argument, NULL, REFS_OPT_BOGONS},                                  \
+	    {"delegated", required_argument, NULL, REFS_OPT_DELEGATED},                            \
+	    {"peeringdb", required_argument, NULL, REFS_OPT_PEERINGDB},                            \
+	{                                                                                          \
+		"asnames", required_argument, NULL, REFS_OPT_ASNAMES                               \
 	}
 
-#define REFS_HELP                                                                              \
-	"reference data (each optional; what is missing makes its metrics \"no data\"):\n"  \
-	"  --vrps FILE        VRPs (and ASPA) from rpki-client/Routinator/StayRTR JSON or CSV\n" \
-	"  --rtr HOST:PORT    VRPs live from an RTR cache instead of a file\n"                 \
-	"  --irr FILE         an RPSL dump (.gz or plain); repeatable\n"                       \
-	"  --asrel FILE       CAIDA AS relationships (serial-1/-2; .bz2, .gz or plain)\n"     \
-	"  --bogons FILE      Team Cymru fullbogons or IANA address-space XML; repeatable\n"    \
-	"  --delegated FILE   NRO extended delegated statistics (the measured-AS universe)\n"  \
-	"  --peeringdb FILE   a PeeringDB API export (net/poc); repeatable\n"                  \
+#define REFS_HELP                                                                                  \
+	"reference data (each optional; what is missing makes its metrics \"no data\"):\n"         \
+	"  --vrps FILE        VRPs (and ASPA) from rpki-client/Routinator/StayRTR JSON or CSV\n"   \
+	"  --rtr HOST:PORT    VRPs live from an RTR cache instead of a file\n"                     \
+	"  --irr FILE         an RPSL dump (.gz or plain); repeatable\n"                           \
+	"  --asrel FILE       CAIDA AS relationships (serial-1/-2; .bz2, .gz or plain)\n"          \
+	"  --bogons FILE      Team Cymru fullbogons or IANA address-space XML; repeatable\n"       \
+	"  --delegated FILE   NRO extended delegated statistics (the measured-AS universe)\n"      \
+	"  --peeringdb FILE   a PeeringDB API export (net/poc); repeatable\n"                      \
 	"  --asnames FILE     AS names (ASN:NAME, CC lines, or ip-location-db CSV); repeatable\n"
 
 /* 1 when opt was a reference flag (and was recorded), 0 if not, -1 on too many files. */

@@ -25,8 +25,7 @@ static int load_routes(struct snap_data *d)
 	if (d->routes_loaded)
 		return 0;
 	d->routes_loaded = 1;
-	return store_get_routes_by_origin(d->store, d->snap, d->asn, d->a, &d->routes,
-	    &d->nroutes);
+	return store_get_routes_by_origin(d->store, d->snap, d->asn, d->a, &d->routes, &d->nroutes);
 }
 
 static const struct store_metric *find_metric(const struct snap_data *d, const char *name)
@@ -65,15 +64,22 @@ int route_matches(const struct store_route *r, int sub, int *known)
 	int reg = r->irr && (strcmp(r->irr, "exact") == 0 || strcmp(r->irr, "covered") == 0);
 	*known = 1;
 	switch (sub) {
-	case CR_ALL: return 1;
-	case CR_V4: return strchr(r->prefix, ':') == NULL;
-	case CR_V6: return strchr(r->prefix, ':') != NULL;
-	case CR_BOGON: return r->bogon && strcmp(r->bogon, "full") == 0;
-	default: break;
+	case CR_ALL:
+		return 1;
+	case CR_V4:
+		return strchr(r->prefix, ':') == NULL;
+	case CR_V6:
+		return strchr(r->prefix, ':') != NULL;
+	case CR_BOGON:
+		return r->bogon && strcmp(r->bogon, "full") == 0;
+	default:
+		break;
 	}
 	if (sub == CR_RPKI_VALID || sub == CR_RPKI_INVALID || sub == CR_RPKI_NOTFOUND) {
 		*known = r->rpki != NULL;
-		return sub == CR_RPKI_VALID ? rv : sub == CR_RPKI_INVALID ? ri : r->rpki && !rv && !ri;
+		return sub == CR_RPKI_VALID     ? rv
+		       : sub == CR_RPKI_INVALID ? ri
+		                                : r->rpki && !rv && !ri;
 	}
 	if (sub == CR_IRR_REGISTERED || sub == CR_IRR_UNREGISTERED) {
 		*known = r->irr != NULL;
@@ -86,8 +92,8 @@ int route_matches(const struct store_route *r, int sub, int *known)
 }
 
 /* ASPA of the AS against its providers in the relationships: the missing count. */
-int aspa_missing(const struct observe_refs *refs, uint32_t asn, uint32_t *missing,
-    size_t max, size_t *nmissing, size_t *nupstreams)
+int aspa_missing(const struct observe_refs *refs, uint32_t asn, uint32_t *missing, size_t max,
+    size_t *nmissing, size_t *nupstreams)
 {
 	const struct aspa *as = aspa_table_find(refs->aspa, asn);
 	*nmissing = *nupstreams = 0;
@@ -118,14 +124,15 @@ int contact_state(const struct observe_refs *refs, int sub, uint32_t asn, const 
 		const struct pdb_net *n = pdb_net_by_asn(refs->pdb, asn);
 		int k = n ? pdb_net_contacts(refs->pdb, n) : 0;
 		*why = n == NULL ? "no PeeringDB network record"
-		       : k     ? "PeeringDB network record with technical/NOC/policy contacts"
-			       : "PeeringDB network record without usable contacts";
+		       : k       ? "PeeringDB network record with technical/NOC/policy contacts"
+		                 : "PeeringDB network record without usable contacts";
 		return k > 0;
 	}
 	const struct irr_object *o = irr_db_autnum(refs->irr, asn, 0);
 	int ok = o && (irr_object_get(o, "tech-c") || irr_object_get(o, "admin-c"));
-	*why = o == NULL ? "no aut-num object" : ok ? "aut-num with tech-c/admin-c"
-						    : "aut-num without tech-c/admin-c";
+	*why = o == NULL ? "no aut-num object"
+	       : ok      ? "aut-num with tech-c/admin-c"
+	                 : "aut-num without tech-c/admin-c";
 	return ok;
 }
 
@@ -135,9 +142,9 @@ static int atom_metric(struct snap_data *d, const struct cx_node *n, struct cx_v
 	if (m == NULL || m->percent < 0)
 		return 0; /* no data */
 	out->known = 1;
-	out->v = n->atom == CA_METRIC_PCT ? m->percent
-		 : n->atom == CA_METRIC_RAW ? m->raw
-					    : (double)m->count;
+	out->v = n->atom == CA_METRIC_PCT   ? m->percent
+	         : n->atom == CA_METRIC_RAW ? m->raw
+	                                    : (double)m->count;
 	return 0;
 }
 
@@ -157,8 +164,8 @@ static int atom_count(struct snap_data *d, const struct cx_node *n, struct cx_va
 		} else {
 			struct store_incident *inc;
 			size_t k;
-			if (store_get_incidents(d->store, d->snap, d->asn, ms[i], 0, 0, 0, 0, d->a,
-				&inc, &k))
+			if (store_get_incidents(
+			        d->store, d->snap, d->asn, ms[i], 0, 0, 0, 0, d->a, &inc, &k))
 				return -1;
 			out->v += (double)k;
 		}
@@ -225,18 +232,22 @@ int snap_atom(void *arg, const struct cx_node *n, struct cx_val *out)
 	switch (n->atom) {
 	case CA_METRIC_PCT:
 	case CA_METRIC_RAW:
-	case CA_METRIC_COUNT: return atom_metric(d, n, out);
+	case CA_METRIC_COUNT:
+		return atom_metric(d, n, out);
 	case CA_FINDINGS:
-	case CA_INCIDENTS: return atom_count(d, n, out);
-	case CA_ROUTES: return atom_routes(d, n, out);
+	case CA_INCIDENTS:
+		return atom_count(d, n, out);
+	case CA_ROUTES:
+		return atom_routes(d, n, out);
 	case CA_ACTION: {
-		double v = n->sub <= 3 ? d->sum.action[n->sub]
-			   : n->sub == 4 ? d->sum.action4_irr
-					 : d->sum.action4_rpki;
+		double v = n->sub <= 3   ? d->sum.action[n->sub]
+		           : n->sub == 4 ? d->sum.action4_irr
+		                         : d->sum.action4_rpki;
 		*out = (struct cx_val){v, v >= 0};
 		return 0;
 	}
-	default: return 0;
+	default:
+		return 0;
 	}
 }
 

@@ -60,17 +60,16 @@ struct conform_profile {
  * (or index) and the field in err; nothing is logged. */
 int conform_profile_parse(const char *buf, size_t len, const char *name,
     struct conform_profile **out, char *err, size_t errsize);
-int conform_profile_load(const char *path, struct conform_profile **out, char *err,
-    size_t errsize);
+int conform_profile_load(const char *path, struct conform_profile **out, char *err, size_t errsize);
 /* NAME (a shipped profile: looked up in $ROUTEMARK_PROFILES, ./profiles, the directory next to
  * the executable's ../profiles, then PREFIX/share/routemark/profiles) or a FILE path. */
-int conform_profile_find(const char *name_or_path, struct conform_profile **out, char *err,
-    size_t errsize);
+int conform_profile_find(
+    const char *name_or_path, struct conform_profile **out, char *err, size_t errsize);
 /* The names of the shipped profiles found on the search path (sorted; free with free()). */
 size_t conform_profile_list(char ***names);
 void conform_profile_free(struct conform_profile *p);
-const struct conform_control *conform_profile_control(const struct conform_profile *p,
-    const char *id);
+const struct conform_control *conform_profile_control(
+    const struct conform_profile *p, const char *id);
 const char *conform_evidence_name(enum conform_evidence_type t); /* "measured", ... */
 const char *conform_severity_name(enum conform_severity s);      /* "required", ... */
 /* "90d", "12w", "24h", "3600s" or "3600" -> seconds; -1 when malformed. */
@@ -89,14 +88,14 @@ const char *conform_verdict_name(enum conform_verdict v); /* "pass", "fail", ...
 /* One piece of evidence behind a verdict. Strings live in the result's arena. */
 struct conform_evidence {
 	const char *kind;   /* "value", "route", "finding", "incident", "attestation", "aspa",
-			       "contact", "snapshot" */
+	                       "contact", "snapshot" */
 	int64_t snapshot;   /* snapshot id (0: none) */
 	int64_t time;       /* when (first seen, incident start, filing date, snapshot time) */
 	const char *prefix; /* NULL when not about a route */
 	uint32_t origin, asn;
-	const char *state;  /* "invalid", "absent", "M2C", ... */
-	const char *text;   /* one line for people */
-	const char *json;   /* the store's evidence JSON (VRPs, route objects) or NULL */
+	const char *state; /* "invalid", "absent", "M2C", ... */
+	const char *text;  /* one line for people */
+	const char *json;  /* the store's evidence JSON (VRPs, route objects) or NULL */
 };
 
 struct conform_control_result {
@@ -127,7 +126,7 @@ struct conform_result {
 	size_t nsnaps;
 	struct conform_control_result *c;
 	size_t n;
-	size_t count[4]; /* by enum conform_verdict */
+	size_t count[4];                     /* by enum conform_verdict */
 	size_t measured_pass, attested_pass; /* passes resting on measurement / a filing */
 	enum conform_overall overall;
 };
@@ -176,8 +175,8 @@ struct ixp_member {
 
 /* Members file: one member a line, "ASN [AS-SET]" ('#' comments). -1 with err naming the
  * file and line. */
-int ixp_members_load(const char *path, struct ixp_member **out, size_t *n, char *err,
-    size_t errsize);
+int ixp_members_load(
+    const char *path, struct ixp_member **out, size_t *n, char *err, size_t errsize);
 void ixp_members_free(struct ixp_member *m, size_t n);
 
 enum ixp_check {

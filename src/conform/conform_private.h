@@ -22,17 +22,17 @@ enum cx_op {
 
 /* What an atom reads from one snapshot of the AS. */
 enum cx_atom {
-	CA_METRIC_PCT, /* M7RPKI: the percentage */
-	CA_METRIC_RAW, /* raw(M2) */
+	CA_METRIC_PCT,   /* M7RPKI: the percentage */
+	CA_METRIC_RAW,   /* raw(M2) */
 	CA_METRIC_COUNT, /* count(M2) */
-	CA_FINDINGS,   /* findings(M2C); name "action1" = every Action 1 metric */
-	CA_INCIDENTS,  /* incidents(M2); same */
-	CA_ACTION,     /* action1..action4_rpki: sub = 1, 2, 3, 4 (irr), 5 (rpki) */
-	CA_ROUTES,     /* routes.*: sub = enum cx_routes */
-	CA_ASPA,       /* sub 0 published, 1 consistent, 2 missing providers */
-	CA_CONTACT,    /* sub 0 peeringdb, 1 rir */
-	CA_ATTESTED,   /* filings for the control */
-	CA_SEEN,       /* the AS is in the snapshot */
+	CA_FINDINGS,     /* findings(M2C); name "action1" = every Action 1 metric */
+	CA_INCIDENTS,    /* incidents(M2); same */
+	CA_ACTION,       /* action1..action4_rpki: sub = 1, 2, 3, 4 (irr), 5 (rpki) */
+	CA_ROUTES,       /* routes.*: sub = enum cx_routes */
+	CA_ASPA,         /* sub 0 published, 1 consistent, 2 missing providers */
+	CA_CONTACT,      /* sub 0 peeringdb, 1 rir */
+	CA_ATTESTED,     /* filings for the control */
+	CA_SEEN,         /* the AS is in the snapshot */
 };
 
 enum cx_routes {

@@ -25,8 +25,7 @@ static int64_t snap_time(const struct store_snapshot *s)
 }
 
 /* The values of the rule's atoms in this snapshot, as one line ("M7RPKI = 83.0"). */
-static void atom_values(struct snap_data *d, const struct conform_expr *e, char *buf,
-    size_t size)
+static void atom_values(struct snap_data *d, const struct conform_expr *e, char *buf, size_t size)
 {
 	buf[0] = '\0';
 	for (size_t i = 0; i < e->n; i++) {
@@ -107,13 +106,17 @@ static int eval_snapshots(struct eval_state *st, const struct conform_control *c
 	return 0;
 }
 
-static void decide(struct conform_control_result *r, const struct eval_state *st,
-    enum cx_quant q, struct arena *a)
+static void decide(
+    struct conform_control_result *r, const struct eval_state *st, enum cx_quant q, struct arena *a)
 {
 	if (q == CQ_ANY)
-		r->verdict = st->ntrue ? CONFORM_PASS : st->nunknown ? CONFORM_NO_DATA : CONFORM_FAIL;
+		r->verdict = st->ntrue      ? CONFORM_PASS
+		             : st->nunknown ? CONFORM_NO_DATA
+		                            : CONFORM_FAIL;
 	else
-		r->verdict = st->nfalse ? CONFORM_FAIL : st->nunknown ? CONFORM_NO_DATA : CONFORM_PASS;
+		r->verdict = st->nfalse     ? CONFORM_FAIL
+		             : st->nunknown ? CONFORM_NO_DATA
+		                            : CONFORM_PASS;
 	r->snapshots = st->seen;
 	r->snapshots_fail = st->nfalse;
 	if (st->seen == 0 && r->verdict == CONFORM_NO_DATA)
@@ -121,8 +124,9 @@ static void decide(struct conform_control_result *r, const struct eval_state *st
 	else if (q == CQ_LATEST)
 		r->reason = ev_printf(a, "%s", st->values);
 	else
-		r->reason = ev_printf(a, "true in %zu, false in %zu, no data in %zu of %zu snapshot%s; "
-					 "newest: %s",
+		r->reason = ev_printf(a,
+		    "true in %zu, false in %zu, no data in %zu of %zu snapshot%s; "
+		    "newest: %s",
 		    st->ntrue, st->nfalse, st->nunknown, st->ntrue + st->nfalse + st->nunknown,
 		    st->ntrue + st->nfalse + st->nunknown == 1 ? "" : "s", st->values);
 }
@@ -159,8 +163,9 @@ static int eval_control(const struct conform_ctx *ctx, const struct conform_cont
 	if (c->evidence != CONFORM_MEASURED && nf == 0) {
 		r->verdict = CONFORM_NOT_MEASURABLE;
 		r->basis = "none";
-		r->reason = ev_printf(a, "%s control with nothing filed: run 'routemark attest "
-					 "AS%" PRIu32 " --control %s --file EVIDENCE'",
+		r->reason = ev_printf(a,
+		    "%s control with nothing filed: run 'routemark attest "
+		    "AS%" PRIu32 " --control %s --file EVIDENCE'",
 		    conform_evidence_name(c->evidence), asn, c->id);
 		return 0;
 	}
@@ -168,15 +173,16 @@ static int eval_control(const struct conform_ctx *ctx, const struct conform_cont
 		return -1;
 	decide(r, &st, c->rule->quant, a);
 	r->basis = c->evidence == CONFORM_MEASURED   ? "measurement"
-		   : c->evidence == CONFORM_ATTESTED ? "attestation"
-						     : "audit";
+	           : c->evidence == CONFORM_ATTESTED ? "attestation"
+	                                             : "audit";
 	/* the rows behind the deciding snapshot: the first failing one, else the newest */
 	snap_data_reset(&st.d, st.decide_snap);
 	if (st.decide_snap && snap_data_seen(&st.d) < 0)
 		return -1;
 	for (size_t i = 0; i < c->rule->n; i++)
-		if (c->rule->node[i].op == CX_ATOM && (st.d.seen || c->rule->node[i].atom == CA_ASPA ||
-							  c->rule->node[i].atom == CA_CONTACT))
+		if (c->rule->node[i].op == CX_ATOM &&
+		    (st.d.seen || c->rule->node[i].atom == CA_ASPA ||
+		        c->rule->node[i].atom == CA_CONTACT))
 			ev_atom(&st.d, &st.ev, &c->rule->node[i]);
 	r->ev = st.ev.v;
 	r->nev = st.ev.n;
@@ -244,14 +250,15 @@ int conform_evaluate(const struct conform_ctx *ctx, const struct conform_profile
 			return -1;
 		out->count[r->verdict]++;
 		if (r->verdict == CONFORM_PASS)
-			c->evidence == CONFORM_MEASURED ? out->measured_pass++ : out->attested_pass++;
+			c->evidence == CONFORM_MEASURED ? out->measured_pass++
+			                                : out->attested_pass++;
 		if (c->severity == CONFORM_REQUIRED) {
 			any_required_fail |= r->verdict == CONFORM_FAIL;
 			any_required_open |= r->verdict != CONFORM_PASS;
 		}
 	}
 	out->overall = any_required_fail   ? CONFORM_NOT_CONFORMANT
-		       : any_required_open ? CONFORM_UNDETERMINED
-					   : CONFORM_CONFORMANT;
+	               : any_required_open ? CONFORM_UNDETERMINED
+	                                   : CONFORM_CONFORMANT;
 	return 0;
 }

@@ -42,7 +42,7 @@ static void ev_routes(struct snap_data *d, struct ev_list *l, int sub)
 	/* the routes that keep the value from being perfect: for "valid"/"registered" the ones
 	 * that are not, for the bad kinds the ones that are */
 	int want = !(sub == CR_RPKI_VALID || sub == CR_IRR_REGISTERED || sub == CR_ALL ||
-		     sub == CR_V4 || sub == CR_V6);
+	             sub == CR_V4 || sub == CR_V6);
 	if (sub == CR_ALL || sub == CR_V4 || sub == CR_V6)
 		return;
 	for (size_t i = 0; i < d->nroutes; i++) {
@@ -59,11 +59,13 @@ static void ev_routes(struct snap_data *d, struct ev_list *l, int sub)
 		e->origin = r->origin;
 		e->asn = d->asn;
 		e->state = r->rpki ? r->rpki : "no-rpki-data";
-		e->text = ev_printf(d->a, "%s AS%" PRIu32 ": RPKI %s%s%s, IRR %s%s%s, seen by %" PRIu32
-					  " peer%s", r->prefix, r->origin, r->rpki ? r->rpki : "no data",
-		    r->rpki_reason && *r->rpki_reason ? " " : "", r->rpki_reason ? r->rpki_reason : "",
-		    r->irr ? r->irr : "no data", r->bogon ? ", bogon " : "", r->bogon ? r->bogon : "",
-		    r->peers, r->peers == 1 ? "" : "s");
+		e->text = ev_printf(d->a,
+		    "%s AS%" PRIu32 ": RPKI %s%s%s, IRR %s%s%s, seen by %" PRIu32 " peer%s",
+		    r->prefix, r->origin, r->rpki ? r->rpki : "no data",
+		    r->rpki_reason && *r->rpki_reason ? " " : "",
+		    r->rpki_reason ? r->rpki_reason : "", r->irr ? r->irr : "no data",
+		    r->bogon ? ", bogon " : "", r->bogon ? r->bogon : "", r->peers,
+		    r->peers == 1 ? "" : "s");
 	}
 }
 
@@ -72,8 +74,8 @@ static void ev_findings(struct snap_data *d, struct ev_list *l, const char *metr
 	int action1 = strcmp(metric, "action1") == 0;
 	struct store_finding *f;
 	size_t n;
-	if (store_get_findings(d->store, d->snap, d->asn, action1 ? NULL : metric, 0, 0, d->a, &f,
-		&n))
+	if (store_get_findings(
+	        d->store, d->snap, d->asn, action1 ? NULL : metric, 0, 0, d->a, &f, &n))
 		return;
 	for (size_t i = 0; i < n; i++) {
 		const struct metric_def *m = metric_by_name(f[i].metric);
@@ -107,7 +109,8 @@ static void ev_incidents(struct snap_data *d, struct ev_list *l, const char *met
 	for (size_t k = 0; k < nm; k++) {
 		struct store_incident *inc;
 		size_t n;
-		if (store_get_incidents(d->store, d->snap, d->asn, ms[k], 0, 0, 0, 0, d->a, &inc, &n))
+		if (store_get_incidents(
+		        d->store, d->snap, d->asn, ms[k], 0, 0, 0, 0, d->a, &inc, &n))
 			return;
 		for (size_t i = 0; i < n; i++) {
 			struct conform_evidence *e = ev_add(l, "incident");
@@ -118,8 +121,10 @@ static void ev_incidents(struct snap_data *d, struct ev_list *l, const char *met
 			e->asn = inc[i].asn;
 			e->state = inc[i].metric;
 			e->text = ev_printf(d->a, "%s incident: %" PRIu32 " event%s, score %.2f%s",
-			    inc[i].metric, inc[i].nevents, inc[i].nevents == 1 ? "" : "s", inc[i].score,
-			    inc[i].duration_known ? "" : " (seen in one snapshot: duration unknown)");
+			    inc[i].metric, inc[i].nevents, inc[i].nevents == 1 ? "" : "s",
+			    inc[i].score,
+			    inc[i].duration_known ? ""
+			                          : " (seen in one snapshot: duration unknown)");
 		}
 	}
 }
@@ -142,12 +147,15 @@ static void ev_aspa(struct snap_data *d, struct ev_list *l)
 	e->asn = d->asn;
 	e->state = pub ? (nmiss ? "inconsistent" : "published") : "absent";
 	if (!pub)
-		e->text = ev_printf(d->a, "no ASPA object for AS%" PRIu32 "; %zu provider%s seen in "
-					  "the relationships", d->asn, nup, nup == 1 ? "" : "s");
+		e->text = ev_printf(d->a,
+		    "no ASPA object for AS%" PRIu32 "; %zu provider%s seen in "
+		    "the relationships",
+		    d->asn, nup, nup == 1 ? "" : "s");
 	else
-		e->text = ev_printf(d->a, "ASPA of AS%" PRIu32 " published; %zu provider%s in the "
-					  "relationships, %zu missing from it%s%s", d->asn, nup,
-		    nup == 1 ? "" : "s", nmiss, nmiss ? ": " : "", buf);
+		e->text = ev_printf(d->a,
+		    "ASPA of AS%" PRIu32 " published; %zu provider%s in the "
+		    "relationships, %zu missing from it%s%s",
+		    d->asn, nup, nup == 1 ? "" : "s", nmiss, nmiss ? ": " : "", buf);
 }
 
 static void ev_contact(struct snap_data *d, struct ev_list *l, int sub)

@@ -30,8 +30,8 @@ struct parser {
 static int fail(struct parser *p, const char *what, const char *arg)
 {
 	if (!p->failed)
-		snprintf(p->err, p->errsize, "column %zu: %s%s%s", p->pos + 1, what,
-		    arg ? " " : "", arg ? arg : "");
+		snprintf(p->err, p->errsize, "column %zu: %s%s%s", p->pos + 1, what, arg ? " " : "",
+		    arg ? arg : "");
 	p->failed = 1;
 	return -1;
 }
@@ -103,18 +103,28 @@ static const struct {
 	enum cx_atom atom;
 	int sub;
 } names[] = {
-    {"action1", CA_ACTION, 1}, {"action2", CA_ACTION, 2}, {"action3", CA_ACTION, 3},
-    {"action4_irr", CA_ACTION, 4}, {"action4_rpki", CA_ACTION, 5},
-    {"routes", CA_ROUTES, CR_ALL}, {"routes.v4", CA_ROUTES, CR_V4},
-    {"routes.v6", CA_ROUTES, CR_V6}, {"routes.rpki_valid", CA_ROUTES, CR_RPKI_VALID},
+    {"action1", CA_ACTION, 1},
+    {"action2", CA_ACTION, 2},
+    {"action3", CA_ACTION, 3},
+    {"action4_irr", CA_ACTION, 4},
+    {"action4_rpki", CA_ACTION, 5},
+    {"routes", CA_ROUTES, CR_ALL},
+    {"routes.v4", CA_ROUTES, CR_V4},
+    {"routes.v6", CA_ROUTES, CR_V6},
+    {"routes.rpki_valid", CA_ROUTES, CR_RPKI_VALID},
     {"routes.rpki_invalid", CA_ROUTES, CR_RPKI_INVALID},
     {"routes.rpki_notfound", CA_ROUTES, CR_RPKI_NOTFOUND},
     {"routes.irr_registered", CA_ROUTES, CR_IRR_REGISTERED},
     {"routes.irr_unregistered", CA_ROUTES, CR_IRR_UNREGISTERED},
-    {"routes.bogon", CA_ROUTES, CR_BOGON}, {"irr.roa_conflicts", CA_ROUTES, CR_ROA_CONFLICT},
-    {"aspa.published", CA_ASPA, 0}, {"aspa.consistent", CA_ASPA, 1},
-    {"aspa.missing_providers", CA_ASPA, 2}, {"contact.peeringdb", CA_CONTACT, 0},
-    {"contact.rir", CA_CONTACT, 1}, {"attested", CA_ATTESTED, 0}, {"seen", CA_SEEN, 0},
+    {"routes.bogon", CA_ROUTES, CR_BOGON},
+    {"irr.roa_conflicts", CA_ROUTES, CR_ROA_CONFLICT},
+    {"aspa.published", CA_ASPA, 0},
+    {"aspa.consistent", CA_ASPA, 1},
+    {"aspa.missing_providers", CA_ASPA, 2},
+    {"contact.peeringdb", CA_CONTACT, 0},
+    {"contact.rir", CA_CONTACT, 1},
+    {"attested", CA_ATTESTED, 0},
+    {"seen", CA_SEEN, 0},
 };
 
 /* A metric name or "action1" (every Action 1 metric) as a function argument. */
@@ -244,8 +254,8 @@ static int parse_cmp(struct parser *p)
 	static const struct {
 		const char *tok;
 		enum cx_op op;
-	} ops[] = {{">=", CX_GE}, {"<=", CX_LE}, {"==", CX_EQ}, {"!=", CX_NE}, {">", CX_GT},
-	    {"<", CX_LT}};
+	} ops[] = {
+	    {">=", CX_GE}, {"<=", CX_LE}, {"==", CX_EQ}, {"!=", CX_NE}, {">", CX_GT}, {"<", CX_LT}};
 	int l = parse_sum(p);
 	if (l < 0)
 		return -1;
@@ -271,8 +281,8 @@ static int parse_unary(struct parser *p)
 	return x;
 }
 
-static int parse_binary(struct parser *p, const char *word, enum cx_op op,
-    int (*sub)(struct parser *))
+static int parse_binary(
+    struct parser *p, const char *word, enum cx_op op, int (*sub)(struct parser *))
 {
 	int l = sub(p);
 	while (l >= 0 && accept_word(p, word)) {
@@ -284,7 +294,10 @@ static int parse_binary(struct parser *p, const char *word, enum cx_op op,
 	return l;
 }
 
-static int parse_and(struct parser *p) { return parse_binary(p, "and", CX_AND, parse_unary); }
+static int parse_and(struct parser *p)
+{
+	return parse_binary(p, "and", CX_AND, parse_unary);
+}
 
 static int parse_expr(struct parser *p)
 {
@@ -308,8 +321,10 @@ int conform_expr_parse(const char *src, struct conform_expr **out, char *err, si
 		else if (accept_word(&p, "latest") && accept_word(&p, "snapshot"))
 			p.e->quant = CQ_LATEST;
 		else
-			fail(&p, "expected 'all snapshots', 'any snapshot' or 'latest snapshot' "
-				 "after 'for'", NULL);
+			fail(&p,
+			    "expected 'all snapshots', 'any snapshot' or 'latest snapshot' "
+			    "after 'for'",
+			    NULL);
 	}
 	skip_ws(&p);
 	if (!p.failed && p.s[p.pos] != '\0')
@@ -333,8 +348,10 @@ void conform_expr_free(struct conform_expr *e)
 
 const char *cx_atom_text(const struct cx_node *n, char *buf, size_t size)
 {
-	static const char *const fn[] = {[CA_METRIC_RAW] = "raw", [CA_METRIC_COUNT] = "count",
-	    [CA_FINDINGS] = "findings", [CA_INCIDENTS] = "incidents"};
+	static const char *const fn[] = {[CA_METRIC_RAW] = "raw",
+	    [CA_METRIC_COUNT] = "count",
+	    [CA_FINDINGS] = "findings",
+	    [CA_INCIDENTS] = "incidents"};
 	if (n->atom < (int)(sizeof(fn) / sizeof(fn[0])) && fn[n->atom])
 		snprintf(buf, size, "%s(%s)", fn[n->atom], n->name);
 	else
@@ -344,9 +361,16 @@ const char *cx_atom_text(const struct cx_node *n, char *buf, size_t size)
 
 static void format_node(const struct conform_expr *e, int i, char *buf, size_t size)
 {
-	static const char *const op[] = {[CX_AND] = "and", [CX_OR] = "or", [CX_ADD] = "+",
-	    [CX_SUB] = "-", [CX_LT] = "<", [CX_LE] = "<=", [CX_GT] = ">", [CX_GE] = ">=",
-	    [CX_EQ] = "==", [CX_NE] = "!="};
+	static const char *const op[] = {[CX_AND] = "and",
+	    [CX_OR] = "or",
+	    [CX_ADD] = "+",
+	    [CX_SUB] = "-",
+	    [CX_LT] = "<",
+	    [CX_LE] = "<=",
+	    [CX_GT] = ">",
+	    [CX_GE] = ">=",
+	    [CX_EQ] = "==",
+	    [CX_NE] = "!="};
 	const struct cx_node *n = &e->node[i];
 	size_t len = strlen(buf);
 	char a[64];
@@ -383,8 +407,8 @@ void conform_expr_format(const struct conform_expr *e, char *buf, size_t size)
 	snprintf(buf + len, size - len, "%s", q[e->quant]);
 }
 
-static int eval_node(const struct conform_expr *e, int i, cx_atom_fn fn, void *arg,
-    struct cx_val *out)
+static int eval_node(
+    const struct conform_expr *e, int i, cx_atom_fn fn, void *arg, struct cx_val *out)
 {
 	const struct cx_node *n = &e->node[i];
 	struct cx_val l, r;
@@ -421,16 +445,35 @@ static int eval_node(const struct conform_expr *e, int i, cx_atom_fn fn, void *a
 	}
 	out->known = l.known && r.known;
 	switch (n->op) {
-	case CX_ADD: out->v = l.v + r.v; break;
-	case CX_SUB: out->v = l.v - r.v; break;
+	case CX_ADD:
+		out->v = l.v + r.v;
+		break;
+	case CX_SUB:
+		out->v = l.v - r.v;
+		break;
 	/* percentages are stored as doubles: compare with a small tolerance */
-	case CX_LT: out->v = l.v < r.v - 1e-9; break;
-	case CX_LE: out->v = l.v <= r.v + 1e-9; break;
-	case CX_GT: out->v = l.v > r.v + 1e-9; break;
-	case CX_GE: out->v = l.v >= r.v - 1e-9; break;
-	case CX_EQ: out->v = fabs(l.v - r.v) <= 1e-9; break;
-	case CX_NE: out->v = fabs(l.v - r.v) > 1e-9; break;
-	default: out->v = 0; out->known = 0; break;
+	case CX_LT:
+		out->v = l.v < r.v - 1e-9;
+		break;
+	case CX_LE:
+		out->v = l.v <= r.v + 1e-9;
+		break;
+	case CX_GT:
+		out->v = l.v > r.v + 1e-9;
+		break;
+	case CX_GE:
+		out->v = l.v >= r.v - 1e-9;
+		break;
+	case CX_EQ:
+		out->v = fabs(l.v - r.v) <= 1e-9;
+		break;
+	case CX_NE:
+		out->v = fabs(l.v - r.v) > 1e-9;
+		break;
+	default:
+		out->v = 0;
+		out->known = 0;
+		break;
 	}
 	return 0;
 }

@@ -23,8 +23,8 @@ const char *ixp_check_name(enum ixp_check c)
 	return c < IXP_CHECK_COUNT ? n[c] : "?";
 }
 
-int ixp_members_load(const char *path, struct ixp_member **out, size_t *n, char *err,
-    size_t errsize)
+int ixp_members_load(
+    const char *path, struct ixp_member **out, size_t *n, char *err, size_t errsize)
 {
 	*out = NULL;
 	*n = 0;
@@ -73,7 +73,7 @@ struct member_state {
 	struct ixp_member_result *res;
 	struct irr_expansion x;
 	int expanded; /* 1: x holds the set's ASNs; 0: the origin must be the member itself;
-			 -1: not checkable (set given but no IRR data) */
+	                 -1: not checkable (set given but no IRR data) */
 };
 
 static int cmp_u32(const void *a, const void *b)
@@ -97,8 +97,8 @@ static void violation(struct ixp_result *r, struct member_state *ms, enum ixp_ch
 	v->prefix = rt->prefix;
 	v->origin = origin;
 	if (rt->attrs)
-		aspath_words_format(rt->attrs->aspath, rt->attrs->aspath_nwords, v->path,
-		    sizeof(v->path));
+		aspath_words_format(
+		    rt->attrs->aspath, rt->attrs->aspath_nwords, v->path, sizeof(v->path));
 	snprintf(v->detail, sizeof(v->detail), "%s", detail);
 }
 
@@ -112,7 +112,8 @@ static int check_route(struct ixp_result *r, struct member_state *ms, const stru
 	char d[256];
 	size_t before = r->nv;
 	if (ms == NULL) {
-		violation(r, NULL, IXP_UNKNOWN_MEMBER, rt, origin, "the peer is not in the members file");
+		violation(
+		    r, NULL, IXP_UNKNOWN_MEMBER, rt, origin, "the peer is not in the members file");
 		return 1;
 	}
 	struct bogon_verdict bv;
@@ -124,7 +125,8 @@ static int check_route(struct ixp_result *r, struct member_state *ms, const stru
 		uint32_t cnt = ASPATH_SEG_COUNT(w[i]);
 		for (uint32_t k = 1; k <= cnt && i + k < nw; k++)
 			if (bogon_check_asn(bogons, w[i + k], NULL) == BOGON_FULL) {
-				snprintf(d, sizeof(d), "bogon ASN %" PRIu32 " in the path", w[i + k]);
+				snprintf(
+				    d, sizeof(d), "bogon ASN %" PRIu32 " in the path", w[i + k]);
 				violation(r, ms, IXP_BOGON_ASN, rt, origin, d);
 				k = cnt;
 				i = nw;
@@ -133,8 +135,8 @@ static int check_route(struct ixp_result *r, struct member_state *ms, const stru
 	}
 	if (refs->vrps) {
 		struct rov_result rv;
-		if (rov_validate(refs->vrps, &rt->prefix, has_origin ? origin : ROV_NO_ORIGIN, &rv) ==
-		    ROV_INVALID) {
+		if (rov_validate(refs->vrps, &rt->prefix, has_origin ? origin : ROV_NO_ORIGIN,
+		        &rv) == ROV_INVALID) {
 			char vp[PREFIX_STRLEN];
 			snprintf(d, sizeof(d), "RPKI invalid (%s)%s%s-%u AS%" PRIu32,
 			    rov_reason_name(rv.reason), rv.ncovering ? "; covering VRP " : "",
@@ -145,10 +147,10 @@ static int check_route(struct ixp_result *r, struct member_state *ms, const stru
 		}
 	}
 	if (ms->expanded >= 0) {
-		int ok = has_origin && (origin == ms->res->asn ||
-					   (ms->expanded == 1 &&
-					       bsearch(&origin, ms->x.asns, ms->x.nasns,
-						   sizeof(uint32_t), cmp_u32)));
+		int ok = has_origin &&
+		         (origin == ms->res->asn ||
+		             (ms->expanded == 1 && bsearch(&origin, ms->x.asns, ms->x.nasns,
+		                                       sizeof(uint32_t), cmp_u32)));
 		if (!ok) {
 			snprintf(d, sizeof(d), "origin AS%" PRIu32 " not in %s", origin,
 			    ms->res->as_set ? ms->res->as_set : "the member's own ASN");
@@ -159,7 +161,8 @@ static int check_route(struct ixp_result *r, struct member_state *ms, const stru
 		struct irr_check_result ir;
 		irr_check(refs->irr, &rt->prefix, origin, 0, &ir);
 		if (!has_origin || ir.verdict != IRR_EXACT) {
-			snprintf(d, sizeof(d), "no route object for this prefix and origin (IRR %s)",
+			snprintf(d, sizeof(d),
+			    "no route object for this prefix and origin (IRR %s)",
 			    irr_verdict_name(ir.verdict));
 			violation(r, ms, IXP_NO_ROUTE_OBJECT, rt, origin, d);
 		}
@@ -249,11 +252,13 @@ void ixp_result_free(struct ixp_result *r)
 
 void ixp_render_text(FILE *f, const struct ixp_result *r, size_t max_lines)
 {
-	fprintf(f, "route server dump: %" PRIu64 " routes, %" PRIu64 " failing at least one check\n",
+	fprintf(f,
+	    "route server dump: %" PRIu64 " routes, %" PRIu64 " failing at least one check\n",
 	    r->routes, r->bad_routes);
 	for (int c = 0; c < IXP_CHECK_COUNT; c++)
 		if (r->checked[c])
-			fprintf(f, "  %-22s %" PRIu64 "\n", ixp_check_name((enum ixp_check)c), r->count[c]);
+			fprintf(f, "  %-22s %" PRIu64 "\n", ixp_check_name((enum ixp_check)c),
+			    r->count[c]);
 		else
 			fprintf(f, "  %-22s not checked (reference data not given)\n",
 			    ixp_check_name((enum ixp_check)c));
@@ -278,8 +283,9 @@ void ixp_render_text(FILE *f, const struct ixp_result *r, size_t max_lines)
 
 void ixp_render_json(FILE *f, const struct ixp_result *r)
 {
-	fprintf(f, "{\"schema\": \"%s/ixp\", \"routes\": %" PRIu64 ", \"bad_routes\": %" PRIu64
-		   ", \"checks\": {",
+	fprintf(f,
+	    "{\"schema\": \"%s/ixp\", \"routes\": %" PRIu64 ", \"bad_routes\": %" PRIu64
+	    ", \"checks\": {",
 	    CONFORM_SCHEMA, r->routes, r->bad_routes);
 	for (int c = 0; c < IXP_CHECK_COUNT; c++) {
 		fprintf(f, "%s\"%s\": ", c ? ", " : "", ixp_check_name((enum ixp_check)c));
@@ -300,16 +306,18 @@ void ixp_render_json(FILE *f, const struct ixp_result *r)
 			fputc('"', f);
 		} else
 			fputs("null", f);
-		fprintf(f, ", \"routes\": %" PRIu64 ", \"bad_routes\": %" PRIu64
-			   ", \"as_set_missing\": %s}",
+		fprintf(f,
+		    ", \"routes\": %" PRIu64 ", \"bad_routes\": %" PRIu64
+		    ", \"as_set_missing\": %s}",
 		    m->routes, m->bad_routes, m->set_missing ? "true" : "false");
 	}
 	fprintf(f, "],\n \"violations\": [");
 	for (size_t i = 0; i < r->nv; i++) {
 		char p[PREFIX_STRLEN];
 		const struct ixp_violation *v = &r->v[i];
-		fprintf(f, "%s\n  {\"check\": \"%s\", \"member\": %" PRIu32 ", \"prefix\": \"%s\", "
-			   "\"origin\": %" PRIu32 ", \"path\": \"%s\", \"detail\": \"%s\"}",
+		fprintf(f,
+		    "%s\n  {\"check\": \"%s\", \"member\": %" PRIu32 ", \"prefix\": \"%s\", "
+		    "\"origin\": %" PRIu32 ", \"path\": \"%s\", \"detail\": \"%s\"}",
 		    i ? "," : "", ixp_check_name(v->check), v->member,
 		    prefix_format(&v->prefix, p, sizeof(p)), v->origin, v->path, v->detail);
 	}

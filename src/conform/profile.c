@@ -55,19 +55,32 @@ int64_t conform_parse_duration(const char *s)
 		return -1;
 	int64_t mul = 1;
 	switch (*end) {
-	case 'd': mul = 86400; end++; break;
-	case 'w': mul = 7 * 86400; end++; break;
-	case 'h': mul = 3600; end++; break;
-	case 's': end++; break;
-	case '\0': break;
-	default: return -1;
+	case 'd':
+		mul = 86400;
+		end++;
+		break;
+	case 'w':
+		mul = 7 * 86400;
+		end++;
+		break;
+	case 'h':
+		mul = 3600;
+		end++;
+		break;
+	case 's':
+		end++;
+		break;
+	case '\0':
+		break;
+	default:
+		return -1;
 	}
 	return *end ? -1 : (int64_t)v * mul;
 }
 
 /* A string field: required or optional; -1 with the error set when missing or not a string. */
-static int get_str(struct perr *e, const char *where, json_object *o, const char *key,
-    int required, char **out)
+static int get_str(
+    struct perr *e, const char *where, json_object *o, const char *key, int required, char **out)
 {
 	json_object *v;
 	*out = NULL;
@@ -82,8 +95,7 @@ static int get_str(struct perr *e, const char *where, json_object *o, const char
 	return 0;
 }
 
-static int check_keys(struct perr *e, const char *where, json_object *o,
-    const char *const *known)
+static int check_keys(struct perr *e, const char *where, json_object *o, const char *const *known)
 {
 	json_object_object_foreach(o, key, val)
 	{
@@ -107,8 +119,8 @@ static int enum_of(const char *v, const char *const *names, int n)
 
 static int parse_control(struct perr *e, struct conform_profile *p, json_object *o, size_t i)
 {
-	static const char *const known[] = {"id", "text", "programme", "action", "evidence",
-	    "rule", "window", "severity", "fix", NULL};
+	static const char *const known[] = {"id", "text", "programme", "action", "evidence", "rule",
+	    "window", "severity", "fix", NULL};
 	static const char *const ev[] = {"measured", "attested", "audited"};
 	static const char *const sev[] = {"required", "recommended", "informational"};
 	struct conform_control *c = &p->controls[i];
@@ -120,8 +132,10 @@ static int parse_control(struct perr *e, struct conform_profile *p, json_object 
 		return -1;
 	for (const char *q = c->id; *q; q++)
 		if (!isalnum((unsigned char)*q) && !strchr("._-", *q))
-			return perr(e, "%sfield \"id\": \"%s\" may hold only letters, digits, '.', "
-				       "'_' and '-'", where, c->id);
+			return perr(e,
+			    "%sfield \"id\": \"%s\" may hold only letters, digits, '.', "
+			    "'_' and '-'",
+			    where, c->id);
 	snprintf(where, sizeof(where), "control %.100s (#%zu): ", c->id, i + 1);
 	for (size_t j = 0; j < i; j++)
 		if (strcmp(p->controls[j].id, c->id) == 0)
@@ -137,15 +151,18 @@ static int parse_control(struct perr *e, struct conform_profile *p, json_object 
 	int k = enum_of(s, ev, 3);
 	free(s);
 	if (k < 0)
-		return perr(e, "%sfield \"evidence\": must be measured, attested or audited", where);
+		return perr(
+		    e, "%sfield \"evidence\": must be measured, attested or audited", where);
 	c->evidence = (enum conform_evidence_type)k;
 	if (get_str(e, where, o, "severity", 1, &s))
 		return -1;
 	k = enum_of(s, sev, 3);
 	free(s);
 	if (k < 0)
-		return perr(e, "%sfield \"severity\": must be required, recommended or "
-			       "informational", where);
+		return perr(e,
+		    "%sfield \"severity\": must be required, recommended or "
+		    "informational",
+		    where);
 	c->severity = (enum conform_severity)k;
 	if (get_str(e, where, o, "window", 0, &s))
 		return -1;
@@ -176,7 +193,8 @@ static int parse_profile(struct perr *e, struct conform_profile *p, json_object 
 	free(fmt);
 	if (bad)
 		return perr(e, "field \"format\": must be \"%s\"", CONFORM_PROFILE_FORMAT);
-	if (get_str(e, "", root, "name", 1, &p->name) || get_str(e, "", root, "title", 1, &p->title) ||
+	if (get_str(e, "", root, "name", 1, &p->name) ||
+	    get_str(e, "", root, "title", 1, &p->title) ||
 	    get_str(e, "", root, "version", 1, &p->version) ||
 	    get_str(e, "", root, "programme", 1, &p->programme) ||
 	    get_str(e, "", root, "status", 0, &p->status) ||
@@ -207,7 +225,8 @@ int conform_profile_parse(const char *buf, size_t len, const char *name,
 	struct perr e = {name, err, errsize};
 	*out = NULL;
 	json_tokener *tok = json_tokener_new();
-	json_object *root = json_tokener_parse_ex(tok, buf, (int)(len > 0x7fffffff ? 0x7fffffff : len));
+	json_object *root =
+	    json_tokener_parse_ex(tok, buf, (int)(len > 0x7fffffff ? 0x7fffffff : len));
 	enum json_tokener_error je = json_tokener_get_error(tok);
 	if (root == NULL || je != json_tokener_success) {
 		/* a complete value followed by more text, or broken JSON */
@@ -231,8 +250,7 @@ int conform_profile_parse(const char *buf, size_t len, const char *name,
 	return 0;
 }
 
-int conform_profile_load(const char *path, struct conform_profile **out, char *err,
-    size_t errsize)
+int conform_profile_load(const char *path, struct conform_profile **out, char *err, size_t errsize)
 {
 	*out = NULL;
 	FILE *f = fopen(path, "rb");
@@ -285,8 +303,8 @@ static size_t search_dirs(char dirs[4][4096])
 	return n;
 }
 
-int conform_profile_find(const char *name_or_path, struct conform_profile **out, char *err,
-    size_t errsize)
+int conform_profile_find(
+    const char *name_or_path, struct conform_profile **out, char *err, size_t errsize)
 {
 	struct stat st;
 	if (strchr(name_or_path, '/') || stat(name_or_path, &st) == 0)
@@ -298,8 +316,9 @@ int conform_profile_find(const char *name_or_path, struct conform_profile **out,
 		if (stat(path, &st) == 0)
 			return conform_profile_load(path, out, err, errsize);
 	}
-	snprintf(err, errsize, "no profile named '%s' (searched $ROUTEMARK_PROFILES, ./profiles, "
-			       "the program's ../profiles, /usr/local/share/routemark/profiles)",
+	snprintf(err, errsize,
+	    "no profile named '%s' (searched $ROUTEMARK_PROFILES, ./profiles, "
+	    "the program's ../profiles, /usr/local/share/routemark/profiles)",
 	    name_or_path);
 	*out = NULL;
 	return -1;
@@ -359,8 +378,8 @@ void conform_profile_free(struct conform_profile *p)
 	free(p);
 }
 
-const struct conform_control *conform_profile_control(const struct conform_profile *p,
-    const char *id)
+const struct conform_control *conform_profile_control(
+    const struct conform_profile *p, const char *id)
 {
 	for (size_t i = 0; i < p->ncontrols; i++)
 		if (strcmp(p->controls[i].id, id) == 0)

@@ -6,18 +6,6 @@
 
 #include "conform_private.h"
 
-static void esc(FILE *f, const char *s)
-{
-	for (; s && *s; s++)
-		switch (*s) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default: fputc(*s, f);
-		}
-}
-
 static const char *day(int64_t t, char *buf, size_t size)
 {
 	if (t <= 0)
@@ -64,21 +52,21 @@ static void control_row(FILE *f, const struct conform_control_result *c)
 	char b[40];
 	const struct conform_control *k = c->control;
 	fprintf(f, "<tr><td><b>");
-	esc(f, k->id);
+	html_escape(f, k->id);
 	fprintf(f, "</b></td><td>");
-	esc(f, k->text);
+	html_escape(f, k->text);
 	fprintf(f, "<div class=\"rmc-meta\">rule <code>");
-	esc(f, k->rule_text);
+	html_escape(f, k->rule_text);
 	fprintf(f, "</code> — %s, %s; basis: %s</div><div>", conform_evidence_name(k->evidence),
 	    conform_severity_name(k->severity), c->basis);
-	esc(f, c->reason);
+	html_escape(f, c->reason);
 	fprintf(f, "</div>");
 	if (c->nev) {
 		fprintf(f, "<ul class=\"rmc-ev\">");
 		for (size_t j = 0; j < c->nev; j++) {
 			fprintf(f, "<li>%s %s: ", c->ev[j].kind,
 			    c->ev[j].time ? day(c->ev[j].time, b, sizeof(b)) : "");
-			esc(f, c->ev[j].text);
+			html_escape(f, c->ev[j].text);
 			fprintf(f, "</li>");
 		}
 		if (c->ev_total > c->nev)
@@ -87,7 +75,7 @@ static void control_row(FILE *f, const struct conform_control_result *c)
 	}
 	if (k->fix && c->verdict != CONFORM_PASS) {
 		fprintf(f, "<div class=\"rmc-fix\">Fix: ");
-		esc(f, k->fix);
+		html_escape(f, k->fix);
 		fprintf(f, "</div>");
 	}
 	fprintf(f, "</td><td class=\"rmc-v %s\">%s</td></tr>\n", vclass(c->verdict),
@@ -99,28 +87,29 @@ void conform_render_html_fragment(FILE *f, const struct conform_result *r)
 	char b1[40], b2[40], b3[40];
 	const struct conform_profile *p = r->profile;
 	fprintf(f, "<section class=\"rmc\">\n<h1>AS%" PRIu32 " ", r->asn);
-	esc(f, r->name);
+	html_escape(f, r->name);
 	fprintf(f, "</h1>\n<div class=\"rmc-meta\">");
-	esc(f, p->title);
+	html_escape(f, p->title);
 	fprintf(f, " (");
-	esc(f, p->name);
+	html_escape(f, p->name);
 	fprintf(f, " ");
-	esc(f, p->version);
+	html_escape(f, p->version);
 	if (p->status) {
 		fprintf(f, ", ");
-		esc(f, p->status);
+		html_escape(f, p->status);
 	}
 	fprintf(f, ") — window %s to %s, %zu snapshot%s — generated %s</div>\n",
 	    day(r->window_from, b1, sizeof(b1)), day(r->window_to, b2, sizeof(b2)), r->nsnaps,
 	    r->nsnaps == 1 ? "" : "s", day(r->generated, b3, sizeof(b3)));
 	fprintf(f, "<div class=\"rmc-overall %s\">%s</div>\n", oclass(r->overall),
 	    conform_overall_name(r->overall));
-	fprintf(f, "<div class=\"rmc-meta\">%zu pass (%zu on measurement, %zu on attestation or "
-		   "audit), %zu fail, %zu not measurable, %zu no data</div>\n",
+	fprintf(f,
+	    "<div class=\"rmc-meta\">%zu pass (%zu on measurement, %zu on attestation or "
+	    "audit), %zu fail, %zu not measurable, %zu no data</div>\n",
 	    r->count[CONFORM_PASS], r->measured_pass, r->attested_pass, r->count[CONFORM_FAIL],
 	    r->count[CONFORM_NOT_MEASURABLE], r->count[CONFORM_NO_DATA]);
 	fprintf(f, "<table>\n<tr><th>Control</th><th>Requirement, rule and evidence</th>"
-		   "<th>Verdict</th></tr>\n");
+	           "<th>Verdict</th></tr>\n");
 	for (size_t i = 0; i < r->n; i++)
 		control_row(f, &r->c[i]);
 	fprintf(f, "</table>\n</section>\n");
@@ -130,11 +119,12 @@ static void page(FILE *f, const char *title, void (*body)(FILE *, const void *, 
     const void *arg, size_t n)
 {
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
-	esc(f, title);
+	html_escape(f, title);
 	fprintf(f, "</title><style>%s</style></head><body>\n", css);
 	body(f, arg, n);
-	fprintf(f, "<footer class=\"rmc-meta\">routemark %s — conformance from public routing "
-		   "data; schema %s</footer>\n</body></html>\n",
+	fprintf(f,
+	    "<footer class=\"rmc-meta\">routemark %s — conformance from public routing "
+	    "data; schema %s</footer>\n</body></html>\n",
 	    RM_VERSION, CONFORM_SCHEMA);
 }
 
@@ -156,37 +146,38 @@ void conform_compare_html_fragment(FILE *f, const struct conform_result *r, size
 	if (n == 0)
 		return;
 	fprintf(f, "<section class=\"rmc\">\n<h1>");
-	esc(f, r[0].profile->title);
+	html_escape(f, r[0].profile->title);
 	fprintf(f, "</h1>\n<div class=\"rmc-meta\">profile ");
-	esc(f, r[0].profile->name);
+	html_escape(f, r[0].profile->name);
 	fprintf(f, " — * passed on an attestation or audit record</div>\n<table>\n"
-		   "<tr><th>Control</th>");
+	           "<tr><th>Control</th>");
 	for (size_t j = 0; j < n; j++) {
 		fprintf(f, "<th>AS%" PRIu32 " ", r[j].asn);
-		esc(f, r[j].name);
+		html_escape(f, r[j].name);
 		fprintf(f, "</th>");
 	}
 	fprintf(f, "</tr>\n");
 	for (size_t i = 0; i < r[0].n; i++) {
 		fprintf(f, "<tr><td><b>");
-		esc(f, r[0].c[i].control->id);
+		html_escape(f, r[0].c[i].control->id);
 		fprintf(f, "</b> ");
-		esc(f, r[0].c[i].control->text);
+		html_escape(f, r[0].c[i].control->text);
 		fprintf(f, "</td>");
 		for (size_t j = 0; j < n; j++) {
 			const struct conform_control_result *c = &r[j].c[i];
 			fprintf(f, "<td class=\"rmc-v %s\" title=\"", vclass(c->verdict));
-			esc(f, c->reason);
+			html_escape(f, c->reason);
 			fprintf(f, "\">%s%s</td>", conform_verdict_name(c->verdict),
 			    c->verdict == CONFORM_PASS && c->control->evidence != CONFORM_MEASURED
-				? "*"
-				: "");
+			        ? "*"
+			        : "");
 		}
 		fprintf(f, "</tr>\n");
 	}
 	fprintf(f, "<tr><th>Overall</th>");
 	for (size_t j = 0; j < n; j++)
-		fprintf(f, "<td class=\"rmc-v\"><span class=\"rmc-overall %s\">%s</span> %zu/%zu</td>",
+		fprintf(f,
+		    "<td class=\"rmc-v\"><span class=\"rmc-overall %s\">%s</span> %zu/%zu</td>",
 		    oclass(r[j].overall), conform_overall_name(r[j].overall),
 		    r[j].count[CONFORM_PASS], r[j].n);
 	fprintf(f, "</tr>\n</table>\n</section>\n");

@@ -55,19 +55,20 @@ static json_object *control_json(const struct conform_control_result *r)
 	json_object_object_add(o, "text", json_object_new_string(c->text));
 	json_object_object_add(o, "programme", str_or_null(c->programme));
 	json_object_object_add(o, "action", str_or_null(c->action));
-	json_object_object_add(o, "evidence_type",
-	    json_object_new_string(conform_evidence_name(c->evidence)));
-	json_object_object_add(o, "severity",
-	    json_object_new_string(conform_severity_name(c->severity)));
+	json_object_object_add(
+	    o, "evidence_type", json_object_new_string(conform_evidence_name(c->evidence)));
+	json_object_object_add(
+	    o, "severity", json_object_new_string(conform_severity_name(c->severity)));
 	json_object_object_add(o, "rule", json_object_new_string(c->rule_text));
-	json_object_object_add(o, "verdict", json_object_new_string(conform_verdict_name(r->verdict)));
+	json_object_object_add(
+	    o, "verdict", json_object_new_string(conform_verdict_name(r->verdict)));
 	json_object_object_add(o, "basis", json_object_new_string(r->basis));
 	json_object_object_add(o, "reason", str_or_null(r->reason));
 	json_object_object_add(o, "window_from", iso_time(r->window_from));
 	json_object_object_add(o, "window_to", iso_time(r->window_to));
 	json_object_object_add(o, "snapshots", json_object_new_int64((int64_t)r->snapshots));
-	json_object_object_add(o, "snapshots_failing",
-	    json_object_new_int64((int64_t)r->snapshots_fail));
+	json_object_object_add(
+	    o, "snapshots_failing", json_object_new_int64((int64_t)r->snapshots_fail));
 	if (c->fix && r->verdict != CONFORM_PASS)
 		json_object_object_add(o, "fix", json_object_new_string(c->fix));
 	json_object *ev = json_object_new_array();
@@ -101,20 +102,23 @@ static json_object *result_json(const struct conform_result *r)
 	for (size_t i = 0; i < r->nsnaps; i++) {
 		json_object *s = json_object_new_object();
 		json_object_object_add(s, "id", json_object_new_int64(r->snaps[i].id));
-		json_object_object_add(s, "time", iso_time(r->snaps[i].period_end
-							       ? r->snaps[i].period_end
-							       : r->snaps[i].created));
+		json_object_object_add(s, "time",
+		    iso_time(
+		        r->snaps[i].period_end ? r->snaps[i].period_end : r->snaps[i].created));
 		json_object_object_add(s, "label", str_or_null(r->snaps[i].label));
 		json_object_array_add(sn, s);
 	}
 	json_object_object_add(o, "snapshots", sn);
-	json_object_object_add(o, "overall", json_object_new_string(conform_overall_name(r->overall)));
+	json_object_object_add(
+	    o, "overall", json_object_new_string(conform_overall_name(r->overall)));
 	json_object *cnt = json_object_new_object();
 	for (int v = 0; v < 4; v++)
 		json_object_object_add(cnt, conform_verdict_name((enum conform_verdict)v),
 		    json_object_new_int64((int64_t)r->count[v]));
-	json_object_object_add(cnt, "pass_by_measurement", json_object_new_int64((int64_t)r->measured_pass));
-	json_object_object_add(cnt, "pass_by_attestation", json_object_new_int64((int64_t)r->attested_pass));
+	json_object_object_add(
+	    cnt, "pass_by_measurement", json_object_new_int64((int64_t)r->measured_pass));
+	json_object_object_add(
+	    cnt, "pass_by_attestation", json_object_new_int64((int64_t)r->attested_pass));
 	json_object_object_add(o, "counts", cnt);
 	json_object *cs = json_object_new_array();
 	for (size_t i = 0; i < r->n; i++)
@@ -126,7 +130,7 @@ static json_object *result_json(const struct conform_result *r)
 static void emit(FILE *f, json_object *o)
 {
 	fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-						   JSON_C_TO_STRING_NOSLASHESCAPE),
+	                                            JSON_C_TO_STRING_NOSLASHESCAPE),
 	    f);
 	fputc('\n', f);
 	json_object_put(o);
@@ -141,8 +145,7 @@ void conform_compare_json(FILE *f, const struct conform_result *r, size_t n)
 {
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "schema", json_object_new_string(CONFORM_SCHEMA "/compare"));
-	json_object_object_add(o, "profile",
-	    json_object_new_string(n ? r[0].profile->name : ""));
+	json_object_object_add(o, "profile", json_object_new_string(n ? r[0].profile->name : ""));
 	json_object *a = json_object_new_array();
 	for (size_t i = 0; i < n; i++)
 		json_object_array_add(a, result_json(&r[i]));

@@ -31,8 +31,9 @@ void conform_render_text(FILE *f, const struct conform_result *r)
 	    p->title, p->name, p->version, p->status ? ", " : "", p->status ? p->status : "");
 	fprintf(f, "window: %s .. %s (%zu snapshot%s)\n", day(r->window_from, b1, sizeof(b1)),
 	    day(r->window_to, b2, sizeof(b2)), r->nsnaps, r->nsnaps == 1 ? "" : "s");
-	fprintf(f, "overall: %s — %zu pass (%zu by measurement, %zu by attestation/audit), %zu "
-		   "fail, %zu not measurable, %zu no data\n\n",
+	fprintf(f,
+	    "overall: %s — %zu pass (%zu by measurement, %zu by attestation/audit), %zu "
+	    "fail, %zu not measurable, %zu no data\n\n",
 	    conform_overall_name(r->overall), r->count[CONFORM_PASS], r->measured_pass,
 	    r->attested_pass, r->count[CONFORM_FAIL], r->count[CONFORM_NOT_MEASURABLE],
 	    r->count[CONFORM_NO_DATA]);
@@ -40,8 +41,10 @@ void conform_render_text(FILE *f, const struct conform_result *r)
 		const struct conform_control_result *c = &r->c[i];
 		const struct conform_control *k = c->control;
 		fprintf(f, "%-6s %-14s %s [%s, %s, basis: %s]\n", mark(c->verdict), k->id, k->text,
-		    conform_evidence_name(k->evidence), conform_severity_name(k->severity), c->basis);
-		fprintf(f, "       rule: %s\n       why:  %s\n", k->rule_text, c->reason ? c->reason : "");
+		    conform_evidence_name(k->evidence), conform_severity_name(k->severity),
+		    c->basis);
+		fprintf(f, "       rule: %s\n       why:  %s\n", k->rule_text,
+		    c->reason ? c->reason : "");
 		for (size_t j = 0; j < c->nev; j++) {
 			const struct conform_evidence *e = &c->ev[j];
 			fprintf(f, "       - %s%s%s %s\n", e->kind, e->time ? " " : "",
@@ -76,8 +79,8 @@ void conform_compare_text(FILE *f, const struct conform_result *r, size_t n)
 			char cell[24];
 			snprintf(cell, sizeof(cell), "%s%s", conform_verdict_name(c->verdict),
 			    c->verdict == CONFORM_PASS && c->control->evidence != CONFORM_MEASURED
-				? "*"
-				: "");
+			        ? "*"
+			        : "");
 			fprintf(f, " %-14s", cell);
 		}
 		fprintf(f, "  %s\n", r0->c[i].control->text);

@@ -188,9 +188,9 @@ int aspath_parse(const char *s, struct aspath_buf *b)
 			if (open)
 				return -1;
 			open = *s == '{' ? '}' : *s == '(' ? ')' : ']';
-			aspath_buf_segment(b, *s == '{' ? AS_SET
-					     : *s == '(' ? AS_CONFED_SEQUENCE
-							 : AS_CONFED_SET);
+			aspath_buf_segment(b, *s == '{'   ? AS_SET
+			                      : *s == '(' ? AS_CONFED_SEQUENCE
+			                                  : AS_CONFED_SET);
 			s++;
 			continue;
 		}
@@ -215,7 +215,7 @@ int aspath_parse(const char *s, struct aspath_buf *b)
 		if (asn_parse(tok, &asn) != 0)
 			return -1;
 		if (!open && (b->last_hdr == UINT32_MAX ||
-				 ASPATH_SEG_TYPE(b->w[b->last_hdr]) != AS_SEQUENCE))
+		                 ASPATH_SEG_TYPE(b->w[b->last_hdr]) != AS_SEQUENCE))
 			aspath_buf_segment(b, AS_SEQUENCE);
 		if (aspath_buf_push(b, asn) != 0)
 			return -1;

@@ -41,7 +41,10 @@ struct prefix {
 
 #define PREFIX_STRLEN 50 /* "ffff:...:ffff/128" plus NUL, with room */
 
-static inline int prefix_maxlen(uint8_t afi) { return afi == AFI_IPV4 ? 32 : 128; }
+static inline int prefix_maxlen(uint8_t afi)
+{
+	return afi == AFI_IPV4 ? 32 : 128;
+}
 
 /* Parse "192.0.2.0/24", "2001:db8::/32", or a bare address (host prefix). Returns -1 when the
  * text is not a prefix or has host bits set past the length (a strict parser; see
@@ -51,8 +54,8 @@ int prefix_parse(const char *s, struct prefix *p);
 int prefix_parse_loose(const char *s, struct prefix *p);
 /* Build a prefix from wire bytes: nbytes = (len + 7) / 8 bytes of addr. Sets *trailing to 1
  * when bits past len were set (they are cleared). Returns -1 when len is too long for afi. */
-int prefix_from_wire(struct prefix *p, uint8_t afi, uint8_t len, const uint8_t *bytes,
-    int *trailing);
+int prefix_from_wire(
+    struct prefix *p, uint8_t afi, uint8_t len, const uint8_t *bytes, int *trailing);
 /* Write the canonical text form into buf (at least PREFIX_STRLEN); returns buf. */
 char *prefix_format(const struct prefix *p, char *buf, size_t size);
 /* Only the address part ("192.0.2.0"). */
@@ -95,7 +98,7 @@ struct aspath {
 };
 
 #define ASPATH_SEG_TYPE(h) ((h) >> 16)
-#define ASPATH_SEG_COUNT(h) ((h) & 0xffff)
+#define ASPATH_SEG_COUNT(h) ((h)&0xffff)
 #define ASPATH_SEG_HDR(t, n) (((uint32_t)(t) << 16) | (uint32_t)(n))
 
 /* A growable AS-path builder. Free with aspath_buf_free. */
@@ -253,11 +256,14 @@ static inline int cur_skip(struct cursor *c, size_t n)
 
 /* ---------------------------------------------------------------- misc */
 
-void *xmalloc(size_t n);   /* abort with a message on OOM */
+void *xmalloc(size_t n); /* abort with a message on OOM */
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 uint32_t hash_bytes(const void *p, size_t n, uint32_t seed); /* FNV-1a style, fast enough */
+
+/* Write s to f with &, <, >, " and ' escaped for HTML text and attribute values. */
+void html_escape(FILE *f, const char *s);
 
 /* Split s in place on whitespace into at most max fields; returns the count. */
 int split_ws(char *s, char **fields, int max);

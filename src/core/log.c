@@ -3,8 +3,14 @@
 
 static enum log_level level = LOG_LVL_WARN;
 
-void log_set_level(enum log_level l) { level = l; }
-enum log_level log_get_level(void) { return level; }
+void log_set_level(enum log_level l)
+{
+	level = l;
+}
+enum log_level log_get_level(void)
+{
+	return level;
+}
 
 static void vlog(enum log_level l, const char *tag, const char *fmt, va_list ap)
 {
@@ -17,13 +23,13 @@ static void vlog(enum log_level l, const char *tag, const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
-#define LOGFN(name, lvl, tag)                                                                  \
-	void name(const char *fmt, ...)                                                        \
-	{                                                                                      \
-		va_list ap;                                                                    \
-		va_start(ap, fmt);                                                             \
-		vlog(lvl, tag, fmt, ap);                                                       \
-		va_end(ap);                                                                    \
+#define LOGFN(name, lvl, tag)                                                                      \
+	void name(const char *fmt, ...)                                                            \
+	{                                                                                          \
+		va_list ap;                                                                        \
+		va_start(ap, fmt);                                                                 \
+		vlog(lvl, tag, fmt, ap);                                                           \
+		va_end(ap);                                                                        \
 	}
 
 LOGFN(log_err, LOG_LVL_ERR, "error: ")

@@ -9,7 +9,7 @@ void prefix_mask(struct prefix *p)
 {
 	int max = prefix_maxlen(p->afi);
 	for (int i = p->len; i < max; i++)
-		p->addr[i >> 3] &= (uint8_t)~(0x80 >> (i & 7));
+		p->addr[i >> 3] &= (uint8_t) ~(0x80 >> (i & 7));
 	if (p->afi == AFI_IPV4)
 		memset(p->addr + 4, 0, 12);
 }
@@ -53,11 +53,17 @@ static int prefix_parse_common(const char *s, struct prefix *p, int strict)
 	return 0;
 }
 
-int prefix_parse(const char *s, struct prefix *p) { return prefix_parse_common(s, p, 1); }
-int prefix_parse_loose(const char *s, struct prefix *p) { return prefix_parse_common(s, p, 0); }
+int prefix_parse(const char *s, struct prefix *p)
+{
+	return prefix_parse_common(s, p, 1);
+}
+int prefix_parse_loose(const char *s, struct prefix *p)
+{
+	return prefix_parse_common(s, p, 0);
+}
 
-int prefix_from_wire(struct prefix *p, uint8_t afi, uint8_t len, const uint8_t *bytes,
-    int *trailing)
+int prefix_from_wire(
+    struct prefix *p, uint8_t afi, uint8_t len, const uint8_t *bytes, int *trailing)
 {
 	if ((afi != AFI_IPV4 && afi != AFI_IPV6) || len > prefix_maxlen(afi))
 		return -1;

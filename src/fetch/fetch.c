@@ -25,8 +25,14 @@ struct transfer {
 	double last_progress;
 };
 
-int fetch_global_init(void) { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1; }
-void fetch_global_cleanup(void) { curl_global_cleanup(); }
+int fetch_global_init(void)
+{
+	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+}
+void fetch_global_cleanup(void)
+{
+	curl_global_cleanup();
+}
 
 static int mkdir_p(const char *dir)
 {
@@ -86,8 +92,7 @@ static void meta_read(const char *path, struct meta *m)
 	fclose(f);
 }
 
-static void meta_write(const char *path, const char *url, const struct meta *m,
-    const char *sha256)
+static void meta_write(const char *path, const char *url, const struct meta *m, const char *sha256)
 {
 	FILE *f = fopen(path, "w");
 	if (f == NULL)
@@ -221,10 +226,12 @@ static long transfer(struct transfer *t, const char *part, const struct meta *ol
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, t);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, t);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, t->o->connect_timeout ? t->o->connect_timeout : 20L);
+	curl_easy_setopt(
+	    c, CURLOPT_CONNECTTIMEOUT, t->o->connect_timeout ? t->o->connect_timeout : 20L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, t->o->timeout);
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, t->o->low_speed_time ? t->o->low_speed_time : 60L);
+	curl_easy_setopt(
+	    c, CURLOPT_LOW_SPEED_TIME, t->o->low_speed_time ? t->o->low_speed_time : 60L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	if (t->resuming)
 		curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, have);
@@ -266,8 +273,8 @@ int fetch_get(const struct fetch_options *o, const char *url, const char *mirror
 		return -1;
 	}
 	/* one cache file per URL: the name for people, a hash against collisions */
-	snprintf(path, sizeof(path), "%s/%08x-%s", o->cache_dir,
-	    hash_bytes(url, strlen(url), 0), base);
+	snprintf(
+	    path, sizeof(path), "%s/%08x-%s", o->cache_dir, hash_bytes(url, strlen(url), 0), base);
 	snprintf(part, sizeof(part), "%s.part", path);
 	snprintf(metap, sizeof(metap), "%s.meta", path);
 	struct meta old;

@@ -22,8 +22,8 @@ struct fetch_options {
 };
 
 struct fetch_result {
-	char path[4096];  /* the local file to read */
-	char sha256[65];  /* of that file */
+	char path[4096]; /* the local file to read */
+	char sha256[65]; /* of that file */
 	uint64_t size;
 	int from_cache;   /* 1: the server said 304 Not Modified, or offline cache hit */
 	int from_mirror;  /* 1: taken from the mirror directory */
@@ -58,12 +58,12 @@ void fetch_global_cleanup(void);
 /* The public data sets `routemark run` fetches: kind, name, URL (possibly dated), and the file
  * that stands for it in a mirror directory. */
 struct source {
-	char kind[16];     /* mrt, vrps, irr, asrel, bogons, delegated, peeringdb, asnames */
+	char kind[16]; /* mrt, vrps, irr, asrel, bogons, delegated, peeringdb, asnames */
 	char name[48];
-	char period[8];    /* publication period: "2h", "8h", "1d", "1M", or "-" (a fixed URL) */
-	char lag[8];       /* how long after a period its file appears: "3h", "45d", "-" */
-	char url[512];     /* may hold {YYYY} {MM} {DD} {HH} */
-	char mirror[256];  /* path in a mirror directory, "-" when a mirror has none */
+	char period[8];   /* publication period: "2h", "8h", "1d", "1M", or "-" (a fixed URL) */
+	char lag[8];      /* how long after a period its file appears: "3h", "45d", "-" */
+	char url[512];    /* may hold {YYYY} {MM} {DD} {HH} */
+	char mirror[256]; /* path in a mirror directory, "-" when a mirror has none */
 };
 
 struct sources {

@@ -17,15 +17,19 @@ const char sources_default_text[] =
     "mrt       ris-rrc06-updates    -     -    https://data.ris.ripe.net/rrc06/latest-update.gz  "
     "mrt/libbgpstream__ris.rrc06.updates.1401488100.gz\n"
     "mrt       routeviews-updates   15m   1h   "
-    "http://archive.routeviews.org/bgpdata/{YYYY}.{MM}/UPDATES/updates.{YYYY}{MM}{DD}.{HH}{mm}.bz2  "
+    "http://archive.routeviews.org/bgpdata/{YYYY}.{MM}/UPDATES/updates.{YYYY}{MM}{DD}.{HH}{mm}.bz2 "
+    " "
     "mrt/libbgpstream__routeviews.route-views.jinx.updates.1401493500.bz2\n"
     "vrps      rpki-client          -     -    https://console.rpki-client.org/vrps.json  "
     "rpki/vrps_2017-06-01_from_compress_roas.csv\n"
-    "irr       ripe-route           -     -    https://ftp.ripe.net/ripe/dbase/split/ripe.db.route.gz  "
+    "irr       ripe-route           -     -    "
+    "https://ftp.ripe.net/ripe/dbase/split/ripe.db.route.gz  "
     "irr/rpkiirrstats__ripe-db-route.txt\n"
-    "irr       ripe-route6          -     -    https://ftp.ripe.net/ripe/dbase/split/ripe.db.route6.gz  "
+    "irr       ripe-route6          -     -    "
+    "https://ftp.ripe.net/ripe/dbase/split/ripe.db.route6.gz  "
     "irr/rpkiirrstats__ripe-db-route6.txt\n"
-    "irr       ripe-aut-num         -     -    https://ftp.ripe.net/ripe/dbase/split/ripe.db.aut-num.gz  "
+    "irr       ripe-aut-num         -     -    "
+    "https://ftp.ripe.net/ripe/dbase/split/ripe.db.aut-num.gz  "
     "irr/pytinyirrdbcache__ripe.db.sample\n"
     "irr       radb                 -     -    https://ftp.radb.net/radb/dbase/radb.db.gz  "
     "irr/pytinyirrdbcache__radb.db.sample\n"
@@ -44,8 +48,8 @@ const char sources_default_text[] =
     "asnames   ripe-asnames         -     -    https://ftp.ripe.net/ripe/asnames/asn.txt  "
     "misc/asn_names_ASN_lookup.txt.gz\n";
 
-static const char *kinds[] = {"mrt", "vrps", "irr", "asrel", "bogons", "delegated",
-    "peeringdb", "asnames"};
+static const char *kinds[] = {
+    "mrt", "vrps", "irr", "asrel", "bogons", "delegated", "peeringdb", "asnames"};
 
 /* "15m", "2h", "1d", "1M" -> seconds (months as -n), "-" -> 0; -1 when bad. */
 static long parse_span(const char *s, int *months)
@@ -104,11 +108,13 @@ int sources_parse(const char *text, const char *origin, struct sources *out)
 		if (!ok || copy_field(s.kind, sizeof(s.kind), f[0]) ||
 		    copy_field(s.name, sizeof(s.name), f[1]) ||
 		    copy_field(s.period, sizeof(s.period), f[2]) ||
-		    copy_field(s.lag, sizeof(s.lag), f[3]) || copy_field(s.url, sizeof(s.url), f[4]) ||
+		    copy_field(s.lag, sizeof(s.lag), f[3]) ||
+		    copy_field(s.url, sizeof(s.url), f[4]) ||
 		    copy_field(s.mirror, sizeof(s.mirror), f[5]) ||
 		    parse_span(s.period, &months) < 0 || parse_span(s.lag, &months) < 0) {
-			log_err("%s: entry %d: expected 'kind name period lag url mirror' with kind one "
-				"of mrt, vrps, irr, asrel, bogons, delegated, peeringdb, asnames",
+			log_err("%s: entry %d: expected 'kind name period lag url mirror' with "
+			        "kind one "
+			        "of mrt, vrps, irr, asrel, bogons, delegated, peeringdb, asnames",
 			    origin, lineno);
 			free(copy);
 			sources_free(out);
@@ -196,7 +202,8 @@ int source_url(const struct source *s, time_t now, char *buf, size_t size)
 			fmt = "%02d", v = tm.tm_hour, adv = 3;
 		else if (strncmp(p, "{mm}", 4) == 0)
 			fmt = "%02d", v = tm.tm_min, adv = 3;
-		int k = fmt ? snprintf(buf + o, size - o, fmt, v) : snprintf(buf + o, size - o, "%c", *p);
+		int k = fmt ? snprintf(buf + o, size - o, fmt, v)
+		            : snprintf(buf + o, size - o, "%c", *p);
 		if (k < 0 || (size_t)k >= size - o)
 			return -1;
 		o += (size_t)k;

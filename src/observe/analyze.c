@@ -64,8 +64,8 @@ static uint32_t peer_index(struct observe *o, const struct mrt_peer *p)
 	return idx;
 }
 
-static void add_event(struct observe *o, uint32_t asn, enum metric_id m, uint32_t start,
-    uint32_t end)
+static void add_event(
+    struct observe *o, uint32_t asn, enum metric_id m, uint32_t start, uint32_t end)
 {
 	if (o->nev == o->capev) {
 		o->capev = o->capev ? o->capev * 2 : 1024;
@@ -118,8 +118,8 @@ static void update_open(struct observe *o, const struct prefix *p, uint32_t peer
 	}
 }
 
-static void note_route(struct observe *o, const struct mrt_route *rt,
-    const struct route_verdict *v, uint32_t peer)
+static void note_route(
+    struct observe *o, const struct mrt_route *rt, const struct route_verdict *v, uint32_t peer)
 {
 	struct rt_key k;
 	memset(&k, 0, sizeof(k));
@@ -143,8 +143,8 @@ static void note_route(struct observe *o, const struct mrt_route *rt,
 	peer_count_add(&e->peers, peer);
 }
 
-static void note_findings(struct observe *o, const struct mrt_route *rt,
-    const struct flat_path *f, const struct route_verdict *v, uint32_t peer)
+static void note_findings(struct observe *o, const struct mrt_route *rt, const struct flat_path *f,
+    const struct route_verdict *v, uint32_t peer)
 {
 	const char *pathstr = NULL; /* formatted once, for the first new finding */
 	for (int i = 0; i < v->nhits; i++) {
@@ -164,13 +164,13 @@ static void note_findings(struct observe *o, const struct mrt_route *rt,
 			memcpy(e->peer_addr, rt->peer.addr, 16);
 			if (pathstr == NULL) {
 				char buf[2048];
-				aspath_words_format(rt->attrs->aspath, rt->attrs->aspath_nwords, buf,
-				    sizeof(buf));
+				aspath_words_format(
+				    rt->attrs->aspath, rt->attrs->aspath_nwords, buf, sizeof(buf));
 				pathstr = arena_strdup(&o->arena, buf);
 			}
 			e->path = pathstr;
-			evidence_build(o, &rt->prefix, rt->attrs->aspath, rt->attrs->aspath_nwords, f, v,
-			    &v->hit[i], &o->arena, &e->detail, &e->evidence);
+			evidence_build(o, &rt->prefix, rt->attrs->aspath, rt->attrs->aspath_nwords,
+			    f, v, &v->hit[i], &o->arena, &e->detail, &e->evidence);
 		}
 		if (rt->ts < e->first_seen)
 			e->first_seen = rt->ts;
@@ -186,7 +186,10 @@ static void note_findings(struct observe *o, const struct mrt_route *rt,
 	}
 }
 
-void observe_file_begin(struct observe *o) { o->rib_ts = 0; }
+void observe_file_begin(struct observe *o)
+{
+	o->rib_ts = 0;
+}
 
 /* Every AS seen in a path is measured (a transit AS too), so remember them all. */
 static void note_seen(struct observe *o, const struct flat_path *f)
@@ -223,8 +226,7 @@ void observe_route(struct observe *o, const struct mrt_route *rt)
 		o->nrib++;
 		if (o->rib_ts == 0)
 			o->rib_ts = rt->ts;
-	}
-	else
+	} else
 		o->nupdates++;
 	o->nroutes++;
 

@@ -103,7 +103,8 @@ static void check_bogons(const struct observe_refs *refs, const struct prefix *p
 		}
 		if (k == BOGON_FULL && v->bogon_asn_value == f->asn[i]) {
 			int c = (int)i - 1;
-			while (c >= 0 && bogon_check_asn(refs->bogons, f->asn[c], NULL) == BOGON_FULL)
+			while (
+			    c >= 0 && bogon_check_asn(refs->bogons, f->asn[c], NULL) == BOGON_FULL)
 				c--;
 			if (c >= 0)
 				charge(refs, f, v, M4, c);
@@ -112,9 +113,8 @@ static void check_bogons(const struct observe_refs *refs, const struct prefix *p
 	}
 }
 
-void route_check(const struct observe_refs *refs, const struct prefix *p,
-    const struct flat_path *f, const uint32_t *w, uint32_t nwords, int has_otc, uint32_t otc,
-    struct route_verdict *v)
+void route_check(const struct observe_refs *refs, const struct prefix *p, const struct flat_path *f,
+    const uint32_t *w, uint32_t nwords, int has_otc, uint32_t otc, struct route_verdict *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->leak_index = v->otc_leak_index = -1;
@@ -124,7 +124,8 @@ void route_check(const struct observe_refs *refs, const struct prefix *p,
 	if (refs->vrps) {
 		struct rov_result res;
 		v->rov_checked = 1;
-		v->rov = rov_validate(refs->vrps, p, v->has_origin ? v->origin : ROV_NO_ORIGIN, &res);
+		v->rov =
+		    rov_validate(refs->vrps, p, v->has_origin ? v->origin : ROV_NO_ORIGIN, &res);
 		v->rov_reason = res.reason;
 		v->rov_ncovering = res.ncovering;
 	}
@@ -138,7 +139,7 @@ void route_check(const struct observe_refs *refs, const struct prefix *p,
 		if (v->rov_checked && v->rov == ROV_INVALID)
 			charge(refs, f, v, M2, last);
 		else if ((!v->rov_checked || v->rov == ROV_NOTFOUND) && v->irr_checked &&
-			 v->irr == IRR_OTHER_ORIGIN) {
+		         v->irr == IRR_OTHER_ORIGIN) {
 			v->hijack_irr = 1;
 			charge(refs, f, v, M2, last);
 		}

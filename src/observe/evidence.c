@@ -11,7 +11,10 @@
 #include "rpki/rpki.h"
 #include "topo/topo.h"
 
-static json_object *jstr(const char *s) { return json_object_new_string(s ? s : ""); }
+static json_object *jstr(const char *s)
+{
+	return json_object_new_string(s ? s : "");
+}
 
 static json_object *jprefix(const struct prefix *p)
 {
@@ -19,8 +22,8 @@ static json_object *jprefix(const struct prefix *p)
 	return jstr(prefix_format(p, buf, sizeof(buf)));
 }
 
-static json_object *rov_evidence(const struct observe *o, const struct prefix *p,
-    const struct route_verdict *v)
+static json_object *rov_evidence(
+    const struct observe *o, const struct prefix *p, const struct route_verdict *v)
 {
 	struct rov_result res;
 	json_object *j = json_object_new_object();
@@ -85,8 +88,8 @@ static json_object *leak_evidence(const struct observe *o, const uint32_t *w, ui
 		free(vr);
 	} else if (v->otc_leak_index >= 0) {
 		json_object_object_add(j, "kind", jstr("otc"));
-		json_object_object_add(j, "leaker",
-		    json_object_new_int64(f->asn[v->otc_leak_index]));
+		json_object_object_add(
+		    j, "leaker", json_object_new_int64(f->asn[v->otc_leak_index]));
 	} else if (v->aspa_checked) {
 		json_object_object_add(j, "kind", jstr("aspa"));
 		json_object_object_add(j, "aspa", jstr(aspa_state_name(v->aspa)));
@@ -107,8 +110,8 @@ void evidence_build(const struct observe *o, const struct prefix *p, const uint3
 	const char *via = "";
 	char viabuf[64] = "";
 	if (h->asn != h->culprit) {
-		snprintf(viabuf, sizeof(viabuf), ", passed on by AS%u for its customer AS%u", h->asn,
-		    h->culprit);
+		snprintf(viabuf, sizeof(viabuf), ", passed on by AS%u for its customer AS%u",
+		    h->asn, h->culprit);
 		via = viabuf;
 		json_object_object_add(j, "customer", json_object_new_int64(h->culprit));
 	}
@@ -120,8 +123,8 @@ void evidence_build(const struct observe *o, const struct prefix *p, const uint3
 			json_object_object_add(j, "rpki", rov_evidence(o, p, v));
 		} else {
 			snprintf(line, sizeof(line),
-			    "%s from AS%u: no ROA, and the IRR registers it for other origins%s", pfx,
-			    v->origin, via);
+			    "%s from AS%u: no ROA, and the IRR registers it for other origins%s",
+			    pfx, v->origin, via);
 		}
 		if (o->refs.irr && v->has_origin)
 			json_object_object_add(j, "irr", irr_evidence(o, p, v->origin));
@@ -164,6 +167,7 @@ void evidence_build(const struct observe *o, const struct prefix *p, const uint3
 		break;
 	}
 	*detail = arena_strdup(a, line);
-	*evidence = arena_strdup(a, json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	*evidence = arena_strdup(a, json_object_to_json_string_ext(j,
+	                                JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(j);
 }

@@ -8,31 +8,32 @@
 
 const struct metric_def metric_defs[METRIC_COUNT] = {
     {M1, "M1", 1, METRIC_INCIDENTS, 0, "Route leaks",
-	"route leaks where the AS is the leaker (valley-free violation, OTC violation, or "
-	"ASPA-invalid hop)"},
+        "route leaks where the AS is the leaker (valley-free violation, OTC violation, or "
+        "ASPA-invalid hop)"},
     {M1C, "M1C", 1, METRIC_INCIDENTS, 1, "Customer route leaks",
-	"route leaks passed on for a direct customer"},
+        "route leaks passed on for a direct customer"},
     {M2, "M2", 1, METRIC_INCIDENTS, 0, "Hijacks",
-	"mis-originations where the AS is the origin (RPKI invalid; IRR conflict where no ROA "
-	"exists)"},
+        "mis-originations where the AS is the origin (RPKI invalid; IRR conflict where no ROA "
+        "exists)"},
     {M2C, "M2C", 1, METRIC_INCIDENTS, 1, "Customer hijacks",
-	"mis-originations passed on for a direct customer"},
-    {M3, "M3", 1, METRIC_INCIDENTS, 0, "Bogon prefixes", "special-purpose (full) bogon prefixes originated"},
+        "mis-originations passed on for a direct customer"},
+    {M3, "M3", 1, METRIC_INCIDENTS, 0, "Bogon prefixes",
+        "special-purpose (full) bogon prefixes originated"},
     {M3C, "M3C", 1, METRIC_INCIDENTS, 1, "Customer bogon prefixes",
-	"bogon prefixes passed on for a direct customer"},
+        "bogon prefixes passed on for a direct customer"},
     {M4, "M4", 1, METRIC_INCIDENTS, 0, "Bogon ASNs",
-	"full bogon ASNs in paths the AS propagates: charged to the first non-bogon AS on the "
-	"collector side of the bogon ASN, the one that should have dropped or stripped it"},
+        "full bogon ASNs in paths the AS propagates: charged to the first non-bogon AS on the "
+        "collector side of the bogon ASN, the one that should have dropped or stripped it"},
     {M4C, "M4C", 1, METRIC_INCIDENTS, 1, "Customer bogon ASNs",
-	"bogon ASNs passed on for a direct customer"},
+        "bogon ASNs passed on for a direct customer"},
     {M5, "M5", 2, METRIC_COUNT_RAW, 0, "Spoofing",
-	"distinct prefixes from which spoofed packets escaped in the period's Spoofer tests"},
+        "distinct prefixes from which spoofed packets escaped in the period's Spoofer tests"},
     {M7IRR, "M7IRR", 4, METRIC_SHARE, 0, "IRR registration",
-	"share of announced routes with a matching IRR route/route6 object"},
+        "share of announced routes with a matching IRR route/route6 object"},
     {M7RPKI, "M7RPKI", 4, METRIC_SHARE, 0, "RPKI",
-	"share of announced routes RPKI-valid, minus 10x the share invalid"},
+        "share of announced routes RPKI-valid, minus 10x the share invalid"},
     {M8, "M8", 3, METRIC_PRESENCE, 0, "Contact information",
-	"contact registered in PeeringDB or in RIR/IRR objects (abuse-c alone does not count)"},
+        "contact registered in PeeringDB or in RIR/IRR objects (abuse-c alone does not count)"},
 };
 
 const struct metric_def *metric_by_name(const char *name)
@@ -54,8 +55,8 @@ void observe_config_default(struct observe_config *c)
 	c->action1_with_m1 = 0;
 }
 
-const char *const observe_config_keys[OBSERVE_CONFIG_NKEYS] = {"curve_k", "ready",
-    "aspiring", "snapshot_score", "rpki_invalid_factor", "action1_with_m1"};
+const char *const observe_config_keys[OBSERVE_CONFIG_NKEYS] = {
+    "curve_k", "ready", "aspiring", "snapshot_score", "rpki_invalid_factor", "action1_with_m1"};
 
 double observe_config_get(const struct observe_config *c, int i)
 {
@@ -110,7 +111,7 @@ int observe_config_set(struct observe_config *c, const char *kv)
 		return 0;
 	}
 	log_err("setting '%s': expected KEY=VALUE with KEY one of curve_k, ready, aspiring, "
-		"snapshot_score, rpki_invalid_factor, action1_with_m1",
+	        "snapshot_score, rpki_invalid_factor, action1_with_m1",
 	    kv);
 	return -1;
 }
@@ -128,8 +129,7 @@ void observe_config_describe(const struct observe_config *c, char *buf, size_t s
 	}
 }
 
-double incident_duration_score(const struct observe_config *c, int64_t seconds,
-    int duration_known)
+double incident_duration_score(const struct observe_config *c, int64_t seconds, int duration_known)
 {
 	if (!duration_known)
 		return c->snapshot_score;
@@ -154,8 +154,8 @@ static int event_cmp(const void *a, const void *b)
 	return 0;
 }
 
-size_t incidents_merge(const struct observe_config *c, struct event *ev, size_t n,
-    struct incident *out)
+size_t incidents_merge(
+    const struct observe_config *c, struct event *ev, size_t n, struct incident *out)
 {
 	size_t k = 0;
 	if (n == 0)
@@ -176,8 +176,8 @@ size_t incidents_merge(const struct observe_config *c, struct event *ev, size_t 
 		    ev[i].end, ev[i].duration_known, 1, 0};
 	}
 	for (size_t i = 0; i < k; i++)
-		out[i].score = out[i].weight *
-		    incident_duration_score(c, out[i].end - out[i].start, out[i].duration_known);
+		out[i].score = out[i].weight * incident_duration_score(c, out[i].end - out[i].start,
+		                                   out[i].duration_known);
 	return k;
 }
 
@@ -192,14 +192,15 @@ double metric_percent(const struct observe_config *c, double raw)
 		for (size_t i = 1; i < c->ncurve; i++)
 			if (raw <= p[i].raw)
 				return p[i - 1].percent + (p[i].percent - p[i - 1].percent) *
-				    (raw - p[i - 1].raw) / (p[i].raw - p[i - 1].raw);
+				                              (raw - p[i - 1].raw) /
+				                              (p[i].raw - p[i - 1].raw);
 		return p[c->ncurve - 1].percent;
 	}
 	return 100 * exp(-c->curve_k * sqrt(raw));
 }
 
-double m7rpki_percent(const struct observe_config *c, uint64_t valid, uint64_t invalid,
-    uint64_t total)
+double m7rpki_percent(
+    const struct observe_config *c, uint64_t valid, uint64_t invalid, uint64_t total)
 {
 	if (total == 0)
 		return -1;

@@ -14,21 +14,7 @@
 
 #include "core/core.h"
 
-enum metric_id {
-	M1,
-	M1C,
-	M2,
-	M2C,
-	M3,
-	M3C,
-	M4,
-	M4C,
-	M5,
-	M7IRR,
-	M7RPKI,
-	M8,
-	METRIC_COUNT
-};
+enum metric_id { M1, M1C, M2, M2C, M3, M3C, M4, M4C, M5, M7IRR, M7RPKI, M8, METRIC_COUNT };
 
 enum metric_kind {
 	METRIC_INCIDENTS, /* Action 1: weighted incidents -> raw value -> percentage curve */
@@ -40,8 +26,8 @@ enum metric_kind {
 /* One row per metric: the single source of truth for names, actions and meaning. */
 struct metric_def {
 	enum metric_id id;
-	const char *name;   /* "M2C" */
-	int action;         /* MANRS action 1..4 */
+	const char *name; /* "M2C" */
+	int action;       /* MANRS action 1..4 */
 	enum metric_kind kind;
 	int customer;       /* 1 for the "passed on for a direct customer" variants */
 	const char *title;  /* short, for tables */
@@ -58,14 +44,14 @@ struct curve_point {
 
 /* Every number that MANRS does not publish (routemark defaults), set once at start-up. */
 struct observe_config {
-	double curve_k;            /* percent = 100 * exp(-k * sqrt(raw)); default 0.7133 */
+	double curve_k;                  /* percent = 100 * exp(-k * sqrt(raw)); default 0.7133 */
 	const struct curve_point *curve; /* if set, piecewise-linear curve instead (sorted) */
 	size_t ncurve;
-	double ready_min;          /* readiness "ready" at or above; default 90 */
-	double aspiring_min;       /* "aspiring" at or above; default 50 */
-	double snapshot_score;     /* an incident seen in one RIB snapshot only; default 1 */
+	double ready_min;           /* readiness "ready" at or above; default 90 */
+	double aspiring_min;        /* "aspiring" at or above; default 50 */
+	double snapshot_score;      /* an incident seen in one RIB snapshot only; default 1 */
 	double rpki_invalid_factor; /* M7RPKI = valid% - factor * invalid%; default 10 */
-	int action1_with_m1;       /* include M1/M1C in the Action 1 mean; default 0 */
+	int action1_with_m1;        /* include M1/M1C in the Action 1 mean; default 0 */
 };
 
 void observe_config_default(struct observe_config *c);
@@ -103,20 +89,19 @@ struct incident {
 };
 
 /* The duration score of one incident (manrs-metrics.md §3). */
-double incident_duration_score(const struct observe_config *c, int64_t seconds,
-    int duration_known);
+double incident_duration_score(const struct observe_config *c, int64_t seconds, int duration_known);
 /* Merge events of the same AS, metric and weight whose intervals overlap or touch into
  * incidents. Sorts ev in place; writes at most n incidents to out; returns their count. */
-size_t incidents_merge(const struct observe_config *c, struct event *ev, size_t n,
-    struct incident *out);
+size_t incidents_merge(
+    const struct observe_config *c, struct event *ev, size_t n, struct incident *out);
 
 /* ---------------------------------------------------------------- scores */
 
 /* Raw Action 1 value -> percentage (1 = 100 % when raw is 0). */
 double metric_percent(const struct observe_config *c, double raw);
 /* M7RPKI: share valid - factor * share invalid, clamped to 0..100. Returns -1 with no routes. */
-double m7rpki_percent(const struct observe_config *c, uint64_t valid, uint64_t invalid,
-    uint64_t total);
+double m7rpki_percent(
+    const struct observe_config *c, uint64_t valid, uint64_t invalid, uint64_t total);
 /* M7IRR: share of routes with a matching route object; -1 with no routes. */
 double m7irr_percent(uint64_t registered, uint64_t total);
 
@@ -182,11 +167,11 @@ struct route_verdict {
 	int has_origin;
 	uint32_t origin;
 	int rov_checked;
-	int rov;    /* enum rov_state */
+	int rov; /* enum rov_state */
 	int rov_reason;
 	uint32_t rov_ncovering;
 	int irr_checked;
-	int irr;    /* enum irr_verdict */
+	int irr;          /* enum irr_verdict */
 	int bogon_prefix; /* enum bogon_kind */
 	int bogon_asn;    /* enum bogon_kind of the worst ASN in the path */
 	uint32_t bogon_asn_value;
@@ -194,9 +179,9 @@ struct route_verdict {
 	int leak_index; /* position in the flat path of the leaker, -1 none */
 	int leak_type;
 	int aspa_checked;
-	int aspa;       /* enum aspa_state */
+	int aspa;           /* enum aspa_state */
 	int otc_leak_index; /* -1 none */
-	int hijack_irr; /* M2 from an IRR conflict (no ROA) */
+	int hijack_irr;     /* M2 from an IRR conflict (no ROA) */
 	struct obs_hit hit[OBS_MAX_HITS];
 	int nhits;
 };

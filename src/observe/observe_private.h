@@ -103,19 +103,19 @@ struct observe {
 	struct observe_refs refs;
 	struct observe_config cfg;
 	struct bogon_db builtin_bogons; /* used when refs.bogons is NULL */
-	struct otable routes;  /* struct rt_ent */
-	struct otable finds;   /* struct fd_ent */
-	struct otable open;    /* struct open_ent */
-	struct otable peers;   /* struct peer_ent */
-	struct otable seen;    /* every ASN seen in a path (uint32_t) */
+	struct otable routes;           /* struct rt_ent */
+	struct otable finds;            /* struct fd_ent */
+	struct otable open;             /* struct open_ent */
+	struct otable peers;            /* struct peer_ent */
+	struct otable seen;             /* every ASN seen in a path (uint32_t) */
 	struct {
 		struct peer_key k;
 		uint32_t idx; /* + 1; 0 = empty */
 	} peer_cache[OBS_PEER_CACHE];
 	uint32_t seen_cache[4096]; /* direct-mapped filter in front of seen */
-	struct event *ev;      /* closed update-stream events */
+	struct event *ev;          /* closed update-stream events */
 	size_t nev, capev;
-	struct arena arena;    /* strings */
+	struct arena arena; /* strings */
 	uint32_t first_ts, last_ts;
 	uint32_t rib_ts; /* the current file's snapshot time (0 until its first RIB entry) */
 	uint64_t nroutes, nupdates, nwithdrawals, nrib;

@@ -33,7 +33,8 @@ static const char *rov_str(const struct rt_ent *e)
 
 static int rt_cmp(const void *a, const void *b)
 {
-	const struct rt_ent *x = *(const struct rt_ent *const *)a, *y = *(const struct rt_ent *const *)b;
+	const struct rt_ent *x = *(const struct rt_ent *const *)a,
+	                    *y = *(const struct rt_ent *const *)b;
 	int c = prefix_cmp(&x->p, &y->p);
 	if (c)
 		return c;
@@ -56,18 +57,20 @@ static int write_routes(struct observe *o, struct store *s, struct otable *acc)
 		else
 			a->v6++;
 		if (e->rov_checked)
-			*(e->rov == ROV_VALID ? &a->valid : e->rov == ROV_INVALID ? &a->invalid
-										: &a->notfound) += 1;
+			*(e->rov == ROV_VALID       ? &a->valid
+			    : e->rov == ROV_INVALID ? &a->invalid
+			                            : &a->notfound) += 1;
 		if (e->irr_checked)
-			*(e->irr == IRR_EXACT || e->irr == IRR_COVERED ? &a->irr_reg : &a->irr_unreg) += 1;
+			*(e->irr == IRR_EXACT || e->irr == IRR_COVERED ? &a->irr_reg
+			                                               : &a->irr_unreg) += 1;
 		struct store_route r = {
 		    .prefix = NULL, /* the store takes .pfx */
 		    .pfx = &e->p,
 		    .origin = e->origin,
 		    .peers = e->peers.n,
 		    .rpki = rov_str(e),
-		    .rpki_reason = e->rov_checked && e->rov_reason ? rov_reason_name(e->rov_reason)
-								   : NULL,
+		    .rpki_reason =
+		        e->rov_checked && e->rov_reason ? rov_reason_name(e->rov_reason) : NULL,
 		    .irr = e->irr_checked ? irr_verdict_name(e->irr) : NULL,
 		    .bogon = e->bogon ? bogon_kind_name(e->bogon) : NULL,
 		    .first_seen = e->first_seen,
@@ -96,12 +99,13 @@ static int write_findings(struct observe *o, struct store *s, struct otable *acc
 	for (size_t i = 0; i < o->finds.n; i++) {
 		struct fd_ent *e = OTABLE_AT(&o->finds, i);
 		acc_get(acc, e->k.asn)->count[e->k.metric]++;
-		if (e->rib_first) /* sightings in RIB snapshots: duration known only across several */
-			push_event(o, (struct event){e->k.asn, e->k.metric, 1, e->rib_first, e->rib_last,
-					  e->rib_last > e->rib_first});
+		if (e->rib_first) /* sightings in RIB snapshots: duration known only across several
+		                   */
+			push_event(o, (struct event){e->k.asn, e->k.metric, 1, e->rib_first,
+			                  e->rib_last, e->rib_last > e->rib_first});
 		char pfx[PREFIX_STRLEN], peer[64];
-		prefix_addr_format(e->peer_afi ? e->peer_afi : AFI_IPV4, e->peer_addr, peer,
-		    sizeof(peer));
+		prefix_addr_format(
+		    e->peer_afi ? e->peer_afi : AFI_IPV4, e->peer_addr, peer, sizeof(peer));
 		struct store_finding f = {
 		    .asn = e->k.asn,
 		    .metric = metric_defs[e->k.metric].name,
@@ -123,15 +127,14 @@ static int write_findings(struct observe *o, struct store *s, struct otable *acc
 	return 0;
 }
 
-static int write_incidents(struct observe *o, struct store *s, struct otable *acc,
-    uint64_t *count)
+static int write_incidents(struct observe *o, struct store *s, struct otable *acc, uint64_t *count)
 {
 	/* events still open at the end of the data end there */
 	for (size_t i = 0; i < o->open.n; i++) {
 		struct open_ent *e = OTABLE_AT(&o->open, i);
 		for (int j = 0; j < e->n; j++)
 			push_event(o, (struct event){e->h[j].asn, e->h[j].metric, 1, e->h[j].start,
-					  o->last_ts, 1});
+			                  o->last_ts, 1});
 		e->n = 0;
 	}
 	struct incident *inc = xmalloc((o->nev ? o->nev : 1) * sizeof(*inc));
@@ -161,7 +164,7 @@ static void metric_has_data(const struct observe *o, int has[METRIC_COUNT])
 	has[M2C] = rel && has[M2];
 	has[M3] = has[M4] = 1; /* the special-purpose registries are built in */
 	has[M3C] = has[M4C] = rel;
-	has[M5] = 0;           /* Spoofer results are not an input yet */
+	has[M5] = 0; /* Spoofer results are not an input yet */
 	has[M7IRR] = r->irr != NULL;
 	has[M7RPKI] = r->vrps != NULL;
 	/* contacts come from PeeringDB or aut-num objects; route objects alone say nothing */
@@ -210,8 +213,8 @@ static int write_as(struct observe *o, struct store *s, const struct as_acc *a,
 			raw = (double)a->irr_reg;
 		} else if (m == M7RPKI) {
 			pct = routes ? m7rpki_percent(&o->cfg, a->valid, a->invalid,
-					   a->valid + a->invalid + a->notfound)
-				     : -1;
+			                   a->valid + a->invalid + a->notfound)
+			             : -1;
 			raw = (double)a->invalid;
 		} else if (m == M8) {
 			pct = has_contact(o, a->asn) ? 100 : 0;
@@ -285,28 +288,37 @@ static int write_irr_stale(struct observe *o, struct store *s, uint32_t asn, uin
 		json_object *rp = json_object_new_object(), *cov = json_object_new_array();
 		json_object_object_add(ro, "prefix", json_object_new_string(pfx));
 		json_object_object_add(ro, "origin", json_object_new_int64(asn));
-		json_object_object_add(ro, "source",
-		    json_object_new_string(o->refs.irr->sources[r->source]));
+		json_object_object_add(
+		    ro, "source", json_object_new_string(o->refs.irr->sources[r->source]));
 		json_object_object_add(j, "route_object", ro);
 		json_object_object_add(rp, "state", json_object_new_string("invalid"));
-		json_object_object_add(rp, "reason", json_object_new_string(rov_reason_name(res.reason)));
+		json_object_object_add(
+		    rp, "reason", json_object_new_string(rov_reason_name(res.reason)));
 		for (uint32_t i = 0; i < res.ncovering && i < ROV_MAX_COVERING; i++) {
 			json_object *v = json_object_new_object();
-			json_object_object_add(v, "prefix", json_object_new_string(prefix_format(
-								   &res.covering[i].p, vpfx, sizeof(vpfx))));
-			json_object_object_add(v, "maxLength", json_object_new_int(res.covering[i].maxlen));
-			json_object_object_add(v, "asn", json_object_new_int64(res.covering[i].asn));
+			json_object_object_add(v, "prefix",
+			    json_object_new_string(
+			        prefix_format(&res.covering[i].p, vpfx, sizeof(vpfx))));
+			json_object_object_add(
+			    v, "maxLength", json_object_new_int(res.covering[i].maxlen));
+			json_object_object_add(
+			    v, "asn", json_object_new_int64(res.covering[i].asn));
 			json_object_array_add(cov, v);
 		}
 		json_object_object_add(rp, "covering_vrps", cov);
 		json_object_object_add(j, "rpki", rp);
-		const char *ev = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN |
-								     JSON_C_TO_STRING_NOSLASHESCAPE);
+		const char *ev = json_object_to_json_string_ext(
+		    j, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 		snprintf(detail, sizeof(detail),
 		    "IRR route object %s origin AS%u (%s) contradicts the ROAs (%s)", pfx, asn,
 		    o->refs.irr->sources[r->source], rov_reason_name(res.reason));
-		struct store_finding f = {.asn = asn, .metric = "irr-stale", .culprit = asn,
-		    .prefix = pfx, .origin = asn, .detail = detail, .evidence = ev};
+		struct store_finding f = {.asn = asn,
+		    .metric = "irr-stale",
+		    .culprit = asn,
+		    .prefix = pfx,
+		    .origin = asn,
+		    .detail = detail,
+		    .evidence = ev};
 		int rc = store_put_finding(s, &f);
 		json_object_put(j);
 		if (rc != 0)
@@ -335,8 +347,9 @@ static void gstat_add(struct gstat *g, const struct rt_ent *e)
 {
 	g->routes++;
 	if (e->rov_checked)
-		*(e->rov == ROV_VALID ? &g->valid : e->rov == ROV_INVALID ? &g->invalid
-									 : &g->notfound) += 1;
+		*(e->rov == ROV_VALID       ? &g->valid
+		    : e->rov == ROV_INVALID ? &g->invalid
+		                            : &g->notfound) += 1;
 	if (e->irr_checked) {
 		g->irr_checked++;
 		g->irr_reg += e->irr == IRR_EXACT || e->irr == IRR_COVERED;
@@ -354,7 +367,8 @@ static int write_globals(struct observe *o, struct store *s, const double *ready
 		gstat_add(gstat_get(&g, e->p.afi == AFI_IPV4 ? "afi:4" : "afi:6"), e);
 		if (o->refs.deleg) {
 			const struct deleg_entry *d = delegated_prefix(o->refs.deleg, &e->p, NULL);
-			snprintf(scope, sizeof(scope), "rir:%s", d ? deleg_rir_name(d->rir) : "unknown");
+			snprintf(
+			    scope, sizeof(scope), "rir:%s", d ? deleg_rir_name(d->rir) : "unknown");
 			gstat_add(gstat_get(&g, scope), e);
 			snprintf(scope, sizeof(scope), "cc:%s", d ? d->cc : "ZZ");
 			gstat_add(gstat_get(&g, scope), e);
@@ -388,8 +402,8 @@ static int write_globals(struct observe *o, struct store *s, const double *ready
 	}
 	/* the settings the scores were computed with, for readers of the snapshot */
 	for (int i = 0; i < OBSERVE_CONFIG_NKEYS && rc == 0; i++) {
-		struct store_global sg = {"config", observe_config_keys[i],
-		    observe_config_get(&o->cfg, i)};
+		struct store_global sg = {
+		    "config", observe_config_keys[i], observe_config_get(&o->cfg, i)};
 		rc = store_put_global(s, &sg);
 	}
 	/* readiness distribution: ready_counts[action * 4 + readiness] */
@@ -428,8 +442,8 @@ int observe_write(struct observe *o, struct store *s, struct observe_totals *tot
 		rc = write_findings(o, s, &acc);
 	if (rc == 0)
 		rc = write_incidents(o, s, &acc, &tot->incidents);
-	log_debug("findings and incidents written: %.2f s CPU",
-	    (double)(clock() - c0) / CLOCKS_PER_SEC);
+	log_debug(
+	    "findings and incidents written: %.2f s CPU", (double)(clock() - c0) / CLOCKS_PER_SEC);
 	for (size_t i = 0; i < o->seen.n; i++)
 		acc_get(&acc, *(uint32_t *)OTABLE_AT(&o->seen, i));
 	/* in ASN order, as the store's keys are (the table is not used as a hash after this) */

@@ -3,32 +3,6 @@
 
 #include "report/report.h"
 
-/* Write s with &, <, >, " and ' escaped. */
-static void esc(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&#39;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-	}
-}
-
 static const char *css =
     "body{font:15px/1.45 system-ui,sans-serif;max-width:62rem;margin:1.5rem auto;padding:0 1rem;"
     "color:#1b1f23}h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.15rem;margin-top:1.6rem;"
@@ -44,7 +18,7 @@ static void badge(FILE *f, const struct scorecard *sc, double pct)
 {
 	const char *r = readiness_name(readiness_of(&sc->cfg, pct));
 	fprintf(f, "<span class=\"b %s\">", strcmp(r, "no data") == 0 ? "no_data" : r);
-	esc(f, r);
+	html_escape(f, r);
 	fputs("</span>", f);
 }
 
@@ -52,7 +26,7 @@ static void action_row(FILE *f, const struct scorecard *sc, const char *name, do
 {
 	char b[32];
 	fputs("<tr><td>", f);
-	esc(f, name);
+	html_escape(f, name);
 	fprintf(f, "</td><td class=\"n\">%s</td><td>", report_pct(pct, b, sizeof(b)));
 	badge(f, sc, pct);
 	fputs("</td></tr>\n", f);
@@ -69,8 +43,9 @@ static void trend_svg(FILE *f, const struct scorecard *sc)
 		return;
 	}
 	const int W = 600, H = 160;
-	fprintf(f, "<svg viewBox=\"0 0 %d %d\" width=\"100%%\" role=\"img\" "
-		   "aria-label=\"score trend\"><rect width=\"%d\" height=\"%d\" fill=\"#fafbfc\"/>",
+	fprintf(f,
+	    "<svg viewBox=\"0 0 %d %d\" width=\"100%%\" role=\"img\" "
+	    "aria-label=\"score trend\"><rect width=\"%d\" height=\"%d\" fill=\"#fafbfc\"/>",
 	    W, H + 20, W, H);
 	const char *colors[] = {"#0969da", "#1a7f37"};
 	for (int line = 0; line < 2; line++) {
@@ -83,15 +58,17 @@ static void trend_svg(FILE *f, const struct scorecard *sc)
 				continue;
 			double v = line == 0 ? h->sum.action[1] : h->sum.action4_rpki;
 			if (v >= 0)
-				fprintf(f, "%.1f,%.1f ", 10 + (double)k * (W - 20) / (double)(n - 1),
+				fprintf(f, "%.1f,%.1f ",
+				    10 + (double)k * (W - 20) / (double)(n - 1),
 				    H - 5 - v * (H - 10) / 100);
 			k++;
 		}
 		fputs("\"/>", f);
 	}
-	fprintf(f, "<text x=\"10\" y=\"%d\" font-size=\"12\" fill=\"#0969da\">Action 1</text>"
-		   "<text x=\"90\" y=\"%d\" font-size=\"12\" fill=\"#1a7f37\">Action 4 RPKI</text>"
-		   "</svg>\n",
+	fprintf(f,
+	    "<text x=\"10\" y=\"%d\" font-size=\"12\" fill=\"#0969da\">Action 1</text>"
+	    "<text x=\"90\" y=\"%d\" font-size=\"12\" fill=\"#1a7f37\">Action 4 RPKI</text>"
+	    "</svg>\n",
 	    H + 15, H + 15);
 }
 
@@ -104,23 +81,23 @@ static void findings(FILE *f, const struct scorecard *sc)
 		fputs("<p>None.</p>\n", f);
 		return;
 	}
-	fputs("<table><tr><th>metric</th><th>route</th><th>what and why</th><th>seen</th></tr>\n",
-	    f);
+	fputs(
+	    "<table><tr><th>metric</th><th>route</th><th>what and why</th><th>seen</th></tr>\n", f);
 	for (size_t i = 0; i < sc->nfindings; i++) {
 		const struct store_finding *x = &sc->findings[i];
 		fputs("<tr><td>", f);
-		esc(f, x->metric);
+		html_escape(f, x->metric);
 		fputs("</td><td>", f);
-		esc(f, x->prefix);
+		html_escape(f, x->prefix);
 		fprintf(f, "<br>origin AS%u<br><span class=\"muted\">path ", x->origin);
-		esc(f, x->path);
+		html_escape(f, x->path);
 		fputs("</span></td><td>", f);
-		esc(f, x->detail);
+		html_escape(f, x->detail);
 		fputs("<br><code>", f);
-		esc(f, x->evidence);
+		html_escape(f, x->evidence);
 		fprintf(f, "</code></td><td>%u peer%s, first %s via ", x->peers,
 		    x->peers == 1 ? "" : "s", report_time(x->first_seen, t, sizeof(t)));
-		esc(f, x->peer_ip);
+		html_escape(f, x->peer_ip);
 		fprintf(f, " AS%u</td></tr>\n", x->peer_asn);
 	}
 	fputs("</table>\n", f);
@@ -129,16 +106,17 @@ static void findings(FILE *f, const struct scorecard *sc)
 void report_html_scorecard(FILE *f, const struct scorecard *sc)
 {
 	char t[64], b[32];
-	fprintf(f, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-		   "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-		   "<title>AS%u MANRS scorecard - routemark</title><style>%s</style></head><body>\n",
+	fprintf(f,
+	    "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+	    "<title>AS%u MANRS scorecard - routemark</title><style>%s</style></head><body>\n",
 	    sc->asn, css);
 	fprintf(f, "<h1>AS%u ", sc->asn);
 	if (sc->has_info)
-		esc(f, sc->info.name);
+		html_escape(f, sc->info.name);
 	fputs("</h1>\n<p class=\"muted\">", f);
 	if (sc->has_info && sc->info.cc) {
-		esc(f, sc->info.cc);
+		html_escape(f, sc->info.cc);
 		fputs(" &middot; ", f);
 	}
 	fprintf(f, "snapshot %lld, data from %s &middot; routemark %s</p>\n",
@@ -157,8 +135,9 @@ void report_html_scorecard(FILE *f, const struct scorecard *sc)
 	action_row(f, sc, "4 Global validation: IRR", s->action4_irr);
 	action_row(f, sc, "4 Global validation: RPKI", s->action4_rpki);
 	fputs("</table>\n", f);
-	fprintf(f, "<p>%llu routes originated (%llu IPv4, %llu IPv6): RPKI %llu valid, %llu "
-		   "invalid, %llu not found; IRR %llu registered, %llu not.</p>\n",
+	fprintf(f,
+	    "<p>%llu routes originated (%llu IPv4, %llu IPv6): RPKI %llu valid, %llu "
+	    "invalid, %llu not found; IRR %llu registered, %llu not.</p>\n",
 	    (unsigned long long)s->routes, (unsigned long long)s->prefixes_v4,
 	    (unsigned long long)s->prefixes_v6, (unsigned long long)s->rpki_valid,
 	    (unsigned long long)s->rpki_invalid, (unsigned long long)s->rpki_notfound,
@@ -170,7 +149,7 @@ void report_html_scorecard(FILE *f, const struct scorecard *sc)
 		fputs("<ol>\n", f);
 		for (size_t i = 0; i < sc->nfixes; i++) {
 			fputs("<li>", f);
-			esc(f, sc->fixes[i].text);
+			html_escape(f, sc->fixes[i].text);
 			fputs("</li>\n", f);
 		}
 		fputs("</ol>\n", f);
@@ -182,26 +161,28 @@ void report_html_scorecard(FILE *f, const struct scorecard *sc)
 		const struct store_metric *m = &sc->metrics[i];
 		const struct metric_def *d = metric_by_name(m->metric);
 		fputs("<tr><td>", f);
-		esc(f, m->metric);
+		html_escape(f, m->metric);
 		fputs("</td><td>", f);
-		esc(f, d ? d->title : "");
-		fprintf(f, "</td><td class=\"n\">%.4g</td><td class=\"n\">%s</td><td class=\"n\">%llu"
-			   "</td></tr>\n",
+		html_escape(f, d ? d->title : "");
+		fprintf(f,
+		    "</td><td class=\"n\">%.4g</td><td class=\"n\">%s</td><td class=\"n\">%llu"
+		    "</td></tr>\n",
 		    m->raw, report_pct(m->percent, b, sizeof(b)), (unsigned long long)m->count);
 	}
 	fputs("</table>\n", f);
 	findings(f, sc);
-	fprintf(f, "<h2>Incidents (%zu)</h2>\n<table><tr><th>metric</th><th>from</th><th>to</th>"
-		   "<th>score</th></tr>\n",
+	fprintf(f,
+	    "<h2>Incidents (%zu)</h2>\n<table><tr><th>metric</th><th>from</th><th>to</th>"
+	    "<th>score</th></tr>\n",
 	    sc->nincidents);
 	for (size_t i = 0; i < sc->nincidents; i++) {
 		const struct store_incident *x = &sc->incidents[i];
 		char t2[64];
 		fputs("<tr><td>", f);
-		esc(f, x->metric);
+		html_escape(f, x->metric);
 		fprintf(f, "</td><td>%s</td><td>%s</td><td class=\"n\">%.4g%s</td></tr>\n",
-		    report_time(x->start, t, sizeof(t)), report_time(x->end, t2, sizeof(t2)), x->score,
-		    x->duration_known ? "" : " (one snapshot)");
+		    report_time(x->start, t, sizeof(t)), report_time(x->end, t2, sizeof(t2)),
+		    x->score, x->duration_known ? "" : " (one snapshot)");
 	}
 	fputs("</table>\n<h2>Trend</h2>\n", f);
 	trend_svg(f, sc);

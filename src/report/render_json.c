@@ -4,12 +4,24 @@
 
 #include "report/report.h"
 
-static json_object *jstr(const char *s) { return s ? json_object_new_string(s) : NULL; }
-static json_object *jint(int64_t v) { return json_object_new_int64(v); }
+static json_object *jstr(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+static json_object *jint(int64_t v)
+{
+	return json_object_new_int64(v);
+}
 /* A percentage, or null for "no data". */
-static json_object *jpct(double v) { return v < 0 ? NULL : json_object_new_double(v); }
+static json_object *jpct(double v)
+{
+	return v < 0 ? NULL : json_object_new_double(v);
+}
 
-static void add(json_object *o, const char *k, json_object *v) { json_object_object_add(o, k, v); }
+static void add(json_object *o, const char *k, json_object *v)
+{
+	json_object_object_add(o, k, v);
+}
 
 static json_object *action(const struct scorecard *sc, double pct)
 {
@@ -161,7 +173,7 @@ void report_json_scorecard(FILE *f, const struct scorecard *sc)
 		add(o, "fixes", fixes(sc));
 	}
 	fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-						    JSON_C_TO_STRING_NOSLASHESCAPE),
+	                                            JSON_C_TO_STRING_NOSLASHESCAPE),
 	    f);
 	fputc('\n', f);
 	json_object_put(o);

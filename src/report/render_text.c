@@ -3,8 +3,8 @@
 
 #include "report/report.h"
 
-static const char *action_title[] = {"", "Filtering", "Anti-spoofing", "Coordination",
-    "Global validation"};
+static const char *action_title[] = {
+    "", "Filtering", "Anti-spoofing", "Coordination", "Global validation"};
 
 static void action_row(FILE *f, const struct scorecard *sc, const char *name, double pct)
 {
@@ -32,8 +32,9 @@ static void scores(FILE *f, const struct scorecard *sc)
 	fprintf(f, "Routes originated: %llu (%llu IPv4, %llu IPv6)\n",
 	    (unsigned long long)s->routes, (unsigned long long)s->prefixes_v4,
 	    (unsigned long long)s->prefixes_v6);
-	fprintf(f, "  RPKI: %llu valid, %llu invalid, %llu not found   IRR: %llu registered, "
-		   "%llu not\n\n",
+	fprintf(f,
+	    "  RPKI: %llu valid, %llu invalid, %llu not found   IRR: %llu registered, "
+	    "%llu not\n\n",
 	    (unsigned long long)s->rpki_valid, (unsigned long long)s->rpki_invalid,
 	    (unsigned long long)s->rpki_notfound, (unsigned long long)s->irr_registered,
 	    (unsigned long long)s->irr_unregistered);
@@ -59,8 +60,8 @@ static void scores(FILE *f, const struct scorecard *sc)
 static void findings(FILE *f, const struct scorecard *sc)
 {
 	char t1[64], t2[64];
-	fprintf(f, "\nFindings (%zu of %llu)\n", sc->nfindings,
-	    (unsigned long long)sc->findings_total);
+	fprintf(
+	    f, "\nFindings (%zu of %llu)\n", sc->nfindings, (unsigned long long)sc->findings_total);
 	for (size_t i = 0; i < sc->nfindings; i++) {
 		const struct store_finding *x = &sc->findings[i];
 		fprintf(f, "  %-7s %s origin AS%u, seen by %u peer%s, %s .. %s\n", x->metric,
@@ -91,8 +92,8 @@ static void incidents(FILE *f, const struct scorecard *sc)
 static void trend(FILE *f, const struct scorecard *sc)
 {
 	char b[5][32], t[64];
-	fprintf(f, "\nTrend\n  %-22s %-10s %-10s %-10s %-10s\n", "snapshot", "Action 1",
-	    "Action 3", "4 IRR", "4 RPKI");
+	fprintf(f, "\nTrend\n  %-22s %-10s %-10s %-10s %-10s\n", "snapshot", "Action 1", "Action 3",
+	    "4 IRR", "4 RPKI");
 	for (size_t i = 0; i < sc->nhistory; i++) {
 		const struct store_history *h = &sc->history[i];
 		if (!h->found)
@@ -109,8 +110,9 @@ void report_text_scorecard(FILE *f, const struct scorecard *sc)
 {
 	header(f, sc);
 	if (!sc->found) {
-		fprintf(f, "AS%u is not in this snapshot: it originated no route and was charged "
-			   "with nothing in the data analyzed.\n",
+		fprintf(f,
+		    "AS%u is not in this snapshot: it originated no route and was charged "
+		    "with nothing in the data analyzed.\n",
 		    sc->asn);
 		return;
 	}

@@ -77,12 +77,15 @@ static void derive_fixes(struct scorecard *sc, struct arena *a)
 		if (r->rpki_reason && strcmp(r->rpki_reason, "invalid-length") == 0)
 			snprintf(text, sizeof(text),
 			    "%s is longer than its ROA's maxLength: raise the maxLength to %u or "
-			    "create a ROA for %s with origin AS%u, or stop announcing the more-specific",
+			    "create a ROA for %s with origin AS%u, or stop announcing the "
+			    "more-specific",
 			    r->prefix, f->maxlen, r->prefix, r->origin);
 		else
 			snprintf(text, sizeof(text),
-			    "%s is announced by AS%u but its ROAs name other ASes: if the announcement "
-			    "is legitimate create a ROA (%s, maxLength %u, AS%u), otherwise withdraw it",
+			    "%s is announced by AS%u but its ROAs name other ASes: if the "
+			    "announcement "
+			    "is legitimate create a ROA (%s, maxLength %u, AS%u), otherwise "
+			    "withdraw it",
 			    r->prefix, r->origin, r->prefix, f->maxlen, r->origin);
 		f->text = arena_strdup(a, text);
 	}
@@ -111,8 +114,10 @@ static void derive_fixes(struct scorecard *sc, struct arena *a)
 			    fd->detail ? fd->detail : fd->prefix);
 			break;
 		case FIX_DELETE_ROUTE_OBJ:
-			snprintf(text, sizeof(text), "delete or correct the IRR route object %s origin "
-			    "AS%u: it contradicts the ROAs", fd->prefix, fd->origin);
+			snprintf(text, sizeof(text),
+			    "delete or correct the IRR route object %s origin "
+			    "AS%u: it contradicts the ROAs",
+			    fd->prefix, fd->origin);
 			break;
 		default:
 			snprintf(text, sizeof(text), "stop propagating: %s",
@@ -128,14 +133,16 @@ static void derive_fixes(struct scorecard *sc, struct arena *a)
 			f->prefix = r->prefix;
 			f->origin = r->origin;
 			f->maxlen = (uint32_t)prefix_len_of(r->prefix);
-			snprintf(text, sizeof(text), "create a ROA: prefix %s, maxLength %u, origin AS%u",
-			    r->prefix, f->maxlen, r->origin);
+			snprintf(text, sizeof(text),
+			    "create a ROA: prefix %s, maxLength %u, origin AS%u", r->prefix,
+			    f->maxlen, r->origin);
 			f->text = arena_strdup(a, text);
 		}
 	}
 	for (size_t i = 0; i < sc->nroutes; i++) {
 		const struct store_route *r = &sc->routes[i];
-		if (r->irr && (strcmp(r->irr, "absent") == 0 || strcmp(r->irr, "other-origin") == 0)) {
+		if (r->irr &&
+		    (strcmp(r->irr, "absent") == 0 || strcmp(r->irr, "other-origin") == 0)) {
 			struct fix *f = fix_add(&x, a);
 			f->kind = FIX_CREATE_ROUTE_OBJ;
 			f->prefix = r->prefix;
@@ -150,7 +157,7 @@ static void derive_fixes(struct scorecard *sc, struct arena *a)
 			struct fix *f = fix_add(&x, a);
 			f->kind = FIX_CONTACT;
 			f->text = "register technical contacts in PeeringDB and in the RIR/IRR "
-				  "aut-num (tech-c, admin-c)";
+			          "aut-num (tech-c, admin-c)";
 		}
 	sc->fixes = x.v;
 	sc->nfixes = x.n;
@@ -165,7 +172,8 @@ int scorecard_load(struct store *s, int64_t snap, uint32_t asn, size_t max_findi
 	int rc = store_snapshot_get(s, snap, &sc->snap);
 	if (rc <= 0) {
 		if (rc == 0)
-			log_err(snap ? "no snapshot %lld in the store" : "the store has no snapshot yet",
+			log_err(snap ? "no snapshot %lld in the store"
+			             : "the store has no snapshot yet",
 			    (long long)snap);
 		return -1;
 	}
@@ -185,8 +193,7 @@ int scorecard_load(struct store *s, int64_t snap, uint32_t asn, size_t max_findi
 	    store_get_metrics(s, id, asn, a, &sc->metrics, &sc->nmetrics) ||
 	    store_get_findings(s, id, asn, NULL, 0, 0, a, &sc->findings, &sc->nfindings) ||
 	    store_count_findings(s, id, asn, NULL, &sc->findings_total) ||
-	    store_get_incidents(s, id, asn, NULL, 0, 0, 0, 0, a, &sc->incidents,
-		&sc->nincidents) ||
+	    store_get_incidents(s, id, asn, NULL, 0, 0, 0, 0, a, &sc->incidents, &sc->nincidents) ||
 	    store_get_routes_by_origin(s, id, asn, a, &sc->routes, &sc->nroutes) ||
 	    store_get_history(s, asn, a, &sc->history, &sc->nhistory))
 		return -1;

@@ -17,14 +17,16 @@ int store_put_attestation(struct store *s, struct store_attestation *a)
 {
 	if (s->readonly || s->in_snapshot || a->control == NULL || a->kind == NULL ||
 	    a->sha256 == NULL) {
-		log_err("%s: attestation: store read-only, in a snapshot, or fields missing", s->path);
+		log_err(
+		    "%s: attestation: store read-only, in a snapshot, or fields missing", s->path);
 		return -1;
 	}
 	if (a->created == 0)
 		a->created = (int64_t)time(NULL);
 	sqlite3_stmt *st;
-	const char *sql = "INSERT INTO attestation (asn, control, kind, sha256, file, size, created, "
-			  "who, note) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)";
+	const char *sql =
+	    "INSERT INTO attestation (asn, control, kind, sha256, file, size, created, "
+	    "who, note) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)";
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		log_err("%s: attestation: %s", s->path, sqlite3_errmsg(s->db));
 		return -1;
@@ -59,8 +61,8 @@ int store_get_attestations(struct store *s, uint32_t asn, const char *control, s
 {
 	sqlite3_stmt *st;
 	const char *sql = "SELECT id, asn, control, kind, sha256, file, size, created, who, note "
-			  "FROM attestation WHERE asn = ?1 AND (?2 IS NULL OR control = ?2) "
-			  "ORDER BY created DESC, id DESC";
+	                  "FROM attestation WHERE asn = ?1 AND (?2 IS NULL OR control = ?2) "
+	                  "ORDER BY created DESC, id DESC";
 	*out = NULL;
 	*n = 0;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {

@@ -55,8 +55,9 @@ static int done(struct store *s, sqlite3_stmt *st, int rc)
 	return 0;
 }
 
-#define SNAP_COLS "id, key, created, period_start, period_end, label, routes, prefixes_v4, " \
-		  "prefixes_v6, ases"
+#define SNAP_COLS                                                                                  \
+	"id, key, created, period_start, period_end, label, routes, prefixes_v4, "                 \
+	"prefixes_v6, ases"
 
 static void read_snapshot(sqlite3_stmt *st, int c, struct arena *a, struct store_snapshot *x)
 {
@@ -73,13 +74,13 @@ static void read_snapshot(sqlite3_stmt *st, int c, struct arena *a, struct store
 	x->ases = (uint64_t)sqlite3_column_int64(st, c + 9);
 }
 
-int store_snapshots(struct store *s, size_t limit, struct arena *a, struct store_snapshot **out,
-    size_t *n)
+int store_snapshots(
+    struct store *s, size_t limit, struct arena *a, struct store_snapshot **out, size_t *n)
 {
 	sqlite3_stmt *st;
 	struct vec v = {.size = sizeof(**out)};
 	if (prep(s, "SELECT " SNAP_COLS " FROM snapshot ORDER BY created DESC, id DESC LIMIT ?1",
-		&st))
+	        &st))
 		return -1;
 	sqlite3_bind_int64(st, 1, limit ? (int64_t)limit : -1);
 	int rc;
@@ -90,9 +91,10 @@ int store_snapshots(struct store *s, size_t limit, struct arena *a, struct store
 	return done(s, st, rc);
 }
 
-#define SUM_COLS "asn, prefixes_v4, prefixes_v6, routes, rpki_valid, rpki_invalid, " \
-		 "rpki_notfound, irr_registered, irr_unregistered, action1, action2, action3, " \
-		 "action4_irr, action4_rpki"
+#define SUM_COLS                                                                                   \
+	"asn, prefixes_v4, prefixes_v6, routes, rpki_valid, rpki_invalid, "                        \
+	"rpki_notfound, irr_registered, irr_unregistered, action1, action2, action3, "             \
+	"action4_irr, action4_rpki"
 
 static void read_summary(sqlite3_stmt *st, int c, struct store_as_summary *x)
 {
@@ -109,13 +111,14 @@ static void read_summary(sqlite3_stmt *st, int c, struct store_as_summary *x)
 	x->action4_irr = col_pct(st, c + 12);
 	x->action4_rpki = col_pct(st, c + 13);
 	/* Action 4 as one number: the lower of its two parts (no data if both have none) */
-	x->action[4] = x->action4_irr < 0 ? x->action4_rpki
-		       : x->action4_rpki < 0 ? x->action4_irr
-		       : x->action4_irr < x->action4_rpki ? x->action4_irr : x->action4_rpki;
+	x->action[4] = x->action4_irr < 0                 ? x->action4_rpki
+	               : x->action4_rpki < 0              ? x->action4_irr
+	               : x->action4_irr < x->action4_rpki ? x->action4_irr
+	                                                  : x->action4_rpki;
 }
 
-int store_get_summary(struct store *s, int64_t snap, uint32_t asn, struct store_as_summary *out,
-    int *found)
+int store_get_summary(
+    struct store *s, int64_t snap, uint32_t asn, struct store_as_summary *out, int *found)
 {
 	sqlite3_stmt *st;
 	if (prep(s, "SELECT " SUM_COLS " FROM as_summary WHERE snapshot_id = ?1 AND asn = ?2", &st))
@@ -169,8 +172,8 @@ static int have_metric(const struct vec *v, const char *name)
 
 static int metric_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct store_metric *)a)->metric,
-	    ((const struct store_metric *)b)->metric);
+	return strcmp(
+	    ((const struct store_metric *)a)->metric, ((const struct store_metric *)b)->metric);
 }
 
 int store_get_metrics(struct store *s, int64_t snap, uint32_t asn, struct arena *a,
@@ -181,8 +184,10 @@ int store_get_metrics(struct store *s, int64_t snap, uint32_t asn, struct arena 
 	int rc;
 	*out = NULL;
 	*n = 0;
-	if (prep(s, "SELECT asn, metric, raw, percent, count FROM as_metric "
-		    "WHERE snapshot_id = ?1 AND asn = ?2", &st))
+	if (prep(s,
+	        "SELECT asn, metric, raw, percent, count FROM as_metric "
+	        "WHERE snapshot_id = ?1 AND asn = ?2",
+	        &st))
 		return -1;
 	sqlite3_bind_int64(st, 1, snap);
 	sqlite3_bind_int64(st, 2, asn);
@@ -195,17 +200,21 @@ int store_get_metrics(struct store *s, int64_t snap, uint32_t asn, struct arena 
 	if (store_get_summary(s, snap, asn, &sum, &found))
 		return -1;
 	if (found) {
-		const double raw[] = {0, (double)sum.irr_registered, (double)sum.rpki_invalid,
-		    sum.action[3] > 0};
-		const double pct[] = {sum.action[2], sum.action4_irr, sum.action4_rpki, sum.action[3]};
+		const double raw[] = {
+		    0, (double)sum.irr_registered, (double)sum.rpki_invalid, sum.action[3] > 0};
+		const double pct[] = {
+		    sum.action[2], sum.action4_irr, sum.action4_rpki, sum.action[3]};
 		for (size_t i = 0; i < NSUMMARY_METRICS; i++) {
 			if (have_metric(&v, summary_metrics[i].metric))
 				continue;
 			struct store_metric *m = vec_push(&v, a);
-			*m = (struct store_metric){asn, summary_metrics[i].metric, raw[i], pct[i], 0};
+			*m = (struct store_metric){
+			    asn, summary_metrics[i].metric, raw[i], pct[i], 0};
 		}
-		if (prep(s, "SELECT key, value FROM global_stat WHERE snapshot_id = ?1 AND "
-			    "scope = 'metric_default'", &st))
+		if (prep(s,
+		        "SELECT key, value FROM global_stat WHERE snapshot_id = ?1 AND "
+		        "scope = 'metric_default'",
+		        &st))
 			return -1;
 		sqlite3_bind_int64(st, 1, snap);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -214,7 +223,8 @@ int store_get_metrics(struct store *s, int64_t snap, uint32_t asn, struct arena 
 				continue;
 			double d = sqlite3_column_double(st, 1);
 			struct store_metric *m = vec_push(&v, a);
-			*m = (struct store_metric){asn, arena_strdup(a, name), 0, d < 0 ? -1 : d, 0};
+			*m =
+			    (struct store_metric){asn, arena_strdup(a, name), 0, d < 0 ? -1 : d, 0};
 		}
 		if (done(s, st, rc))
 			return -1;
@@ -255,17 +265,20 @@ int store_top(struct store *s, int64_t snap, const char *metric, size_t limit, s
 	return done(s, st, rc);
 }
 
-#define FIND_COLS "asn, metric, culprit, prefix, origin, path, peer_ip, peer_asn, peers, " \
-		  "first_seen, last_seen, detail, evidence"
+#define FIND_COLS                                                                                  \
+	"asn, metric, culprit, prefix, origin, path, peer_ip, peer_asn, peers, "                   \
+	"first_seen, last_seen, detail, evidence"
 
 int store_get_findings(struct store *s, int64_t snap, uint32_t asn, const char *metric,
     size_t limit, size_t offset, struct arena *a, struct store_finding **out, size_t *n)
 {
 	sqlite3_stmt *st;
 	struct vec v = {.size = sizeof(**out)};
-	if (prep(s, "SELECT " FIND_COLS " FROM finding WHERE snapshot_id = ?1 AND asn = ?2 "
-		    "AND (?3 IS NULL OR metric = ?3) ORDER BY metric, prefix, id "
-		    "LIMIT ?4 OFFSET ?5", &st))
+	if (prep(s,
+	        "SELECT " FIND_COLS " FROM finding WHERE snapshot_id = ?1 AND asn = ?2 "
+	        "AND (?3 IS NULL OR metric = ?3) ORDER BY metric, prefix, id "
+	        "LIMIT ?4 OFFSET ?5",
+	        &st))
 		return -1;
 	sqlite3_bind_int64(st, 1, snap);
 	sqlite3_bind_int64(st, 2, asn);
@@ -295,12 +308,14 @@ int store_get_findings(struct store *s, int64_t snap, uint32_t asn, const char *
 	return done(s, st, rc);
 }
 
-int store_count_findings(struct store *s, int64_t snap, uint32_t asn, const char *metric,
-    uint64_t *count)
+int store_count_findings(
+    struct store *s, int64_t snap, uint32_t asn, const char *metric, uint64_t *count)
 {
 	sqlite3_stmt *st;
-	if (prep(s, "SELECT count(*) FROM finding WHERE snapshot_id = ?1 AND asn = ?2 "
-		    "AND (?3 IS NULL OR metric = ?3)", &st))
+	if (prep(s,
+	        "SELECT count(*) FROM finding WHERE snapshot_id = ?1 AND asn = ?2 "
+	        "AND (?3 IS NULL OR metric = ?3)",
+	        &st))
 		return -1;
 	sqlite3_bind_int64(st, 1, snap);
 	sqlite3_bind_int64(st, 2, asn);
@@ -319,8 +334,8 @@ int store_get_incidents(struct store *s, int64_t snap, uint32_t asn, const char 
 	struct vec v = {.size = sizeof(**out)};
 	/* two statements, so that one AS's incidents are found through incident_asn
 	 * (an "?2 = 0 OR asn = ?2" term would leave only snapshot_id usable) */
-#define INC_SQL(ASN)                                                                           \
-	"SELECT asn, metric, start, end, weight, score, nevents, duration_known FROM incident "   \
+#define INC_SQL(ASN)                                                                               \
+	"SELECT asn, metric, start, end, weight, score, nevents, duration_known FROM incident "    \
 	"WHERE snapshot_id = ?1 " ASN "AND (?3 IS NULL OR metric = ?3) AND (?4 = 0 OR end >= ?4) " \
 	"AND (?5 = 0 OR start <= ?5) ORDER BY start DESC, asn, metric LIMIT ?6 OFFSET ?7"
 	if (prep(s, asn ? INC_SQL("AND asn = ?2 ") : INC_SQL(""), &st))
@@ -352,19 +367,21 @@ int store_get_incidents(struct store *s, int64_t snap, uint32_t asn, const char 
 	return done(s, st, rc);
 }
 
-int store_get_history(struct store *s, uint32_t asn, struct arena *a,
-    struct store_history **out, size_t *n)
+int store_get_history(
+    struct store *s, uint32_t asn, struct arena *a, struct store_history **out, size_t *n)
 {
 	sqlite3_stmt *st;
 	struct vec v = {.size = sizeof(**out)};
-	if (prep(s, "SELECT snapshot.id, key, created, period_start, period_end, label, "
-		    "snapshot.routes, snapshot.prefixes_v4, snapshot.prefixes_v6, ases, "
-		    "m.asn IS NOT NULL, "
-		    "m.asn, m.prefixes_v4, m.prefixes_v6, m.routes, m.rpki_valid, m.rpki_invalid, "
-		    "m.rpki_notfound, m.irr_registered, m.irr_unregistered, m.action1, m.action2, "
-		    "m.action3, m.action4_irr, m.action4_rpki FROM snapshot "
-		    "LEFT JOIN as_summary m ON m.snapshot_id = snapshot.id AND m.asn = ?1 "
-		    "ORDER BY period_start, created, id", &st))
+	if (prep(s,
+	        "SELECT snapshot.id, key, created, period_start, period_end, label, "
+	        "snapshot.routes, snapshot.prefixes_v4, snapshot.prefixes_v6, ases, "
+	        "m.asn IS NOT NULL, "
+	        "m.asn, m.prefixes_v4, m.prefixes_v6, m.routes, m.rpki_valid, m.rpki_invalid, "
+	        "m.rpki_notfound, m.irr_registered, m.irr_unregistered, m.action1, m.action2, "
+	        "m.action3, m.action4_irr, m.action4_rpki FROM snapshot "
+	        "LEFT JOIN as_summary m ON m.snapshot_id = snapshot.id AND m.asn = ?1 "
+	        "ORDER BY period_start, created, id",
+	        &st))
 		return -1;
 	sqlite3_bind_int64(st, 1, asn);
 	int rc;
@@ -385,8 +402,10 @@ int store_get_globals(struct store *s, int64_t snap, const char *scope, struct a
 {
 	sqlite3_stmt *st;
 	struct vec v = {.size = sizeof(**out)};
-	if (prep(s, "SELECT scope, key, value FROM global_stat WHERE snapshot_id = ?1 "
-		    "AND (?2 = '' OR scope = ?2) ORDER BY scope, key", &st))
+	if (prep(s,
+	        "SELECT scope, key, value FROM global_stat WHERE snapshot_id = ?1 "
+	        "AND (?2 = '' OR scope = ?2) ORDER BY scope, key",
+	        &st))
 		return -1;
 	sqlite3_bind_int64(st, 1, snap);
 	sqlite3_bind_text(st, 2, scope ? scope : "", -1, SQLITE_STATIC);
@@ -402,8 +421,8 @@ int store_get_globals(struct store *s, int64_t snap, const char *scope, struct a
 	return done(s, st, rc);
 }
 
-int store_get_asinfo(struct store *s, uint32_t asn, struct arena *a, struct store_asinfo *out,
-    int *found)
+int store_get_asinfo(
+    struct store *s, uint32_t asn, struct arena *a, struct store_asinfo *out, int *found)
 {
 	sqlite3_stmt *st;
 	if (prep(s, "SELECT asn, name, cc, rir FROM as_info WHERE asn = ?1", &st))
@@ -429,9 +448,11 @@ int store_search_as(struct store *s, const char *q, size_t limit, struct arena *
 	struct vec v = {.size = sizeof(**out)};
 	uint32_t asn = 0;
 	int is_asn = asn_parse(q, &asn) == 0;
-	if (prep(s, "SELECT asn, name, cc, rir FROM as_info WHERE asn = ?1 "
-		    "OR (?2 <> '' AND name LIKE '%' || ?2 || '%' ESCAPE '\\') "
-		    "ORDER BY asn = ?1 DESC, asn LIMIT ?3", &st))
+	if (prep(s,
+	        "SELECT asn, name, cc, rir FROM as_info WHERE asn = ?1 "
+	        "OR (?2 <> '' AND name LIKE '%' || ?2 || '%' ESCAPE '\\') "
+	        "ORDER BY asn = ?1 DESC, asn LIMIT ?3",
+	        &st))
 		return -1;
 	/* escape LIKE wildcards in the user's text */
 	char esc[256];

@@ -59,8 +59,9 @@ int store_put_route(struct store *s, const struct store_route *r)
 		log_err("%s: route with a bad prefix '%s'", s->path, r->prefix);
 		return -1;
 	}
-	int c[4] = {code_of(r->rpki, NAMES(rpki_names)), code_of(r->rpki_reason, NAMES(reason_names)),
-	    code_of(r->irr, NAMES(irr_names)), code_of(r->bogon, NAMES(bogon_names))};
+	int c[4] = {code_of(r->rpki, NAMES(rpki_names)),
+	    code_of(r->rpki_reason, NAMES(reason_names)), code_of(r->irr, NAMES(irr_names)),
+	    code_of(r->bogon, NAMES(bogon_names))};
 	if (c[0] < 0 || c[1] < 0 || c[2] < 0 || c[3] < 0) {
 		char buf[PREFIX_STRLEN];
 		log_err("%s: route %s: a state routemark does not know", s->path,
@@ -123,7 +124,7 @@ static int write_blocks(struct store *s, int kind)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db, "INSERT INTO route_block VALUES (?1, ?2, ?3, ?4, ?5)", -1,
-		&st, NULL) != SQLITE_OK)
+	        &st, NULL) != SQLITE_OK)
 		return -1;
 	struct keyed *k = xmalloc(s->nrec * sizeof(*k));
 	uint8_t *buf = xmalloc(s->nrec * ROUTE_REC);
@@ -146,8 +147,8 @@ static int write_blocks(struct store *s, int kind)
 		sqlite3_bind_int(st, 2, kind);
 		sqlite3_bind_int64(st, 3, k[i].key);
 		sqlite3_bind_int64(st, 4, (int64_t)(j - i));
-		sqlite3_bind_blob(st, 5, buf + i * ROUTE_REC, (int)((j - i) * ROUTE_REC),
-		    SQLITE_STATIC);
+		sqlite3_bind_blob(
+		    st, 5, buf + i * ROUTE_REC, (int)((j - i) * ROUTE_REC), SQLITE_STATIC);
 		rc = sqlite3_step(st);
 	}
 	sqlite3_finalize(st);
@@ -247,8 +248,8 @@ int store_get_routes_by_origin(struct store *s, int64_t snap, uint32_t asn, stru
 	return rc;
 }
 
-int store_get_routes_by_prefix(struct store *s, int64_t snap, const struct prefix *p,
-    int covering, struct arena *a, struct store_route **out, size_t *n)
+int store_get_routes_by_prefix(struct store *s, int64_t snap, const struct prefix *p, int covering,
+    struct arena *a, struct store_route **out, size_t *n)
 {
 	sqlite3_stmt *st;
 	size_t cap = 0;

@@ -9,16 +9,16 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_INPUT] = "INSERT INTO snapshot_input VALUES (?1,?2,?3,?4,?5,?6,?7)",
     [ST_METRIC] = "INSERT OR REPLACE INTO as_metric VALUES (?1,?2,?3,?4,?5,?6)",
     [ST_SUMMARY] = "INSERT OR REPLACE INTO as_summary VALUES "
-		   "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
+                   "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
     [ST_FINDING] = "INSERT INTO finding (snapshot_id, asn, metric, culprit, prefix, origin, "
-		   "path, peer_ip, peer_asn, peers, first_seen, last_seen, detail, evidence) "
-		   "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
+                   "path, peer_ip, peer_asn, peers, first_seen, last_seen, detail, evidence) "
+                   "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
     [ST_INCIDENT] = "INSERT INTO incident (snapshot_id, asn, metric, start, end, weight, score, "
-		    "nevents, duration_known) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+                    "nevents, duration_known) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
     [ST_GLOBAL] = "INSERT OR REPLACE INTO global_stat VALUES (?1,?2,?3,?4)",
     [ST_ASINFO] = "INSERT INTO as_info VALUES (?1,?2,?3,?4) ON CONFLICT(asn) DO UPDATE SET "
-		  "name = coalesce(excluded.name, name), cc = coalesce(excluded.cc, cc), "
-		  "rir = coalesce(excluded.rir, rir)",
+                  "name = coalesce(excluded.name, name), cc = coalesce(excluded.cc, cc), "
+                  "rir = coalesce(excluded.rir, rir)",
 };
 
 static int db_fail(struct store *s, const char *what)
@@ -75,7 +75,7 @@ static int migrate(struct store *s)
 	/* Index changes that need no new schema version (readers work with either), applied
 	 * to stores made before them: findings of an AS in page order. */
 	if (exec(s, "DROP INDEX IF EXISTS finding_asn; CREATE INDEX IF NOT EXISTS finding_order "
-		    "ON finding(snapshot_id, asn, metric, prefix);"))
+	            "ON finding(snapshot_id, asn, metric, prefix);"))
 		return -1;
 	return 0;
 }
@@ -93,21 +93,23 @@ int store_open(const char *path, int readonly, struct store **out)
 		return -1;
 	}
 	sqlite3_busy_timeout(s->db, 5000);
-	if (!readonly && (exec(s, "PRAGMA journal_mode = WAL") || exec(s, "PRAGMA foreign_keys = OFF") ||
-			     exec(s, "PRAGMA synchronous = NORMAL") || exec(s, "PRAGMA cache_size = -65536") ||
-			     migrate(s))) {
+	if (!readonly &&
+	    (exec(s, "PRAGMA journal_mode = WAL") || exec(s, "PRAGMA foreign_keys = OFF") ||
+	        exec(s, "PRAGMA synchronous = NORMAL") || exec(s, "PRAGMA cache_size = -65536") ||
+	        migrate(s))) {
 		store_close(s);
 		return -1;
 	}
 	/* readers: map the file (no copy through read() per page) and a larger page cache */
-	if (readonly && (exec(s, "PRAGMA mmap_size = 1073741824") ||
-			    exec(s, "PRAGMA cache_size = -16384"))) {
+	if (readonly &&
+	    (exec(s, "PRAGMA mmap_size = 1073741824") || exec(s, "PRAGMA cache_size = -16384"))) {
 		store_close(s);
 		return -1;
 	}
 	if (readonly && store_schema_version(s) != STORE_SCHEMA_VERSION) {
-		log_err("%s: not a routemark store of schema %d (found %d); run 'routemark analyze' "
-			"to create or upgrade it",
+		log_err(
+		    "%s: not a routemark store of schema %d (found %d); run 'routemark analyze' "
+		    "to create or upgrade it",
 		    path, STORE_SCHEMA_VERSION, store_schema_version(s));
 		store_close(s);
 		return -1;
@@ -130,7 +132,10 @@ void store_close(struct store *s)
 	free(s);
 }
 
-struct sqlite3 *store_db(struct store *s) { return s->db; }
+struct sqlite3 *store_db(struct store *s)
+{
+	return s->db;
+}
 
 static sqlite3_stmt *stmt(struct store *s, enum store_stmt k)
 {
@@ -179,7 +184,8 @@ int store_snapshot_begin(struct store *s, struct store_snapshot *snap)
 	 * tools but not enforced (checking them costs a lookup per row written), so the
 	 * snapshot's rows are removed here, table by table. */
 	static const char *const del[] = {
-	    "DELETE FROM snapshot_input WHERE snapshot_id IN (SELECT id FROM snapshot WHERE key = ?1)",
+	    "DELETE FROM snapshot_input WHERE snapshot_id IN (SELECT id FROM snapshot WHERE key = "
+	    "?1)",
 	    "DELETE FROM as_metric WHERE snapshot_id IN (SELECT id FROM snapshot WHERE key = ?1)",
 	    "DELETE FROM as_summary WHERE snapshot_id IN (SELECT id FROM snapshot WHERE key = ?1)",
 	    "DELETE FROM finding WHERE snapshot_id IN (SELECT id FROM snapshot WHERE key = ?1)",
@@ -201,9 +207,9 @@ int store_snapshot_begin(struct store *s, struct store_snapshot *snap)
 	if (snap->created == 0)
 		snap->created = (int64_t)time(NULL);
 	if (sqlite3_prepare_v2(s->db,
-		"INSERT INTO snapshot (key, created, period_start, period_end, label) "
-		"VALUES (?1, ?2, ?3, ?4, ?5)",
-		-1, &st, NULL))
+	        "INSERT INTO snapshot (key, created, period_start, period_end, label) "
+	        "VALUES (?1, ?2, ?3, ?4, ?5)",
+	        -1, &st, NULL))
 		goto fail;
 	bind_text(st, 1, snap->key);
 	sqlite3_bind_int64(st, 2, snap->created);
@@ -324,8 +330,8 @@ int store_put_global(struct store *s, const struct store_global *g)
 	return step_done(s, st);
 }
 
-int store_put_asinfo(struct store *s, uint32_t asn, const char *name, const char *cc,
-    const char *rir)
+int store_put_asinfo(
+    struct store *s, uint32_t asn, const char *name, const char *cc, const char *rir)
 {
 	sqlite3_stmt *st = stmt(s, ST_ASINFO);
 	if (st == NULL)
@@ -347,9 +353,9 @@ int store_snapshot_commit(struct store *s, const struct store_snapshot *snap)
 	}
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db,
-		"UPDATE snapshot SET routes = ?2, prefixes_v4 = ?3, prefixes_v6 = ?4, ases = ?5, "
-		"period_start = ?6, period_end = ?7, label = coalesce(?8, label) WHERE id = ?1",
-		-1, &st, NULL) != SQLITE_OK) {
+	        "UPDATE snapshot SET routes = ?2, prefixes_v4 = ?3, prefixes_v6 = ?4, ases = ?5, "
+	        "period_start = ?6, period_end = ?7, label = coalesce(?8, label) WHERE id = ?1",
+	        -1, &st, NULL) != SQLITE_OK) {
 		db_fail(s, "finishing a snapshot");
 		store_snapshot_abort(s);
 		return -1;
@@ -385,11 +391,12 @@ void store_snapshot_abort(struct store *s)
 int store_snapshot_get(struct store *s, int64_t id, struct store_snapshot *snap)
 {
 	sqlite3_stmt *st;
-	const char *sql = id ? "SELECT id, key, created, period_start, period_end, label, routes, "
-			       "prefixes_v4, prefixes_v6, ases FROM snapshot WHERE id = ?1"
-			     : "SELECT id, key, created, period_start, period_end, label, routes, "
-			       "prefixes_v4, prefixes_v6, ases FROM snapshot ORDER BY created DESC, "
-			       "id DESC LIMIT 1";
+	const char *sql =
+	    id ? "SELECT id, key, created, period_start, period_end, label, routes, "
+	         "prefixes_v4, prefixes_v6, ases FROM snapshot WHERE id = ?1"
+	       : "SELECT id, key, created, period_start, period_end, label, routes, "
+	         "prefixes_v4, prefixes_v6, ases FROM snapshot ORDER BY created DESC, "
+	         "id DESC LIMIT 1";
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return db_fail(s, "reading snapshots");
 	if (id)

@@ -29,8 +29,8 @@ struct sqlite3 *store_db(struct store *s);
 
 struct store_snapshot {
 	int64_t id;
-	char key[65];        /* identifies the inputs and configuration (hex digest) */
-	int64_t created;     /* unix time written */
+	char key[65];                     /* identifies the inputs and configuration (hex digest) */
+	int64_t created;                  /* unix time written */
 	int64_t period_start, period_end; /* time span of the routing data */
 	const char *label;
 	uint64_t routes, prefixes_v4, prefixes_v6, ases;
@@ -93,7 +93,7 @@ struct store_route {
 	const char *irr;                /* "exact" / "covered" / "other-origin" / "absent" */
 	const char *bogon;              /* "full" / "administrative" / NULL */
 	int64_t first_seen, last_seen;
-	const struct prefix *pfx;       /* writing: the parsed prefix if at hand (else parsed) */
+	const struct prefix *pfx; /* writing: the parsed prefix if at hand (else parsed) */
 };
 
 struct store_global {
@@ -112,8 +112,8 @@ int store_put_finding(struct store *s, const struct store_finding *f);
 int store_put_incident(struct store *s, const struct store_incident *i);
 int store_put_global(struct store *s, const struct store_global *g);
 int store_put_route(struct store *s, const struct store_route *r);
-int store_put_asinfo(struct store *s, uint32_t asn, const char *name, const char *cc,
-    const char *rir);
+int store_put_asinfo(
+    struct store *s, uint32_t asn, const char *name, const char *cc, const char *rir);
 /* Update the snapshot's totals, period and label, and commit. */
 int store_snapshot_commit(struct store *s, const struct store_snapshot *snap);
 void store_snapshot_abort(struct store *s);
@@ -142,17 +142,17 @@ struct store_asinfo {
 };
 
 /* Newest first, at most limit (0 = all). */
-int store_snapshots(struct store *s, size_t limit, struct arena *a, struct store_snapshot **out,
-    size_t *n);
-int store_get_summary(struct store *s, int64_t snap, uint32_t asn, struct store_as_summary *out,
-    int *found);
+int store_snapshots(
+    struct store *s, size_t limit, struct arena *a, struct store_snapshot **out, size_t *n);
+int store_get_summary(
+    struct store *s, int64_t snap, uint32_t asn, struct store_as_summary *out, int *found);
 int store_get_metrics(struct store *s, int64_t snap, uint32_t asn, struct arena *a,
     struct store_metric **out, size_t *n);
 /* metric NULL = every metric; newest evidence first; limit 0 = all. */
 int store_get_findings(struct store *s, int64_t snap, uint32_t asn, const char *metric,
     size_t limit, size_t offset, struct arena *a, struct store_finding **out, size_t *n);
-int store_count_findings(struct store *s, int64_t snap, uint32_t asn, const char *metric,
-    uint64_t *count);
+int store_count_findings(
+    struct store *s, int64_t snap, uint32_t asn, const char *metric, uint64_t *count);
 /* asn 0 = every AS; metric NULL = all; [from, to] filters on the incident interval (0 = open). */
 int store_get_incidents(struct store *s, int64_t snap, uint32_t asn, const char *metric,
     int64_t from, int64_t to, size_t limit, size_t offset, struct arena *a,
@@ -161,10 +161,10 @@ int store_get_routes_by_origin(struct store *s, int64_t snap, uint32_t asn, stru
     struct store_route **out, size_t *n);
 /* The routes of exactly this prefix text (canonical form), and of every less-specific one
  * when covering is set. */
-int store_get_routes_by_prefix(struct store *s, int64_t snap, const struct prefix *p,
-    int covering, struct arena *a, struct store_route **out, size_t *n);
-int store_get_history(struct store *s, uint32_t asn, struct arena *a,
-    struct store_history **out, size_t *n);
+int store_get_routes_by_prefix(struct store *s, int64_t snap, const struct prefix *p, int covering,
+    struct arena *a, struct store_route **out, size_t *n);
+int store_get_history(
+    struct store *s, uint32_t asn, struct arena *a, struct store_history **out, size_t *n);
 /* scope "" = every scope. */
 int store_get_globals(struct store *s, int64_t snap, const char *scope, struct arena *a,
     struct store_global **out, size_t *n);
@@ -172,8 +172,8 @@ int store_get_globals(struct store *s, int64_t snap, const char *scope, struct a
 int store_top(struct store *s, int64_t snap, const char *metric, size_t limit, struct arena *a,
     struct store_metric **out, size_t *n);
 /* found = 0 when the AS has no info row. */
-int store_get_asinfo(struct store *s, uint32_t asn, struct arena *a, struct store_asinfo *out,
-    int *found);
+int store_get_asinfo(
+    struct store *s, uint32_t asn, struct arena *a, struct store_asinfo *out, int *found);
 /* ASes whose number is q or whose name contains q (case-insensitive), at most limit. */
 int store_search_as(struct store *s, const char *q, size_t limit, struct arena *a,
     struct store_asinfo **out, size_t *n);

@@ -34,7 +34,6 @@ struct store {
 	size_t nrec, caprec;
 };
 
-
 /* routes.c: store the collected routes (at commit), or drop them (abort). */
 int store_routes_flush(struct store *s);
 void store_routes_clear(struct store *s);

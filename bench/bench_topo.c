@@ -77,8 +77,9 @@ static void query(const struct asrel *r, char **bogons, int nbogons)
 		bog += bogon_check_asn(&db, v, NULL) != BOGON_NOT;
 	}
 	dt = now() - t;
-	printf("bogon prefix+ASN checks: %.2f M/s (%d admin-list files, %zu list prefixes)\n",
-	    N / dt / 1e6, nbogons, db.admin.count);
+	printf("bogon prefix+ASN checks: %.2f M/s (%d admin-list files, %zu list prefixes; "
+	       "%llu bogon answers)\n",
+	    N / dt / 1e6, nbogons, db.admin.count, (unsigned long long)bog);
 	bogon_db_free(&db);
 }
 

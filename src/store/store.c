@@ -183,20 +183,19 @@ int store_snapshot_begin(struct store *s, struct store_snapshot *snap)
 	/* Replace a snapshot of the same inputs. Foreign keys are declared for readers and
 	 * tools but not enforced (checking them costs a lookup per row written), so the
 	 * snapshot's rows are removed here, table by table. */
-	static const char *const del[] = {
-	    "DELETE FROM snapshot_input WHERE snapshot_id IN (SELECT id FROM snapshot WHERE key = "
-	    "?1)",
-	    "DELETE FROM as_metric WHERE snapshot_id IN (SELECT id FROM snapshot WHERE key = ?1)",
-	    "DELETE FROM as_summary WHERE snapshot_id IN (SELECT id FROM snapshot WHERE key = ?1)",
-	    "DELETE FROM finding WHERE snapshot_id IN (SELECT id FROM snapshot WHERE key = ?1)",
-	    "DELETE FROM incident WHERE snapshot_id IN (SELECT id FROM snapshot WHERE key = ?1)",
-	    "DELETE FROM route_block WHERE snapshot_id IN (SELECT id FROM snapshot WHERE key = ?1)",
-	    "DELETE FROM global_stat WHERE snapshot_id IN (SELECT id FROM snapshot WHERE key = ?1)",
-	    "DELETE FROM snapshot WHERE key = ?1",
-	};
+	static const char *const tables[] = {"snapshot_input", "as_metric", "as_summary", "finding",
+	    "incident", "route_block", "global_stat"};
 	int rc = SQLITE_DONE;
-	for (size_t i = 0; i < sizeof(del) / sizeof(del[0]) && rc == SQLITE_DONE; i++) {
-		if (sqlite3_prepare_v2(s->db, del[i], -1, &st, NULL))
+	for (size_t i = 0; i <= sizeof(tables) / sizeof(tables[0]) && rc == SQLITE_DONE; i++) {
+		char sql[160];
+		if (i < sizeof(tables) / sizeof(tables[0]))
+			snprintf(sql, sizeof(sql),
+			    "DELETE FROM %s WHERE snapshot_id IN "
+			    "(SELECT id FROM snapshot WHERE key = ?1)",
+			    tables[i]);
+		else /* the snapshot row itself, last */
+			snprintf(sql, sizeof(sql), "DELETE FROM snapshot WHERE key = ?1");
+		if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL))
 			goto fail;
 		bind_text(st, 1, snap->key);
 		rc = sqlite3_step(st);

@@ -11,7 +11,7 @@ OPT     ?= -O2 -g
 CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
            $(OPT) -Isrc $(shell pkg-config --cflags $(PKGS))
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lbz2 -lpthread -lm
-TEST_LDLIBS = $(shell pkg-config --libs cmocka libmicrohttpd)
+TEST_LDLIBS = $(shell pkg-config --libs cmocka libmicrohttpd yaml-0.1)
 
 MODULES  = core mrt rpki irr topo registry store observe report conform serve fetch
 LIB_SRC  = $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
@@ -38,7 +38,7 @@ $(BUILD)/librm.a: $(LIB_OBJ)
 $(BUILD)/routemark: $(CLI_OBJ) $(BUILD)/librm.a
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/librm.a $(LDLIBS)
 
-$(BUILD)/tests/%: tests/%.c $(BUILD)/librm.a tests/testutil.h tests/httpd.h
+$(BUILD)/tests/%: tests/%.c $(BUILD)/librm.a $(wildcard tests/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/librm.a $(LDLIBS) $(TEST_LDLIBS)
 

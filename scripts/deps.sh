@@ -2,7 +2,7 @@
 # Install the Debian packages routemark builds, tests and benchmarks with. Idempotent: does
 # nothing when everything is present. Needs root (or sudo) only when something is missing.
 PKGS="build-essential clang pkg-config zlib1g-dev libbz2-dev liblzma-dev libzstd-dev
-      librtr-dev libjson-c-dev libsqlite3-dev libcmocka-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libclang-rt-14-dev
+      librtr-dev libjson-c-dev libsqlite3-dev libcmocka-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libyaml-dev libclang-rt-14-dev
       clang-format bgpdump stayrtr bgpq4 bzip2 xz-utils zstd time bc hyperfine chromium wrk"
 missing=""
 for p in $PKGS; do

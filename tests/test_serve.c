@@ -3,6 +3,7 @@
  * store itself; errors, ETags, pagination, pages, badge, read-only. */
 #include <json-c/json.h>
 
+#include "openapi_check.h"
 #include "serve_fixture.h"
 #include "conform/conform.h"
 #include "serve/serve_private.h"
@@ -92,6 +93,53 @@ static void test_params(void **state)
 	assert_int_equal(etag_match("*", "\"cd\""), 1);
 }
 
+/* ---------------------------------------------------------------- the API's contract */
+
+static struct oas spec_; /* docs/openapi.yaml, loaded once */
+static size_t nvalidated;
+
+static struct oas *spec(void)
+{
+	if (!spec_.loaded) {
+		const char *top = getenv("ROUTEMARK_TOP");
+		char path[1024];
+		snprintf(path, sizeof(path), "%s/docs/openapi.yaml", top ? top : ".");
+		if (oas_load(&spec_, path) != 0)
+			fprintf(stderr, "%s\n", spec_.err);
+		assert_true(spec_.loaded);
+		spec_.strict = 1; /* the document names every field the server sends */
+	}
+	return &spec_;
+}
+
+/* Every API body is checked against the schema docs/openapi.yaml declares for its path,
+ * method and status; an error body of a path or method the document does not have (an
+ * unknown path, POST) and the router's 405 and 414 of any path (the document's description
+ * says so) against the Error schema. */
+static void expect_valid(const char *method, const char *path, long status, json_object *j)
+{
+	struct oas *o = spec();
+	int documented;
+	size_t n = oas_check_response(o, method, path, status, j, &documented);
+	if ((!documented && status >= 400) || status == 405 || status == 414)
+		n = oas_check_ref(o, "#/components/schemas/Error", j);
+	if (n)
+		fprintf(stderr, "%s %s -> %ld: %zu mismatch(es) with docs/openapi.yaml:\n%s",
+		    method, path, status, n, o->err);
+	assert_int_equal(n, 0);
+	nvalidated++;
+}
+
+/* The same for a raw response. */
+static void expect_valid_resp(const char *method, const char *path, const struct resp *r)
+{
+	assert_string_equal(r->ctype, "application/json");
+	json_object *j = json_tokener_parse(r->body);
+	assert_non_null(j);
+	expect_valid(method, path, r->status, j);
+	json_object_put(j);
+}
+
 /* ---------------------------------------------------------------- API over HTTP */
 
 static json_object *get_json(const char *path, long want)
@@ -104,6 +152,7 @@ static json_object *get_json(const char *path, long want)
 	json_object *j = json_tokener_parse(r.body);
 	assert_non_null(j);
 	free(r.body);
+	expect_valid("GET", path, want, j);
 	return j;
 }
 
@@ -562,6 +611,9 @@ static void test_errors(void **state)
 	    {"/api/v1/summary/", 404},
 	    {"/api//v1", 400},
 	    {"/api/v1/as/6939?findings=100000", 400},
+	    {"/api/v1/history?scope=", 400},
+	    {"/api/v1/as/6939/incidents?from=never", 400},
+	    {"/api/v1/as/AS-x/history", 400},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		json_object *j = get_json(bad[i].path, bad[i].status);
@@ -575,11 +627,13 @@ static void test_errors(void **state)
 	big[URI_MAX + 50] = '\0';
 	struct resp r = get(big);
 	assert_true(r.status == 414 || r.status == 400);
+	expect_valid_resp("GET", big, &r);
 	free(r.body);
 	free(big);
 	r = http("POST", "/api/v1/summary", NULL);
 	assert_int_equal(r.status, 405);
 	assert_non_null(strstr(r.body, "\"status\":405"));
+	expect_valid_resp("POST", "/api/v1/summary", &r);
 	free(r.body);
 	r = http("DELETE", "/as/6939", NULL);
 	assert_int_equal(r.status, 405);
@@ -604,6 +658,8 @@ static void test_etag(void **state)
 	/* another resource does not match that tag */
 	struct resp r4 = http("GET", "/api/v1/as/3257", h);
 	assert_int_equal(r4.status, 200);
+	expect_valid_resp("GET", "/api/v1/as/6939", &r);
+	expect_valid_resp("GET", "/api/v1/as/3257", &r4);
 	assert_string_not_equal(r4.etag, r.etag);
 	/* HEAD: headers, same tag, no body */
 	struct resp r5 = http("HEAD", "/api/v1/as/6939", NULL);
@@ -745,6 +801,7 @@ static void test_readonly(void **state)
 	struct stat before, after;
 	assert_int_equal(stat(fx.db, &before), 0);
 	struct resp r = get("/api/v1/summary");
+	expect_valid_resp("GET", "/api/v1/summary", &r);
 	free(r.body);
 	r = get("/as/6939");
 	free(r.body);
@@ -762,35 +819,45 @@ static void test_readonly(void **state)
 	assert_int_equal(serve_start(&c, &sv), -1);
 }
 
-/* docs/openapi.yaml, the API's contract, describes every API row of the route table. */
+/* docs/openapi.yaml, the API's contract, describes every API row of the route table (a GET
+ * with a 200 response whose schema is a $ref) and nothing else. */
 static void test_openapi_covers_routes(void **state)
 {
-	const char *top = getenv("ROUTEMARK_TOP");
-	char path[1024];
-	snprintf(path, sizeof(path), "%s/docs/openapi.yaml", top ? top : ".");
-	FILE *f = fopen(path, "r");
-	assert_non_null(f);
-	char *doc = calloc(1, 1 << 20);
-	size_t n = fread(doc, 1, (1 << 20) - 1, f);
-	fclose(f);
-	assert_true(n > 1000);
+	struct oas *o = spec();
+	yaml_node_t *paths = oas_get(o, yaml_document_get_root_node(&o->doc), "paths");
+	assert_non_null(paths);
 	size_t napi = 0;
 	for (size_t i = 0; i < serve_nroutes; i++) {
 		if (serve_routes[i].kind != ROUTE_API)
 			continue;
-		char want[256], pat[200];
+		char pat[200];
 		snprintf(pat, sizeof(pat), "%s", serve_routes[i].pattern);
 		char *star = strstr(pat, "{*}");
 		if (star)
 			snprintf(star, sizeof(pat) - (size_t)(star - pat), "{prefix}");
-		snprintf(want, sizeof(want), "\n  %s:\n", pat);
-		if (strstr(doc, want) == NULL)
-			fprintf(stderr, "docs/openapi.yaml lacks %s\n", pat);
-		assert_non_null(strstr(doc, want));
+		yaml_node_t *ok = oas_get(
+		    o, oas_get(o, oas_get(o, oas_get(o, paths, pat), "get"), "responses"), "200");
+		if (ok == NULL)
+			fprintf(stderr, "docs/openapi.yaml lacks GET %s 200\n", pat);
+		assert_non_null(ok);
 		napi++;
 	}
 	assert_true(napi >= 15);
-	free(doc);
+	assert_int_equal(paths->data.mapping.pairs.top - paths->data.mapping.pairs.start, napi);
+}
+
+/* Run last: every response the document declares for a GET, success and error, came back
+ * from the server and was checked at least once. */
+static void test_openapi_all_responses_checked(void **state)
+{
+	REQUIRE_SERVER();
+	struct oas *o = spec();
+	size_t n = oas_uncovered(o, "GET");
+	if (n)
+		fprintf(stderr, "%s", o->err);
+	assert_int_equal(n, 0);
+	printf("openapi: %zu responses checked against docs/openapi.yaml, %zu path/status pairs\n",
+	    nvalidated, o->ncovered);
 }
 
 int main(void)
@@ -811,6 +878,9 @@ int main(void)
 	    cmocka_unit_test(test_pages),
 	    cmocka_unit_test(test_conformance_pages),
 	    cmocka_unit_test(test_readonly),
+	    cmocka_unit_test(test_openapi_all_responses_checked),
 	};
-	return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
+	int rc = cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
+	oas_free(&spec_);
+	return rc;
 }

@@ -336,6 +336,29 @@ static void test_indexes_many_snapshots(void **state)
 	arena_free(&a);
 }
 
+/* A damaged route block is an error, not garbage routes. */
+static void test_damaged_routes(void **state)
+{
+	struct store *s;
+	struct arena a;
+	struct store_route *r;
+	size_t n;
+	arena_init(&a, 0);
+	assert_int_equal(store_open(dbpath, 0, &s), 0);
+	write_snapshot(s, "k1", 1, 1);
+	assert_int_equal(store_get_routes_by_origin(s, 1, 64500, &a, &r, &n), 0);
+	assert_int_equal(n, 1);
+	sqlite3_exec(store_db(s), "UPDATE route_block SET data = x'28b52ffd00' WHERE kind = 0",
+	    NULL, NULL, NULL);
+	assert_int_equal(store_get_routes_by_origin(s, 1, 64500, &a, &r, &n), -1);
+	sqlite3_exec(store_db(s), "UPDATE route_block SET n = 7 WHERE kind = 1", NULL, NULL, NULL);
+	struct prefix p;
+	prefix_parse("192.0.2.0/24", &p);
+	assert_int_equal(store_get_routes_by_prefix(s, 1, &p, 0, &a, &r, &n), -1);
+	store_close(s);
+	arena_free(&a);
+}
+
 static void test_bad_files(void **state)
 {
 	struct store *s;
@@ -361,6 +384,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_migrate_and_write, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_queries, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_indexes_many_snapshots, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_damaged_routes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_files, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);

@@ -8,7 +8,7 @@
 struct otable {
 	void *v;
 	size_t n, cap, size, keylen;
-	uint32_t *slot; /* index + 1, 0 = empty */
+	uint64_t *slot; /* hash << 32 | index + 1; 0 = empty (otable.c) */
 	size_t nslots;
 };
 

@@ -39,27 +39,38 @@ void otable_free(struct otable *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* A slot holds the entry's hash (high 32 bits) and its index + 1 (low 32 bits, 0 = empty):
+ * probes compare hashes first and touch an entry only when they match. */
+#define SLOT(h, i) ((uint64_t)(h) << 32 | (uint64_t)(i))
+#define SLOT_HASH(s) ((uint32_t)((s) >> 32))
+#define SLOT_IDX(s) ((uint32_t)(s))
+
 static void rehash(struct otable *t, size_t nslots)
 {
-	free(t->slot);
+	uint64_t *old = t->slot;
+	size_t nold = t->nslots;
 	t->slot = xcalloc(nslots, sizeof(*t->slot));
 	t->nslots = nslots;
-	for (size_t i = 0; i < t->n; i++) {
-		const void *e = (const char *)t->v + i * t->size;
-		size_t j = key_hash(e, t->keylen) & (nslots - 1);
+	for (size_t k = 0; k < nold; k++) {
+		if (SLOT_IDX(old[k]) == 0)
+			continue;
+		size_t j = SLOT_HASH(old[k]) & (nslots - 1);
 		while (t->slot[j])
 			j = (j + 1) & (nslots - 1);
-		t->slot[j] = (uint32_t)i + 1;
+		t->slot[j] = old[k];
 	}
+	free(old);
 }
 
 void *otable_find(const struct otable *t, const void *key)
 {
 	if (t->nslots == 0)
 		return NULL;
-	size_t j = key_hash(key, t->keylen) & (t->nslots - 1);
-	for (uint32_t s; (s = t->slot[j]) != 0; j = (j + 1) & (t->nslots - 1)) {
-		void *e = (char *)t->v + (s - 1) * t->size;
+	uint32_t h = key_hash(key, t->keylen);
+	for (size_t j = h & (t->nslots - 1); t->slot[j]; j = (j + 1) & (t->nslots - 1)) {
+		if (SLOT_HASH(t->slot[j]) != h)
+			continue;
+		void *e = (char *)t->v + (SLOT_IDX(t->slot[j]) - 1) * t->size;
 		if (memcmp(e, key, t->keylen) == 0)
 			return e;
 	}
@@ -69,11 +80,14 @@ void *otable_find(const struct otable *t, const void *key)
 void *otable_upsert(struct otable *t, const void *key, int *created)
 {
 	*created = 0;
-	if ((t->n + 1) * 4 > t->nslots * 3)
+	if ((t->n + 1) * 2 > t->nslots) /* at most half full: short probes */
 		rehash(t, t->nslots ? t->nslots * 2 : 1024);
-	size_t j = key_hash(key, t->keylen) & (t->nslots - 1);
-	for (uint32_t s; (s = t->slot[j]) != 0; j = (j + 1) & (t->nslots - 1)) {
-		void *e = (char *)t->v + (s - 1) * t->size;
+	uint32_t h = key_hash(key, t->keylen);
+	size_t j = h & (t->nslots - 1);
+	for (; t->slot[j]; j = (j + 1) & (t->nslots - 1)) {
+		if (SLOT_HASH(t->slot[j]) != h)
+			continue;
+		void *e = (char *)t->v + (SLOT_IDX(t->slot[j]) - 1) * t->size;
 		if (memcmp(e, key, t->keylen) == 0)
 			return e;
 	}
@@ -84,7 +98,7 @@ void *otable_upsert(struct otable *t, const void *key, int *created)
 	void *e = (char *)t->v + t->n * t->size;
 	memset(e, 0, t->size);
 	memcpy(e, key, t->keylen);
-	t->slot[j] = (uint32_t)++t->n;
+	t->slot[j] = SLOT(h, ++t->n);
 	*created = 1;
 	return e;
 }

@@ -48,7 +48,11 @@ static int write_routes(struct observe *o, struct store *s, struct otable *acc)
 	struct rt_ent **order = xmalloc((o->routes.n ? o->routes.n : 1) * sizeof(*order));
 	for (size_t i = 0; i < o->routes.n; i++)
 		order[i] = OTABLE_AT(&o->routes, i);
-	qsort(order, o->routes.n, sizeof(*order), rt_cmp);
+	size_t k = 1; /* a RIB dump lists its prefixes in order: often nothing to sort */
+	while (k < o->routes.n && rt_cmp(&order[k - 1], &order[k]) <= 0)
+		k++;
+	if (k < o->routes.n)
+		qsort(order, o->routes.n, sizeof(*order), rt_cmp);
 	for (size_t i = 0; i < o->routes.n; i++) {
 		struct rt_ent *e = order[i];
 		struct as_acc *a = acc_get(acc, e->origin);

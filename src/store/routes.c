@@ -6,16 +6,19 @@
  *
  *   kind 0: one block per origin AS (key = ASN), its routes in prefix order;
  *   kind 1: one block per address bucket: prefixes shorter than B bits (16 for IPv4, 32 for
- *           IPv6) by (length, bits), longer ones by their first B bits; key =
- *           afi << 48 | class << 40 | bits. A prefix's covering routes are in at most B + 1
+ *           IPv6) by (bits, length), longer ones by their first B bits; key =
+ *           afi << 48 | bits << 8 | class. A prefix's covering routes are in at most B + 1
  *           buckets.
  *
  * A block is n records of ROUTE_REC bytes: afi, length, rpki, reason, irr, bogon, 2 spare,
- * 16 address bytes, then origin, peers, first_seen, last_seen as little-endian 32-bit.
+ * 16 address bytes, then origin, peers, first_seen, last_seen as little-endian 32-bit; the
+ * records are stored as one zstd frame (sorted records compress about 4:1, and the pages
+ * SQLite writes are what a snapshot's commit costs).
  * State strings are coded with the vocabulary below; an unknown one is an error.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <zstd.h>
 
 #include "store_private.h"
 
@@ -103,7 +106,9 @@ static int64_t bucket_of(const struct prefix *p)
 		bits = bits << 8 | p->addr[i];
 	if (cls < b)
 		bits &= ~((1ull << (b - cls)) - 1);
-	return (int64_t)p->afi << 48 | (int64_t)cls << 40 | (int64_t)bits;
+	/* bits before class: keys then rise with prefix order (address, then length), so
+	 * routes put in prefix order need no sort to be grouped by bucket */
+	return (int64_t)p->afi << 48 | (int64_t)bits << 8 | cls;
 }
 
 struct keyed {
@@ -117,6 +122,37 @@ static int cmp_keyed(const void *a, const void *b)
 	if (x->key != y->key)
 		return x->key < y->key ? -1 : 1;
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Sort by key, ties in put order. Already sorted (buckets of routes put in prefix order):
+ * nothing to do; keys of 32 bits (origins): a stable two-pass radix sort; else qsort. */
+static void sort_keyed(struct keyed *k, size_t n)
+{
+	int sorted = 1, small = 1;
+	for (size_t i = 0; i < n; i++) {
+		if (i && k[i].key < k[i - 1].key)
+			sorted = 0;
+		if (k[i].key < 0 || k[i].key > UINT32_MAX)
+			small = 0;
+	}
+	if (sorted)
+		return;
+	if (!small) {
+		qsort(k, n, sizeof(*k), cmp_keyed);
+		return;
+	}
+	struct keyed *tmp = xmalloc(n * sizeof(*tmp));
+	for (int shift = 0; shift < 32; shift += 16) {
+		size_t count[65537] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[((uint64_t)k[i].key >> shift & 0xffff) + 1]++;
+		for (size_t d = 1; d <= 65536; d++)
+			count[d] += count[d - 1];
+		for (size_t i = 0; i < n; i++)
+			tmp[count[(uint64_t)k[i].key >> shift & 0xffff]++] = k[i];
+		memcpy(k, tmp, n * sizeof(*k));
+	}
+	free(tmp);
 }
 
 /* Group the records by origin (kind 0) or bucket (kind 1) and write one row per group. */
@@ -135,23 +171,38 @@ static int write_blocks(struct store *s, int kind)
 		k[i].key = kind == 0 ? (int64_t)get32(e + 24) : bucket_of(&p);
 		k[i].idx = i;
 	}
-	qsort(k, s->nrec, sizeof(*k), cmp_keyed);
+	sort_keyed(k, s->nrec);
 	for (size_t i = 0; i < s->nrec; i++)
 		memcpy(buf + i * ROUTE_REC, s->rec + k[i].idx * ROUTE_REC, ROUTE_REC);
 	int rc = SQLITE_DONE;
+	size_t zcap = 0;
+	uint8_t *z = NULL;
+	ZSTD_CCtx *cctx = ZSTD_createCCtx(); /* one context for all blocks: creating one is dear */
 	for (size_t i = 0, j; i < s->nrec && rc == SQLITE_DONE; i = j) {
 		for (j = i + 1; j < s->nrec && k[j].key == k[i].key; j++)
 			;
+		size_t raw = (j - i) * ROUTE_REC, bound = ZSTD_compressBound(raw);
+		if (bound > zcap) {
+			zcap = bound * 2;
+			z = xrealloc(z, zcap);
+		}
+		size_t zn = ZSTD_compressCCtx(cctx, z, zcap, buf + i * ROUTE_REC, raw, -1);
+		if (ZSTD_isError(zn)) {
+			log_err("%s: compressing routes: %s", s->path, ZSTD_getErrorName(zn));
+			rc = SQLITE_ERROR;
+			break;
+		}
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, s->snap_id);
 		sqlite3_bind_int(st, 2, kind);
 		sqlite3_bind_int64(st, 3, k[i].key);
 		sqlite3_bind_int64(st, 4, (int64_t)(j - i));
-		sqlite3_bind_blob(
-		    st, 5, buf + i * ROUTE_REC, (int)((j - i) * ROUTE_REC), SQLITE_STATIC);
+		sqlite3_bind_blob(st, 5, z, (int)zn, SQLITE_STATIC);
 		rc = sqlite3_step(st);
 	}
 	sqlite3_finalize(st);
+	ZSTD_freeCCtx(cctx);
+	free(z);
 	free(k);
 	free(buf);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -194,9 +245,9 @@ static void decode(const uint8_t *e, struct arena *a, struct store_route *r)
 	r->last_seen = get32(e + 36);
 }
 
-/* The records of one block (a pointer into the statement's row, valid until its next step). */
+/* The records of one block, decompressed into the arena. */
 static int read_block(struct store *s, sqlite3_stmt *st, int64_t snap, int kind, int64_t key,
-    const uint8_t **data, size_t *n)
+    struct arena *a, const uint8_t **data, size_t *n)
 {
 	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, snap);
@@ -206,8 +257,24 @@ static int read_block(struct store *s, sqlite3_stmt *st, int64_t snap, int kind,
 	*n = 0;
 	*data = NULL;
 	if (rc == SQLITE_ROW) {
-		*data = sqlite3_column_blob(st, 0);
-		*n = (size_t)sqlite3_column_bytes(st, 0) / ROUTE_REC;
+		const void *z = sqlite3_column_blob(st, 0);
+		size_t zn = (size_t)sqlite3_column_bytes(st, 0);
+		size_t want = (size_t)sqlite3_column_int64(st, 1) * ROUTE_REC;
+		unsigned long long size = z ? ZSTD_getFrameContentSize(z, zn) : 0;
+		if (z == NULL || size != want) {
+			log_err("%s: a damaged route block (snapshot %lld, key %lld)", s->path,
+			    (long long)snap, (long long)key);
+			return -1;
+		}
+		uint8_t *out = arena_alloc(a, want ? want : 1);
+		size_t got = ZSTD_decompress(out, want, z, zn);
+		if (ZSTD_isError(got) || got != want) {
+			log_err("%s: a damaged route block (snapshot %lld, key %lld)", s->path,
+			    (long long)snap, (long long)key);
+			return -1;
+		}
+		*data = out;
+		*n = want / ROUTE_REC;
 		return 0;
 	}
 	if (rc == SQLITE_DONE)
@@ -229,7 +296,8 @@ static struct store_route *push(struct store_route **v, size_t *n, size_t *cap, 
 	return &(*v)[(*n)++];
 }
 
-#define BLOCK_SQL "SELECT data FROM route_block WHERE snapshot_id = ?1 AND kind = ?2 AND key = ?3"
+#define BLOCK_SQL                                                                                  \
+	"SELECT data, n FROM route_block WHERE snapshot_id = ?1 AND kind = ?2 AND key = ?3"
 
 int store_get_routes_by_origin(struct store *s, int64_t snap, uint32_t asn, struct arena *a,
     struct store_route **out, size_t *n)
@@ -241,7 +309,7 @@ int store_get_routes_by_origin(struct store *s, int64_t snap, uint32_t asn, stru
 	*n = 0;
 	if (sqlite3_prepare_v2(s->db, BLOCK_SQL, -1, &st, NULL) != SQLITE_OK)
 		return -1;
-	int rc = read_block(s, st, snap, 0, asn, &data, &nb);
+	int rc = read_block(s, st, snap, 0, asn, a, &data, &nb);
 	for (size_t i = 0; rc == 0 && i < nb; i++)
 		decode(data + i * ROUTE_REC, a, push(out, n, &cap, a));
 	sqlite3_finalize(st);
@@ -265,7 +333,7 @@ int store_get_routes_by_prefix(struct store *s, int64_t snap, const struct prefi
 		prefix_mask(&q);
 		const uint8_t *data;
 		size_t nb;
-		rc = read_block(s, st, snap, 1, bucket_of(len < top ? &q : p), &data, &nb);
+		rc = read_block(s, st, snap, 1, bucket_of(len < top ? &q : p), a, &data, &nb);
 		for (size_t i = 0; rc == 0 && i < nb; i++) {
 			struct prefix r;
 			rec_prefix(data + i * ROUTE_REC, &r);

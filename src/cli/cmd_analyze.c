@@ -123,19 +123,39 @@ static int checksum_inputs(struct inputs *in, const struct analyze_job *job, cha
 	return 0;
 }
 
-static void progress(size_t file, size_t nfiles, const char *name, uint64_t records,
-    uint64_t routes, double t0, int final)
+/* The progress line: files, records, routes, rate, and the share of the MRT bytes read with
+ * the time left (from the files' sizes; without when reading a pipe). */
+struct progress {
+	double t0;
+	size_t nfiles;
+	uint64_t before, total; /* bytes of the files already read, of all MRT files */
+};
+
+static void progress_show(const struct progress *pg, size_t file, const char *name,
+    const struct mrt_reader *r, uint64_t routes, int final)
 {
-	double dt = now() - t0;
+	double dt = now() - pg->t0;
+	uint64_t done, size;
+	char eta[48] = "";
+	mrt_reader_progress(r, &done, &size);
+	if (pg->total && size) {
+		double frac = (double)(pg->before + done) / (double)pg->total;
+		if (frac > 0.01 && frac < 1) {
+			int left = (int)(dt / frac - dt);
+			snprintf(eta, sizeof(eta), " %3.0f%% ETA %d:%02d", 100 * frac, left / 60,
+			    left % 60);
+		} else
+			snprintf(eta, sizeof(eta), " %3.0f%%", 100 * frac);
+	}
 	fprintf(stderr,
-	    "\ranalyze: file %zu/%zu %-36.36s %10llu records %10llu routes %8.0f routes/s%s", file,
-	    nfiles, name, (unsigned long long)records, (unsigned long long)routes,
-	    dt > 0 ? (double)routes / dt : 0, final ? "\n" : "");
+	    "\ranalyze: file %zu/%zu %-30.30s %10llu records %10llu routes %8.0f routes/s%s%s",
+	    file, pg->nfiles, name, (unsigned long long)mrt_reader_stats(r)->records,
+	    (unsigned long long)routes, dt > 0 ? (double)routes / dt : 0, eta, final ? "\n" : "");
 }
 
 /* Stream one MRT file into the engine. Returns 0, -1 unreadable, -2 malformed (strict). */
 static int analyze_file(struct observe *ob, struct input *in, int strict, int show, size_t idx,
-    size_t nfiles, uint64_t *total_routes, double t0)
+    struct progress *pg, uint64_t *total_routes)
 {
 	struct mrt_options mo = {.strict = strict};
 	struct mrt_reader *r = mrt_reader_open(in->path, &mo);
@@ -150,8 +170,7 @@ static int analyze_file(struct observe *ob, struct input *in, int strict, int sh
 		observe_route(ob, &rt);
 		if (show && (++*total_routes & 0xffff) == 0 && now() - last > 0.5) {
 			last = now();
-			progress(idx + 1, nfiles, base, mrt_reader_stats(r)->records, *total_routes,
-			    t0, 0);
+			progress_show(pg, idx + 1, base, r, *total_routes, 0);
 		}
 	}
 	const struct mrt_stats *st = mrt_reader_stats(r);
@@ -160,7 +179,7 @@ static int analyze_file(struct observe *ob, struct input *in, int strict, int sh
 		if (k != MRT_BAD_UNSUPPORTED)
 			in->malformed += st->malformed[k];
 	if (show)
-		progress(idx + 1, nfiles, base, st->records, *total_routes, t0, 0);
+		progress_show(pg, idx + 1, base, r, *total_routes, 0);
 	mrt_reader_close(r);
 	if (rc == MRT_ERR_MALFORMED)
 		return -2;
@@ -221,9 +240,12 @@ int analyze_job_run(const struct analyze_job *job)
 	ob = observe_new(&orefs, &job->cfg);
 	uint64_t nroutes = 0;
 	size_t nmrt = (size_t)job->nmrt;
+	struct progress pg = {.t0 = now(), .nfiles = nmrt};
+	for (size_t i = 0; i < nmrt; i++)
+		pg.total += in.v[i].size;
 	for (size_t i = 0; i < nmrt; i++) {
-		rc = analyze_file(
-		    ob, &in.v[i], job->refs->strict, job->progress, i, nmrt, &nroutes, t0);
+		rc = analyze_file(ob, &in.v[i], job->refs->strict, job->progress, i, &pg, &nroutes);
+		pg.before += in.v[i].size;
 		if (rc != 0) {
 			if (job->progress)
 				fputc('\n', stderr);

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -47,6 +48,8 @@ struct mrt_input {
 	size_t curpos; /* consumer position in blk[head_i % NBLOCKS] */
 	char problem[160];
 	int has_problem;
+	_Atomic uint64_t raw_bytes; /* bytes read from the file (the decompressor's progress) */
+	uint64_t raw_total;         /* the file's size, 0 when unknown (a pipe) */
 };
 
 /* ------------------------------------------------------------ raw reads */
@@ -65,6 +68,7 @@ static ssize_t raw_read(struct mrt_input *in, uint8_t *dst, size_t n)
 		if (k == 0)
 			break;
 		got += (size_t)k;
+		in->raw_bytes += (uint64_t)k;
 		if (got > 0 && in->codec == MRT_CODEC_PLAIN)
 			break; /* plain: return what we have */
 	}
@@ -330,6 +334,9 @@ struct mrt_input *mrt_input_open(const char *path, const char *label)
 	}
 	struct mrt_input *in = xcalloc(1, sizeof(*in));
 	in->fd = fd, in->own_fd = fd != 0;
+	struct stat sb;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
+		in->raw_total = (uint64_t)sb.st_size;
 	while (in->nhead < 6) {
 		ssize_t k = read(fd, in->head + in->nhead, 6 - in->nhead);
 		if (k < 0 && errno == EINTR)
@@ -365,6 +372,14 @@ struct mrt_input *mrt_input_open_mem(const uint8_t *buf, size_t len)
 	in->fd = -1;
 	in->mem = buf, in->memlen = len;
 	return in;
+}
+
+void mrt_input_progress(const struct mrt_input *in, uint64_t *done, uint64_t *total)
+{
+	*done = in->mem ? in->mempos : in->raw_bytes + in->nhead;
+	*total = in->mem ? in->memlen : in->raw_total;
+	if (*total && *done > *total)
+		*done = *total;
 }
 
 ssize_t mrt_input_read(struct mrt_input *in, uint8_t *dst, size_t n)

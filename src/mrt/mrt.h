@@ -239,6 +239,9 @@ const struct mrt_record *mrt_reader_record(const struct mrt_reader *r);
 /* TDv2 peer index table (NULL, 0 when none was read yet). */
 const struct mrt_peer *mrt_reader_peers(const struct mrt_reader *r, size_t *count);
 const struct mrt_stats *mrt_reader_stats(const struct mrt_reader *r);
+/* How far into the file (compressed bytes) the reader is, and the file's size (0 when
+ * unknown: standard input, a pipe). For progress lines. */
+void mrt_reader_progress(const struct mrt_reader *r, uint64_t *done, uint64_t *total);
 const char *mrt_reader_label(const struct mrt_reader *r);
 void mrt_reader_close(struct mrt_reader *r);
 

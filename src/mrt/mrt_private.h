@@ -19,6 +19,8 @@ struct mrt_input *mrt_input_open(const char *path, const char *label);
 struct mrt_input *mrt_input_open_mem(const uint8_t *buf, size_t len);
 /* Copy up to n bytes into dst. Returns the count (0 at the end of data) or -1 on a read error. */
 ssize_t mrt_input_read(struct mrt_input *in, uint8_t *dst, size_t n);
+/* Bytes of the file read so far and its size (0 when unknown, e.g. a pipe). */
+void mrt_input_progress(const struct mrt_input *in, uint64_t *done, uint64_t *total);
 /* After the end of data: NULL when the stream ended cleanly, else what went wrong (e.g.
  * "bzip2 stream truncated"). */
 const char *mrt_input_problem(const struct mrt_input *in);

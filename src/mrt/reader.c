@@ -394,6 +394,16 @@ const struct mrt_peer *mrt_reader_peers(const struct mrt_reader *r, size_t *coun
 	return r->peers;
 }
 
+void mrt_reader_progress(const struct mrt_reader *r, uint64_t *done, uint64_t *total)
+{
+	if (r->in)
+		mrt_input_progress(r->in, done, total);
+	else {
+		*done = r->pos;
+		*total = r->memlen;
+	}
+}
+
 const struct mrt_stats *mrt_reader_stats(const struct mrt_reader *r)
 {
 	return &r->st;

@@ -55,7 +55,9 @@ static int setup(void **state)
 	irr_db_init(&irr);
 	write_file("irr.db",
 	    "route: 203.1.113.0/24\norigin: AS30\nsource: TEST\n\n"
-	    "route: 185.51.100.0/24\norigin: AS31\nsource: TEST\n\n", /* longer than maxLength 23 */
+	    "route: 185.51.100.0/24\norigin: AS31\nsource: TEST\n\n" /* longer than maxLength 23 */
+	    "aut-num: AS30\nas-name: THIRTY\ntech-c: T30-TEST\nsource: TEST\n\n"
+	    "aut-num: AS31\nas-name: THIRTYONE\nabuse-c: A31-TEST\nsource: TEST\n\n",
 	    path, sizeof(path));
 	struct irr_load_stats st;
 	memset(&st, 0, sizeof(st));
@@ -223,6 +225,12 @@ static void test_hijack_irr(void **state)
 	assert_true(pct == 100);
 	metric(s, 31, "M7IRR", &raw, &pct, &cnt);
 	assert_true(pct == 0);
+	/* M8: AS30's aut-num has a tech-c; AS31's only an abuse-c, which does not count */
+	metric(s, 30, "M8", &raw, &pct, &cnt);
+	assert_true(pct == 100);
+	metric(s, 31, "M8", &raw, &pct, &cnt);
+	assert_true(pct == 0);
+	assert_int_equal(q(s, "SELECT action3 FROM as_summary WHERE asn = 31"), 0);
 	store_close(s);
 	observe_free(o);
 }
@@ -249,9 +257,7 @@ static void test_bogons(void **state)
 	    1);
 	/* a private-use ASN is nobody to score */
 	assert_int_equal(q(s, "SELECT count(*) FROM as_summary WHERE asn = 64512"), 0);
-	/* route objects alone say nothing about contacts: M8 is no data, not 0 */
-	metric(s, 30, "M8", &raw, &pct, &cnt);
-	assert_true(pct == -1);
+
 	store_close(s);
 	observe_free(o);
 }
@@ -330,6 +336,33 @@ static void test_no_data(void **state)
 	observe_free(o);
 }
 
+/* Route objects alone say nothing about contacts: M8 is no data, not 0. */
+static void test_m8_route_objects_only(void **state)
+{
+	char path[400];
+	struct irr_db only;
+	struct irr_load_stats st;
+	irr_db_init(&only);
+	write_file("routes-only.db", "route: 203.1.113.0/24\norigin: AS30\nsource: TEST\n\n", path,
+	    sizeof(path));
+	memset(&st, 0, sizeof(st));
+	assert_int_equal(irr_db_load(&only, path, &st), 0);
+	struct observe_refs refs = {0};
+	refs.irr = &only;
+	struct observe *o = observe_new(&refs, NULL);
+	feed(o, MRT_ROUTE_RIB, 1000, "203.1.113.0/24", "1 2 3 30");
+	struct store *s = run(o, "k");
+	double raw, pct;
+	uint64_t cnt;
+	metric(s, 30, "M8", &raw, &pct, &cnt);
+	assert_true(pct == -1);
+	metric(s, 30, "M7IRR", &raw, &pct, &cnt);
+	assert_true(pct == 100);
+	store_close(s);
+	observe_free(o);
+	irr_db_free(&only);
+}
+
 /* Route objects contradicting the ROAs are reported for deletion (not a metric). */
 static void test_irr_stale(void **state)
 {
@@ -391,6 +424,7 @@ int main(void)
 	    cmocka_unit_test(test_update_incidents),
 	    cmocka_unit_test(test_no_data),
 	    cmocka_unit_test(test_irr_stale),
+	    cmocka_unit_test(test_m8_route_objects_only),
 	    cmocka_unit_test(test_settings),
 	};
 	return cmocka_run_group_tests_name("observe", tests, setup, teardown);

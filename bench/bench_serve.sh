@@ -10,13 +10,14 @@ command -v wrk >/dev/null 2>&1 || { echo "SKIP: wrk is not installed (scripts/de
 [ -f "$D/mrt/libbgpstream__routeviews.route-views.jinx.ribs.1401487200.bz2" ] ||
 	{ echo "SKIP: shared data absent"; exit 0; }
 db=$BENCH_OUT/serve.db
-if [ ! -f "$db" ]; then
+rm -f "$db" "$db-wal" "$db-shm" # a store of this build's schema, every time
+{
 	"$RM" -q analyze --db "$db" --vrps "$D/rpki/vrps_2017-06-01_from_compress_roas.csv" \
 	    --asrel "$D/caida/20140101.as-rel.txt.bz2" --irr "$D/irr/rpkiirrstats__ripe-db-route.txt" \
 	    --asnames "$D/misc/asn_names_ASN_lookup.txt.gz" \
 	    "$D/mrt/libbgpstream__routeviews.route-views.jinx.ribs.1401487200.bz2" >/dev/null ||
 		{ echo "bench_serve: analyze failed"; exit 1; }
-fi
+}
 port=$((20000 + $$ % 20000))
 "$RM" serve --db "$db" --listen "127.0.0.1:$port" --threads 2 2>"$BENCH_OUT/serve.log" &
 pid=$!

@@ -156,6 +156,14 @@ static void test_report_real(void **state)
 	for (char *p = out; (p = strstr(p, "\"kind\": \"create-roa\"")) != NULL; p++)
 		roas++;
 	assert_int_equal(roas, 124);
+	/* customers' hijacks, one fix per customer: AS2119 passes on 8 RPKI-invalid routes of 6
+	 * customers (AS198612 three of them) */
+	int customers = 0;
+	for (char *p = out; (p = strstr(p, "\"kind\": \"filter-customer\"")) != NULL; p++)
+		customers++;
+	assert_int_equal(customers, 6);
+	assert_non_null(strstr(out, "\"customer\": 198612"));
+	assert_non_null(strstr(out, "\"routes\": 3"));
 	snprintf(args, sizeof(args), "report --db %s 2119 --format html", db);
 	assert_int_equal(run_cmd(args, out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "<title>AS2119 MANRS scorecard"));

@@ -142,6 +142,10 @@ static json_object *fixes(const struct scorecard *sc)
 			add(x, "max_length", jint(f->maxlen));
 		if (f->kind == FIX_CUSTOMER)
 			add(x, "customer", jint(f->other_asn));
+		if (f->nroutes) {
+			add(x, "metric", jstr(f->metric));
+			add(x, "routes", jint(f->nroutes));
+		}
 		add(x, "text", jstr(f->text));
 		json_object_array_add(a, x);
 	}

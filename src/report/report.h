@@ -30,7 +30,9 @@ struct fix {
 	enum fix_kind kind;
 	const char *prefix;
 	uint32_t origin, maxlen, other_asn;
-	const char *text; /* the action, in one sentence */
+	const char *metric; /* grouped fixes: the metric ("M2C") */
+	uint32_t nroutes;   /* grouped fixes: how many routes it concerns (prefix: the first) */
+	const char *text;   /* the action, in one sentence */
 };
 
 const char *fix_kind_name(enum fix_kind k); /* "create-roa", ... */

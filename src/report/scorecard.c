@@ -61,7 +61,8 @@ static int prefix_len_of(const char *s)
 
 /* The fix list, most urgent first: invalid routes are dropped by every validating network;
  * customers' and own bad routes harm others; then publishing what is missing. */
-static void derive_fixes(struct scorecard *sc, struct arena *a)
+static void derive_fixes(
+    struct scorecard *sc, const struct store_finding *findings, size_t nfindings, struct arena *a)
 {
 	struct fixvec x = {0};
 	char text[512];
@@ -89,8 +90,12 @@ static void derive_fixes(struct scorecard *sc, struct arena *a)
 			    r->prefix, r->origin, r->prefix, f->maxlen, r->origin);
 		f->text = arena_strdup(a, text);
 	}
-	for (size_t i = 0; i < sc->nfindings; i++) {
-		const struct store_finding *fd = &sc->findings[i];
+	/* Customers to filter, leaks and bogons to stop: one fix per (kind, metric, culprit) with
+	 * the number of routes and a few of them (a transit AS can have thousands), in the
+	 * order the findings come (by metric, then prefix). Stale route objects: one each. */
+	size_t group_start = x.n;
+	for (size_t i = 0; i < nfindings; i++) {
+		const struct store_finding *fd = &findings[i];
 		enum fix_kind k;
 		size_t ml = strlen(fd->metric);
 		if (ml == 3 && fd->metric[2] == 'C')
@@ -103,26 +108,52 @@ static void derive_fixes(struct scorecard *sc, struct arena *a)
 			k = FIX_DELETE_ROUTE_OBJ;
 		else
 			continue; /* own M2 is in the invalid-route fixes */
-		struct fix *f = fix_add(&x, a);
-		f->kind = k;
-		f->prefix = fd->prefix;
-		f->origin = fd->origin;
-		f->other_asn = fd->culprit;
-		switch (k) {
-		case FIX_CUSTOMER:
-			snprintf(text, sizeof(text), "filter customer AS%u: %s", fd->culprit,
-			    fd->detail ? fd->detail : fd->prefix);
-			break;
-		case FIX_DELETE_ROUTE_OBJ:
+		if (k == FIX_DELETE_ROUTE_OBJ) {
+			struct fix *f = fix_add(&x, a);
+			f->kind = k;
+			f->prefix = fd->prefix;
+			f->origin = fd->origin;
 			snprintf(text, sizeof(text),
-			    "delete or correct the IRR route object %s origin "
-			    "AS%u: it contradicts the ROAs",
+			    "delete or correct the IRR route object %s origin AS%u: it contradicts "
+			    "the ROAs",
 			    fd->prefix, fd->origin);
-			break;
-		default:
-			snprintf(text, sizeof(text), "stop propagating: %s",
-			    fd->detail ? fd->detail : fd->prefix);
+			f->text = arena_strdup(a, text);
+			continue;
 		}
+		struct fix *f = NULL;
+		for (size_t j = group_start; j < x.n && f == NULL; j++)
+			if (x.v[j].kind == k && x.v[j].other_asn == fd->culprit &&
+			    strcmp(x.v[j].metric, fd->metric) == 0)
+				f = &x.v[j];
+		if (f == NULL) {
+			f = fix_add(&x, a);
+			f->kind = k;
+			f->prefix = fd->prefix;
+			f->origin = fd->origin;
+			f->other_asn = fd->culprit;
+			f->metric = fd->metric;
+			f->text =
+			    fd->detail ? fd->detail : fd->prefix; /* the first, as an example */
+		}
+		f->nroutes++;
+	}
+	for (size_t j = group_start; j < x.n; j++) {
+		struct fix *f = &x.v[j];
+		if (f->kind == FIX_DELETE_ROUTE_OBJ)
+			continue;
+		const struct metric_def *d = metric_by_name(f->metric);
+		const char *what = d ? d->title : f->metric;
+		char more[64] = "";
+		if (f->nroutes > 1)
+			snprintf(more, sizeof(more), " (and %u more route%s)", f->nroutes - 1,
+			    f->nroutes > 2 ? "s" : "");
+		if (f->kind == FIX_CUSTOMER)
+			snprintf(text, sizeof(text),
+			    "filter customer AS%u (%s, %u route%s): e.g. %s%s", f->other_asn, what,
+			    f->nroutes, f->nroutes == 1 ? "" : "s", f->text, more);
+		else
+			snprintf(text, sizeof(text), "stop propagating (%s, %u route%s): e.g. %s%s",
+			    what, f->nroutes, f->nroutes == 1 ? "" : "s", f->text, more);
 		f->text = arena_strdup(a, text);
 	}
 	for (size_t i = 0; i < sc->nroutes; i++) {
@@ -191,15 +222,18 @@ int scorecard_load(struct store *s, int64_t snap, uint32_t asn, size_t max_findi
 	if (store_get_asinfo(s, asn, a, &sc->info, &sc->has_info) ||
 	    store_get_summary(s, id, asn, &sc->sum, &sc->found) ||
 	    store_get_metrics(s, id, asn, a, &sc->metrics, &sc->nmetrics) ||
-	    store_get_findings(s, id, asn, NULL, 0, 0, a, &sc->findings, &sc->nfindings) ||
+	    store_get_findings(
+	        s, id, asn, NULL, max_findings, 0, a, &sc->findings, &sc->nfindings) ||
 	    store_count_findings(s, id, asn, NULL, &sc->findings_total) ||
 	    store_get_incidents(s, id, asn, NULL, 0, 0, 0, 0, a, &sc->incidents, &sc->nincidents) ||
 	    store_get_routes_by_origin(s, id, asn, a, &sc->routes, &sc->nroutes) ||
 	    store_get_history(s, asn, a, &sc->history, &sc->nhistory))
 		return -1;
-	derive_fixes(sc, a); /* from every finding */
-	if (max_findings && sc->nfindings > max_findings)
-		sc->nfindings = max_findings; /* the rest are counted in findings_total */
+	struct store_finding *briefs;
+	size_t nbriefs;
+	if (store_get_finding_briefs(s, id, asn, a, &briefs, &nbriefs))
+		return -1;
+	derive_fixes(sc, briefs, nbriefs, a); /* from every finding, whatever is shown */
 	return 0;
 }
 

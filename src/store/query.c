@@ -308,6 +308,34 @@ int store_get_findings(struct store *s, int64_t snap, uint32_t asn, const char *
 	return done(s, st, rc);
 }
 
+int store_get_finding_briefs(struct store *s, int64_t snap, uint32_t asn, struct arena *a,
+    struct store_finding **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	struct vec v = {.size = sizeof(**out)};
+	if (prep(s,
+	        "SELECT asn, metric, culprit, prefix, origin, detail FROM finding "
+	        "WHERE snapshot_id = ?1 AND asn = ?2 AND metric <> 'M2' "
+	        "ORDER BY metric, prefix, id",
+	        &st))
+		return -1;
+	sqlite3_bind_int64(st, 1, snap);
+	sqlite3_bind_int64(st, 2, asn);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_finding *f = vec_push(&v, a);
+		f->asn = (uint32_t)sqlite3_column_int64(st, 0);
+		f->metric = col_str(st, 1, a);
+		f->culprit = (uint32_t)sqlite3_column_int64(st, 2);
+		f->prefix = col_str(st, 3, a);
+		f->origin = (uint32_t)sqlite3_column_int64(st, 4);
+		f->detail = col_str(st, 5, a);
+	}
+	*out = v.v;
+	*n = v.n;
+	return done(s, st, rc);
+}
+
 int store_count_findings(
     struct store *s, int64_t snap, uint32_t asn, const char *metric, uint64_t *count)
 {

@@ -151,6 +151,10 @@ int store_get_metrics(struct store *s, int64_t snap, uint32_t asn, struct arena 
 /* metric NULL = every metric; newest evidence first; limit 0 = all. */
 int store_get_findings(struct store *s, int64_t snap, uint32_t asn, const char *metric,
     size_t limit, size_t offset, struct arena *a, struct store_finding **out, size_t *n);
+/* Every finding of the AS but its own hijacks (M2), without path and evidence: what a fix
+ * list is derived from, cheaply. */
+int store_get_finding_briefs(struct store *s, int64_t snap, uint32_t asn, struct arena *a,
+    struct store_finding **out, size_t *n);
 int store_count_findings(
     struct store *s, int64_t snap, uint32_t asn, const char *metric, uint64_t *count);
 /* asn 0 = every AS; metric NULL = all; [from, to] filters on the incident interval (0 = open). */

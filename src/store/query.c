@@ -269,23 +269,11 @@ int store_top(struct store *s, int64_t snap, const char *metric, size_t limit, s
 	"asn, metric, culprit, prefix, origin, path, peer_ip, peer_asn, peers, "                   \
 	"first_seen, last_seen, detail, evidence"
 
-int store_get_findings(struct store *s, int64_t snap, uint32_t asn, const char *metric,
-    size_t limit, size_t offset, struct arena *a, struct store_finding **out, size_t *n)
+/* Step st (FIND_COLS) to the end, collecting its rows. */
+static int read_findings(
+    struct store *s, sqlite3_stmt *st, struct arena *a, struct store_finding **out, size_t *n)
 {
-	sqlite3_stmt *st;
 	struct vec v = {.size = sizeof(**out)};
-	if (prep(s,
-	        "SELECT " FIND_COLS " FROM finding WHERE snapshot_id = ?1 AND asn = ?2 "
-	        "AND (?3 IS NULL OR metric = ?3) ORDER BY metric, prefix, id "
-	        "LIMIT ?4 OFFSET ?5",
-	        &st))
-		return -1;
-	sqlite3_bind_int64(st, 1, snap);
-	sqlite3_bind_int64(st, 2, asn);
-	if (metric)
-		sqlite3_bind_text(st, 3, metric, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, limit ? (int64_t)limit : -1);
-	sqlite3_bind_int64(st, 5, (int64_t)offset);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_finding *f = vec_push(&v, a);
@@ -308,32 +296,39 @@ int store_get_findings(struct store *s, int64_t snap, uint32_t asn, const char *
 	return done(s, st, rc);
 }
 
+int store_get_findings(struct store *s, int64_t snap, uint32_t asn, const char *metric,
+    size_t limit, size_t offset, struct arena *a, struct store_finding **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	if (prep(s,
+	        "SELECT " FIND_COLS " FROM finding WHERE snapshot_id = ?1 AND asn = ?2 "
+	        "AND (?3 IS NULL OR metric = ?3) ORDER BY metric, prefix, id "
+	        "LIMIT ?4 OFFSET ?5",
+	        &st))
+		return -1;
+	sqlite3_bind_int64(st, 1, snap);
+	sqlite3_bind_int64(st, 2, asn);
+	if (metric)
+		sqlite3_bind_text(st, 3, metric, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, limit ? (int64_t)limit : -1);
+	sqlite3_bind_int64(st, 5, (int64_t)offset);
+	return read_findings(s, st, a, out, n);
+}
+
 int store_get_finding_briefs(struct store *s, int64_t snap, uint32_t asn, struct arena *a,
     struct store_finding **out, size_t *n)
 {
 	sqlite3_stmt *st;
-	struct vec v = {.size = sizeof(**out)};
+	/* FIND_COLS without the bulky ones */
 	if (prep(s,
-	        "SELECT asn, metric, culprit, prefix, origin, detail FROM finding "
-	        "WHERE snapshot_id = ?1 AND asn = ?2 AND metric <> 'M2' "
+	        "SELECT asn, metric, culprit, prefix, origin, NULL, NULL, 0, 0, 0, 0, detail, NULL "
+	        "FROM finding WHERE snapshot_id = ?1 AND asn = ?2 AND metric <> 'M2' "
 	        "ORDER BY metric, prefix, id",
 	        &st))
 		return -1;
 	sqlite3_bind_int64(st, 1, snap);
 	sqlite3_bind_int64(st, 2, asn);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_finding *f = vec_push(&v, a);
-		f->asn = (uint32_t)sqlite3_column_int64(st, 0);
-		f->metric = col_str(st, 1, a);
-		f->culprit = (uint32_t)sqlite3_column_int64(st, 2);
-		f->prefix = col_str(st, 3, a);
-		f->origin = (uint32_t)sqlite3_column_int64(st, 4);
-		f->detail = col_str(st, 5, a);
-	}
-	*out = v.v;
-	*n = v.n;
-	return done(s, st, rc);
+	return read_findings(s, st, a, out, n);
 }
 
 int store_count_findings(

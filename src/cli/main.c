@@ -12,27 +12,27 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"run", cmd_run, "the main job: fetch the public data, analyze, store, summarise"},
     {"analyze", cmd_analyze,
         "check MRT files against RPKI, IRR, bogons and relationships; store a snapshot"},
-    {"dump", cmd_dump, "print the routes of MRT files (bgpdump -m lines, or JSON lines)"},
-    {"metrics", cmd_metrics, "the MANRS metrics measured and the defaults used"},
-    {"prefix", cmd_prefix, "who originates a prefix, with its RPKI, IRR and bogon state"},
     {"report", cmd_report, "an AS's MANRS scorecard with evidence, trend and fix list"},
     {"summary", cmd_summary, "Internet-wide RPKI/IRR coverage and MANRS readiness"},
     {"top", cmd_top, "ASes ranked by a metric"},
+    {"prefix", cmd_prefix, "who originates a prefix, with its RPKI, IRR and bogon state"},
+    {"metrics", cmd_metrics, "the MANRS metrics measured and the defaults used"},
     {"conform", cmd_conform,
         "conformance to a MANRS / MANRS+ profile with evidence; IXP route-server check"},
     {"compare", cmd_compare, "ASes side by side, control by control, on a conformance profile"},
     {"attest", cmd_attest, "file an attestation or audit record for a conformance control"},
     {"serve", cmd_serve, "the store as a JSON API and web dashboard over HTTP"},
-    {"run", cmd_run, "the main job: fetch the public data, analyze, store, summarise"},
+    {"dump", cmd_dump, "print the routes of MRT files (bgpdump -m lines, or JSON lines)"},
     {"stat", cmd_stat, "count records, routes, prefixes and peers in MRT files"},
+    {"validate", cmd_validate, "route origin validation (RFC 6811) of routes against VRPs"},
+    {"vrps", cmd_vrps, "summarise a VRP set (file or RTR cache) or diff two"},
     {"irr", cmd_irr, "IRR data: route check, as-set expansion, filter prefixes, whois server"},
     {"asrel", cmd_asrel,
         "classify AS paths with CAIDA relationships (route leaks); customer cones"},
     {"bogon", cmd_bogon, "classify prefixes and ASNs as full / administrative bogons"},
-    {"validate", cmd_validate, "route origin validation (RFC 6811) of routes against VRPs"},
-    {"vrps", cmd_vrps, "summarise a VRP set (file or RTR cache) or diff two"},
 };
 
 static void usage(FILE *f)

@@ -192,7 +192,6 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "run: taking every source from the mirror %s\n", fo.mirror_dir);
 	time_t now = time(NULL);
 	struct fetch_result *res = xcalloc((size_t)src.n + 1, sizeof(*res));
-	int got = 0, failed = 0;
 	for (int i = 0; i < src.n; i++) {
 		const struct source *s = &src.v[i];
 		char url[1024];
@@ -206,14 +205,12 @@ int cmd_run(int argc, char **argv)
 		}
 		if (source_url(s, now, url, sizeof(url)) != 0) {
 			log_err("%s: bad URL template %s", s->name, s->url);
-			failed++;
 			continue;
 		}
 		if (fetch_get(&fo, url, strcmp(s->mirror, "-") ? s->mirror : NULL, NULL, &res[i]) !=
 		    0) {
 			fprintf(stderr, "run: %-22s unavailable: skipped (its metrics: no data)\n",
 			    s->name);
-			failed++;
 			continue;
 		}
 		fprintf(stderr, "run: %-22s %s%s (%.1f MiB)\n", s->name, res[i].path,
@@ -222,7 +219,6 @@ int cmd_run(int argc, char **argv)
 		                      : "",
 		    (double)res[i].size / 1048576);
 		add_file(&refs, s->kind, res[i].path, &job.mrt, &job.nmrt);
-		got++;
 	}
 	int status = 1;
 	if (job.nmrt == 0)
@@ -241,7 +237,5 @@ int cmd_run(int argc, char **argv)
 	free(res);
 	sources_free(&src);
 	fetch_global_cleanup();
-	(void)got;
-	(void)failed;
 	return status;
 }

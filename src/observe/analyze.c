@@ -64,14 +64,13 @@ static uint32_t peer_index(struct observe *o, const struct mrt_peer *p)
 	return idx;
 }
 
-static void add_event(
-    struct observe *o, uint32_t asn, enum metric_id m, uint32_t start, uint32_t end)
+void observe_push_event(struct observe *o, struct event ev)
 {
 	if (o->nev == o->capev) {
 		o->capev = o->capev ? o->capev * 2 : 1024;
 		o->ev = xrealloc(o->ev, o->capev * sizeof(*o->ev));
 	}
-	o->ev[o->nev++] = (struct event){asn, m, 1, start, end, 1};
+	o->ev[o->nev++] = ev;
 }
 
 /* Close the open events of a peer's route that the new hit set no longer has. */
@@ -101,7 +100,8 @@ static void update_open(struct observe *o, const struct prefix *p, uint32_t peer
 		if (still)
 			e->h[keep++] = e->h[i];
 		else
-			add_event(o, e->h[i].asn, e->h[i].metric, e->h[i].start, ts);
+			observe_push_event(o,
+			    (struct event){e->h[i].asn, e->h[i].metric, 1, e->h[i].start, ts, 1});
 	}
 	e->n = keep;
 	for (int j = 0; v && j < v->nhits; j++) {

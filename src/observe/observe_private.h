@@ -121,6 +121,9 @@ struct observe {
 	uint64_t nroutes, nupdates, nwithdrawals, nrib;
 };
 
+/* analyze.c: append an event (update-stream or RIB sighting) to o->ev. */
+void observe_push_event(struct observe *o, struct event ev);
+
 /* evidence.c: the JSON evidence and one-line detail of a finding. */
 void evidence_build(const struct observe *o, const struct prefix *p, const uint32_t *w,
     uint32_t nwords, const struct flat_path *f, const struct route_verdict *v,

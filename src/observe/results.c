@@ -89,15 +89,6 @@ static int write_routes(struct observe *o, struct store *s, struct otable *acc)
 	return 0;
 }
 
-static void push_event(struct observe *o, struct event ev)
-{
-	if (o->nev == o->capev) {
-		o->capev = o->capev ? o->capev * 2 : 1024;
-		o->ev = xrealloc(o->ev, o->capev * sizeof(*o->ev));
-	}
-	o->ev[o->nev++] = ev;
-}
-
 static int write_findings(struct observe *o, struct store *s, struct otable *acc)
 {
 	for (size_t i = 0; i < o->finds.n; i++) {
@@ -105,8 +96,8 @@ static int write_findings(struct observe *o, struct store *s, struct otable *acc
 		acc_get(acc, e->k.asn)->count[e->k.metric]++;
 		if (e->rib_first) /* sightings in RIB snapshots: duration known only across several
 		                   */
-			push_event(o, (struct event){e->k.asn, e->k.metric, 1, e->rib_first,
-			                  e->rib_last, e->rib_last > e->rib_first});
+			observe_push_event(o, (struct event){e->k.asn, e->k.metric, 1, e->rib_first,
+			                          e->rib_last, e->rib_last > e->rib_first});
 		char pfx[PREFIX_STRLEN], peer[64];
 		prefix_addr_format(
 		    e->peer_afi ? e->peer_afi : AFI_IPV4, e->peer_addr, peer, sizeof(peer));
@@ -137,8 +128,8 @@ static int write_incidents(struct observe *o, struct store *s, struct otable *ac
 	for (size_t i = 0; i < o->open.n; i++) {
 		struct open_ent *e = OTABLE_AT(&o->open, i);
 		for (int j = 0; j < e->n; j++)
-			push_event(o, (struct event){e->h[j].asn, e->h[j].metric, 1, e->h[j].start,
-			                  o->last_ts, 1});
+			observe_push_event(o, (struct event){e->h[j].asn, e->h[j].metric, 1,
+			                          e->h[j].start, o->last_ts, 1});
 		e->n = 0;
 	}
 	struct incident *inc = xmalloc((o->nev ? o->nev : 1) * sizeof(*inc));

@@ -1,6 +1,7 @@
 /* core: prefixes, ASNs, AS paths, interning, trie. */
 #include "testutil.h"
 #include "core/core.h"
+#include <json-c/json.h>
 
 static struct prefix P(const char *s) {
 	struct prefix p;
@@ -266,6 +267,51 @@ static void test_split_ws(void **state)
 	assert_string_equal(f[2], "ccc");
 }
 
+/* The hot-path JSON writer: commas, nesting, escapes as json-c writes them, and the text
+ * parses back with json-c to the same values. */
+static void test_jsonw(void **state)
+{
+	(void)state;
+	struct jsonw j;
+	jsonw_init(&j);
+	jsonw_object(&j);
+	jsonw_kint(&j, "customer", 64512);
+	jsonw_key(&j, "hops");
+	jsonw_array(&j);
+	for (int i = 0; i < 2; i++) {
+		jsonw_object(&j);
+		jsonw_kint(&j, "from", i);
+		jsonw_kstr(&j, "to_is", "provider");
+		jsonw_end_object(&j);
+	}
+	jsonw_end_array(&j);
+	jsonw_key(&j, "empty");
+	jsonw_array(&j);
+	jsonw_end_array(&j);
+	jsonw_kstr(&j, "text", "a \"quoted\" back\\slash /\n\t\x01 \xc3\xa9");
+	jsonw_kstr(&j, "null", NULL);
+	jsonw_kint(&j, "big", 4294967295LL);
+	jsonw_end_object(&j);
+	assert_string_equal(j.s,
+	    "{\"customer\":64512,\"hops\":[{\"from\":0,\"to_is\":\"provider\"},{\"from\":1,"
+	    "\"to_is\":\"provider\"}],\"empty\":[],\"text\":\"a \\\"quoted\\\" back\\\\slash "
+	    "/\\n\\t\\u0001 \xc3\xa9\",\"null\":\"\",\"big\":4294967295}");
+	json_object *o = json_tokener_parse(j.s);
+	assert_non_null(o);
+	json_object *t;
+	assert_true(json_object_object_get_ex(o, "text", &t));
+	assert_string_equal(
+	    json_object_get_string(t), "a \"quoted\" back\\slash /\n\t\x01 \xc3\xa9");
+	json_object_put(o);
+	jsonw_reset(&j);
+	jsonw_array(&j);
+	jsonw_int(&j, -1);
+	jsonw_string(&j, "x");
+	jsonw_end_array(&j);
+	assert_string_equal(j.s, "[-1,\"x\"]");
+	jsonw_free(&j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +324,7 @@ int main(void)
 	    cmocka_unit_test(test_trie),
 	    cmocka_unit_test(test_trie_random),
 	    cmocka_unit_test(test_split_ws),
+	    cmocka_unit_test(test_jsonw),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

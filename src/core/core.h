@@ -145,6 +145,30 @@ void *arena_alloc(struct arena *a, size_t size); /* 8-byte aligned; aborts on OO
 char *arena_strdup(struct arena *a, const char *s);
 void arena_free(struct arena *a);
 
+/* ---------------------------------------------------------------- JSON writer */
+
+/* Compact JSON appended to a growable, NUL-terminated buffer (jsonw.c): for hot paths
+ * only; everything else builds json-c objects. Commas are placed automatically. */
+#define JSONW_MAX_DEPTH 32
+struct jsonw {
+	char *s; /* the text so far (NULL until something is written) */
+	size_t len, cap;
+	int depth, first, after_key;
+};
+
+void jsonw_init(struct jsonw *j);
+void jsonw_reset(struct jsonw *j); /* empty again; keeps the buffer */
+void jsonw_free(struct jsonw *j);
+void jsonw_object(struct jsonw *j);
+void jsonw_end_object(struct jsonw *j);
+void jsonw_array(struct jsonw *j);
+void jsonw_end_array(struct jsonw *j);
+void jsonw_key(struct jsonw *j, const char *key);
+void jsonw_string(struct jsonw *j, const char *s); /* NULL writes "" */
+void jsonw_int(struct jsonw *j, int64_t v);
+void jsonw_kstr(struct jsonw *j, const char *key, const char *s);
+void jsonw_kint(struct jsonw *j, const char *key, int64_t v);
+
 /* ---------------------------------------------------------------- interning */
 
 /* A set of unique AS paths: equal paths share one immutable struct aspath. */

@@ -153,12 +153,19 @@ static void progress_show(const struct progress *pg, size_t file, const char *na
 	    (unsigned long long)routes, dt > 0 ? (double)routes / dt : 0, eta, final ? "\n" : "");
 }
 
-/* Stream one MRT file into the engine. Returns 0, -1 unreadable, -2 malformed (strict). */
-static int analyze_file(struct observe *ob, struct input *in, int strict, int show, size_t idx,
-    struct progress *pg, uint64_t *total_routes)
+/* The first MRT file is opened before the reference data is loaded, so that its
+ * decompression (the longest single job of a run) starts at once: the decoder may read this
+ * far ahead while the reference data loads. */
+#define FIRST_READAHEAD (48u << 20)
+
+/* Stream one MRT file (r: already open, or NULL) into the engine. Returns 0, -1
+ * unreadable, -2 malformed (strict). */
+static int analyze_file(struct observe *ob, struct input *in, struct mrt_reader *r, int strict,
+    int show, size_t idx, struct progress *pg, uint64_t *total_routes)
 {
 	struct mrt_options mo = {.strict = strict};
-	struct mrt_reader *r = mrt_reader_open(in->path, &mo);
+	if (r == NULL)
+		r = mrt_reader_open(in->path, &mo);
 	if (r == NULL)
 		return -1;
 	struct mrt_route rt;
@@ -231,8 +238,15 @@ int analyze_job_run(const struct analyze_job *job)
 	if (checksum_inputs(&in, job, snap.key) != 0)
 		goto out;
 	log_info("checksums at %.2f s (%.2f s CPU)", now() - t0, cpu());
+	struct mrt_options first_opt = {.strict = job->refs->strict, .readahead = FIRST_READAHEAD};
+	struct mrt_reader *first = mrt_reader_open(in.v[0].path, &first_opt);
+	if (first == NULL) {
+		log_err("%s: cannot be read; nothing stored", in.v[0].path);
+		goto out;
+	}
 	int rc = refs_load(job->refs, &orefs);
 	if (rc != 0) {
+		mrt_reader_close(first);
 		status = rc == -2 ? 2 : 1;
 		goto out;
 	}
@@ -244,7 +258,8 @@ int analyze_job_run(const struct analyze_job *job)
 	for (size_t i = 0; i < nmrt; i++)
 		pg.total += in.v[i].size;
 	for (size_t i = 0; i < nmrt; i++) {
-		rc = analyze_file(ob, &in.v[i], job->refs->strict, job->progress, i, &pg, &nroutes);
+		rc = analyze_file(ob, &in.v[i], i == 0 ? first : NULL, job->refs->strict,
+		    job->progress, i, &pg, &nroutes);
 		pg.before += in.v[i].size;
 		if (rc != 0) {
 			if (job->progress)

@@ -1,4 +1,5 @@
 /* Loading the reference data named by the shared flags. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -117,21 +118,24 @@ static int load_irr(struct cli_refs *r)
 	return 0;
 }
 
-static int load_files(struct cli_refs *r)
+static int load_asrel(struct cli_refs *r)
 {
-	if (r->asrel) {
-		r->rel = xcalloc(1, sizeof(*r->rel));
-		asrel_init(r->rel);
-		if (asrel_load(r->rel, r->asrel) != 0)
-			return -1;
-		if (r->strict && r->rel->st.malformed) {
-			log_err("%s: %llu malformed lines (--strict)", r->asrel,
-			    (unsigned long long)r->rel->st.malformed);
-			return -2;
-		}
-		log_info("loaded %u ASes, %llu links from %s", r->rel->nas,
-		    (unsigned long long)r->rel->st.links, r->asrel);
+	r->rel = xcalloc(1, sizeof(*r->rel));
+	asrel_init(r->rel);
+	if (asrel_load(r->rel, r->asrel) != 0)
+		return -1;
+	if (r->strict && r->rel->st.malformed) {
+		log_err("%s: %llu malformed lines (--strict)", r->asrel,
+		    (unsigned long long)r->rel->st.malformed);
+		return -2;
 	}
+	log_info("loaded %u ASes, %llu links from %s", r->rel->nas,
+	    (unsigned long long)r->rel->st.links, r->asrel);
+	return 0;
+}
+
+static int load_registries(struct cli_refs *r)
+{
 	if (r->delegated) {
 		r->deleg = xcalloc(1, sizeof(*r->deleg));
 		delegated_init(r->deleg);
@@ -145,6 +149,11 @@ static int load_files(struct cli_refs *r)
 			return -1;
 	if (r->deleg)
 		bogon_db_set_delegated(r->bogon_db, r->deleg);
+	return 0;
+}
+
+static int load_contacts(struct cli_refs *r)
+{
 	if (r->npeeringdb) {
 		r->pdb = xcalloc(1, sizeof(*r->pdb));
 		pdb_init(r->pdb);
@@ -162,6 +171,32 @@ static int load_files(struct cli_refs *r)
 	return 0;
 }
 
+static int load_rpki(struct cli_refs *r)
+{
+	if (r->vrps)
+		return load_vrps(r);
+	return r->rtr ? load_rtr(r) : 0;
+}
+
+/* The kinds of reference data are independent: each is loaded by its own thread (the
+ * CAIDA file's bzip2, the bogon tries and the VRP index then take turns on both cores
+ * with the MRT decompressor). Each loader reports its own errors; the first failure in
+ * this order decides the result. */
+struct ref_task {
+	int (*load)(struct cli_refs *);
+	struct cli_refs *r;
+	int rc;
+	pthread_t thread;
+	int started;
+};
+
+static void *ref_task_run(void *arg)
+{
+	struct ref_task *t = arg;
+	t->rc = t->load(t->r);
+	return NULL;
+}
+
 int refs_load(struct cli_refs *r, struct observe_refs *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -169,15 +204,25 @@ int refs_load(struct cli_refs *r, struct observe_refs *out)
 		log_err("--vrps and --rtr are alternatives; give one");
 		return -1;
 	}
+	struct ref_task t[] = {{load_rpki, r, 0, 0, 0}, {load_irr, r, 0, 0, 0},
+	    {load_asrel, r, 0, 0, 0}, {load_registries, r, 0, 0, 0}, {load_contacts, r, 0, 0, 0}};
+	const int want[] = {
+	    r->vrps || r->rtr, r->nirr > 0, r->asrel != NULL, 1, r->npeeringdb || r->nasnames};
+	size_t n = sizeof(t) / sizeof(t[0]);
+	for (size_t i = 0; i < n; i++) {
+		if (!want[i])
+			continue;
+		t[i].started = pthread_create(&t[i].thread, NULL, ref_task_run, &t[i]) == 0;
+		if (!t[i].started) /* no thread: load it here */
+			t[i].rc = t[i].load(r);
+	}
 	int rc = 0;
-	if (r->vrps)
-		rc = load_vrps(r);
-	else if (r->rtr)
-		rc = load_rtr(r);
-	if (rc == 0 && r->nirr)
-		rc = load_irr(r);
-	if (rc == 0)
-		rc = load_files(r);
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].started)
+			pthread_join(t[i].thread, NULL);
+		if (rc == 0)
+			rc = t[i].rc;
+	}
 	if (rc != 0)
 		return rc;
 	out->vrps = r->vrp_table;

@@ -1,7 +1,9 @@
 /*
  * The byte source of a reader: a path or stdin, with the compression detected from the first
  * bytes (gzip, bzip2, xz, zstd, else plain). Compressed input is decoded by a second thread
- * into a small ring of large blocks, so decompression and parsing run on two cores. Multi-member
+ * into a ring of large blocks, so decompression and parsing run on two cores; the ring is
+ * small unless the caller asks to read ahead (analyze decompresses while it loads the
+ * reference data). Multi-member
  * gzip, concatenated bzip2 and xz streams and multi-frame zstd are read to the end. A stream
  * that stops early is reported after all the data before the cut has been handed out.
  */
@@ -19,7 +21,8 @@
 
 #include "mrt/mrt_private.h"
 
-#define NBLOCKS 4
+#define NBLOCKS_MIN 4  /* enough to keep both threads busy */
+#define NBLOCKS_MAX 64 /* the most a caller may ask to read ahead, in blocks */
 #define BLOCK_SIZE (1u << 20)
 #define INBUF_SIZE (256u << 10)
 
@@ -42,10 +45,11 @@ struct mrt_input {
 	int threaded;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct block blk[NBLOCKS];
+	struct block blk[NBLOCKS_MAX]; /* the first nblocks are used, allocated when first filled */
+	unsigned nblocks;
 	unsigned head_i, tail_i; /* consumer / producer block counters */
 	int done, stop;
-	size_t curpos; /* consumer position in blk[head_i % NBLOCKS] */
+	size_t curpos; /* consumer position in blk[head_i % nblocks] */
 	char problem[160];
 	int has_problem;
 	_Atomic uint64_t raw_bytes; /* bytes read from the file (the decompressor's progress) */
@@ -214,10 +218,12 @@ static void set_problem(struct mrt_input *in, const char *msg)
 static struct block *get_free_block(struct mrt_input *in)
 {
 	pthread_mutex_lock(&in->mu);
-	while (in->tail_i - in->head_i == NBLOCKS && !in->stop)
+	while (in->tail_i - in->head_i == in->nblocks && !in->stop)
 		pthread_cond_wait(&in->cv, &in->mu);
-	struct block *b = in->stop ? NULL : &in->blk[in->tail_i % NBLOCKS];
+	struct block *b = in->stop ? NULL : &in->blk[in->tail_i % in->nblocks];
 	pthread_mutex_unlock(&in->mu);
+	if (b && b->data == NULL) /* only the producer allocates, and the block is not shared */
+		b->data = xmalloc(BLOCK_SIZE);
 	return b;
 }
 
@@ -325,7 +331,7 @@ static enum mrt_codec sniff(const uint8_t *h, size_t n)
 	return MRT_CODEC_PLAIN;
 }
 
-struct mrt_input *mrt_input_open(const char *path, const char *label)
+struct mrt_input *mrt_input_open(const char *path, const char *label, size_t readahead)
 {
 	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -355,8 +361,11 @@ struct mrt_input *mrt_input_open(const char *path, const char *label)
 		return in;
 	pthread_mutex_init(&in->mu, NULL);
 	pthread_cond_init(&in->cv, NULL);
-	for (int i = 0; i < NBLOCKS; i++)
-		in->blk[i].data = xmalloc(BLOCK_SIZE);
+	in->nblocks = (unsigned)(readahead / BLOCK_SIZE);
+	if (in->nblocks < NBLOCKS_MIN)
+		in->nblocks = NBLOCKS_MIN;
+	if (in->nblocks > NBLOCKS_MAX)
+		in->nblocks = NBLOCKS_MAX;
 	if (pthread_create(&in->thread, NULL, producer, in) != 0) {
 		log_err("%s: cannot start the decompression thread", label);
 		mrt_input_close(in);
@@ -408,7 +417,7 @@ ssize_t mrt_input_read(struct mrt_input *in, uint8_t *dst, size_t n)
 			pthread_cond_wait(&in->cv, &in->mu);
 			continue;
 		}
-		struct block *b = &in->blk[in->head_i % NBLOCKS];
+		struct block *b = &in->blk[in->head_i % in->nblocks];
 		pthread_mutex_unlock(&in->mu);
 		size_t k = b->len - in->curpos < n - got ? b->len - in->curpos : n - got;
 		memcpy(dst + got, b->data + in->curpos, k);
@@ -449,7 +458,7 @@ void mrt_input_close(struct mrt_input *in)
 		pthread_mutex_destroy(&in->mu);
 		pthread_cond_destroy(&in->cv);
 	}
-	for (int i = 0; i < NBLOCKS; i++)
+	for (unsigned i = 0; i < NBLOCKS_MAX; i++)
 		free(in->blk[i].data);
 	if (in->own_fd)
 		close(in->fd);

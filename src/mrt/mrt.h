@@ -96,6 +96,8 @@ struct mrt_options {
 	int no_attrs;      /* 1: routes carry no decoded attributes (faster; for counting) */
 	int quiet;         /* 1: count errors without logging them */
 	const char *label; /* name used in messages; NULL: the path ("-" shows as "stdin") */
+	size_t readahead;  /* compressed input: decompressed bytes the decoder thread may hold
+	                      ahead of the reader (0: 4 MiB; at most 64 MiB) */
 };
 
 /* One MRT record. body/len exclude the 12-byte header and the BGP4MP_ET microseconds. */

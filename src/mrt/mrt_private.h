@@ -15,7 +15,8 @@ struct mrt_input;
 enum mrt_codec { MRT_CODEC_PLAIN, MRT_CODEC_GZIP, MRT_CODEC_BZIP2, MRT_CODEC_XZ, MRT_CODEC_ZSTD };
 
 /* Open path ("-" = stdin); on failure log and return NULL. */
-struct mrt_input *mrt_input_open(const char *path, const char *label);
+/* readahead: bytes the decompressor may run ahead of the reader (4 MiB at least, 64 at most) */
+struct mrt_input *mrt_input_open(const char *path, const char *label, size_t readahead);
 struct mrt_input *mrt_input_open_mem(const uint8_t *buf, size_t len);
 /* Copy up to n bytes into dst. Returns the count (0 at the end of data) or -1 on a read error. */
 ssize_t mrt_input_read(struct mrt_input *in, uint8_t *dst, size_t n);

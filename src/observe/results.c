@@ -43,7 +43,8 @@ static int rt_cmp(const void *a, const void *b)
 
 /* Routes go to the store in prefix order, which the store's key follows: appending to a
  * B-tree is many times faster than scattering into it. */
-static int write_routes(struct observe *o, struct store *s, struct otable *acc)
+static int write_routes(
+    struct observe *o, struct store *s, struct otable *acc, struct observe_totals *tot)
 {
 	struct rt_ent **order = xmalloc((o->routes.n ? o->routes.n : 1) * sizeof(*order));
 	for (size_t i = 0; i < o->routes.n; i++)
@@ -53,9 +54,14 @@ static int write_routes(struct observe *o, struct store *s, struct otable *acc)
 		k++;
 	if (k < o->routes.n)
 		qsort(order, o->routes.n, sizeof(*order), rt_cmp);
+	struct as_acc *a = NULL;
 	for (size_t i = 0; i < o->routes.n; i++) {
 		struct rt_ent *e = order[i];
-		struct as_acc *a = acc_get(acc, e->origin);
+		/* distinct prefixes: in prefix order, a new one differs from the one before */
+		if (i == 0 || prefix_cmp(&order[i - 1]->p, &e->p) != 0)
+			*(e->p.afi == AFI_IPV4 ? &tot->prefixes_v4 : &tot->prefixes_v6) += 1;
+		if (a == NULL || a->asn != e->origin) /* an AS's routes are often neighbours */
+			a = acc_get(acc, e->origin);
 		if (e->p.afi == AFI_IPV4)
 			a->v4++;
 		else
@@ -431,7 +437,7 @@ int observe_write(struct observe *o, struct store *s, struct observe_totals *tot
 	metric_has_data(o, has);
 	double ready[5 * 4] = {0};
 	clock_t c0 = clock();
-	int rc = write_routes(o, s, &acc);
+	int rc = write_routes(o, s, &acc, tot);
 	log_debug("routes written: %.2f s CPU", (double)(clock() - c0) / CLOCKS_PER_SEC);
 	if (rc == 0)
 		rc = write_findings(o, s, &acc);
@@ -461,17 +467,6 @@ int observe_write(struct observe *o, struct store *s, struct observe_totals *tot
 		rc = write_globals(o, s, ready);
 	log_debug("global figures written: %.2f s CPU", (double)(clock() - c0) / CLOCKS_PER_SEC);
 	tot->routes = o->routes.n;
-	/* distinct prefixes per family */
-	struct otable pfx;
-	otable_init(&pfx, sizeof(struct prefix), sizeof(struct prefix));
-	for (size_t i = 0; i < o->routes.n; i++) {
-		const struct rt_ent *e = OTABLE_AT(&o->routes, i);
-		int created;
-		otable_upsert(&pfx, &e->p, &created);
-		if (created)
-			*(e->p.afi == AFI_IPV4 ? &tot->prefixes_v4 : &tot->prefixes_v6) += 1;
-	}
-	otable_free(&pfx);
 	tot->findings += o->finds.n;
 	tot->rib_entries = o->nrib;
 	tot->announcements = o->nupdates;

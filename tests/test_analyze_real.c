@@ -88,8 +88,8 @@ static void test_analyze_jinx(void **state)
 	assert_int_equal(analyze(""), 0);
 	assert_int_equal(q("SELECT count(*) FROM snapshot"), 1);
 	assert_int_equal(q("SELECT routes FROM snapshot"), 497289);
-	assert_int_equal(q("SELECT sum(n) FROM route_block WHERE kind = 0"), 497289);
-	assert_int_equal(q("SELECT sum(n) FROM route_block WHERE kind = 1"), 497289);
+	assert_int_equal(q("SELECT sum(n) FROM route_block WHERE kind = 2"), 497289);
+	assert_int_equal(q("SELECT sum(n) FROM route_block WHERE kind = 3"), 497289);
 	/* per-AS RPKI states, hand-computed (see the top of this file) */
 	const struct {
 		uint32_t asn;
@@ -133,8 +133,8 @@ static void test_analyze_jinx(void **state)
 	/* the same inputs again: the snapshot is replaced, not added */
 	assert_int_equal(analyze(""), 0);
 	assert_int_equal(q("SELECT count(*) FROM snapshot"), 1);
-	assert_int_equal(q("SELECT sum(n) FROM route_block WHERE kind = 0"), 497289);
-	assert_int_equal(q("SELECT sum(n) FROM route_block WHERE kind = 1"), 497289);
+	assert_int_equal(q("SELECT sum(n) FROM route_block WHERE kind = 2"), 497289);
+	assert_int_equal(q("SELECT sum(n) FROM route_block WHERE kind = 3"), 497289);
 }
 
 static void test_report_real(void **state)

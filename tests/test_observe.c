@@ -331,7 +331,7 @@ static void test_no_data(void **state)
 	metric(s, 31, "M3", &raw, &pct, &cnt); /* built-in bogon registry: always measured */
 	assert_true(pct == 100);
 	assert_int_equal(q(s, "SELECT action4_rpki IS NULL FROM as_summary WHERE asn = 31"), 1);
-	assert_int_equal(q(s, "SELECT sum(n) FROM route_block WHERE kind = 0"), 1);
+	assert_int_equal(q(s, "SELECT sum(n) FROM route_block WHERE kind = 2"), 1);
 	store_close(s);
 	observe_free(o);
 }

@@ -348,13 +348,21 @@ static void test_damaged_routes(void **state)
 	write_snapshot(s, "k1", 1, 1);
 	assert_int_equal(store_get_routes_by_origin(s, 1, 64500, &a, &r, &n), 0);
 	assert_int_equal(n, 1);
-	sqlite3_exec(store_db(s), "UPDATE route_block SET data = x'28b52ffd00' WHERE kind = 0",
+	sqlite3_exec(store_db(s), "UPDATE route_block SET data = x'28b52ffd00' WHERE kind = 2",
 	    NULL, NULL, NULL);
 	assert_int_equal(store_get_routes_by_origin(s, 1, 64500, &a, &r, &n), -1);
-	sqlite3_exec(store_db(s), "UPDATE route_block SET n = 7 WHERE kind = 1", NULL, NULL, NULL);
+	sqlite3_exec(store_db(s), "UPDATE route_block SET n = 7 WHERE kind = 3", NULL, NULL, NULL);
 	struct prefix p;
 	prefix_parse("192.0.2.0/24", &p);
 	assert_int_equal(store_get_routes_by_prefix(s, 1, &p, 0, &a, &r, &n), -1);
+	/* the first layout (kinds 0 and 1) is reported and read as no routes, not misread */
+	sqlite3_exec(store_db(s),
+	    "DELETE FROM route_block; INSERT INTO route_block VALUES (1, 0, 64500, 1, x'00')", NULL,
+	    NULL, NULL);
+	assert_int_equal(store_get_routes_by_origin(s, 1, 64500, &a, &r, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_get_routes_by_prefix(s, 1, &p, 1, &a, &r, &n), 0);
+	assert_int_equal(n, 0);
 	store_close(s);
 	arena_free(&a);
 }

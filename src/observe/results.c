@@ -438,6 +438,8 @@ int observe_write(struct observe *o, struct store *s, struct observe_totals *tot
 	double ready[5 * 4] = {0};
 	clock_t c0 = clock();
 	int rc = write_routes(o, s, &acc, tot);
+	if (rc == 0) /* the store compresses them while the rest is written */
+		rc = store_routes_done(s);
 	log_debug("routes written: %.2f s CPU", (double)(clock() - c0) / CLOCKS_PER_SEC);
 	if (rc == 0)
 		rc = write_findings(o, s, &acc);

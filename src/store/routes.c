@@ -2,13 +2,20 @@
  * The routes of a snapshot, stored as blocks rather than a row each: a snapshot holds a
  * whole routing table (half a million to a million routes), and one SQLite row per route
  * made writing it the slowest part of an analysis. Routes are collected while the snapshot
- * is written and stored at commit, twice:
+ * is written, compressed by two threads while the rest of it is written (once the caller
+ * says all routes are in: store_routes_done), and stored at commit, twice:
  *
- *   kind 0: one block per origin AS (key = ASN), its routes in prefix order;
- *   kind 1: one block per address bucket: prefixes shorter than B bits (16 for IPv4, 32 for
- *           IPv6) by (bits, length), longer ones by their first B bits; key =
- *           afi << 48 | bits << 8 | class. A prefix's covering routes are in at most B + 1
- *           buckets.
+ *   kind 2: by origin: one block per group of 64 consecutive ASNs (key = ASN >> 6), its
+ *           routes by origin, then in prefix order;
+ *   kind 3: by address: prefixes shorter than B bits (12 for IPv4, 20 for IPv6) by (bits,
+ *           length), longer ones by their first B bits; key = afi << 48 | bits << 8 |
+ *           class. A prefix's covering routes are in at most B + 1 blocks.
+ *
+ * Blocks hold a few hundred routes: large enough that a snapshot is a few thousand rows and
+ * compresses well, small enough that a reader decompresses little. (Kinds 0 and 1, a block
+ * per origin AS and per /16, were the first layout: tens of thousands of tiny blocks, whose
+ * compression and rows cost more than the rest of the snapshot. A snapshot stored that way
+ * is reported, not misread.)
  *
  * A block is n records of ROUTE_REC bytes: afi, length, rpki, reason, irr, bogon, 2 spare,
  * 16 address bytes, then origin, peers, first_seen, last_seen as little-endian 32-bit; the
@@ -16,6 +23,7 @@
  * SQLite writes are what a snapshot's commit costs).
  * State strings are coded with the vocabulary below; an unknown one is an error.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zstd.h>
@@ -23,6 +31,10 @@
 #include "store_private.h"
 
 #define ROUTE_REC 40
+#define KIND_ORIGIN 2
+#define KIND_ADDRESS 3
+#define ORIGIN_GROUP_SHIFT 6
+#define BUCKET_BITS(afi) ((afi) == AFI_IPV4 ? 12 : 20)
 
 static const char *const rpki_names[] = {NULL, "valid", "invalid", "not-found"};
 static const char *const reason_names[] = {NULL, "invalid-asn", "invalid-length", "no-origin"};
@@ -62,6 +74,10 @@ int store_put_route(struct store *s, const struct store_route *r)
 		log_err("%s: route with a bad prefix '%s'", s->path, r->prefix);
 		return -1;
 	}
+	if (s->jobs[0]) {
+		log_err("%s: a route put after store_routes_done", s->path);
+		return -1;
+	}
 	int c[4] = {code_of(r->rpki, NAMES(rpki_names)),
 	    code_of(r->rpki_reason, NAMES(reason_names)), code_of(r->irr, NAMES(irr_names)),
 	    code_of(r->bogon, NAMES(bogon_names))};
@@ -96,18 +112,19 @@ static void rec_prefix(const uint8_t *e, struct prefix *p)
 	memcpy(p->addr, e + 8, 16);
 }
 
-/* The bucket a prefix is stored in. */
+/* The address block a prefix is stored in. */
 static int64_t bucket_of(const struct prefix *p)
 {
-	int b = p->afi == AFI_IPV4 ? 16 : 32;
+	int b = BUCKET_BITS(p->afi);
 	int cls = p->len < b ? p->len : b;
-	uint64_t bits = 0;
-	for (int i = 0; i < b / 8; i++)
-		bits = bits << 8 | p->addr[i];
+	uint64_t top = 0;
+	for (int i = 0; i < 8; i++)
+		top = top << 8 | p->addr[i];
+	uint64_t bits = top >> (64 - b);
 	if (cls < b)
 		bits &= ~((1ull << (b - cls)) - 1);
 	/* bits before class: keys then rise with prefix order (address, then length), so
-	 * routes put in prefix order need no sort to be grouped by bucket */
+	 * routes put in prefix order need no sort to be grouped by block */
 	return (int64_t)p->afi << 48 | (int64_t)bits << 8 | cls;
 }
 
@@ -155,65 +172,153 @@ static void sort_keyed(struct keyed *k, size_t n)
 	free(tmp);
 }
 
-/* Group the records by origin (kind 0) or bucket (kind 1) and write one row per group. */
-static int write_blocks(struct store *s, int kind)
+/* The compressed blocks of one kind, built by a thread of their own. */
+struct zblock {
+	int64_t key;
+	size_t n;   /* records */
+	uint8_t *z; /* zstd frame */
+	size_t zn;
+};
+
+struct block_job {
+	const uint8_t *rec; /* the snapshot's records (read only while the job runs) */
+	size_t nrec;
+	int kind;
+	struct zblock *b;
+	size_t nb;
+	int failed;
+	char err[128];
+	pthread_t thread;
+	int running;
+};
+
+/* Group the records by origin group (kind 2) or address block (kind 3) and compress each
+ * group. */
+static void *build_blocks(void *arg)
 {
+	struct block_job *j = arg;
+	size_t n = j->nrec;
+	struct keyed *k = xmalloc(n * sizeof(*k));
+	uint8_t *buf = xmalloc(n * ROUTE_REC);
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *e = j->rec + i * ROUTE_REC;
+		struct prefix p;
+		rec_prefix(e, &p);
+		/* by origin, whole: the group's routes come out by origin, then prefix */
+		k[i].key = j->kind == KIND_ORIGIN ? (int64_t)get32(e + 24) : bucket_of(&p);
+		k[i].idx = i;
+	}
+	sort_keyed(k, n);
+	for (size_t i = 0; i < n; i++)
+		memcpy(buf + i * ROUTE_REC, j->rec + k[i].idx * ROUTE_REC, ROUTE_REC);
+	size_t cap = 0;
+	ZSTD_CCtx *cctx = ZSTD_createCCtx(); /* one context for all blocks: creating one is dear */
+	for (size_t i = 0, e; i < n; i = e) {
+		int64_t key = j->kind == KIND_ORIGIN ? k[i].key >> ORIGIN_GROUP_SHIFT : k[i].key;
+		for (e = i + 1; e < n; e++)
+			if ((j->kind == KIND_ORIGIN ? k[e].key >> ORIGIN_GROUP_SHIFT : k[e].key) !=
+			    key)
+				break;
+		if (j->nb == cap) {
+			cap = cap ? cap * 2 : 1024;
+			j->b = xrealloc(j->b, cap * sizeof(*j->b));
+		}
+		struct zblock *b = &j->b[j->nb++];
+		size_t raw = (e - i) * ROUTE_REC;
+		b->key = key;
+		b->n = e - i;
+		b->z = xmalloc(ZSTD_compressBound(raw));
+		b->zn = ZSTD_compressCCtx(
+		    cctx, b->z, ZSTD_compressBound(raw), buf + i * ROUTE_REC, raw, 1);
+		if (ZSTD_isError(b->zn)) {
+			snprintf(j->err, sizeof(j->err), "compressing routes: %s",
+			    ZSTD_getErrorName(b->zn));
+			j->failed = 1;
+			b->zn = 0;
+			break;
+		}
+	}
+	ZSTD_freeCCtx(cctx);
+	free(k);
+	free(buf);
+	return NULL;
+}
+
+static void job_free(struct block_job *j)
+{
+	for (size_t i = 0; i < j->nb; i++)
+		free(j->b[i].z);
+	free(j->b);
+	free(j);
+}
+
+/* Start compressing: in two threads, or here when no thread can be had. */
+static void jobs_start(struct store *s)
+{
+	for (int i = 0; i < 2; i++) {
+		struct block_job *j = xcalloc(1, sizeof(*j));
+		j->rec = s->rec;
+		j->nrec = s->nrec;
+		j->kind = i == 0 ? KIND_ORIGIN : KIND_ADDRESS;
+		j->running = pthread_create(&j->thread, NULL, build_blocks, j) == 0;
+		if (!j->running)
+			build_blocks(j);
+		s->jobs[i] = j;
+	}
+}
+
+static void jobs_wait(struct store *s)
+{
+	for (int i = 0; i < 2; i++)
+		if (s->jobs[i] && s->jobs[i]->running) {
+			pthread_join(s->jobs[i]->thread, NULL);
+			s->jobs[i]->running = 0;
+		}
+}
+
+int store_routes_done(struct store *s)
+{
+	if (!s->in_snapshot)
+		return -1;
+	if (s->jobs[0] == NULL && s->nrec)
+		jobs_start(s);
+	return 0;
+}
+
+static int insert_blocks(struct store *s, const struct block_job *j)
+{
+	if (j->failed) {
+		log_err("%s: %s", s->path, j->err);
+		return -1;
+	}
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db, "INSERT INTO route_block VALUES (?1, ?2, ?3, ?4, ?5)", -1,
 	        &st, NULL) != SQLITE_OK)
 		return -1;
-	struct keyed *k = xmalloc(s->nrec * sizeof(*k));
-	uint8_t *buf = xmalloc(s->nrec * ROUTE_REC);
-	for (size_t i = 0; i < s->nrec; i++) {
-		const uint8_t *e = s->rec + i * ROUTE_REC;
-		struct prefix p;
-		rec_prefix(e, &p);
-		k[i].key = kind == 0 ? (int64_t)get32(e + 24) : bucket_of(&p);
-		k[i].idx = i;
-	}
-	sort_keyed(k, s->nrec);
-	for (size_t i = 0; i < s->nrec; i++)
-		memcpy(buf + i * ROUTE_REC, s->rec + k[i].idx * ROUTE_REC, ROUTE_REC);
 	int rc = SQLITE_DONE;
-	size_t zcap = 0;
-	uint8_t *z = NULL;
-	ZSTD_CCtx *cctx = ZSTD_createCCtx(); /* one context for all blocks: creating one is dear */
-	for (size_t i = 0, j; i < s->nrec && rc == SQLITE_DONE; i = j) {
-		for (j = i + 1; j < s->nrec && k[j].key == k[i].key; j++)
-			;
-		size_t raw = (j - i) * ROUTE_REC, bound = ZSTD_compressBound(raw);
-		if (bound > zcap) {
-			zcap = bound * 2;
-			z = xrealloc(z, zcap);
-		}
-		size_t zn = ZSTD_compressCCtx(cctx, z, zcap, buf + i * ROUTE_REC, raw, -1);
-		if (ZSTD_isError(zn)) {
-			log_err("%s: compressing routes: %s", s->path, ZSTD_getErrorName(zn));
-			rc = SQLITE_ERROR;
-			break;
-		}
+	for (size_t i = 0; i < j->nb && rc == SQLITE_DONE; i++) {
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, s->snap_id);
-		sqlite3_bind_int(st, 2, kind);
-		sqlite3_bind_int64(st, 3, k[i].key);
-		sqlite3_bind_int64(st, 4, (int64_t)(j - i));
-		sqlite3_bind_blob(st, 5, z, (int)zn, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, j->kind);
+		sqlite3_bind_int64(st, 3, j->b[i].key);
+		sqlite3_bind_int64(st, 4, (int64_t)j->b[i].n);
+		sqlite3_bind_blob(st, 5, j->b[i].z, (int)j->b[i].zn, SQLITE_STATIC);
 		rc = sqlite3_step(st);
 	}
 	sqlite3_finalize(st);
-	ZSTD_freeCCtx(cctx);
-	free(z);
-	free(k);
-	free(buf);
+	if (rc != SQLITE_DONE)
+		log_err("%s: writing routes: %s", s->path, sqlite3_errmsg(s->db));
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int store_routes_flush(struct store *s)
 {
 	int rc = 0;
-	if (s->nrec && (write_blocks(s, 0) != 0 || write_blocks(s, 1) != 0)) {
-		log_err("%s: writing routes: %s", s->path, sqlite3_errmsg(s->db));
-		rc = -1;
+	if (s->nrec) {
+		store_routes_done(s);
+		jobs_wait(s);
+		rc =
+		    insert_blocks(s, s->jobs[0]) != 0 || insert_blocks(s, s->jobs[1]) != 0 ? -1 : 0;
 	}
 	store_routes_clear(s);
 	return rc;
@@ -221,6 +326,12 @@ int store_routes_flush(struct store *s)
 
 void store_routes_clear(struct store *s)
 {
+	jobs_wait(s); /* the threads read the records */
+	for (int i = 0; i < 2; i++) {
+		if (s->jobs[i])
+			job_free(s->jobs[i]);
+		s->jobs[i] = NULL;
+	}
 	free(s->rec);
 	s->rec = NULL;
 	s->nrec = s->caprec = 0;
@@ -299,6 +410,26 @@ static struct store_route *push(struct store_route **v, size_t *n, size_t *cap, 
 #define BLOCK_SQL                                                                                  \
 	"SELECT data, n FROM route_block WHERE snapshot_id = ?1 AND kind = ?2 AND key = ?3"
 
+/* A snapshot whose routes are in the first layout (kinds 0 and 1) is said so, once per
+ * query, rather than shown without routes. */
+static int legacy_layout(struct store *s, int64_t snap)
+{
+	sqlite3_stmt *st;
+	int legacy = 0;
+	if (sqlite3_prepare_v2(s->db,
+	        "SELECT 1 FROM route_block WHERE snapshot_id = ?1 AND kind IN (0, 1) LIMIT 1", -1,
+	        &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(st, 1, snap);
+	legacy = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (legacy)
+		log_warn("%s: snapshot %lld stores its routes in an older layout this routemark "
+		         "does not read; run analyze again on its inputs",
+		    s->path, (long long)snap);
+	return legacy;
+}
+
 int store_get_routes_by_origin(struct store *s, int64_t snap, uint32_t asn, struct arena *a,
     struct store_route **out, size_t *n)
 {
@@ -309,10 +440,14 @@ int store_get_routes_by_origin(struct store *s, int64_t snap, uint32_t asn, stru
 	*n = 0;
 	if (sqlite3_prepare_v2(s->db, BLOCK_SQL, -1, &st, NULL) != SQLITE_OK)
 		return -1;
-	int rc = read_block(s, st, snap, 0, asn, a, &data, &nb);
+	int rc = read_block(
+	    s, st, snap, KIND_ORIGIN, (int64_t)(asn >> ORIGIN_GROUP_SHIFT), a, &data, &nb);
 	for (size_t i = 0; rc == 0 && i < nb; i++)
-		decode(data + i * ROUTE_REC, a, push(out, n, &cap, a));
+		if (get32(data + i * ROUTE_REC + 24) == asn)
+			decode(data + i * ROUTE_REC, a, push(out, n, &cap, a));
 	sqlite3_finalize(st);
+	if (rc == 0 && nb == 0)
+		legacy_layout(s, snap);
 	return rc;
 }
 
@@ -320,27 +455,52 @@ int store_get_routes_by_prefix(struct store *s, int64_t snap, const struct prefi
     struct arena *a, struct store_route **out, size_t *n)
 {
 	sqlite3_stmt *st;
-	size_t cap = 0;
+	size_t cap = 0, seen = 0;
 	*out = NULL;
 	*n = 0;
 	if (sqlite3_prepare_v2(s->db, BLOCK_SQL, -1, &st, NULL) != SQLITE_OK)
 		return -1;
-	int b = p->afi == AFI_IPV4 ? 16 : 32, top = p->len < b ? p->len : b, rc = 0;
-	/* shortest covering prefixes first, the asked one last; by origin within a length */
+	int b = BUCKET_BITS(p->afi), rc = 0;
+	/* shortest covering prefixes first, the asked one last; by origin within a length.
+	 * Below B bits each length has its block; from B on, one block holds them all. */
 	for (int len = covering ? 0 : p->len; len <= p->len && rc == 0; len++) {
 		struct prefix q = *p;
 		q.len = (uint8_t)len;
 		prefix_mask(&q);
 		const uint8_t *data;
 		size_t nb;
-		rc = read_block(s, st, snap, 1, bucket_of(len < top ? &q : p), a, &data, &nb);
+		rc = read_block(s, st, snap, KIND_ADDRESS, bucket_of(&q), a, &data, &nb);
+		seen += nb;
+		if (len < b) {
+			for (size_t i = 0; rc == 0 && i < nb; i++) {
+				struct prefix r;
+				rec_prefix(data + i * ROUTE_REC, &r);
+				if (prefix_cmp(&r, &q) == 0)
+					decode(data + i * ROUTE_REC, a, push(out, n, &cap, a));
+			}
+			continue;
+		}
+		/* the block from B bits on: its covering routes by length (stable: the order
+		 * they were put in within a length) */
+		const uint8_t **hit = arena_alloc(a, (nb ? nb : 1) * sizeof(*hit));
+		size_t nhit = 0;
 		for (size_t i = 0; rc == 0 && i < nb; i++) {
 			struct prefix r;
 			rec_prefix(data + i * ROUTE_REC, &r);
-			if (prefix_cmp(&r, &q) == 0)
-				decode(data + i * ROUTE_REC, a, push(out, n, &cap, a));
+			if (r.len <= p->len && (covering || r.len == p->len) &&
+			    prefix_contains(&r, p)) {
+				size_t j = nhit++;
+				for (; j > 0 && hit[j - 1][1] > r.len; j--)
+					hit[j] = hit[j - 1];
+				hit[j] = data + i * ROUTE_REC;
+			}
 		}
+		for (size_t i = 0; i < nhit; i++)
+			decode(hit[i], a, push(out, n, &cap, a));
+		break; /* that one block holds every length from B on */
 	}
 	sqlite3_finalize(st);
+	if (rc == 0 && seen == 0)
+		legacy_layout(s, snap);
 	return rc;
 }

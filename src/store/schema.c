@@ -47,8 +47,8 @@ const char *const store_migrations[] = {
     "  start INTEGER, end INTEGER, weight REAL, score REAL, nevents INTEGER,"
     "  duration_known INTEGER);"
     "CREATE INDEX incident_asn ON incident(snapshot_id, asn, metric);"
-    /* routes as blocks of packed records, by origin (kind 0) and by address bucket
-     * (kind 1): see routes.c */
+    /* routes as blocks of packed records, by origin (kind 2) and by address block
+     * (kind 3): see routes.c */
     "CREATE TABLE route_block ("
     "  snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,"
     "  kind INTEGER NOT NULL, key INTEGER NOT NULL, n INTEGER NOT NULL, data BLOB NOT NULL);"

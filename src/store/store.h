@@ -112,6 +112,9 @@ int store_put_finding(struct store *s, const struct store_finding *f);
 int store_put_incident(struct store *s, const struct store_incident *i);
 int store_put_global(struct store *s, const struct store_global *g);
 int store_put_route(struct store *s, const struct store_route *r);
+/* All routes of the snapshot are put: compress them in the background while the rest of the
+ * snapshot is written (optional; commit does it otherwise). No store_put_route after it. */
+int store_routes_done(struct store *s);
 int store_put_asinfo(
     struct store *s, uint32_t asn, const char *name, const char *cc, const char *rir);
 /* Update the snapshot's totals, period and label, and commit. */

@@ -32,9 +32,11 @@ struct store {
 	/* routes of the snapshot being written, stored at commit (routes.c) */
 	uint8_t *rec;
 	size_t nrec, caprec;
+	struct block_job *jobs[2]; /* compressing them, once store_routes_done was called */
 };
 
 /* routes.c: store the collected routes (at commit), or drop them (abort). */
+struct block_job;
 int store_routes_flush(struct store *s);
 void store_routes_clear(struct store *s);
 

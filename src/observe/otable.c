@@ -25,6 +25,22 @@ static uint32_t key_hash(const void *key, size_t n)
 	return (uint32_t)h;
 }
 
+/* Keys are compared often: with the common lengths known, the compiler compares in a few
+ * loads instead of calling memcmp. */
+static inline int key_eq(const void *a, const void *b, size_t n)
+{
+	switch (n) {
+	case 4:
+		return memcmp(a, b, 4) == 0;
+	case 24:
+		return memcmp(a, b, 24) == 0;
+	case 32:
+		return memcmp(a, b, 32) == 0;
+	default:
+		return memcmp(a, b, n) == 0;
+	}
+}
+
 void otable_init(struct otable *t, size_t size, size_t keylen)
 {
 	memset(t, 0, sizeof(*t));
@@ -71,7 +87,7 @@ void *otable_find(const struct otable *t, const void *key)
 		if (SLOT_HASH(t->slot[j]) != h)
 			continue;
 		void *e = (char *)t->v + (SLOT_IDX(t->slot[j]) - 1) * t->size;
-		if (memcmp(e, key, t->keylen) == 0)
+		if (key_eq(e, key, t->keylen))
 			return e;
 	}
 	return NULL;
@@ -88,7 +104,7 @@ void *otable_upsert(struct otable *t, const void *key, int *created)
 		if (SLOT_HASH(t->slot[j]) != h)
 			continue;
 		void *e = (char *)t->v + (SLOT_IDX(t->slot[j]) - 1) * t->size;
-		if (memcmp(e, key, t->keylen) == 0)
+		if (key_eq(e, key, t->keylen))
 			return e;
 	}
 	if (t->n == t->cap) {

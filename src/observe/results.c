@@ -49,11 +49,20 @@ static int write_routes(
 	struct rt_ent **order = xmalloc((o->routes.n ? o->routes.n : 1) * sizeof(*order));
 	for (size_t i = 0; i < o->routes.n; i++)
 		order[i] = OTABLE_AT(&o->routes, i);
-	size_t k = 1; /* a RIB dump lists its prefixes in order: often nothing to sort */
-	while (k < o->routes.n && rt_cmp(&order[k - 1], &order[k]) <= 0)
+	/* a RIB dump lists its prefixes in order, a prefix's origins in the order its peers
+	 * came: then only the origins of each prefix need sorting (by insertion) */
+	size_t k = 1;
+	while (k < o->routes.n && prefix_cmp(&order[k - 1]->p, &order[k]->p) <= 0)
 		k++;
 	if (k < o->routes.n)
 		qsort(order, o->routes.n, sizeof(*order), rt_cmp);
+	else
+		for (size_t i = 1; i < o->routes.n; i++)
+			for (size_t j = i; j > 0 && rt_cmp(&order[j - 1], &order[j]) > 0; j--) {
+				struct rt_ent *t = order[j];
+				order[j] = order[j - 1];
+				order[j - 1] = t;
+			}
 	struct as_acc *a = NULL;
 	for (size_t i = 0; i < o->routes.n; i++) {
 		struct rt_ent *e = order[i];
@@ -357,24 +366,49 @@ static void gstat_add(struct gstat *g, const struct rt_ent *e)
 	}
 }
 
+static void gstat_merge(struct gstat *g, const struct gstat *x)
+{
+	g->routes += x->routes;
+	g->valid += x->valid;
+	g->invalid += x->invalid;
+	g->notfound += x->notfound;
+	g->irr_reg += x->irr_reg;
+	g->irr_checked += x->irr_checked;
+}
+
 static int write_globals(struct observe *o, struct store *s, const double *ready_counts)
 {
 	struct otable g;
 	otable_init(&g, sizeof(struct gstat), 24);
+	/* every route counts in "all" and its family: tallied here, the table takes the
+	 * per-RIR and per-country scopes (a few hundred) */
+	struct gstat fam[3];
+	memset(fam, 0, sizeof(fam));
+	const struct deleg_entry *last = NULL;
+	struct gstat *last_rir = NULL, *last_cc = NULL;
 	for (size_t i = 0; i < o->routes.n; i++) {
 		const struct rt_ent *e = OTABLE_AT(&o->routes, i);
 		char scope[24];
-		gstat_add(gstat_get(&g, "all"), e);
-		gstat_add(gstat_get(&g, e->p.afi == AFI_IPV4 ? "afi:4" : "afi:6"), e);
+		gstat_add(&fam[0], e);
+		gstat_add(&fam[e->p.afi == AFI_IPV4 ? 1 : 2], e);
 		if (o->refs.deleg) {
 			const struct deleg_entry *d = delegated_prefix(o->refs.deleg, &e->p, NULL);
-			snprintf(
-			    scope, sizeof(scope), "rir:%s", d ? deleg_rir_name(d->rir) : "unknown");
-			gstat_add(gstat_get(&g, scope), e);
-			snprintf(scope, sizeof(scope), "cc:%s", d ? d->cc : "ZZ");
-			gstat_add(gstat_get(&g, scope), e);
+			if (last_rir == NULL || d != last) { /* neighbours share a delegation */
+				snprintf(scope, sizeof(scope), "rir:%s",
+				    d ? deleg_rir_name(d->rir) : "unknown");
+				last_rir = gstat_get(&g, scope);
+				snprintf(scope, sizeof(scope), "cc:%s", d ? d->cc : "ZZ");
+				last_cc = gstat_get(&g, scope);
+				last = d;
+			}
+			gstat_add(last_rir, e);
+			gstat_add(last_cc, e);
 		}
 	}
+	const char *const famscope[3] = {"all", "afi:4", "afi:6"};
+	for (int f = 0; f < 3; f++)
+		if (fam[f].routes)
+			gstat_merge(gstat_get(&g, famscope[f]), &fam[f]);
 	int rc = 0;
 	for (size_t i = 0; i < g.n && rc == 0; i++) {
 		const struct gstat *x = OTABLE_AT(&g, i);

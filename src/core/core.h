@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <stdio.h>
 
 #define RM_VERSION "0.1.0"
@@ -60,8 +61,33 @@ int prefix_from_wire(
 char *prefix_format(const struct prefix *p, char *buf, size_t size);
 /* Only the address part ("192.0.2.0"). */
 char *prefix_addr_format(uint8_t afi, const uint8_t *addr, char *buf, size_t size);
-/* 1 when outer contains inner (same family, outer.len <= inner.len, leading bits equal). */
-int prefix_contains(const struct prefix *outer, const struct prefix *inner);
+/* Eight address bytes as a big-endian number. */
+static inline uint64_t prefix_be64(const uint8_t *b)
+{
+	uint64_t v;
+	memcpy(&v, b, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+/* 1 when outer contains inner (same family, outer.len <= inner.len, leading bits equal).
+ * Inline: the tries call it at every node they visit. */
+static inline int prefix_contains(const struct prefix *outer, const struct prefix *inner)
+{
+	if (outer->afi != inner->afi || outer->len > inner->len)
+		return 0;
+	unsigned len = outer->len;
+	uint64_t x = prefix_be64(outer->addr) ^ prefix_be64(inner->addr);
+	if (len <= 64)
+		return len == 0 || (x >> (64 - len)) == 0;
+	if (x)
+		return 0;
+	x = prefix_be64(outer->addr + 8) ^ prefix_be64(inner->addr + 8);
+	return (x >> (128 - len)) == 0;
+}
+
 /* Total order: family, then address bytes, then length. */
 int prefix_cmp(const struct prefix *a, const struct prefix *b);
 /* Bit i (0 = most significant) of the address. */

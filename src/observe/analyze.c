@@ -9,6 +9,48 @@
 #include "observe_private.h"
 #include "rpki/rpki.h"
 
+/* The path half of the checks (route_check_path) of recently seen paths: in a RIB dump
+ * about seven routes in eight share their AS path with a recent one (the jinx RIB: 503,590
+ * routes, 71,796 paths), and the valley-free, bogon-ASN and ASPA checks of a path are the
+ * same whatever its prefix. Direct-mapped on a hash of the path; an entry holds the whole
+ * path to compare, so a collision costs a check, never a wrong verdict. */
+#define PATH_MEMO_SLOTS 8192
+#define PATH_MEMO_WORDS 32
+
+struct path_memo_ent {
+	uint32_t nwords; /* 0: empty */
+	uint32_t otc;
+	int has_otc;
+	uint32_t w[PATH_MEMO_WORDS];
+	struct route_verdict pv;
+};
+
+struct path_memo {
+	struct path_memo_ent e[PATH_MEMO_SLOTS];
+};
+
+static const struct route_verdict *path_checked(struct observe *o, const struct flat_path *f,
+    const uint32_t *w, uint32_t nwords, int has_otc, uint32_t otc, struct route_verdict *tmp)
+{
+	if (nwords == 0 || nwords > PATH_MEMO_WORDS) {
+		route_check_path(&o->refs, f, w, nwords, has_otc, otc, tmp);
+		return tmp;
+	}
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ nwords ^ (uint64_t)otc << 32 ^ (uint64_t)has_otc;
+	for (uint32_t i = 0; i < nwords; i++)
+		h = (h ^ w[i]) * 0xff51afd7ed558ccdull;
+	struct path_memo_ent *e = &o->path_memo->e[(h ^ h >> 29) & (PATH_MEMO_SLOTS - 1)];
+	if (e->nwords == nwords && e->has_otc == has_otc && e->otc == otc &&
+	    memcmp(e->w, w, nwords * sizeof(*w)) == 0)
+		return &e->pv;
+	route_check_path(&o->refs, f, w, nwords, has_otc, otc, &e->pv);
+	e->nwords = nwords;
+	e->has_otc = has_otc;
+	e->otc = otc;
+	memcpy(e->w, w, nwords * sizeof(*w));
+	return &e->pv;
+}
+
 struct observe *observe_new(const struct observe_refs *refs, const struct observe_config *cfg)
 {
 	struct observe *o = xcalloc(1, sizeof(*o));
@@ -26,6 +68,7 @@ struct observe *observe_new(const struct observe_refs *refs, const struct observ
 	otable_init(&o->peers, sizeof(struct peer_ent), sizeof(struct peer_key));
 	otable_init(&o->seen, sizeof(uint32_t), sizeof(uint32_t));
 	arena_init(&o->arena, 1 << 20);
+	o->path_memo = xcalloc(1, sizeof(*o->path_memo));
 	return o;
 }
 
@@ -40,6 +83,7 @@ void observe_free(struct observe *o)
 	otable_free(&o->peers);
 	otable_free(&o->seen);
 	arena_free(&o->arena);
+	free(o->path_memo);
 	free(o->ev);
 	free(o);
 }
@@ -235,8 +279,10 @@ void observe_route(struct observe *o, const struct mrt_route *rt)
 	const struct bgp_attrs *a = rt->attrs;
 	flat_path_build(&f, a->aspath, a->aspath_nwords);
 	note_seen(o, &f);
-	route_check(&o->refs, &rt->prefix, &f, a->aspath, a->aspath_nwords,
-	    bgp_attrs_has(a, BGP_ATTR_OTC), a->otc, &v);
+	route_check_prefix(&o->refs, &rt->prefix, &f, a->aspath, a->aspath_nwords, &v);
+	struct route_verdict pv;
+	route_verdict_add_path(&v, path_checked(o, &f, a->aspath, a->aspath_nwords,
+	                               bgp_attrs_has(a, BGP_ATTR_OTC), a->otc, &pv));
 	if (v.has_origin)
 		note_route(o, rt, &v, peer);
 	if (v.nhits)

@@ -87,13 +87,10 @@ static int otc_leaker(const struct asrel *r, const struct flat_path *f, uint32_t
 	return -1;
 }
 
-static void check_bogons(const struct observe_refs *refs, const struct prefix *p,
-    const struct flat_path *f, struct route_verdict *v)
+/* The bogon ASN nearest the collector, and the AS that passed it on. */
+static void check_bogon_asns(
+    const struct observe_refs *refs, const struct flat_path *f, struct route_verdict *v)
 {
-	v->bogon_prefix = bogon_check_prefix(refs->bogons, p, NULL);
-	if (v->bogon_prefix == BOGON_FULL && v->has_origin)
-		charge(refs, f, v, M3, (int)f->n - 1);
-	/* the bogon ASN nearest the collector, and the AS that passed it on */
 	v->bogon_asn = BOGON_NOT;
 	for (uint32_t i = 0; i < f->n; i++) {
 		enum bogon_kind k = bogon_check_asn(refs->bogons, f->asn[i], NULL);
@@ -113,8 +110,8 @@ static void check_bogons(const struct observe_refs *refs, const struct prefix *p
 	}
 }
 
-void route_check(const struct observe_refs *refs, const struct prefix *p, const struct flat_path *f,
-    const uint32_t *w, uint32_t nwords, int has_otc, uint32_t otc, struct route_verdict *v)
+void route_check_prefix(const struct observe_refs *refs, const struct prefix *p,
+    const struct flat_path *f, const uint32_t *w, uint32_t nwords, struct route_verdict *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->leak_index = v->otc_leak_index = -1;
@@ -144,8 +141,17 @@ void route_check(const struct observe_refs *refs, const struct prefix *p, const 
 			charge(refs, f, v, M2, last);
 		}
 	}
-	check_bogons(refs, p, f, v);
+	v->bogon_prefix = bogon_check_prefix(refs->bogons, p, NULL);
+	if (v->bogon_prefix == BOGON_FULL && v->has_origin)
+		charge(refs, f, v, M3, (int)f->n - 1);
+}
 
+void route_check_path(const struct observe_refs *refs, const struct flat_path *f,
+    const uint32_t *w, uint32_t nwords, int has_otc, uint32_t otc, struct route_verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->leak_index = v->otc_leak_index = -1;
+	check_bogon_asns(refs, f, v);
 	if (refs->asrel && !f->has_set) {
 		struct valley_result vr;
 		if (valley_check(refs->asrel, w, nwords, &vr) == 0) {
@@ -176,4 +182,27 @@ void route_check(const struct observe_refs *refs, const struct prefix *p, const 
 		    (uint32_t)ar.fail_index < f->n)
 			charge(refs, f, v, M1, ar.fail_index);
 	}
+}
+
+void route_verdict_add_path(struct route_verdict *v, const struct route_verdict *pv)
+{
+	v->bogon_asn = pv->bogon_asn;
+	v->bogon_asn_value = pv->bogon_asn_value;
+	v->leak_checked = pv->leak_checked;
+	v->leak_index = pv->leak_index;
+	v->leak_type = pv->leak_type;
+	v->otc_leak_index = pv->otc_leak_index;
+	v->aspa_checked = pv->aspa_checked;
+	v->aspa = pv->aspa;
+	for (int i = 0; i < pv->nhits; i++)
+		hit(v, pv->hit[i].metric, pv->hit[i].asn, pv->hit[i].culprit);
+}
+
+void route_check(const struct observe_refs *refs, const struct prefix *p, const struct flat_path *f,
+    const uint32_t *w, uint32_t nwords, int has_otc, uint32_t otc, struct route_verdict *v)
+{
+	struct route_verdict pv;
+	route_check_prefix(refs, p, f, w, nwords, v);
+	route_check_path(refs, f, w, nwords, has_otc, otc, &pv);
+	route_verdict_add_path(v, &pv);
 }

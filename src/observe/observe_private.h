@@ -113,6 +113,7 @@ struct observe {
 		uint32_t idx; /* + 1; 0 = empty */
 	} peer_cache[OBS_PEER_CACHE];
 	uint32_t seen_cache[4096]; /* direct-mapped filter in front of seen */
+	struct path_memo *path_memo; /* the path half of recent routes' checks (analyze.c) */
 	struct event *ev;          /* closed update-stream events */
 	size_t nev, capev;
 	struct arena arena; /* strings */

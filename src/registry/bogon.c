@@ -195,6 +195,7 @@ enum bogon_kind bogon_check_prefix(
     const struct bogon_db *db, const struct prefix *p, struct bogon_verdict *v)
 {
 	struct bogon_verdict dummy;
+	int want_cover = v != NULL; /* only a caller that asks sees covers_bogon */
 	if (v == NULL)
 		v = &dummy;
 	memset(v, 0, sizeof(*v));
@@ -204,9 +205,11 @@ enum bogon_kind bogon_check_prefix(
 		v->match = m;
 		return v->kind = BOGON_FULL;
 	}
-	struct cover_arg c = {p->len, 0};
-	trie_walk_covered(&db->special, p, cover_fn, &c);
-	v->covers_bogon = c.found;
+	if (want_cover) {
+		struct cover_arg c = {p->len, 0};
+		trie_walk_covered(&db->special, p, cover_fn, &c);
+		v->covers_bogon = c.found;
+	}
 	if (v->row) { /* a globally reachable special-purpose block (AS112, anycast, ...) */
 		v->match = m;
 		return v->kind = BOGON_NOT;

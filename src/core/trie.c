@@ -39,12 +39,15 @@ static struct trie_node *node_new(struct trie *t, const struct prefix *p)
 /* Length of the common leading bits of a and b, at most max. */
 static unsigned common_len(const struct prefix *a, const struct prefix *b, unsigned max)
 {
-	unsigned i = 0;
-	while (i + 8 <= max && a->addr[i >> 3] == b->addr[i >> 3])
-		i += 8;
-	while (i < max && prefix_bit(a, i) == prefix_bit(b, i))
-		i++;
-	return i;
+	uint64_t x = prefix_be64(a->addr) ^ prefix_be64(b->addr);
+	unsigned c = 64;
+	if (x)
+		c = (unsigned)__builtin_clzll(x);
+	else if (max > 64) {
+		x = prefix_be64(a->addr + 8) ^ prefix_be64(b->addr + 8);
+		c = x ? 64 + (unsigned)__builtin_clzll(x) : 128;
+	}
+	return c < max ? c : max;
 }
 
 void **trie_insert(struct trie *t, const struct prefix *p, int *created)

@@ -146,8 +146,8 @@ void route_check_prefix(const struct observe_refs *refs, const struct prefix *p,
 		charge(refs, f, v, M3, (int)f->n - 1);
 }
 
-void route_check_path(const struct observe_refs *refs, const struct flat_path *f,
-    const uint32_t *w, uint32_t nwords, int has_otc, uint32_t otc, struct route_verdict *v)
+void route_check_path(const struct observe_refs *refs, const struct flat_path *f, const uint32_t *w,
+    uint32_t nwords, int has_otc, uint32_t otc, struct route_verdict *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->leak_index = v->otc_leak_index = -1;

@@ -112,9 +112,9 @@ struct observe {
 		struct peer_key k;
 		uint32_t idx; /* + 1; 0 = empty */
 	} peer_cache[OBS_PEER_CACHE];
-	uint32_t seen_cache[4096]; /* direct-mapped filter in front of seen */
+	uint32_t seen_cache[4096];   /* direct-mapped filter in front of seen */
 	struct path_memo *path_memo; /* the path half of recent routes' checks (analyze.c) */
-	struct event *ev;          /* closed update-stream events */
+	struct event *ev;            /* closed update-stream events */
 	size_t nev, capev;
 	struct arena arena; /* strings */
 	uint32_t first_ts, last_ts;

@@ -156,7 +156,7 @@ static void progress_show(const struct progress *pg, size_t file, const char *na
 /* The first MRT file is opened before the reference data is loaded, so that its
  * decompression (the longest single job of a run) starts at once: the decoder may read this
  * far ahead while the reference data loads. */
-#define FIRST_READAHEAD (48u << 20)
+#define FIRST_READAHEAD (24u << 20)
 
 /* Stream one MRT file (r: already open, or NULL) into the engine. Returns 0, -1
  * unreadable, -2 malformed (strict). */
@@ -244,6 +244,7 @@ int analyze_job_run(const struct analyze_job *job)
 		log_err("%s: cannot be read; nothing stored", in.v[0].path);
 		goto out;
 	}
+	job->refs->defer_contacts = 1; /* contacts and names are for writing: load them meanwhile */
 	int rc = refs_load(job->refs, &orefs);
 	if (rc != 0) {
 		mrt_reader_close(first);
@@ -273,6 +274,12 @@ int analyze_job_run(const struct analyze_job *job)
 	if (job->progress)
 		fputc('\n', stderr);
 	log_info("read %zu files at %.2f s (%.2f s CPU)", nmrt, now() - t0, cpu());
+	rc = refs_finish(job->refs, &orefs); /* PeeringDB and AS names: for writing only */
+	if (rc != 0) {
+		status = rc == -2 ? 2 : 1;
+		goto out;
+	}
+	observe_set_contacts(ob, orefs.pdb, orefs.names);
 	if (store_open(job->db, 0, &s) != 0)
 		goto out;
 	char autolabel[64];

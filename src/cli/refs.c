@@ -209,6 +209,14 @@ int refs_load(struct cli_refs *r, struct observe_refs *out)
 	const int want[] = {
 	    r->vrps || r->rtr, r->nirr > 0, r->asrel != NULL, 1, r->npeeringdb || r->nasnames};
 	size_t n = sizeof(t) / sizeof(t[0]);
+	if (r->defer_contacts && want[n - 1]) { /* the last task goes on after we return */
+		r->contacts = xcalloc(1, sizeof(*r->contacts));
+		*r->contacts = t[--n];
+		r->contacts->started =
+		    pthread_create(&r->contacts->thread, NULL, ref_task_run, r->contacts) == 0;
+		if (!r->contacts->started)
+			r->contacts->rc = r->contacts->load(r);
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (!want[i])
 			continue;
@@ -231,6 +239,27 @@ int refs_load(struct cli_refs *r, struct observe_refs *out)
 	out->asrel = r->rel;
 	out->bogons = r->bogon_db;
 	out->deleg = r->deleg;
+	return r->contacts ? 0 : refs_finish(r, out);
+}
+
+static int contacts_wait(struct cli_refs *r)
+{
+	int rc = 0;
+	if (r->contacts) {
+		if (r->contacts->started)
+			pthread_join(r->contacts->thread, NULL);
+		rc = r->contacts->rc;
+		free(r->contacts);
+		r->contacts = NULL;
+	}
+	return rc;
+}
+
+int refs_finish(struct cli_refs *r, struct observe_refs *out)
+{
+	int rc = contacts_wait(r);
+	if (rc != 0)
+		return rc;
 	out->pdb = r->pdb;
 	out->names = r->names;
 	return 0;
@@ -238,6 +267,7 @@ int refs_load(struct cli_refs *r, struct observe_refs *out)
 
 void refs_free(struct cli_refs *r)
 {
+	contacts_wait(r);
 	if (r->rtr_client) {
 		if (r->vrp_table)
 			vrp_table_release(r->vrp_table);

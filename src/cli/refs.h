@@ -25,6 +25,10 @@ struct cli_refs {
 	struct pdb *pdb;
 	struct asnames *names;
 	struct rtr_client *rtr_client;
+	/* defer_contacts: refs_load leaves PeeringDB and AS names loading (needed only when a
+	 * snapshot is written) to a thread that refs_finish waits for */
+	int defer_contacts;
+	struct ref_task *contacts;
 };
 
 /* getopt_long codes of the reference flags (>= 1000), to put in a command's table. */
@@ -67,6 +71,8 @@ int refs_option(struct cli_refs *r, int opt, const char *arg);
 /* Load everything named; messages go to stderr. -1 when a file cannot be read, or is
  * malformed under strict. */
 int refs_load(struct cli_refs *r, struct observe_refs *out);
+/* Wait for what refs_load deferred and add it to out. 0, or refs_load's error codes. */
+int refs_finish(struct cli_refs *r, struct observe_refs *out);
 void refs_free(struct cli_refs *r);
 /* Every file named, with its kind, for the snapshot's record of inputs. */
 typedef void (*refs_file_fn)(const char *kind, const char *path, void *arg);

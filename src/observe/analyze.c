@@ -88,6 +88,12 @@ void observe_free(struct observe *o)
 	free(o);
 }
 
+void observe_set_contacts(struct observe *o, const struct pdb *pdb, const struct asnames *names)
+{
+	o->refs.pdb = pdb;
+	o->refs.names = names;
+}
+
 static uint32_t peer_index(struct observe *o, const struct mrt_peer *p)
 {
 	struct peer_key k;

@@ -212,6 +212,9 @@ struct observe;
 
 struct observe *observe_new(const struct observe_refs *refs, const struct observe_config *cfg);
 void observe_free(struct observe *o);
+/* The contact and name data, which only writing uses, when it was loaded after
+ * observe_new (analyze loads it while the routes are read). */
+void observe_set_contacts(struct observe *o, const struct pdb *pdb, const struct asnames *names);
 /* Start a new input file: the RIB entries of one file are one snapshot, dated by the first
  * of them (a dump takes minutes to write; its records' times are not separate sightings). */
 void observe_file_begin(struct observe *o);

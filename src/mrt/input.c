@@ -52,6 +52,7 @@ struct mrt_input {
 	size_t curpos; /* consumer position in blk[head_i % nblocks] */
 	char problem[160];
 	int has_problem;
+	int bz2_parallel;           /* decode bzip2 with bz2par (a big regular file, 2+ CPUs) */
 	_Atomic uint64_t raw_bytes; /* bytes read from the file (the decompressor's progress) */
 	uint64_t raw_total;         /* the file's size, 0 when unknown (a pipe) */
 };
@@ -235,6 +236,44 @@ static void publish_block(struct mrt_input *in)
 	pthread_mutex_unlock(&in->mu);
 }
 
+/* bz2par's side of the ring: compressed bytes from the file, decoded ones into blocks. */
+static ssize_t par_read(void *arg, uint8_t *buf, size_t n)
+{
+	return raw_read(arg, buf, n);
+}
+
+static int par_write(void *arg, const uint8_t *buf, size_t n)
+{
+	struct mrt_input *in = arg;
+	while (n > 0) {
+		struct block *b = get_free_block(in);
+		if (b == NULL)
+			return -1; /* the reader stopped */
+		b->len = n < BLOCK_SIZE ? n : BLOCK_SIZE;
+		memcpy(b->data, buf, b->len);
+		buf += b->len, n -= b->len;
+		publish_block(in);
+	}
+	return 0;
+}
+
+/* Decode on two threads; 0 when that did the whole file, else the bytes to skip when
+ * decoding it again in turn (the file is rewound), or -1 when it cannot be. */
+static int64_t try_parallel(struct mrt_input *in)
+{
+	struct bz2par_io io = {in, par_read, par_write};
+	uint64_t delivered = 0;
+	if (bz2par_decode(&io, &delivered) == 0)
+		return 0;
+	if (in->stop || lseek(in->fd, (off_t)in->nhead, SEEK_SET) < 0)
+		return -1;
+	in->headpos = 0;
+	in->raw_bytes = 0;
+	log_debug("bzip2: decoding on one thread from the start, after %llu bytes",
+	    (unsigned long long)delivered);
+	return (int64_t)delivered;
+}
+
 static void *producer(void *arg)
 {
 	struct mrt_input *in = arg;
@@ -243,7 +282,18 @@ static void *producer(void *arg)
 	const uint8_t *ip = ibuf;
 	size_t ilen = 0;
 	int eof = 0, in_stream = 1, finished = 0, stopped = 0, fail = 0;
+	uint64_t skip = 0; /* bytes the parallel decoder already handed on */
 	char msg[160];
+	if (in->bz2_parallel) {
+		int64_t r = try_parallel(in);
+		if (r <= 0) {
+			if (r < 0 && !in->stop)
+				set_problem(in, "bzip2 data could not be read again");
+			free(ibuf);
+			goto done;
+		}
+		skip = (uint64_t)r;
+	}
 	if (codec_init(&c) != 0) {
 		set_problem(in, "cannot initialise the decompressor");
 		goto out;
@@ -295,6 +345,12 @@ static void *producer(void *arg)
 			}
 		}
 		b->len = BLOCK_SIZE - olen;
+		if (skip > 0) {
+			size_t k = b->len < skip ? b->len : (size_t)skip;
+			memmove(b->data, b->data + k, b->len - k);
+			b->len -= k;
+			skip -= k;
+		}
 		if (b->len > 0)
 			publish_block(in);
 	}
@@ -306,6 +362,7 @@ static void *producer(void *arg)
 	codec_end(&c);
 out:
 	free(ibuf);
+done:
 	pthread_mutex_lock(&in->mu);
 	in->done = 1;
 	pthread_cond_broadcast(&in->cv);
@@ -331,7 +388,11 @@ static enum mrt_codec sniff(const uint8_t *h, size_t n)
 	return MRT_CODEC_PLAIN;
 }
 
-struct mrt_input *mrt_input_open(const char *path, const char *label, size_t readahead)
+/* bz2par for bzip2 files of this size and more, when there are two CPUs to use */
+#define BZ2PAR_MIN (1u << 20)
+
+struct mrt_input *mrt_input_open(
+    const char *path, const char *label, size_t readahead, int bz2_sequential)
 {
 	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -361,6 +422,8 @@ struct mrt_input *mrt_input_open(const char *path, const char *label, size_t rea
 		return in;
 	pthread_mutex_init(&in->mu, NULL);
 	pthread_cond_init(&in->cv, NULL);
+	in->bz2_parallel = in->codec == MRT_CODEC_BZIP2 && !bz2_sequential &&
+	                   in->raw_total >= BZ2PAR_MIN && sysconf(_SC_NPROCESSORS_ONLN) >= 2;
 	in->nblocks = (unsigned)(readahead / BLOCK_SIZE);
 	if (in->nblocks < NBLOCKS_MIN)
 		in->nblocks = NBLOCKS_MIN;

@@ -92,12 +92,14 @@
 #define MRT_ERR_MALFORMED (-2) /* malformed data while strict */
 
 struct mrt_options {
-	int strict;        /* 1: the first malformed record is fatal (MRT_ERR_MALFORMED) */
-	int no_attrs;      /* 1: routes carry no decoded attributes (faster; for counting) */
-	int quiet;         /* 1: count errors without logging them */
-	const char *label; /* name used in messages; NULL: the path ("-" shows as "stdin") */
-	size_t readahead;  /* compressed input: decompressed bytes the decoder thread may hold
-	                      ahead of the reader (0: 4 MiB; at most 64 MiB) */
+	int strict;         /* 1: the first malformed record is fatal (MRT_ERR_MALFORMED) */
+	int no_attrs;       /* 1: routes carry no decoded attributes (faster; for counting) */
+	int quiet;          /* 1: count errors without logging them */
+	const char *label;  /* name used in messages; NULL: the path ("-" shows as "stdin") */
+	size_t readahead;   /* compressed input: decompressed bytes the decoder thread may hold
+	                       ahead of the reader (0: 4 MiB; at most 64 MiB) */
+	int bz2_sequential; /* 1: decode a bzip2 file on one thread (by default a file of 1 MiB
+	                       or more is decoded by two, block by block; same bytes) */
 };
 
 /* One MRT record. body/len exclude the 12-byte header and the BGP4MP_ET microseconds. */

@@ -284,7 +284,8 @@ struct mrt_reader *mrt_reader_open(const char *path, const struct mrt_options *o
 	const char *label = strcmp(path, "-") == 0 ? "stdin" : path;
 	if (opt && opt->label)
 		label = opt->label;
-	struct mrt_input *in = mrt_input_open(path, label, opt ? opt->readahead : 0);
+	struct mrt_input *in =
+	    mrt_input_open(path, label, opt ? opt->readahead : 0, opt ? opt->bz2_sequential : 0);
 	if (in == NULL)
 		return NULL;
 	struct mrt_reader *r = reader_new(opt, label);

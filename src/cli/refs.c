@@ -1,5 +1,7 @@
 /* Loading the reference data named by the shared flags. */
 #include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -188,11 +190,14 @@ struct ref_task {
 	int rc;
 	pthread_t thread;
 	int started;
+	int background; /* deferred: wanted only when the snapshot is written */
 };
 
 static void *ref_task_run(void *arg)
 {
 	struct ref_task *t = arg;
+	if (t->background) /* runs beside the route checks: only in their idle moments */
+		setpriority(PRIO_PROCESS, (id_t)gettid(), 19);
 	t->rc = t->load(t->r);
 	return NULL;
 }
@@ -204,14 +209,16 @@ int refs_load(struct cli_refs *r, struct observe_refs *out)
 		log_err("--vrps and --rtr are alternatives; give one");
 		return -1;
 	}
-	struct ref_task t[] = {{load_rpki, r, 0, 0, 0}, {load_irr, r, 0, 0, 0},
-	    {load_asrel, r, 0, 0, 0}, {load_registries, r, 0, 0, 0}, {load_contacts, r, 0, 0, 0}};
+	struct ref_task t[] = {{.load = load_rpki, .r = r}, {.load = load_irr, .r = r},
+	    {.load = load_asrel, .r = r}, {.load = load_registries, .r = r},
+	    {.load = load_contacts, .r = r}};
 	const int want[] = {
 	    r->vrps || r->rtr, r->nirr > 0, r->asrel != NULL, 1, r->npeeringdb || r->nasnames};
 	size_t n = sizeof(t) / sizeof(t[0]);
 	if (r->defer_contacts && want[n - 1]) { /* the last task goes on after we return */
 		r->contacts = xcalloc(1, sizeof(*r->contacts));
 		*r->contacts = t[--n];
+		r->contacts->background = 1;
 		r->contacts->started =
 		    pthread_create(&r->contacts->thread, NULL, ref_task_run, r->contacts) == 0;
 		if (!r->contacts->started)

@@ -2,7 +2,7 @@
  * The routes of a snapshot, stored as blocks rather than a row each: a snapshot holds a
  * whole routing table (half a million to a million routes), and one SQLite row per route
  * made writing it the slowest part of an analysis. Routes are collected while the snapshot
- * is written, compressed by two threads while the rest of it is written (once the caller
+ * is written, compressed by a thread of their own while the rest of it is written (once the caller
  * says all routes are in: store_routes_done), and stored at commit, twice:
  *
  *   kind 2: by origin: one block per group of 64 consecutive ASNs (key = ASN >> 6), its
@@ -190,6 +190,7 @@ struct block_job {
 	char err[128];
 	pthread_t thread;
 	int running;
+	struct block_job *then; /* built next by the same thread */
 };
 
 /* Group the records by origin group (kind 2) or address block (kind 3) and compress each
@@ -241,7 +242,7 @@ static void *build_blocks(void *arg)
 	ZSTD_freeCCtx(cctx);
 	free(k);
 	free(buf);
-	return NULL;
+	return j->then ? build_blocks(j->then) : NULL;
 }
 
 static void job_free(struct block_job *j)
@@ -252,7 +253,8 @@ static void job_free(struct block_job *j)
 	free(j);
 }
 
-/* Start compressing: in two threads, or here when no thread can be had. */
+/* Start compressing, both kinds in one thread (the writer keeps the other core busy), or
+ * here when no thread can be had. */
 static void jobs_start(struct store *s)
 {
 	for (int i = 0; i < 2; i++) {
@@ -260,11 +262,13 @@ static void jobs_start(struct store *s)
 		j->rec = s->rec;
 		j->nrec = s->nrec;
 		j->kind = i == 0 ? KIND_ORIGIN : KIND_ADDRESS;
-		j->running = pthread_create(&j->thread, NULL, build_blocks, j) == 0;
-		if (!j->running)
-			build_blocks(j);
 		s->jobs[i] = j;
 	}
+	s->jobs[0]->then = s->jobs[1];
+	s->jobs[0]->running =
+	    pthread_create(&s->jobs[0]->thread, NULL, build_blocks, s->jobs[0]) == 0;
+	if (!s->jobs[0]->running)
+		build_blocks(s->jobs[0]);
 }
 
 static void jobs_wait(struct store *s)

@@ -456,6 +456,21 @@ static int write_globals(struct observe *o, struct store *s, const double *ready
 	return rc;
 }
 
+/* Stage times for -v -v: wall, and CPU of this thread (the store compresses beside it). */
+static double wall_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double thread_cpu(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static int acc_cmp(const void *a, const void *b)
 {
 	const struct as_acc *x = a, *y = b;
@@ -470,17 +485,17 @@ int observe_write(struct observe *o, struct store *s, struct observe_totals *tot
 	int has[METRIC_COUNT];
 	metric_has_data(o, has);
 	double ready[5 * 4] = {0};
-	clock_t c0 = clock();
+	double w0 = wall_now(), c0 = thread_cpu();
 	int rc = write_routes(o, s, &acc, tot);
 	if (rc == 0) /* the store compresses them while the rest is written */
 		rc = store_routes_done(s);
-	log_debug("routes written: %.2f s CPU", (double)(clock() - c0) / CLOCKS_PER_SEC);
+	log_debug("routes written: +%.2f s (%.2f s CPU)", wall_now() - w0, thread_cpu() - c0);
 	if (rc == 0)
 		rc = write_findings(o, s, &acc);
 	if (rc == 0)
 		rc = write_incidents(o, s, &acc, &tot->incidents);
-	log_debug(
-	    "findings and incidents written: %.2f s CPU", (double)(clock() - c0) / CLOCKS_PER_SEC);
+	log_debug("findings and incidents written: +%.2f s (%.2f s CPU)", wall_now() - w0,
+	    thread_cpu() - c0);
 	for (size_t i = 0; i < o->seen.n; i++)
 		acc_get(&acc, *(uint32_t *)OTABLE_AT(&o->seen, i));
 	/* in ASN order, as the store's keys are (the table is not used as a hash after this) */
@@ -498,10 +513,11 @@ int observe_write(struct observe *o, struct store *s, struct observe_totals *tot
 			ready[k * 4 + readiness_of(&o->cfg, action[k])]++;
 		tot->ases++;
 	}
-	log_debug("AS metrics written: %.2f s CPU", (double)(clock() - c0) / CLOCKS_PER_SEC);
+	log_debug("AS metrics written: +%.2f s (%.2f s CPU)", wall_now() - w0, thread_cpu() - c0);
 	if (rc == 0)
 		rc = write_globals(o, s, ready);
-	log_debug("global figures written: %.2f s CPU", (double)(clock() - c0) / CLOCKS_PER_SEC);
+	log_debug(
+	    "global figures written: +%.2f s (%.2f s CPU)", wall_now() - w0, thread_cpu() - c0);
 	tot->routes = o->routes.n;
 	tot->findings += o->finds.n;
 	tot->rib_entries = o->nrib;

@@ -93,10 +93,13 @@ int store_open(const char *path, int readonly, struct store **out)
 		return -1;
 	}
 	sqlite3_busy_timeout(s->db, 5000);
+	/* 32 KiB pages (a new store only; an existing one keeps its size): a snapshot writes
+	 * tens of MB, and with 4 KiB pages the syscalls and page headers of writing and
+	 * checkpointing them were a tenth of an analysis (jinx RIB: 0.94 -> 0.86 s) */
 	if (!readonly &&
-	    (exec(s, "PRAGMA journal_mode = WAL") || exec(s, "PRAGMA foreign_keys = OFF") ||
-	        exec(s, "PRAGMA synchronous = NORMAL") || exec(s, "PRAGMA cache_size = -65536") ||
-	        migrate(s))) {
+	    (exec(s, "PRAGMA page_size = 32768") || exec(s, "PRAGMA journal_mode = WAL") ||
+	        exec(s, "PRAGMA foreign_keys = OFF") || exec(s, "PRAGMA synchronous = NORMAL") ||
+	        exec(s, "PRAGMA cache_size = -65536") || migrate(s))) {
 		store_close(s);
 		return -1;
 	}

@@ -4,6 +4,7 @@
  * readiness, and global coverage by address family, RIR and country.
  */
 #include <json-c/json.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -102,6 +103,25 @@ static int write_routes(
 	}
 	free(order);
 	return 0;
+}
+
+/* write_routes on a thread of its own: its own tallies, its own totals. */
+struct route_job {
+	struct observe *o;
+	struct store *s;
+	struct otable acc;
+	struct observe_totals tot;
+	int rc;
+	pthread_t thread;
+};
+
+static void *route_job_run(void *arg)
+{
+	struct route_job *j = arg;
+	j->rc = write_routes(j->o, j->s, &j->acc, &j->tot);
+	if (j->rc == 0) /* the store compresses them while the rest is written */
+		j->rc = store_routes_done(j->s);
+	return NULL;
 }
 
 static int write_findings(struct observe *o, struct store *s, struct otable *acc)
@@ -486,16 +506,32 @@ int observe_write(struct observe *o, struct store *s, struct observe_totals *tot
 	metric_has_data(o, has);
 	double ready[5 * 4] = {0};
 	double w0 = wall_now(), c0 = thread_cpu();
-	int rc = write_routes(o, s, &acc, tot);
-	if (rc == 0) /* the store compresses them while the rest is written */
-		rc = store_routes_done(s);
-	log_debug("routes written: +%.2f s (%.2f s CPU)", wall_now() - w0, thread_cpu() - c0);
-	if (rc == 0)
-		rc = write_findings(o, s, &acc);
+	/* the routes (no SQLite: the store buffers and compresses them) are written by a
+	 * thread of their own while this one writes the findings and incidents */
+	struct route_job rj = {.o = o, .s = s};
+	otable_init(&rj.acc, sizeof(struct as_acc), sizeof(uint32_t));
+	int threaded = pthread_create(&rj.thread, NULL, route_job_run, &rj) == 0;
+	if (!threaded)
+		route_job_run(&rj);
+	int rc = write_findings(o, s, &acc);
 	if (rc == 0)
 		rc = write_incidents(o, s, &acc, &tot->incidents);
-	log_debug("findings and incidents written: +%.2f s (%.2f s CPU)", wall_now() - w0,
+	if (threaded)
+		pthread_join(rj.thread, NULL);
+	log_debug("routes, findings and incidents written: +%.2f s (%.2f s CPU)", wall_now() - w0,
 	    thread_cpu() - c0);
+	if (rc == 0)
+		rc = rj.rc;
+	for (size_t i = 0; i < rj.acc.n; i++) { /* the routes' tallies join the findings' */
+		const struct as_acc *r = OTABLE_AT(&rj.acc, i);
+		struct as_acc *a = acc_get(&acc, r->asn);
+		a->v4 += r->v4, a->v6 += r->v6;
+		a->valid += r->valid, a->invalid += r->invalid, a->notfound += r->notfound;
+		a->irr_reg += r->irr_reg, a->irr_unreg += r->irr_unreg;
+	}
+	otable_free(&rj.acc);
+	tot->prefixes_v4 = rj.tot.prefixes_v4;
+	tot->prefixes_v6 = rj.tot.prefixes_v6;
 	for (size_t i = 0; i < o->seen.n; i++)
 		acc_get(&acc, *(uint32_t *)OTABLE_AT(&o->seen, i));
 	/* in ASN order, as the store's keys are (the table is not used as a hash after this) */

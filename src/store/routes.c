@@ -230,7 +230,7 @@ static void *build_blocks(void *arg)
 		b->n = e - i;
 		b->z = xmalloc(ZSTD_compressBound(raw));
 		b->zn = ZSTD_compressCCtx(
-		    cctx, b->z, ZSTD_compressBound(raw), buf + i * ROUTE_REC, raw, 1);
+		    cctx, b->z, ZSTD_compressBound(raw), buf + i * ROUTE_REC, raw, -1);
 		if (ZSTD_isError(b->zn)) {
 			snprintf(j->err, sizeof(j->err), "compressing routes: %s",
 			    ZSTD_getErrorName(b->zn));

@@ -111,6 +111,8 @@ int store_put_summary(struct store *s, const struct store_as_summary *a);
 int store_put_finding(struct store *s, const struct store_finding *f);
 int store_put_incident(struct store *s, const struct store_incident *i);
 int store_put_global(struct store *s, const struct store_global *g);
+/* store_put_route and store_routes_done touch only the snapshot's route buffer, not the
+ * database: one other thread may call them while this one writes the other rows. */
 int store_put_route(struct store *s, const struct store_route *r);
 /* All routes of the snapshot are put: compress them in the background while the rest of the
  * snapshot is written (optional; commit does it otherwise). No store_put_route after it. */

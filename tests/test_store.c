@@ -367,6 +367,43 @@ static void test_damaged_routes(void **state)
 	arena_free(&a);
 }
 
+static int is_wal(struct store *s)
+{
+	sqlite3_stmt *st;
+	int wal = 0;
+	assert_int_equal(
+	    sqlite3_prepare_v2(store_db(s), "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		wal = strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
+	sqlite3_finalize(st);
+	return wal;
+}
+
+/* A new file takes its first snapshot in rollback-journal mode (written once) and is a WAL
+ * store from its close on; a failed first snapshot leaves an empty WAL store. */
+static void test_new_store_journal(void **state)
+{
+	struct store *s;
+	assert_int_equal(store_open(dbpath, 0, &s), 0);
+	assert_false(is_wal(s));
+	write_snapshot(s, "k1", 2, 0); /* aborted */
+	store_close(s);
+	assert_int_equal(store_open(dbpath, 0, &s), 0);
+	assert_true(is_wal(s));
+	assert_int_equal(count(s, "SELECT count(*) FROM snapshot"), 0);
+	write_snapshot(s, "k1", 2, 1);
+	store_close(s);
+	unlink(dbpath);
+	assert_int_equal(store_open(dbpath, 0, &s), 0);
+	write_snapshot(s, "k1", 2, 1);
+	store_close(s);
+	assert_int_equal(store_open(dbpath, 1, &s), 0); /* a reader sees it, in WAL mode */
+	assert_true(is_wal(s));
+	assert_int_equal(count(s, "SELECT count(*) FROM finding"), 2);
+	assert_int_equal(count(s, "PRAGMA page_size"), 32768);
+	store_close(s);
+}
+
 static void test_bad_files(void **state)
 {
 	struct store *s;
@@ -394,6 +431,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_indexes_many_snapshots, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_damaged_routes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_files, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_new_store_journal, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }

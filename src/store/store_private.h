@@ -24,6 +24,7 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	int readonly;
+	int bulk; /* a new file, in rollback-journal mode until closed (store.c) */
 	int in_snapshot;
 	int64_t snap_id;
 	sqlite3_stmt *st[ST_COUNT];

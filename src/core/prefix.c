@@ -7,11 +7,11 @@
 
 void prefix_mask(struct prefix *p)
 {
-	int max = prefix_maxlen(p->afi);
-	for (int i = p->len; i < max; i++)
-		p->addr[i >> 3] &= (uint8_t) ~(0x80 >> (i & 7));
-	if (p->afi == AFI_IPV4)
-		memset(p->addr + 4, 0, 12);
+	unsigned len = p->len > 128 ? 128 : p->len, full = len / 8;
+	if (len % 8)
+		p->addr[full++] &= (uint8_t)(0xff00 >> (len % 8));
+	if (full < 16) /* the bytes past the length, and an IPv4 address's unused twelve */
+		memset(p->addr + full, 0, 16 - full);
 }
 
 static int prefix_parse_common(const char *s, struct prefix *p, int strict)

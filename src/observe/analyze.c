@@ -168,15 +168,13 @@ static void update_open(struct observe *o, const struct prefix *p, uint32_t peer
 	}
 }
 
-static void note_route(
-    struct observe *o, const struct mrt_route *rt, const struct route_verdict *v, uint32_t peer)
+/* k: the route's key, h its hash (taken before the checks, so that its slot could be
+ * fetched meanwhile: the routing table is far bigger than the caches). */
+static void note_route(struct observe *o, const struct mrt_route *rt, const struct rt_key *k,
+    uint32_t h, const struct route_verdict *v, uint32_t peer)
 {
-	struct rt_key k;
-	memset(&k, 0, sizeof(k));
-	k.p = rt->prefix;
-	k.origin = v->origin;
 	int created;
-	struct rt_ent *e = otable_upsert(&o->routes, &k, &created);
+	struct rt_ent *e = otable_upsert_hashed(&o->routes, k, h, &created);
 	if (created) {
 		e->first_seen = rt->ts;
 		e->rov = (uint8_t)v->rov;
@@ -284,13 +282,21 @@ void observe_route(struct observe *o, const struct mrt_route *rt)
 	struct route_verdict v;
 	const struct bgp_attrs *a = rt->attrs;
 	flat_path_build(&f, a->aspath, a->aspath_nwords);
+	struct rt_key k;
+	memset(&k, 0, sizeof(k));
+	k.p = rt->prefix;
+	uint32_t h = 0;
+	if (aspath_words_origin(a->aspath, a->aspath_nwords, &k.origin) == 0) {
+		h = otable_hash(&o->routes, &k);
+		otable_prefetch(&o->routes, h);
+	}
 	note_seen(o, &f);
 	route_check_prefix(&o->refs, &rt->prefix, &f, a->aspath, a->aspath_nwords, &v);
 	struct route_verdict pv;
 	route_verdict_add_path(&v, path_checked(o, &f, a->aspath, a->aspath_nwords,
 	                               bgp_attrs_has(a, BGP_ATTR_OTC), a->otc, &pv));
 	if (v.has_origin)
-		note_route(o, rt, &v, peer);
+		note_route(o, rt, &k, h, &v, peer);
 	if (v.nhits)
 		note_findings(o, rt, &f, &v, peer);
 	if (rt->kind == MRT_ROUTE_ANNOUNCE)

@@ -16,6 +16,11 @@ void otable_init(struct otable *t, size_t size, size_t keylen);
 void otable_free(struct otable *t);
 void *otable_find(const struct otable *t, const void *key);
 void *otable_upsert(struct otable *t, const void *key, int *created);
+/* The same in two steps, for a caller with other work between: the key's hash, a hint to
+ * bring its slot into the cache, and the upsert with that hash. */
+uint32_t otable_hash(const struct otable *t, const void *key);
+void otable_prefetch(const struct otable *t, uint32_t h);
+void *otable_upsert_hashed(struct otable *t, const void *key, uint32_t h, int *created);
 void otable_remove_all(struct otable *t);
 #define OTABLE_AT(t, i) ((void *)((char *)(t)->v + (size_t)(i) * (t)->size))
 

@@ -93,12 +93,27 @@ void *otable_find(const struct otable *t, const void *key)
 	return NULL;
 }
 
+uint32_t otable_hash(const struct otable *t, const void *key)
+{
+	return key_hash(key, t->keylen);
+}
+
+void otable_prefetch(const struct otable *t, uint32_t h)
+{
+	if (t->nslots)
+		__builtin_prefetch(&t->slot[h & (t->nslots - 1)]);
+}
+
 void *otable_upsert(struct otable *t, const void *key, int *created)
+{
+	return otable_upsert_hashed(t, key, key_hash(key, t->keylen), created);
+}
+
+void *otable_upsert_hashed(struct otable *t, const void *key, uint32_t h, int *created)
 {
 	*created = 0;
 	if ((t->n + 1) * 2 > t->nslots) /* at most half full: short probes */
 		rehash(t, t->nslots ? t->nslots * 2 : 1024);
-	uint32_t h = key_hash(key, t->keylen);
 	size_t j = h & (t->nslots - 1);
 	for (; t->slot[j]; j = (j + 1) & (t->nslots - 1)) {
 		if (SLOT_HASH(t->slot[j]) != h)

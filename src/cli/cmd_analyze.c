@@ -45,13 +45,6 @@ static double cpu(void)
 	       ru.ru_stime.tv_usec / 1e6;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 struct input {
 	const char *kind, *path;
 	char sha256[65];
@@ -134,7 +127,7 @@ struct progress {
 static void progress_show(const struct progress *pg, size_t file, const char *name,
     const struct mrt_reader *r, uint64_t routes, int final)
 {
-	double dt = now() - pg->t0;
+	double dt = clock_mono() - pg->t0;
 	uint64_t done, size;
 	char eta[48] = "";
 	mrt_reader_progress(r, &done, &size);
@@ -172,13 +165,13 @@ static int analyze_file(struct observe *ob, struct input *in, struct mrt_reader 
 		return -1;
 	struct mrt_route rt;
 	int rc;
-	double last = now();
+	double last = clock_mono();
 	observe_file_begin(ob);
 	const char *base = strrchr(in->path, '/') ? strrchr(in->path, '/') + 1 : in->path;
 	while ((rc = mrt_reader_next_route(r, &rt)) > 0) {
 		observe_route(ob, &rt);
-		if (show && (++*total_routes & 0xffff) == 0 && now() - last > 0.5) {
-			last = now();
+		if (show && (++*total_routes & 0xffff) == 0 && clock_mono() - last > 0.5) {
+			last = clock_mono();
 			progress_show(pg, idx + 1, base, r, *total_routes, 0);
 		}
 	}
@@ -226,7 +219,7 @@ static void print_summary(const struct observe_totals *t, const struct store_sna
 
 int analyze_job_run(const struct analyze_job *job)
 {
-	double t0 = now();
+	double t0 = clock_mono();
 	struct inputs in = {0};
 	for (int i = 0; i < job->nmrt; i++)
 		add_input("mrt", job->mrt[i], &in);
@@ -239,7 +232,7 @@ int analyze_job_run(const struct analyze_job *job)
 	struct observe_refs orefs;
 	if (checksum_inputs(&in, job, snap.key) != 0)
 		goto out;
-	log_info("checksums at %.2f s (%.2f s CPU)", now() - t0, cpu());
+	log_info("checksums at %.2f s (%.2f s CPU)", clock_mono() - t0, cpu());
 	struct mrt_options first_opt = {
 	    .strict = job->refs->strict, .readahead = FIRST_READAHEAD, .bz2_sequential = 1};
 	struct mrt_reader *first = mrt_reader_open(in.v[0].path, &first_opt);
@@ -254,11 +247,11 @@ int analyze_job_run(const struct analyze_job *job)
 		status = rc == -2 ? 2 : 1;
 		goto out;
 	}
-	log_info("reference data loaded at %.2f s (%.2f s CPU)", now() - t0, cpu());
+	log_info("reference data loaded at %.2f s (%.2f s CPU)", clock_mono() - t0, cpu());
 	ob = observe_new(&orefs, &job->cfg);
 	uint64_t nroutes = 0;
 	size_t nmrt = (size_t)job->nmrt;
-	struct progress pg = {.t0 = now(), .nfiles = nmrt};
+	struct progress pg = {.t0 = clock_mono(), .nfiles = nmrt};
 	for (size_t i = 0; i < nmrt; i++)
 		pg.total += in.v[i].size;
 	for (size_t i = 0; i < nmrt; i++) {
@@ -276,7 +269,7 @@ int analyze_job_run(const struct analyze_job *job)
 	}
 	if (job->progress)
 		fputc('\n', stderr);
-	log_info("read %zu files at %.2f s (%.2f s CPU)", nmrt, now() - t0, cpu());
+	log_info("read %zu files at %.2f s (%.2f s CPU)", nmrt, clock_mono() - t0, cpu());
 	rc = refs_finish(job->refs, &orefs); /* PeeringDB and AS names: for writing only */
 	if (rc != 0) {
 		status = rc == -2 ? 2 : 1;
@@ -308,11 +301,12 @@ int analyze_job_run(const struct analyze_job *job)
 		label = autolabel;
 	}
 	snap.label = label;
-	log_info("computed and wrote the snapshot at %.2f s (%.2f s CPU)", now() - t0, cpu());
+	log_info(
+	    "computed and wrote the snapshot at %.2f s (%.2f s CPU)", clock_mono() - t0, cpu());
 	if (store_snapshot_commit(s, &snap) != 0)
 		goto out;
-	log_info("committed at %.2f s (%.2f s CPU)", now() - t0, cpu());
-	print_summary(&tot, &snap, job->db, &in, now() - t0);
+	log_info("committed at %.2f s (%.2f s CPU)", clock_mono() - t0, cpu());
+	print_summary(&tot, &snap, job->db, &in, clock_mono() - t0);
 	status = 0;
 out:
 	observe_free(ob);

@@ -49,16 +49,9 @@ int refs_option(struct cli_refs *r, int opt, const char *arg)
 	return 0;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int load_vrps(struct cli_refs *r)
 {
-	double t0 = now();
+	double t0 = clock_mono();
 	r->vrp_table = vrp_table_new();
 	r->aspa_table = aspa_table_new();
 	struct vrp_load_stats st;
@@ -74,7 +67,7 @@ static int load_vrps(struct cli_refs *r)
 	aspa_table_build(r->aspa_table);
 	log_info("loaded %zu VRPs and %zu ASPAs (%s) from %s in %.2f s, %zu malformed skipped",
 	    vrp_table_count(r->vrp_table), aspa_table_count(r->aspa_table),
-	    vrp_format_name(st.format), r->vrps, now() - t0, st.malformed);
+	    vrp_format_name(st.format), r->vrps, clock_mono() - t0, st.malformed);
 	return 0;
 }
 

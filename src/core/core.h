@@ -61,8 +61,8 @@ int prefix_from_wire(
 char *prefix_format(const struct prefix *p, char *buf, size_t size);
 /* Only the address part ("192.0.2.0"). */
 char *prefix_addr_format(uint8_t afi, const uint8_t *addr, char *buf, size_t size);
-/* Eight address bytes as a big-endian number. */
-static inline uint64_t prefix_be64(const uint8_t *b)
+/* Eight bytes as a big-endian number. */
+static inline uint64_t be64_load(const uint8_t *b)
 {
 	uint64_t v;
 	memcpy(&v, b, 8);
@@ -79,12 +79,12 @@ static inline int prefix_contains(const struct prefix *outer, const struct prefi
 	if (outer->afi != inner->afi || outer->len > inner->len)
 		return 0;
 	unsigned len = outer->len;
-	uint64_t x = prefix_be64(outer->addr) ^ prefix_be64(inner->addr);
+	uint64_t x = be64_load(outer->addr) ^ be64_load(inner->addr);
 	if (len <= 64)
 		return len == 0 || (x >> (64 - len)) == 0;
 	if (x)
 		return 0;
-	x = prefix_be64(outer->addr + 8) ^ prefix_be64(inner->addr + 8);
+	x = be64_load(outer->addr + 8) ^ be64_load(inner->addr + 8);
 	return (x >> (128 - len)) == 0;
 }
 
@@ -311,6 +311,8 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 uint32_t hash_bytes(const void *p, size_t n, uint32_t seed); /* FNV-1a style, fast enough */
+double clock_mono(void);       /* seconds on the monotonic clock (for intervals) */
+double clock_thread_cpu(void); /* CPU seconds used by the calling thread */
 
 /* Write s to f with &, <, >, " and ' escaped for HTML text and attribute values. */
 void html_escape(FILE *f, const char *s);

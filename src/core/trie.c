@@ -39,12 +39,12 @@ static struct trie_node *node_new(struct trie *t, const struct prefix *p)
 /* Length of the common leading bits of a and b, at most max. */
 static unsigned common_len(const struct prefix *a, const struct prefix *b, unsigned max)
 {
-	uint64_t x = prefix_be64(a->addr) ^ prefix_be64(b->addr);
+	uint64_t x = be64_load(a->addr) ^ be64_load(b->addr);
 	unsigned c = 64;
 	if (x)
 		c = (unsigned)__builtin_clzll(x);
 	else if (max > 64) {
-		x = prefix_be64(a->addr + 8) ^ prefix_be64(b->addr + 8);
+		x = be64_load(a->addr + 8) ^ be64_load(b->addr + 8);
 		c = x ? 64 + (unsigned)__builtin_clzll(x) : 128;
 	}
 	return c < max ? c : max;

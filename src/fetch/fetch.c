@@ -146,9 +146,7 @@ static size_t on_body(char *buf, size_t size, size_t n, void *arg)
 static int on_progress(void *arg, curl_off_t total, curl_off_t now, curl_off_t ut, curl_off_t un)
 {
 	struct transfer *t = arg;
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	double tnow = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	double tnow = clock_mono();
 	if (tnow - t->last_progress < 0.25 && !(total && now == total))
 		return 0;
 	t->last_progress = tnow;

@@ -52,14 +52,6 @@ struct bz2par {
 	unsigned char magic_at[256]; /* byte value after a magic's first byte: shifts (bits) */
 };
 
-static uint64_t be64_at(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /* Bits [bit, bit + n) of the window (n <= 48) as a number; bits past its end read as 0
  * (a wrong CRC then, and the file is decoded in turn). */
 static uint64_t bits_at(const struct bz2par *z, uint64_t bit, unsigned n)
@@ -67,7 +59,7 @@ static uint64_t bits_at(const struct bz2par *z, uint64_t bit, unsigned n)
 	uint8_t tmp[8] = {0};
 	size_t i = (size_t)(bit / 8), avail = i >= z->clen ? 0 : z->clen - i;
 	memcpy(tmp, z->cbuf + (i < z->clen ? i : 0), avail < 8 ? avail : 8);
-	return (be64_at(tmp) << (bit % 8)) >> (64 - n);
+	return (be64_load(tmp) << (bit % 8)) >> (64 - n);
 }
 
 /* Move the window so that it starts at the byte holding bit `keep`, and fill it. Bit

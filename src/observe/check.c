@@ -197,12 +197,3 @@ void route_verdict_add_path(struct route_verdict *v, const struct route_verdict 
 	for (int i = 0; i < pv->nhits; i++)
 		hit(v, pv->hit[i].metric, pv->hit[i].asn, pv->hit[i].culprit);
 }
-
-void route_check(const struct observe_refs *refs, const struct prefix *p, const struct flat_path *f,
-    const uint32_t *w, uint32_t nwords, int has_otc, uint32_t otc, struct route_verdict *v)
-{
-	struct route_verdict pv;
-	route_check_prefix(refs, p, f, w, nwords, v);
-	route_check_path(refs, f, w, nwords, has_otc, otc, &pv);
-	route_verdict_add_path(v, &pv);
-}

@@ -186,14 +186,10 @@ struct route_verdict {
 	int nhits;
 };
 
-/* Run every check on one route (pure: depends only on the route and the references). */
-void route_check(const struct observe_refs *refs, const struct prefix *p,
-    const struct flat_path *path, const uint32_t *w, uint32_t nwords, int has_otc, uint32_t otc,
-    struct route_verdict *v);
-/* route_check in two halves: what depends on the prefix and origin (RPKI, IRR, bogon
- * prefix; M2, M3), and what depends on the path alone (bogon ASNs, leaks, OTC, ASPA; M4,
- * M1), which routes sharing a path share. route_verdict_add_path puts a path half (pv)
- * into a prefix half (v); the result equals route_check's. */
+/* Every check on one route (pure: depends only on the route and the references), in two
+ * halves: what depends on the prefix and origin (RPKI, IRR, bogon prefix; M2, M3), and what
+ * depends on the path alone (bogon ASNs, leaks, OTC, ASPA; M4, M1), which routes sharing a
+ * path share. route_verdict_add_path puts a path half (pv) into a prefix half (v). */
 void route_check_prefix(const struct observe_refs *refs, const struct prefix *p,
     const struct flat_path *path, const uint32_t *w, uint32_t nwords, struct route_verdict *v);
 void route_check_path(const struct observe_refs *refs, const struct flat_path *path,

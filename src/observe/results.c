@@ -476,21 +476,6 @@ static int write_globals(struct observe *o, struct store *s, const double *ready
 	return rc;
 }
 
-/* Stage times for -v -v: wall, and CPU of this thread (the store compresses beside it). */
-static double wall_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double thread_cpu(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int acc_cmp(const void *a, const void *b)
 {
 	const struct as_acc *x = a, *y = b;
@@ -505,7 +490,8 @@ int observe_write(struct observe *o, struct store *s, struct observe_totals *tot
 	int has[METRIC_COUNT];
 	metric_has_data(o, has);
 	double ready[5 * 4] = {0};
-	double w0 = wall_now(), c0 = thread_cpu();
+	/* stage times for -v -v: wall, and CPU of this thread (the store compresses beside it) */
+	double w0 = clock_mono(), c0 = clock_thread_cpu();
 	/* the routes (no SQLite: the store buffers and compresses them) are written by a
 	 * thread of their own while this one writes the findings and incidents */
 	struct route_job rj = {.o = o, .s = s};
@@ -518,8 +504,8 @@ int observe_write(struct observe *o, struct store *s, struct observe_totals *tot
 		rc = write_incidents(o, s, &acc, &tot->incidents);
 	if (threaded)
 		pthread_join(rj.thread, NULL);
-	log_debug("routes, findings and incidents written: +%.2f s (%.2f s CPU)", wall_now() - w0,
-	    thread_cpu() - c0);
+	log_debug("routes, findings and incidents written: +%.2f s (%.2f s CPU)", clock_mono() - w0,
+	    clock_thread_cpu() - c0);
 	if (rc == 0)
 		rc = rj.rc;
 	for (size_t i = 0; i < rj.acc.n; i++) { /* the routes' tallies join the findings' */
@@ -549,11 +535,12 @@ int observe_write(struct observe *o, struct store *s, struct observe_totals *tot
 			ready[k * 4 + readiness_of(&o->cfg, action[k])]++;
 		tot->ases++;
 	}
-	log_debug("AS metrics written: +%.2f s (%.2f s CPU)", wall_now() - w0, thread_cpu() - c0);
+	log_debug(
+	    "AS metrics written: +%.2f s (%.2f s CPU)", clock_mono() - w0, clock_thread_cpu() - c0);
 	if (rc == 0)
 		rc = write_globals(o, s, ready);
-	log_debug(
-	    "global figures written: +%.2f s (%.2f s CPU)", wall_now() - w0, thread_cpu() - c0);
+	log_debug("global figures written: +%.2f s (%.2f s CPU)", clock_mono() - w0,
+	    clock_thread_cpu() - c0);
 	tot->routes = o->routes.n;
 	tot->findings += o->finds.n;
 	tot->rib_entries = o->nrib;

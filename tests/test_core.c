@@ -267,6 +267,64 @@ static void test_split_ws(void **state)
 	assert_string_equal(f[2], "ccc");
 }
 
+/* HOST:PORT with IPv6 brackets kept right; hostile lengths are allocated, not truncated. */
+static void test_hostport(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *host, *port;
+	} ok[] = {
+	    {"127.0.0.1:323", "127.0.0.1", "323"},
+	    {"[::1]:8282", "::1", "8282"},
+	    {"[2001:db8::1]:rtr", "2001:db8::1", "rtr"},
+	    {"rtr.example.net:3323", "rtr.example.net", "3323"},
+	};
+	static const char *const bad[] = {"::1:323", "127.0.0.1", "[::1]323", "[::1]:", ":323",
+	    "host:0", "host:65536", "host:12x", "host:a b", "[::1"};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		char *h, *p;
+		const char *err = NULL;
+		assert_int_equal(hostport_split(ok[i].in, &h, &p, &err), 0);
+		assert_string_equal(h, ok[i].host);
+		assert_string_equal(p, ok[i].port);
+		free(h);
+		free(p);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *h, *p;
+		const char *err = NULL;
+		if (hostport_split(bad[i], &h, &p, &err) == 0)
+			fail_msg("'%s' was accepted as host '%s' port '%s'", bad[i], h, p);
+		assert_non_null(err);
+	}
+	char longhost[1600];
+	memset(longhost, 'a', 1500);
+	snprintf(longhost + 1500, 100, ":323");
+	char *h, *p;
+	const char *err;
+	assert_int_equal(hostport_split(longhost, &h, &p, &err), 0);
+	assert_int_equal(strlen(h), 1500);
+	free(h);
+	free(p);
+}
+
+static void test_grow(void **state)
+{
+	(void)state;
+	int *a = NULL;
+	size_t cap = 0;
+	for (size_t i = 0; i < 1000; i++) {
+		XGROW(a, cap, i + 1);
+		a[i] = (int)i;
+	}
+	assert_true(cap >= 1000);
+	assert_int_equal(a[999], 999);
+	free(a);
+	char *s = xasprintf("%s-%d", "x", 42);
+	assert_string_equal(s, "x-42");
+	free(s);
+}
+
 /* The hot-path JSON writer: commas, nesting, escapes as json-c writes them, and the text
  * parses back with json-c to the same values. */
 static void test_jsonw(void **state)
@@ -325,6 +383,8 @@ int main(void)
 	    cmocka_unit_test(test_trie_random),
 	    cmocka_unit_test(test_split_ws),
 	    cmocka_unit_test(test_jsonw),
+	    cmocka_unit_test(test_hostport),
+	    cmocka_unit_test(test_grow),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

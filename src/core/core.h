@@ -309,10 +309,25 @@ static inline int cur_skip(struct cursor *c, size_t n)
 void *xmalloc(size_t n); /* abort with a message on OOM */
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+/* realloc of nmemb * size bytes, aborting on overflow of the product as on OOM. Every array
+ * that grows goes through it (or xgrow). */
+void *xreallocarray(void *p, size_t nmemb, size_t size);
+/* Make room for at least need elements of size bytes in *p (capacity *cap, doubled, at least
+ * 16), overflow-checked. */
+void xgrow(void **p, size_t *cap, size_t need, size_t size);
+#define XGROW(arr, cap, need) xgrow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+/* A newly allocated formatted string: no size guesses for strings built from input. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xstrdup(const char *s);
 uint32_t hash_bytes(const void *p, size_t n, uint32_t seed); /* FNV-1a style, fast enough */
 double clock_mono(void);       /* seconds on the monotonic clock (for intervals) */
 double clock_thread_cpu(void); /* CPU seconds used by the calling thread */
+
+/* Split "HOST:PORT" or "[V6ADDR]:PORT" into newly allocated host (brackets removed) and
+ * port. An unbracketed host with a colon (a bare IPv6 address) is ambiguous and refused, as
+ * are an empty host or port and a port that is not 1..65535 or a service name. Returns 0, or
+ * -1 with *err (static text) saying why. */
+int hostport_split(const char *s, char **host, char **port, const char **err);
 
 /* Write s to f with &, <, >, " and ' escaped for HTML text and attribute values. */
 void html_escape(FILE *f, const char *s);

@@ -1,5 +1,9 @@
 /* Allocation wrappers that fail loudly, hashing, and small string helpers. */
 #include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -34,6 +38,98 @@ void *xrealloc(void *p, size_t n)
 	if (p == NULL)
 		oom(n);
 	return p;
+}
+
+void *xreallocarray(void *p, size_t nmemb, size_t size)
+{
+	if (size != 0 && nmemb > SIZE_MAX / size) {
+		fprintf(
+		    stderr, "routemark: allocation of %zu x %zu bytes overflows\n", nmemb, size);
+		abort();
+	}
+	return xrealloc(p, nmemb * size);
+}
+
+void xgrow(void **p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return;
+	size_t n = *cap < 16 ? 16 : *cap;
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			n = need;
+		else
+			n *= 2;
+	}
+	*p = xreallocarray(*p, n, size);
+	*cap = n;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	va_start(ap, fmt);
+	int n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		oom(0);
+	return s;
+}
+
+int hostport_split(const char *s, char **host, char **port, const char **err)
+{
+	const char *h, *he, *p;
+	*host = *port = NULL;
+	if (s[0] == '[') {
+		h = s + 1;
+		he = strchr(h, ']');
+		if (he == NULL || he[1] != ':') {
+			*err = "expected [IPV6]:PORT";
+			return -1;
+		}
+		p = he + 2;
+	} else {
+		h = s;
+		he = strchr(s, ':');
+		if (he == NULL) {
+			*err = "expected HOST:PORT";
+			return -1;
+		}
+		if (strchr(he + 1, ':') != NULL) {
+			*err = "an IPv6 address needs brackets: [ADDR]:PORT";
+			return -1;
+		}
+		p = he + 1;
+	}
+	if (he == h) {
+		*err = "empty host";
+		return -1;
+	}
+	if (*p == '\0') {
+		*err = "empty port";
+		return -1;
+	}
+	if (isdigit((unsigned char)*p)) {
+		char *end;
+		errno = 0;
+		unsigned long v = strtoul(p, &end, 10);
+		if (*end != '\0' || errno != 0 || v == 0 || v > 65535) {
+			*err = "port must be 1..65535";
+			return -1;
+		}
+	} else {
+		for (const char *c = p; *c; c++)
+			if (!isalnum((unsigned char)*c) && *c != '-') {
+				*err = "port must be a number or a service name";
+				return -1;
+			}
+	}
+	*host = xmalloc((size_t)(he - h) + 1);
+	memcpy(*host, h, (size_t)(he - h));
+	(*host)[he - h] = '\0';
+	*port = xstrdup(p);
+	return 0;
 }
 
 char *xstrdup(const char *s)

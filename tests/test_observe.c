@@ -109,7 +109,11 @@ static struct store *run(struct observe *o, const char *key)
 	snprintf(snap.key, sizeof(snap.key), "%s", key);
 	assert_int_equal(store_snapshot_begin(s, &snap), 0);
 	struct observe_totals tot;
-	assert_int_equal(observe_write(o, s, &tot), 0);
+	struct store_results res;
+	store_results_init(&res);
+	assert_int_equal(observe_score(o, &res, &tot), 0);
+	assert_int_equal(observe_write(o, &res, s), 0);
+	store_results_free(&res);
 	assert_int_equal(store_snapshot_commit(s, &snap), 0);
 	return s;
 }

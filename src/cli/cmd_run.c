@@ -64,24 +64,15 @@ static int kind_wanted(const char *only, const char *kind)
 	return 0;
 }
 
-/* Record a fetched file under its kind in the job's reference flags. */
-static void add_file(
-    struct cli_refs *r, const char *kind, const char *path, const char ***mrt, int *nmrt)
+/* Record a fetched file under its kind: an MRT file to read, or reference data. */
+static void add_file(struct refs_spec *r, const char *kind, const char *path, const char ***mrt,
+    size_t *nmrt, size_t *capmrt)
 {
-	static const struct {
-		const char *kind;
-		int opt;
-	} map[] = {{"vrps", REFS_OPT_VRPS}, {"irr", REFS_OPT_IRR}, {"asrel", REFS_OPT_ASREL},
-	    {"bogons", REFS_OPT_BOGONS}, {"delegated", REFS_OPT_DELEGATED},
-	    {"peeringdb", REFS_OPT_PEERINGDB}, {"asnames", REFS_OPT_ASNAMES}};
 	if (strcmp(kind, "mrt") == 0) {
-		*mrt = xrealloc(*mrt, (size_t)(*nmrt + 1) * sizeof(**mrt));
+		XGROW(*mrt, *capmrt, *nmrt + 1);
 		(*mrt)[(*nmrt)++] = path;
-		return;
-	}
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (strcmp(map[i].kind, kind) == 0)
-			refs_option(r, map[i].opt, path);
+	} else
+		refs_spec_add(r, kind, path);
 }
 
 /* Without an explicit mirror: when the first source's server cannot be reached and the
@@ -121,7 +112,8 @@ int cmd_run(int argc, char **argv)
 	char cachebuf[4096];
 	const char *sources_file = NULL, *only = NULL;
 	struct fetch_options fo = {.progress = 1};
-	struct analyze_job job = {.db = "routemark.db", .progress = isatty(2)};
+	struct engine_job job = {.db = "routemark.db"};
+	int progress = isatty(2);
 	observe_config_default(&job.cfg);
 	struct cli_refs refs;
 	memset(&refs, 0, sizeof(refs));
@@ -158,7 +150,7 @@ int cmd_run(int argc, char **argv)
 			refs.strict = 1;
 			break;
 		case 'P':
-			job.progress = 0;
+			progress = 0;
 			fo.progress = 0;
 			break;
 		case 'T':
@@ -192,6 +184,8 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "run: taking every source from the mirror %s\n", fo.mirror_dir);
 	time_t now = time(NULL);
 	struct fetch_result *res = xcalloc((size_t)src.n + 1, sizeof(*res));
+	const char **mrt = NULL;
+	size_t capmrt = 0;
 	for (int i = 0; i < src.n; i++) {
 		const struct source *s = &src.v[i];
 		char url[1024];
@@ -218,14 +212,16 @@ int cmd_run(int argc, char **argv)
 		    : res[i].resumed  ? ", resumed"
 		                      : "",
 		    (double)res[i].size / 1048576);
-		add_file(&refs, s->kind, res[i].path, &job.mrt, &job.nmrt);
+		add_file(&refs.spec, s->kind, res[i].path, &mrt, &job.nmrt, &capmrt);
 	}
 	int status = 1;
 	if (job.nmrt == 0)
 		log_err("run: no routing data (MRT) could be fetched; nothing to analyze");
 	else {
-		job.refs = &refs;
-		status = analyze_job_run(&job);
+		refs.spec.strict = refs.strict;
+		job.refs = &refs.spec;
+		job.mrt = mrt;
+		status = analyze_run(&job, progress);
 	}
 	if (status == 0) {
 		char *sargv[] = {"summary", "--db", (char *)job.db, NULL};
@@ -233,7 +229,7 @@ int cmd_run(int argc, char **argv)
 		status = cmd_summary(3, sargv);
 	}
 	refs_free(&refs);
-	free(job.mrt);
+	free(mrt);
 	free(res);
 	sources_free(&src);
 	fetch_global_cleanup();

@@ -5,30 +5,14 @@
 
 #include <getopt.h>
 
-#include "observe/observe.h"
+#include "engine/engine.h"
 
-#define REFS_MAX_FILES 32
-
+/* The reference flags of a command: what to load (the engine's refs_spec) and, once loaded,
+ * the set. */
 struct cli_refs {
-	const char *vrps, *rtr, *asrel, *delegated;
-	const char *irr[REFS_MAX_FILES], *bogons[REFS_MAX_FILES], *peeringdb[REFS_MAX_FILES];
-	const char *asnames[REFS_MAX_FILES];
-	int nirr, nbogons, npeeringdb, nasnames;
-	int strict;
-	/* loaded */
-	struct vrp_table *vrp_table;
-	struct aspa_table *aspa_table;
-	struct irr_db *irr_db;
-	struct asrel *rel;
-	struct bogon_db *bogon_db;
-	struct delegated *deleg;
-	struct pdb *pdb;
-	struct asnames *names;
-	struct rtr_client *rtr_client;
-	/* defer_contacts: refs_load leaves PeeringDB and AS names loading (needed only when a
-	 * snapshot is written) to a thread that refs_finish waits for */
-	int defer_contacts;
-	struct ref_task *contacts;
+	struct refs_spec spec;
+	int strict; /* --strict: copied into spec when loading */
+	struct refset *set;
 };
 
 /* getopt_long codes of the reference flags (>= 1000), to put in a command's table. */
@@ -66,16 +50,11 @@ enum {
 	"  --peeringdb FILE   a PeeringDB API export (net/poc); repeatable\n"                      \
 	"  --asnames FILE     AS names (ASN:NAME, CC lines, or ip-location-db CSV); repeatable\n"
 
-/* 1 when opt was a reference flag (and was recorded), 0 if not, -1 on too many files. */
+/* 1 when opt was a reference flag (and was recorded), 0 if not. */
 int refs_option(struct cli_refs *r, int opt, const char *arg);
-/* Load everything named; messages go to stderr. -1 when a file cannot be read, or is
- * malformed under strict. */
+/* Load everything named (engine refset_open); messages go to stderr. -1 when a file cannot
+ * be read, -2 when malformed under strict. */
 int refs_load(struct cli_refs *r, struct observe_refs *out);
-/* Wait for what refs_load deferred and add it to out. 0, or refs_load's error codes. */
-int refs_finish(struct cli_refs *r, struct observe_refs *out);
 void refs_free(struct cli_refs *r);
-/* Every file named, with its kind, for the snapshot's record of inputs. */
-typedef void (*refs_file_fn)(const char *kind, const char *path, void *arg);
-void refs_each_file(const struct cli_refs *r, refs_file_fn fn, void *arg);
 
 #endif

@@ -82,6 +82,7 @@ void observe_free(struct observe *o)
 	otable_free(&o->open);
 	otable_free(&o->peers);
 	otable_free(&o->seen);
+	free(o->order);
 	arena_free(&o->arena);
 	free(o->path_memo);
 	free(o->ev);

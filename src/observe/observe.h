@@ -200,6 +200,7 @@ void route_verdict_add_path(struct route_verdict *v, const struct route_verdict 
 
 struct mrt_route;
 struct store;
+struct store_results;
 
 /* Accumulates the route stream: the routing table as (prefix, origin) with its checks,
  * findings with evidence, and update-stream events. Memory grows with the routing table and
@@ -224,9 +225,15 @@ struct observe_totals {
 	uint32_t first_ts, last_ts;
 };
 
-/* Compute every AS's metrics, scores and readiness and write them, with the routes,
- * findings, incidents and global figures, into the snapshot open in s
- * (store_snapshot_begin). Returns 0 or -1 (a store error; the caller aborts the snapshot). */
-int observe_write(struct observe *o, struct store *s, struct observe_totals *tot);
+/* Compute every AS's metrics, scores and readiness, the incidents, the global figures and
+ * the settings they were computed with into res (store_results_init first; the caller
+ * frees it), and put the routing table in order for writing. Nothing is written. Call it once
+ * per snapshot: it closes the update-stream events still open. Returns 0. */
+int observe_score(struct observe *o, struct store_results *res, struct observe_totals *tot);
+
+/* Write the routes and findings that o accumulated, and the scored results, into the
+ * snapshot open in s (store_snapshot_begin). Returns 0 or -1 (a store error; the caller
+ * aborts the snapshot). */
+int observe_write(const struct observe *o, const struct store_results *res, struct store *s);
 
 #endif

@@ -113,6 +113,7 @@ struct observe {
 	struct otable open;             /* struct open_ent */
 	struct otable peers;            /* struct peer_ent */
 	struct otable seen;             /* every ASN seen in a path (uint32_t) */
+	struct rt_ent **order;          /* routes in (prefix, origin) order, after observe_score */
 	struct {
 		struct peer_key k;
 		uint32_t idx; /* + 1; 0 = empty */

@@ -33,6 +33,7 @@ struct rtr_client {
 	struct vrp_table *cur;   /* published table, or NULL before the first sync */
 	uint32_t added, removed; /* delta since the last publication */
 	struct rtr_client_stats st;
+	int failed; /* the connection failed before a first complete set: waiting is vain */
 };
 
 static struct rtr_client *client_of(const struct rtr_socket *s)
@@ -118,6 +119,14 @@ static void on_state(
 		publish(c);
 	} else if (state >= RTR_ERROR_NO_DATA_AVAIL && state <= RTR_ERROR_TRANSPORT) {
 		log_debug("rtr: %s", rtr_state_to_str(state));
+		if (state == RTR_ERROR_TRANSPORT || state == RTR_ERROR_FATAL) {
+			pthread_mutex_lock(&c->mu);
+			if (c->st.updates ==
+			    0) /* RTRlib retries later; a batch caller gives up now */
+				c->failed = 1;
+			pthread_cond_broadcast(&c->cv);
+			pthread_mutex_unlock(&c->mu);
+		}
 	}
 }
 
@@ -167,7 +176,7 @@ static int wait_for(struct rtr_client *c, uint32_t after, int timeout_ms)
 		dl.tv_sec++, dl.tv_nsec -= 1000000000L;
 	pthread_mutex_lock(&c->mu);
 	int rc = 0;
-	while (c->st.updates <= after && rc != ETIMEDOUT)
+	while (c->st.updates <= after && !(after == 0 && c->failed) && rc != ETIMEDOUT)
 		rc = pthread_cond_timedwait(&c->cv, &c->mu, &dl);
 	int ok = c->st.updates > after;
 	pthread_mutex_unlock(&c->mu);

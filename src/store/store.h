@@ -60,6 +60,11 @@ struct store_as_summary {
 	double action4_irr, action4_rpki;
 };
 
+struct store_asinfo {
+	uint32_t asn;
+	const char *name, *cc, *rir;
+};
+
 struct store_finding {
 	uint32_t asn;       /* the AS charged (culprit, or the AS that passed it on) */
 	const char *metric; /* "M2", "M2C", ... or an informational kind ("rpki-invalid") */
@@ -119,6 +124,40 @@ int store_put_route(struct store *s, const struct store_route *r);
 int store_routes_done(struct store *s);
 int store_put_asinfo(
     struct store *s, uint32_t asn, const char *name, const char *cc, const char *rir);
+/*
+ * Everything scoring computed for one snapshot, in memory (observe_score fills it): per-AS
+ * summaries and names, the incident metrics, incidents, global figures (with the settings
+ * the scores were computed with, readiness thresholds among them) and the stale-IRR
+ * findings. The store persists it as it is; a second backend implements store_put_results
+ * the same way. Strings are in the arena or static; store_results_free frees all.
+ */
+struct store_results {
+	struct store_as_summary *as;
+	size_t nas, capas;
+	struct store_asinfo *info;
+	size_t ninfo, capinfo;
+	struct store_metric *metrics;
+	size_t nmetrics, capmetrics;
+	struct store_incident *incidents;
+	size_t nincidents, capincidents;
+	struct store_global *globals;
+	size_t nglobals, capglobals;
+	struct store_finding *stale; /* kind "irr-stale": route objects the ROAs contradict */
+	size_t nstale, capstale;
+	struct arena arena;
+};
+
+void store_results_init(struct store_results *r);
+void store_results_free(struct store_results *r);
+/* Append one row (copied; strings are not). */
+void store_results_add_global(
+    struct store_results *r, const char *scope, const char *key, double value);
+/* The value of a global figure, or def when absent. */
+double store_results_global(
+    const struct store_results *r, const char *scope, const char *key, double def);
+/* Write every row of r into the snapshot open in s. 0, or -1 (logged; abort the snapshot). */
+int store_put_results(struct store *s, const struct store_results *r);
+
 /* Update the snapshot's totals, period and label, and commit. */
 int store_snapshot_commit(struct store *s, const struct store_snapshot *snap);
 void store_snapshot_abort(struct store *s);
@@ -139,11 +178,6 @@ struct store_history {
 	struct store_snapshot snap;
 	int found; /* the AS has a summary in this snapshot */
 	struct store_as_summary sum;
-};
-
-struct store_asinfo {
-	uint32_t asn;
-	const char *name, *cc, *rir;
 };
 
 /* Newest first, at most limit (0 = all). */

@@ -1,0 +1,139 @@
+/*
+ * engine — routemark's analysis as one library with three doors: files (analyze, run), live
+ * feeds (BMP, replayed archives) and the server (which only reads what the engine stored).
+ *
+ *	refset_open(spec)            the reference data, loaded once (one thread per kind)
+ *	engine_new(refset, cfg)      a snapshot in the making
+ *	engine_file_begin / engine_route
+ *	                             routes from any source, in order
+ *	engine_score(e, &results)    metrics, incidents, scores, readiness, global figures:
+ *	                             computed in memory, nothing written
+ *	engine_store(e, ...)         the store persists routes, findings and the results in
+ *	                             one transaction
+ *
+ * engine_analyze runs the whole file door (checksums, the files, the snapshot) for analyze
+ * and run. Messages go to the log (core); progress to a callback.
+ */
+#ifndef ROUTEMARK_ENGINE_H
+#define ROUTEMARK_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "observe/observe.h"
+#include "store/store.h"
+
+/* ---------------------------------------------------------------- reference data */
+
+/* What reference data to load: file names, each optional (what is missing makes its
+ * metrics "no data"). Arrays grow with refs_spec_add; refs_spec_free frees them (not the
+ * names, which stay the caller's). */
+struct refs_spec {
+	const char *vrps, *rtr, *asrel, *delegated;
+	const char **irr, **bogons, **peeringdb, **asnames;
+	size_t nirr, nbogons, npeeringdb, nasnames;
+	size_t capirr, capbogons, cappeeringdb, capasnames;
+	int strict; /* a malformed row is fatal */
+};
+
+/* Add a file of a kind: "vrps", "rtr" (HOST:PORT), "irr", "asrel", "bogons", "delegated",
+ * "peeringdb", "asnames". Returns 0, or -1 on an unknown kind (logged). */
+int refs_spec_add(struct refs_spec *s, const char *kind, const char *path);
+void refs_spec_free(struct refs_spec *s);
+/* Every file named, with its kind, for the snapshot's record of inputs ("rtr" not: it is
+ * no file). */
+typedef void (*refs_file_fn)(const char *kind, const char *path, void *arg);
+void refs_spec_each_file(const struct refs_spec *s, refs_file_fn fn, void *arg);
+
+struct refset;
+
+/* Load everything spec names, one thread per kind; what was loaded is logged. With
+ * defer_contacts, PeeringDB and AS names (needed only when a snapshot is written) go on
+ * loading at the lowest priority after this returns, until refset_finish. Returns 0, -1
+ * (a file cannot be read, or --rtr is not HOST:PORT or gives no data) or -2 (malformed
+ * under strict); *out is NULL on failure. spec must outlive the set. */
+int refset_open(const struct refs_spec *spec, int defer_contacts, struct refset **out);
+/* Wait for what refset_open deferred. 0, or refset_open's error codes. */
+int refset_finish(struct refset *rs);
+/* The loaded indexes, as the checks take them (contacts only after refset_finish). */
+const struct observe_refs *refset_refs(const struct refset *rs);
+void refset_close(struct refset *rs);
+
+/* ---------------------------------------------------------------- one snapshot */
+
+struct engine;
+
+/* rs must outlive the engine. */
+struct engine *engine_new(struct refset *rs, const struct observe_config *cfg);
+void engine_free(struct engine *e);
+/* A new input: the RIB entries of one file (or one table transfer) are one sighting. */
+void engine_file_begin(struct engine *e);
+/* One route from any source: a RIB entry, an announcement or a withdrawal. */
+void engine_route(struct engine *e, const struct mrt_route *rt);
+/* Routes fed so far. */
+uint64_t engine_routes_fed(const struct engine *e);
+/* Score what was fed: res (initialised here; store_results_free it) holds every AS's
+ * metrics, scores, incidents and the global figures, readiness thresholds among them.
+ * Waits for the reference data refset_open deferred. Once per engine. Returns 0, -1 when
+ * no route was fed (an empty snapshot is never scored silently) or deferred data could not
+ * be read, -2 when it was malformed under strict. */
+int engine_score(struct engine *e, struct store_results *res, struct observe_totals *tot);
+
+/* An input of the snapshot, as recorded with it. */
+struct engine_input {
+	const char *kind, *path;
+	char sha256[65];
+	uint64_t size, records, malformed;
+};
+
+/* Persist the scored snapshot into the store at db: inputs, routes, findings, results, in
+ * one transaction that replaces a snapshot of the same key. snap: key and label set by the
+ * caller; id, totals and period set here. Returns 0 or -1 (logged; nothing stored). */
+int engine_store(struct engine *e, const struct store_results *res,
+    const struct observe_totals *tot, const char *db, const struct engine_input *in, size_t nin,
+    struct store_snapshot *snap);
+
+/* ---------------------------------------------------------------- the file door */
+
+struct engine_progress {
+	size_t file, nfiles; /* 1-based */
+	const char *name;    /* the file's base name */
+	uint64_t records, routes;
+	uint64_t bytes_done, bytes_total; /* of all MRT files; total 0 when unknown (a pipe) */
+	double elapsed;
+	int file_done;
+};
+
+typedef void (*engine_progress_fn)(const struct engine_progress *p, void *arg);
+
+struct engine_job {
+	const char *db;    /* the store */
+	const char *label; /* NULL: the data's start time */
+	const struct refs_spec *refs;
+	const char *const *mrt; /* MRT files ("-" = standard input) */
+	size_t nmrt;
+	struct observe_config cfg;   /* the settings MANRS publishes no number for */
+	engine_progress_fn progress; /* NULL: none */
+	void *progress_arg;
+};
+
+struct engine_outcome {
+	struct store_snapshot snap; /* id and label of the stored snapshot */
+	char label[64];
+	struct observe_totals tot;
+	uint64_t malformed; /* MRT records skipped */
+	double seconds;
+};
+
+/* Checksum the inputs, load the reference data, stream the MRT files, score, and write one
+ * snapshot in one transaction. A file with no valid MRT record, or inputs that give no
+ * route, are errors: nothing is stored. Returns 0, 1 (unreadable or empty input, store
+ * error) or 2 (malformed input under strict). */
+int engine_analyze(const struct engine_job *job, struct engine_outcome *out);
+
+/* The snapshot key: SHA-256 over the inputs' kinds and digests (sorted: the order files are
+ * named in does not matter), the RTR cache and time when live, and the settings. */
+void engine_snapshot_key(const struct engine_input *in, size_t nin, const char *rtr,
+    const struct observe_config *cfg, char key[65]);
+
+#endif

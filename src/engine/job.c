@@ -1,0 +1,260 @@
+/*
+ * The file door: checksum the inputs, load the reference data while the first MRT file
+ * already decompresses, stream every file through the engine, score, store one snapshot.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "engine/engine.h"
+#include "fetch/fetch.h"
+#include "mrt/mrt.h"
+
+/* CPU seconds used so far by this process (all threads). */
+static double cpu(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+	       ru.ru_stime.tv_usec / 1e6;
+}
+
+struct inputs {
+	struct engine_input *v;
+	size_t n, cap;
+};
+
+static void add_input(const char *kind, const char *path, void *arg)
+{
+	struct inputs *in = arg;
+	XGROW(in->v, in->cap, in->n + 1);
+	struct engine_input *x = &in->v[in->n++];
+	memset(x, 0, sizeof(*x));
+	x->kind = kind;
+	x->path = path;
+}
+
+static int checksum_inputs(struct inputs *in)
+{
+	for (size_t i = 0; i < in->n; i++) {
+		struct stat sb;
+		if (strcmp(in->v[i].path, "-") == 0) {
+			snprintf(in->v[i].sha256, sizeof(in->v[i].sha256), "stdin");
+		} else if (stat(in->v[i].path, &sb) != 0 ||
+		           fetch_sha256_file(in->v[i].path, in->v[i].sha256) != 0) {
+			log_err("%s: cannot read", in->v[i].path);
+			return -1;
+		} else
+			in->v[i].size = (uint64_t)sb.st_size;
+	}
+	return 0;
+}
+
+static int line_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void engine_snapshot_key(const struct engine_input *in, size_t nin, const char *rtr,
+    const struct observe_config *cfg, char key[65])
+{
+	char **lines = xreallocarray(NULL, nin ? nin : 1, sizeof(*lines));
+	for (size_t i = 0; i < nin; i++)
+		lines[i] = xasprintf("%s:%s\n", in[i].kind, in[i].sha256);
+	qsort(lines, nin, sizeof(*lines), line_cmp);
+	char *all = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&all, &len); /* grows with what is written: no size guesses */
+	if (f == NULL) {
+		fprintf(stderr, "routemark: out of memory\n");
+		abort();
+	}
+	for (size_t i = 0; i < nin; i++) {
+		fputs(lines[i], f);
+		free(lines[i]);
+	}
+	free(lines);
+	if (rtr) /* live RTR data is never the same twice */
+		fprintf(f, "rtr:%s:%lld\n", rtr, (long long)time(NULL));
+	char cfgtext[512];
+	observe_config_describe(cfg, cfgtext, sizeof(cfgtext));
+	fputs(cfgtext, f);
+	if (fclose(f) != 0) {
+		fprintf(stderr, "routemark: out of memory\n");
+		abort();
+	}
+	fetch_sha256_mem(all, len, key);
+	free(all);
+}
+
+/* The first MRT file is opened before the reference data is loaded, so that its
+ * decompression (the longest single job of a run) starts at once: the decoder may read this
+ * far ahead while the reference data loads. bzip2 is decoded on one thread here: the
+ * checks keep the other core busy, and decoding on two (bz2par.c, which speeds up stat)
+ * made analyze slower (1.15 s against 1.02 s, medians of 5, jinx RIB). */
+#define FIRST_READAHEAD (24u << 20)
+
+struct reading {
+	const struct engine_job *job;
+	struct engine *e;
+	double t0;
+	uint64_t before, total; /* bytes of the files already read, of all MRT files */
+	uint64_t routes;
+};
+
+static void report(
+    struct reading *rd, size_t idx, const char *name, const struct mrt_reader *r, int done)
+{
+	struct engine_progress p = {.file = idx + 1,
+	    .nfiles = rd->job->nmrt,
+	    .name = name,
+	    .records = mrt_reader_stats(r)->records,
+	    .routes = rd->routes,
+	    .elapsed = clock_mono() - rd->t0,
+	    .file_done = done};
+	uint64_t d, size;
+	mrt_reader_progress(r, &d, &size);
+	if (rd->total && size) {
+		p.bytes_done = rd->before + d;
+		p.bytes_total = rd->total;
+	}
+	rd->job->progress(&p, rd->job->progress_arg);
+}
+
+/* Stream one MRT file (r: already open, or NULL) into the engine. Returns 0, -1 unreadable,
+ * -2 malformed (strict), -3 no valid MRT record in it (said). */
+static int read_file(struct reading *rd, struct engine_input *in, struct mrt_reader *r, size_t idx)
+{
+	struct mrt_options mo = {.strict = rd->job->refs->strict, .bz2_sequential = 1};
+	if (r == NULL)
+		r = mrt_reader_open(in->path, &mo);
+	if (r == NULL)
+		return -1;
+	struct mrt_route rt;
+	int rc;
+	double last = clock_mono();
+	engine_file_begin(rd->e);
+	const char *base = strrchr(in->path, '/') ? strrchr(in->path, '/') + 1 : in->path;
+	while ((rc = mrt_reader_next_route(r, &rt)) > 0) {
+		engine_route(rd->e, &rt);
+		if (rd->job->progress && (++rd->routes & 0xffff) == 0 &&
+		    clock_mono() - last > 0.5) {
+			last = clock_mono();
+			report(rd, idx, base, r, 0);
+		}
+	}
+	const struct mrt_stats *st = mrt_reader_stats(r);
+	in->records = st->records;
+	uint64_t bad = 0;
+	for (int k = 0; k < MRT_BAD_KINDS; k++)
+		if (k != MRT_BAD_UNSUPPORTED)
+			bad += st->malformed[k];
+	in->malformed = bad;
+	if (rd->job->progress)
+		report(rd, idx, base, r, 1);
+	mrt_reader_close(r);
+	if (rc == MRT_ERR_MALFORMED)
+		return -2;
+	if (rc < 0)
+		return -1;
+	if (st->records <= bad) {
+		log_err("%s: no valid MRT record in %llu bytes (not an MRT file?); nothing stored",
+		    in->path, (unsigned long long)in->size);
+		return -3;
+	}
+	return 0;
+}
+
+static int read_all(struct reading *rd, struct inputs *in, struct mrt_reader *first)
+{
+	for (size_t i = 0; i < rd->job->nmrt; i++) {
+		int rc = read_file(rd, &in->v[i], i == 0 ? first : NULL, i);
+		rd->before += in->v[i].size;
+		if (rc == -3) /* said */
+			return 1;
+		if (rc != 0) {
+			log_err("%s: %s; nothing stored", in->v[i].path,
+			    rc == -2 ? "malformed data (--strict)" : "cannot be read");
+			return rc == -2 ? 2 : 1;
+		}
+	}
+	return 0;
+}
+
+int engine_analyze(const struct engine_job *job, struct engine_outcome *out)
+{
+	double t0 = clock_mono();
+	memset(out, 0, sizeof(*out));
+	if (job->nmrt == 0) {
+		log_err("analyze: no MRT files given");
+		return 1;
+	}
+	struct inputs in = {0};
+	for (size_t i = 0; i < job->nmrt; i++)
+		add_input("mrt", job->mrt[i], &in);
+	refs_spec_each_file(job->refs, add_input, &in);
+	int status = 1;
+	struct refset *rs = NULL;
+	struct engine *e = NULL;
+	struct store_results res;
+	store_results_init(&res);
+	if (checksum_inputs(&in) != 0)
+		goto out;
+	engine_snapshot_key(in.v, in.n, job->refs->rtr, &job->cfg, out->snap.key);
+	log_info("checksums at %.2f s (%.2f s CPU)", clock_mono() - t0, cpu());
+	struct mrt_options first_opt = {
+	    .strict = job->refs->strict, .readahead = FIRST_READAHEAD, .bz2_sequential = 1};
+	struct mrt_reader *first = mrt_reader_open(in.v[0].path, &first_opt);
+	if (first == NULL) {
+		log_err("%s: cannot be read; nothing stored", in.v[0].path);
+		goto out;
+	}
+	/* contacts and names are for scoring: they load while the routes are read */
+	int rc = refset_open(job->refs, 1, &rs);
+	if (rc != 0) {
+		mrt_reader_close(first);
+		status = rc == -2 ? 2 : 1;
+		goto out;
+	}
+	log_info("reference data loaded at %.2f s (%.2f s CPU)", clock_mono() - t0, cpu());
+	e = engine_new(rs, &job->cfg);
+	struct reading rd = {.job = job, .e = e, .t0 = clock_mono()};
+	for (size_t i = 0; i < job->nmrt; i++)
+		rd.total += in.v[i].size;
+	if ((status = read_all(&rd, &in, first)) != 0)
+		goto out;
+	status = 1;
+	log_info("read %zu files at %.2f s (%.2f s CPU)", job->nmrt, clock_mono() - t0, cpu());
+	store_results_free(&res);
+	rc = engine_score(e, &res, &out->tot);
+	if (rc != 0) {
+		status = rc == -2 ? 2 : 1;
+		goto out;
+	}
+	log_info("scored at %.2f s (%.2f s CPU)", clock_mono() - t0, cpu());
+	if (job->label)
+		snprintf(out->label, sizeof(out->label), "%s", job->label);
+	else {
+		time_t ts = out->tot.first_ts;
+		struct tm tm;
+		gmtime_r(&ts, &tm);
+		strftime(out->label, sizeof(out->label), "%Y-%m-%d %H:%M UTC", &tm);
+	}
+	out->snap.label = job->label ? job->label : out->label;
+	if (engine_store(e, &res, &out->tot, job->db, in.v, in.n, &out->snap) != 0)
+		goto out;
+	log_info("committed at %.2f s (%.2f s CPU)", clock_mono() - t0, cpu());
+	for (size_t i = 0; i < in.n; i++)
+		out->malformed += in.v[i].malformed;
+	out->seconds = clock_mono() - t0;
+	status = 0;
+out:
+	store_results_free(&res);
+	engine_free(e);
+	refset_close(rs);
+	free(in.v);
+	return status;
+}

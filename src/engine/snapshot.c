@@ -1,0 +1,109 @@
+/*
+ * One snapshot in the making: the route stream fed from any source into the checks, scored
+ * in memory, and persisted by the store in one transaction.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine.h"
+#include "mrt/mrt.h"
+
+struct engine {
+	struct refset *rs;
+	struct observe *ob;
+	uint64_t fed;
+	int scored;
+};
+
+struct engine *engine_new(struct refset *rs, const struct observe_config *cfg)
+{
+	struct engine *e = xcalloc(1, sizeof(*e));
+	e->rs = rs;
+	e->ob = observe_new(refset_refs(rs), cfg);
+	return e;
+}
+
+void engine_free(struct engine *e)
+{
+	if (e == NULL)
+		return;
+	observe_free(e->ob);
+	free(e);
+}
+
+void engine_file_begin(struct engine *e)
+{
+	observe_file_begin(e->ob);
+}
+
+void engine_route(struct engine *e, const struct mrt_route *rt)
+{
+	observe_route(e->ob, rt);
+	e->fed++;
+}
+
+uint64_t engine_routes_fed(const struct engine *e)
+{
+	return e->fed;
+}
+
+int engine_score(struct engine *e, struct store_results *res, struct observe_totals *tot)
+{
+	store_results_init(res);
+	memset(tot, 0, sizeof(*tot));
+	if (e->scored) {
+		log_err("engine: a snapshot is scored once");
+		return -1;
+	}
+	if (e->fed == 0) {
+		log_err("no route in the input: an empty snapshot is not stored");
+		return -1;
+	}
+	/* the contacts and names, which only scoring uses, loaded while routes were read */
+	int rc = refset_finish(e->rs);
+	if (rc != 0)
+		return rc;
+	const struct observe_refs *r = refset_refs(e->rs);
+	observe_set_contacts(e->ob, r->pdb, r->names);
+	e->scored = 1;
+	return observe_score(e->ob, res, tot);
+}
+
+int engine_store(struct engine *e, const struct store_results *res,
+    const struct observe_totals *tot, const char *db, const struct engine_input *in, size_t nin,
+    struct store_snapshot *snap)
+{
+	struct store *s = NULL;
+	if (!e->scored) {
+		log_err("engine: the snapshot was not scored");
+		return -1;
+	}
+	if (store_open(db, 0, &s) != 0)
+		return -1;
+	if (store_snapshot_begin(s, snap) != 0) {
+		store_close(s);
+		return -1;
+	}
+	for (size_t i = 0; i < nin; i++) {
+		struct store_input si = {in[i].kind, in[i].path, in[i].sha256, in[i].size,
+		    in[i].records, in[i].malformed};
+		if (store_put_input(s, &si) != 0)
+			goto fail;
+	}
+	if (observe_write(e->ob, res, s) != 0)
+		goto fail;
+	snap->routes = tot->routes;
+	snap->prefixes_v4 = tot->prefixes_v4;
+	snap->prefixes_v6 = tot->prefixes_v6;
+	snap->ases = tot->ases;
+	snap->period_start = tot->first_ts;
+	snap->period_end = tot->last_ts;
+	if (store_snapshot_commit(s, snap) != 0)
+		goto fail;
+	store_close(s);
+	return 0;
+fail:
+	store_snapshot_abort(s);
+	store_close(s);
+	return -1;
+}

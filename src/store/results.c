@@ -1,0 +1,66 @@
+/* Persisting a snapshot's computed results: the store writes what scoring produced, row by
+ * row, and computes nothing. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+
+void store_results_init(struct store_results *r)
+{
+	memset(r, 0, sizeof(*r));
+	arena_init(&r->arena, 64 << 10);
+}
+
+void store_results_free(struct store_results *r)
+{
+	free(r->as);
+	free(r->info);
+	free(r->metrics);
+	free(r->incidents);
+	free(r->globals);
+	free(r->stale);
+	arena_free(&r->arena);
+	memset(r, 0, sizeof(*r));
+}
+
+void store_results_add_global(
+    struct store_results *r, const char *scope, const char *key, double value)
+{
+	XGROW(r->globals, r->capglobals, r->nglobals + 1);
+	r->globals[r->nglobals++] = (struct store_global){
+	    arena_strdup(&r->arena, scope), arena_strdup(&r->arena, key), value};
+}
+
+double store_results_global(
+    const struct store_results *r, const char *scope, const char *key, double def)
+{
+	for (size_t i = 0; i < r->nglobals; i++)
+		if (strcmp(r->globals[i].scope, scope) == 0 && strcmp(r->globals[i].key, key) == 0)
+			return r->globals[i].value;
+	return def;
+}
+
+int store_put_results(struct store *s, const struct store_results *r)
+{
+	for (size_t i = 0; i < r->nas; i++)
+		if (store_put_summary(s, &r->as[i]) != 0)
+			return -1;
+	for (size_t i = 0; i < r->ninfo; i++) {
+		const struct store_asinfo *a = &r->info[i];
+		if (store_put_asinfo(s, a->asn, a->name, a->cc, a->rir) != 0)
+			return -1;
+	}
+	for (size_t i = 0; i < r->nmetrics; i++)
+		if (store_put_metric(s, &r->metrics[i]) != 0)
+			return -1;
+	for (size_t i = 0; i < r->nincidents; i++)
+		if (store_put_incident(s, &r->incidents[i]) != 0)
+			return -1;
+	for (size_t i = 0; i < r->nstale; i++)
+		if (store_put_finding(s, &r->stale[i]) != 0)
+			return -1;
+	for (size_t i = 0; i < r->nglobals; i++)
+		if (store_put_global(s, &r->globals[i]) != 0)
+			return -1;
+	return 0;
+}

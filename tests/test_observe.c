@@ -16,6 +16,7 @@
 #include "observe/observe.h"
 #include "rpki/rpki.h"
 #include "store/store.h"
+#include "store/store_private.h"
 #include "topo/topo.h"
 
 static char dir[256], dbpath[300];

@@ -3,6 +3,7 @@
 
 #include "testutil.h"
 #include "store/store.h"
+#include "store/store_private.h"
 
 static char dbpath[256];
 

@@ -6,7 +6,10 @@
  * and writing a snapshot whose key exists replaces it (re-running on the same inputs is
  * idempotent).
  *
- * Rows are plain structs of this header; the store knows nothing of how they are computed.
+ * Rows are plain structs of this header; the store knows nothing of how they are computed
+ * (the engine computes them, store_put_results persists them). This header is the seam for
+ * a second backend (PostgreSQL): no SQLite type appears in it, and a backend implements these
+ * functions over its own tables.
  */
 #ifndef ROUTEMARK_STORE_H
 #define ROUTEMARK_STORE_H
@@ -24,8 +27,6 @@ struct store;
 int store_open(const char *path, int readonly, struct store **out);
 void store_close(struct store *s);
 int store_schema_version(struct store *s);
-/* The underlying handle, for the query layer (read-only use). */
-struct sqlite3 *store_db(struct store *s);
 
 struct store_snapshot {
 	int64_t id;

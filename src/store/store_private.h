@@ -6,6 +6,10 @@
 
 #include "store/store.h"
 
+/* The SQLite handle: for this backend's files and its white-box tests only; nothing above
+ * the store sees SQLite. */
+struct sqlite3 *store_db(struct store *s);
+
 extern const char *const store_migrations[];
 extern const int store_nmigrations;
 

@@ -3,10 +3,43 @@
 #ifndef ROUTEMARK_CLI_ANALYZE_H
 #define ROUTEMARK_CLI_ANALYZE_H
 
+#include <getopt.h>
+
+#include "cli/refs.h"
 #include "engine/engine.h"
 
-/* Run job (its progress callback is set here when progress is on) and print what was
+/* The flags analyze and run share: the store, the label, strictness, progress, settings. */
+struct analyze_opts {
+	struct engine_job job;
+	struct cli_refs refs;
+	int progress;    /* a progress line on stderr (default: when it is a terminal) */
+	int no_progress; /* --no-progress was given */
+};
+
+enum {
+	JOB_OPT_DB = 1100,
+	JOB_OPT_LABEL,
+	JOB_OPT_STRICT,
+	JOB_OPT_NO_PROGRESS,
+	JOB_OPT_SET,
+};
+
+#define JOB_LONG_OPTIONS                                                                           \
+	{"db", required_argument, NULL, JOB_OPT_DB},                                               \
+	    {"label", required_argument, NULL, JOB_OPT_LABEL},                                     \
+	    {"strict", no_argument, NULL, JOB_OPT_STRICT},                                         \
+	    {"no-progress", no_argument, NULL, JOB_OPT_NO_PROGRESS},                               \
+	{                                                                                          \
+		"set", required_argument, NULL, JOB_OPT_SET                                        \
+	}
+
+void analyze_opts_init(struct analyze_opts *o);
+/* 1 when opt was one of the shared flags (recorded), 0 if not, -1 on a bad value (said). */
+int analyze_option(struct analyze_opts *o, int opt, const char *arg);
+void analyze_opts_free(struct analyze_opts *o);
+
+/* Run o's job on the MRT files (a progress line when o->progress) and print what was
  * stored. Returns engine_analyze's exit status: 0, 1 or 2. */
-int analyze_run(struct engine_job *job, int progress);
+int analyze_run(struct analyze_opts *o, const char *const *mrt, size_t nmrt);
 
 #endif

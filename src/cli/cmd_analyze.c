@@ -66,17 +66,54 @@ static void print_summary(const struct engine_outcome *o, const char *db)
 	    (unsigned long long)o->malformed, o->seconds);
 }
 
-int analyze_run(struct engine_job *job, int progress)
+void analyze_opts_init(struct analyze_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->job.db = "routemark.db";
+	o->progress = isatty(2);
+	observe_config_default(&o->job.cfg);
+}
+
+int analyze_option(struct analyze_opts *o, int opt, const char *arg)
+{
+	switch (opt) {
+	case JOB_OPT_DB:
+		o->job.db = arg;
+		return 1;
+	case JOB_OPT_LABEL:
+		o->job.label = arg;
+		return 1;
+	case JOB_OPT_STRICT:
+		o->refs.strict = 1;
+		return 1;
+	case JOB_OPT_NO_PROGRESS:
+		o->progress = 0;
+		o->no_progress = 1;
+		return 1;
+	case JOB_OPT_SET:
+		return observe_config_set(&o->job.cfg, arg) == 0 ? 1 : -1;
+	}
+	return refs_option(&o->refs, opt, arg);
+}
+
+void analyze_opts_free(struct analyze_opts *o)
+{
+	refs_free(&o->refs);
+}
+
+int analyze_run(struct analyze_opts *o, const char *const *mrt, size_t nmrt)
 {
 	struct engine_outcome out;
-	if (progress) {
-		job->progress = progress_show;
-		job->progress_arg = NULL;
-	}
+	struct engine_job *job = &o->job;
+	o->refs.spec.strict = o->refs.strict;
+	job->refs = &o->refs.spec;
+	job->mrt = mrt;
+	job->nmrt = nmrt;
+	job->progress = o->progress ? progress_show : NULL;
 	int status = engine_analyze(job, &out);
 	if (status == 0)
 		print_summary(&out, job->db);
-	else if (progress)
+	else if (o->progress)
 		fputc('\n', stderr);
 	return status;
 }
@@ -84,65 +121,40 @@ int analyze_run(struct engine_job *job, int progress)
 int cmd_analyze(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"db", required_argument, NULL, 'd'},
-	    {"label", required_argument, NULL, 'l'},
-	    {"strict", no_argument, NULL, 's'},
-	    {"no-progress", no_argument, NULL, 'P'},
-	    {"set", required_argument, NULL, 'S'},
+	    JOB_LONG_OPTIONS,
 	    {"help", no_argument, NULL, 'h'},
 	    REFS_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
-	struct engine_job job = {.db = "routemark.db"};
-	int progress = isatty(2);
-	observe_config_default(&job.cfg);
-	int opt;
-	struct cli_refs refs;
-	memset(&refs, 0, sizeof(refs));
+	struct analyze_opts o;
+	analyze_opts_init(&o);
+	int opt, r;
 	if (config_merge_args("analyze", longopts, &argc, &argv) < 0)
 		return 1;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		int r = refs_option(&refs, opt, optarg);
-		if (r < 0)
-			return 1;
-		if (r > 0)
+		if ((r = analyze_option(&o, opt, optarg)) != 0) {
+			if (r < 0)
+				goto usage;
 			continue;
-		switch (opt) {
-		case 'd':
-			job.db = optarg;
-			break;
-		case 'l':
-			job.label = optarg;
-			break;
-		case 's':
-			refs.strict = 1;
-			break;
-		case 'P':
-			progress = 0;
-			break;
-		case 'S':
-			if (observe_config_set(&job.cfg, optarg) != 0)
-				return 1;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 1;
 		}
+		if (opt == 'h') {
+			usage(stdout);
+			analyze_opts_free(&o);
+			return 0;
+		}
+		usage(stderr);
+		goto usage;
 	}
 	if (optind == argc) {
 		log_err("analyze: no MRT files given");
 		usage(stderr);
-		return 1;
+		goto usage;
 	}
-	refs.spec.strict = refs.strict;
-	job.refs = &refs.spec;
-	job.mrt = (const char *const *)argv + optind;
-	job.nmrt = (size_t)(argc - optind);
-	int status = analyze_run(&job, progress);
-	refs_free(&refs);
+	int status = analyze_run(&o, (const char *const *)argv + optind, (size_t)(argc - optind));
+	analyze_opts_free(&o);
 	return status;
+usage:
+	analyze_opts_free(&o);
+	return 1;
 }

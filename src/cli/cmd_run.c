@@ -96,27 +96,20 @@ static const char *offline_mirror(const struct sources *src)
 int cmd_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"db", required_argument, NULL, 'd'},
+	    JOB_LONG_OPTIONS,
 	    {"cache", required_argument, NULL, 'c'},
 	    {"mirror", required_argument, NULL, 'm'},
 	    {"sources", required_argument, NULL, 'S'},
 	    {"list-sources", no_argument, NULL, 'L'},
 	    {"only", required_argument, NULL, 'o'},
-	    {"label", required_argument, NULL, 'l'},
-	    {"strict", no_argument, NULL, 's'},
-	    {"no-progress", no_argument, NULL, 'P'},
-	    {"set", required_argument, NULL, 'T'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	char cachebuf[4096];
 	const char *sources_file = NULL, *only = NULL;
 	struct fetch_options fo = {.progress = 1};
-	struct engine_job job = {.db = "routemark.db"};
-	int progress = isatty(2);
-	observe_config_default(&job.cfg);
-	struct cli_refs refs;
-	memset(&refs, 0, sizeof(refs));
+	struct analyze_opts o;
+	analyze_opts_init(&o);
 	fo.cache_dir = default_cache(cachebuf, sizeof(cachebuf));
 	fo.mirror_dir = getenv("ROUTEMARK_MIRROR");
 	int opt;
@@ -124,10 +117,14 @@ int cmd_run(int argc, char **argv)
 		return 1;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		int r = analyze_option(&o, opt, optarg);
+		if (r < 0) {
+			analyze_opts_free(&o);
+			return 1;
+		}
+		if (r > 0)
+			continue;
 		switch (opt) {
-		case 'd':
-			job.db = optarg;
-			break;
 		case 'c':
 			fo.cache_dir = optarg;
 			break;
@@ -143,20 +140,6 @@ int cmd_run(int argc, char **argv)
 		case 'o':
 			only = optarg;
 			break;
-		case 'l':
-			job.label = optarg;
-			break;
-		case 's':
-			refs.strict = 1;
-			break;
-		case 'P':
-			progress = 0;
-			fo.progress = 0;
-			break;
-		case 'T':
-			if (observe_config_set(&job.cfg, optarg) != 0)
-				return 1;
-			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -165,6 +148,7 @@ int cmd_run(int argc, char **argv)
 			return 1;
 		}
 	}
+	fo.progress = !o.no_progress;
 	if (optind != argc) {
 		log_err("run: unexpected argument '%s'", argv[optind]);
 		usage(stderr);
@@ -185,7 +169,7 @@ int cmd_run(int argc, char **argv)
 	time_t now = time(NULL);
 	struct fetch_result *res = xcalloc((size_t)src.n + 1, sizeof(*res));
 	const char **mrt = NULL;
-	size_t capmrt = 0;
+	size_t nmrt = 0, capmrt = 0;
 	for (int i = 0; i < src.n; i++) {
 		const struct source *s = &src.v[i];
 		char url[1024];
@@ -212,23 +196,20 @@ int cmd_run(int argc, char **argv)
 		    : res[i].resumed  ? ", resumed"
 		                      : "",
 		    (double)res[i].size / 1048576);
-		add_file(&refs.spec, s->kind, res[i].path, &mrt, &job.nmrt, &capmrt);
+		add_file(&o.refs.spec, s->kind, res[i].path, &mrt, &nmrt, &capmrt);
 	}
 	int status = 1;
-	if (job.nmrt == 0)
+	if (nmrt == 0)
 		log_err("run: no routing data (MRT) could be fetched; nothing to analyze");
 	else {
-		refs.spec.strict = refs.strict;
-		job.refs = &refs.spec;
-		job.mrt = mrt;
-		status = analyze_run(&job, progress);
+		status = analyze_run(&o, mrt, nmrt);
 	}
 	if (status == 0) {
-		char *sargv[] = {"summary", "--db", (char *)job.db, NULL};
+		char *sargv[] = {"summary", "--db", (char *)o.job.db, NULL};
 		printf("\n");
 		status = cmd_summary(3, sargv);
 	}
-	refs_free(&refs);
+	analyze_opts_free(&o);
 	free(mrt);
 	free(res);
 	sources_free(&src);

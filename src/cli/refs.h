@@ -42,7 +42,7 @@ enum {
 #define REFS_HELP                                                                                  \
 	"reference data (each optional; what is missing makes its metrics \"no data\"):\n"         \
 	"  --vrps FILE        VRPs (and ASPA) from rpki-client/Routinator/StayRTR JSON or CSV\n"   \
-	"  --rtr HOST:PORT    VRPs live from an RTR cache instead of a file\n"                     \
+	"  --rtr HOST:PORT    VRPs live from an RTR cache instead of a file ([V6ADDR]:PORT)\n"     \
 	"  --irr FILE         an RPSL dump (.gz or plain); repeatable\n"                           \
 	"  --asrel FILE       CAIDA AS relationships (serial-1/-2; .bz2, .gz or plain)\n"          \
 	"  --bogons FILE      Team Cymru fullbogons or IANA address-space XML; repeatable\n"       \

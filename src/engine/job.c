@@ -146,12 +146,13 @@ static int read_file(struct reading *rd, struct engine_input *in, struct mrt_rea
 			report(rd, idx, base, r, 0);
 		}
 	}
-	const struct mrt_stats *st = mrt_reader_stats(r);
+	const struct mrt_stats *st = mrt_reader_stats(r); /* the reader's: gone at close */
 	in->records = st->records;
 	uint64_t bad = 0;
 	for (int k = 0; k < MRT_BAD_KINDS; k++)
 		if (k != MRT_BAD_UNSUPPORTED)
 			bad += st->malformed[k];
+	st = NULL;
 	in->malformed = bad;
 	if (rd->job->progress)
 		report(rd, idx, base, r, 1);
@@ -160,7 +161,7 @@ static int read_file(struct reading *rd, struct engine_input *in, struct mrt_rea
 		return -2;
 	if (rc < 0)
 		return -1;
-	if (st->records <= bad) {
+	if (in->records <= bad) {
 		log_err("%s: no valid MRT record in %llu bytes (not an MRT file?); nothing stored",
 		    in->path, (unsigned long long)in->size);
 		return -3;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "observe/observe.h"
+#include "report/report.h"
 #include "serve/server_private.h"
 
 void serve_dispatch(struct req *r)
@@ -113,6 +114,8 @@ int req_snapshot(struct req *r, struct store_snapshot *snap)
 	if (rc == 0)
 		return req_error(r, 404, "not_found", "the store has no snapshot yet");
 	snap->label = snap->label ? arena_strdup(&r->arena, snap->label) : NULL;
+	if (serve_snapshot_cfg(r->sv, r->store, snap->id, &r->cfg) != 0)
+		return req_error(r, 500, "store_error", "the store could not be read");
 	r->last_modified = snap->created;
 	return 0;
 }
@@ -166,9 +169,31 @@ double action_score(const struct store_as_summary *s, int i)
 	return i == 3 ? s->action4_irr : s->action4_rpki;
 }
 
-const char *readiness_str(double pct)
+const char *readiness_str(const struct observe_config *c, double pct)
 {
-	struct observe_config c;
-	observe_config_default(&c);
-	return readiness_name(readiness_of(&c, pct));
+	return readiness_name(readiness_of(c, pct));
+}
+
+int serve_snapshot_cfg(struct serve *sv, struct store *s, int64_t id, struct observe_config *out)
+{
+	pthread_mutex_lock(&sv->cfg_mu);
+	for (size_t i = 0; i < sv->ncfgs; i++)
+		if (sv->cfgs[i].id == id) {
+			*out = sv->cfgs[i].cfg;
+			pthread_mutex_unlock(&sv->cfg_mu);
+			return 0;
+		}
+	pthread_mutex_unlock(&sv->cfg_mu);
+	struct arena a;
+	arena_init(&a, 0);
+	int rc = scorecard_config_load(s, id, &a, out);
+	arena_free(&a);
+	if (rc != 0)
+		return -1;
+	pthread_mutex_lock(&sv->cfg_mu);
+	size_t slot = sv->ncfgs < SERVE_CFG_CACHE ? sv->ncfgs++ : sv->cfg_next++ % SERVE_CFG_CACHE;
+	sv->cfgs[slot].id = id;
+	sv->cfgs[slot].cfg = *out;
+	pthread_mutex_unlock(&sv->cfg_mu);
+	return 0;
 }

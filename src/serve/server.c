@@ -89,6 +89,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
 	r->uri_len = n;
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
 	arena_init(&r->arena, 0);
+	observe_config_default(&r->cfg);
 	const union MHD_ConnectionInfo *ci =
 	    MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci && ci->client_addr) {
@@ -256,6 +257,7 @@ int serve_start(const struct serve_config *c, struct serve **out)
 	if (n > SERVE_MAX_THREADS)
 		n = SERVE_MAX_THREADS;
 	pthread_mutex_init(&sv->mu, NULL);
+	pthread_mutex_init(&sv->cfg_mu, NULL);
 	pthread_cond_init(&sv->cv, NULL);
 	for (; sv->nconns < n; sv->nconns++) {
 		if (store_open(c->db, 1, &sv->conns[sv->nconns]) != 0) {

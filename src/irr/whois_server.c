@@ -29,42 +29,26 @@ struct whois_client {
 	int eof, closing;
 };
 
-static int split_addr(const char *addr, char *host, size_t hsize, char *port, size_t psize)
-{
-	const char *colon;
-	if (addr[0] == '[') {
-		const char *end = strchr(addr, ']');
-		if (end == NULL || end[1] != ':')
-			return -1;
-		snprintf(host, hsize, "%.*s", (int)(end - addr - 1), addr + 1);
-		colon = end + 1;
-	} else {
-		colon = strrchr(addr, ':');
-		if (colon == NULL)
-			return -1;
-		snprintf(host, hsize, "%.*s", (int)(colon - addr), addr);
-	}
-	snprintf(port, psize, "%s", colon + 1);
-	return port[0] ? 0 : -1;
-}
-
 int whois_server_listen(struct whois_server *s, const struct irr_db *db, const char *addr)
 {
-	char host[256], port[32];
+	char *host, *port;
+	const char *why;
 	struct addrinfo hints, *res, *rp;
 	memset(s, 0, sizeof(*s));
 	s->db = db;
 	s->lfd = -1;
 	s->maxclients = MAX_CLIENTS;
 	s->idle_timeout = IDLE_TIMEOUT;
-	if (split_addr(addr, host, sizeof(host), port, sizeof(port)) != 0) {
-		log_err("irr serve: bad listen address \"%s\" (want HOST:PORT)", addr);
+	if (hostport_split(addr, &host, &port, &why) != 0) {
+		log_err("irr serve: bad listen address \"%s\": %s", addr, why);
 		return -1;
 	}
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	int e = getaddrinfo(host[0] ? host : NULL, port, &hints, &res);
+	int e = getaddrinfo(host, port, &hints, &res);
+	free(host);
+	free(port);
 	if (e != 0) {
 		log_err("irr serve: %s: %s", addr, gai_strerror(e));
 		return -1;

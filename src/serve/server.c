@@ -19,40 +19,40 @@
 
 int serve_parse_listen(const char *s, struct sockaddr_storage *ss, unsigned *len)
 {
-	char host[64];
-	const char *colon;
+	char *host, *port, *dup = NULL;
+	const char *err;
 	memset(ss, 0, sizeof(*ss));
-	if (s[0] == '[') {
-		const char *close = strchr(s, ']');
-		if (close == NULL || close[1] != ':' || (size_t)(close - s - 1) >= sizeof(host))
-			return -1;
-		memcpy(host, s + 1, (size_t)(close - s - 1));
-		host[close - s - 1] = '\0';
-		colon = close + 1;
-	} else {
-		colon = strrchr(s, ':');
-		if (colon == NULL || (size_t)(colon - s) >= sizeof(host))
-			return -1;
-		memcpy(host, s, (size_t)(colon - s));
-		host[colon - s] = '\0';
+	/* port 0 (pick a free one) is ours to allow: hostport_split wants 1..65535 */
+	size_t n = strlen(s);
+	int any_port = n >= 2 && strcmp(s + n - 2, ":0") == 0;
+	if (any_port) {
+		dup = xstrdup(s);
+		dup[n - 1] = '1';
 	}
-	uint64_t port;
-	if (param_uint(colon + 1, 65535, &port) != 0)
+	int rc = hostport_split(any_port ? dup : s, &host, &port, &err);
+	free(dup);
+	if (rc != 0)
 		return -1;
+	uint64_t pn = 0;
+	rc = -1;
 	struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
-	if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+	if (!any_port && param_uint(port, 65535, &pn) != 0) {
+		/* numeric only: no service names */
+	} else if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
 		v4->sin_family = AF_INET;
-		v4->sin_port = htons((uint16_t)port);
+		v4->sin_port = htons((uint16_t)pn);
 		*len = sizeof(*v4);
+		rc = 0;
 	} else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
 		v6->sin6_family = AF_INET6;
-		v6->sin6_port = htons((uint16_t)port);
+		v6->sin6_port = htons((uint16_t)pn);
 		*len = sizeof(*v6);
-	} else {
-		return -1;
+		rc = 0;
 	}
-	return 0;
+	free(host);
+	free(port);
+	return rc;
 }
 
 /* ---------------------------------------------------------------- connection pool */

@@ -827,6 +827,40 @@ static void test_conformance_pages(void **state)
 	store_close(s);
 }
 
+/* Out of memory while building one response: that request gets a 503 (a JSON error on the
+ * API, an HTML page for pages), the server goes on answering the next ones normally. */
+static void test_out_of_memory(void **state)
+{
+	REQUIRE_SERVER();
+	serve_buf_limit = 16384; /* a buffer "runs out of memory" beyond 16 KiB */
+	struct resp r = get("/api/v1/as/2119?findings=500");
+	assert_int_equal(r.status, 503);
+	assert_string_equal(r.ctype, "application/json");
+	json_object *j = json_tokener_parse(r.body);
+	assert_non_null(j);
+	assert_string_equal(json_object_get_string(field(j, "error.code")), "out_of_memory");
+	assert_int_equal(ifield(j, "error.status"), 503);
+	json_object_put(j);
+	free(r.body);
+	r = get("/api/v1/summary"); /* small: fits */
+	assert_int_equal(r.status, 200);
+	free(r.body);
+	r = get("/as/2119"); /* a page: the HTML error */
+	assert_int_equal(r.status, 503);
+	assert_non_null(strstr(r.body, "503 Service Unavailable"));
+	free(r.body);
+	r = get("/api/v1/search?q=TELENOR");
+	assert_int_equal(r.status, 200);
+	free(r.body);
+	serve_buf_limit = 0;
+	r = get("/api/v1/as/2119?findings=500");
+	assert_int_equal(r.status, 200);
+	free(r.body);
+	r = get("/as/2119");
+	assert_int_equal(r.status, 200);
+	free(r.body);
+}
+
 /* The server never writes: the store file is unchanged after all the requests, and a store
  * that does not exist is not created. */
 static void test_readonly(void **state)
@@ -912,6 +946,7 @@ int main(void)
 	    cmocka_unit_test(test_etag),
 	    cmocka_unit_test(test_pages),
 	    cmocka_unit_test(test_conformance_pages),
+	    cmocka_unit_test(test_out_of_memory),
 	    cmocka_unit_test(test_readonly),
 	    cmocka_unit_test(test_openapi_all_responses_checked),
 	};

@@ -26,11 +26,15 @@ int api_as(struct req *r)
 	char *text = NULL;
 	size_t len = 0;
 	FILE *mf = open_memstream(&text, &len);
-	if (mf == NULL)
-		return req_error(r, 500, "internal", "out of memory");
+	if (mf == NULL) {
+		req_overloaded(r);
+		return r->status;
+	}
 	report_json_scorecard(mf, &sc);
-	fclose(mf);
-	buf_put(&r->body, text, len);
+	if (fclose(mf) != 0) /* the stream could not grow */
+		r->body.failed = 1;
+	else
+		buf_put(&r->body, text, len);
 	free(text);
 	return 0;
 }

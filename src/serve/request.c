@@ -38,6 +38,21 @@ void serve_dispatch(struct req *r)
 	rt->fn(r);
 	serve_conn_put(r->sv, r->store);
 	r->store = NULL;
+	if (r->body.failed)
+		req_overloaded(r);
+}
+
+void req_overloaded(struct req *r)
+{
+	log_warn("serve: %s: out of memory building the response: 503", r->uri);
+	/* give the memory back first: the error body is small */
+	buf_free(&r->body);
+	req_error(r, 503, "out_of_memory",
+	    "the server ran out of memory building this response; try again later");
+	if (r->body.failed) { /* not even that: an empty 503 */
+		buf_free(&r->body);
+		r->status = 503;
+	}
 }
 
 static const char *reason(int status)
@@ -51,6 +66,8 @@ static const char *reason(int status)
 		return "Method Not Allowed";
 	case 414:
 		return "URI Too Long";
+	case 503:
+		return "Service Unavailable";
 	default:
 		return "Internal Server Error";
 	}
@@ -64,7 +81,7 @@ int req_error(struct req *r, int status, const char *code, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	r->status = status;
-	r->body.len = 0;
+	buf_reset(&r->body);
 	r->last_modified = 0;
 	if (r->is_api) {
 		json_object *o = json_object_new_object(), *e = json_object_new_object();
@@ -94,8 +111,12 @@ int req_json(struct req *r, json_object *j)
 	const char *s = json_object_to_json_string_length(
 	    j, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
 	r->ctype = "application/json";
-	buf_put(&r->body, s, n);
-	buf_put(&r->body, "\n", 1);
+	if (s == NULL) { /* json-c ran out of memory */
+		r->body.failed = 1;
+	} else {
+		buf_put(&r->body, s, n);
+		buf_put(&r->body, "\n", 1);
+	}
 	json_object_put(j);
 	return 0;
 }

@@ -26,10 +26,17 @@ struct json_object;
 
 /* ---------------------------------------------------------------- growable buffer */
 
+/* Growth never aborts: when memory runs out the buffer is marked failed, later writes are
+ * dropped, and the request is answered 503 (serve_dispatch). */
 struct buf {
 	char *p;
 	size_t len, cap;
+	int failed;
 };
+
+/* Test hook: a buffer may not grow beyond this many bytes (0 = no limit), as if memory ran
+ * out there; also set from ROUTEMARK_SERVE_BUF_LIMIT at start. */
+extern _Atomic size_t serve_buf_limit;
 
 void buf_put(struct buf *b, const char *s, size_t n);
 void buf_puts(struct buf *b, const char *s);
@@ -39,6 +46,8 @@ void buf_html(struct buf *b, const char *s);
 /* Text escaped for a URL path segment or query value. */
 void buf_urlenc(struct buf *b, const char *s);
 void buf_free(struct buf *b);
+/* Empty, and no longer failed. */
+void buf_reset(struct buf *b);
 
 /* ---------------------------------------------------------------- parsed request target */
 
@@ -143,6 +152,9 @@ int route_check_params(const struct route *rt, const struct target *t, const cha
 /* A JSON error body {"error": {"status", "code", "message"}} (API) or an HTML error page. */
 int req_error(struct req *r, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The response could not be built (out of memory): a 503 with a JSON error (or an HTML
+ * page), logged; the server goes on. */
+void req_overloaded(struct req *r);
 /* Serialize j into the body (and release it). */
 int req_json(struct req *r, struct json_object *j);
 /* The snapshot named by ?snapshot= (default newest), and its settings into r->cfg. Returns

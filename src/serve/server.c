@@ -193,6 +193,8 @@ static enum MHD_Result respond(struct MHD_Connection *con, struct req *r)
 		MHD_add_response_header(resp, "Content-Security-Policy",
 		    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
 		    "form-action 'self'; frame-ancestors 'none'");
+	if (status == 503)
+		MHD_add_response_header(resp, "Retry-After", "5");
 	if (status == 405)
 		MHD_add_response_header(resp, "Allow", "GET, HEAD");
 	if (r->is_api && r->sv->cfg.cors_origin)
@@ -226,6 +228,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	if (strcmp(method, "GET") != 0 && !r->head) {
 		r->is_api = strncmp(r->uri, "/api/", 5) == 0;
 		req_error(r, 405, "method_not_allowed", "%s: only GET and HEAD are served", method);
+		if (r->body.failed)
+			req_overloaded(r);
 	} else {
 		serve_dispatch(r);
 	}
@@ -251,6 +255,9 @@ int serve_start(const struct serve_config *c, struct serve **out)
 		log_err("--listen %s: expected ADDR:PORT with a numeric address", listen);
 		return -1;
 	}
+	const char *lim = getenv("ROUTEMARK_SERVE_BUF_LIMIT"); /* tests: memory "runs out" */
+	if (lim && *lim)
+		serve_buf_limit = (size_t)strtoull(lim, NULL, 10);
 	struct serve *sv = xcalloc(1, sizeof(*sv));
 	sv->cfg = *c;
 	unsigned n = c->threads ? c->threads : 4;
@@ -308,6 +315,7 @@ void serve_stop(struct serve *sv, int grace_ms)
 	}
 	MHD_stop_daemon(sv->d);
 	pool_close(sv);
+	pthread_mutex_destroy(&sv->cfg_mu);
 	pthread_cond_destroy(&sv->cv);
 	pthread_mutex_destroy(&sv->mu);
 	free(sv);

@@ -52,6 +52,10 @@ static int start_server(void)
 	argv[n++] = "serve";
 	argv[n++] = "--listen";
 	argv[n++] = addr;
+	if (geteuid() == 0) { /* root must name the user to become */
+		argv[n++] = "--user";
+		argv[n++] = "nobody";
+	}
 	for (char *f = strtok(files, " "); f; f = strtok(NULL, " ")) {
 		argv[n++] = strncmp(f, "nrtm:", 5) == 0 ? "--nrtm" : "--irr";
 		argv[n++] = strncmp(f, "nrtm:", 5) == 0 ? f + 5 : f;

@@ -72,7 +72,8 @@ static void no_leak_check_in_child(void)
 }
 
 /* Start routemark with argv (argv[0] set here), standard error into errpath; wait until
- * port accepts (or the process exits). Returns the pid, or -(exit status) - 1. */
+ * port accepts (or the process exits): it listens before it drops privileges, so the ids are
+ * checked once it has answered. Returns the pid, or -(exit status) - 1. */
 static pid_t start(char **argv, int port, const char *errpath)
 {
 	argv[0] = (char *)test_bin();
@@ -231,7 +232,6 @@ static void test_serve_as_nobody(void **state)
 	    "--access-log", logpath, NULL};
 	pid_t pid = start(argv, port, errpath);
 	assert_true(pid > 0);
-	expect_ids(pid, nobody_uid, nobody_gid);
 	uint16_t own = fx.port;
 	fx.port = (uint16_t)port;
 	struct resp r = get("/api/v1/as/2119");
@@ -273,7 +273,6 @@ static void test_irr_serve_as_nobody(void **state)
 	pid_t pid = start(argv, port, errpath);
 	assert_true(pid > 0);
 	struct group *gr = getgrnam("nogroup");
-	expect_ids(pid, nobody_uid, gr ? gr->gr_gid : nobody_gid);
 	int fd = dial(port);
 	assert_true(fd >= 0);
 	assert_int_equal(send(fd, "!gAS396001\n", 11, 0), 11);
@@ -285,6 +284,8 @@ static void test_irr_serve_as_nobody(void **state)
 	out[n] = '\0';
 	close(fd);
 	assert_string_equal(out, "A24\n10.0.0.0/24 10.0.1.0/24\nC\n");
+	/* answered: the drop (after listen) is done */
+	expect_ids(pid, nobody_uid, gr ? gr->gr_gid : nobody_gid);
 	assert_int_equal(stop(pid), 0);
 }
 

@@ -171,7 +171,8 @@ static void client_turn(struct whois_server *s, struct whois_client *c, struct i
 				c->out.len -= c->out_off;
 				c->out_off = 0;
 			}
-			irr_buf_append(&c->out, ans->p, ans->len);
+			if (ans->len) /* "!!" answers nothing */
+				irr_buf_append(&c->out, ans->p, ans->len);
 		}
 		if (c->s.quit)
 			c->closing = 1;

@@ -20,6 +20,11 @@ struct fixture {
 
 static struct fixture fx;
 
+/* Extra analyze options (e.g. "--set ready=10"), set before fixture_setup; and whether the
+ * temp dir is world-readable (for a server that drops to another user). */
+static const char *fixture_analyze_args = "";
+static int fixture_world_readable;
+
 /* Run analyze on one MRT file with the reference data; 0 on success. */
 static int fixture_analyze(const char *mrt)
 {
@@ -35,8 +40,8 @@ static int fixture_analyze(const char *mrt)
 	}
 	char cmd[6000];
 	snprintf(cmd, sizeof(cmd),
-	    "%s -q analyze --db %s --vrps %s --asrel %s --irr %s --asnames %s %s 2>&1", test_bin(),
-	    fx.db, p[0], p[1], p[2], p[3], p[4]);
+	    "%s -q analyze --db %s --vrps %s --asrel %s --irr %s --asnames %s %s %s 2>&1",
+	    test_bin(), fx.db, p[0], p[1], p[2], p[3], fixture_analyze_args, p[4]);
 	FILE *pp = popen(cmd, "r");
 	if (pp == NULL)
 		return -1;
@@ -53,6 +58,8 @@ static int fixture_setup(void **state)
 {
 	snprintf(fx.dir, sizeof(fx.dir), "/tmp/routemark-serve-XXXXXX");
 	if (mkdtemp(fx.dir) == NULL)
+		return -1;
+	if (fixture_world_readable && chmod(fx.dir, 0755) != 0)
 		return -1;
 	snprintf(fx.db, sizeof(fx.db), "%s/store.db", fx.dir);
 	curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -1,7 +1,10 @@
 /* serve: the router and parameter parsers, then every API endpoint of a server started on
  * 127.0.0.1 over a store built from ../shared/data, checked against values read back from the
  * store itself; errors, ETags, pagination, pages, badge, read-only. */
+#include <arpa/inet.h>
 #include <json-c/json.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "openapi_check.h"
 #include "serve_fixture.h"
@@ -56,6 +59,37 @@ static void test_target_parse(void **state)
 	assert_int_equal(target_parse(t, u, strlen(u), &why), 0);
 	assert_int_equal(route_match(serve_routes, serve_nroutes, t, &a, &rt), 404);
 	free(t);
+}
+
+/* --listen: numeric ADDR:PORT and [V6]:PORT, port 0 allowed; long hosts refused, no
+ * fixed buffer to overflow */
+static void test_parse_listen(void **state)
+{
+	struct sockaddr_storage ss;
+	unsigned len = 0;
+	assert_int_equal(serve_parse_listen("127.0.0.1:8080", &ss, &len), 0);
+	assert_int_equal(ss.ss_family, AF_INET);
+	assert_int_equal(ntohs(((struct sockaddr_in *)&ss)->sin_port), 8080);
+	assert_int_equal(serve_parse_listen("127.0.0.1:0", &ss, &len), 0);
+	assert_int_equal(ntohs(((struct sockaddr_in *)&ss)->sin_port), 0);
+	assert_int_equal(serve_parse_listen("[::1]:443", &ss, &len), 0);
+	assert_int_equal(ss.ss_family, AF_INET6);
+	assert_int_equal(len, sizeof(struct sockaddr_in6));
+	assert_int_equal(ntohs(((struct sockaddr_in6 *)&ss)->sin6_port), 443);
+	assert_int_equal(serve_parse_listen("[::]:0", &ss, &len), 0);
+	static const char *const bad[] = {"::1:80", "localhost:80", "127.0.0.1",
+	    "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:http", "[::1]80", ":80", "[::1]:-1",
+	    "1.2.3.4:08x"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(serve_parse_listen(bad[i], &ss, &len), -1);
+	char *lng = malloc(1600);
+	memset(lng, '1', 1500);
+	strcpy(lng + 1500, ":80");
+	assert_int_equal(serve_parse_listen(lng, &ss, &len), -1);
+	lng[0] = '[';
+	strcpy(lng + 1500, "]:80");
+	assert_int_equal(serve_parse_listen(lng, &ss, &len), -1);
+	free(lng);
 }
 
 static void test_params(void **state)
@@ -793,6 +827,40 @@ static void test_conformance_pages(void **state)
 	store_close(s);
 }
 
+/* Out of memory while building one response: that request gets a 503 (a JSON error on the
+ * API, an HTML page for pages), the server goes on answering the next ones normally. */
+static void test_out_of_memory(void **state)
+{
+	REQUIRE_SERVER();
+	serve_buf_limit = 16384; /* a buffer "runs out of memory" beyond 16 KiB */
+	struct resp r = get("/api/v1/as/2119?findings=500");
+	assert_int_equal(r.status, 503);
+	assert_string_equal(r.ctype, "application/json");
+	json_object *j = json_tokener_parse(r.body);
+	assert_non_null(j);
+	assert_string_equal(json_object_get_string(field(j, "error.code")), "out_of_memory");
+	assert_int_equal(ifield(j, "error.status"), 503);
+	json_object_put(j);
+	free(r.body);
+	r = get("/api/v1/summary"); /* small: fits */
+	assert_int_equal(r.status, 200);
+	free(r.body);
+	r = get("/as/2119"); /* a page: the HTML error */
+	assert_int_equal(r.status, 503);
+	assert_non_null(strstr(r.body, "503 Service Unavailable"));
+	free(r.body);
+	r = get("/api/v1/search?q=TELENOR");
+	assert_int_equal(r.status, 200);
+	free(r.body);
+	serve_buf_limit = 0;
+	r = get("/api/v1/as/2119?findings=500");
+	assert_int_equal(r.status, 200);
+	free(r.body);
+	r = get("/as/2119");
+	assert_int_equal(r.status, 200);
+	free(r.body);
+}
+
 /* The server never writes: the store file is unchanged after all the requests, and a store
  * that does not exist is not created. */
 static void test_readonly(void **state)
@@ -865,6 +933,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_target_parse),
 	    cmocka_unit_test(test_params),
+	    cmocka_unit_test(test_parse_listen),
 	    cmocka_unit_test(test_openapi_covers_routes),
 	    cmocka_unit_test(test_summary),
 	    cmocka_unit_test(test_as_scorecard),
@@ -877,6 +946,7 @@ int main(void)
 	    cmocka_unit_test(test_etag),
 	    cmocka_unit_test(test_pages),
 	    cmocka_unit_test(test_conformance_pages),
+	    cmocka_unit_test(test_out_of_memory),
 	    cmocka_unit_test(test_readonly),
 	    cmocka_unit_test(test_openapi_all_responses_checked),
 	};

@@ -13,11 +13,13 @@
 #include "cli/cli.h"
 #include "core/core.h"
 #include "irr/irr.h"
+#include "serve/sandbox.h"
 
 struct irr_cli {
 	const char **irr, **nrtm;
 	int nirr, nnrtm;
-	const char *sources, *listen;
+	const char *sources, *listen, *user, *group;
+	struct privdrop drop;
 	int jsonl, strict, aggregate, afi, depth;
 	struct irr_db db;
 	uint64_t srcmask;
@@ -29,7 +31,7 @@ static void usage(FILE *f)
 	    "usage: routemark irr check PREFIX ASN       --irr FILE... [options]\n"
 	    "       routemark irr expand SET             --irr FILE... [options]\n"
 	    "       routemark irr prefixes SET|ASN       --irr FILE... [--aggregate] [-4|-6]\n"
-	    "       routemark irr serve --listen HOST:PORT --irr FILE...\n\n"
+	    "       routemark irr serve --listen HOST:PORT --irr FILE... [--user NAME]\n\n"
 	    "  check      is PREFIX registered for origin ASN? exact, covered (a less-specific\n"
 	    "             route object with the same origin), other-origin, or absent, with the\n"
 	    "             route objects that decided\n"
@@ -47,6 +49,10 @@ static void usage(FILE *f)
 	    "  --aggregate        (prefixes) drop covered prefixes and merge siblings\n"
 	    "  -4, -6             (prefixes) one address family only\n"
 	    "  --listen HOST:PORT (serve) address to listen on, e.g. 127.0.0.1:4343\n"
+	    "  --user NAME        (serve) the user to run as once listening: required as root,\n"
+	    "                     which is otherwise refused; then no_new_privs and, where the\n"
+	    "                     kernel has it, Landlock (no file access, no new connections)\n"
+	    "  --group NAME       (serve) the group to run as (default the user's primary group)\n"
 	    "  -h, --help         this help\n\n"
 	    "exit codes: 0 ok (a check answer is data, not an error), 1 usage or input error\n"
 	    "(unreadable file, unknown set), 2 malformed data under --strict.\n");
@@ -305,6 +311,12 @@ static int do_serve(struct irr_cli *c)
 		close(sfd);
 		return 1;
 	}
+	/* listening: the data is in memory, nothing more to open */
+	if (privdrop_apply("irr serve", &c->drop) != 0 || sandbox_restrict("irr serve", NULL, 0)) {
+		whois_server_close(&srv);
+		close(sfd);
+		return 1;
+	}
 	fprintf(stderr,
 	    "routemark: irr serve: listening on %s (%zu route, %zu route6, %zu as-set, "
 	    "%zu route-set objects)\n",
@@ -334,6 +346,8 @@ static const struct option longopts[] = {
     {"depth", required_argument, NULL, 'd'},
     {"aggregate", no_argument, NULL, 'A'},
     {"listen", required_argument, NULL, 'l'},
+    {"user", required_argument, NULL, 'u'},
+    {"group", required_argument, NULL, 'g'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -377,6 +391,12 @@ static int parse_args(struct irr_cli *c, int argc, char **argv)
 		case 'l':
 			c->listen = optarg;
 			break;
+		case 'u':
+			c->user = optarg;
+			break;
+		case 'g':
+			c->group = optarg;
+			break;
 		case '4':
 			c->afi = AFI_IPV4;
 			break;
@@ -417,6 +437,10 @@ int cmd_irr(int argc, char **argv)
 		usage(stderr);
 		goto out;
 	}
+	/* refused as root without --user before the (long) load, not after */
+	if (strcmp(sub, "serve") == 0 &&
+	    privdrop_prepare("irr serve", c.user, c.group, &c.drop) != 0)
+		goto out;
 	if (c.nirr == 0) {
 		log_err("irr %s: no IRR data: give --irr FILE (or irr = FILE in the config)", sub);
 		goto out;

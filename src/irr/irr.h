@@ -315,13 +315,18 @@ void whois_answer(
     const struct irr_db *db, struct whois_session *s, const char *line, struct irr_buf *out);
 
 struct whois_client;
+#define WHOIS_MAX_PENDING (16u << 20) /* default bound of one client's pending output */
 struct whois_server {
 	const struct irr_db *db;
 	int lfd;
 	struct whois_client *clients;
 	size_t nclients, maxclients;
-	int idle_timeout; /* seconds */
+	int idle_timeout;   /* seconds without reading or writing: disconnected */
+	size_t max_pending; /* an answer that would leave more output pending is refused */
 	uint64_t queries, connections;
+	uint64_t refused;    /* answers refused as too large */
+	uint64_t dropped;    /* clients disconnected for not reading their output */
+	size_t peak_pending; /* the most output one client had pending */
 };
 
 /* Listen on "HOST:PORT" ("127.0.0.1:4343", "[::1]:43"). Returns 0 or -1 (logged). */

@@ -60,6 +60,13 @@ struct scorecard {
 	size_t max_fixes;          /* text output: at most this many fixes (0 = all) */
 };
 
+/* The settings snapshot snap_id (an id, not 0) was scored with, readiness thresholds
+ * included: the defaults overridden by what the snapshot stored. Every surface that names a
+ * readiness (report, the API, the dashboard, badges) takes its thresholds from here, then
+ * readiness_of(). Returns 0, or -1 on a store error. */
+int scorecard_config_load(
+    struct store *s, int64_t snap_id, struct arena *a, struct observe_config *cfg);
+
 /* Read the scorecard of asn from snapshot snap (0 = newest). Returns 0 (sc->found says
  * whether the AS is in the snapshot), or -1 on a store error / no snapshot. */
 int scorecard_load(struct store *s, int64_t snap, uint32_t asn, size_t max_findings,

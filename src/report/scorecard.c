@@ -194,6 +194,21 @@ static void derive_fixes(
 	sc->nfixes = x.n;
 }
 
+int scorecard_config_load(
+    struct store *s, int64_t snap_id, struct arena *a, struct observe_config *cfg)
+{
+	struct store_global *g;
+	size_t ng;
+	observe_config_default(cfg);
+	if (store_get_globals(s, snap_id, "config", a, &g, &ng) != 0)
+		return -1;
+	for (size_t i = 0; i < ng; i++) /* the settings this snapshot was scored with */
+		for (int k = 0; k < OBSERVE_CONFIG_NKEYS; k++)
+			if (strcmp(g[i].key, observe_config_keys[k]) == 0)
+				observe_config_put(cfg, k, g[i].value);
+	return 0;
+}
+
 int scorecard_load(struct store *s, int64_t snap, uint32_t asn, size_t max_findings,
     struct arena *a, struct scorecard *sc)
 {
@@ -211,14 +226,8 @@ int scorecard_load(struct store *s, int64_t snap, uint32_t asn, size_t max_findi
 	if (sc->snap.label)
 		sc->snap.label = arena_strdup(a, sc->snap.label);
 	int64_t id = sc->snap.id;
-	struct store_global *g;
-	size_t ng;
-	if (store_get_globals(s, id, "config", a, &g, &ng) != 0)
+	if (scorecard_config_load(s, id, a, &sc->cfg) != 0)
 		return -1;
-	for (size_t i = 0; i < ng; i++) /* the settings this snapshot was scored with */
-		for (int k = 0; k < OBSERVE_CONFIG_NKEYS; k++)
-			if (strcmp(g[i].key, observe_config_keys[k]) == 0)
-				observe_config_put(&sc->cfg, k, g[i].value);
 	if (store_get_asinfo(s, asn, a, &sc->info, &sc->has_info) ||
 	    store_get_summary(s, id, asn, &sc->sum, &sc->found) ||
 	    store_get_metrics(s, id, asn, a, &sc->metrics, &sc->nmetrics) ||

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "report/report.h"
-#include "serve/serve_private.h"
+#include "serve/server_private.h"
 
 int api_as(struct req *r)
 {
@@ -26,11 +26,15 @@ int api_as(struct req *r)
 	char *text = NULL;
 	size_t len = 0;
 	FILE *mf = open_memstream(&text, &len);
-	if (mf == NULL)
-		return req_error(r, 500, "internal", "out of memory");
+	if (mf == NULL) {
+		req_overloaded(r);
+		return r->status;
+	}
 	report_json_scorecard(mf, &sc);
-	fclose(mf);
-	buf_put(&r->body, text, len);
+	if (fclose(mf) != 0) /* the stream could not grow */
+		r->body.failed = 1;
+	else
+		buf_put(&r->body, text, len);
 	free(text);
 	return 0;
 }
@@ -153,13 +157,13 @@ int api_incidents(struct req *r)
 	return api_incidents_of(r, 0);
 }
 
-static json_object *j_actions(const struct store_as_summary *s)
+static json_object *j_actions(const struct observe_config *c, const struct store_as_summary *s)
 {
 	json_object *o = json_object_new_object();
 	for (int i = 0; i < ACTION_COUNT; i++) {
 		json_object *x = json_object_new_object();
 		jadd(x, "score", jpct(action_score(s, i)));
-		jadd(x, "readiness", jstr(readiness_str(action_score(s, i))));
+		jadd(x, "readiness", jstr(readiness_str(c, action_score(s, i))));
 		jadd(o, action_keys[i], x);
 	}
 	return o;
@@ -178,8 +182,16 @@ int api_as_history(struct req *r)
 		jadd(x, "period_start", jint(h[i].snap.period_start));
 		jadd(x, "found", json_object_new_boolean(h[i].found));
 		if (h[i].found) {
+			struct observe_config c; /* each snapshot with its own thresholds */
+			if (serve_snapshot_cfg(r->sv, r->store, h[i].snap.id, &c) != 0) {
+				json_object_put(x);
+				json_object_put(a);
+				json_object_put(o);
+				return req_error(
+				    r, 500, "store_error", "the store could not be read");
+			}
 			jadd(x, "routes", jint((int64_t)h[i].sum.routes));
-			jadd(x, "actions", j_actions(&h[i].sum));
+			jadd(x, "actions", j_actions(&c, &h[i].sum));
 		}
 		json_object_array_add(a, x);
 		if (h[i].snap.created > r->last_modified)
@@ -215,7 +227,7 @@ static int compare_one(struct req *r, int64_t snap, uint32_t asn, json_object **
 		jadd(x, "rpki_invalid", jint((int64_t)s.rpki_invalid));
 		jadd(x, "rpki_not_found", jint((int64_t)s.rpki_notfound));
 		jadd(x, "irr_registered", jint((int64_t)s.irr_registered));
-		jadd(x, "actions", j_actions(&s));
+		jadd(x, "actions", j_actions(&r->cfg, &s));
 		json_object *mo = json_object_new_object();
 		for (size_t i = 0; i < nm; i++)
 			jadd(mo, m[i].metric, jpct(m[i].percent));

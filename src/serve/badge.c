@@ -55,7 +55,7 @@ int badge_svg(struct req *r)
 	buf_printf(b, " (profile ");
 	buf_html(b, p->name);
 	buf_printf(b, "; weakest MANRS Action: %s; routemark snapshot %lld)</title>",
-	    found ? readiness_str(worst) : "not measured", (long long)snap.id);
+	    found ? readiness_str(&r->cfg, worst) : "not measured", (long long)snap.id);
 	buf_printf(b,
 	    "<rect width=\"%d\" height=\"20\" fill=\"#24292f\"/>"
 	    "<rect x=\"%d\" width=\"%d\" height=\"20\" fill=\"%s\"/>"

@@ -1,24 +1,49 @@
 /* Output helpers: a growable buffer with HTML and URL escaping, JSON value helpers, ETags. */
 #include <json-c/json.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "serve/serve_private.h"
 
-static void buf_grow(struct buf *b, size_t need)
+_Atomic size_t serve_buf_limit;
+
+/* Room for need more bytes and a NUL. A response is built per request: running out of
+ * memory fails this buffer (the request answers 503), not the process. 0 or -1 (failed). */
+static int buf_grow(struct buf *b, size_t need)
 {
-	if (b->len + need + 1 <= b->cap)
-		return;
+	if (b->failed)
+		return -1;
+	if (need < SIZE_MAX - b->len - 1 && b->len + need + 1 <= b->cap)
+		return 0;
+	size_t limit = serve_buf_limit;
 	size_t cap = b->cap ? b->cap : 4096;
-	while (cap < b->len + need + 1)
+	while (need < SIZE_MAX / 4 - b->len && cap < b->len + need + 1 && cap < SIZE_MAX / 2)
 		cap *= 2;
-	b->p = xrealloc(b->p, cap);
+	char *p = NULL;
+	if (need < SIZE_MAX / 4 - b->len && cap >= b->len + need + 1 && (!limit || cap <= limit))
+		p = realloc(b->p, cap);
+	if (p == NULL) {
+		b->failed = 1;
+		return -1;
+	}
+	b->p = p;
 	b->cap = cap;
+	return 0;
+}
+
+void buf_reset(struct buf *b)
+{
+	b->len = 0;
+	b->failed = 0;
+	if (b->p)
+		b->p[0] = '\0';
 }
 
 void buf_put(struct buf *b, const char *s, size_t n)
 {
-	buf_grow(b, n);
+	if (buf_grow(b, n) != 0)
+		return;
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = '\0';
@@ -35,9 +60,12 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	int n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (n < 0) {
+		b->failed = 1;
 		return;
-	buf_grow(b, (size_t)n);
+	}
+	if (buf_grow(b, (size_t)n) != 0)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
@@ -91,6 +119,7 @@ void buf_free(struct buf *b)
 	free(b->p);
 	b->p = NULL;
 	b->len = b->cap = 0;
+	b->failed = 0;
 }
 
 /* ---------------------------------------------------------------- JSON */

@@ -42,7 +42,7 @@ static void actions(struct buf *b, const struct scorecard *sc)
 	for (int i = 0; i < ACTION_COUNT; i++)
 		v[i] = action_score(&sc->sum, i);
 	buf_puts(b, "<h2>Scorecard</h2>\n<figure>");
-	svg_bars(b, "Score per MANRS Action", action_labels, v, ACTION_COUNT);
+	svg_bars(b, &sc->cfg, "Score per MANRS Action", action_labels, v, ACTION_COUNT);
 	buf_puts(b, "</figure>\n<div class=\"tw\"><table><thead><tr><th scope=\"col\">Action</th>"
 	            "<th class=\"n\" scope=\"col\">score</th><th scope=\"col\">readiness</th></tr>"
 	            "</thead><tbody>");
@@ -50,7 +50,7 @@ static void actions(struct buf *b, const struct scorecard *sc)
 		buf_printf(b, "<tr><th scope=\"row\">%s</th><td class=\"n\">", action_labels[i]);
 		html_pct(b, v[i]);
 		buf_puts(b, "</td><td>");
-		html_readiness(b, v[i]);
+		html_readiness(b, &sc->cfg, v[i]);
 		buf_puts(b, "</td></tr>");
 	}
 	const struct store_as_summary *s = &sc->sum;

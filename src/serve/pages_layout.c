@@ -84,9 +84,9 @@ void page_end(struct req *r)
 	    RM_VERSION);
 }
 
-void html_readiness(struct buf *b, double pct)
+void html_readiness(struct buf *b, const struct observe_config *c, double pct)
 {
-	const char *r = readiness_str(pct);
+	const char *r = readiness_str(c, pct);
 	char cls[32];
 	snprintf(cls, sizeof(cls), "%s", r);
 	for (char *p = cls; *p; p++)

@@ -148,7 +148,8 @@ struct cmp_as {
 	struct store_as_summary sum;
 };
 
-static void compare_table(struct buf *b, const struct cmp_as *c, size_t n)
+static void compare_table(
+    struct buf *b, const struct observe_config *cfg, const struct cmp_as *c, size_t n)
 {
 	buf_puts(b, "<div class=\"tw\"><table><thead><tr><th scope=\"col\"></th>");
 	for (size_t i = 0; i < n; i++) {
@@ -166,7 +167,7 @@ static void compare_table(struct buf *b, const struct cmp_as *c, size_t n)
 			buf_puts(b, "<td>");
 			html_pct(b, v);
 			buf_puts(b, " ");
-			html_readiness(b, v);
+			html_readiness(b, cfg, v);
 			buf_puts(b, "</td>");
 		}
 		buf_puts(b, "</tr>");
@@ -222,7 +223,7 @@ int page_compare(struct req *r)
 		page_end(r);
 		return 0;
 	}
-	compare_table(b, c, n);
+	compare_table(b, &r->cfg, c, n);
 	buf_puts(b, "<p><a href=\"/compare/conformance?asn=");
 	buf_urlenc(b, av);
 	buf_puts(b, "\">Conformance verdicts of these networks</a> (MANRS+ draft, control by "
@@ -241,7 +242,7 @@ int page_compare(struct req *r)
 			v[i] = c[i].found ? action_score(&c[i].sum, a) : -1;
 		buf_printf(
 		    b, "<figure class=\"card\"><figcaption>%s</figcaption>", action_labels[a]);
-		svg_bars(b, action_labels[a], labels, v, n);
+		svg_bars(b, &r->cfg, action_labels[a], labels, v, n);
 		buf_puts(b, "</figure>");
 	}
 	buf_puts(b, "</div>\n");

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "observe/observe.h"
+#include "report/report.h"
 #include "serve/server_private.h"
 
 void serve_dispatch(struct req *r)
@@ -37,6 +38,21 @@ void serve_dispatch(struct req *r)
 	rt->fn(r);
 	serve_conn_put(r->sv, r->store);
 	r->store = NULL;
+	if (r->body.failed)
+		req_overloaded(r);
+}
+
+void req_overloaded(struct req *r)
+{
+	log_warn("serve: %s: out of memory building the response: 503", r->uri);
+	/* give the memory back first: the error body is small */
+	buf_free(&r->body);
+	req_error(r, 503, "out_of_memory",
+	    "the server ran out of memory building this response; try again later");
+	if (r->body.failed) { /* not even that: an empty 503 */
+		buf_free(&r->body);
+		r->status = 503;
+	}
 }
 
 static const char *reason(int status)
@@ -50,6 +66,8 @@ static const char *reason(int status)
 		return "Method Not Allowed";
 	case 414:
 		return "URI Too Long";
+	case 503:
+		return "Service Unavailable";
 	default:
 		return "Internal Server Error";
 	}
@@ -63,7 +81,7 @@ int req_error(struct req *r, int status, const char *code, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	r->status = status;
-	r->body.len = 0;
+	buf_reset(&r->body);
 	r->last_modified = 0;
 	if (r->is_api) {
 		json_object *o = json_object_new_object(), *e = json_object_new_object();
@@ -93,8 +111,12 @@ int req_json(struct req *r, json_object *j)
 	const char *s = json_object_to_json_string_length(
 	    j, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
 	r->ctype = "application/json";
-	buf_put(&r->body, s, n);
-	buf_put(&r->body, "\n", 1);
+	if (s == NULL) { /* json-c ran out of memory */
+		r->body.failed = 1;
+	} else {
+		buf_put(&r->body, s, n);
+		buf_put(&r->body, "\n", 1);
+	}
 	json_object_put(j);
 	return 0;
 }
@@ -113,6 +135,8 @@ int req_snapshot(struct req *r, struct store_snapshot *snap)
 	if (rc == 0)
 		return req_error(r, 404, "not_found", "the store has no snapshot yet");
 	snap->label = snap->label ? arena_strdup(&r->arena, snap->label) : NULL;
+	if (serve_snapshot_cfg(r->sv, r->store, snap->id, &r->cfg) != 0)
+		return req_error(r, 500, "store_error", "the store could not be read");
 	r->last_modified = snap->created;
 	return 0;
 }
@@ -166,9 +190,31 @@ double action_score(const struct store_as_summary *s, int i)
 	return i == 3 ? s->action4_irr : s->action4_rpki;
 }
 
-const char *readiness_str(double pct)
+const char *readiness_str(const struct observe_config *c, double pct)
 {
-	struct observe_config c;
-	observe_config_default(&c);
-	return readiness_name(readiness_of(&c, pct));
+	return readiness_name(readiness_of(c, pct));
+}
+
+int serve_snapshot_cfg(struct serve *sv, struct store *s, int64_t id, struct observe_config *out)
+{
+	pthread_mutex_lock(&sv->cfg_mu);
+	for (size_t i = 0; i < sv->ncfgs; i++)
+		if (sv->cfgs[i].id == id) {
+			*out = sv->cfgs[i].cfg;
+			pthread_mutex_unlock(&sv->cfg_mu);
+			return 0;
+		}
+	pthread_mutex_unlock(&sv->cfg_mu);
+	struct arena a;
+	arena_init(&a, 0);
+	int rc = scorecard_config_load(s, id, &a, out);
+	arena_free(&a);
+	if (rc != 0)
+		return -1;
+	pthread_mutex_lock(&sv->cfg_mu);
+	size_t slot = sv->ncfgs < SERVE_CFG_CACHE ? sv->ncfgs++ : sv->cfg_next++ % SERVE_CFG_CACHE;
+	sv->cfgs[slot].id = id;
+	sv->cfgs[slot].cfg = *out;
+	pthread_mutex_unlock(&sv->cfg_mu);
+	return 0;
 }

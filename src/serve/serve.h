@@ -22,12 +22,21 @@ struct serve_config {
 	unsigned threads;        /* worker threads (and store connections); 0 = 4 */
 	FILE *access_log;        /* one line per request; NULL = none */
 	const char *cors_origin; /* Access-Control-Allow-Origin on the API; NULL = off */
+	/* confinement (serve/sandbox.h), for the command line; in-process users (tests) leave
+	 * both unset: the user to become once the socket is bound (NULL = stay), and whether to
+	 * sandbox the process (no_new_privs, Landlock: read beneath the store's directory only)
+	 * before the workers start */
+	const struct privdrop *drop;
+	int sandbox;
 };
+struct privdrop;
 
 struct serve;
 
-/* Open the store connections and start listening. Returns 0, or -1 with the reason logged
- * (store missing or of another schema, address unusable, port taken). */
+/* Bind the socket, open the store connections read-only and load the profiles, drop
+ * privileges (c->drop), sandbox (c->sandbox), then start the workers. Returns
+ * 0, or -1 with the reason logged (store missing, unreadable or of another schema, address
+ * unusable, port taken, privileges not dropped). */
 int serve_start(const struct serve_config *c, struct serve **out);
 /* The port bound (useful with port 0). */
 uint16_t serve_port(const struct serve *sv);

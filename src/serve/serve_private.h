@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/core.h"
+#include "observe/observe.h"
 #include "serve/serve.h"
 #include "store/store.h"
 
@@ -25,10 +26,17 @@ struct json_object;
 
 /* ---------------------------------------------------------------- growable buffer */
 
+/* Growth never aborts: when memory runs out the buffer is marked failed, later writes are
+ * dropped, and the request is answered 503 (serve_dispatch). */
 struct buf {
 	char *p;
 	size_t len, cap;
+	int failed;
 };
+
+/* Test hook: a buffer may not grow beyond this many bytes (0 = no limit), as if memory ran
+ * out there; also set from ROUTEMARK_SERVE_BUF_LIMIT at start. */
+extern _Atomic size_t serve_buf_limit;
 
 void buf_put(struct buf *b, const char *s, size_t n);
 void buf_puts(struct buf *b, const char *s);
@@ -38,6 +46,8 @@ void buf_html(struct buf *b, const char *s);
 /* Text escaped for a URL path segment or query value. */
 void buf_urlenc(struct buf *b, const char *s);
 void buf_free(struct buf *b);
+/* Empty, and no longer failed. */
+void buf_reset(struct buf *b);
 
 /* ---------------------------------------------------------------- parsed request target */
 
@@ -101,6 +111,9 @@ struct req {
 	struct buf body;
 	int64_t last_modified; /* 0 = none */
 	int is_api;
+	/* the settings of the snapshot shown (readiness thresholds): set by req_snapshot,
+	 * the defaults before */
+	struct observe_config cfg;
 };
 
 /* Parse, route and run the handler of r->uri; sets status, content type and body. */
@@ -139,9 +152,13 @@ int route_check_params(const struct route *rt, const struct target *t, const cha
 /* A JSON error body {"error": {"status", "code", "message"}} (API) or an HTML error page. */
 int req_error(struct req *r, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The response could not be built (out of memory): a 503 with a JSON error (or an HTML
+ * page), logged; the server goes on. */
+void req_overloaded(struct req *r);
 /* Serialize j into the body (and release it). */
 int req_json(struct req *r, struct json_object *j);
-/* The snapshot named by ?snapshot= (default newest). Returns 0, or a status already set. */
+/* The snapshot named by ?snapshot= (default newest), and its settings into r->cfg. Returns
+ * 0, or a status already set. */
 int req_snapshot(struct req *r, struct store_snapshot *snap);
 /* Paging from ?limit= and ?offset= (page= for pages). Returns 0 or a status already set. */
 int req_paging(struct req *r, size_t def, size_t *limit, size_t *offset);
@@ -223,24 +240,26 @@ double globals_get(const struct store_global *g, size_t n, const char *scope, co
 extern const char *const action_labels[ACTION_COUNT];
 extern const char *const action_keys[ACTION_COUNT];
 double action_score(const struct store_as_summary *s, int i);
-/* Readiness name of a score under the default configuration ("ready", ...). */
-const char *readiness_str(double pct);
+/* Readiness name of a score under c, the settings of the snapshot shown (r->cfg): "ready",
+ * "aspiring", ... */
+const char *readiness_str(const struct observe_config *c, double pct);
 
 /* ---------------------------------------------------------------- HTML */
 
 void page_begin(struct req *r, const char *title);
 void page_end(struct req *r);
 /* A horizontal bar chart: labels, values (0..100 or < 0 no data). */
-void svg_bars(
-    struct buf *b, const char *title, const char *const *labels, const double *v, size_t n);
+/* Bars are coloured by readiness under c. */
+void svg_bars(struct buf *b, const struct observe_config *c, const char *title,
+    const char *const *labels, const double *v, size_t n);
 /* A line chart of up to 4 series over x (unix times); values 0..100, < 0 = gap. */
 void svg_lines(struct buf *b, const char *title, const int64_t *x, size_t n,
     const double *const *series, const char *const *names, size_t nseries);
 /* A stacked bar per row of counts (ready, aspiring, lagging, no data). */
 void svg_stacked(struct buf *b, const char *title, const char *const *labels,
     const double (*counts)[4], size_t n);
-/* Readiness as a coloured label. */
-void html_readiness(struct buf *b, double pct);
+/* Readiness under c as a coloured label. */
+void html_readiness(struct buf *b, const struct observe_config *c, double pct);
 void html_pct(struct buf *b, double pct);
 /* A table of incidents (with an AS column when with_asn). */
 void html_incidents(struct buf *b, const struct store_incident *v, size_t n, int with_asn);

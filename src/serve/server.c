@@ -4,6 +4,8 @@
  * the access log, and the graceful stop on SIGTERM / SIGINT.
  */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -14,45 +16,46 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "serve/sandbox.h"
 #include "serve/serve_private.h"
 #include "serve/server_private.h"
 
 int serve_parse_listen(const char *s, struct sockaddr_storage *ss, unsigned *len)
 {
-	char host[64];
-	const char *colon;
+	char *host, *port, *dup = NULL;
+	const char *err;
 	memset(ss, 0, sizeof(*ss));
-	if (s[0] == '[') {
-		const char *close = strchr(s, ']');
-		if (close == NULL || close[1] != ':' || (size_t)(close - s - 1) >= sizeof(host))
-			return -1;
-		memcpy(host, s + 1, (size_t)(close - s - 1));
-		host[close - s - 1] = '\0';
-		colon = close + 1;
-	} else {
-		colon = strrchr(s, ':');
-		if (colon == NULL || (size_t)(colon - s) >= sizeof(host))
-			return -1;
-		memcpy(host, s, (size_t)(colon - s));
-		host[colon - s] = '\0';
+	/* port 0 (pick a free one) is ours to allow: hostport_split wants 1..65535 */
+	size_t n = strlen(s);
+	int any_port = n >= 2 && strcmp(s + n - 2, ":0") == 0;
+	if (any_port) {
+		dup = xstrdup(s);
+		dup[n - 1] = '1';
 	}
-	uint64_t port;
-	if (param_uint(colon + 1, 65535, &port) != 0)
+	int rc = hostport_split(any_port ? dup : s, &host, &port, &err);
+	free(dup);
+	if (rc != 0)
 		return -1;
+	uint64_t pn = 0;
+	rc = -1;
 	struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
-	if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+	if (!any_port && param_uint(port, 65535, &pn) != 0) {
+		/* numeric only: no service names */
+	} else if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
 		v4->sin_family = AF_INET;
-		v4->sin_port = htons((uint16_t)port);
+		v4->sin_port = htons((uint16_t)pn);
 		*len = sizeof(*v4);
+		rc = 0;
 	} else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
 		v6->sin6_family = AF_INET6;
-		v6->sin6_port = htons((uint16_t)port);
+		v6->sin6_port = htons((uint16_t)pn);
 		*len = sizeof(*v6);
-	} else {
-		return -1;
+		rc = 0;
 	}
-	return 0;
+	free(host);
+	free(port);
+	return rc;
 }
 
 /* ---------------------------------------------------------------- connection pool */
@@ -89,6 +92,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
 	r->uri_len = n;
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
 	arena_init(&r->arena, 0);
+	observe_config_default(&r->cfg);
 	const union MHD_ConnectionInfo *ci =
 	    MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci && ci->client_addr) {
@@ -192,6 +196,8 @@ static enum MHD_Result respond(struct MHD_Connection *con, struct req *r)
 		MHD_add_response_header(resp, "Content-Security-Policy",
 		    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
 		    "form-action 'self'; frame-ancestors 'none'");
+	if (status == 503)
+		MHD_add_response_header(resp, "Retry-After", "5");
 	if (status == 405)
 		MHD_add_response_header(resp, "Allow", "GET, HEAD");
 	if (r->is_api && r->sv->cfg.cors_origin)
@@ -225,6 +231,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	if (strcmp(method, "GET") != 0 && !r->head) {
 		r->is_api = strncmp(r->uri, "/api/", 5) == 0;
 		req_error(r, 405, "method_not_allowed", "%s: only GET and HEAD are served", method);
+		if (r->body.failed)
+			req_overloaded(r);
 	} else {
 		serve_dispatch(r);
 	}
@@ -241,6 +249,40 @@ static void pool_close(struct serve *sv)
 	serve_profiles_free(sv);
 }
 
+/* A listening TCP socket on ss (bound here, before privileges are dropped: port 80 works). */
+static int listen_socket(const struct sockaddr_storage *ss, unsigned len)
+{
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ss->ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)ss, len) != 0 || listen(fd, SOMAXCONN) != 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* The directory of the store file (what the sandbox leaves readable): its -wal and -shm
+ * files live there too. */
+static char *store_dir(const char *db)
+{
+	char *real = realpath(db, NULL);
+	if (real == NULL)
+		return NULL;
+	char *slash = strrchr(real, '/');
+	if (slash == real)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	return real;
+}
+
 int serve_start(const struct serve_config *c, struct serve **out)
 {
 	struct sockaddr_storage ss;
@@ -250,39 +292,70 @@ int serve_start(const struct serve_config *c, struct serve **out)
 		log_err("--listen %s: expected ADDR:PORT with a numeric address", listen);
 		return -1;
 	}
+	const char *lim = getenv("ROUTEMARK_SERVE_BUF_LIMIT"); /* tests: memory "runs out" */
+	if (lim && *lim)
+		serve_buf_limit = (size_t)strtoull(lim, NULL, 10);
+	int lfd = listen_socket(&ss, sslen);
+	if (lfd < 0) {
+		log_err("--listen %s: cannot listen: %s", listen, strerror(errno));
+		return -1;
+	}
 	struct serve *sv = xcalloc(1, sizeof(*sv));
 	sv->cfg = *c;
 	unsigned n = c->threads ? c->threads : 4;
 	if (n > SERVE_MAX_THREADS)
 		n = SERVE_MAX_THREADS;
 	pthread_mutex_init(&sv->mu, NULL);
+	pthread_mutex_init(&sv->cfg_mu, NULL);
 	pthread_cond_init(&sv->cv, NULL);
 	for (; sv->nconns < n; sv->nconns++) {
-		if (store_open(c->db, 1, &sv->conns[sv->nconns]) != 0) {
-			pool_close(sv);
-			free(sv);
-			return -1;
-		}
+		if (store_open(c->db, 1, &sv->conns[sv->nconns]) != 0)
+			goto fail;
 		sv->free[sv->nfree++] = sv->conns[sv->nconns];
 	}
 	serve_profiles_load(sv);
+	/* the store is opened (and its -wal / -shm files created, which SQLite gives to the
+	 * owner of the store when it runs as root) before the drop: the user need not be able to
+	 * create files in the store's directory */
+	if (c->drop && privdrop_apply("serve", c->drop) != 0)
+		goto fail;
+	if (c->sandbox) {
+		char *dir = store_dir(c->db);
+		const char *ro[1] = {dir};
+		int rc = dir ? sandbox_restrict("serve", ro, 1) : -1;
+		if (dir == NULL)
+			log_err("serve: %s: %s", c->db, strerror(errno));
+		free(dir);
+		if (rc != 0)
+			goto fail;
+	}
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
 	                 MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
-	sv->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, sv, MHD_OPTION_SOCK_ADDR,
-	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(n > 1 ? n : 0),
+	sv->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, sv, MHD_OPTION_LISTEN_SOCKET,
+	    (MHD_socket)lfd, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(n > 1 ? n : 0),
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, sv, MHD_OPTION_NOTIFY_COMPLETED, on_done, sv,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
 	    MHD_OPTION_END);
 	if (sv->d == NULL) {
-		log_err("--listen %s: cannot listen (address in use or not available)", listen);
-		pool_close(sv);
-		free(sv);
-		return -1;
+		log_err("--listen %s: cannot serve on this socket", listen);
+		goto fail;
 	}
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(sv->d, MHD_DAEMON_INFO_BIND_PORT);
-	sv->port = di ? di->port : 0;
+	struct sockaddr_storage bound;
+	socklen_t bl = sizeof(bound);
+	if (getsockname(lfd, (struct sockaddr *)&bound, &bl) == 0)
+		sv->port =
+		    ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
+		                                      : ((struct sockaddr_in *)&bound)->sin_port);
 	*out = sv;
 	return 0;
+fail:
+	close(lfd);
+	pool_close(sv);
+	pthread_cond_destroy(&sv->cv);
+	pthread_mutex_destroy(&sv->cfg_mu);
+	pthread_mutex_destroy(&sv->mu);
+	free(sv);
+	return -1;
 }
 
 uint16_t serve_port(const struct serve *sv)
@@ -306,6 +379,7 @@ void serve_stop(struct serve *sv, int grace_ms)
 	}
 	MHD_stop_daemon(sv->d);
 	pool_close(sv);
+	pthread_mutex_destroy(&sv->cfg_mu);
 	pthread_cond_destroy(&sv->cv);
 	pthread_mutex_destroy(&sv->mu);
 	free(sv);

@@ -6,6 +6,8 @@
 
 #include "serve/serve_private.h"
 
+#define SERVE_CFG_CACHE 32
+
 struct serve {
 	struct serve_config cfg;
 	struct MHD_Daemon *d;
@@ -18,7 +20,18 @@ struct serve {
 	/* the shipped conformance profiles, loaded once at start, read-only after */
 	struct conform_profile **profiles;
 	size_t nprofiles;
+	/* the settings of the snapshots served (read once per snapshot: a snapshot's settings
+	 * never change), a small ring guarded by cfg_mu */
+	pthread_mutex_t cfg_mu;
+	struct snap_cfg {
+		int64_t id;
+		struct observe_config cfg;
+	} cfgs[SERVE_CFG_CACHE];
+	size_t ncfgs, cfg_next;
 };
+
+/* The settings snapshot id was scored with, from the cache or the store; 0 or -1. */
+int serve_snapshot_cfg(struct serve *sv, struct store *s, int64_t id, struct observe_config *out);
 
 /* Load every shipped profile (conform_profile_list), logging the ones that fail; free. */
 void serve_profiles_load(struct serve *sv);

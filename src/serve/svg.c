@@ -20,8 +20,8 @@ static void svg_open(struct buf *b, const char *title, int w, int h)
 	buf_puts(b, "</title>");
 }
 
-void svg_bars(
-    struct buf *b, const char *title, const char *const *labels, const double *v, size_t n)
+void svg_bars(struct buf *b, const struct observe_config *c, const char *title,
+    const char *const *labels, const double *v, size_t n)
 {
 	size_t maxl = 4;
 	for (size_t i = 0; i < n; i++)
@@ -45,9 +45,9 @@ void svg_bars(
 		double pct = v[i] > 100 ? 100 : v[i];
 		buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"18\" fill=\"%s\"/>",
 		    lw, y + 2, bw * pct / 100,
-		    ready_colors[strcmp(readiness_str(v[i]), "ready") == 0      ? 0
-		                 : strcmp(readiness_str(v[i]), "aspiring") == 0 ? 1
-		                                                                : 2]);
+		    ready_colors[readiness_of(c, v[i]) == READY_READY      ? 0
+		                 : readiness_of(c, v[i]) == READY_ASPIRING ? 1
+		                                                           : 2]);
 		buf_printf(b, "<text x=\"%d\" y=\"%d\">%.1f %%</text>", lw + bw + 6, y + 15, v[i]);
 	}
 	buf_puts(b, "</svg>");

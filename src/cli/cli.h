@@ -3,11 +3,58 @@
 #define ROUTEMARK_CLI_H
 
 #include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
 
 /* The configuration file (see config.c): set its path once (--config), then let a command
  * merge the options it knows into its argv before getopt_long. Returns -1 on a bad file. */
 void config_set_path(const char *path);
 int config_merge_args(const char *cmd, const struct option *longopts, int *argc, char ***argv);
+
+/* ---------------------------------------------------------------- helpers (cli_util.c)
+ *
+ * The option loop of every command:
+ *
+ *	if (cli_opt_begin("cmd", longopts, &argc, &argv) != 0)
+ *		return 1;
+ *	while ((opt = cli_getopt(argc, argv, "h", longopts, usage, &rc)) != -1) {
+ *		switch (opt) {
+ *		case CLI_OPT_EXIT:
+ *			return rc;
+ *		...
+ */
+
+/* Merge the configuration file's options for cmd into argv (config_merge_args) and rewind
+ * getopt. Returns -1 (said on stderr) on a bad configuration file. */
+int cli_opt_begin(const char *cmd, const struct option *longopts, int *argc, char ***argv);
+/* getopt_long, with -h/--help (usage on stdout, *rc = 0) and an unknown option or a missing
+ * argument (usage on stderr, *rc = 1) handled the same way everywhere: both return
+ * CLI_OPT_EXIT and the command returns *rc. Otherwise the option, or -1 after the last. */
+#define CLI_OPT_EXIT (-2)
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
+    void (*usage)(FILE *), int *rc);
+/* The position of --format's fmt in the space-separated list of the formats a command offers
+ * ("text json html" -> 0, 1 or 2); -1 after "routemark: --format X: expected text, json or
+ * html" on stderr. */
+int cli_format(const char *fmt, const char *offered);
+/* -o FILE: the file opened for writing, or stdout when path is NULL; NULL after "routemark:
+ * FILE: cannot write". cli_output_close closes it (not stdout) and returns status, or 1 when
+ * anything failed to be written. */
+FILE *cli_output_open(const char *path);
+int cli_output_close(FILE *f, int status);
+/* A json-c object printed pretty on stdout (the views' and metrics' --format json), then
+ * released. */
+struct json_object;
+void cli_print_json(struct json_object *j);
+/* The one AS-number argument left after the options (argv[optind]): 0, or -1 after saying on
+ * stderr why not ("routemark: CMD: which AS?", "... expected one AS number", "... 'X' is not
+ * an AS number"). */
+int cli_one_asn(const char *cmd, int argc, char **argv, uint32_t *asn);
+/* Queries from a file (standard input for '-'): call fn for every line, with trailing
+ * characters in strip removed, skipping empty lines and '#' comments; returns the OR of
+ * fn's results. */
+typedef int (*cli_line_fn)(char *line, unsigned long lineno, void *arg);
+int cli_each_line(FILE *in, const char *strip, cli_line_fn fn, void *arg);
 
 /* Every command is int cmd_NAME(int argc, char **argv), argv[0] being the command name.
  * Exit codes: 0 success, 1 usage or input error, 2 malformed data under --strict. */

@@ -133,21 +133,6 @@ static void print_summary(
 		    name, s->total, s->v4, s->v6, s->asns, s->as0, s->maxlen_used, na);
 }
 
-/* The table's own order: family, length, address, maxlen, asn. */
-static int vcmp(const struct vrp *x, const struct vrp *y)
-{
-	if (x->p.afi != y->p.afi)
-		return x->p.afi < y->p.afi ? -1 : 1;
-	if (x->p.len != y->p.len)
-		return x->p.len < y->p.len ? -1 : 1;
-	int c = memcmp(x->p.addr, y->p.addr, 16);
-	if (c)
-		return c;
-	if (x->maxlen != y->maxlen)
-		return x->maxlen < y->maxlen ? -1 : 1;
-	return x->asn < y->asn ? -1 : x->asn > y->asn;
-}
-
 static void print_vrp(char sign, const struct vrp *v, int jsonl)
 {
 	char buf[PREFIX_STRLEN];
@@ -168,7 +153,9 @@ static void diff(const struct vrp_table *a, const struct vrp_table *b, int jsonl
 {
 	size_t i = 0, j = 0, na = vrp_table_count(a), nb = vrp_table_count(b), add = 0, del = 0;
 	while (i < na || j < nb) {
-		int c = i == na ? 1 : j == nb ? -1 : vcmp(vrp_table_get(a, i), vrp_table_get(b, j));
+		int c = i == na   ? 1
+		        : j == nb ? -1
+		                  : vrp_cmp(vrp_table_get(a, i), vrp_table_get(b, j));
 		if (c < 0)
 			print_vrp('-', vrp_table_get(a, i++), jsonl), del++;
 		else if (c > 0)

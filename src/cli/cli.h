@@ -50,9 +50,9 @@ void cli_print_json(struct json_object *j);
  * stderr why not ("routemark: CMD: which AS?", "... expected one AS number", "... 'X' is not
  * an AS number"). */
 int cli_one_asn(const char *cmd, int argc, char **argv, uint32_t *asn);
-/* Queries from a file (standard input for '-'): call fn for every line, with trailing
- * characters in strip removed, skipping empty lines and '#' comments; returns the OR of
- * fn's results. */
+/* Queries read line by line: call fn for every line of in, with trailing characters in strip
+ * removed, skipping empty lines and '#' comments. fn returns 0 or an exit code to OR into
+ * the result, or a negative value to stop there with its negation as the result. */
 typedef int (*cli_line_fn)(char *line, unsigned long lineno, void *arg);
 int cli_each_line(FILE *in, const char *strip, cli_line_fn fn, void *arg);
 
@@ -84,5 +84,27 @@ struct vrp_table;
 struct aspa_table;
 struct vrp_table *cli_vrps_open(const char *file, const char *rtr, struct aspa_table **aspa,
     int strict, int timeout_s, int *rc);
+
+/* The VRP source options of vrps and validate: CLI_VRPS_LONG_OPTIONS in the command's table,
+ * cli_vrps_option in its option loop (1 when opt was one of them, 0 if not, -1 after saying
+ * what was wrong), then cli_vrps_ready (--rtr wins over a --vrps file from the configuration;
+ * -1 unless exactly one source and a positive timeout). */
+struct cli_vrps_opts {
+	const char *file, *rtr;
+	int jsonl, strict, timeout;
+};
+#define CLI_VRPS_LONG_OPTIONS                                                                      \
+	{"vrps", required_argument, NULL, 'f'}, {"rtr", required_argument, NULL, 'r'},             \
+	    {"format", required_argument, NULL, 'F'}, {"strict", no_argument, NULL, 's'},          \
+	{                                                                                          \
+		"timeout", required_argument, NULL, 't'                                            \
+	}
+int cli_vrps_option(struct cli_vrps_opts *v, int opt, const char *arg);
+int cli_vrps_ready(struct cli_vrps_opts *v);
+/* A VRP table from the source the options name (cli_vrps_open). */
+struct vrp_table *cli_vrps_load(const struct cli_vrps_opts *v, struct aspa_table **aspa, int *rc);
+
+/* The arguments argv[from..argc) joined by single spaces, newly allocated. */
+char *cli_join_args(int argc, char **argv, int from);
 
 #endif

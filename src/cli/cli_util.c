@@ -108,9 +108,32 @@ int cli_each_line(FILE *in, const char *strip, cli_line_fn fn, void *arg)
 		lineno++;
 		while (n > 0 && line[n - 1] != '\0' && strchr(strip, line[n - 1]) != NULL)
 			line[--n] = '\0';
-		if (n > 0 && line[0] != '#')
-			rc |= fn(line, lineno, arg);
+		if (n == 0 || line[0] == '#')
+			continue;
+		int r = fn(line, lineno, arg);
+		if (r < 0) {
+			rc = -r;
+			break;
+		}
+		rc |= r;
 	}
 	free(line);
 	return rc;
+}
+
+char *cli_join_args(int argc, char **argv, int from)
+{
+	size_t len = 1;
+	for (int i = from; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	char *s = xmalloc(len), *p = s;
+	*p = '\0';
+	for (int i = from; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+		if (i > from)
+			*p++ = ' ';
+		memcpy(p, argv[i], n + 1);
+		p += n;
+	}
+	return s;
 }

@@ -116,15 +116,9 @@ static void print_text(const char *path, const struct mrt_stats *st, const struc
 
 static void print_json(const char *path, const struct mrt_stats *st, const struct file_stat *fs)
 {
-	printf("{\"file\":\"");
-	for (const char *c = path; *c; c++)
-		if (*c == '"' || *c == '\\')
-			printf("\\%c", *c);
-		else if ((unsigned char)*c < 0x20)
-			printf("\\u%04x", *c);
-		else
-			putchar(*c);
-	printf("\",\"records\":%llu,\"bytes\":%llu,\"by_type\":{", (unsigned long long)st->records,
+	printf("{\"file\":");
+	json_fputs(stdout, path);
+	printf(",\"records\":%llu,\"bytes\":%llu,\"by_type\":{", (unsigned long long)st->records,
 	    (unsigned long long)st->bytes);
 	int first = 1;
 	for (int t = 0; t < MRT_STAT_TYPES; t++)

@@ -167,3 +167,18 @@ void jsonw_kint(struct jsonw *j, const char *key, int64_t v)
 	jsonw_key(j, key);
 	jsonw_int(j, v);
 }
+
+void json_fputs(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}

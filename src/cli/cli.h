@@ -104,6 +104,14 @@ int cli_vrps_ready(struct cli_vrps_opts *v);
 /* A VRP table from the source the options name (cli_vrps_open). */
 struct vrp_table *cli_vrps_load(const struct cli_vrps_opts *v, struct aspa_table **aspa, int *rc);
 
+/* The options of the MRT file commands (dump, stat), read by hand (a '-' file is stdin):
+ * --format FMT (one of formats, space-separated; *format keeps its default otherwise),
+ * --strict, -q/--quiet, -h/--help, and "--" to end them. Returns the index of the first
+ * FILE, or -1 with *rc the exit code after the usage or a message saying what was wrong. */
+struct mrt_options;
+int cli_mrt_args(const char *cmd, int argc, char **argv, const char *formats, const char **format,
+    struct mrt_options *opt, void (*usage)(FILE *), int *rc);
+
 /* The arguments argv[from..argc) joined by single spaces, newly allocated. */
 char *cli_join_args(int argc, char **argv, int from);
 

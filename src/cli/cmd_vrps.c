@@ -126,12 +126,6 @@ struct summary {
 	size_t total, v4, v6, asns, as0, maxlen_used;
 };
 
-static int u32cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 static void summarise(const struct vrp_table *t, struct summary *s)
 {
 	size_t n = vrp_table_count(t);
@@ -145,7 +139,7 @@ static void summarise(const struct vrp_table *t, struct summary *s)
 		s->maxlen_used += v->maxlen > v->p.len;
 		asn[i] = v->asn;
 	}
-	qsort(asn, n, sizeof(*asn), u32cmp);
+	qsort(asn, n, sizeof(*asn), u32_cmp);
 	for (size_t i = 0; i < n; i++)
 		s->asns += i == 0 || asn[i] != asn[i - 1];
 	free(asn);

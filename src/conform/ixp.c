@@ -76,12 +76,6 @@ struct member_state {
 	                 -1: not checkable (set given but no IRR data) */
 };
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 static void violation(struct ixp_result *r, struct member_state *ms, enum ixp_check c,
     const struct mrt_route *rt, uint32_t origin, const char *detail)
 {
@@ -150,7 +144,7 @@ static int check_route(struct ixp_result *r, struct member_state *ms, const stru
 		int ok = has_origin &&
 		         (origin == ms->res->asn ||
 		             (ms->expanded == 1 && bsearch(&origin, ms->x.asns, ms->x.nasns,
-		                                       sizeof(uint32_t), cmp_u32)));
+		                                       sizeof(uint32_t), u32_cmp)));
 		if (!ok) {
 			snprintf(d, sizeof(d), "origin AS%" PRIu32 " not in %s", origin,
 			    ms->res->as_set ? ms->res->as_set : "the member's own ASN");

@@ -6,17 +6,6 @@
 
 #include "conform_private.h"
 
-static const char *day(int64_t t, char *buf, size_t size)
-{
-	if (t <= 0)
-		return "-";
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(buf, size, "%Y-%m-%d %H:%M UTC", &tm);
-	return buf;
-}
-
 static const char css[] =
     "body{font:11pt/1.4 system-ui,sans-serif;margin:2em;color:#111}"
     ".rmc h1{font-size:1.5em;margin:0 0 .2em}.rmc h2{font-size:1.1em;margin:1.2em 0 .4em}"
@@ -65,7 +54,7 @@ static void control_row(FILE *f, const struct conform_control_result *c)
 		fprintf(f, "<ul class=\"rmc-ev\">");
 		for (size_t j = 0; j < c->nev; j++) {
 			fprintf(f, "<li>%s %s: ", c->ev[j].kind,
-			    c->ev[j].time ? day(c->ev[j].time, b, sizeof(b)) : "");
+			    c->ev[j].time ? time_utc_format(c->ev[j].time, b, sizeof(b)) : "");
 			html_escape(f, c->ev[j].text);
 			fprintf(f, "</li>");
 		}
@@ -99,8 +88,9 @@ void conform_render_html_fragment(FILE *f, const struct conform_result *r)
 		html_escape(f, p->status);
 	}
 	fprintf(f, ") — window %s to %s, %zu snapshot%s — generated %s</div>\n",
-	    day(r->window_from, b1, sizeof(b1)), day(r->window_to, b2, sizeof(b2)), r->nsnaps,
-	    r->nsnaps == 1 ? "" : "s", day(r->generated, b3, sizeof(b3)));
+	    time_utc_format(r->window_from, b1, sizeof(b1)),
+	    time_utc_format(r->window_to, b2, sizeof(b2)), r->nsnaps, r->nsnaps == 1 ? "" : "s",
+	    time_utc_format(r->generated, b3, sizeof(b3)));
 	fprintf(f, "<div class=\"rmc-overall %s\">%s</div>\n", oclass(r->overall),
 	    conform_overall_name(r->overall));
 	fprintf(f,

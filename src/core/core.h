@@ -322,7 +322,15 @@ void xgrow(void **p, size_t *cap, size_t need, size_t size);
 /* A newly allocated formatted string: no size guesses for strings built from input. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xstrdup(const char *s);
+/* qsort order of uint32_t values. */
+int u32_cmp(const void *a, const void *b);
+/* Binary search over n elements of size bytes sorted ascending by the uint32_t at offset in
+ * each (size sizeof(uint32_t), offset 0: a plain array): the first index whose key is >= x,
+ * n when there is none. */
+size_t u32_lower_bound(const void *base, size_t n, size_t size, size_t offset, uint32_t x);
 uint32_t hash_bytes(const void *p, size_t n, uint32_t seed); /* FNV-1a style, fast enough */
+/* t (Unix seconds) as "2014-05-30 22:00 UTC" in buf; "-" when t <= 0. Returns the text. */
+const char *time_utc_format(int64_t t, char *buf, size_t size);
 double clock_mono(void);       /* seconds on the monotonic clock (for intervals) */
 double clock_thread_cpu(void); /* CPU seconds used by the calling thread */
 

@@ -188,12 +188,6 @@ static void expand_set(struct exp_ctx *c, const char *name, int depth)
 	c->depth = outer_depth;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 static int cmp_pfx(const void *a, const void *b)
 {
 	const struct irr_pfx *x = a, *y = b;
@@ -245,7 +239,7 @@ int irr_expand(const struct irr_db *db, const char *name, const struct irr_expan
 	hmap_free(&c.seen);
 	arena_free(&c.arena);
 	if (x->nasns) {
-		qsort(x->asns, x->nasns, sizeof(*x->asns), cmp_u32);
+		qsort(x->asns, x->nasns, sizeof(*x->asns), u32_cmp);
 		size_t k = 1;
 		for (size_t i = 1; i < x->nasns; i++)
 			if (x->asns[i] != x->asns[k - 1])

@@ -296,14 +296,8 @@ void pdb_index(struct pdb *db)
 	/* link every net to its run of contacts (pocs sorted by net_id) */
 	for (size_t i = 0; i < db->nnet; i++) {
 		struct pdb_net *n = &db->net[i];
-		size_t lo = 0, hi = db->npoc;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (db->poc[mid].net_id < n->id)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
+		size_t lo = u32_lower_bound(
+		    db->poc, db->npoc, sizeof(*db->poc), offsetof(struct pdb_poc, net_id), n->id);
 		n->first_poc = (uint32_t)lo;
 		n->npoc = 0;
 		while (lo + n->npoc < db->npoc && db->poc[lo + n->npoc].net_id == n->id && n->id)
@@ -318,15 +312,9 @@ void pdb_index(struct pdb *db)
 
 const struct pdb_net *pdb_net_by_asn(const struct pdb *db, uint32_t asn)
 {
-	size_t lo = 0, hi = db->nnet;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (db->net[mid].asn < asn)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < db->nnet && db->net[lo].asn == asn ? &db->net[lo] : NULL;
+	size_t i = u32_lower_bound(
+	    db->net, db->nnet, sizeof(*db->net), offsetof(struct pdb_net, asn), asn);
+	return i < db->nnet && db->net[i].asn == asn ? &db->net[i] : NULL;
 }
 
 int pdb_net_contacts(const struct pdb *db, const struct pdb_net *n)
@@ -346,28 +334,16 @@ int pdb_net_contacts(const struct pdb *db, const struct pdb_net *n)
 
 const struct pdb_ix *pdb_ix_by_id(const struct pdb *db, uint32_t id)
 {
-	size_t lo = 0, hi = db->nix;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (db->ix[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < db->nix && db->ix[lo].id == id ? &db->ix[lo] : NULL;
+	size_t i =
+	    u32_lower_bound(db->ix, db->nix, sizeof(*db->ix), offsetof(struct pdb_ix, id), id);
+	return i < db->nix && db->ix[i].id == id ? &db->ix[i] : NULL;
 }
 
 const struct pdb_ixlan *pdb_ixlan_by_id(const struct pdb *db, uint32_t id)
 {
-	size_t lo = 0, hi = db->nixlan;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (db->ixlan[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < db->nixlan && db->ixlan[lo].id == id ? &db->ixlan[lo] : NULL;
+	size_t i = u32_lower_bound(
+	    db->ixlan, db->nixlan, sizeof(*db->ixlan), offsetof(struct pdb_ixlan, id), id);
+	return i < db->nixlan && db->ixlan[i].id == id ? &db->ixlan[i] : NULL;
 }
 
 const struct pdb_ixpfx *pdb_ixp_prefix(const struct pdb *db, const struct prefix *p)

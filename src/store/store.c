@@ -182,14 +182,6 @@ static int step_done(struct store *s, sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? 0 : db_fail(s, "writing");
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 static void bind_pct(sqlite3_stmt *st, int i, double v)
 {
 	if (v < 0)
@@ -223,7 +215,7 @@ int store_snapshot_begin(struct store *s, struct store_snapshot *snap)
 			snprintf(sql, sizeof(sql), "DELETE FROM snapshot WHERE key = ?1");
 		if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL))
 			goto fail;
-		bind_text(st, 1, snap->key);
+		store_bind_text(st, 1, snap->key);
 		rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 	}
@@ -236,11 +228,11 @@ int store_snapshot_begin(struct store *s, struct store_snapshot *snap)
 	        "VALUES (?1, ?2, ?3, ?4, ?5)",
 	        -1, &st, NULL))
 		goto fail;
-	bind_text(st, 1, snap->key);
+	store_bind_text(st, 1, snap->key);
 	sqlite3_bind_int64(st, 2, snap->created);
 	sqlite3_bind_int64(st, 3, snap->period_start);
 	sqlite3_bind_int64(st, 4, snap->period_end);
-	bind_text(st, 5, snap->label);
+	store_bind_text(st, 5, snap->label);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -259,9 +251,9 @@ int store_put_input(struct store *s, const struct store_input *in)
 	if (st == NULL || !s->in_snapshot)
 		return -1;
 	sqlite3_bind_int64(st, 1, s->snap_id);
-	bind_text(st, 2, in->kind);
-	bind_text(st, 3, in->path);
-	bind_text(st, 4, in->sha256);
+	store_bind_text(st, 2, in->kind);
+	store_bind_text(st, 3, in->path);
+	store_bind_text(st, 4, in->sha256);
 	sqlite3_bind_int64(st, 5, (int64_t)in->size);
 	sqlite3_bind_int64(st, 6, (int64_t)in->records);
 	sqlite3_bind_int64(st, 7, (int64_t)in->malformed);
@@ -275,7 +267,7 @@ int store_put_metric(struct store *s, const struct store_metric *m)
 		return -1;
 	sqlite3_bind_int64(st, 1, s->snap_id);
 	sqlite3_bind_int64(st, 2, m->asn);
-	bind_text(st, 3, m->metric);
+	store_bind_text(st, 3, m->metric);
 	if (m->percent < 0)
 		sqlite3_bind_null(st, 4);
 	else
@@ -311,18 +303,18 @@ int store_put_finding(struct store *s, const struct store_finding *f)
 		return -1;
 	sqlite3_bind_int64(st, 1, s->snap_id);
 	sqlite3_bind_int64(st, 2, f->asn);
-	bind_text(st, 3, f->metric);
+	store_bind_text(st, 3, f->metric);
 	sqlite3_bind_int64(st, 4, f->culprit);
-	bind_text(st, 5, f->prefix);
+	store_bind_text(st, 5, f->prefix);
 	sqlite3_bind_int64(st, 6, f->origin);
-	bind_text(st, 7, f->path);
-	bind_text(st, 8, f->peer_ip);
+	store_bind_text(st, 7, f->path);
+	store_bind_text(st, 8, f->peer_ip);
 	sqlite3_bind_int64(st, 9, f->peer_asn);
 	sqlite3_bind_int64(st, 10, f->peers);
 	sqlite3_bind_int64(st, 11, f->first_seen);
 	sqlite3_bind_int64(st, 12, f->last_seen);
-	bind_text(st, 13, f->detail);
-	bind_text(st, 14, f->evidence);
+	store_bind_text(st, 13, f->detail);
+	store_bind_text(st, 14, f->evidence);
 	return step_done(s, st);
 }
 
@@ -333,7 +325,7 @@ int store_put_incident(struct store *s, const struct store_incident *i)
 		return -1;
 	sqlite3_bind_int64(st, 1, s->snap_id);
 	sqlite3_bind_int64(st, 2, i->asn);
-	bind_text(st, 3, i->metric);
+	store_bind_text(st, 3, i->metric);
 	sqlite3_bind_int64(st, 4, i->start);
 	sqlite3_bind_int64(st, 5, i->end);
 	sqlite3_bind_double(st, 6, i->weight);
@@ -349,8 +341,8 @@ int store_put_global(struct store *s, const struct store_global *g)
 	if (st == NULL || !s->in_snapshot)
 		return -1;
 	sqlite3_bind_int64(st, 1, s->snap_id);
-	bind_text(st, 2, g->scope);
-	bind_text(st, 3, g->key);
+	store_bind_text(st, 2, g->scope);
+	store_bind_text(st, 3, g->key);
 	sqlite3_bind_double(st, 4, g->value);
 	return step_done(s, st);
 }
@@ -362,9 +354,9 @@ int store_put_asinfo(
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, asn);
-	bind_text(st, 2, name);
-	bind_text(st, 3, cc);
-	bind_text(st, 4, rir);
+	store_bind_text(st, 2, name);
+	store_bind_text(st, 3, cc);
+	store_bind_text(st, 4, rir);
 	return step_done(s, st);
 }
 
@@ -392,7 +384,7 @@ int store_snapshot_commit(struct store *s, const struct store_snapshot *snap)
 	sqlite3_bind_int64(st, 5, (int64_t)snap->ases);
 	sqlite3_bind_int64(st, 6, snap->period_start);
 	sqlite3_bind_int64(st, 7, snap->period_end);
-	bind_text(st, 8, snap->label);
+	store_bind_text(st, 8, snap->label);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE || exec(s, "COMMIT")) {

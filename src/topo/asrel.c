@@ -59,12 +59,6 @@ const char *topo_rel_name(enum topo_rel rel)
 	}
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* Parse the ASN list of a header line into a sorted array. */
 static void header_list(const char *s, uint32_t **out, uint32_t *n)
 {
@@ -81,7 +75,7 @@ static void header_list(const char *s, uint32_t **out, uint32_t *n)
 		v[cnt++] = asn;
 	}
 	free(copy);
-	qsort(v, cnt, sizeof(*v), cmp_u32);
+	qsort(v, cnt, sizeof(*v), u32_cmp);
 	free(*out);
 	*out = v;
 	*n = cnt;
@@ -387,15 +381,8 @@ int asrel_load(struct asrel *r, const char *path)
 
 static int64_t bsearch_u32(const uint32_t *v, size_t n, uint32_t x)
 {
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (v[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && v[lo] == x ? (int64_t)lo : -1;
+	size_t i = u32_lower_bound(v, n, sizeof(*v), 0, x);
+	return i < n && v[i] == x ? (int64_t)i : -1;
 }
 
 int64_t asrel_index(const struct asrel *r, uint32_t asn)

@@ -53,8 +53,7 @@ int ixp_members_load(
 			*n = 0;
 			return -1;
 		}
-		if (*n == cap)
-			*out = xrealloc(*out, (cap = cap ? cap * 2 : 16) * sizeof(**out));
+		XGROW(*out, cap, *n + 1);
 		(*out)[*n].asn = asn;
 		(*out)[(*n)++].as_set = set ? xstrdup(set) : NULL;
 	}
@@ -82,8 +81,7 @@ static void violation(struct ixp_result *r, struct member_state *ms, enum ixp_ch
 	r->count[c]++;
 	if (ms)
 		ms->res->count[c]++;
-	if (r->nv == r->capv)
-		r->v = xrealloc(r->v, (r->capv = r->capv ? r->capv * 2 : 64) * sizeof(*r->v));
+	XGROW(r->v, r->capv, r->nv + 1);
 	struct ixp_violation *v = &r->v[r->nv++];
 	memset(v, 0, sizeof(*v));
 	v->check = c;

@@ -269,7 +269,7 @@ int conform_profile_load(const char *path, struct conform_profile **out, char *e
 				snprintf(err, errsize, "%s: larger than 16 MiB", path);
 				return -1;
 			}
-			buf = xrealloc(buf, cap *= 2);
+			XGROW(buf, cap, cap + 1);
 		}
 	}
 	int rd = ferror(f);
@@ -341,7 +341,7 @@ size_t conform_profile_list(char ***names)
 			size_t len = strlen(de->d_name);
 			if (len < 6 || strcmp(de->d_name + len - 5, ".json"))
 				continue;
-			*names = xrealloc(*names, (n + 1) * sizeof(char *));
+			*names = xreallocarray(*names, n + 1, sizeof(char *));
 			(*names)[n] = xstrdup(de->d_name);
 			(*names)[n++][len - 5] = '\0';
 		}

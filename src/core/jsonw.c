@@ -33,10 +33,7 @@ void jsonw_free(struct jsonw *j)
 
 static void put(struct jsonw *j, const char *s, size_t n)
 {
-	if (j->len + n + 1 > j->cap) {
-		j->cap = (j->len + n + 1) * 2 > 256 ? (j->len + n + 1) * 2 : 256;
-		j->s = xrealloc(j->s, j->cap);
-	}
+	XGROW(j->s, j->cap, j->len + n + 1);
 	memcpy(j->s + j->len, s, n);
 	j->len += n;
 	j->s[j->len] = '\0';

@@ -28,19 +28,13 @@ struct exp_ctx {
 
 static void add_asn(struct irr_expansion *x, uint32_t asn)
 {
-	if (x->nasns == x->casns) {
-		x->casns = x->casns ? x->casns * 2 : 64;
-		x->asns = xrealloc(x->asns, x->casns * sizeof(*x->asns));
-	}
+	XGROW(x->asns, x->casns, x->nasns + 1);
 	x->asns[x->nasns++] = asn;
 }
 
 static void add_pfx(struct irr_expansion *x, const struct irr_pfx *p)
 {
-	if (x->npfx == x->cpfx) {
-		x->cpfx = x->cpfx ? x->cpfx * 2 : 64;
-		x->pfx = xrealloc(x->pfx, x->cpfx * sizeof(*x->pfx));
-	}
+	XGROW(x->pfx, x->cpfx, x->npfx + 1);
 	x->pfx[x->npfx++] = *p;
 }
 

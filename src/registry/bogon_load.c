@@ -26,12 +26,11 @@ static char *slurp(const char *path, size_t *len)
 		return NULL;
 	}
 	size_t cap = 1 << 16, n = 0;
-	char *buf = xmalloc(cap + 1);
+	char *buf = xmalloc(cap);
 	for (;;) {
-		if (n == cap)
-			buf = xrealloc(buf, (cap *= 2) + 1);
-		int got =
-		    gzread(f, buf + n, (unsigned)(cap - n > (1u << 30) ? (1u << 30) : cap - n));
+		XGROW(buf, cap, n + 2); /* room to read, and for the NUL */
+		size_t room = cap - n - 1;
+		int got = gzread(f, buf + n, (unsigned)(room > (1u << 30) ? (1u << 30) : room));
 		if (got < 0) {
 			int e;
 			log_err("%s: offset %zu: %s", path, n, gzerror(f, &e));

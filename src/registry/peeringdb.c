@@ -82,14 +82,6 @@ static enum pdb_type guess(json_object *o)
 	return PDB_UNKNOWN;
 }
 
-#define GROW(arr, n, cap)                                                                          \
-	do {                                                                                       \
-		if ((n) == (cap)) {                                                                \
-			(cap) = (cap) ? (cap)*2 : 256;                                             \
-			(arr) = xrealloc((arr), (cap) * sizeof(*(arr)));                           \
-		}                                                                                  \
-	} while (0)
-
 static void add_object(struct pdb *db, json_object *o, enum pdb_type t)
 {
 	db->st.objects++;
@@ -97,7 +89,7 @@ static void add_object(struct pdb *db, json_object *o, enum pdb_type t)
 		t = guess(o);
 	switch (t) {
 	case PDB_NET: {
-		GROW(db->net, db->nnet, db->capnet);
+		XGROW(db->net, db->capnet, db->nnet + 1);
 		struct pdb_net *n = &db->net[db->nnet++];
 		memset(n, 0, sizeof(*n));
 		n->id = num(db, o, "id");
@@ -110,7 +102,7 @@ static void add_object(struct pdb *db, json_object *o, enum pdb_type t)
 		break;
 	}
 	case PDB_POC: {
-		GROW(db->poc, db->npoc, db->cappoc);
+		XGROW(db->poc, db->cappoc, db->npoc + 1);
 		struct pdb_poc *p = &db->poc[db->npoc++];
 		p->id = num(db, o, "id");
 		p->net_id = has(o, "net_id") ? num(db, o, "net_id") : num(db, o, "net");
@@ -123,7 +115,7 @@ static void add_object(struct pdb *db, json_object *o, enum pdb_type t)
 		break;
 	}
 	case PDB_IX: {
-		GROW(db->ix, db->nix, db->capix);
+		XGROW(db->ix, db->capix, db->nix + 1);
 		struct pdb_ix *x = &db->ix[db->nix++];
 		x->id = num(db, o, "id");
 		x->name = str(db, o, "name");
@@ -136,7 +128,7 @@ static void add_object(struct pdb *db, json_object *o, enum pdb_type t)
 		break;
 	}
 	case PDB_IXLAN: {
-		GROW(db->ixlan, db->nixlan, db->capixlan);
+		XGROW(db->ixlan, db->capixlan, db->nixlan + 1);
 		struct pdb_ixlan *l = &db->ixlan[db->nixlan++];
 		l->id = num(db, o, "id");
 		l->ix_id = num(db, o, "ix_id");
@@ -151,7 +143,7 @@ static void add_object(struct pdb *db, json_object *o, enum pdb_type t)
 			db->st.bad_fields++;
 			break;
 		}
-		GROW(db->ixpfx, db->nixpfx, db->capixpfx);
+		XGROW(db->ixpfx, db->capixpfx, db->nixpfx + 1);
 		struct pdb_ixpfx *x = &db->ixpfx[db->nixpfx++];
 		x->id = num(db, o, "id");
 		x->ixlan_id = num(db, o, "ixlan_id");
@@ -242,8 +234,7 @@ int pdb_load(struct pdb *db, const char *path)
 	char *buf = xmalloc(cap);
 	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
 		n += got;
-		if (n == cap)
-			buf = xrealloc(buf, cap *= 2);
+		XGROW(buf, cap, n + 1);
 	}
 	int err = ferror(f);
 	fclose(f);

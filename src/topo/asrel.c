@@ -70,8 +70,7 @@ static void header_list(const char *s, uint32_t **out, uint32_t *n)
 		uint32_t asn;
 		if (asn_parse(tok, &asn) != 0)
 			continue;
-		if (cnt == cap)
-			v = xrealloc(v, (cap *= 2) * sizeof(*v));
+		XGROW(v, cap, (size_t)cnt + 1);
 		v[cnt++] = asn;
 	}
 	free(copy);
@@ -132,10 +131,7 @@ static int field_asn(const char *f, size_t n, uint32_t *asn)
 
 static int add_edge(struct asrel *r, uint32_t a, uint32_t b, int rel, uint8_t src)
 {
-	if (r->nedges == r->capedges) {
-		r->capedges = r->capedges ? r->capedges * 2 : 4096;
-		r->edges = xrealloc(r->edges, r->capedges * sizeof(*r->edges));
-	}
+	XGROW(r->edges, r->capedges, r->nedges + 1);
 	struct asrel_edge *e = &r->edges[r->nedges];
 	e->lo = a < b ? a : b;
 	e->hi = a < b ? b : a;
@@ -269,7 +265,7 @@ static void collect_asns(struct asrel *r)
 	for (size_t i = 0; i < 2 * r->nedges; i++)
 		if (n == 0 || v[n - 1] != v[i])
 			v[n++] = v[i];
-	r->asn = xrealloc(v, (n ? n : 1) * sizeof(*v));
+	r->asn = xreallocarray(v, n ? n : 1, sizeof(*v));
 	r->nas = n;
 }
 

@@ -359,6 +359,15 @@ static void test_helpers(void **state)
 	char t[40];
 	assert_string_equal(time_utc_format(1401487200, t, sizeof(t)), "2014-05-30 22:00 UTC");
 	assert_string_equal(time_utc_format(0, t, sizeof(t)), "-");
+
+	struct arena a;
+	arena_init(&a, 0);
+	char big[600];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	char *s = arena_printf(&a, "IANA %s: %s", "RESERVED", big);
+	assert_int_equal(strlen(s), 15 + sizeof(big) - 1);
+	arena_free(&a);
 }
 
 /* The hot-path JSON writer: commas, nesting, escapes as json-c writes them, and the text

@@ -169,6 +169,8 @@ struct arena {
 void arena_init(struct arena *a, size_t chunk_size);
 void *arena_alloc(struct arena *a, size_t size); /* 8-byte aligned; aborts on OOM */
 char *arena_strdup(struct arena *a, const char *s);
+/* A formatted string in the arena, of whatever length. */
+char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void arena_free(struct arena *a);
 
 /* ---------------------------------------------------------------- JSON writer */

@@ -44,15 +44,14 @@ static void expand_set(struct exp_ctx *c, const char *name, int depth);
 static int member(const char *tok, void *arg)
 {
 	struct exp_ctx *c = arg;
-	char name[256];
 	uint32_t asn;
 	struct irr_pfx p;
 	int route_set = c->set->cls == RPSL_ROUTE_SET;
-	snprintf(name, sizeof(name), "%s", tok);
-	if (route_set && irr_pfx_parse(name, &p) == 0) {
+	if (route_set && irr_pfx_parse(tok, &p) == 0) {
 		add_pfx(c->x, &p);
 		return 0;
 	}
+	char *name = xstrdup(tok);
 	if (route_set) /* "AS1^+", "RS-FOO^24": the operator is dropped (routes taken as is) */
 		name[strcspn(name, "^")] = '\0';
 	if (asn_parse(name, &asn) == 0)
@@ -61,6 +60,7 @@ static int member(const char *tok, void *arg)
 		expand_set(c, name, c->depth + 1);
 	else
 		irr_names_add(&c->x->bad, tok);
+	free(name);
 	return 0;
 }
 

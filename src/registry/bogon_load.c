@@ -144,7 +144,6 @@ static const char *record_reason(struct bogon_db *db, struct bogon_file *bf, con
 	xml_child(rs, re, "status", status, sizeof(status));
 	if (xml_child(rs, re, "designation", desc, sizeof(desc)) != 0)
 		xml_child(rs, re, "description", desc, sizeof(desc));
-	char what[256];
 	if (strcmp(bf->kind, "iana-ipv6-unicast") == 0 && strcasecmp(status, "ALLOCATED") == 0) {
 		*trie_insert(&db->iana6, p, NULL) = (void *)bf->path; /* any non-NULL value */
 		db->have_iana6 = 1;
@@ -153,13 +152,11 @@ static const char *record_reason(struct bogon_db *db, struct bogon_file *bf, con
 	if (strcmp(bf->kind, "iana-ipv6") == 0) {
 		if (strcasecmp(desc, "Global Unicast") == 0)
 			return NULL;
-		snprintf(what, sizeof(what), "IANA: %s", desc);
-	} else if (strcasecmp(status, "RESERVED") == 0 || strcasecmp(status, "UNALLOCATED") == 0) {
-		snprintf(what, sizeof(what), "IANA %s: %s", status, desc);
-	} else {
-		return NULL;
+		return arena_printf(&db->arena, "IANA: %s", desc);
 	}
-	return arena_strdup(&db->arena, what);
+	if (strcasecmp(status, "RESERVED") == 0 || strcasecmp(status, "UNALLOCATED") == 0)
+		return arena_printf(&db->arena, "IANA %s: %s", status, desc);
+	return NULL;
 }
 
 static void load_xml(struct bogon_db *db, struct bogon_file *bf, const char *buf, size_t len)

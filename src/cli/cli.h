@@ -42,6 +42,15 @@ int cli_format(const char *fmt, const char *offered);
  * anything failed to be written. */
 FILE *cli_output_open(const char *path);
 int cli_output_close(FILE *f, int status);
+/* The options the query commands (asrel, bogon, irr) share: CLI_QUERY_LONG_OPTIONS (--format
+ * text|jsonl, --strict, --help) in the option table, cli_query_option in the loop: 1 when opt
+ * was --format or --strict (recorded), 0 if not, -1 after saying what was wrong. */
+#define CLI_QUERY_LONG_OPTIONS                                                                     \
+	{"format", required_argument, NULL, 'f'}, {"strict", no_argument, NULL, 'S'},              \
+	{                                                                                          \
+		"help", no_argument, NULL, 'h'                                                     \
+	}
+int cli_query_option(int opt, const char *arg, int *jsonl, int *strict);
 /* A json-c object printed pretty on stdout (the views' and metrics' --format json), then
  * released. */
 struct json_object;

@@ -58,6 +58,17 @@ int cli_format(const char *fmt, const char *offered)
 	return -1;
 }
 
+int cli_query_option(int opt, const char *arg, int *jsonl, int *strict)
+{
+	if (opt == 'S') {
+		*strict = 1;
+		return 1;
+	}
+	if (opt != 'f')
+		return 0;
+	return (*jsonl = cli_format(arg, "text jsonl")) < 0 ? -1 : 1;
+}
+
 FILE *cli_output_open(const char *path)
 {
 	if (path == NULL)

@@ -145,9 +145,7 @@ static const struct option longopts[] = {
     {"asrel", required_argument, NULL, 'a'},
     {"cone", required_argument, NULL, 'c'},
     {"members", no_argument, NULL, 'm'},
-    {"format", required_argument, NULL, 'f'},
-    {"strict", no_argument, NULL, 's'},
-    {"help", no_argument, NULL, 'h'},
+    CLI_QUERY_LONG_OPTIONS,
     {NULL, 0, NULL, 0},
 };
 
@@ -172,13 +170,9 @@ static int parse_args(struct asrel_opts *o, int argc, char **argv)
 		case 'm':
 			o->members = 1;
 			break;
-		case 'f':
-			if ((o->jsonl = cli_format(optarg, "text jsonl")) < 0)
+		default:
+			if (cli_query_option(ch, optarg, &o->jsonl, &o->strict) < 0)
 				return 1;
-			break;
-		case 's':
-			o->strict = 1;
-			break;
 		}
 	}
 	if (o->file == NULL || (optind >= argc && o->ncone == 0)) {

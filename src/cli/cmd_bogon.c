@@ -161,9 +161,7 @@ static int query(const struct bogon_db *db, const struct bogon_opts *o, const ch
 static const struct option longopts[] = {
     {"bogons", required_argument, NULL, 'b'},
     {"delegated", required_argument, NULL, 'd'},
-    {"format", required_argument, NULL, 'f'},
-    {"strict", no_argument, NULL, 's'},
-    {"help", no_argument, NULL, 'h'},
+    CLI_QUERY_LONG_OPTIONS,
     {NULL, 0, NULL, 0},
 };
 
@@ -185,13 +183,9 @@ static int parse_args(struct bogon_opts *o, int argc, char **argv)
 		case 'd':
 			o->deleg = optarg;
 			break;
-		case 'f':
-			if ((o->jsonl = cli_format(optarg, "text jsonl")) < 0)
+		default:
+			if (cli_query_option(ch, optarg, &o->jsonl, &o->strict) < 0)
 				return 1;
-			break;
-		case 's':
-			o->strict = 1;
-			break;
 		}
 	}
 	if (optind >= argc) {

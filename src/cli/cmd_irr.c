@@ -313,12 +313,10 @@ static const struct option longopts[] = {
     {"irr", required_argument, NULL, 'i'},
     {"nrtm", required_argument, NULL, 'n'},
     {"sources", required_argument, NULL, 's'},
-    {"format", required_argument, NULL, 'f'},
-    {"strict", no_argument, NULL, 'S'},
     {"depth", required_argument, NULL, 'd'},
     {"aggregate", no_argument, NULL, 'A'},
     {"listen", required_argument, NULL, 'l'},
-    {"help", no_argument, NULL, 'h'},
+    CLI_QUERY_LONG_OPTIONS,
     {NULL, 0, NULL, 0},
 };
 
@@ -339,13 +337,6 @@ static int parse_args(struct irr_cli *c, int argc, char **argv)
 		case 's':
 			c->sources = optarg;
 			break;
-		case 'f':
-			if ((c->jsonl = cli_format(optarg, "text jsonl")) < 0)
-				return 1;
-			break;
-		case 'S':
-			c->strict = 1;
-			break;
 		case 'd':
 			c->depth = atoi(optarg);
 			if (c->depth < 1) {
@@ -365,6 +356,9 @@ static int parse_args(struct irr_cli *c, int argc, char **argv)
 		case '6':
 			c->afi = AFI_IPV6;
 			break;
+		default:
+			if (cli_query_option(ch, optarg, &c->jsonl, &c->strict) < 0)
+				return 1;
 		}
 	}
 	return -1;

@@ -15,9 +15,12 @@ struct view_opts {
 	const char *db, *format;
 	long long snap, limit;
 	const char *by;
+	int want_prefix;      /* prefix: one PREFIX argument, */
+	struct prefix prefix; /* parsed here */
 };
 
-/* Parse the options; returns -1 to go on, else an exit code. */
+/* Parse the options over the defaults (the store routemark.db, text, and what o holds);
+ * returns -1 to go on, else an exit code. */
 static int parse_common(
     const char *cmd, int *argc, char ***argv, struct view_opts *o, void (*usage)(FILE *))
 {
@@ -31,6 +34,8 @@ static int parse_common(
 	    {NULL, 0, NULL, 0},
 	};
 	int opt, rc;
+	o->db = "routemark.db";
+	o->format = "text";
 	if (cli_opt_begin(cmd, longopts, argc, argv) != 0)
 		return 1;
 	while ((opt = cli_getopt(*argc, *argv, "h", longopts, usage, &rc)) != -1) {
@@ -66,6 +71,12 @@ static int parse_common(
 			break;
 		}
 	}
+	if (o->want_prefix &&
+	    (optind + 1 != *argc || prefix_parse_loose((*argv)[optind], &o->prefix) != 0)) {
+		log_err("prefix: expected one prefix, like 192.0.2.0/24 or 2001:db8::/32");
+		usage(stderr);
+		return 1;
+	}
 	return -1;
 }
 
@@ -91,11 +102,27 @@ static int view_open(const struct view_opts *o, struct view *v)
 	return 0;
 }
 
-static int view_close(struct view *v, int status)
+/* A view command: its options over defaults, then show on the snapshot asked for. */
+struct view_cmd {
+	const char *name;
+	void (*usage)(FILE *);
+	struct view_opts defaults;
+	int (*show)(struct view *v, const struct view_opts *o); /* the exit code */
+};
+
+static int view_main(const struct view_cmd *c, int argc, char **argv)
 {
-	arena_free(&v->a);
-	store_close(v->s);
-	return status;
+	struct view_opts o = c->defaults;
+	int rc = parse_common(c->name, &argc, &argv, &o, c->usage);
+	if (rc >= 0)
+		return rc;
+	struct view v;
+	if (view_open(&o, &v) != 0)
+		return 1;
+	rc = c->show(&v, &o);
+	arena_free(&v.a);
+	store_close(v.s);
+	return rc;
 }
 
 /* ---------------------------------------------------------------- summary */
@@ -126,25 +153,18 @@ static void pct_of(char *buf, size_t size, double part, double whole)
 		snprintf(buf, size, "%.1f %%", 100 * part / whole);
 }
 
-int cmd_summary(int argc, char **argv)
+static int show_summary(struct view *v, const struct view_opts *o)
 {
-	struct view_opts o = {.db = "routemark.db", .format = "text"};
-	int rc = parse_common("summary", &argc, &argv, &o, summary_usage);
-	if (rc >= 0)
-		return rc;
-	struct view v;
-	if (view_open(&o, &v) != 0)
-		return 1;
-	struct store *s = v.s;
-	struct store_snapshot snap = v.snap;
+	struct store *s = v->s;
+	const struct store_snapshot snap = v->snap;
 	struct store_global *g;
 	size_t n;
 	struct store_snapshot *snaps;
 	size_t nsnaps;
-	if (store_get_globals(s, snap.id, "", &v.a, &g, &n) != 0 ||
-	    store_snapshots(s, 0, &v.a, &snaps, &nsnaps) != 0)
-		return view_close(&v, 1);
-	if (strcmp(o.format, "json") == 0) {
+	if (store_get_globals(s, snap.id, "", &v->a, &g, &n) != 0 ||
+	    store_snapshots(s, 0, &v->a, &snaps, &nsnaps) != 0)
+		return 1;
+	if (strcmp(o->format, "json") == 0) {
 		json_object *j = json_object_new_object(), *scopes = json_object_new_object();
 		json_object_object_add(j, "schema", json_object_new_string("routemark.summary/1"));
 		json_object_object_add(j, "snapshot", json_object_new_int64(snap.id));
@@ -195,7 +215,7 @@ int cmd_summary(int argc, char **argv)
 			for (size_t i = nsnaps; i-- > 0;) {
 				struct store_global *sg;
 				size_t ng;
-				if (store_get_globals(s, snaps[i].id, "all", &v.a, &sg, &ng) != 0)
+				if (store_get_globals(s, snaps[i].id, "all", &v->a, &sg, &ng) != 0)
 					break;
 				double r = gval(sg, ng, "all", "routes");
 				pct_of(b1, sizeof(b1), gval(sg, ng, "all", "rpki_valid"), r);
@@ -206,7 +226,13 @@ int cmd_summary(int argc, char **argv)
 			}
 		}
 	}
-	return view_close(&v, 0);
+	return 0;
+}
+
+int cmd_summary(int argc, char **argv)
+{
+	static const struct view_cmd c = {"summary", summary_usage, {0}, show_summary};
+	return view_main(&c, argc, argv);
 }
 
 /* ---------------------------------------------------------------- top */
@@ -221,24 +247,17 @@ static void top_usage(FILE *f)
 	    "number of findings.\n");
 }
 
-int cmd_top(int argc, char **argv)
+static int show_top(struct view *v, const struct view_opts *o)
 {
-	struct view_opts o = {.db = "routemark.db", .format = "text", .limit = 20, .by = "M2"};
-	int rc = parse_common("top", &argc, &argv, &o, top_usage);
-	if (rc >= 0)
-		return rc;
-	struct view v;
-	if (view_open(&o, &v) != 0)
-		return 1;
-	struct store *s = v.s;
-	struct arena *a = &v.a;
+	struct store *s = v->s;
+	struct arena *a = &v->a;
 	struct store_metric *m;
 	size_t n;
-	int status = store_top(s, v.snap.id, o.by, (size_t)o.limit, a, &m, &n) ? 1 : 0;
-	if (status == 0 && strcmp(o.format, "json") == 0) {
+	int status = store_top(s, v->snap.id, o->by, (size_t)o->limit, a, &m, &n) ? 1 : 0;
+	if (status == 0 && strcmp(o->format, "json") == 0) {
 		json_object *j = json_object_new_object(), *arr = json_object_new_array();
 		json_object_object_add(j, "schema", json_object_new_string("routemark.top/1"));
-		json_object_object_add(j, "metric", json_object_new_string(o.by));
+		json_object_object_add(j, "metric", json_object_new_string(o->by));
 		for (size_t i = 0; i < n; i++) {
 			json_object *x = json_object_new_object();
 			struct store_asinfo ai;
@@ -258,9 +277,9 @@ int cmd_top(int argc, char **argv)
 		json_object_object_add(j, "ases", arr);
 		cli_print_json(j);
 	} else if (status == 0) {
-		const struct metric_def *d = metric_by_name(o.by);
-		printf(
-		    "top %zu by %s (%s), snapshot %lld\n", n, o.by, d->title, (long long)v.snap.id);
+		const struct metric_def *d = metric_by_name(o->by);
+		printf("top %zu by %s (%s), snapshot %lld\n", n, o->by, d->title,
+		    (long long)v->snap.id);
 		printf("%4s %-12s %-30s %10s %10s %9s\n", "#", "AS", "name", "raw", "score",
 		    "findings");
 		for (size_t i = 0; i < n; i++) {
@@ -274,7 +293,13 @@ int cmd_top(int argc, char **argv)
 			    report_pct(m[i].percent, b, sizeof(b)), (unsigned long long)m[i].count);
 		}
 	}
-	return view_close(&v, status);
+	return status;
+}
+
+int cmd_top(int argc, char **argv)
+{
+	static const struct view_cmd c = {"top", top_usage, {.limit = 20, .by = "M2"}, show_top};
+	return view_main(&c, argc, argv);
 }
 
 /* ---------------------------------------------------------------- prefix */
@@ -288,27 +313,15 @@ static void prefix_usage(FILE *f)
 	    "many peers, with RPKI and IRR state and the bogon verdict.\n");
 }
 
-int cmd_prefix(int argc, char **argv)
+static int show_prefix(struct view *v, const struct view_opts *o)
 {
-	struct view_opts o = {.db = "routemark.db", .format = "text"};
-	int rc = parse_common("prefix", &argc, &argv, &o, prefix_usage);
-	if (rc >= 0)
-		return rc;
-	struct prefix p;
-	if (optind + 1 != argc || prefix_parse_loose(argv[optind], &p) != 0) {
-		log_err("prefix: expected one prefix, like 192.0.2.0/24 or 2001:db8::/32");
-		prefix_usage(stderr);
-		return 1;
-	}
-	struct view v;
-	if (view_open(&o, &v) != 0)
-		return 1;
 	struct store_route *r;
 	size_t n;
 	char want[PREFIX_STRLEN];
-	prefix_format(&p, want, sizeof(want));
-	int status = store_get_routes_by_prefix(v.s, v.snap.id, &p, 1, &v.a, &r, &n) ? 1 : 0;
-	if (status == 0 && strcmp(o.format, "json") == 0) {
+	prefix_format(&o->prefix, want, sizeof(want));
+	int status =
+	    store_get_routes_by_prefix(v->s, v->snap.id, &o->prefix, 1, &v->a, &r, &n) ? 1 : 0;
+	if (status == 0 && strcmp(o->format, "json") == 0) {
 		json_object *j = json_object_new_object(), *arr = json_object_new_array();
 		json_object_object_add(j, "schema", json_object_new_string("routemark.prefix/1"));
 		json_object_object_add(j, "prefix", json_object_new_string(want));
@@ -336,7 +349,7 @@ int cmd_prefix(int argc, char **argv)
 		cli_print_json(j);
 	} else if (status == 0) {
 		printf("%s in snapshot %lld: %zu route%s (the prefix and those covering it)\n",
-		    want, (long long)v.snap.id, n, n == 1 ? "" : "s");
+		    want, (long long)v->snap.id, n, n == 1 ? "" : "s");
 		for (size_t i = 0; i < n; i++)
 			printf("  %-20s %s AS%-10u %4u peer%s  RPKI %-10s%s%s IRR %-12s%s%s\n",
 			    r[i].prefix, strcmp(r[i].prefix, want) == 0 ? "=" : ">", r[i].origin,
@@ -346,5 +359,11 @@ int cmd_prefix(int argc, char **argv)
 			    r[i].irr ? r[i].irr : "no data", r[i].bogon ? " bogon " : "",
 			    r[i].bogon ? r[i].bogon : "");
 	}
-	return view_close(&v, status);
+	return status;
+}
+
+int cmd_prefix(int argc, char **argv)
+{
+	static const struct view_cmd c = {"prefix", prefix_usage, {.want_prefix = 1}, show_prefix};
+	return view_main(&c, argc, argv);
 }

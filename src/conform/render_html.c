@@ -40,12 +40,9 @@ static void control_row(FILE *f, const struct conform_control_result *c)
 {
 	char b[40];
 	const struct conform_control *k = c->control;
-	fprintf(f, "<tr><td><b>");
-	html_escape(f, k->id);
-	fprintf(f, "</b></td><td>");
-	html_escape(f, k->text);
-	fprintf(f, "<div class=\"rmc-meta\">rule <code>");
-	html_escape(f, k->rule_text);
+	html_put(f, "<tr><td><b>", k->id);
+	html_put(f, "</b></td><td>", k->text);
+	html_put(f, "<div class=\"rmc-meta\">rule <code>", k->rule_text);
 	fprintf(f, "</code> — %s, %s; basis: %s</div><div>", conform_evidence_name(k->evidence),
 	    conform_severity_name(k->severity), c->basis);
 	html_escape(f, c->reason);
@@ -63,8 +60,7 @@ static void control_row(FILE *f, const struct conform_control_result *c)
 		fprintf(f, "</ul>");
 	}
 	if (k->fix && c->verdict != CONFORM_PASS) {
-		fprintf(f, "<div class=\"rmc-fix\">Fix: ");
-		html_escape(f, k->fix);
+		html_put(f, "<div class=\"rmc-fix\">Fix: ", k->fix);
 		fprintf(f, "</div>");
 	}
 	fprintf(f, "</td><td class=\"rmc-v %s\">%s</td></tr>\n", vclass(c->verdict),
@@ -77,15 +73,11 @@ void conform_render_html_fragment(FILE *f, const struct conform_result *r)
 	const struct conform_profile *p = r->profile;
 	fprintf(f, "<section class=\"rmc\">\n<h1>AS%" PRIu32 " ", r->asn);
 	html_escape(f, r->name);
-	fprintf(f, "</h1>\n<div class=\"rmc-meta\">");
-	html_escape(f, p->title);
-	fprintf(f, " (");
-	html_escape(f, p->name);
-	fprintf(f, " ");
-	html_escape(f, p->version);
+	html_put(f, "</h1>\n<div class=\"rmc-meta\">", p->title);
+	html_put(f, " (", p->name);
+	html_put(f, " ", p->version);
 	if (p->status) {
-		fprintf(f, ", ");
-		html_escape(f, p->status);
+		html_put(f, ", ", p->status);
 	}
 	fprintf(f, ") — window %s to %s, %zu snapshot%s — generated %s</div>\n",
 	    time_utc_format(r->window_from, b1, sizeof(b1)),
@@ -108,8 +100,8 @@ void conform_render_html_fragment(FILE *f, const struct conform_result *r)
 static void page(FILE *f, const char *title, void (*body)(FILE *, const void *, size_t),
     const void *arg, size_t n)
 {
-	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
-	html_escape(f, title);
+	html_put(
+	    f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>", title);
 	fprintf(f, "</title><style>%s</style></head><body>\n", css);
 	body(f, arg, n);
 	fprintf(f,
@@ -135,10 +127,8 @@ void conform_compare_html_fragment(FILE *f, const struct conform_result *r, size
 {
 	if (n == 0)
 		return;
-	fprintf(f, "<section class=\"rmc\">\n<h1>");
-	html_escape(f, r[0].profile->title);
-	fprintf(f, "</h1>\n<div class=\"rmc-meta\">profile ");
-	html_escape(f, r[0].profile->name);
+	html_put(f, "<section class=\"rmc\">\n<h1>", r[0].profile->title);
+	html_put(f, "</h1>\n<div class=\"rmc-meta\">profile ", r[0].profile->name);
 	fprintf(f, " — * passed on an attestation or audit record</div>\n<table>\n"
 	           "<tr><th>Control</th>");
 	for (size_t j = 0; j < n; j++) {
@@ -148,10 +138,8 @@ void conform_compare_html_fragment(FILE *f, const struct conform_result *r, size
 	}
 	fprintf(f, "</tr>\n");
 	for (size_t i = 0; i < r[0].n; i++) {
-		fprintf(f, "<tr><td><b>");
-		html_escape(f, r[0].c[i].control->id);
-		fprintf(f, "</b> ");
-		html_escape(f, r[0].c[i].control->text);
+		html_put(f, "<tr><td><b>", r[0].c[i].control->id);
+		html_put(f, "</b> ", r[0].c[i].control->text);
 		fprintf(f, "</td>");
 		for (size_t j = 0; j < n; j++) {
 			const struct conform_control_result *c = &r[j].c[i];

@@ -344,6 +344,8 @@ int hostport_split(const char *s, char **host, char **port, const char **err);
 
 /* Write s to f with &, <, >, " and ' escaped for HTML text and attribute values. */
 void html_escape(FILE *f, const char *s);
+/* markup as it is, then text escaped: the two halves of most lines of an HTML page. */
+void html_put(FILE *f, const char *markup, const char *text);
 
 /* Split s in place on whitespace into at most max fields; returns the count. */
 int split_ws(char *s, char **fields, int max);

@@ -172,6 +172,12 @@ int split_ws(char *s, char **fields, int max)
 	return n;
 }
 
+void html_put(FILE *f, const char *markup, const char *text)
+{
+	fputs(markup, f);
+	html_escape(f, text);
+}
+
 void html_escape(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {

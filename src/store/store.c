@@ -175,6 +175,16 @@ static sqlite3_stmt *stmt(struct store *s, enum store_stmt k)
 	return s->st[k];
 }
 
+/* Statement k for a row of the snapshot being written, ?1 bound to it; NULL outside one. */
+static sqlite3_stmt *snap_stmt(struct store *s, enum store_stmt k)
+{
+	sqlite3_stmt *st = stmt(s, k);
+	if (st == NULL || !s->in_snapshot)
+		return NULL;
+	sqlite3_bind_int64(st, 1, s->snap_id);
+	return st;
+}
+
 static int step_done(struct store *s, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
@@ -247,10 +257,9 @@ fail:
 
 int store_put_input(struct store *s, const struct store_input *in)
 {
-	sqlite3_stmt *st = stmt(s, ST_INPUT);
-	if (st == NULL || !s->in_snapshot)
+	sqlite3_stmt *st = snap_stmt(s, ST_INPUT);
+	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, s->snap_id);
 	store_bind_text(st, 2, in->kind);
 	store_bind_text(st, 3, in->path);
 	store_bind_text(st, 4, in->sha256);
@@ -262,10 +271,9 @@ int store_put_input(struct store *s, const struct store_input *in)
 
 int store_put_metric(struct store *s, const struct store_metric *m)
 {
-	sqlite3_stmt *st = stmt(s, ST_METRIC);
-	if (st == NULL || !s->in_snapshot)
+	sqlite3_stmt *st = snap_stmt(s, ST_METRIC);
+	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, s->snap_id);
 	sqlite3_bind_int64(st, 2, m->asn);
 	store_bind_text(st, 3, m->metric);
 	if (m->percent < 0)
@@ -279,12 +287,11 @@ int store_put_metric(struct store *s, const struct store_metric *m)
 
 int store_put_summary(struct store *s, const struct store_as_summary *a)
 {
-	sqlite3_stmt *st = stmt(s, ST_SUMMARY);
-	if (st == NULL || !s->in_snapshot)
+	sqlite3_stmt *st = snap_stmt(s, ST_SUMMARY);
+	if (st == NULL)
 		return -1;
 	const uint64_t v[] = {a->prefixes_v4, a->prefixes_v6, a->routes, a->rpki_valid,
 	    a->rpki_invalid, a->rpki_notfound, a->irr_registered, a->irr_unregistered};
-	sqlite3_bind_int64(st, 1, s->snap_id);
 	sqlite3_bind_int64(st, 2, a->asn);
 	for (int i = 0; i < 8; i++)
 		sqlite3_bind_int64(st, 3 + i, (int64_t)v[i]);
@@ -298,10 +305,9 @@ int store_put_summary(struct store *s, const struct store_as_summary *a)
 
 int store_put_finding(struct store *s, const struct store_finding *f)
 {
-	sqlite3_stmt *st = stmt(s, ST_FINDING);
-	if (st == NULL || !s->in_snapshot)
+	sqlite3_stmt *st = snap_stmt(s, ST_FINDING);
+	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, s->snap_id);
 	sqlite3_bind_int64(st, 2, f->asn);
 	store_bind_text(st, 3, f->metric);
 	sqlite3_bind_int64(st, 4, f->culprit);
@@ -320,10 +326,9 @@ int store_put_finding(struct store *s, const struct store_finding *f)
 
 int store_put_incident(struct store *s, const struct store_incident *i)
 {
-	sqlite3_stmt *st = stmt(s, ST_INCIDENT);
-	if (st == NULL || !s->in_snapshot)
+	sqlite3_stmt *st = snap_stmt(s, ST_INCIDENT);
+	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, s->snap_id);
 	sqlite3_bind_int64(st, 2, i->asn);
 	store_bind_text(st, 3, i->metric);
 	sqlite3_bind_int64(st, 4, i->start);
@@ -337,10 +342,9 @@ int store_put_incident(struct store *s, const struct store_incident *i)
 
 int store_put_global(struct store *s, const struct store_global *g)
 {
-	sqlite3_stmt *st = stmt(s, ST_GLOBAL);
-	if (st == NULL || !s->in_snapshot)
+	sqlite3_stmt *st = snap_stmt(s, ST_GLOBAL);
+	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, s->snap_id);
 	store_bind_text(st, 2, g->scope);
 	store_bind_text(st, 3, g->key);
 	sqlite3_bind_double(st, 4, g->value);

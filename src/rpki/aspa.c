@@ -189,7 +189,7 @@ enum aspa_state aspa_verify_asns(const struct aspa_table *t, const uint32_t *asn
 	memset(res, 0, sizeof(*res));
 	res->fail_index = -1;
 	/* collapse prepends and reverse into origin-first order */
-	uint32_t stackbuf[64], *A = n <= 64 ? stackbuf : xmalloc(n * sizeof(*A));
+	uint32_t stackbuf[64], *A = n <= 64 ? stackbuf : xreallocarray(NULL, n, sizeof(*A));
 	size_t N = 0;
 	for (size_t i = n; i-- > 0;)
 		if (N == 0 || A[N - 1] != asns[i])
@@ -230,7 +230,8 @@ enum aspa_state aspa_verify_asns(const struct aspa_table *t, const uint32_t *asn
 enum aspa_state aspa_verify(const struct aspa_table *t, const uint32_t *w, uint32_t nwords,
     enum aspa_direction dir, struct aspa_result *res)
 {
-	uint32_t stackbuf[64], *asns = nwords <= 64 ? stackbuf : xmalloc(nwords * sizeof(*asns));
+	uint32_t stackbuf[64],
+	    *asns = nwords <= 64 ? stackbuf : xreallocarray(NULL, nwords, sizeof(*asns));
 	size_t n = 0;
 	int has_set = 0;
 	for (uint32_t i = 0; i < nwords;) {

@@ -64,7 +64,7 @@ static void header_list(const char *s, uint32_t **out, uint32_t *n)
 {
 	char *copy = xstrdup(s);
 	size_t cap = 16;
-	uint32_t *v = xmalloc(cap * sizeof(*v)), cnt = 0;
+	uint32_t *v = xreallocarray(NULL, cap, sizeof(*v)), cnt = 0;
 	char *save = NULL;
 	for (char *tok = strtok_r(copy, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
 		uint32_t asn;
@@ -192,7 +192,7 @@ int asrel_add_line(struct asrel *r, const char *line, size_t len, const char *na
  * sorting them stably by (lo, hi) keeps the first of duplicate pairs first. */
 static void radix_edges(struct asrel_edge *v, size_t n)
 {
-	struct asrel_edge *tmp = xmalloc((n ? n : 1) * sizeof(*tmp));
+	struct asrel_edge *tmp = xreallocarray(NULL, n ? n : 1, sizeof(*tmp));
 	static const int shift[4] = {0, 16, 32, 48};
 	for (int pass = 0; pass < 4; pass++) {
 		size_t *count = xcalloc(65537, sizeof(*count));
@@ -220,7 +220,7 @@ static void radix_edges(struct asrel_edge *v, size_t n)
 
 static void radix_u32(uint32_t *v, size_t n)
 {
-	uint32_t *tmp = xmalloc((n ? n : 1) * sizeof(*tmp));
+	uint32_t *tmp = xreallocarray(NULL, n ? n : 1, sizeof(*tmp));
 	for (int shift = 0; shift < 32; shift += 16) {
 		size_t *count = xcalloc(65537, sizeof(*count));
 		for (size_t i = 0; i < n; i++)
@@ -255,7 +255,7 @@ static void dedupe(struct asrel *r)
 
 static void collect_asns(struct asrel *r)
 {
-	uint32_t *v = xmalloc((2 * r->nedges + 1) * sizeof(*v));
+	uint32_t *v = xreallocarray(NULL, 2 * r->nedges + 1, sizeof(*v));
 	for (size_t i = 0; i < r->nedges; i++) {
 		v[2 * i] = r->edges[i].lo;
 		v[2 * i + 1] = r->edges[i].hi;
@@ -311,8 +311,8 @@ int asrel_finish(struct asrel *r)
 	dedupe(r);
 	collect_asns(r);
 	build_hash(r);
-	uint32_t *ilo = xmalloc((r->nedges + 1) * sizeof(*ilo));
-	uint32_t *ihi = xmalloc((r->nedges + 1) * sizeof(*ihi));
+	uint32_t *ilo = xreallocarray(NULL, r->nedges + 1, sizeof(*ilo));
+	uint32_t *ihi = xreallocarray(NULL, r->nedges + 1, sizeof(*ihi));
 	r->off = xcalloc((size_t)r->nas + 1, sizeof(*r->off));
 	for (size_t i = 0; i < r->nedges; i++) {
 		const struct asrel_edge *e = &r->edges[i];
@@ -331,7 +331,7 @@ int asrel_finish(struct asrel *r)
 	for (uint32_t i = 0; i < r->nas; i++)
 		r->off[i + 1] += r->off[i];
 	size_t tot = 2 * r->nedges + 1;
-	r->nb = xmalloc(tot * sizeof(*r->nb));
+	r->nb = xreallocarray(NULL, tot, sizeof(*r->nb));
 	r->rel = xmalloc(tot);
 	r->src = xmalloc(tot);
 	uint32_t *fillp = xmalloc(((size_t)r->nas + 1) * sizeof(*fillp));

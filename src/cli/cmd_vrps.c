@@ -149,11 +149,13 @@ static void print_summary(
     const char *name, const struct summary *s, const struct aspa_table *a, int jsonl)
 {
 	size_t na = a ? aspa_table_count(a) : 0;
-	if (jsonl)
-		printf("{\"source\":\"%s\",\"vrps\":%zu,\"ipv4\":%zu,\"ipv6\":%zu,\"asns\":%zu,"
-		       "\"as0\":%zu,\"maxlength_used\":%zu,\"aspas\":%zu}\n",
-		    name, s->total, s->v4, s->v6, s->asns, s->as0, s->maxlen_used, na);
-	else
+	if (jsonl) {
+		printf("{\"source\":");
+		json_fputs(stdout, name); /* a path or HOST:PORT: escaped */
+		printf(",\"vrps\":%zu,\"ipv4\":%zu,\"ipv6\":%zu,\"asns\":%zu,\"as0\":%zu,"
+		       "\"maxlength_used\":%zu,\"aspas\":%zu}\n",
+		    s->total, s->v4, s->v6, s->asns, s->as0, s->maxlen_used, na);
+	} else
 		printf("%s: %zu VRPs (%zu IPv4, %zu IPv6), %zu origin ASes, %zu AS0, "
 		       "%zu with maxLength > length, %zu ASPAs\n",
 		    name, s->total, s->v4, s->v6, s->asns, s->as0, s->maxlen_used, na);

@@ -33,6 +33,9 @@ int cli_opt_begin(const char *cmd, const struct option *longopts, int *argc, cha
 #define CLI_OPT_EXIT (-2)
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
     void (*usage)(FILE *), int *rc);
+/* For commands that take no arguments after their options: 0, or -1 after "routemark:
+ * error: CMD: unexpected argument 'X'" and the usage on stderr. */
+int cli_no_args(const char *cmd, int argc, char **argv, void (*usage)(FILE *));
 /* The position of --format's fmt in the space-separated list of the formats a command offers
  * ("text json html" -> 0, 1 or 2); -1 after "routemark: --format X: expected text, json or
  * html" on stderr. */

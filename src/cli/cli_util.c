@@ -32,6 +32,15 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
 	return opt;
 }
 
+int cli_no_args(const char *cmd, int argc, char **argv, void (*usage)(FILE *))
+{
+	if (optind == argc)
+		return 0;
+	log_err("%s: unexpected argument '%s'", cmd, argv[optind]);
+	usage(stderr);
+	return -1;
+}
+
 int cli_format(const char *fmt, const char *offered)
 {
 	size_t flen = strlen(fmt);

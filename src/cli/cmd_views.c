@@ -229,12 +229,6 @@ static int show_summary(struct view *v, const struct view_opts *o)
 	return 0;
 }
 
-int cmd_summary(int argc, char **argv)
-{
-	static const struct view_cmd c = {"summary", summary_usage, {0}, show_summary};
-	return view_main(&c, argc, argv);
-}
-
 /* ---------------------------------------------------------------- top */
 
 static void top_usage(FILE *f)
@@ -294,12 +288,6 @@ static int show_top(struct view *v, const struct view_opts *o)
 		}
 	}
 	return status;
-}
-
-int cmd_top(int argc, char **argv)
-{
-	static const struct view_cmd c = {"top", top_usage, {.limit = 20, .by = "M2"}, show_top};
-	return view_main(&c, argc, argv);
 }
 
 /* ---------------------------------------------------------------- prefix */
@@ -362,8 +350,25 @@ static int show_prefix(struct view *v, const struct view_opts *o)
 	return status;
 }
 
+/* ---------------------------------------------------------------- the commands */
+
+static const struct view_cmd views[] = {
+    {"summary", summary_usage, {0}, show_summary},
+    {"top", top_usage, {.limit = 20, .by = "M2"}, show_top},
+    {"prefix", prefix_usage, {.want_prefix = 1}, show_prefix},
+};
+
+int cmd_summary(int argc, char **argv)
+{
+	return view_main(&views[0], argc, argv);
+}
+
+int cmd_top(int argc, char **argv)
+{
+	return view_main(&views[1], argc, argv);
+}
+
 int cmd_prefix(int argc, char **argv)
 {
-	static const struct view_cmd c = {"prefix", prefix_usage, {.want_prefix = 1}, show_prefix};
-	return view_main(&c, argc, argv);
+	return view_main(&views[2], argc, argv);
 }

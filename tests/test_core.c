@@ -325,6 +325,51 @@ static void test_grow(void **state)
 	free(s);
 }
 
+/* The small shared helpers: the CLI's JSON string, the uint32 order and lower bound (plain
+ * arrays and a field of structs), the UTC time text. */
+static void test_helpers(void **state)
+{
+	(void)state;
+	char *buf;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	json_fputs(f, "a\"b\\c\n\x01"
+	              "d");
+	fclose(f);
+	assert_string_equal(buf, "\"a\\\"b\\\\c\\u000a\\u0001d\"");
+	free(buf);
+
+	uint32_t v[] = {30, 10, 20, 20, 40};
+	qsort(v, 5, sizeof(v[0]), u32_cmp);
+	assert_int_equal(v[0], 10);
+	assert_int_equal(v[4], 40);
+	assert_int_equal(u32_lower_bound(v, 5, sizeof(v[0]), 0, 20), 1);
+	assert_int_equal(u32_lower_bound(v, 5, sizeof(v[0]), 0, 5), 0);
+	assert_int_equal(u32_lower_bound(v, 5, sizeof(v[0]), 0, 41), 5);
+	assert_int_equal(u32_lower_bound(NULL, 0, sizeof(v[0]), 0, 1), 0);
+	struct row {
+		char pad[3];
+		uint32_t key;
+	} rows[] = {{"a", 1}, {"b", 5}, {"c", 9}};
+	assert_int_equal(
+	    u32_lower_bound(rows, 3, sizeof(rows[0]), offsetof(struct row, key), 5), 1);
+	assert_int_equal(
+	    u32_lower_bound(rows, 3, sizeof(rows[0]), offsetof(struct row, key), 6), 2);
+
+	char t[40];
+	assert_string_equal(time_utc_format(1401487200, t, sizeof(t)), "2014-05-30 22:00 UTC");
+	assert_string_equal(time_utc_format(0, t, sizeof(t)), "-");
+
+	struct arena a;
+	arena_init(&a, 0);
+	char big[600];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	char *s = arena_printf(&a, "IANA %s: %s", "RESERVED", big);
+	assert_int_equal(strlen(s), 15 + sizeof(big) - 1);
+	arena_free(&a);
+}
+
 /* The hot-path JSON writer: commas, nesting, escapes as json-c writes them, and the text
  * parses back with json-c to the same values. */
 static void test_jsonw(void **state)
@@ -385,6 +430,7 @@ int main(void)
 	    cmocka_unit_test(test_jsonw),
 	    cmocka_unit_test(test_hostport),
 	    cmocka_unit_test(test_grow),
+	    cmocka_unit_test(test_helpers),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

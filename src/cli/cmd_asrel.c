@@ -68,25 +68,10 @@ static void print_text(const char *path, const struct valley_result *v)
 	printf("\n");
 }
 
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static void print_jsonl(const char *path, const struct valley_result *v)
 {
 	printf("{\"path\":");
-	json_string(path);
+	json_fputs(stdout, path);
 	printf(",\"hops\":[");
 	for (uint32_t i = 0; i < v->nhops && i < VALLEY_MAX_HOPS; i++) {
 		const struct valley_hop *h = &v->hops[i];
@@ -160,18 +145,18 @@ static const struct option longopts[] = {
     {"asrel", required_argument, NULL, 'a'},
     {"cone", required_argument, NULL, 'c'},
     {"members", no_argument, NULL, 'm'},
-    {"format", required_argument, NULL, 'f'},
-    {"strict", no_argument, NULL, 's'},
-    {"help", no_argument, NULL, 'h'},
+    CLI_QUERY_LONG_OPTIONS,
     {NULL, 0, NULL, 0},
 };
 
+/* Parse options; returns -1 to go on, else an exit code. */
 static int parse_args(struct asrel_opts *o, int argc, char **argv)
 {
-	int ch;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	int ch, rc;
+	while ((ch = cli_getopt(argc, argv, "h", longopts, usage, &rc)) != -1) {
 		switch (ch) {
+		case CLI_OPT_EXIT:
+			return rc;
 		case 'a':
 			o->file = optarg;
 			break;
@@ -185,61 +170,40 @@ static int parse_args(struct asrel_opts *o, int argc, char **argv)
 		case 'm':
 			o->members = 1;
 			break;
-		case 'f':
-			if (strcmp(optarg, "text") && strcmp(optarg, "jsonl")) {
-				fprintf(stderr, "routemark asrel: --format is text or jsonl\n");
-				return 1;
-			}
-			o->jsonl = strcmp(optarg, "jsonl") == 0;
-			break;
-		case 's':
-			o->strict = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			return -1;
 		default:
-			usage(stderr);
-			return 1;
+			if (cli_query_option(ch, optarg, &o->jsonl, &o->strict) < 0)
+				return 1;
 		}
 	}
 	if (o->file == NULL || (optind >= argc && o->ncone == 0)) {
 		usage(stderr);
 		return 1;
 	}
-	return 0;
+	return -1;
 }
 
-static int run_stdin(const struct asrel *r, const struct asrel_opts *o)
+struct stdin_run {
+	const struct asrel *r;
+	const struct asrel_opts *o;
+};
+
+static int classify_line(char *line, unsigned long lineno, void *arg)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	unsigned long lineno = 0;
-	int rc = 0;
-	while ((n = getline(&line, &cap, stdin)) >= 0) {
-		lineno++;
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
-		if (n == 0 || line[0] == '#')
-			continue;
-		char where[64];
-		snprintf(where, sizeof(where), "stdin:%lu", lineno);
-		rc |= classify(r, o, line, where);
-	}
-	free(line);
-	return rc;
+	const struct stdin_run *x = arg;
+	char where[32];
+	snprintf(where, sizeof(where), "stdin:%lu", lineno);
+	return classify(x->r, x->o, line, where);
 }
 
 int cmd_asrel(int argc, char **argv)
 {
 	struct asrel_opts o;
 	memset(&o, 0, sizeof(o));
-	if (config_merge_args("asrel", longopts, &argc, &argv) != 0)
+	if (cli_opt_begin("asrel", longopts, &argc, &argv) != 0)
 		return 1;
 	int rc = parse_args(&o, argc, argv);
-	if (rc != 0)
-		return rc < 0 ? 0 : rc;
+	if (rc >= 0)
+		return rc;
 	struct asrel r;
 	asrel_init(&r);
 	if (asrel_load(&r, o.file) != 0) {
@@ -252,10 +216,11 @@ int cmd_asrel(int argc, char **argv)
 	rc = 0;
 	for (int i = 0; i < o.ncone; i++)
 		rc |= print_cone(&r, &o, o.cone[i]);
+	struct stdin_run x = {&r, &o};
 	for (int i = optind; i < argc; i++) {
 		char where[32];
 		snprintf(where, sizeof(where), "argument %d", i - optind + 1);
-		rc |= strcmp(argv[i], "-") == 0 ? run_stdin(&r, &o)
+		rc |= strcmp(argv[i], "-") == 0 ? cli_each_line(stdin, "\r\n", classify_line, &x)
 		                                : classify(&r, &o, argv[i], where);
 	}
 	if (rc == 0 && o.strict && r.st.malformed > 0) {

@@ -102,12 +102,13 @@ int cmd_attest(int argc, char **argv)
 	};
 	const char *db = "routemark.db", *control = NULL, *path = NULL, *who = getenv("USER");
 	const char *kind = NULL, *note = NULL, *profile = "manrs-plus-draft";
-	int opt, listing = 0;
-	if (config_merge_args("attest", longopts, &argc, &argv) < 0)
+	int opt, rc, listing = 0;
+	if (cli_opt_begin("attest", longopts, &argc, &argv) != 0)
 		return 1;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "h", longopts, usage, &rc)) != -1) {
 		switch (opt) {
+		case CLI_OPT_EXIT:
+			return rc;
 		case 'd':
 			db = optarg;
 			break;
@@ -132,17 +133,10 @@ int cmd_attest(int argc, char **argv)
 		case 'l':
 			listing = 1;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 1;
 		}
 	}
 	uint32_t asn;
-	if (optind + 1 != argc || asn_parse(argv[optind], &asn) != 0) {
-		fprintf(stderr, "routemark: attest: expected one AS number\n");
+	if (cli_one_asn("attest", argc, argv, &asn) != 0) {
 		usage(stderr);
 		return 1;
 	}

@@ -37,26 +37,11 @@ static void usage(FILE *f)
 	    "--strict.\n");
 }
 
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static void json_kv(const char *k, const char *v, int comma)
 {
 	printf("%s\"%s\":", comma ? "," : "", k);
 	if (v)
-		json_string(v);
+		json_fputs(stdout, v);
 	else
 		printf("null");
 }
@@ -66,7 +51,7 @@ static void deleg_json(const struct deleg_entry *e)
 	if (e == NULL)
 		return;
 	printf(",\"delegation\":{\"rir\":\"%s\",\"cc\":", deleg_rir_name(e->rir));
-	json_string(e->cc);
+	json_fputs(stdout, e->cc);
 	printf(",\"status\":\"%s\",\"date\":%u}", deleg_status_name(e->status), e->date);
 }
 
@@ -85,7 +70,7 @@ static void show_prefix(const struct bogon_opts *o, const char *q, const struct 
 	const struct bogon_row *row = v->row;
 	if (o->jsonl) {
 		printf("{\"type\":\"prefix\",\"query\":");
-		json_string(q);
+		json_fputs(stdout, q);
 		printf(",\"verdict\":\"%s\"", bogon_kind_name(v->kind));
 		json_kv("match", v->match.afi ? m : NULL, 1);
 		if (row) {
@@ -128,7 +113,7 @@ static void show_asn(
 	const struct bogon_asn_range *r = v->range;
 	if (o->jsonl) {
 		printf("{\"type\":\"asn\",\"query\":");
-		json_string(q);
+		json_fputs(stdout, q);
 		printf(",\"asn\":%u,\"verdict\":\"%s\"", asn, bogon_kind_name(v->kind));
 		if (r)
 			printf(
@@ -176,18 +161,18 @@ static int query(const struct bogon_db *db, const struct bogon_opts *o, const ch
 static const struct option longopts[] = {
     {"bogons", required_argument, NULL, 'b'},
     {"delegated", required_argument, NULL, 'd'},
-    {"format", required_argument, NULL, 'f'},
-    {"strict", no_argument, NULL, 's'},
-    {"help", no_argument, NULL, 'h'},
+    CLI_QUERY_LONG_OPTIONS,
     {NULL, 0, NULL, 0},
 };
 
+/* Parse options; returns -1 to go on, else an exit code. */
 static int parse_args(struct bogon_opts *o, int argc, char **argv)
 {
-	int ch;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	int ch, rc;
+	while ((ch = cli_getopt(argc, argv, "h", longopts, usage, &rc)) != -1) {
 		switch (ch) {
+		case CLI_OPT_EXIT:
+			return rc;
 		case 'b':
 			if (o->nbogons == 16) {
 				fprintf(stderr, "routemark bogon: at most 16 --bogons files\n");
@@ -198,45 +183,27 @@ static int parse_args(struct bogon_opts *o, int argc, char **argv)
 		case 'd':
 			o->deleg = optarg;
 			break;
-		case 'f':
-			if (strcmp(optarg, "text") && strcmp(optarg, "jsonl")) {
-				fprintf(stderr, "routemark bogon: --format is text or jsonl\n");
-				return 1;
-			}
-			o->jsonl = strcmp(optarg, "jsonl") == 0;
-			break;
-		case 's':
-			o->strict = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			return -1;
 		default:
-			usage(stderr);
-			return 1;
+			if (cli_query_option(ch, optarg, &o->jsonl, &o->strict) < 0)
+				return 1;
 		}
 	}
 	if (optind >= argc) {
 		usage(stderr);
 		return 1;
 	}
-	return 0;
+	return -1;
 }
 
-static int run_stdin(const struct bogon_db *db, const struct bogon_opts *o)
+struct stdin_run {
+	const struct bogon_db *db;
+	const struct bogon_opts *o;
+};
+
+static int query_line(char *line, unsigned long lineno, void *arg)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int rc = 0;
-	while ((n = getline(&line, &cap, stdin)) >= 0) {
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' '))
-			line[--n] = '\0';
-		if (n > 0 && line[0] != '#')
-			rc |= query(db, o, line);
-	}
-	free(line);
-	return rc;
+	const struct stdin_run *x = arg;
+	return query(x->db, x->o, line);
 }
 
 /* Load the data files; returns 0, 1 (unreadable) or 2 (malformed under --strict). */
@@ -266,18 +233,20 @@ int cmd_bogon(int argc, char **argv)
 {
 	struct bogon_opts o;
 	memset(&o, 0, sizeof(o));
-	if (config_merge_args("bogon", longopts, &argc, &argv) != 0)
+	if (cli_opt_begin("bogon", longopts, &argc, &argv) != 0)
 		return 1;
 	int rc = parse_args(&o, argc, argv);
-	if (rc != 0)
-		return rc < 0 ? 0 : rc;
+	if (rc >= 0)
+		return rc;
 	struct bogon_db db;
 	struct delegated d;
 	bogon_db_init(&db);
 	delegated_init(&d);
 	rc = load(&db, &d, &o);
+	struct stdin_run x = {&db, &o};
 	for (int i = optind; rc == 0 && i < argc; i++)
-		rc |= strcmp(argv[i], "-") == 0 ? run_stdin(&db, &o) : query(&db, &o, argv[i]);
+		rc |= strcmp(argv[i], "-") == 0 ? cli_each_line(stdin, "\r\n ", query_line, &x)
+		                                : query(&db, &o, argv[i]);
 	bogon_db_free(&db);
 	delegated_free(&d);
 	return rc;

@@ -22,30 +22,15 @@ static void usage(FILE *f)
 	    "\nexit codes: 0 shown; 1 usage, profile or store error. See routemark-compare(1).\n");
 }
 
-static int render(const char *fmt, FILE *out, const struct conform_result *r, size_t n)
-{
-	if (strcmp(fmt, "json") == 0)
-		conform_compare_json(out, r, n);
-	else if (strcmp(fmt, "html") == 0)
-		conform_compare_html(out, r, n);
-	else
-		conform_compare_text(out, r, n);
-	return ferror(out) ? 1 : 0;
-}
-
 static int compare(const char *db, const char *profile, const char *fmt, int64_t window,
     struct cli_refs *refs, uint32_t *asns, size_t n, FILE *out)
 {
-	struct conform_profile *p = conform_cli_profile(profile);
-	if (p == NULL)
-		return 1;
+	struct conform_profile *p;
 	struct observe_refs orefs;
-	int rc = refs_load(refs, &orefs);
-	struct store *s = NULL;
-	if (rc != 0 || conform_cli_store(db, 0, &s) != 0) {
-		conform_profile_free(p);
-		return rc == -2 ? 2 : 1;
-	}
+	struct store *s;
+	int rc = conform_cli_open(profile, db, refs, &p, &orefs, &s);
+	if (rc != 0)
+		return rc;
 	struct arena a;
 	arena_init(&a, 0);
 	struct conform_result *r = xcalloc(n, sizeof(*r));
@@ -54,7 +39,7 @@ static int compare(const char *db, const char *profile, const char *fmt, int64_t
 	for (size_t i = 0; i < n && status == 0; i++)
 		status = conform_evaluate(&ctx, p, asns[i], &a, &r[i]) ? 1 : 0;
 	if (status == 0)
-		status = render(fmt, out, r, n);
+		conform_cli_render(out, fmt, r, n);
 	free(r);
 	arena_free(&a);
 	store_close(s);
@@ -78,12 +63,14 @@ int cmd_compare(int argc, char **argv)
 	int64_t window = 0;
 	struct cli_refs refs;
 	memset(&refs, 0, sizeof(refs));
-	int opt;
-	if (config_merge_args("compare", longopts, &argc, &argv) < 0)
+	int opt, rc;
+	if (cli_opt_begin("compare", longopts, &argc, &argv) != 0)
 		return 1;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "ho:", longopts, usage, &rc)) != -1) {
 		switch (opt) {
+		case CLI_OPT_EXIT:
+			refs_free(&refs);
+			return rc;
 		case 'd':
 			db = optarg;
 			break;
@@ -97,28 +84,19 @@ int cmd_compare(int argc, char **argv)
 			outp = optarg;
 			break;
 		case 'w':
-			if ((window = conform_parse_duration(optarg)) <= 0) {
-				fprintf(stderr,
-				    "routemark: --window %s: expected a duration like 90d\n",
-				    optarg);
+			if (conform_cli_window(optarg, &window) != 0)
 				return 1;
-			}
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			if (opt != '?' && refs_option(&refs, opt, optarg) == 1)
+			if (refs_option(&refs, opt, optarg) == 1)
 				break;
 			usage(stderr);
 			refs_free(&refs);
 			return 1;
 		}
 	}
-	if (strcmp(fmt, "text") && strcmp(fmt, "json") && strcmp(fmt, "html")) {
-		fprintf(stderr, "routemark: --format %s: expected text, json or html\n", fmt);
+	if (cli_format(fmt, "text json html") < 0)
 		return 1;
-	}
 	size_t n = (size_t)(argc - optind);
 	if (n == 0) {
 		fprintf(stderr, "routemark: compare: which ASes?\n");
@@ -133,15 +111,11 @@ int cmd_compare(int argc, char **argv)
 			free(asns);
 			return 1;
 		}
-	FILE *out = stdout;
+	FILE *out = cli_output_open(outp);
 	int status = 1;
-	if (outp && (out = fopen(outp, "w")) == NULL)
-		fprintf(stderr, "routemark: %s: cannot write\n", outp);
-	else {
-		status = compare(db, profile, fmt, window, &refs, asns, n, out);
-		if (out != stdout && fclose(out) != 0)
-			status = 1;
-	}
+	if (out != NULL)
+		status =
+		    cli_output_close(out, compare(db, profile, fmt, window, &refs, asns, n, out));
 	free(asns);
 	refs_free(&refs);
 	return status;

@@ -104,23 +104,47 @@ static int run_ixp(struct conform_opts *o, FILE *out)
 	return status;
 }
 
-static int run_as(struct conform_opts *o, uint32_t asn, FILE *out)
+int conform_cli_open(const char *profile, const char *db, struct cli_refs *refs,
+    struct conform_profile **p, struct observe_refs *orefs, struct store **s)
 {
-	struct conform_profile *p = conform_cli_profile(o->profile);
-	if (p == NULL)
+	if ((*p = conform_cli_profile(profile)) == NULL)
 		return 1;
-	struct observe_refs orefs;
-	memset(&orefs, 0, sizeof(orefs));
-	int rc = refs_load(&o->refs, &orefs);
-	if (rc != 0) {
-		conform_profile_free(p);
+	memset(orefs, 0, sizeof(*orefs));
+	int rc = refs_load(refs, orefs);
+	if (rc != 0 || conform_cli_store(db, 0, s) != 0) {
+		conform_profile_free(*p);
 		return rc == -2 ? 2 : 1;
 	}
-	struct store *s;
-	if (conform_cli_store(o->db, 0, &s) != 0) {
-		conform_profile_free(p);
-		return 1;
+	return 0;
+}
+
+int conform_cli_window(const char *arg, int64_t *window)
+{
+	if ((*window = conform_parse_duration(arg)) <= 0) {
+		fprintf(stderr, "routemark: --window %s: expected a duration like 90d\n", arg);
+		return -1;
 	}
+	return 0;
+}
+
+void conform_cli_render(FILE *out, const char *fmt, const struct conform_result *r, size_t n)
+{
+	if (strcmp(fmt, "json") == 0)
+		n ? conform_compare_json(out, r, n) : conform_render_json(out, r);
+	else if (strcmp(fmt, "html") == 0)
+		n ? conform_compare_html(out, r, n) : conform_render_html(out, r);
+	else
+		n ? conform_compare_text(out, r, n) : conform_render_text(out, r);
+}
+
+static int run_as(struct conform_opts *o, uint32_t asn, FILE *out)
+{
+	struct conform_profile *p;
+	struct observe_refs orefs;
+	struct store *s;
+	int rc = conform_cli_open(o->profile, o->db, &o->refs, &p, &orefs, &s);
+	if (rc != 0)
+		return rc;
 	struct arena a;
 	arena_init(&a, 0);
 	struct conform_ctx ctx = {.store = s,
@@ -131,12 +155,7 @@ static int run_as(struct conform_opts *o, uint32_t asn, FILE *out)
 	struct conform_result r;
 	int status = 1;
 	if (conform_evaluate(&ctx, p, asn, &a, &r) == 0) {
-		if (strcmp(o->fmt, "json") == 0)
-			conform_render_json(out, &r);
-		else if (strcmp(o->fmt, "html") == 0)
-			conform_render_html(out, &r);
-		else
-			conform_render_text(out, &r);
+		conform_cli_render(out, o->fmt, &r, 0);
 		status = ferror(out) ? 1 : 0;
 	}
 	arena_free(&a);
@@ -177,12 +196,7 @@ static int parse_opt(struct conform_opts *o, int opt, const char *arg)
 		o->refs.strict = 1;
 		return 0;
 	case 'w':
-		if ((o->window = conform_parse_duration(arg)) <= 0) {
-			fprintf(
-			    stderr, "routemark: --window %s: expected a duration like 90d\n", arg);
-			return -1;
-		}
-		return 0;
+		return conform_cli_window(arg, &o->window);
 	case 's':
 		o->snapshot = strtoll(arg, &end, 10);
 		if (*end || o->snapshot <= 0) {
@@ -227,19 +241,15 @@ int cmd_conform(int argc, char **argv)
 	};
 	struct conform_opts o = {
 	    .db = "routemark.db", .profile = "manrs-plus-draft", .fmt = "text", .max_ev = 20};
-	int opt;
-	if (config_merge_args("conform", longopts, &argc, &argv) < 0)
+	int opt, rc;
+	if (cli_opt_begin("conform", longopts, &argc, &argv) != 0)
 		return 1;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		if (opt == 'h') {
-			usage(stdout);
-			return 0;
-		}
-		if (opt == '?' || parse_opt(&o, opt, optarg) != 0) {
-			usage(stderr);
+	while ((opt = cli_getopt(argc, argv, "ho:", longopts, usage, &rc)) != -1) {
+		if (opt == CLI_OPT_EXIT || parse_opt(&o, opt, optarg) != 0) {
+			if (opt != CLI_OPT_EXIT)
+				usage(stderr);
 			refs_free(&o.refs);
-			return 1;
+			return opt == CLI_OPT_EXIT ? rc : 1;
 		}
 	}
 	if (o.list) {
@@ -252,27 +262,18 @@ int cmd_conform(int argc, char **argv)
 		free(names);
 		return 0;
 	}
-	if (strcmp(o.fmt, "text") && strcmp(o.fmt, "json") && strcmp(o.fmt, "html")) {
-		fprintf(stderr, "routemark: --format %s: expected text, json or html\n", o.fmt);
+	if (cli_format(o.fmt, "text json html") < 0)
 		return 1;
-	}
 	uint32_t asn = 0;
-	if (!o.ixp && (optind + 1 != argc || asn_parse(argv[optind], &asn) != 0)) {
-		fprintf(stderr,
-		    optind == argc ? "routemark: conform: which AS?\n"
-		                   : "routemark: conform: '%s' is not an AS number\n",
-		    optind < argc ? argv[optind] : "");
+	if (!o.ixp && cli_one_asn("conform", argc, argv, &asn) != 0) {
 		usage(stderr);
 		return 1;
 	}
-	FILE *out = stdout;
-	if (o.out && (out = fopen(o.out, "w")) == NULL) {
-		fprintf(stderr, "routemark: %s: cannot write\n", o.out);
+	FILE *out = cli_output_open(o.out);
+	if (out == NULL)
 		return 1;
-	}
 	int status = o.ixp ? run_ixp(&o, out) : run_as(&o, asn, out);
-	if (out != stdout && fclose(out) != 0)
-		status = 1;
+	status = cli_output_close(out, status);
 	refs_free(&o.refs);
 	return status;
 }

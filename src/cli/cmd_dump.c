@@ -51,45 +51,55 @@ static int dump_file(const char *path, const struct mrt_options *opt, const stru
 	return k < 0 ? 1 : 0;
 }
 
-int cmd_dump(int argc, char **argv)
+int cli_mrt_args(const char *cmd, int argc, char **argv, const char *formats, const char **format,
+    struct mrt_options *opt, void (*usage)(FILE *), int *rc)
 {
-	struct mrt_options opt = {0};
-	const char *format = "bgpdump";
 	int i = 1;
+	*rc = 1;
 	for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
 		if (strcmp(argv[i], "--") == 0) {
 			i++;
 			break;
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			dump_usage(stdout);
-			return 0;
+			usage(stdout);
+			*rc = 0;
+			return -1;
 		} else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
-			format = argv[++i];
+			*format = argv[++i];
 		} else if (strncmp(argv[i], "--format=", 9) == 0) {
-			format = argv[i] + 9;
+			*format = argv[i] + 9;
 		} else if (strcmp(argv[i], "--strict") == 0) {
-			opt.strict = 1;
+			opt->strict = 1;
 		} else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0) {
-			opt.quiet = 1;
+			opt->quiet = 1;
 		} else {
-			fprintf(stderr, "routemark dump: unknown option %s\n", argv[i]);
-			dump_usage(stderr);
-			return 1;
+			fprintf(stderr, "routemark %s: unknown option %s\n", cmd, argv[i]);
+			usage(stderr);
+			return -1;
 		}
 	}
-	const struct mrt_printer *pr = mrt_printer_find(format);
-	if (pr == NULL) {
-		fprintf(stderr, "routemark dump: unknown format '%s' (bgpdump, jsonl)\n", format);
-		return 1;
-	}
+	if (cli_format(*format, formats) < 0)
+		return -1;
 	if (i == argc) {
-		fprintf(stderr, "routemark dump: no input file\n");
-		dump_usage(stderr);
-		return 1;
+		fprintf(stderr, "routemark %s: no input file\n", cmd);
+		usage(stderr);
+		return -1;
 	}
+	return i;
+}
+
+int cmd_dump(int argc, char **argv)
+{
+	struct mrt_options opt = {0};
+	const char *format = "bgpdump";
+	int rc,
+	    i = cli_mrt_args("dump", argc, argv, "bgpdump jsonl", &format, &opt, dump_usage, &rc);
+	if (i < 0)
+		return rc;
+	const struct mrt_printer *pr = mrt_printer_find(format);
 	struct mrt_out out;
 	mrt_out_init(&out, STDOUT_FILENO);
-	int rc = 0;
+	rc = 0;
 	for (; i < argc && !out.error; i++) {
 		int k = dump_file(argv[i], &opt, pr, &out);
 		if (k > rc)

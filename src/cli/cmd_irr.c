@@ -58,28 +58,13 @@ static void usage(FILE *f)
 	    "(unreadable file, unknown set), 2 malformed data under --strict.\n");
 }
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static void json_names(const char *key, const struct irr_name_list *l)
 {
 	printf(",\"%s\":[", key);
 	for (size_t i = 0; i < l->n; i++) {
 		if (i)
 			putchar(',');
-		json_str(l->v[i]);
+		json_fputs(stdout, l->v[i]);
 	}
 	putchar(']');
 }
@@ -151,11 +136,11 @@ static void print_route(const struct irr_db *db, const struct irr_route *r, int 
 		return;
 	}
 	printf("{\"prefix\":\"%s\",\"origin\":%u,\"source\":", pb, r->origin);
-	json_str(db->sources[r->source]);
+	json_fputs(stdout, db->sources[r->source]);
 	printf(",\"mnt_by\":");
-	json_str(r->mnt_by ? r->mnt_by : "");
+	json_fputs(stdout, r->mnt_by ? r->mnt_by : "");
 	printf(",\"file\":");
-	json_str(file);
+	json_fputs(stdout, file);
 	printf(",\"line\":%u}", r->line);
 }
 
@@ -231,7 +216,7 @@ static int do_expand(struct irr_cli *c, char **args, int nargs)
 	report_expansion("expand", &x);
 	if (c->jsonl) {
 		printf("{\"set\":");
-		json_str(args[0]);
+		json_fputs(stdout, args[0]);
 		printf(",\"asns\":[");
 		for (size_t i = 0; i < x.nasns; i++)
 			printf("%s%u", i ? "," : "", x.asns[i]);
@@ -279,7 +264,7 @@ static int do_prefixes(struct irr_cli *c, char **args, int nargs)
 		irr_pfx_format(&v[i], pb, sizeof(pb));
 		if (c->jsonl) {
 			printf("{\"set\":");
-			json_str(args[0]);
+			json_fputs(stdout, args[0]);
 			printf(",\"prefix\":\"%s\"}\n", pb);
 		} else {
 			printf("%s\n", pb);
@@ -330,35 +315,33 @@ static int do_serve(struct irr_cli *c)
 	return rc == 0 ? 0 : 1;
 }
 
-static int add_file(const char ***v, int *n, const char *f)
+static void add_file(const char ***v, int *n, const char *f)
 {
-	*v = xrealloc(*v, (size_t)(*n + 1) * sizeof(**v));
+	*v = xreallocarray(*v, (size_t)*n + 1, sizeof(**v));
 	(*v)[(*n)++] = f;
-	return 0;
 }
 
 static const struct option longopts[] = {
     {"irr", required_argument, NULL, 'i'},
     {"nrtm", required_argument, NULL, 'n'},
     {"sources", required_argument, NULL, 's'},
-    {"format", required_argument, NULL, 'f'},
-    {"strict", no_argument, NULL, 'S'},
     {"depth", required_argument, NULL, 'd'},
     {"aggregate", no_argument, NULL, 'A'},
     {"listen", required_argument, NULL, 'l'},
     {"user", required_argument, NULL, 'u'},
     {"group", required_argument, NULL, 'g'},
-    {"help", no_argument, NULL, 'h'},
+    CLI_QUERY_LONG_OPTIONS,
     {NULL, 0, NULL, 0},
 };
 
 /* Parse options; returns -1 to go on, else an exit code. */
 static int parse_args(struct irr_cli *c, int argc, char **argv)
 {
-	int ch;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "46h", longopts, NULL)) != -1) {
+	int ch, rc;
+	while ((ch = cli_getopt(argc, argv, "46h", longopts, usage, &rc)) != -1) {
 		switch (ch) {
+		case CLI_OPT_EXIT:
+			return rc;
 		case 'i':
 			add_file(&c->irr, &c->nirr, optarg);
 			break;
@@ -367,16 +350,6 @@ static int parse_args(struct irr_cli *c, int argc, char **argv)
 			break;
 		case 's':
 			c->sources = optarg;
-			break;
-		case 'f':
-			if (strcmp(optarg, "jsonl") != 0 && strcmp(optarg, "text") != 0) {
-				log_err("irr: --format is text or jsonl, not \"%s\"", optarg);
-				return 1;
-			}
-			c->jsonl = strcmp(optarg, "jsonl") == 0;
-			break;
-		case 'S':
-			c->strict = 1;
 			break;
 		case 'd':
 			c->depth = atoi(optarg);
@@ -403,12 +376,9 @@ static int parse_args(struct irr_cli *c, int argc, char **argv)
 		case '6':
 			c->afi = AFI_IPV6;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 1;
+			if (cli_query_option(ch, optarg, &c->jsonl, &c->strict) < 0)
+				return 1;
 		}
 	}
 	return -1;
@@ -418,7 +388,7 @@ int cmd_irr(int argc, char **argv)
 {
 	struct irr_cli c;
 	memset(&c, 0, sizeof(c));
-	if (config_merge_args("irr", longopts, &argc, &argv) != 0)
+	if (cli_opt_begin("irr", longopts, &argc, &argv) != 0)
 		return 1;
 	int rc = parse_args(&c, argc, argv);
 	if (rc >= 0)

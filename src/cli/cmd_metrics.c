@@ -48,9 +48,14 @@ static void json(void)
 		json_object_object_add(o, "counts", json_object_new_string(d->counts));
 		json_object_array_add(a, o);
 	}
-	puts(json_object_to_json_string_ext(
-	    a, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(a);
+	cli_print_json(a);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: routemark metrics [--format markdown|json]\n\n"
+	           "The MANRS metrics routemark measures (id, action, kind, what each counts) and\n"
+	           "the defaults it uses where MANRS publishes no number. See docs/metrics.md.\n");
 }
 
 int cmd_metrics(int argc, char **argv)
@@ -61,27 +66,20 @@ int cmd_metrics(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *fmt = "markdown";
-	int opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (opt == 'f')
-			fmt = optarg;
-		else if (opt == 'h') {
-			printf("usage: routemark metrics [--format markdown|json]\n\n"
-			       "The MANRS metrics routemark measures (id, action, kind, what each "
-			       "counts) and\nthe defaults it uses where MANRS publishes no number. "
-			       "See docs/metrics.md.\n");
-			return 0;
-		} else
-			return 1;
+	int opt, rc;
+	optind = 1; /* no configuration file: nothing here depends on the site */
+	while ((opt = cli_getopt(argc, argv, "h", longopts, usage, &rc)) != -1) {
+		if (opt == CLI_OPT_EXIT)
+			return rc;
+		fmt = optarg; /* 'f', the only other option */
 	}
-	if (strcmp(fmt, "markdown") == 0)
+	switch (cli_format(fmt, "markdown json")) {
+	case 0:
 		markdown();
-	else if (strcmp(fmt, "json") == 0)
+		return 0;
+	case 1:
 		json();
-	else {
-		log_err("--format %s: expected markdown or json", fmt);
-		return 1;
+		return 0;
 	}
-	return 0;
+	return 1;
 }

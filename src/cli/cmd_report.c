@@ -40,13 +40,14 @@ int cmd_report(int argc, char **argv)
 	};
 	const char *db = "routemark.db", *fmt = "text", *outpath = NULL;
 	long long snap = 0, nfind = 100, nfix = 25;
-	int opt;
-	if (config_merge_args("report", longopts, &argc, &argv) < 0)
+	int opt, rc;
+	if (cli_opt_begin("report", longopts, &argc, &argv) != 0)
 		return 1;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "ho:", longopts, usage, &rc)) != -1) {
 		char *end;
 		switch (opt) {
+		case CLI_OPT_EXIT:
+			return rc;
 		case 'd':
 			db = optarg;
 			break;
@@ -77,26 +78,16 @@ int cmd_report(int argc, char **argv)
 		case 'o':
 			outpath = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 1;
 		}
 	}
 	uint32_t asn;
-	if (optind + 1 != argc || asn_parse(argv[optind], &asn) != 0) {
-		log_err(optind == argc ? "report: which AS?" : "report: '%s' is not an AS number",
-		    optind < argc ? argv[optind] : "");
+	if (cli_one_asn("report", argc, argv, &asn) != 0) {
 		usage(stderr);
 		return 1;
 	}
-	const struct report_format *rf = report_format_find(fmt);
-	if (rf == NULL) {
-		log_err("--format %s: expected text, json or html", fmt);
+	if (cli_format(fmt, "text json html") < 0)
 		return 1;
-	}
+	const struct report_format *rf = report_format_find(fmt);
 	struct store *s;
 	if (store_open(db, 1, &s) != 0)
 		return 1;
@@ -104,17 +95,12 @@ int cmd_report(int argc, char **argv)
 	arena_init(&a, 0);
 	struct scorecard sc;
 	int status = 1;
-	FILE *out = stdout;
-	if (scorecard_load(s, snap, asn, (size_t)nfind, &a, &sc) == 0) {
+	FILE *out;
+	if (scorecard_load(s, snap, asn, (size_t)nfind, &a, &sc) == 0 &&
+	    (out = cli_output_open(outpath)) != NULL) {
 		sc.max_fixes = (size_t)nfix;
-		if (outpath && (out = fopen(outpath, "w")) == NULL)
-			log_err("%s: cannot write", outpath);
-		else {
-			rf->scorecard(out, &sc);
-			status = ferror(out) ? 1 : 0;
-			if (out != stdout && fclose(out) != 0)
-				status = 1;
-		}
+		rf->scorecard(out, &sc);
+		status = cli_output_close(out, 0);
 	}
 	arena_free(&a);
 	store_close(s);

@@ -116,15 +116,9 @@ static void print_text(const char *path, const struct mrt_stats *st, const struc
 
 static void print_json(const char *path, const struct mrt_stats *st, const struct file_stat *fs)
 {
-	printf("{\"file\":\"");
-	for (const char *c = path; *c; c++)
-		if (*c == '"' || *c == '\\')
-			printf("\\%c", *c);
-		else if ((unsigned char)*c < 0x20)
-			printf("\\u%04x", *c);
-		else
-			putchar(*c);
-	printf("\",\"records\":%llu,\"bytes\":%llu,\"by_type\":{", (unsigned long long)st->records,
+	printf("{\"file\":");
+	json_fputs(stdout, path);
+	printf(",\"records\":%llu,\"bytes\":%llu,\"by_type\":{", (unsigned long long)st->records,
 	    (unsigned long long)st->bytes);
 	int first = 1;
 	for (int t = 0; t < MRT_STAT_TYPES; t++)
@@ -218,46 +212,13 @@ static void stat_usage(FILE *f)
 int cmd_stat(int argc, char **argv)
 {
 	struct mrt_options opt = {.no_attrs = 1};
-	int json = 0, i = 1;
-	for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
-		const char *fmt = NULL;
-		if (strcmp(argv[i], "--") == 0) {
-			i++;
-			break;
-		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			stat_usage(stdout);
-			return 0;
-		} else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
-			fmt = argv[++i];
-		} else if (strncmp(argv[i], "--format=", 9) == 0) {
-			fmt = argv[i] + 9;
-		} else if (strcmp(argv[i], "--strict") == 0) {
-			opt.strict = 1;
-		} else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0) {
-			opt.quiet = 1;
-		} else {
-			fprintf(stderr, "routemark stat: unknown option %s\n", argv[i]);
-			stat_usage(stderr);
-			return 1;
-		}
-		if (fmt) {
-			if (strcmp(fmt, "jsonl") == 0 || strcmp(fmt, "json") == 0)
-				json = 1;
-			else if (strcmp(fmt, "text") == 0)
-				json = 0;
-			else {
-				fprintf(stderr,
-				    "routemark stat: unknown format '%s' (text, jsonl)\n", fmt);
-				return 1;
-			}
-		}
-	}
-	if (i == argc) {
-		fprintf(stderr, "routemark stat: no input file\n");
-		stat_usage(stderr);
-		return 1;
-	}
-	int rc = 0;
+	const char *fmt = "text";
+	int rc,
+	    i = cli_mrt_args("stat", argc, argv, "text jsonl json", &fmt, &opt, stat_usage, &rc);
+	if (i < 0)
+		return rc;
+	int json = strcmp(fmt, "text") != 0;
+	rc = 0;
 	for (; i < argc; i++) {
 		int k = stat_file(argv[i], &opt, json);
 		if (k > rc)

@@ -115,6 +115,24 @@ static int validate_line(
 	return 0;
 }
 
+struct batch {
+	const struct vrp_table *t;
+	const char *name;
+	struct aspath_buf b;
+	int jsonl, strict;
+	size_t bad;
+};
+
+static int batch_line(char *line, unsigned long lineno, void *arg)
+{
+	struct batch *x = arg;
+	if (validate_line(x->t, line, &x->b, stdout, x->jsonl) == 0)
+		return 0;
+	if (++x->bad <= 20 || x->strict)
+		log_warn("%s:%lu: expected 'PREFIX ASN' or 'PREFIX AS-PATH'", x->name, lineno);
+	return x->strict ? -2 : 0;
+}
+
 static int batch(const struct vrp_table *t, const char *input, int jsonl, int strict)
 {
 	FILE *in = strcmp(input, "-") == 0 ? stdin : fopen(input, "r");
@@ -124,32 +142,15 @@ static int batch(const struct vrp_table *t, const char *input, int jsonl, int st
 	}
 	static char obuf[1 << 16];
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
-	struct aspath_buf b;
-	aspath_buf_init(&b);
-	char *line = NULL;
-	size_t cap = 0, lineno = 0, bad = 0;
-	ssize_t n;
-	int rc = 0;
-	while ((n = getline(&line, &cap, in)) > 0) {
-		lineno++;
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
-		if (n == 0 || line[0] == '#')
-			continue;
-		if (validate_line(t, line, &b, stdout, jsonl) < 0) {
-			if (++bad <= 20 || strict)
-				log_warn("%s:%zu: expected 'PREFIX ASN' or 'PREFIX AS-PATH'",
-				    strcmp(input, "-") == 0 ? "stdin" : input, lineno);
-			if (strict) {
-				rc = 2;
-				break;
-			}
-		}
-	}
-	if (bad > 0 && !strict)
-		log_warn("%zu malformed input lines skipped", bad);
-	free(line);
-	aspath_buf_free(&b);
+	struct batch x = {.t = t,
+	    .name = strcmp(input, "-") == 0 ? "stdin" : input,
+	    .jsonl = jsonl,
+	    .strict = strict};
+	aspath_buf_init(&x.b);
+	int rc = cli_each_line(in, "\r\n", batch_line, &x);
+	if (x.bad > 0 && !strict)
+		log_warn("%zu malformed input lines skipped", x.bad);
+	aspath_buf_free(&x.b);
 	if (in != stdin)
 		fclose(in);
 	fflush(stdout);
@@ -158,84 +159,49 @@ static int batch(const struct vrp_table *t, const char *input, int jsonl, int st
 
 int cmd_validate(int argc, char **argv)
 {
-	static const struct option opts[] = {{"vrps", required_argument, NULL, 'f'},
-	    {"rtr", required_argument, NULL, 'r'}, {"input", required_argument, NULL, 'i'},
-	    {"format", required_argument, NULL, 'F'}, {"strict", no_argument, NULL, 's'},
-	    {"timeout", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+	static const struct option opts[] = {CLI_VRPS_LONG_OPTIONS,
+	    {"input", required_argument, NULL, 'i'}, {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0}};
-	const char *file = NULL, *rtr = NULL, *input = NULL;
-	int jsonl = 0, strict = 0, timeout = 30, c, rc;
-	if (config_merge_args("validate", opts, &argc, &argv) != 0)
+	struct cli_vrps_opts v = {.timeout = 30};
+	const char *input = NULL;
+	int c, rc;
+	if (cli_opt_begin("validate", opts, &argc, &argv) != 0)
 		return 1;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "+h", opts, usage, &rc)) != -1) {
 		switch (c) {
-		case 'f':
-			file = optarg;
-			break;
-		case 'r':
-			rtr = optarg;
-			break;
+		case CLI_OPT_EXIT:
+			return rc;
 		case 'i':
 			input = optarg;
 			break;
-		case 's':
-			strict = 1;
-			break;
-		case 't':
-			timeout = atoi(optarg);
-			break;
-		case 'F':
-			if (strcmp(optarg, "jsonl") == 0 || strcmp(optarg, "json") == 0)
-				jsonl = 1;
-			else if (strcmp(optarg, "text") != 0) {
-				fprintf(
-				    stderr, "routemark validate: unknown format '%s'\n", optarg);
-				return 1;
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 1;
+			if (cli_vrps_option(&v, c, optarg) < 0)
+				return 1;
 		}
 	}
 	int nargs = argc - optind;
 	if (input == NULL && nargs == 1 && strcmp(argv[optind], "-") == 0)
 		input = "-", nargs = 0;
-	if (rtr != NULL)
-		file = NULL; /* --rtr wins over a vrps file from the configuration */
-	if ((file == NULL) == (rtr == NULL) || timeout <= 0 ||
-	    (input != NULL ? nargs != 0 : nargs < 2)) {
+	if (cli_vrps_ready(&v) != 0 || (input != NULL ? nargs != 0 : nargs < 2)) {
 		usage(stderr);
 		return 1;
 	}
 	/* check the route before loading anything */
 	struct prefix p;
-	char origin_text[4096] = "";
-	if (input == NULL) {
-		if (prefix_parse_loose(argv[optind], &p) < 0) {
-			fprintf(stderr, "routemark validate: bad prefix '%s'\n", argv[optind]);
-			return 1;
-		}
-		for (int i = optind + 1; i < argc; i++) {
-			strncat(
-			    origin_text, argv[i], sizeof(origin_text) - strlen(origin_text) - 2);
-			strcat(origin_text, " ");
-		}
+	if (input == NULL && prefix_parse_loose(argv[optind], &p) < 0) {
+		fprintf(stderr, "routemark validate: bad prefix '%s'\n", argv[optind]);
+		return 1;
 	}
-	struct vrp_table *t = cli_vrps_open(file, rtr, NULL, strict, timeout, &rc);
+	struct vrp_table *t = cli_vrps_load(&v, NULL, &rc);
 	if (t == NULL)
 		return rc;
 	if (input != NULL) {
-		rc = batch(t, input, jsonl, strict);
+		rc = batch(t, input, v.jsonl, v.strict);
 	} else {
 		struct aspath_buf b;
 		uint32_t origin;
+		char *origin_text = cli_join_args(argc, argv, optind + 1);
 		aspath_buf_init(&b);
-		origin_text[strlen(origin_text) - 1] = '\0';
 		if (parse_origin(origin_text, &b, &origin) < 0) {
 			fprintf(
 			    stderr, "routemark validate: bad ASN or AS path '%s'\n", origin_text);
@@ -243,10 +209,11 @@ int cmd_validate(int argc, char **argv)
 		} else {
 			struct rov_result r;
 			rov_validate(t, &p, origin, &r);
-			print_result(stdout, &p, origin, &r, jsonl);
+			print_result(stdout, &p, origin, &r, v.jsonl);
 			rc = 0;
 		}
 		aspath_buf_free(&b);
+		free(origin_text);
 	}
 	vrp_table_release(t);
 	return rc;

@@ -15,8 +15,12 @@ struct view_opts {
 	const char *db, *format;
 	long long snap, limit;
 	const char *by;
+	int want_prefix;      /* prefix: one PREFIX argument, */
+	struct prefix prefix; /* parsed here */
 };
 
+/* Parse the options over the defaults (the store routemark.db, text, and what o holds);
+ * returns -1 to go on, else an exit code. */
 static int parse_common(
     const char *cmd, int *argc, char ***argv, struct view_opts *o, void (*usage)(FILE *))
 {
@@ -29,22 +33,23 @@ static int parse_common(
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	int opt;
-	if (config_merge_args(cmd, longopts, argc, argv) < 0)
-		return -1;
-	optind = 1;
-	while ((opt = getopt_long(*argc, *argv, "h", longopts, NULL)) != -1) {
+	int opt, rc;
+	o->db = "routemark.db";
+	o->format = "text";
+	if (cli_opt_begin(cmd, longopts, argc, argv) != 0)
+		return 1;
+	while ((opt = cli_getopt(*argc, *argv, "h", longopts, usage, &rc)) != -1) {
 		char *end;
 		switch (opt) {
+		case CLI_OPT_EXIT:
+			return rc;
 		case 'd':
 			o->db = optarg;
 			break;
 		case 'f':
 			o->format = optarg;
-			if (strcmp(o->format, "text") && strcmp(o->format, "json")) {
-				log_err("--format %s: expected text or json", optarg);
-				return -1;
-			}
+			if (cli_format(o->format, "text json") < 0)
+				return 1;
 			break;
 		case 's':
 		case 'n': {
@@ -52,7 +57,7 @@ static int parse_common(
 			if (*end || v < 0) {
 				log_err("--%s %s: expected a number",
 				    opt == 's' ? "snapshot" : "limit", optarg);
-				return -1;
+				return 1;
 			}
 			*(opt == 's' ? &o->snap : &o->limit) = v;
 			break;
@@ -60,40 +65,64 @@ static int parse_common(
 		case 'b':
 			if (metric_by_name(optarg) == NULL) {
 				log_err("--by %s: not a metric (M1 .. M8, M7IRR, M7RPKI)", optarg);
-				return -1;
+				return 1;
 			}
 			o->by = metric_by_name(optarg)->name;
 			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		default:
-			usage(stderr);
-			return -1;
 		}
 	}
-	return 0;
+	if (o->want_prefix &&
+	    (optind + 1 != *argc || prefix_parse_loose((*argv)[optind], &o->prefix) != 0)) {
+		log_err("prefix: expected one prefix, like 192.0.2.0/24 or 2001:db8::/32");
+		usage(stderr);
+		return 1;
+	}
+	return -1;
 }
 
-static int open_snap(const struct view_opts *o, struct store **s, struct store_snapshot *snap)
+/* What a view reads: the store, the snapshot asked for, an arena for the rows. */
+struct view {
+	struct store *s;
+	struct store_snapshot snap;
+	struct arena a;
+};
+
+static int view_open(const struct view_opts *o, struct view *v)
 {
-	if (store_open(o->db, 1, s) != 0)
+	if (store_open(o->db, 1, &v->s) != 0)
 		return -1;
-	int rc = store_snapshot_get(*s, o->snap, snap);
+	int rc = store_snapshot_get(v->s, o->snap, &v->snap);
 	if (rc <= 0) {
 		if (rc == 0)
 			log_err("%s: %s", o->db, o->snap ? "no such snapshot" : "no snapshot yet");
-		store_close(*s);
+		store_close(v->s);
 		return -1;
 	}
+	arena_init(&v->a, 0);
 	return 0;
 }
 
-static void print_json(json_object *j)
+/* A view command: its options over defaults, then show on the snapshot asked for. */
+struct view_cmd {
+	const char *name;
+	void (*usage)(FILE *);
+	struct view_opts defaults;
+	int (*show)(struct view *v, const struct view_opts *o); /* the exit code */
+};
+
+static int view_main(const struct view_cmd *c, int argc, char **argv)
 {
-	puts(json_object_to_json_string_ext(
-	    j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(j);
+	struct view_opts o = c->defaults;
+	int rc = parse_common(c->name, &argc, &argv, &o, c->usage);
+	if (rc >= 0)
+		return rc;
+	struct view v;
+	if (view_open(&o, &v) != 0)
+		return 1;
+	rc = c->show(&v, &o);
+	arena_free(&v.a);
+	store_close(v.s);
+	return rc;
 }
 
 /* ---------------------------------------------------------------- summary */
@@ -124,29 +153,18 @@ static void pct_of(char *buf, size_t size, double part, double whole)
 		snprintf(buf, size, "%.1f %%", 100 * part / whole);
 }
 
-int cmd_summary(int argc, char **argv)
+static int show_summary(struct view *v, const struct view_opts *o)
 {
-	struct view_opts o = {.db = "routemark.db", .format = "text"};
-	int rc = parse_common("summary", &argc, &argv, &o, summary_usage);
-	if (rc)
-		return rc > 0 ? 0 : 1;
-	struct store *s;
-	struct store_snapshot snap;
-	if (open_snap(&o, &s, &snap) != 0)
-		return 1;
-	struct arena a;
-	arena_init(&a, 0);
+	struct store *s = v->s;
+	const struct store_snapshot snap = v->snap;
 	struct store_global *g;
 	size_t n;
 	struct store_snapshot *snaps;
 	size_t nsnaps;
-	if (store_get_globals(s, snap.id, "", &a, &g, &n) != 0 ||
-	    store_snapshots(s, 0, &a, &snaps, &nsnaps) != 0) {
-		arena_free(&a);
-		store_close(s);
+	if (store_get_globals(s, snap.id, "", &v->a, &g, &n) != 0 ||
+	    store_snapshots(s, 0, &v->a, &snaps, &nsnaps) != 0)
 		return 1;
-	}
-	if (strcmp(o.format, "json") == 0) {
+	if (strcmp(o->format, "json") == 0) {
 		json_object *j = json_object_new_object(), *scopes = json_object_new_object();
 		json_object_object_add(j, "schema", json_object_new_string("routemark.summary/1"));
 		json_object_object_add(j, "snapshot", json_object_new_int64(snap.id));
@@ -161,7 +179,7 @@ int cmd_summary(int argc, char **argv)
 			json_object_object_add(sc, g[i].key, json_object_new_double(g[i].value));
 		}
 		json_object_object_add(j, "scopes", scopes);
-		print_json(j);
+		cli_print_json(j);
 	} else {
 		char t[64], b1[32], b2[32], b3[32];
 		printf("snapshot %lld (%s), data from %s\n", (long long)snap.id,
@@ -197,7 +215,7 @@ int cmd_summary(int argc, char **argv)
 			for (size_t i = nsnaps; i-- > 0;) {
 				struct store_global *sg;
 				size_t ng;
-				if (store_get_globals(s, snaps[i].id, "all", &a, &sg, &ng) != 0)
+				if (store_get_globals(s, snaps[i].id, "all", &v->a, &sg, &ng) != 0)
 					break;
 				double r = gval(sg, ng, "all", "routes");
 				pct_of(b1, sizeof(b1), gval(sg, ng, "all", "rpki_valid"), r);
@@ -208,8 +226,6 @@ int cmd_summary(int argc, char **argv)
 			}
 		}
 	}
-	arena_free(&a);
-	store_close(s);
 	return 0;
 }
 
@@ -225,30 +241,22 @@ static void top_usage(FILE *f)
 	    "number of findings.\n");
 }
 
-int cmd_top(int argc, char **argv)
+static int show_top(struct view *v, const struct view_opts *o)
 {
-	struct view_opts o = {.db = "routemark.db", .format = "text", .limit = 20, .by = "M2"};
-	int rc = parse_common("top", &argc, &argv, &o, top_usage);
-	if (rc)
-		return rc > 0 ? 0 : 1;
-	struct store *s;
-	struct store_snapshot snap;
-	if (open_snap(&o, &s, &snap) != 0)
-		return 1;
-	struct arena a;
-	arena_init(&a, 0);
+	struct store *s = v->s;
+	struct arena *a = &v->a;
 	struct store_metric *m;
 	size_t n;
-	int status = store_top(s, snap.id, o.by, (size_t)o.limit, &a, &m, &n) ? 1 : 0;
-	if (status == 0 && strcmp(o.format, "json") == 0) {
+	int status = store_top(s, v->snap.id, o->by, (size_t)o->limit, a, &m, &n) ? 1 : 0;
+	if (status == 0 && strcmp(o->format, "json") == 0) {
 		json_object *j = json_object_new_object(), *arr = json_object_new_array();
 		json_object_object_add(j, "schema", json_object_new_string("routemark.top/1"));
-		json_object_object_add(j, "metric", json_object_new_string(o.by));
+		json_object_object_add(j, "metric", json_object_new_string(o->by));
 		for (size_t i = 0; i < n; i++) {
 			json_object *x = json_object_new_object();
 			struct store_asinfo ai;
 			int found;
-			store_get_asinfo(s, m[i].asn, &a, &ai, &found);
+			store_get_asinfo(s, m[i].asn, a, &ai, &found);
 			json_object_object_add(x, "asn", json_object_new_int64(m[i].asn));
 			if (found && ai.name)
 				json_object_object_add(x, "name", json_object_new_string(ai.name));
@@ -261,26 +269,24 @@ int cmd_top(int argc, char **argv)
 			json_object_array_add(arr, x);
 		}
 		json_object_object_add(j, "ases", arr);
-		print_json(j);
+		cli_print_json(j);
 	} else if (status == 0) {
-		const struct metric_def *d = metric_by_name(o.by);
-		printf(
-		    "top %zu by %s (%s), snapshot %lld\n", n, o.by, d->title, (long long)snap.id);
+		const struct metric_def *d = metric_by_name(o->by);
+		printf("top %zu by %s (%s), snapshot %lld\n", n, o->by, d->title,
+		    (long long)v->snap.id);
 		printf("%4s %-12s %-30s %10s %10s %9s\n", "#", "AS", "name", "raw", "score",
 		    "findings");
 		for (size_t i = 0; i < n; i++) {
 			struct store_asinfo ai;
 			int found;
 			char b[32], as[16];
-			store_get_asinfo(s, m[i].asn, &a, &ai, &found);
+			store_get_asinfo(s, m[i].asn, a, &ai, &found);
 			snprintf(as, sizeof(as), "AS%u", m[i].asn);
 			printf("%4zu %-12s %-30.30s %10.4g %10s %9llu\n", i + 1, as,
 			    found && ai.name ? ai.name : "", m[i].raw,
 			    report_pct(m[i].percent, b, sizeof(b)), (unsigned long long)m[i].count);
 		}
 	}
-	arena_free(&a);
-	store_close(s);
 	return status;
 }
 
@@ -295,30 +301,15 @@ static void prefix_usage(FILE *f)
 	    "many peers, with RPKI and IRR state and the bogon verdict.\n");
 }
 
-int cmd_prefix(int argc, char **argv)
+static int show_prefix(struct view *v, const struct view_opts *o)
 {
-	struct view_opts o = {.db = "routemark.db", .format = "text"};
-	int rc = parse_common("prefix", &argc, &argv, &o, prefix_usage);
-	if (rc)
-		return rc > 0 ? 0 : 1;
-	struct prefix p;
-	if (optind + 1 != argc || prefix_parse_loose(argv[optind], &p) != 0) {
-		log_err("prefix: expected one prefix, like 192.0.2.0/24 or 2001:db8::/32");
-		prefix_usage(stderr);
-		return 1;
-	}
-	struct store *s;
-	struct store_snapshot snap;
-	if (open_snap(&o, &s, &snap) != 0)
-		return 1;
-	struct arena a;
-	arena_init(&a, 0);
 	struct store_route *r;
 	size_t n;
 	char want[PREFIX_STRLEN];
-	prefix_format(&p, want, sizeof(want));
-	int status = store_get_routes_by_prefix(s, snap.id, &p, 1, &a, &r, &n) ? 1 : 0;
-	if (status == 0 && strcmp(o.format, "json") == 0) {
+	prefix_format(&o->prefix, want, sizeof(want));
+	int status =
+	    store_get_routes_by_prefix(v->s, v->snap.id, &o->prefix, 1, &v->a, &r, &n) ? 1 : 0;
+	if (status == 0 && strcmp(o->format, "json") == 0) {
 		json_object *j = json_object_new_object(), *arr = json_object_new_array();
 		json_object_object_add(j, "schema", json_object_new_string("routemark.prefix/1"));
 		json_object_object_add(j, "prefix", json_object_new_string(want));
@@ -343,10 +334,10 @@ int cmd_prefix(int argc, char **argv)
 			json_object_array_add(arr, x);
 		}
 		json_object_object_add(j, "routes", arr);
-		print_json(j);
+		cli_print_json(j);
 	} else if (status == 0) {
 		printf("%s in snapshot %lld: %zu route%s (the prefix and those covering it)\n",
-		    want, (long long)snap.id, n, n == 1 ? "" : "s");
+		    want, (long long)v->snap.id, n, n == 1 ? "" : "s");
 		for (size_t i = 0; i < n; i++)
 			printf("  %-20s %s AS%-10u %4u peer%s  RPKI %-10s%s%s IRR %-12s%s%s\n",
 			    r[i].prefix, strcmp(r[i].prefix, want) == 0 ? "=" : ">", r[i].origin,
@@ -356,7 +347,28 @@ int cmd_prefix(int argc, char **argv)
 			    r[i].irr ? r[i].irr : "no data", r[i].bogon ? " bogon " : "",
 			    r[i].bogon ? r[i].bogon : "");
 	}
-	arena_free(&a);
-	store_close(s);
 	return status;
+}
+
+/* ---------------------------------------------------------------- the commands */
+
+static const struct view_cmd views[] = {
+    {"summary", summary_usage, {0}, show_summary},
+    {"top", top_usage, {.limit = 20, .by = "M2"}, show_top},
+    {"prefix", prefix_usage, {.want_prefix = 1}, show_prefix},
+};
+
+int cmd_summary(int argc, char **argv)
+{
+	return view_main(&views[0], argc, argv);
+}
+
+int cmd_top(int argc, char **argv)
+{
+	return view_main(&views[1], argc, argv);
+}
+
+int cmd_prefix(int argc, char **argv)
+{
+	return view_main(&views[2], argc, argv);
 }

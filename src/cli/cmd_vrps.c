@@ -42,19 +42,15 @@ struct vrp_table *cli_vrps_open(
 			aspa_table_build(*aspa);
 		return t;
 	}
-	char host[256];
-	const char *colon = strrchr(rtr, ':');
-	if (colon == NULL || colon == rtr || (size_t)(colon - rtr) >= sizeof(host)) {
-		fprintf(stderr, "routemark: --rtr wants HOST:PORT, got '%s'\n", rtr);
+	char *host, *port;
+	const char *err;
+	if (hostport_split(rtr, &host, &port, &err) != 0) {
+		fprintf(stderr, "routemark: --rtr wants HOST:PORT, got '%s': %s\n", rtr, err);
 		return NULL;
 	}
-	memcpy(host, rtr, (size_t)(colon - rtr));
-	host[colon - rtr] = '\0';
-	if (host[0] == '[' && host[strlen(host) - 1] == ']') { /* [v6]:port */
-		memmove(host, host + 1, strlen(host));
-		host[strlen(host) - 1] = '\0';
-	}
-	struct rtr_client *c = rtr_client_start(host, colon + 1);
+	struct rtr_client *c = rtr_client_start(host, port);
+	free(host);
+	free(port);
 	if (c == NULL)
 		return NULL;
 	if (rtr_client_wait_sync(c, timeout_s * 1000) < 0) {
@@ -69,6 +65,42 @@ struct vrp_table *cli_vrps_open(
 		aspa_table_build(*aspa);
 	}
 	return t;
+}
+
+int cli_vrps_option(struct cli_vrps_opts *v, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'f':
+		v->file = arg;
+		return 1;
+	case 'r':
+		v->rtr = arg;
+		return 1;
+	case 's':
+		v->strict = 1;
+		return 1;
+	case 't':
+		v->timeout = atoi(arg);
+		return 1;
+	case 'F':
+		if ((v->jsonl = cli_format(arg, "text jsonl json")) < 0)
+			return -1;
+		v->jsonl = v->jsonl > 0;
+		return 1;
+	}
+	return 0;
+}
+
+int cli_vrps_ready(struct cli_vrps_opts *v)
+{
+	if (v->rtr != NULL)
+		v->file = NULL;
+	return (v->file == NULL) == (v->rtr == NULL) || v->timeout <= 0 ? -1 : 0;
+}
+
+struct vrp_table *cli_vrps_load(const struct cli_vrps_opts *v, struct aspa_table **aspa, int *rc)
+{
+	return cli_vrps_open(v->file, v->rtr, aspa, v->strict, v->timeout, rc);
 }
 
 static void usage(FILE *f)
@@ -94,12 +126,6 @@ struct summary {
 	size_t total, v4, v6, asns, as0, maxlen_used;
 };
 
-static int u32cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 static void summarise(const struct vrp_table *t, struct summary *s)
 {
 	size_t n = vrp_table_count(t);
@@ -113,7 +139,7 @@ static void summarise(const struct vrp_table *t, struct summary *s)
 		s->maxlen_used += v->maxlen > v->p.len;
 		asn[i] = v->asn;
 	}
-	qsort(asn, n, sizeof(*asn), u32cmp);
+	qsort(asn, n, sizeof(*asn), u32_cmp);
 	for (size_t i = 0; i < n; i++)
 		s->asns += i == 0 || asn[i] != asn[i - 1];
 	free(asn);
@@ -123,29 +149,16 @@ static void print_summary(
     const char *name, const struct summary *s, const struct aspa_table *a, int jsonl)
 {
 	size_t na = a ? aspa_table_count(a) : 0;
-	if (jsonl)
-		printf("{\"source\":\"%s\",\"vrps\":%zu,\"ipv4\":%zu,\"ipv6\":%zu,\"asns\":%zu,"
-		       "\"as0\":%zu,\"maxlength_used\":%zu,\"aspas\":%zu}\n",
-		    name, s->total, s->v4, s->v6, s->asns, s->as0, s->maxlen_used, na);
-	else
+	if (jsonl) {
+		printf("{\"source\":");
+		json_fputs(stdout, name); /* a path or HOST:PORT: escaped */
+		printf(",\"vrps\":%zu,\"ipv4\":%zu,\"ipv6\":%zu,\"asns\":%zu,\"as0\":%zu,"
+		       "\"maxlength_used\":%zu,\"aspas\":%zu}\n",
+		    s->total, s->v4, s->v6, s->asns, s->as0, s->maxlen_used, na);
+	} else
 		printf("%s: %zu VRPs (%zu IPv4, %zu IPv6), %zu origin ASes, %zu AS0, "
 		       "%zu with maxLength > length, %zu ASPAs\n",
 		    name, s->total, s->v4, s->v6, s->asns, s->as0, s->maxlen_used, na);
-}
-
-/* The table's own order: family, length, address, maxlen, asn. */
-static int vcmp(const struct vrp *x, const struct vrp *y)
-{
-	if (x->p.afi != y->p.afi)
-		return x->p.afi < y->p.afi ? -1 : 1;
-	if (x->p.len != y->p.len)
-		return x->p.len < y->p.len ? -1 : 1;
-	int c = memcmp(x->p.addr, y->p.addr, 16);
-	if (c)
-		return c;
-	if (x->maxlen != y->maxlen)
-		return x->maxlen < y->maxlen ? -1 : 1;
-	return x->asn < y->asn ? -1 : x->asn > y->asn;
 }
 
 static void print_vrp(char sign, const struct vrp *v, int jsonl)
@@ -168,7 +181,9 @@ static void diff(const struct vrp_table *a, const struct vrp_table *b, int jsonl
 {
 	size_t i = 0, j = 0, na = vrp_table_count(a), nb = vrp_table_count(b), add = 0, del = 0;
 	while (i < na || j < nb) {
-		int c = i == na ? 1 : j == nb ? -1 : vcmp(vrp_table_get(a, i), vrp_table_get(b, j));
+		int c = i == na   ? 1
+		        : j == nb ? -1
+		                  : vrp_cmp(vrp_table_get(a, i), vrp_table_get(b, j));
 		if (c < 0)
 			print_vrp('-', vrp_table_get(a, i++), jsonl), del++;
 		else if (c > 0)
@@ -184,25 +199,18 @@ static void diff(const struct vrp_table *a, const struct vrp_table *b, int jsonl
 
 int cmd_vrps(int argc, char **argv)
 {
-	static const struct option opts[] = {{"vrps", required_argument, NULL, 'f'},
-	    {"rtr", required_argument, NULL, 'r'}, {"diff", required_argument, NULL, 'd'},
-	    {"diff-rtr", no_argument, NULL, 'D'}, {"list", no_argument, NULL, 'l'},
-	    {"format", required_argument, NULL, 'F'}, {"strict", no_argument, NULL, 's'},
-	    {"timeout", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0}};
-	const char *file = NULL, *rtr = NULL, *other = NULL;
-	int jsonl = 0, strict = 0, timeout = 30, other_rtr = 0, list = 0, c, rc;
-	if (config_merge_args("vrps", opts, &argc, &argv) != 0)
+	static const struct option opts[] = {CLI_VRPS_LONG_OPTIONS,
+	    {"diff", required_argument, NULL, 'd'}, {"diff-rtr", no_argument, NULL, 'D'},
+	    {"list", no_argument, NULL, 'l'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	struct cli_vrps_opts v = {.timeout = 30};
+	const char *other = NULL;
+	int other_rtr = 0, list = 0, c, rc;
+	if (cli_opt_begin("vrps", opts, &argc, &argv) != 0)
 		return 1;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts, usage, &rc)) != -1) {
 		switch (c) {
-		case 'f':
-			file = optarg;
-			break;
-		case 'r':
-			rtr = optarg;
-			break;
+		case CLI_OPT_EXIT:
+			return rc;
 		case 'd':
 			other = optarg;
 			break;
@@ -212,36 +220,18 @@ int cmd_vrps(int argc, char **argv)
 		case 'l':
 			list = 1;
 			break;
-		case 's':
-			strict = 1;
-			break;
-		case 't':
-			timeout = atoi(optarg);
-			break;
-		case 'F':
-			if (strcmp(optarg, "jsonl") == 0 || strcmp(optarg, "json") == 0)
-				jsonl = 1;
-			else if (strcmp(optarg, "text") != 0) {
-				fprintf(stderr, "routemark vrps: unknown format '%s'\n", optarg);
-				return 1;
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 1;
+			if (cli_vrps_option(&v, c, optarg) < 0)
+				return 1;
 		}
 	}
-	if (rtr != NULL)
-		file = NULL; /* --rtr wins over a vrps file from the configuration */
-	if ((file == NULL) == (rtr == NULL) || optind != argc || timeout <= 0) {
+	if (cli_vrps_ready(&v) != 0 || optind != argc) {
 		usage(stderr);
 		return 1;
 	}
+	int jsonl = v.jsonl;
 	struct aspa_table *aspa = NULL;
-	struct vrp_table *t = cli_vrps_open(file, rtr, &aspa, strict, timeout, &rc);
+	struct vrp_table *t = cli_vrps_load(&v, &aspa, &rc);
 	if (t == NULL)
 		return rc;
 	struct summary s;
@@ -250,11 +240,11 @@ int cmd_vrps(int argc, char **argv)
 	if (list)
 		for (size_t i = 0; i < vrp_table_count(t); i++)
 			print_vrp(' ', vrp_table_get(t, i), jsonl);
-	print_summary(file ? file : rtr, &s, aspa, jsonl);
+	print_summary(v.file ? v.file : v.rtr, &s, aspa, jsonl);
 	if (other != NULL) {
 		struct aspa_table *aspa2 = NULL;
 		struct vrp_table *u = cli_vrps_open(other_rtr ? NULL : other,
-		    other_rtr ? other : NULL, &aspa2, strict, timeout, &rc);
+		    other_rtr ? other : NULL, &aspa2, v.strict, v.timeout, &rc);
 		if (u == NULL) {
 			ret = rc;
 		} else {

@@ -28,19 +28,18 @@ void config_set_path(const char *path)
 	config_path = path;
 }
 
-static const char *default_path(char *buf, size_t size)
+/* Newly allocated, or NULL when there is no home to look in. */
+static char *default_path(void)
 {
 	const char *env = getenv("ROUTEMARK_CONFIG");
 	if (env)
-		return env;
+		return xstrdup(env);
 	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 	if (xdg)
-		snprintf(buf, size, "%s/routemark/routemark.conf", xdg);
-	else if (home)
-		snprintf(buf, size, "%s/.config/routemark/routemark.conf", home);
-	else
-		return NULL;
-	return buf;
+		return xasprintf("%s/routemark/routemark.conf", xdg);
+	if (home)
+		return xasprintf("%s/.config/routemark/routemark.conf", home);
+	return NULL;
 }
 
 static char *trim(char *s)
@@ -61,43 +60,55 @@ static const struct option *find_opt(const struct option *opts, const char *name
 	return NULL;
 }
 
+static int merge(const char *path, FILE *f, const char *cmd, const struct option *longopts,
+    int *argc, char ***argv);
+
 int config_merge_args(const char *cmd, const struct option *longopts, int *argc, char ***argv)
 {
-	char buf[4096];
+	char *dflt = NULL;
 	const char *path = config_path;
 	int explicit = path != NULL;
 	if (!explicit)
-		path = default_path(buf, sizeof(buf));
+		path = dflt = default_path();
 	if (path == NULL)
 		return 0;
+	int rc = 0;
 	FILE *f = fopen(path, "r");
-	if (f == NULL) {
-		if (explicit || getenv("ROUTEMARK_CONFIG")) {
-			log_err("%s: %s", path, strerror(errno));
-			return -1;
-		}
-		return 0;
+	if (f != NULL)
+		rc = merge(path, f, cmd, longopts, argc, argv);
+	else if (explicit || getenv("ROUTEMARK_CONFIG")) {
+		log_err("%s: %s", path, strerror(errno));
+		rc = -1;
 	}
+	free(dflt);
+	return rc;
+}
+
+static int merge(const char *path, FILE *f, const char *cmd, const struct option *longopts,
+    int *argc, char ***argv)
+{
 	/* new argv: argv[0], config options, then the original arguments */
-	int cap = *argc + 16, n = 1;
-	char **out = xcalloc((size_t)cap + 1, sizeof(*out));
+	size_t cap = (size_t)*argc + 16, n = 1;
+	char **out = xcalloc(cap + 1, sizeof(*out));
 	out[0] = (*argv)[0];
-	char line[4096], section[64] = "";
+	char *line = NULL, *section = xstrdup("");
+	size_t linecap = 0;
 	int lineno = 0, rc = 0;
-	while (fgets(line, sizeof(line), f)) {
+	while (getline(&line, &linecap, f) > 0) {
 		lineno++;
 		char *s = trim(line);
 		if (*s == '\0' || *s == '#' || *s == ';')
 			continue;
 		if (*s == '[') {
 			char *e = strchr(s, ']');
-			if (e == NULL || e - s - 1 >= (long)sizeof(section)) {
+			if (e == NULL) {
 				log_err("%s:%d: bad section header", path, lineno);
 				rc = -1;
 				break;
 			}
 			*e = '\0';
-			snprintf(section, sizeof(section), "%s", trim(s + 1));
+			free(section);
+			section = xstrdup(trim(s + 1));
 			continue;
 		}
 		char *eq = strchr(s, '=');
@@ -121,17 +132,13 @@ int config_merge_args(const char *cmd, const struct option *longopts, int *argc,
 			}
 			continue;
 		}
-		if (n + 2 >= cap) {
-			cap *= 2;
-			out = xrealloc(out, ((size_t)cap + 1) * sizeof(*out));
-		}
-		size_t klen = strlen(key) + 3;
-		char *opt = xmalloc(klen);
-		snprintf(opt, klen, "--%s", key);
-		out[n++] = opt;
+		XGROW(out, cap, n + 3); /* the option, its value and the final NULL */
+		out[n++] = xasprintf("--%s", key);
 		if (o->has_arg != no_argument)
 			out[n++] = xstrdup(val);
 	}
+	free(line);
+	free(section);
 	fclose(f);
 	if (rc != 0) {
 		free(out); /* the strings leak until exit; this is a fatal path */
@@ -141,11 +148,11 @@ int config_merge_args(const char *cmd, const struct option *longopts, int *argc,
 		free(out);
 		return 0;
 	}
-	out = xrealloc(out, ((size_t)n + (size_t)*argc) * sizeof(*out));
+	out = xreallocarray(out, n + (size_t)*argc, sizeof(*out));
 	for (int i = 1; i < *argc; i++)
 		out[n++] = (*argv)[i];
 	out[n] = NULL;
-	*argc = n;
+	*argc = (int)n;
 	*argv = out; /* lives until exit */
 	return 0;
 }

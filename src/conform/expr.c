@@ -86,10 +86,7 @@ static int accept(struct parser *p, const char *tok)
 static int node(struct parser *p, enum cx_op op, int l, int r)
 {
 	struct conform_expr *e = p->e;
-	if (e->n == e->cap) {
-		e->cap = e->cap ? e->cap * 2 : 16;
-		e->node = xrealloc(e->node, e->cap * sizeof(*e->node));
-	}
+	XGROW(e->node, e->cap, e->n + 1);
 	struct cx_node *x = &e->node[e->n];
 	memset(x, 0, sizeof(*x));
 	x->op = op;

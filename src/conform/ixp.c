@@ -53,8 +53,7 @@ int ixp_members_load(
 			*n = 0;
 			return -1;
 		}
-		if (*n == cap)
-			*out = xrealloc(*out, (cap = cap ? cap * 2 : 16) * sizeof(**out));
+		XGROW(*out, cap, *n + 1);
 		(*out)[*n].asn = asn;
 		(*out)[(*n)++].as_set = set ? xstrdup(set) : NULL;
 	}
@@ -76,20 +75,13 @@ struct member_state {
 	                 -1: not checkable (set given but no IRR data) */
 };
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 static void violation(struct ixp_result *r, struct member_state *ms, enum ixp_check c,
     const struct mrt_route *rt, uint32_t origin, const char *detail)
 {
 	r->count[c]++;
 	if (ms)
 		ms->res->count[c]++;
-	if (r->nv == r->capv)
-		r->v = xrealloc(r->v, (r->capv = r->capv ? r->capv * 2 : 64) * sizeof(*r->v));
+	XGROW(r->v, r->capv, r->nv + 1);
 	struct ixp_violation *v = &r->v[r->nv++];
 	memset(v, 0, sizeof(*v));
 	v->check = c;
@@ -150,7 +142,7 @@ static int check_route(struct ixp_result *r, struct member_state *ms, const stru
 		int ok = has_origin &&
 		         (origin == ms->res->asn ||
 		             (ms->expanded == 1 && bsearch(&origin, ms->x.asns, ms->x.nasns,
-		                                       sizeof(uint32_t), cmp_u32)));
+		                                       sizeof(uint32_t), u32_cmp)));
 		if (!ok) {
 			snprintf(d, sizeof(d), "origin AS%" PRIu32 " not in %s", origin,
 			    ms->res->as_set ? ms->res->as_set : "the member's own ASN");

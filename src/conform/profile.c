@@ -269,7 +269,7 @@ int conform_profile_load(const char *path, struct conform_profile **out, char *e
 				snprintf(err, errsize, "%s: larger than 16 MiB", path);
 				return -1;
 			}
-			buf = xrealloc(buf, cap *= 2);
+			XGROW(buf, cap, cap + 1);
 		}
 	}
 	int rd = ferror(f);
@@ -281,26 +281,33 @@ int conform_profile_load(const char *path, struct conform_profile **out, char *e
 	return rc;
 }
 
-/* The directories searched for shipped profiles, in order. */
-static size_t search_dirs(char dirs[4][4096])
+/* The directories searched for shipped profiles, in order (newly allocated; free with
+ * dirs_free). */
+static size_t search_dirs(char *dirs[4])
 {
 	size_t n = 0;
 	const char *env = getenv("ROUTEMARK_PROFILES");
 	if (env && *env)
-		snprintf(dirs[n++], 4096, "%s", env);
-	snprintf(dirs[n++], 4096, "profiles");
-	char exe[3800];
+		dirs[n++] = xstrdup(env);
+	dirs[n++] = xstrdup("profiles");
+	char exe[4096];
 	ssize_t k = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (k > 0) {
+	if (k > 0 && k < (ssize_t)sizeof(exe) - 1) {
 		exe[k] = '\0';
 		char *slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = '\0';
-			snprintf(dirs[n++], 4096, "%s/../profiles", exe);
+			dirs[n++] = xasprintf("%s/../profiles", exe);
 		}
 	}
-	snprintf(dirs[n++], 4096, "/usr/local/share/routemark/profiles");
+	dirs[n++] = xstrdup("/usr/local/share/routemark/profiles");
 	return n;
+}
+
+static void dirs_free(char *dirs[4], size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(dirs[i]);
 }
 
 int conform_profile_find(
@@ -309,13 +316,19 @@ int conform_profile_find(
 	struct stat st;
 	if (strchr(name_or_path, '/') || stat(name_or_path, &st) == 0)
 		return conform_profile_load(name_or_path, out, err, errsize);
-	char dirs[4][4096], path[4200];
+	char *dirs[4];
 	size_t nd = search_dirs(dirs);
 	for (size_t i = 0; i < nd; i++) {
-		snprintf(path, sizeof(path), "%s/%s.json", dirs[i], name_or_path);
-		if (stat(path, &st) == 0)
-			return conform_profile_load(path, out, err, errsize);
+		char *path = xasprintf("%s/%s.json", dirs[i], name_or_path);
+		int found = stat(path, &st) == 0;
+		int rc = found ? conform_profile_load(path, out, err, errsize) : 0;
+		free(path);
+		if (found) {
+			dirs_free(dirs, nd);
+			return rc;
+		}
 	}
+	dirs_free(dirs, nd);
 	snprintf(err, errsize,
 	    "no profile named '%s' (searched $ROUTEMARK_PROFILES, ./profiles, "
 	    "the program's ../profiles, /usr/local/share/routemark/profiles)",
@@ -331,7 +344,7 @@ static int cmp_str(const void *a, const void *b)
 
 size_t conform_profile_list(char ***names)
 {
-	char dirs[4][4096];
+	char *dirs[4];
 	size_t nd = search_dirs(dirs), n = 0;
 	*names = NULL;
 	for (size_t i = 0; i < nd && n == 0; i++) {
@@ -341,13 +354,14 @@ size_t conform_profile_list(char ***names)
 			size_t len = strlen(de->d_name);
 			if (len < 6 || strcmp(de->d_name + len - 5, ".json"))
 				continue;
-			*names = xrealloc(*names, (n + 1) * sizeof(char *));
+			*names = xreallocarray(*names, n + 1, sizeof(char *));
 			(*names)[n] = xstrdup(de->d_name);
 			(*names)[n++][len - 5] = '\0';
 		}
 		if (d)
 			closedir(d);
 	}
+	dirs_free(dirs, nd);
 	if (n)
 		qsort(*names, n, sizeof(char *), cmp_str);
 	return n;

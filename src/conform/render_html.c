@@ -6,17 +6,6 @@
 
 #include "conform_private.h"
 
-static const char *day(int64_t t, char *buf, size_t size)
-{
-	if (t <= 0)
-		return "-";
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(buf, size, "%Y-%m-%d %H:%M UTC", &tm);
-	return buf;
-}
-
 static const char css[] =
     "body{font:11pt/1.4 system-ui,sans-serif;margin:2em;color:#111}"
     ".rmc h1{font-size:1.5em;margin:0 0 .2em}.rmc h2{font-size:1.1em;margin:1.2em 0 .4em}"
@@ -51,12 +40,9 @@ static void control_row(FILE *f, const struct conform_control_result *c)
 {
 	char b[40];
 	const struct conform_control *k = c->control;
-	fprintf(f, "<tr><td><b>");
-	html_escape(f, k->id);
-	fprintf(f, "</b></td><td>");
-	html_escape(f, k->text);
-	fprintf(f, "<div class=\"rmc-meta\">rule <code>");
-	html_escape(f, k->rule_text);
+	html_put(f, "<tr><td><b>", k->id);
+	html_put(f, "</b></td><td>", k->text);
+	html_put(f, "<div class=\"rmc-meta\">rule <code>", k->rule_text);
 	fprintf(f, "</code> — %s, %s; basis: %s</div><div>", conform_evidence_name(k->evidence),
 	    conform_severity_name(k->severity), c->basis);
 	html_escape(f, c->reason);
@@ -65,7 +51,7 @@ static void control_row(FILE *f, const struct conform_control_result *c)
 		fprintf(f, "<ul class=\"rmc-ev\">");
 		for (size_t j = 0; j < c->nev; j++) {
 			fprintf(f, "<li>%s %s: ", c->ev[j].kind,
-			    c->ev[j].time ? day(c->ev[j].time, b, sizeof(b)) : "");
+			    c->ev[j].time ? time_utc_format(c->ev[j].time, b, sizeof(b)) : "");
 			html_escape(f, c->ev[j].text);
 			fprintf(f, "</li>");
 		}
@@ -74,8 +60,7 @@ static void control_row(FILE *f, const struct conform_control_result *c)
 		fprintf(f, "</ul>");
 	}
 	if (k->fix && c->verdict != CONFORM_PASS) {
-		fprintf(f, "<div class=\"rmc-fix\">Fix: ");
-		html_escape(f, k->fix);
+		html_put(f, "<div class=\"rmc-fix\">Fix: ", k->fix);
 		fprintf(f, "</div>");
 	}
 	fprintf(f, "</td><td class=\"rmc-v %s\">%s</td></tr>\n", vclass(c->verdict),
@@ -88,19 +73,16 @@ void conform_render_html_fragment(FILE *f, const struct conform_result *r)
 	const struct conform_profile *p = r->profile;
 	fprintf(f, "<section class=\"rmc\">\n<h1>AS%" PRIu32 " ", r->asn);
 	html_escape(f, r->name);
-	fprintf(f, "</h1>\n<div class=\"rmc-meta\">");
-	html_escape(f, p->title);
-	fprintf(f, " (");
-	html_escape(f, p->name);
-	fprintf(f, " ");
-	html_escape(f, p->version);
+	html_put(f, "</h1>\n<div class=\"rmc-meta\">", p->title);
+	html_put(f, " (", p->name);
+	html_put(f, " ", p->version);
 	if (p->status) {
-		fprintf(f, ", ");
-		html_escape(f, p->status);
+		html_put(f, ", ", p->status);
 	}
 	fprintf(f, ") — window %s to %s, %zu snapshot%s — generated %s</div>\n",
-	    day(r->window_from, b1, sizeof(b1)), day(r->window_to, b2, sizeof(b2)), r->nsnaps,
-	    r->nsnaps == 1 ? "" : "s", day(r->generated, b3, sizeof(b3)));
+	    time_utc_format(r->window_from, b1, sizeof(b1)),
+	    time_utc_format(r->window_to, b2, sizeof(b2)), r->nsnaps, r->nsnaps == 1 ? "" : "s",
+	    time_utc_format(r->generated, b3, sizeof(b3)));
 	fprintf(f, "<div class=\"rmc-overall %s\">%s</div>\n", oclass(r->overall),
 	    conform_overall_name(r->overall));
 	fprintf(f,
@@ -118,8 +100,8 @@ void conform_render_html_fragment(FILE *f, const struct conform_result *r)
 static void page(FILE *f, const char *title, void (*body)(FILE *, const void *, size_t),
     const void *arg, size_t n)
 {
-	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
-	html_escape(f, title);
+	html_put(
+	    f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>", title);
 	fprintf(f, "</title><style>%s</style></head><body>\n", css);
 	body(f, arg, n);
 	fprintf(f,
@@ -145,10 +127,8 @@ void conform_compare_html_fragment(FILE *f, const struct conform_result *r, size
 {
 	if (n == 0)
 		return;
-	fprintf(f, "<section class=\"rmc\">\n<h1>");
-	html_escape(f, r[0].profile->title);
-	fprintf(f, "</h1>\n<div class=\"rmc-meta\">profile ");
-	html_escape(f, r[0].profile->name);
+	html_put(f, "<section class=\"rmc\">\n<h1>", r[0].profile->title);
+	html_put(f, "</h1>\n<div class=\"rmc-meta\">profile ", r[0].profile->name);
 	fprintf(f, " — * passed on an attestation or audit record</div>\n<table>\n"
 	           "<tr><th>Control</th>");
 	for (size_t j = 0; j < n; j++) {
@@ -158,10 +138,8 @@ void conform_compare_html_fragment(FILE *f, const struct conform_result *r, size
 	}
 	fprintf(f, "</tr>\n");
 	for (size_t i = 0; i < r[0].n; i++) {
-		fprintf(f, "<tr><td><b>");
-		html_escape(f, r[0].c[i].control->id);
-		fprintf(f, "</b> ");
-		html_escape(f, r[0].c[i].control->text);
+		html_put(f, "<tr><td><b>", r[0].c[i].control->id);
+		html_put(f, "</b> ", r[0].c[i].control->text);
 		fprintf(f, "</td>");
 		for (size_t j = 0; j < n; j++) {
 			const struct conform_control_result *c = &r[j].c[i];

@@ -5,17 +5,6 @@
 
 #include "conform_private.h"
 
-static const char *day(int64_t t, char *buf, size_t size)
-{
-	if (t <= 0)
-		return "-";
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(buf, size, "%Y-%m-%d %H:%M UTC", &tm);
-	return buf;
-}
-
 static const char *mark(enum conform_verdict v)
 {
 	static const char *const m[] = {"PASS", "FAIL", "N/M ", "NODATA"};
@@ -29,8 +18,9 @@ void conform_render_text(FILE *f, const struct conform_result *r)
 	fprintf(f, "AS%" PRIu32 "%s%s%s%s%s — %s (%s %s%s%s)\n", r->asn, r->name ? " " : "",
 	    r->name ? r->name : "", r->cc ? " [" : "", r->cc ? r->cc : "", r->cc ? "]" : "",
 	    p->title, p->name, p->version, p->status ? ", " : "", p->status ? p->status : "");
-	fprintf(f, "window: %s .. %s (%zu snapshot%s)\n", day(r->window_from, b1, sizeof(b1)),
-	    day(r->window_to, b2, sizeof(b2)), r->nsnaps, r->nsnaps == 1 ? "" : "s");
+	fprintf(f, "window: %s .. %s (%zu snapshot%s)\n",
+	    time_utc_format(r->window_from, b1, sizeof(b1)),
+	    time_utc_format(r->window_to, b2, sizeof(b2)), r->nsnaps, r->nsnaps == 1 ? "" : "s");
 	fprintf(f,
 	    "overall: %s — %zu pass (%zu by measurement, %zu by attestation/audit), %zu "
 	    "fail, %zu not measurable, %zu no data\n\n",
@@ -48,7 +38,8 @@ void conform_render_text(FILE *f, const struct conform_result *r)
 		for (size_t j = 0; j < c->nev; j++) {
 			const struct conform_evidence *e = &c->ev[j];
 			fprintf(f, "       - %s%s%s %s\n", e->kind, e->time ? " " : "",
-			    e->time ? day(e->time, b1, sizeof(b1)) : "", e->text ? e->text : "");
+			    e->time ? time_utc_format(e->time, b1, sizeof(b1)) : "",
+			    e->text ? e->text : "");
 		}
 		if (c->ev_total > c->nev)
 			fprintf(f, "       ... %zu more (use --format json --max-evidence N)\n",

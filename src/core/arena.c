@@ -47,6 +47,22 @@ char *arena_strdup(struct arena *a, const char *s)
 	return memcpy(arena_alloc(a, n), s, n);
 }
 
+char *arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap, ap2;
+	va_start(ap, fmt);
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *s = arena_alloc(a, n < 0 ? 1 : (size_t)n + 1);
+	if (n < 0)
+		*s = '\0';
+	else
+		vsnprintf(s, (size_t)n + 1, fmt, ap2);
+	va_end(ap2);
+	return s;
+}
+
 void arena_free(struct arena *a)
 {
 	struct arena_chunk *c = a->head, *next;

@@ -49,8 +49,10 @@ void aspath_buf_free(struct aspath_buf *b)
 static void buf_put(struct aspath_buf *b, uint32_t v)
 {
 	if (b->n == b->cap) {
+		if (b->cap > UINT32_MAX / 2)
+			abort(); /* no AS path is four billion words long */
 		b->cap = b->cap ? b->cap * 2 : 32;
-		b->w = xrealloc(b->w, b->cap * sizeof(*b->w));
+		b->w = xreallocarray(b->w, b->cap, sizeof(*b->w));
 	}
 	b->w[b->n++] = v;
 }

@@ -169,6 +169,8 @@ struct arena {
 void arena_init(struct arena *a, size_t chunk_size);
 void *arena_alloc(struct arena *a, size_t size); /* 8-byte aligned; aborts on OOM */
 char *arena_strdup(struct arena *a, const char *s);
+/* A formatted string in the arena, of whatever length. */
+char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void arena_free(struct arena *a);
 
 /* ---------------------------------------------------------------- JSON writer */
@@ -194,6 +196,9 @@ void jsonw_string(struct jsonw *j, const char *s); /* NULL writes "" */
 void jsonw_int(struct jsonw *j, int64_t v);
 void jsonw_kstr(struct jsonw *j, const char *key, const char *s);
 void jsonw_kint(struct jsonw *j, const char *key, int64_t v);
+/* s as a JSON string straight to f: quoted, with " and \ escaped and control characters as
+ * \u00XX (the CLI's JSON lines). */
+void json_fputs(FILE *f, const char *s);
 
 /* ---------------------------------------------------------------- interning */
 
@@ -319,7 +324,15 @@ void xgrow(void **p, size_t *cap, size_t need, size_t size);
 /* A newly allocated formatted string: no size guesses for strings built from input. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xstrdup(const char *s);
+/* qsort order of uint32_t values. */
+int u32_cmp(const void *a, const void *b);
+/* Binary search over n elements of size bytes sorted ascending by the uint32_t at offset in
+ * each (size sizeof(uint32_t), offset 0: a plain array): the first index whose key is >= x,
+ * n when there is none. */
+size_t u32_lower_bound(const void *base, size_t n, size_t size, size_t offset, uint32_t x);
 uint32_t hash_bytes(const void *p, size_t n, uint32_t seed); /* FNV-1a style, fast enough */
+/* t (Unix seconds) as "2014-05-30 22:00 UTC" in buf; "-" when t <= 0. Returns the text. */
+const char *time_utc_format(int64_t t, char *buf, size_t size);
 double clock_mono(void);       /* seconds on the monotonic clock (for intervals) */
 double clock_thread_cpu(void); /* CPU seconds used by the calling thread */
 
@@ -331,6 +344,8 @@ int hostport_split(const char *s, char **host, char **port, const char **err);
 
 /* Write s to f with &, <, >, " and ' escaped for HTML text and attribute values. */
 void html_escape(FILE *f, const char *s);
+/* markup as it is, then text escaped: the two halves of most lines of an HTML page. */
+void html_put(FILE *f, const char *markup, const char *text);
 
 /* Split s in place on whitespace into at most max fields; returns the count. */
 int split_ws(char *s, char **fields, int max);

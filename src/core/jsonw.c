@@ -33,10 +33,7 @@ void jsonw_free(struct jsonw *j)
 
 static void put(struct jsonw *j, const char *s, size_t n)
 {
-	if (j->len + n + 1 > j->cap) {
-		j->cap = (j->len + n + 1) * 2 > 256 ? (j->len + n + 1) * 2 : 256;
-		j->s = xrealloc(j->s, j->cap);
-	}
+	XGROW(j->s, j->cap, j->len + n + 1);
 	memcpy(j->s + j->len, s, n);
 	j->len += n;
 	j->s[j->len] = '\0';
@@ -166,4 +163,19 @@ void jsonw_kint(struct jsonw *j, const char *key, int64_t v)
 {
 	jsonw_key(j, key);
 	jsonw_int(j, v);
+}
+
+void json_fputs(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
 }

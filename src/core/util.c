@@ -172,6 +172,12 @@ int split_ws(char *s, char **fields, int max)
 	return n;
 }
 
+void html_put(FILE *f, const char *markup, const char *text)
+{
+	fputs(markup, f);
+	html_escape(f, text);
+}
+
 void html_escape(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
@@ -209,4 +215,36 @@ double clock_thread_cpu(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+const char *time_utc_format(int64_t t, char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (t <= 0 || gmtime_r(&tt, &tm) == NULL)
+		return "-";
+	strftime(buf, size, "%Y-%m-%d %H:%M UTC", &tm);
+	return buf;
+}
+
+int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+size_t u32_lower_bound(const void *base, size_t n, size_t size, size_t offset, uint32_t x)
+{
+	const unsigned char *b = base;
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint32_t k;
+		memcpy(&k, b + mid * size + offset, sizeof(k));
+		if (k < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }

@@ -36,17 +36,20 @@ void fetch_global_cleanup(void)
 
 static int mkdir_p(const char *dir)
 {
-	char buf[4096];
-	snprintf(buf, sizeof(buf), "%s", dir);
-	for (char *p = buf + 1; *p; p++) {
+	char *buf = xstrdup(dir);
+	int rc = 0;
+	for (char *p = buf + 1; rc == 0 && *p; p++) {
 		if (*p != '/')
 			continue;
 		*p = '\0';
 		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-			return -1;
+			rc = -1;
 		*p = '/';
 	}
-	return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
+	if (rc == 0 && mkdir(buf, 0755) != 0 && errno != EEXIST)
+		rc = -1;
+	free(buf);
+	return rc;
 }
 
 /* The URL's last path element, without query; "download" if there is none. */
@@ -161,7 +164,11 @@ static int on_progress(void *arg, curl_off_t total, curl_off_t now, curl_off_t u
 static int finish(const char *path, const char *expect, struct fetch_result *res)
 {
 	struct stat sb;
-	snprintf(res->path, sizeof(res->path), "%s", path);
+	if (strlen(path) >= sizeof(res->path)) {
+		log_err("%.200s...: path too long", path);
+		return -1;
+	}
+	memcpy(res->path, path, strlen(path) + 1);
 	if (stat(path, &sb) != 0 || fetch_sha256_file(path, res->sha256) != 0) {
 		log_err("%s: %s", path, strerror(errno));
 		return -1;
@@ -177,18 +184,29 @@ static int finish(const char *path, const char *expect, struct fetch_result *res
 static int from_mirror(const struct fetch_options *o, const char *url, const char *mirror_name,
     const char *expect, struct fetch_result *res)
 {
-	char base[512], path[4096];
+	char base[512];
 	if (mirror_name == NULL) {
 		url_basename(url, base, sizeof(base));
 		mirror_name = base;
 	}
-	snprintf(path, sizeof(path), "%s/%s", o->mirror_dir, mirror_name);
-	if (access(path, R_OK) != 0) {
+	char *path = xasprintf("%s/%s", o->mirror_dir, mirror_name);
+	int rc = -1;
+	if (access(path, R_OK) != 0)
 		log_err("%s: not in the mirror (%s) for %s", path, strerror(errno), url);
-		return -1;
+	else {
+		res->from_mirror = 1;
+		rc = finish(path, expect, res);
 	}
-	res->from_mirror = 1;
-	return finish(path, expect, res);
+	free(path);
+	return rc;
+}
+
+static struct curl_slist *header_add(struct curl_slist *hdr, const char *name, const char *v)
+{
+	char *h = xasprintf("%s: %s", name, v);
+	hdr = curl_slist_append(hdr, h); /* copies h */
+	free(h);
+	return hdr;
 }
 
 /* One transfer attempt; returns the HTTP status (>= 0) or -1 on a transport error. */
@@ -206,15 +224,10 @@ static long transfer(struct transfer *t, const char *part, const struct meta *ol
 	CURL *c = t->curl;
 	curl_easy_reset(c);
 	struct curl_slist *hdr = NULL;
-	char h[400];
-	if (cached && !t->resuming && old->etag[0]) {
-		snprintf(h, sizeof(h), "If-None-Match: %s", old->etag);
-		hdr = curl_slist_append(hdr, h);
-	}
-	if (cached && !t->resuming && old->last_modified[0]) {
-		snprintf(h, sizeof(h), "If-Modified-Since: %s", old->last_modified);
-		hdr = curl_slist_append(hdr, h);
-	}
+	if (cached && !t->resuming && old->etag[0])
+		hdr = header_add(hdr, "If-None-Match", old->etag);
+	if (cached && !t->resuming && old->last_modified[0])
+		hdr = header_add(hdr, "If-Modified-Since", old->last_modified);
 	curl_easy_setopt(c, CURLOPT_URL, t->url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
@@ -258,23 +271,37 @@ static long transfer(struct transfer *t, const char *part, const struct meta *ol
 	return code;
 }
 
+static int cache_get(const struct fetch_options *o, const char *url, const char *base,
+    const char *path, const char *part, const char *metap, const char *expect_sha256,
+    struct fetch_result *res);
+
 int fetch_get(const struct fetch_options *o, const char *url, const char *mirror_name,
     const char *expect_sha256, struct fetch_result *res)
 {
 	memset(res, 0, sizeof(*res));
 	if (o->mirror_dir)
 		return from_mirror(o, url, mirror_name, expect_sha256, res);
-	char base[512], path[4096], part[4200], metap[4200];
+	char base[512];
 	url_basename(url, base, sizeof(base));
 	if (mkdir_p(o->cache_dir) != 0) {
 		log_err("%s: cannot create cache directory: %s", o->cache_dir, strerror(errno));
 		return -1;
 	}
 	/* one cache file per URL: the name for people, a hash against collisions */
-	snprintf(
-	    path, sizeof(path), "%s/%08x-%s", o->cache_dir, hash_bytes(url, strlen(url), 0), base);
-	snprintf(part, sizeof(part), "%s.part", path);
-	snprintf(metap, sizeof(metap), "%s.meta", path);
+	char *path = xasprintf("%s/%08x-%s", o->cache_dir, hash_bytes(url, strlen(url), 0), base);
+	char *part = xasprintf("%s.part", path), *metap = xasprintf("%s.meta", path);
+	int rc = cache_get(o, url, base, path, part, metap, expect_sha256, res);
+	free(path);
+	free(part);
+	free(metap);
+	return rc;
+}
+
+/* fetch_get into the cache file path (part while it comes, metap its HTTP metadata). */
+static int cache_get(const struct fetch_options *o, const char *url, const char *base,
+    const char *path, const char *part, const char *metap, const char *expect_sha256,
+    struct fetch_result *res)
+{
 	struct meta old;
 	meta_read(metap, &old);
 	int cached = access(path, R_OK) == 0;

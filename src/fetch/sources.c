@@ -88,7 +88,8 @@ int sources_parse(const char *text, const char *origin, struct sources *out)
 {
 	memset(out, 0, sizeof(*out));
 	char *copy = xstrdup(text), *save = NULL;
-	int lineno = 0, cap = 0;
+	int lineno = 0;
+	size_t cap = 0;
 	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		lineno++; /* blank lines are skipped by strtok_r: numbers count non-empty lines */
 		char *hash = strchr(line, '#');
@@ -120,10 +121,7 @@ int sources_parse(const char *text, const char *origin, struct sources *out)
 			sources_free(out);
 			return -1;
 		}
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 16;
-			out->v = xrealloc(out->v, (size_t)cap * sizeof(*out->v));
-		}
+		XGROW(out->v, cap, (size_t)out->n + 1);
 		out->v[out->n++] = s;
 	}
 	free(copy);
@@ -141,10 +139,7 @@ int sources_load_file(const char *path, struct sources *out)
 	size_t len = 0, cap = 0, n;
 	char buf[4096];
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		if (len + n + 1 > cap) {
-			cap = (len + n + 1) * 2;
-			text = xrealloc(text, cap);
-		}
+		XGROW(text, cap, len + n + 1);
 		memcpy(text + len, buf, n);
 		len += n;
 	}

@@ -57,7 +57,7 @@ uint16_t irr_db_file(struct irr_db *db, const char *path)
 			return (uint16_t)i;
 	if (db->nfiles >= UINT16_MAX)
 		return UINT16_MAX - 1;
-	db->files = xrealloc(db->files, (db->nfiles + 1) * sizeof(*db->files));
+	db->files = xreallocarray(db->files, db->nfiles + 1, sizeof(*db->files));
 	db->files[db->nfiles] = xstrdup(path);
 	return (uint16_t)db->nfiles++;
 }

@@ -28,19 +28,13 @@ struct exp_ctx {
 
 static void add_asn(struct irr_expansion *x, uint32_t asn)
 {
-	if (x->nasns == x->casns) {
-		x->casns = x->casns ? x->casns * 2 : 64;
-		x->asns = xrealloc(x->asns, x->casns * sizeof(*x->asns));
-	}
+	XGROW(x->asns, x->casns, x->nasns + 1);
 	x->asns[x->nasns++] = asn;
 }
 
 static void add_pfx(struct irr_expansion *x, const struct irr_pfx *p)
 {
-	if (x->npfx == x->cpfx) {
-		x->cpfx = x->cpfx ? x->cpfx * 2 : 64;
-		x->pfx = xrealloc(x->pfx, x->cpfx * sizeof(*x->pfx));
-	}
+	XGROW(x->pfx, x->cpfx, x->npfx + 1);
 	x->pfx[x->npfx++] = *p;
 }
 
@@ -50,15 +44,14 @@ static void expand_set(struct exp_ctx *c, const char *name, int depth);
 static int member(const char *tok, void *arg)
 {
 	struct exp_ctx *c = arg;
-	char name[256];
 	uint32_t asn;
 	struct irr_pfx p;
 	int route_set = c->set->cls == RPSL_ROUTE_SET;
-	snprintf(name, sizeof(name), "%s", tok);
-	if (route_set && irr_pfx_parse(name, &p) == 0) {
+	if (route_set && irr_pfx_parse(tok, &p) == 0) {
 		add_pfx(c->x, &p);
 		return 0;
 	}
+	char *name = xstrdup(tok);
 	if (route_set) /* "AS1^+", "RS-FOO^24": the operator is dropped (routes taken as is) */
 		name[strcspn(name, "^")] = '\0';
 	if (asn_parse(name, &asn) == 0)
@@ -67,6 +60,7 @@ static int member(const char *tok, void *arg)
 		expand_set(c, name, c->depth + 1);
 	else
 		irr_names_add(&c->x->bad, tok);
+	free(name);
 	return 0;
 }
 
@@ -188,12 +182,6 @@ static void expand_set(struct exp_ctx *c, const char *name, int depth)
 	c->depth = outer_depth;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 static int cmp_pfx(const void *a, const void *b)
 {
 	const struct irr_pfx *x = a, *y = b;
@@ -245,7 +233,7 @@ int irr_expand(const struct irr_db *db, const char *name, const struct irr_expan
 	hmap_free(&c.seen);
 	arena_free(&c.arena);
 	if (x->nasns) {
-		qsort(x->asns, x->nasns, sizeof(*x->asns), cmp_u32);
+		qsort(x->asns, x->nasns, sizeof(*x->asns), u32_cmp);
 		size_t k = 1;
 		for (size_t i = 1; i < x->nasns; i++)
 			if (x->asns[i] != x->asns[k - 1])

@@ -116,10 +116,7 @@ void hmap_free(struct irr_hmap *m)
 
 void irr_buf_append(struct irr_buf *b, const char *s, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->p = xrealloc(b->p, b->cap);
-	}
+	XGROW(b->p, b->cap, b->len + n + 1);
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = '\0';
@@ -161,10 +158,7 @@ void irr_buf_free(struct irr_buf *b)
 
 void irr_names_add(struct irr_name_list *l, const char *s)
 {
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 8;
-		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
-	}
+	XGROW(l->v, l->cap, l->n + 1);
 	l->v[l->n++] = xstrdup(s);
 }
 

@@ -107,10 +107,7 @@ static long fill(struct rpsl_reader *r)
 		r->bend -= r->bstart;
 		r->bstart = 0;
 	}
-	if (r->bend == r->bcap) {
-		r->bcap *= 2;
-		r->buf = xrealloc(r->buf, r->bcap);
-	}
+	XGROW(r->buf, r->bcap, r->bend + 1);
 	size_t room = r->bcap - r->bend;
 	long n;
 	if (r->gz) {
@@ -170,8 +167,7 @@ static int next_line(struct rpsl_reader *r, char **line, size_t *len, int *toolo
 			size_t consumed = nl ? n + 1 : n;
 			if (!nl &&
 			    r->bend == r->bcap) { /* last line without newline: room for NUL */
-				r->bcap *= 2;
-				r->buf = xrealloc(r->buf, r->bcap);
+				XGROW(r->buf, r->bcap, r->bend + 1);
 				s = r->buf + r->bstart;
 			}
 			s[n] = '\0';
@@ -195,10 +191,7 @@ static int next_line(struct rpsl_reader *r, char **line, size_t *len, int *toolo
 
 static void text_append(struct rpsl_reader *r, const char *s, size_t n)
 {
-	if (r->tlen + n + 1 > r->tcap) {
-		r->tcap = (r->tlen + n + 1) * 2 + 256;
-		r->text = xrealloc(r->text, r->tcap);
-	}
+	XGROW(r->text, r->tcap, r->tlen + n + 1);
 	memcpy(r->text + r->tlen, s, n);
 	r->tlen += n;
 }
@@ -228,10 +221,7 @@ static size_t key_len(const char *s, size_t n)
 
 static void add_attr(struct rpsl_reader *r, char *s, size_t n, size_t klen)
 {
-	if (r->nattrs == r->acap) {
-		r->acap = r->acap ? r->acap * 2 : 32;
-		r->attrs = xrealloc(r->attrs, r->acap * sizeof(*r->attrs));
-	}
+	XGROW(r->attrs, r->acap, r->nattrs + 1);
 	struct rpsl_attr *a = &r->attrs[r->nattrs++];
 	a->line = r->lineno;
 	a->key = (const char *)(uintptr_t)r->tlen;

@@ -80,27 +80,36 @@ static int parse_asn_arg(const char *s, uint32_t *asn)
 	return asn_parse(s, asn);
 }
 
-/* !g / !6: the distinct prefixes of one origin's route objects of one family. */
-static void q_origin(
-    const struct irr_db *db, struct whois_session *s, const char *arg, int afi, struct irr_buf *out)
+/* Answer with every prefix (of afi, or both families with 0) that name (an AS, as-set or
+ * route-set) stands for, expanded fully over the session's sources. */
+static void answer_prefixes(const struct irr_db *db, const struct whois_session *s,
+    const char *name, int afi, struct irr_buf *out)
 {
-	uint32_t asn;
+	char pb[PREFIX_STRLEN + 16];
+	struct irr_expand_opts o = {0, s->srcmask};
 	struct irr_pfx *v;
 	size_t n;
-	char pb[PREFIX_STRLEN + 16];
-	if (parse_asn_arg(arg, &asn) != 0) {
-		irr_buf_printf(out, "F Invalid AS number %.60s\n", arg);
-		return;
-	}
-	snprintf(pb, sizeof(pb), "AS%u", asn);
-	struct irr_expand_opts o = {0, s->srcmask};
-	irr_prefixes(db, pb, afi, 0, &o, &v, &n, NULL);
+	irr_prefixes(db, name, afi, 0, &o, &v, &n, NULL);
 	struct irr_buf data = {0};
 	for (size_t i = 0; i < n; i++)
 		word(&data, irr_pfx_format(&v[i], pb, sizeof(pb)));
 	answer_data(out, &data);
 	irr_buf_free(&data);
 	free(v);
+}
+
+/* !g / !6: the distinct prefixes of one origin's route objects of one family. */
+static void q_origin(
+    const struct irr_db *db, struct whois_session *s, const char *arg, int afi, struct irr_buf *out)
+{
+	uint32_t asn;
+	char name[16];
+	if (parse_asn_arg(arg, &asn) != 0) {
+		irr_buf_printf(out, "F Invalid AS number %.60s\n", arg);
+		return;
+	}
+	snprintf(name, sizeof(name), "AS%u", asn);
+	answer_prefixes(db, s, name, afi, out);
 }
 
 /* !i<set>[,1]: members, directly or recursively. */
@@ -120,28 +129,23 @@ static void q_members(
 		irr_buf_puts(out, "D\n");
 		return;
 	}
+	if (recursive && set->cls == RPSL_ROUTE_SET) {
+		answer_prefixes(db, s, name, 0, out);
+		return;
+	}
 	struct irr_expand_opts o = {recursive ? 0 : 1, s->srcmask};
 	struct irr_expansion x;
 	struct irr_buf data = {0};
-	if (recursive && set->cls == RPSL_ROUTE_SET) {
-		struct irr_pfx *v;
-		size_t np;
-		irr_prefixes(db, name, 0, 0, &o, &v, &np, NULL);
-		for (size_t i = 0; i < np; i++)
-			word(&data, irr_pfx_format(&v[i], pb, sizeof(pb)));
-		free(v);
-	} else {
-		irr_expand(db, name, &o, &x);
-		for (size_t i = 0; i < x.nasns; i++) {
-			snprintf(pb, sizeof(pb), "AS%u", x.asns[i]);
-			word(&data, pb);
-		}
-		for (size_t i = 0; i < x.npfx; i++)
-			word(&data, irr_pfx_format(&x.pfx[i], pb, sizeof(pb)));
-		for (size_t i = 0; !recursive && i < x.cut.n; i++)
-			word(&data, x.cut.v[i]);
-		irr_expansion_free(&x);
+	irr_expand(db, name, &o, &x);
+	for (size_t i = 0; i < x.nasns; i++) {
+		snprintf(pb, sizeof(pb), "AS%u", x.asns[i]);
+		word(&data, pb);
 	}
+	for (size_t i = 0; i < x.npfx; i++)
+		word(&data, irr_pfx_format(&x.pfx[i], pb, sizeof(pb)));
+	for (size_t i = 0; !recursive && i < x.cut.n; i++)
+		word(&data, x.cut.v[i]);
+	irr_expansion_free(&x);
 	answer_data(out, &data);
 	irr_buf_free(&data);
 }
@@ -151,7 +155,6 @@ static void q_aset(
     const struct irr_db *db, struct whois_session *s, const char *arg, struct irr_buf *out)
 {
 	int afi = 0;
-	char pb[PREFIX_STRLEN + 16];
 	if (*arg == '4' || *arg == '6')
 		afi = *arg++ == '4' ? AFI_IPV4 : AFI_IPV6;
 	if (*arg == '\0') {
@@ -162,16 +165,7 @@ static void q_aset(
 		irr_buf_puts(out, "D\n");
 		return;
 	}
-	struct irr_expand_opts o = {0, s->srcmask};
-	struct irr_pfx *v;
-	size_t n;
-	irr_prefixes(db, arg, afi, 0, &o, &v, &n, NULL);
-	struct irr_buf data = {0};
-	for (size_t i = 0; i < n; i++)
-		word(&data, irr_pfx_format(&v[i], pb, sizeof(pb)));
-	answer_data(out, &data);
-	irr_buf_free(&data);
-	free(v);
+	answer_prefixes(db, s, arg, afi, out);
 }
 
 /* !s<list> selects sources; !s-lc lists the selection. */

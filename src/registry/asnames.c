@@ -54,10 +54,7 @@ static struct asname *entry(struct asnames *a, uint32_t asn)
 			return &a->v[a->hash[s] - 1];
 		s = (s + 1) & (a->nslots - 1);
 	}
-	if (a->n == a->cap) {
-		a->cap = a->cap ? a->cap * 2 : 4096;
-		a->v = xrealloc(a->v, a->cap * sizeof(*a->v));
-	}
+	XGROW(a->v, a->cap, a->n + 1);
 	struct asname *e = &a->v[a->n];
 	memset(e, 0, sizeof(*e));
 	e->asn = asn;

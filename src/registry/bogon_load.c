@@ -26,12 +26,11 @@ static char *slurp(const char *path, size_t *len)
 		return NULL;
 	}
 	size_t cap = 1 << 16, n = 0;
-	char *buf = xmalloc(cap + 1);
+	char *buf = xmalloc(cap);
 	for (;;) {
-		if (n == cap)
-			buf = xrealloc(buf, (cap *= 2) + 1);
-		int got =
-		    gzread(f, buf + n, (unsigned)(cap - n > (1u << 30) ? (1u << 30) : cap - n));
+		XGROW(buf, cap, n + 2); /* room to read, and for the NUL */
+		size_t room = cap - n - 1;
+		int got = gzread(f, buf + n, (unsigned)(room > (1u << 30) ? (1u << 30) : room));
 		if (got < 0) {
 			int e;
 			log_err("%s: offset %zu: %s", path, n, gzerror(f, &e));
@@ -145,7 +144,6 @@ static const char *record_reason(struct bogon_db *db, struct bogon_file *bf, con
 	xml_child(rs, re, "status", status, sizeof(status));
 	if (xml_child(rs, re, "designation", desc, sizeof(desc)) != 0)
 		xml_child(rs, re, "description", desc, sizeof(desc));
-	char what[256];
 	if (strcmp(bf->kind, "iana-ipv6-unicast") == 0 && strcasecmp(status, "ALLOCATED") == 0) {
 		*trie_insert(&db->iana6, p, NULL) = (void *)bf->path; /* any non-NULL value */
 		db->have_iana6 = 1;
@@ -154,13 +152,11 @@ static const char *record_reason(struct bogon_db *db, struct bogon_file *bf, con
 	if (strcmp(bf->kind, "iana-ipv6") == 0) {
 		if (strcasecmp(desc, "Global Unicast") == 0)
 			return NULL;
-		snprintf(what, sizeof(what), "IANA: %s", desc);
-	} else if (strcasecmp(status, "RESERVED") == 0 || strcasecmp(status, "UNALLOCATED") == 0) {
-		snprintf(what, sizeof(what), "IANA %s: %s", status, desc);
-	} else {
-		return NULL;
+		return arena_printf(&db->arena, "IANA: %s", desc);
 	}
-	return arena_strdup(&db->arena, what);
+	if (strcasecmp(status, "RESERVED") == 0 || strcasecmp(status, "UNALLOCATED") == 0)
+		return arena_printf(&db->arena, "IANA %s: %s", status, desc);
+	return NULL;
 }
 
 static void load_xml(struct bogon_db *db, struct bogon_file *bf, const char *buf, size_t len)

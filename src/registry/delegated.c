@@ -141,10 +141,7 @@ static int add_record(
 			return bad(d, name, lineno, "bad ASN range");
 		e.start = a;
 		e.count = (uint32_t)e.value;
-		if (d->nasn == d->capasn) {
-			d->capasn = d->capasn ? d->capasn * 2 : 1024;
-			d->asn = xrealloc(d->asn, d->capasn * sizeof(*d->asn));
-		}
+		XGROW(d->asn, d->capasn, d->nasn + 1);
 		d->asn[d->nasn++] = e;
 		d->sorted = 0;
 		d->st.asn++;

@@ -82,14 +82,6 @@ static enum pdb_type guess(json_object *o)
 	return PDB_UNKNOWN;
 }
 
-#define GROW(arr, n, cap)                                                                          \
-	do {                                                                                       \
-		if ((n) == (cap)) {                                                                \
-			(cap) = (cap) ? (cap)*2 : 256;                                             \
-			(arr) = xrealloc((arr), (cap) * sizeof(*(arr)));                           \
-		}                                                                                  \
-	} while (0)
-
 static void add_object(struct pdb *db, json_object *o, enum pdb_type t)
 {
 	db->st.objects++;
@@ -97,7 +89,7 @@ static void add_object(struct pdb *db, json_object *o, enum pdb_type t)
 		t = guess(o);
 	switch (t) {
 	case PDB_NET: {
-		GROW(db->net, db->nnet, db->capnet);
+		XGROW(db->net, db->capnet, db->nnet + 1);
 		struct pdb_net *n = &db->net[db->nnet++];
 		memset(n, 0, sizeof(*n));
 		n->id = num(db, o, "id");
@@ -110,7 +102,7 @@ static void add_object(struct pdb *db, json_object *o, enum pdb_type t)
 		break;
 	}
 	case PDB_POC: {
-		GROW(db->poc, db->npoc, db->cappoc);
+		XGROW(db->poc, db->cappoc, db->npoc + 1);
 		struct pdb_poc *p = &db->poc[db->npoc++];
 		p->id = num(db, o, "id");
 		p->net_id = has(o, "net_id") ? num(db, o, "net_id") : num(db, o, "net");
@@ -123,7 +115,7 @@ static void add_object(struct pdb *db, json_object *o, enum pdb_type t)
 		break;
 	}
 	case PDB_IX: {
-		GROW(db->ix, db->nix, db->capix);
+		XGROW(db->ix, db->capix, db->nix + 1);
 		struct pdb_ix *x = &db->ix[db->nix++];
 		x->id = num(db, o, "id");
 		x->name = str(db, o, "name");
@@ -136,7 +128,7 @@ static void add_object(struct pdb *db, json_object *o, enum pdb_type t)
 		break;
 	}
 	case PDB_IXLAN: {
-		GROW(db->ixlan, db->nixlan, db->capixlan);
+		XGROW(db->ixlan, db->capixlan, db->nixlan + 1);
 		struct pdb_ixlan *l = &db->ixlan[db->nixlan++];
 		l->id = num(db, o, "id");
 		l->ix_id = num(db, o, "ix_id");
@@ -151,7 +143,7 @@ static void add_object(struct pdb *db, json_object *o, enum pdb_type t)
 			db->st.bad_fields++;
 			break;
 		}
-		GROW(db->ixpfx, db->nixpfx, db->capixpfx);
+		XGROW(db->ixpfx, db->capixpfx, db->nixpfx + 1);
 		struct pdb_ixpfx *x = &db->ixpfx[db->nixpfx++];
 		x->id = num(db, o, "id");
 		x->ixlan_id = num(db, o, "ixlan_id");
@@ -242,8 +234,7 @@ int pdb_load(struct pdb *db, const char *path)
 	char *buf = xmalloc(cap);
 	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
 		n += got;
-		if (n == cap)
-			buf = xrealloc(buf, cap *= 2);
+		XGROW(buf, cap, n + 1);
 	}
 	int err = ferror(f);
 	fclose(f);
@@ -296,14 +287,8 @@ void pdb_index(struct pdb *db)
 	/* link every net to its run of contacts (pocs sorted by net_id) */
 	for (size_t i = 0; i < db->nnet; i++) {
 		struct pdb_net *n = &db->net[i];
-		size_t lo = 0, hi = db->npoc;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (db->poc[mid].net_id < n->id)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
+		size_t lo = u32_lower_bound(
+		    db->poc, db->npoc, sizeof(*db->poc), offsetof(struct pdb_poc, net_id), n->id);
 		n->first_poc = (uint32_t)lo;
 		n->npoc = 0;
 		while (lo + n->npoc < db->npoc && db->poc[lo + n->npoc].net_id == n->id && n->id)
@@ -318,15 +303,9 @@ void pdb_index(struct pdb *db)
 
 const struct pdb_net *pdb_net_by_asn(const struct pdb *db, uint32_t asn)
 {
-	size_t lo = 0, hi = db->nnet;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (db->net[mid].asn < asn)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < db->nnet && db->net[lo].asn == asn ? &db->net[lo] : NULL;
+	size_t i = u32_lower_bound(
+	    db->net, db->nnet, sizeof(*db->net), offsetof(struct pdb_net, asn), asn);
+	return i < db->nnet && db->net[i].asn == asn ? &db->net[i] : NULL;
 }
 
 int pdb_net_contacts(const struct pdb *db, const struct pdb_net *n)
@@ -346,28 +325,16 @@ int pdb_net_contacts(const struct pdb *db, const struct pdb_net *n)
 
 const struct pdb_ix *pdb_ix_by_id(const struct pdb *db, uint32_t id)
 {
-	size_t lo = 0, hi = db->nix;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (db->ix[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < db->nix && db->ix[lo].id == id ? &db->ix[lo] : NULL;
+	size_t i =
+	    u32_lower_bound(db->ix, db->nix, sizeof(*db->ix), offsetof(struct pdb_ix, id), id);
+	return i < db->nix && db->ix[i].id == id ? &db->ix[i] : NULL;
 }
 
 const struct pdb_ixlan *pdb_ixlan_by_id(const struct pdb *db, uint32_t id)
 {
-	size_t lo = 0, hi = db->nixlan;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (db->ixlan[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < db->nixlan && db->ixlan[lo].id == id ? &db->ixlan[lo] : NULL;
+	size_t i = u32_lower_bound(
+	    db->ixlan, db->nixlan, sizeof(*db->ixlan), offsetof(struct pdb_ixlan, id), id);
+	return i < db->nixlan && db->ixlan[i].id == id ? &db->ixlan[i] : NULL;
 }
 
 const struct pdb_ixpfx *pdb_ixp_prefix(const struct pdb *db, const struct prefix *p)

@@ -46,10 +46,7 @@ void aspa_table_free(struct aspa_table *t)
 
 static void add_pair(struct aspa_table *t, uint32_t c, uint32_t p)
 {
-	if (t->npairs == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 256;
-		t->pairs = xrealloc(t->pairs, t->cap * sizeof(*t->pairs));
-	}
+	XGROW(t->pairs, t->cap, t->npairs + 1);
 	t->pairs[t->npairs++] = (struct aspa_pair){c, p};
 }
 
@@ -117,15 +114,9 @@ const struct aspa *aspa_table_get(const struct aspa_table *t, size_t i)
 
 const struct aspa *aspa_table_find(const struct aspa_table *t, uint32_t customer)
 {
-	size_t lo = 0, hi = t->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (t->a[mid].customer < customer)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < t->n && t->a[lo].customer == customer ? &t->a[lo] : NULL;
+	size_t i =
+	    u32_lower_bound(t->a, t->n, sizeof(*t->a), offsetof(struct aspa, customer), customer);
+	return i < t->n && t->a[i].customer == customer ? &t->a[i] : NULL;
 }
 
 enum aspa_hop aspa_hop_check(const struct aspa_table *t, uint32_t customer, uint32_t provider)
@@ -133,16 +124,9 @@ enum aspa_hop aspa_hop_check(const struct aspa_table *t, uint32_t customer, uint
 	const struct aspa *a = aspa_table_find(t, customer);
 	if (a == NULL)
 		return ASPA_HOP_NO_ATTESTATION;
-	size_t lo = 0, hi = a->nproviders;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (a->providers[mid] < provider)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < a->nproviders && a->providers[lo] == provider ? ASPA_HOP_PROVIDER
-	                                                          : ASPA_HOP_NOT_PROVIDER;
+	size_t i = u32_lower_bound(a->providers, a->nproviders, sizeof(uint32_t), 0, provider);
+	return i < a->nproviders && a->providers[i] == provider ? ASPA_HOP_PROVIDER
+	                                                        : ASPA_HOP_NOT_PROVIDER;
 }
 
 const char *aspa_state_name(enum aspa_state s)
@@ -205,7 +189,7 @@ enum aspa_state aspa_verify_asns(const struct aspa_table *t, const uint32_t *asn
 	memset(res, 0, sizeof(*res));
 	res->fail_index = -1;
 	/* collapse prepends and reverse into origin-first order */
-	uint32_t stackbuf[64], *A = n <= 64 ? stackbuf : xmalloc(n * sizeof(*A));
+	uint32_t stackbuf[64], *A = n <= 64 ? stackbuf : xreallocarray(NULL, n, sizeof(*A));
 	size_t N = 0;
 	for (size_t i = n; i-- > 0;)
 		if (N == 0 || A[N - 1] != asns[i])
@@ -246,7 +230,8 @@ enum aspa_state aspa_verify_asns(const struct aspa_table *t, const uint32_t *asn
 enum aspa_state aspa_verify(const struct aspa_table *t, const uint32_t *w, uint32_t nwords,
     enum aspa_direction dir, struct aspa_result *res)
 {
-	uint32_t stackbuf[64], *asns = nwords <= 64 ? stackbuf : xmalloc(nwords * sizeof(*asns));
+	uint32_t stackbuf[64],
+	    *asns = nwords <= 64 ? stackbuf : xreallocarray(NULL, nwords, sizeof(*asns));
 	size_t n = 0;
 	int has_set = 0;
 	for (uint32_t i = 0; i < nwords;) {

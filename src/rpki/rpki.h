@@ -32,10 +32,11 @@ void vrp_table_free(struct vrp_table *t);
 /* Add one VRP before vrp_table_build. Returns -1 (and adds nothing) when maxlen is shorter than
  * the prefix or longer than the family allows, or when the table is already built. */
 int vrp_table_add(struct vrp_table *t, const struct vrp *v);
+/* The table's order: family, length, address, maxlen, asn (<0, 0, >0 as for qsort). */
+int vrp_cmp(const struct vrp *a, const struct vrp *b);
 /* Sort, drop duplicates and build the index. After this the table is read-only. */
 int vrp_table_build(struct vrp_table *t);
-/* Number of unique VRPs (after build), and the i-th in (family, address, length, maxlen, asn)
- * order. */
+/* Number of unique VRPs (after build), and the i-th in vrp_cmp order. */
 size_t vrp_table_count(const struct vrp_table *t);
 const struct vrp *vrp_table_get(const struct vrp_table *t, size_t i);
 

@@ -45,10 +45,7 @@ int vrp_table_add(struct vrp_table *t, const struct vrp *v)
 	if (v->p.len > prefix_maxlen(v->p.afi) || v->maxlen < v->p.len ||
 	    v->maxlen > prefix_maxlen(v->p.afi))
 		return -1;
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 1024;
-		t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
-	}
+	XGROW(t->v, t->cap, t->n + 1);
 	struct vrp *d = &t->v[t->n++];
 	memset(d, 0, sizeof(*d));
 	d->p = v->p;
@@ -68,10 +65,8 @@ const struct vrp *vrp_table_get(const struct vrp_table *t, size_t i)
 	return i < t->n ? &t->v[i] : NULL;
 }
 
-/* Index order: family, length, address, maxlen, asn. Runs of one prefix are contiguous. */
-static int vrp_cmp_index(const void *a, const void *b)
+int vrp_cmp(const struct vrp *x, const struct vrp *y)
 {
-	const struct vrp *x = a, *y = b;
 	if (x->p.afi != y->p.afi)
 		return x->p.afi < y->p.afi ? -1 : 1;
 	if (x->p.len != y->p.len)
@@ -84,6 +79,12 @@ static int vrp_cmp_index(const void *a, const void *b)
 	if (x->asn != y->asn)
 		return x->asn < y->asn ? -1 : 1;
 	return 0;
+}
+
+/* vrp_cmp for qsort. Runs of one prefix are contiguous. */
+static int vrp_cmp_index(const void *a, const void *b)
+{
+	return vrp_cmp(a, b);
 }
 
 static int same_prefix(const struct vrp *a, const struct vrp *b)

@@ -81,7 +81,7 @@ static int json_aspa(struct load_ctx *c, struct json_object *a, const char *wher
 	    !json_object_is_type(pv, json_type_array))
 		return load_bad(c, 0, "%s[%zu]: missing customer or providers", where, idx);
 	size_t n = json_object_array_length(pv);
-	uint32_t *prov = n <= 256 ? buf : xmalloc(n * sizeof(*prov));
+	uint32_t *prov = n <= 256 ? buf : xreallocarray(NULL, n, sizeof(*prov));
 	for (size_t i = 0; i < n; i++) {
 		if (json_asn(json_object_array_get_idx(pv, i), &prov[i]) < 0) {
 			if (prov != buf)

@@ -177,14 +177,11 @@ int vrp_load_file(struct vrp_table *t, struct aspa_table *aspa, const char *path
 		return -1;
 	}
 	size_t cap = 1 << 20, len = 0;
-	char *buf = xmalloc(cap + 1);
+	char *buf = xmalloc(cap);
 	size_t got;
-	while ((got = fread(buf + len, 1, cap - len, f)) > 0) {
+	while ((got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
 		len += got;
-		if (len == cap) {
-			cap *= 2;
-			buf = xrealloc(buf, cap + 1);
-		}
+		XGROW(buf, cap, len + 2); /* room to read, and for the NUL */
 	}
 	int err = ferror(f);
 	if (f != stdin)

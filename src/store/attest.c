@@ -5,14 +5,6 @@
 
 #include "store_private.h"
 
-static void bind_opt(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 int store_put_attestation(struct store *s, struct store_attestation *a)
 {
 	if (s->readonly || s->in_snapshot || a->control == NULL || a->kind == NULL ||
@@ -32,14 +24,14 @@ int store_put_attestation(struct store *s, struct store_attestation *a)
 		return -1;
 	}
 	sqlite3_bind_int64(st, 1, a->asn);
-	bind_opt(st, 2, a->control);
-	bind_opt(st, 3, a->kind);
-	bind_opt(st, 4, a->sha256);
-	bind_opt(st, 5, a->file);
+	store_bind_text(st, 2, a->control);
+	store_bind_text(st, 3, a->kind);
+	store_bind_text(st, 4, a->sha256);
+	store_bind_text(st, 5, a->file);
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)a->size);
 	sqlite3_bind_int64(st, 7, a->created);
-	bind_opt(st, 8, a->who);
-	bind_opt(st, 9, a->note);
+	store_bind_text(st, 8, a->who);
+	store_bind_text(st, 9, a->note);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -48,12 +40,6 @@ int store_put_attestation(struct store *s, struct store_attestation *a)
 	}
 	a->id = sqlite3_last_insert_rowid(s->db);
 	return 0;
-}
-
-static const char *col(sqlite3_stmt *st, int i, struct arena *ar)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? arena_strdup(ar, (const char *)t) : NULL;
 }
 
 int store_get_attestations(struct store *s, uint32_t asn, const char *control, struct arena *ar,
@@ -70,7 +56,7 @@ int store_get_attestations(struct store *s, uint32_t asn, const char *control, s
 		return -1;
 	}
 	sqlite3_bind_int64(st, 1, asn);
-	bind_opt(st, 2, control);
+	store_bind_text(st, 2, control);
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -84,14 +70,14 @@ int store_get_attestations(struct store *s, uint32_t asn, const char *control, s
 		struct store_attestation *a = &(*out)[(*n)++];
 		a->id = sqlite3_column_int64(st, 0);
 		a->asn = (uint32_t)sqlite3_column_int64(st, 1);
-		a->control = col(st, 2, ar);
-		a->kind = col(st, 3, ar);
-		a->sha256 = col(st, 4, ar);
-		a->file = col(st, 5, ar);
+		a->control = store_col_text(st, 2, ar);
+		a->kind = store_col_text(st, 3, ar);
+		a->sha256 = store_col_text(st, 4, ar);
+		a->file = store_col_text(st, 5, ar);
 		a->size = (uint64_t)sqlite3_column_int64(st, 6);
 		a->created = sqlite3_column_int64(st, 7);
-		a->who = col(st, 8, ar);
-		a->note = col(st, 9, ar);
+		a->who = store_col_text(st, 8, ar);
+		a->note = store_col_text(st, 9, ar);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {

@@ -25,12 +25,6 @@ static void *vec_push(struct vec *x, struct arena *a)
 	return e;
 }
 
-static const char *col_str(sqlite3_stmt *st, int i, struct arena *a)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? arena_strdup(a, (const char *)t) : NULL;
-}
-
 static double col_pct(sqlite3_stmt *st, int i)
 {
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_double(st, i);
@@ -42,6 +36,20 @@ static int prep(struct store *s, const char *sql, sqlite3_stmt **st)
 		log_err("%s: query: %s", s->path, sqlite3_errmsg(s->db));
 		return -1;
 	}
+	return 0;
+}
+
+/* prep, then bind what most queries select by: ?1 the snapshot, ?2 the AS and ?3 the metric
+ * (left NULL, "any", when metric is NULL). */
+static int prep_as(struct store *s, const char *sql, int64_t snap, uint32_t asn, const char *metric,
+    sqlite3_stmt **st)
+{
+	if (prep(s, sql, st))
+		return -1;
+	sqlite3_bind_int64(*st, 1, snap);
+	sqlite3_bind_int64(*st, 2, asn);
+	if (metric)
+		sqlite3_bind_text(*st, 3, metric, -1, SQLITE_STATIC);
 	return 0;
 }
 
@@ -67,7 +75,7 @@ static void read_snapshot(sqlite3_stmt *st, int c, struct arena *a, struct store
 	x->created = sqlite3_column_int64(st, c + 2);
 	x->period_start = sqlite3_column_int64(st, c + 3);
 	x->period_end = sqlite3_column_int64(st, c + 4);
-	x->label = col_str(st, c + 5, a);
+	x->label = store_col_text(st, c + 5, a);
 	x->routes = (uint64_t)sqlite3_column_int64(st, c + 6);
 	x->prefixes_v4 = (uint64_t)sqlite3_column_int64(st, c + 7);
 	x->prefixes_v6 = (uint64_t)sqlite3_column_int64(st, c + 8);
@@ -121,10 +129,9 @@ int store_get_summary(
     struct store *s, int64_t snap, uint32_t asn, struct store_as_summary *out, int *found)
 {
 	sqlite3_stmt *st;
-	if (prep(s, "SELECT " SUM_COLS " FROM as_summary WHERE snapshot_id = ?1 AND asn = ?2", &st))
+	if (prep_as(s, "SELECT " SUM_COLS " FROM as_summary WHERE snapshot_id = ?1 AND asn = ?2",
+	        snap, asn, NULL, &st))
 		return -1;
-	sqlite3_bind_int64(st, 1, snap);
-	sqlite3_bind_int64(st, 2, asn);
 	int rc = sqlite3_step(st);
 	*found = rc == SQLITE_ROW;
 	if (*found) {
@@ -137,7 +144,7 @@ int store_get_summary(
 static void read_metric(sqlite3_stmt *st, struct arena *a, struct store_metric *m)
 {
 	m->asn = (uint32_t)sqlite3_column_int64(st, 0);
-	m->metric = col_str(st, 1, a);
+	m->metric = store_col_text(st, 1, a);
 	m->raw = sqlite3_column_double(st, 2);
 	m->percent = col_pct(st, 3);
 	m->count = (uint64_t)sqlite3_column_int64(st, 4);
@@ -184,13 +191,11 @@ int store_get_metrics(struct store *s, int64_t snap, uint32_t asn, struct arena 
 	int rc;
 	*out = NULL;
 	*n = 0;
-	if (prep(s,
+	if (prep_as(s,
 	        "SELECT asn, metric, raw, percent, count FROM as_metric "
 	        "WHERE snapshot_id = ?1 AND asn = ?2",
-	        &st))
+	        snap, asn, NULL, &st))
 		return -1;
-	sqlite3_bind_int64(st, 1, snap);
-	sqlite3_bind_int64(st, 2, asn);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		read_metric(st, a, vec_push(&v, a));
 	if (done(s, st, rc))
@@ -278,18 +283,18 @@ static int read_findings(
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_finding *f = vec_push(&v, a);
 		f->asn = (uint32_t)sqlite3_column_int64(st, 0);
-		f->metric = col_str(st, 1, a);
+		f->metric = store_col_text(st, 1, a);
 		f->culprit = (uint32_t)sqlite3_column_int64(st, 2);
-		f->prefix = col_str(st, 3, a);
+		f->prefix = store_col_text(st, 3, a);
 		f->origin = (uint32_t)sqlite3_column_int64(st, 4);
-		f->path = col_str(st, 5, a);
-		f->peer_ip = col_str(st, 6, a);
+		f->path = store_col_text(st, 5, a);
+		f->peer_ip = store_col_text(st, 6, a);
 		f->peer_asn = (uint32_t)sqlite3_column_int64(st, 7);
 		f->peers = (uint32_t)sqlite3_column_int64(st, 8);
 		f->first_seen = sqlite3_column_int64(st, 9);
 		f->last_seen = sqlite3_column_int64(st, 10);
-		f->detail = col_str(st, 11, a);
-		f->evidence = col_str(st, 12, a);
+		f->detail = store_col_text(st, 11, a);
+		f->evidence = store_col_text(st, 12, a);
 	}
 	*out = v.v;
 	*n = v.n;
@@ -300,16 +305,12 @@ int store_get_findings(struct store *s, int64_t snap, uint32_t asn, const char *
     size_t limit, size_t offset, struct arena *a, struct store_finding **out, size_t *n)
 {
 	sqlite3_stmt *st;
-	if (prep(s,
+	if (prep_as(s,
 	        "SELECT " FIND_COLS " FROM finding WHERE snapshot_id = ?1 AND asn = ?2 "
 	        "AND (?3 IS NULL OR metric = ?3) ORDER BY metric, prefix, id "
 	        "LIMIT ?4 OFFSET ?5",
-	        &st))
+	        snap, asn, metric, &st))
 		return -1;
-	sqlite3_bind_int64(st, 1, snap);
-	sqlite3_bind_int64(st, 2, asn);
-	if (metric)
-		sqlite3_bind_text(st, 3, metric, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, limit ? (int64_t)limit : -1);
 	sqlite3_bind_int64(st, 5, (int64_t)offset);
 	return read_findings(s, st, a, out, n);
@@ -320,14 +321,12 @@ int store_get_finding_briefs(struct store *s, int64_t snap, uint32_t asn, struct
 {
 	sqlite3_stmt *st;
 	/* FIND_COLS without the bulky ones */
-	if (prep(s,
+	if (prep_as(s,
 	        "SELECT asn, metric, culprit, prefix, origin, NULL, NULL, 0, 0, 0, 0, detail, NULL "
 	        "FROM finding WHERE snapshot_id = ?1 AND asn = ?2 AND metric <> 'M2' "
 	        "ORDER BY metric, prefix, id",
-	        &st))
+	        snap, asn, NULL, &st))
 		return -1;
-	sqlite3_bind_int64(st, 1, snap);
-	sqlite3_bind_int64(st, 2, asn);
 	return read_findings(s, st, a, out, n);
 }
 
@@ -335,15 +334,11 @@ int store_count_findings(
     struct store *s, int64_t snap, uint32_t asn, const char *metric, uint64_t *count)
 {
 	sqlite3_stmt *st;
-	if (prep(s,
+	if (prep_as(s,
 	        "SELECT count(*) FROM finding WHERE snapshot_id = ?1 AND asn = ?2 "
 	        "AND (?3 IS NULL OR metric = ?3)",
-	        &st))
+	        snap, asn, metric, &st))
 		return -1;
-	sqlite3_bind_int64(st, 1, snap);
-	sqlite3_bind_int64(st, 2, asn);
-	if (metric)
-		sqlite3_bind_text(st, 3, metric, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	*count = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
 	return done(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc);
@@ -361,14 +356,9 @@ int store_get_incidents(struct store *s, int64_t snap, uint32_t asn, const char 
 	"SELECT asn, metric, start, end, weight, score, nevents, duration_known FROM incident "    \
 	"WHERE snapshot_id = ?1 " ASN "AND (?3 IS NULL OR metric = ?3) AND (?4 = 0 OR end >= ?4) " \
 	"AND (?5 = 0 OR start <= ?5) ORDER BY start DESC, asn, metric LIMIT ?6 OFFSET ?7"
-	if (prep(s, asn ? INC_SQL("AND asn = ?2 ") : INC_SQL(""), &st))
+	if (prep_as(s, asn ? INC_SQL("AND asn = ?2 ") : INC_SQL(""), snap, asn, metric, &st))
 		return -1;
 #undef INC_SQL
-	sqlite3_bind_int64(st, 1, snap);
-	if (asn)
-		sqlite3_bind_int64(st, 2, asn);
-	if (metric)
-		sqlite3_bind_text(st, 3, metric, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, from);
 	sqlite3_bind_int64(st, 5, to);
 	sqlite3_bind_int64(st, 6, limit ? (int64_t)limit : -1);
@@ -377,7 +367,7 @@ int store_get_incidents(struct store *s, int64_t snap, uint32_t asn, const char 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_incident *i = vec_push(&v, a);
 		i->asn = (uint32_t)sqlite3_column_int64(st, 0);
-		i->metric = col_str(st, 1, a);
+		i->metric = store_col_text(st, 1, a);
 		i->start = sqlite3_column_int64(st, 2);
 		i->end = sqlite3_column_int64(st, 3);
 		i->weight = sqlite3_column_double(st, 4);
@@ -435,8 +425,8 @@ int store_get_globals(struct store *s, int64_t snap, const char *scope, struct a
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_global *g = vec_push(&v, a);
-		g->scope = col_str(st, 0, a);
-		g->key = col_str(st, 1, a);
+		g->scope = store_col_text(st, 0, a);
+		g->key = store_col_text(st, 1, a);
 		g->value = sqlite3_column_double(st, 2);
 	}
 	*out = v.v;
@@ -456,9 +446,9 @@ int store_get_asinfo(
 	out->asn = asn;
 	*found = rc == SQLITE_ROW;
 	if (*found) {
-		out->name = col_str(st, 1, a);
-		out->cc = col_str(st, 2, a);
-		out->rir = col_str(st, 3, a);
+		out->name = store_col_text(st, 1, a);
+		out->cc = store_col_text(st, 2, a);
+		out->rir = store_col_text(st, 3, a);
 		rc = SQLITE_DONE;
 	}
 	return done(s, st, rc);
@@ -493,9 +483,9 @@ int store_search_as(struct store *s, const char *q, size_t limit, struct arena *
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_asinfo *x = vec_push(&v, a);
 		x->asn = (uint32_t)sqlite3_column_int64(st, 0);
-		x->name = col_str(st, 1, a);
-		x->cc = col_str(st, 2, a);
-		x->rir = col_str(st, 3, a);
+		x->name = store_col_text(st, 1, a);
+		x->cc = store_col_text(st, 2, a);
+		x->rir = store_col_text(st, 3, a);
 	}
 	*out = v.v;
 	*n = v.n;

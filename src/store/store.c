@@ -175,19 +175,21 @@ static sqlite3_stmt *stmt(struct store *s, enum store_stmt k)
 	return s->st[k];
 }
 
+/* Statement k for a row of the snapshot being written, ?1 bound to it; NULL outside one. */
+static sqlite3_stmt *snap_stmt(struct store *s, enum store_stmt k)
+{
+	sqlite3_stmt *st = stmt(s, k);
+	if (st == NULL || !s->in_snapshot)
+		return NULL;
+	sqlite3_bind_int64(st, 1, s->snap_id);
+	return st;
+}
+
 static int step_done(struct store *s, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(s, "writing");
-}
-
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
 }
 
 static void bind_pct(sqlite3_stmt *st, int i, double v)
@@ -223,7 +225,7 @@ int store_snapshot_begin(struct store *s, struct store_snapshot *snap)
 			snprintf(sql, sizeof(sql), "DELETE FROM snapshot WHERE key = ?1");
 		if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL))
 			goto fail;
-		bind_text(st, 1, snap->key);
+		store_bind_text(st, 1, snap->key);
 		rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 	}
@@ -236,11 +238,11 @@ int store_snapshot_begin(struct store *s, struct store_snapshot *snap)
 	        "VALUES (?1, ?2, ?3, ?4, ?5)",
 	        -1, &st, NULL))
 		goto fail;
-	bind_text(st, 1, snap->key);
+	store_bind_text(st, 1, snap->key);
 	sqlite3_bind_int64(st, 2, snap->created);
 	sqlite3_bind_int64(st, 3, snap->period_start);
 	sqlite3_bind_int64(st, 4, snap->period_end);
-	bind_text(st, 5, snap->label);
+	store_bind_text(st, 5, snap->label);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -255,13 +257,12 @@ fail:
 
 int store_put_input(struct store *s, const struct store_input *in)
 {
-	sqlite3_stmt *st = stmt(s, ST_INPUT);
-	if (st == NULL || !s->in_snapshot)
+	sqlite3_stmt *st = snap_stmt(s, ST_INPUT);
+	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, s->snap_id);
-	bind_text(st, 2, in->kind);
-	bind_text(st, 3, in->path);
-	bind_text(st, 4, in->sha256);
+	store_bind_text(st, 2, in->kind);
+	store_bind_text(st, 3, in->path);
+	store_bind_text(st, 4, in->sha256);
 	sqlite3_bind_int64(st, 5, (int64_t)in->size);
 	sqlite3_bind_int64(st, 6, (int64_t)in->records);
 	sqlite3_bind_int64(st, 7, (int64_t)in->malformed);
@@ -270,12 +271,11 @@ int store_put_input(struct store *s, const struct store_input *in)
 
 int store_put_metric(struct store *s, const struct store_metric *m)
 {
-	sqlite3_stmt *st = stmt(s, ST_METRIC);
-	if (st == NULL || !s->in_snapshot)
+	sqlite3_stmt *st = snap_stmt(s, ST_METRIC);
+	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, s->snap_id);
 	sqlite3_bind_int64(st, 2, m->asn);
-	bind_text(st, 3, m->metric);
+	store_bind_text(st, 3, m->metric);
 	if (m->percent < 0)
 		sqlite3_bind_null(st, 4);
 	else
@@ -287,12 +287,11 @@ int store_put_metric(struct store *s, const struct store_metric *m)
 
 int store_put_summary(struct store *s, const struct store_as_summary *a)
 {
-	sqlite3_stmt *st = stmt(s, ST_SUMMARY);
-	if (st == NULL || !s->in_snapshot)
+	sqlite3_stmt *st = snap_stmt(s, ST_SUMMARY);
+	if (st == NULL)
 		return -1;
 	const uint64_t v[] = {a->prefixes_v4, a->prefixes_v6, a->routes, a->rpki_valid,
 	    a->rpki_invalid, a->rpki_notfound, a->irr_registered, a->irr_unregistered};
-	sqlite3_bind_int64(st, 1, s->snap_id);
 	sqlite3_bind_int64(st, 2, a->asn);
 	for (int i = 0; i < 8; i++)
 		sqlite3_bind_int64(st, 3 + i, (int64_t)v[i]);
@@ -306,34 +305,32 @@ int store_put_summary(struct store *s, const struct store_as_summary *a)
 
 int store_put_finding(struct store *s, const struct store_finding *f)
 {
-	sqlite3_stmt *st = stmt(s, ST_FINDING);
-	if (st == NULL || !s->in_snapshot)
+	sqlite3_stmt *st = snap_stmt(s, ST_FINDING);
+	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, s->snap_id);
 	sqlite3_bind_int64(st, 2, f->asn);
-	bind_text(st, 3, f->metric);
+	store_bind_text(st, 3, f->metric);
 	sqlite3_bind_int64(st, 4, f->culprit);
-	bind_text(st, 5, f->prefix);
+	store_bind_text(st, 5, f->prefix);
 	sqlite3_bind_int64(st, 6, f->origin);
-	bind_text(st, 7, f->path);
-	bind_text(st, 8, f->peer_ip);
+	store_bind_text(st, 7, f->path);
+	store_bind_text(st, 8, f->peer_ip);
 	sqlite3_bind_int64(st, 9, f->peer_asn);
 	sqlite3_bind_int64(st, 10, f->peers);
 	sqlite3_bind_int64(st, 11, f->first_seen);
 	sqlite3_bind_int64(st, 12, f->last_seen);
-	bind_text(st, 13, f->detail);
-	bind_text(st, 14, f->evidence);
+	store_bind_text(st, 13, f->detail);
+	store_bind_text(st, 14, f->evidence);
 	return step_done(s, st);
 }
 
 int store_put_incident(struct store *s, const struct store_incident *i)
 {
-	sqlite3_stmt *st = stmt(s, ST_INCIDENT);
-	if (st == NULL || !s->in_snapshot)
+	sqlite3_stmt *st = snap_stmt(s, ST_INCIDENT);
+	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, s->snap_id);
 	sqlite3_bind_int64(st, 2, i->asn);
-	bind_text(st, 3, i->metric);
+	store_bind_text(st, 3, i->metric);
 	sqlite3_bind_int64(st, 4, i->start);
 	sqlite3_bind_int64(st, 5, i->end);
 	sqlite3_bind_double(st, 6, i->weight);
@@ -345,12 +342,11 @@ int store_put_incident(struct store *s, const struct store_incident *i)
 
 int store_put_global(struct store *s, const struct store_global *g)
 {
-	sqlite3_stmt *st = stmt(s, ST_GLOBAL);
-	if (st == NULL || !s->in_snapshot)
+	sqlite3_stmt *st = snap_stmt(s, ST_GLOBAL);
+	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, s->snap_id);
-	bind_text(st, 2, g->scope);
-	bind_text(st, 3, g->key);
+	store_bind_text(st, 2, g->scope);
+	store_bind_text(st, 3, g->key);
 	sqlite3_bind_double(st, 4, g->value);
 	return step_done(s, st);
 }
@@ -362,9 +358,9 @@ int store_put_asinfo(
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, asn);
-	bind_text(st, 2, name);
-	bind_text(st, 3, cc);
-	bind_text(st, 4, rir);
+	store_bind_text(st, 2, name);
+	store_bind_text(st, 3, cc);
+	store_bind_text(st, 4, rir);
 	return step_done(s, st);
 }
 
@@ -392,7 +388,7 @@ int store_snapshot_commit(struct store *s, const struct store_snapshot *snap)
 	sqlite3_bind_int64(st, 5, (int64_t)snap->ases);
 	sqlite3_bind_int64(st, 6, snap->period_start);
 	sqlite3_bind_int64(st, 7, snap->period_end);
-	bind_text(st, 8, snap->label);
+	store_bind_text(st, 8, snap->label);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE || exec(s, "COMMIT")) {

@@ -45,4 +45,20 @@ struct block_job;
 int store_routes_flush(struct store *s);
 void store_routes_clear(struct store *s);
 
+/* Bind text, or NULL when v is NULL. */
+static inline void store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Column i's text copied into the arena, or NULL for SQL NULL. */
+static inline const char *store_col_text(sqlite3_stmt *st, int i, struct arena *a)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? arena_strdup(a, (const char *)t) : NULL;
+}
+
 #endif

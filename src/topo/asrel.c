@@ -59,29 +59,22 @@ const char *topo_rel_name(enum topo_rel rel)
 	}
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* Parse the ASN list of a header line into a sorted array. */
 static void header_list(const char *s, uint32_t **out, uint32_t *n)
 {
 	char *copy = xstrdup(s);
 	size_t cap = 16;
-	uint32_t *v = xmalloc(cap * sizeof(*v)), cnt = 0;
+	uint32_t *v = xreallocarray(NULL, cap, sizeof(*v)), cnt = 0;
 	char *save = NULL;
 	for (char *tok = strtok_r(copy, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
 		uint32_t asn;
 		if (asn_parse(tok, &asn) != 0)
 			continue;
-		if (cnt == cap)
-			v = xrealloc(v, (cap *= 2) * sizeof(*v));
+		XGROW(v, cap, (size_t)cnt + 1);
 		v[cnt++] = asn;
 	}
 	free(copy);
-	qsort(v, cnt, sizeof(*v), cmp_u32);
+	qsort(v, cnt, sizeof(*v), u32_cmp);
 	free(*out);
 	*out = v;
 	*n = cnt;
@@ -138,10 +131,7 @@ static int field_asn(const char *f, size_t n, uint32_t *asn)
 
 static int add_edge(struct asrel *r, uint32_t a, uint32_t b, int rel, uint8_t src)
 {
-	if (r->nedges == r->capedges) {
-		r->capedges = r->capedges ? r->capedges * 2 : 4096;
-		r->edges = xrealloc(r->edges, r->capedges * sizeof(*r->edges));
-	}
+	XGROW(r->edges, r->capedges, r->nedges + 1);
 	struct asrel_edge *e = &r->edges[r->nedges];
 	e->lo = a < b ? a : b;
 	e->hi = a < b ? b : a;
@@ -202,7 +192,7 @@ int asrel_add_line(struct asrel *r, const char *line, size_t len, const char *na
  * sorting them stably by (lo, hi) keeps the first of duplicate pairs first. */
 static void radix_edges(struct asrel_edge *v, size_t n)
 {
-	struct asrel_edge *tmp = xmalloc((n ? n : 1) * sizeof(*tmp));
+	struct asrel_edge *tmp = xreallocarray(NULL, n ? n : 1, sizeof(*tmp));
 	static const int shift[4] = {0, 16, 32, 48};
 	for (int pass = 0; pass < 4; pass++) {
 		size_t *count = xcalloc(65537, sizeof(*count));
@@ -230,7 +220,7 @@ static void radix_edges(struct asrel_edge *v, size_t n)
 
 static void radix_u32(uint32_t *v, size_t n)
 {
-	uint32_t *tmp = xmalloc((n ? n : 1) * sizeof(*tmp));
+	uint32_t *tmp = xreallocarray(NULL, n ? n : 1, sizeof(*tmp));
 	for (int shift = 0; shift < 32; shift += 16) {
 		size_t *count = xcalloc(65537, sizeof(*count));
 		for (size_t i = 0; i < n; i++)
@@ -265,7 +255,7 @@ static void dedupe(struct asrel *r)
 
 static void collect_asns(struct asrel *r)
 {
-	uint32_t *v = xmalloc((2 * r->nedges + 1) * sizeof(*v));
+	uint32_t *v = xreallocarray(NULL, 2 * r->nedges + 1, sizeof(*v));
 	for (size_t i = 0; i < r->nedges; i++) {
 		v[2 * i] = r->edges[i].lo;
 		v[2 * i + 1] = r->edges[i].hi;
@@ -275,7 +265,7 @@ static void collect_asns(struct asrel *r)
 	for (size_t i = 0; i < 2 * r->nedges; i++)
 		if (n == 0 || v[n - 1] != v[i])
 			v[n++] = v[i];
-	r->asn = xrealloc(v, (n ? n : 1) * sizeof(*v));
+	r->asn = xreallocarray(v, n ? n : 1, sizeof(*v));
 	r->nas = n;
 }
 
@@ -321,8 +311,8 @@ int asrel_finish(struct asrel *r)
 	dedupe(r);
 	collect_asns(r);
 	build_hash(r);
-	uint32_t *ilo = xmalloc((r->nedges + 1) * sizeof(*ilo));
-	uint32_t *ihi = xmalloc((r->nedges + 1) * sizeof(*ihi));
+	uint32_t *ilo = xreallocarray(NULL, r->nedges + 1, sizeof(*ilo));
+	uint32_t *ihi = xreallocarray(NULL, r->nedges + 1, sizeof(*ihi));
 	r->off = xcalloc((size_t)r->nas + 1, sizeof(*r->off));
 	for (size_t i = 0; i < r->nedges; i++) {
 		const struct asrel_edge *e = &r->edges[i];
@@ -341,7 +331,7 @@ int asrel_finish(struct asrel *r)
 	for (uint32_t i = 0; i < r->nas; i++)
 		r->off[i + 1] += r->off[i];
 	size_t tot = 2 * r->nedges + 1;
-	r->nb = xmalloc(tot * sizeof(*r->nb));
+	r->nb = xreallocarray(NULL, tot, sizeof(*r->nb));
 	r->rel = xmalloc(tot);
 	r->src = xmalloc(tot);
 	uint32_t *fillp = xmalloc(((size_t)r->nas + 1) * sizeof(*fillp));
@@ -387,15 +377,8 @@ int asrel_load(struct asrel *r, const char *path)
 
 static int64_t bsearch_u32(const uint32_t *v, size_t n, uint32_t x)
 {
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (v[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && v[lo] == x ? (int64_t)lo : -1;
+	size_t i = u32_lower_bound(v, n, sizeof(*v), 0, x);
+	return i < n && v[i] == x ? (int64_t)i : -1;
 }
 
 int64_t asrel_index(const struct asrel *r, uint32_t asn)

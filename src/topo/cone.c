@@ -35,12 +35,6 @@ static size_t cone_walk(const struct asrel *r, uint32_t root, uint32_t *members)
 	return count;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 int topo_cone(const struct asrel *r, uint32_t asn, uint32_t **out, size_t *n)
 {
 	*out = NULL;
@@ -50,8 +44,8 @@ int topo_cone(const struct asrel *r, uint32_t asn, uint32_t **out, size_t *n)
 		return -1;
 	uint32_t *m = xmalloc(((size_t)r->nas + 1) * sizeof(*m));
 	size_t cnt = cone_walk(r, (uint32_t)i, m);
-	qsort(m, cnt, sizeof(*m), cmp_u32);
-	*out = xrealloc(m, cnt * sizeof(*m));
+	qsort(m, cnt, sizeof(*m), u32_cmp);
+	*out = xreallocarray(m, cnt, sizeof(*m));
 	*n = cnt;
 	return 0;
 }
@@ -70,16 +64,8 @@ int topo_in_cone(const struct asrel *r, uint32_t provider, uint32_t member)
 	size_t n;
 	if (topo_cone(r, provider, &m, &n) != 0)
 		return 0;
-	int found = 0;
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (m[mid] < member)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	found = lo < n && m[lo] == member;
+	size_t i = u32_lower_bound(m, n, sizeof(*m), 0, member);
+	int found = i < n && m[i] == member;
 	free(m);
 	return found;
 }

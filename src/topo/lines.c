@@ -77,10 +77,7 @@ static long fill(struct topo_lines *l)
 		l->end -= l->start;
 		l->start = 0;
 	}
-	if (l->end + 1 >= l->cap) { /* a line longer than the buffer: grow it */
-		l->cap *= 2;
-		l->buf = xrealloc(l->buf, l->cap);
-	}
+	XGROW(l->buf, l->cap, l->end + 2); /* a line longer than the buffer: grow it */
 	size_t room = l->cap - l->end - 1; /* one spare byte for the NUL of a last line */
 	if (room > INT32_MAX)
 		room = INT32_MAX;

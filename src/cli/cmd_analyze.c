@@ -128,23 +128,16 @@ int cmd_analyze(int argc, char **argv)
 	};
 	struct analyze_opts o;
 	analyze_opts_init(&o);
-	int opt, r;
-	if (config_merge_args("analyze", longopts, &argc, &argv) < 0)
+	int opt, r, rc;
+	if (cli_opt_begin("analyze", longopts, &argc, &argv) != 0)
 		return 1;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if ((r = analyze_option(&o, opt, optarg)) != 0) {
-			if (r < 0)
-				goto usage;
-			continue;
-		}
-		if (opt == 'h') {
-			usage(stdout);
+	while ((opt = cli_getopt(argc, argv, "h", longopts, usage, &rc)) != -1) {
+		if (opt == CLI_OPT_EXIT) {
 			analyze_opts_free(&o);
-			return 0;
+			return rc;
 		}
-		usage(stderr);
-		goto usage;
+		if ((r = analyze_option(&o, opt, optarg)) < 0)
+			goto usage;
 	}
 	if (optind == argc) {
 		log_err("analyze: no MRT files given");

@@ -41,16 +41,15 @@ static void usage(FILE *f)
 	    "input under --strict. See routemark-run(1).\n");
 }
 
-static const char *default_cache(char *buf, size_t size)
+/* The default download cache (allocated: the environment may hold any length). */
+static char *default_cache(void)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	if (xdg && *xdg)
-		snprintf(buf, size, "%s/routemark", xdg);
-	else if (home && *home)
-		snprintf(buf, size, "%s/.cache/routemark", home);
-	else
-		snprintf(buf, size, "routemark-cache");
-	return buf;
+		return xasprintf("%s/routemark", xdg);
+	if (home && *home)
+		return xasprintf("%s/.cache/routemark", home);
+	return xstrdup("routemark-cache");
 }
 
 static int kind_wanted(const char *only, const char *kind)
@@ -83,11 +82,12 @@ static const char *offline_mirror(const struct sources *src)
 		return NULL;
 	const char *cand[] = {getenv("ROUTEMARK_DATA"), "../shared/data", "../../shared/data"};
 	for (size_t i = 0; i < sizeof(cand) / sizeof(cand[0]); i++) {
-		char p[4096];
 		if (cand[i] == NULL)
 			continue;
-		snprintf(p, sizeof(p), "%s/SOURCES.md", cand[i]);
-		if (access(p, R_OK) == 0)
+		char *p = xasprintf("%s/SOURCES.md", cand[i]);
+		int found = access(p, R_OK) == 0;
+		free(p);
+		if (found)
 			return cand[i];
 	}
 	return NULL;
@@ -105,18 +105,16 @@ int cmd_run(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	char cachebuf[4096];
+	char *cache = NULL;
 	const char *sources_file = NULL, *only = NULL;
 	struct fetch_options fo = {.progress = 1};
 	struct analyze_opts o;
 	analyze_opts_init(&o);
-	fo.cache_dir = default_cache(cachebuf, sizeof(cachebuf));
 	fo.mirror_dir = getenv("ROUTEMARK_MIRROR");
-	int opt;
-	if (config_merge_args("run", longopts, &argc, &argv) < 0)
+	int opt, rc;
+	if (cli_opt_begin("run", longopts, &argc, &argv) != 0)
 		return 1;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "h", longopts, usage, &rc)) != -1) {
 		int r = analyze_option(&o, opt, optarg);
 		if (r < 0) {
 			analyze_opts_free(&o);
@@ -125,6 +123,8 @@ int cmd_run(int argc, char **argv)
 		if (r > 0)
 			continue;
 		switch (opt) {
+		case CLI_OPT_EXIT:
+			return rc;
 		case 'c':
 			fo.cache_dir = optarg;
 			break;
@@ -140,24 +140,17 @@ int cmd_run(int argc, char **argv)
 		case 'o':
 			only = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 1;
 		}
 	}
 	fo.progress = !o.no_progress;
-	if (optind != argc) {
-		log_err("run: unexpected argument '%s'", argv[optind]);
-		usage(stderr);
+	if (cli_no_args("run", argc, argv, usage) != 0)
 		return 1;
-	}
 	struct sources src;
 	if ((sources_file ? sources_load_file(sources_file, &src)
 	                  : sources_parse(sources_default_text, "built-in sources", &src)) != 0)
 		return 1;
+	if (fo.cache_dir == NULL)
+		fo.cache_dir = cache = default_cache();
 	fetch_global_init();
 	if (fo.mirror_dir == NULL && (fo.mirror_dir = offline_mirror(&src)) != NULL)
 		fprintf(stderr,
@@ -213,6 +206,7 @@ int cmd_run(int argc, char **argv)
 	free(mrt);
 	free(res);
 	sources_free(&src);
+	free(cache);
 	fetch_global_cleanup();
 	return status;
 }

@@ -54,14 +54,15 @@ int cmd_serve(int argc, char **argv)
 	    .db = "routemark.db", .listen = SERVE_DEFAULT_LISTEN, .threads = 4};
 	const char *logpath = NULL, *user = NULL, *group = NULL;
 	struct privdrop drop;
-	int opt;
-	if (config_merge_args("serve", longopts, &argc, &argv) < 0)
+	int opt, rc;
+	if (cli_opt_begin("serve", longopts, &argc, &argv) != 0)
 		return 1;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "h", longopts, usage, &rc)) != -1) {
 		char *end;
 		long v;
 		switch (opt) {
+		case CLI_OPT_EXIT:
+			return rc;
 		case 'd':
 			c.db = optarg;
 			break;
@@ -89,19 +90,10 @@ int cmd_serve(int argc, char **argv)
 		case 'g':
 			group = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 1;
 		}
 	}
-	if (optind != argc) {
-		log_err("serve: unexpected argument '%s'", argv[optind]);
-		usage(stderr);
+	if (cli_no_args("serve", argc, argv, usage) != 0)
 		return 1;
-	}
 	if (privdrop_prepare("serve", user, group, &drop) != 0)
 		return 1;
 	c.drop = &drop;
@@ -115,7 +107,7 @@ int cmd_serve(int argc, char **argv)
 	}
 	fprintf(stderr, "routemark: serving %s on http://%s/ (stop with Ctrl-C or SIGTERM)\n", c.db,
 	    c.listen);
-	int rc = serve_run(&c);
+	rc = serve_run(&c);
 	if (c.access_log && c.access_log != stdout)
 		fclose(c.access_log);
 	return rc == 0 ? 0 : 1;

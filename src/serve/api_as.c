@@ -242,10 +242,8 @@ int api_compare(struct req *r)
 	struct store_snapshot snap;
 	uint32_t asns[COMPARE_MAX];
 	size_t n;
-	const char *av = target_param(&r->t, "asn");
-	if (av == NULL || param_asn_list(av, asns, COMPARE_MAX, &n) != 0)
-		return req_error(r, 400, "bad_parameter",
-		    "asn: expected 1 to %d different AS numbers separated by commas", COMPARE_MAX);
+	if (req_asn_list(r, asns, &n, 1))
+		return r->status;
 	if (req_snapshot(r, &snap))
 		return r->status;
 	json_object *o = json_object_new_object(), *a = json_object_new_array();

@@ -141,10 +141,8 @@ int api_compare_conformance(struct req *r)
 	const struct conform_profile *p;
 	uint32_t asns[COMPARE_MAX];
 	size_t n;
-	const char *av = target_param(&r->t, "asn");
-	if (av == NULL || param_asn_list(av, asns, COMPARE_MAX, &n) != 0)
-		return req_error(r, 400, "bad_parameter",
-		    "asn: expected 1 to %d different AS numbers separated by commas", COMPARE_MAX);
+	if (req_asn_list(r, asns, &n, 1))
+		return r->status;
 	if (req_profile(r, &p) || req_snapshot(r, &snap))
 		return r->status;
 	struct conform_result *res = arena_alloc(&r->arena, n * sizeof(*res));

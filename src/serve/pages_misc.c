@@ -197,10 +197,9 @@ int page_compare(struct req *r)
 	struct store_snapshot snap;
 	uint32_t asns[COMPARE_MAX];
 	size_t n = 0;
-	const char *av = target_param(&r->t, "asn");
-	if (av && *av && param_asn_list(av, asns, COMPARE_MAX, &n) != 0)
-		return req_error(r, 400, "bad_parameter",
-		    "asn: expected 1 to %d different AS numbers separated by commas", COMPARE_MAX);
+	const char *av = target_param(&r->t, "asn"); /* shown again in the form */
+	if (req_asn_list(r, asns, &n, 0))
+		return r->status;
 	if (req_snapshot(r, &snap))
 		return r->status;
 	struct cmp_as *c = arena_alloc(&r->arena, (n + 1) * sizeof(*c));

@@ -121,6 +121,18 @@ int req_json(struct req *r, json_object *j)
 	return 0;
 }
 
+int req_asn_list(struct req *r, uint32_t *asns, size_t *n, int required)
+{
+	const char *av = target_param(&r->t, "asn");
+	*n = 0;
+	if ((av == NULL || *av == '\0') && !required)
+		return 0;
+	if (av == NULL || param_asn_list(av, asns, COMPARE_MAX, n) != 0)
+		return req_error(r, 400, "bad_parameter",
+		    "asn: expected 1 to %d different AS numbers separated by commas", COMPARE_MAX);
+	return 0;
+}
+
 int req_snapshot(struct req *r, struct store_snapshot *snap)
 {
 	const char *v = target_param(&r->t, "snapshot");

@@ -160,6 +160,9 @@ int req_json(struct req *r, struct json_object *j);
 /* The snapshot named by ?snapshot= (default newest), and its settings into r->cfg. Returns
  * 0, or a status already set. */
 int req_snapshot(struct req *r, struct store_snapshot *snap);
+/* ?asn=A,B,...: up to COMPARE_MAX different AS numbers into asns (*n of them; none given is
+ * an error when required). Returns 0, or a 400 already set. */
+int req_asn_list(struct req *r, uint32_t *asns, size_t *n, int required);
 /* Paging from ?limit= and ?offset= (page= for pages). Returns 0 or a status already set. */
 int req_paging(struct req *r, size_t def, size_t *limit, size_t *offset);
 

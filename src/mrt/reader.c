@@ -85,7 +85,9 @@ const char *mrt_malformed_name(enum mrt_malformed_kind k)
 	static const char *names[MRT_BAD_KINDS] = {"damaged record boundary", "truncated",
 	    "short record", "overlong record", "broken attribute", "broken prefix list",
 	    "prefix bits beyond its length", "unknown address family", "unknown peer index",
-	    "broken BGP message", "not decoded"};
+	    "broken BGP message", "not decoded", "repeated attribute", "repeated MP attribute",
+	    "attribute flags", "attribute length", "attribute value", "missing attribute"};
+	_Static_assert(sizeof(names) / sizeof(names[0]) == MRT_BAD_KINDS, "a name per kind");
 	return k < MRT_BAD_KINDS ? names[k] : "?";
 }
 

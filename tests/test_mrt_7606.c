@@ -617,8 +617,9 @@ static void test_withdrawals_kept(void **state)
 	assert_string_equal(field(out[0], 5, f, sizeof(f)), "10.9.0.0/16");
 	assert_string_equal(field(out[1], 2, f, sizeof(f)), "W");
 	assert_string_equal(field(out[1], 5, f, sizeof(f)), "203.0.113.0/24");
-	assert_non_null(strstr(err, "record 1 at offset 0: ORIGIN malformed (content; length 1): "
-	                            "treat-as-withdraw (RFC 7606 7.1)"));
+	assert_non_null(
+	    strstr(err, "record 1 at offset 0: ORIGIN (type 1) malformed content (length 1): "
+	                "treat-as-withdraw (RFC 7606 7.1)"));
 	mrtgen_buf_free(&a), mrtgen_buf_free(&b), mrtgen_buf_free(&w), mrtgen_buf_free(&nlri);
 }
 

@@ -420,13 +420,13 @@ int bgp_attrs_decode(struct mrt_reader *r, struct cursor blk, int asn4, int mp_a
 		}
 		enum mrt_malformed_kind kind =
 		    fault == AF_LENGTH ? MRT_BAD_ATTR_LENGTH : MRT_BAD_ATTR_VALUE;
-		const char *what = fault == AF_LENGTH ? "length" : "content";
+		const char *what = fault == AF_LENGTH ? "wrong length" : "malformed content";
 		if (k->discard)
-			DISCARD(kind, "%s malformed (%s; length %zu): attribute discarded (%s)",
-			    k->name, what, v.len, k->ref);
+			DISCARD(kind, "%s (type %u) %s (length %zu): attribute discarded (%s)",
+			    k->name, type, what, v.len, k->ref);
 		else
-			WITHDRAW(kind, "%s malformed (%s; length %zu): treat-as-withdraw (%s)",
-			    k->name, what, v.len, k->ref);
+			WITHDRAW(kind, "%s (type %u) %s (length %zu): treat-as-withdraw (%s)",
+			    k->name, type, what, v.len, k->ref);
 	}
 	finish(r, asn4);
 	return a->rfc7606 == MRT_7606_WITHDRAW ? -1 : 0;

@@ -393,8 +393,8 @@ int bgp_attrs_decode(struct mrt_reader *r, struct cursor blk, int asn4, int mp_a
 		if (x->seen[type >> 6] & bit) {
 			if (mp)
 				WITHDRAW(MRT_BAD_ATTR_MP_REPEATED,
-				    "%s repeated: treat-as-withdraw (RFC 7606 3.g)",
-				    attr_name(type));
+				    "%s (type %u) repeated: treat-as-withdraw (RFC 7606 3.g)",
+				    attr_name(type), type);
 			else
 				DISCARD(MRT_BAD_ATTR_REPEATED,
 				    "%s (type %u) repeated: later copy discarded (RFC 7606 3.g)",
@@ -405,12 +405,12 @@ int bgp_attrs_decode(struct mrt_reader *r, struct cursor blk, int asn4, int mp_a
 		const struct attr_rule *k = rule_of(type);
 		if (k && (flags & (F_OPT | F_TRANS)) != k->flags) {
 			WITHDRAW(MRT_BAD_ATTR_FLAGS,
-			    "%s flags 0x%02x: Optional/Transitive bits should be 0x%02x: "
+			    "%s (type %u) flags 0x%02x: Optional/Transitive bits should be 0x%02x: "
 			    "treat-as-withdraw (RFC 7606 3.c)",
-			    k->name, flags, k->flags);
+			    k->name, type, flags, k->flags);
+			/* MP_REACH / MP_UNREACH are still read: they say what to withdraw */
 			if (!mp)
-				continue; /* MP_REACH / MP_UNREACH: still read, for what to withdraw
-				           */
+				continue;
 		}
 		int fault = attr_one(r, flags, type, v, asn4, mp_abbrev);
 		if (fault == AF_OK) {

@@ -69,8 +69,8 @@ struct got {
 	int n;
 	struct mrt_route rt[MAXR];
 	struct bgp_attrs at[MAXR]; /* copies: a route's attributes live until the next call */
-	uint32_t comm[MAXR][4];    /* communities of each route, host order */
-	char path[MAXR][64];       /* AS path of each route, as text */
+	uint32_t comm_as[MAXR][4], comm_val[MAXR][4]; /* communities of each route: AS:value */
+	char path[MAXR][64];                          /* AS path of each route, as text */
 	struct mrt_stats st;
 	int rc; /* the last mrt_reader_next_route result */
 };
@@ -92,8 +92,8 @@ static void read_all(const struct mrtgen_buf *b, struct got *g, int no_attrs)
 			    g->path[g->n], sizeof(g->path[0]));
 			for (uint32_t i = 0; i < rt.attrs->ncommunities && i < 4; i++) {
 				const uint8_t *c = rt.attrs->communities + 4 * i;
-				g->comm[g->n][i] = (uint32_t)c[0] << 24 | (uint32_t)c[1] << 16 |
-				                   (uint32_t)c[2] << 8 | c[3];
+				g->comm_as[g->n][i] = (uint32_t)c[0] << 8 | c[1];
+				g->comm_val[g->n][i] = (uint32_t)c[2] << 8 | c[3];
 			}
 		}
 		g->n++;
@@ -190,8 +190,10 @@ static void test_rib_repeated_communities_first_copy(void **state)
 	assert_int_equal(g.n, 1); /* the entry is kept */
 	assert_int_equal(g.rt[0].kind, MRT_ROUTE_RIB);
 	assert_int_equal(g.at[0].ncommunities, 2);
-	assert_int_equal(g.comm[0][0], 0xfde90064);
-	assert_int_equal(g.comm[0][1], 0xfde900c8);
+	assert_int_equal(g.comm_as[0][0], 65001);
+	assert_int_equal(g.comm_val[0][0], 100);
+	assert_int_equal(g.comm_as[0][1], 65001);
+	assert_int_equal(g.comm_val[0][1], 200);
 	assert_int_equal(g.at[0].med, 7); /* attributes after the first copy are read */
 	assert_true(bgp_attrs_has(&g.at[0], BGP_ATTR_MED));
 	assert_int_equal(g.at[0].rfc7606, MRT_7606_DISCARD);
@@ -246,8 +248,10 @@ static void test_update_repeated_communities_first_copy(void **state)
 		assert_int_equal(g.rt[i].kind, MRT_ROUTE_ANNOUNCE);
 		assert_int_equal(g.rt[i].error_withdraw, 0);
 		assert_int_equal(g.at[i].ncommunities, 2);
-		assert_int_equal(g.comm[i][0], 0xfde90064);
-		assert_int_equal(g.comm[i][1], 0xfde900c8);
+		assert_int_equal(g.comm_as[i][0], 65001);
+		assert_int_equal(g.comm_val[i][0], 100);
+		assert_int_equal(g.comm_as[i][1], 65001);
+		assert_int_equal(g.comm_val[i][1], 200);
 	}
 	assert_int_equal(g.st.malformed[MRT_BAD_ATTR_REPEATED], 2);
 	assert_int_equal(g.st.attrs_discarded, 2);

@@ -18,11 +18,13 @@
 
 #define AS_TRANS 23456
 
-/* AS_PATH / AS4_PATH segments into words. Returns 0 or -1 (RFC 7606 7.2, RFC 6793 6: an
- * unknown segment type, a segment of no ASNs, or one that overruns the attribute). */
+/* AS_PATH / AS4_PATH segments into words (b NULL: only checked). Returns 0 or -1 (RFC 7606
+ * 7.2, RFC 6793 6: an unknown segment type, a segment of no ASNs, or one that overruns the
+ * attribute). */
 static int aspath_decode(struct aspath_buf *b, struct cursor c, int asn4)
 {
-	aspath_buf_reset(b);
+	if (b)
+		aspath_buf_reset(b);
 	while (c.len > 0) {
 		uint8_t type, n;
 		if (cur_u8(&c, &type) || cur_u8(&c, &n))
@@ -30,6 +32,10 @@ static int aspath_decode(struct aspath_buf *b, struct cursor c, int asn4)
 		if (type < AS_SET || type > AS_CONFED_SET || n == 0 ||
 		    c.len < (size_t)n * (asn4 ? 4 : 2))
 			return -1;
+		if (b == NULL) {
+			cur_skip(&c, (size_t)n * (asn4 ? 4 : 2));
+			continue;
+		}
 		aspath_buf_segment(b, type);
 		for (unsigned i = 0; i < n; i++) {
 			uint32_t as = 0;
@@ -239,16 +245,18 @@ static int attr_one(
 		cur_u8(&v, &a->origin);
 		return a->origin <= BGP_ORIGIN_INCOMPLETE ? AF_OK : AF_VALUE;
 	case BGP_ATTR_AS_PATH:
-		if (aspath_decode(&x->path, v, asn4) != 0) {
+		if (aspath_decode(r->opt.no_attrs ? NULL : &x->path, v, asn4) != 0) {
 			a->aspath_error = 1;
 			aspath_buf_reset(&x->path);
 			return AF_VALUE;
 		}
 		return AF_OK;
-	case BGP_ATTR_AS4_PATH:
-		if (aspath_decode(&x->path4, v, 1) != 0) {
+	case BGP_ATTR_AS4_PATH: /* RFC 6793 6: at least one ASN, an even length */
+		if (v.len < 6 || v.len % 2)
+			return AF_LENGTH;
+		if (aspath_decode(r->opt.no_attrs ? NULL : &x->path4, v, 1) != 0) {
 			aspath_buf_reset(&x->path4);
-			return v.len % 2 || v.len < 6 ? AF_LENGTH : AF_VALUE;
+			return AF_VALUE;
 		}
 		return AF_OK;
 	case BGP_ATTR_NEXT_HOP:
@@ -428,6 +436,7 @@ int bgp_attrs_decode(struct mrt_reader *r, struct cursor blk, int asn4, int mp_a
 			WITHDRAW(kind, "%s (type %u) %s (length %zu): treat-as-withdraw (%s)",
 			    k->name, type, what, v.len, k->ref);
 	}
-	finish(r, asn4);
+	if (!r->opt.no_attrs)
+		finish(r, asn4); /* with no_attrs, the paths were only checked */
 	return a->rfc7606 == MRT_7606_WITHDRAW ? -1 : 0;
 }

@@ -627,6 +627,59 @@ static void test_withdrawals_kept(void **state)
 	mrtgen_buf_free(&a), mrtgen_buf_free(&b), mrtgen_buf_free(&w), mrtgen_buf_free(&nlri);
 }
 
+/* TABLE_DUMP (v1) entries: a treat-as-withdraw skips the entry, counted by reason. */
+static void test_td1_entry_skipped(void **state)
+{
+	struct mrtgen_buf a, good, b;
+	mrtgen_buf_init(&a), mrtgen_buf_init(&good), mrtgen_buf_init(&b);
+	mrtgen_attr_origin(&a, 0);
+	mrtgen_attr_aspath_seq(&a, path2, 2, 0);
+	mrtgen_attr_raw(&a, MRTGEN_AF_TRANSITIVE, MRTGEN_ATTR_NEXT_HOP, "\xc0\0\x02", 3);
+	attrs_head(&good, 0);
+	const uint8_t peer[4] = {192, 0, 2, 9};
+	mrtgen_table_dump(&b, 1000, 1, 0, 0, pfx_a, 24, 999, peer, 65001, a.p, a.len);
+	mrtgen_table_dump(&b, 1000, 1, 0, 1, pfx_b, 24, 999, peer, 65001, good.p, good.len);
+	struct got g;
+	read_all(&b, &g, 0);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.rt[0].kind, MRT_ROUTE_RIB);
+	assert_int_equal(g.rt[0].prefix.addr[0], 198);
+	assert_string_equal(g.path[0], "65001 65002");
+	assert_int_equal(g.st.malformed[MRT_BAD_ATTR_LENGTH], 1);
+	assert_int_equal(others(&g.st, MRT_BAD_ATTR_LENGTH), 0);
+	assert_int_equal(g.st.rib_skipped[MRT_BAD_ATTR_LENGTH], 1);
+	mrtgen_buf_free(&a), mrtgen_buf_free(&good), mrtgen_buf_free(&b);
+}
+
+/* MP_UNREACH_NLRI with wrong flags: treat-as-withdraw, and its withdrawals still come out. */
+static void test_mp_unreach_flags(void **state)
+{
+	struct mrtgen_buf a, b, w6;
+	mrtgen_buf_init(&a), mrtgen_buf_init(&b), mrtgen_buf_init(&w6);
+	const uint8_t p6[16] = {0x20, 0x01, 0x0d, 0xb8};
+	mrtgen_nlri(&w6, 32, p6);
+	size_t at = mrtgen_attr_begin(&a, MRTGEN_AF_OPTIONAL | MRTGEN_AF_TRANSITIVE,
+	    MRTGEN_ATTR_MP_UNREACH); /* should be optional non-transitive */
+	mrtgen_put16(&a, 2), mrtgen_put8(&a, 1), mrtgen_append(&a, &w6);
+	mrtgen_attr_end(&a, at);
+	mrtgen_bgp4mp_update(&b, &sess, NULL, &a, NULL);
+	struct got g;
+	read_all(&b, &g, 0);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.rt[0].kind, MRT_ROUTE_WITHDRAW);
+	assert_int_equal(g.rt[0].from_mp, 1);
+	assert_int_equal(g.rt[0].error_withdraw, 0); /* a withdrawal in its own right */
+	assert_int_equal(g.rt[0].prefix.afi, AFI_IPV6);
+	assert_int_equal(g.st.malformed[MRT_BAD_ATTR_FLAGS], 1);
+	assert_int_equal(g.st.updates_withdrawn, 1);
+	char out[2][512], err[4096];
+	assert_int_equal(dump_lines(&b, out, 2, err, sizeof(err)), 1);
+	assert_non_null(strstr(err, "record 1 at offset 0: MP_UNREACH_NLRI (type 15) flags 0xc0: "
+	                            "Optional/Transitive bits should be 0x80: treat-as-withdraw "
+	                            "(RFC 7606 3.c)"));
+	mrtgen_buf_free(&a), mrtgen_buf_free(&b), mrtgen_buf_free(&w6);
+}
+
 /* ------------------------------------------------------------ attribute discard */
 
 /* An UPDATE with attrs_head + one extra attribute: the routes are kept, the attribute is
@@ -769,6 +822,8 @@ int main(void)
 	    cmocka_unit_test(test_flag_errors_withdraw),
 	    cmocka_unit_test(test_missing_mandatory),
 	    cmocka_unit_test(test_withdrawals_kept),
+	    cmocka_unit_test(test_td1_entry_skipped),
+	    cmocka_unit_test(test_mp_unreach_flags),
 	    cmocka_unit_test(test_atomic_aggregate_nonzero_discarded),
 	    cmocka_unit_test(test_aggregator_bad_length_discarded),
 	    cmocka_unit_test(test_as4_attributes_discarded),

@@ -228,6 +228,8 @@ static void test_as4_merge(void **state)
 	p16(&b, 0);
 	size_t al = len16_begin(&b);
 	/* AS_PATH 64500 23456 23456 64510 (2-byte), AS4_PATH 4200000001 4200000002 64510 */
+	attr(&b, 0x40, BGP_ATTR_ORIGIN, "\0", 1);
+	attr(&b, 0x40, BGP_ATTR_NEXT_HOP, v4a, 4);
 	attr(&b, 0x40, BGP_ATTR_AS_PATH, "\x02\x04\xfb\xf4\x5b\xa0\x5b\xa0\xfb\xfe", 10);
 	attr(&b, 0xc0, BGP_ATTR_AS4_PATH,
 	    "\x02\x03\xfa\x56\xea\x01\xfa\x56\xea\x02\x00\x00\xfb\xfe", 14);
@@ -240,6 +242,8 @@ static void test_as4_merge(void **state)
 	at = msg_begin(&b, 2001, MRT_BGP4MP, MRT_BGP4MP_MESSAGE, 0, AFI_IPV4, &ml);
 	p16(&b, 0);
 	al = len16_begin(&b);
+	attr(&b, 0x40, BGP_ATTR_ORIGIN, "\0", 1);
+	attr(&b, 0x40, BGP_ATTR_NEXT_HOP, v4a, 4);
 	attr(&b, 0x40, BGP_ATTR_AS_PATH, "\x02\x02\xfb\xf4\x5b\xa0", 6);
 	attr(&b, 0xc0, BGP_ATTR_AS4_PATH, "\x02\x01\xfa\x56\xea\x01", 6);
 	attr(&b, 0xc0, BGP_ATTR_AGGREGATOR, "\xfb\xf4\x0a\0\0\x01", 6);
@@ -269,6 +273,8 @@ static void test_addpath_and_state(void **state)
 	p16(&b, 0);
 	size_t al = len16_begin(&b);
 	attr(&b, 0x40, BGP_ATTR_ORIGIN, "\x02", 1);
+	attr(&b, 0x40, BGP_ATTR_AS_PATH, "", 0);
+	attr(&b, 0x40, BGP_ATTR_NEXT_HOP, v4a, 4);
 	len16_end(&b, al);
 	pbytes(&b, "\0\0\0\x07\x18\x0a\x00\x01", 8);
 	pbytes(&b, "\0\0\0\x08\x18\x0a\x00\x01", 8);
@@ -320,7 +326,8 @@ static void test_malformed_cases(void **state)
 	size_t ml;
 	at = msg_begin(&b, 100, MRT_BGP4MP, MRT_BGP4MP_MESSAGE, 0, 3, &ml); /* 6 AFI 3 */
 	msg_end(&b, at, ml);
-	at = msg_begin(&b, 100, MRT_BGP4MP, MRT_BGP4MP_MESSAGE, 0, AFI_IPV4, &ml); /* 7 bad attr */
+	/* 7 attribute block cut: treat-as-withdraw, so its NLRI comes out as a withdrawal */
+	at = msg_begin(&b, 100, MRT_BGP4MP, MRT_BGP4MP_MESSAGE, 0, AFI_IPV4, &ml);
 	p16(&b, 0), p16(&b, 4), p8(&b, 0x40), p8(&b, 1), p8(&b, 9), p8(&b, 0);
 	pbytes(&b, "\x18\x0a\x01\x02", 4);
 	msg_end(&b, at, ml);
@@ -335,22 +342,29 @@ static void test_malformed_cases(void **state)
 	struct mrt_route rt;
 	char buf[64];
 	int n = 0;
-	const char *want[] = {"10.1.2.0/24", "10.1.2.0/24", "10.1.2.0/24", "10.1.0.0/16"};
+	const char *want[] = {
+	    "10.1.2.0/24", "10.1.2.0/24", "10.1.2.0/24", "10.1.2.0/24", "10.1.0.0/16"};
 	while (mrt_reader_next_route(r, &rt) == 1) {
-		assert_true(n < 4);
+		assert_true(n < 5);
 		assert_string_equal(prefix_format(&rt.prefix, buf, sizeof(buf)), want[n]);
 		assert_int_equal(rt.host_bits, n == 1);
 		if (n == 1)
 			assert_int_equal(rt.prefix_wire[3], 3);
+		assert_int_equal(rt.kind, n == 3 ? MRT_ROUTE_WITHDRAW : MRT_ROUTE_RIB);
+		assert_int_equal(rt.error_withdraw, n == 3);
 		n++;
 	}
-	assert_int_equal(n, 4);
+	assert_int_equal(n, 5);
 	const struct mrt_stats *st = mrt_reader_stats(r);
 	assert_int_equal(st->malformed[MRT_BAD_HOST_BITS], 1);
 	assert_int_equal(st->malformed[MRT_BAD_OVERLONG], 1);
 	assert_int_equal(st->malformed[MRT_BAD_SHORT], 1);
 	assert_int_equal(st->malformed[MRT_BAD_AFI], 2);
 	assert_int_equal(st->malformed[MRT_BAD_ATTR], 1);
+	/* record 8 announces (an impossible prefix) without ORIGIN / AS_PATH: RFC 7606 3.d */
+	assert_int_equal(st->malformed[MRT_BAD_ATTR_MISSING], 1);
+	assert_int_equal(st->updates_withdrawn, 2);
+	assert_int_equal(st->routes_withdrawn, 1);
 	assert_int_equal(st->malformed[MRT_BAD_NLRI], 1);
 	assert_int_equal(st->malformed[MRT_BAD_TRUNCATED], 1);
 	assert_int_equal(st->records, 9);

@@ -292,6 +292,23 @@ static inline int cur_bytes(struct cursor *c, void *dst, size_t n)
 	c->p += n, c->len -= n;
 	return 0;
 }
+/* The next byte, left unread. */
+static inline int cur_peek_u8(const struct cursor *c, uint8_t *v)
+{
+	if (c->len < 1)
+		return -1;
+	*v = c->p[0];
+	return 0;
+}
+/* One byte into a 16-bit value (a length field that is one byte or two by a flag). */
+static inline int cur_u8_as16(struct cursor *c, uint16_t *v)
+{
+	if (c->len < 1)
+		return -1;
+	*v = c->p[0];
+	c->p++, c->len--;
+	return 0;
+}
 /* Split off the next n bytes as a sub-cursor. */
 static inline int cur_sub(struct cursor *c, size_t n, struct cursor *sub)
 {

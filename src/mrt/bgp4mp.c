@@ -32,11 +32,13 @@ static int read_peers(struct mrt_reader *r, struct cursor *c, int asn4)
 		return 0;
 	}
 	size_t al = afi == AFI_IPV4 ? 4 : 16;
+	struct cursor peer, local;
 	if (c->len < 2 * al)
 		goto cut;
-	mrt_peer_set(&r->rt.peer, (uint8_t)afi, c->p, pas);
-	mrt_peer_set(&r->rt.local, (uint8_t)afi, c->p + al, las);
-	cur_skip(c, 2 * al);
+	cur_sub(c, al, &peer);
+	cur_sub(c, al, &local);
+	mrt_peer_set(&r->rt.peer, (uint8_t)afi, peer.p, pas);
+	mrt_peer_set(&r->rt.local, (uint8_t)afi, local.p, las);
 	return afi;
 cut:
 	mrt_bad(r, MRT_BAD_SHORT, "BGP4MP record of %u bytes cut in its peer fields", r->rec.len);
@@ -51,9 +53,16 @@ static int state_change(struct mrt_reader *r, int asn4)
 		/* Zebra wrote state changes without interface, AFI and addresses (seen in 2000
 		 * RIS files); bgpdump reads them the same way. */
 		uint8_t zero[16] = {0};
-		uint32_t pas = asn4 ? mrt_get32(c.p) : mrt_get16(c.p);
+		uint32_t pas;
+		uint16_t pas2;
+		if (asn4) {
+			cur_u32(&c, &pas);
+		} else {
+			cur_u16(&c, &pas2);
+			pas = pas2;
+		}
 		mrt_peer_set(&r->rt.peer, AFI_IPV4, zero, pas);
-		cur_skip(&c, 2 * asz);
+		cur_skip(&c, asz); /* local AS */
 	} else if (read_peers(r, &c, asn4) == 0) {
 		return -1;
 	}
@@ -71,23 +80,25 @@ static int message(struct mrt_reader *r, int asn4, int addpath)
 	struct cursor c = cursor_make(r->rec.body, r->rec.len);
 	if (read_peers(r, &c, asn4) == 0)
 		return -1;
-	if (c.len < 19)
+	size_t left = c.len;
+	uint8_t mark[16], type;
+	uint16_t mlen;
+	struct cursor body;
+	if (cur_bytes(&c, mark, 16) || cur_u16(&c, &mlen) || cur_u8(&c, &type))
 		return mrt_bad(
-		    r, MRT_BAD_SHORT, "BGP message cut: %zu bytes after the peer fields", c.len);
-	if (memcmp(c.p, marker, 16) != 0)
+		    r, MRT_BAD_SHORT, "BGP message cut: %zu bytes after the peer fields", left);
+	if (memcmp(mark, marker, 16) != 0)
 		return mrt_bad(r, MRT_BAD_BGP, "BGP message without its all-ones marker");
-	uint16_t mlen = mrt_get16(c.p + 16);
-	uint8_t type = c.p[18];
 	if (mlen < 19)
 		return mrt_bad(r, MRT_BAD_BGP, "BGP message length %u below 19", mlen);
-	if (mlen > c.len)
+	if (cur_sub(&c, mlen - 19u, &body))
 		return mrt_bad(r, MRT_BAD_TRUNCATED,
-		    "BGP message length %u exceeds the %zu bytes of the record", mlen, c.len);
-	if (mlen < c.len)
-		mrt_bad(r, MRT_BAD_OVERLONG, "%zu bytes after the BGP message", c.len - mlen);
+		    "BGP message length %u exceeds the %zu bytes of the record", mlen, left);
+	if (c.len > 0)
+		mrt_bad(r, MRT_BAD_OVERLONG, "%zu bytes after the BGP message", c.len);
 	if (type != 2)
 		return 0; /* OPEN, NOTIFICATION, KEEPALIVE, ROUTE-REFRESH: no routes */
-	return bgp_update_begin(r, c.p + 19, mlen - 19u, asn4, addpath);
+	return bgp_update_begin(r, body, asn4, addpath);
 }
 
 int mrt_bgp4mp_begin(struct mrt_reader *r)
@@ -117,29 +128,25 @@ int mrt_bgp4mp_begin(struct mrt_reader *r)
  * its BGP header; BGP_STATE_CHANGE: peer AS, peer IP, old state, new state. */
 int mrt_bgp5_begin(struct mrt_reader *r)
 {
-	struct cursor c = cursor_make(r->rec.body, r->rec.len);
+	struct cursor c = cursor_make(r->rec.body, r->rec.len), ip;
 	uint16_t pas, las;
 	switch (r->rec.subtype) {
 	case MRT_BGP_UPDATE:
-		if (cur_u16(&c, &pas) || c.len < 4)
+		if (cur_u16(&c, &pas) || cur_sub(&c, 4, &ip))
 			return mrt_bad(
 			    r, MRT_BAD_SHORT, "BGP UPDATE record of %u bytes", r->rec.len);
-		mrt_peer_set(&r->rt.peer, AFI_IPV4, c.p, pas);
-		cur_skip(&c, 4);
-		if (cur_u16(&c, &las) || c.len < 4)
+		mrt_peer_set(&r->rt.peer, AFI_IPV4, ip.p, pas);
+		if (cur_u16(&c, &las) || cur_sub(&c, 4, &ip))
 			return mrt_bad(
 			    r, MRT_BAD_SHORT, "BGP UPDATE record of %u bytes", r->rec.len);
-		mrt_peer_set(&r->rt.local, AFI_IPV4, c.p, las);
-		cur_skip(&c, 4);
-		return bgp_update_begin(r, c.p, c.len, 0, 0);
+		mrt_peer_set(&r->rt.local, AFI_IPV4, ip.p, las);
+		return bgp_update_begin(r, c, 0, 0);
 	case MRT_BGP_STATE_CHANGE:
-		if (cur_u16(&c, &pas) || c.len < 8)
+		if (cur_u16(&c, &pas) || cur_sub(&c, 4, &ip) || cur_u16(&c, &r->rt.old_state) ||
+		    cur_u16(&c, &r->rt.new_state))
 			return mrt_bad(
 			    r, MRT_BAD_SHORT, "BGP STATE_CHANGE record of %u bytes", r->rec.len);
-		mrt_peer_set(&r->rt.peer, AFI_IPV4, c.p, pas);
-		cur_skip(&c, 4);
-		cur_u16(&c, &r->rt.old_state);
-		cur_u16(&c, &r->rt.new_state);
+		mrt_peer_set(&r->rt.peer, AFI_IPV4, ip.p, pas);
 		r->rt.kind = MRT_ROUTE_STATE;
 		r->walk = WALK_STATE;
 		return 1;

@@ -66,8 +66,12 @@ static char *hex16(char *p, unsigned v)
 char *fmt_ipv6(char *p, const uint8_t *a)
 {
 	unsigned w[8];
-	for (int i = 0; i < 8; i++)
-		w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+	struct cursor c = cursor_make(a, 16);
+	for (int i = 0; i < 8; i++) {
+		uint16_t x = 0;
+		cur_u16(&c, &x);
+		w[i] = x;
+	}
 	int best = -1, bestlen = 0;
 	for (int i = 0; i < 8;) {
 		if (w[i] != 0) {

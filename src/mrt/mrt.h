@@ -10,7 +10,9 @@
  * Everything a call returns (record body, route, attributes) stays valid until the next call
  * on the same reader. Malformed input is logged once where it is found, as
  * "FILE: record N at offset B: what", counted in the statistics, and skipped; with
- * mrt_options.strict the call returns MRT_ERR_MALFORMED instead.
+ * mrt_options.strict the call returns MRT_ERR_MALFORMED instead. Malformed path attributes get
+ * the action RFC 7606 gives them (attribute discard, or treat-as-withdraw: an UPDATE's
+ * announcements come out as withdrawals, a RIB entry is skipped), also with no_attrs.
  */
 #ifndef ROUTEMARK_MRT_H
 #define ROUTEMARK_MRT_H
@@ -93,7 +95,8 @@
 
 struct mrt_options {
 	int strict;         /* 1: the first malformed record is fatal (MRT_ERR_MALFORMED) */
-	int no_attrs;       /* 1: routes carry no decoded attributes (faster; for counting) */
+	int no_attrs;       /* 1: routes carry no decoded attributes (for counting; attributes are
+	                       still checked, so routes and RFC 7606 counts match a full read) */
 	int quiet;          /* 1: count errors without logging them */
 	const char *label;  /* name used in messages; NULL: the path ("-" shows as "stdin") */
 	size_t readahead;   /* compressed input: decompressed bytes the decoder thread may hold
@@ -141,6 +144,8 @@ struct bgp_attrs {
 	const uint32_t *aspath; /* core flat word array, AS4_PATH merged (RFC 6793 4.2.3) */
 	uint32_t aspath_nwords;
 	int aspath_error;   /* 1: AS_PATH was malformed (path is empty) */
+	uint8_t rfc7606;    /* enum mrt_rfc7606_action: the strongest action taken on this
+	                       attribute block (DISCARD: some attributes were dropped) */
 	uint8_t nexthop[4]; /* NEXT_HOP (IPv4) */
 	uint16_t mp_afi;    /* MP_REACH AFI/SAFI; 0 for the TDv2 abbreviated form */
 	uint8_t mp_safi;
@@ -191,6 +196,8 @@ struct mrt_route {
 	uint8_t from_mp;         /* UPDATE: 1 when the prefix came from MP_REACH / MP_UNREACH */
 	int has_path_id;         /* ADD-PATH record */
 	uint32_t path_id;
+	uint8_t error_withdraw;        /* WITHDRAW: announced, but the UPDATE was handled as
+	                                  treat-as-withdraw (RFC 7606) */
 	uint32_t originated;           /* RIB entries: originated time */
 	uint16_t old_state, new_state; /* MRT_ROUTE_STATE */
 	const struct bgp_attrs *attrs; /* RIB and ANNOUNCE (NULL with no_attrs); NULL otherwise */
@@ -205,14 +212,29 @@ enum mrt_malformed_kind {
 	MRT_BAD_TRUNCATED,   /* file or compressed stream ends inside a record */
 	MRT_BAD_SHORT,       /* record shorter than its fixed fields */
 	MRT_BAD_OVERLONG,    /* bytes left over after the record's content */
-	MRT_BAD_ATTR,        /* broken path attribute (length, content) */
+	MRT_BAD_ATTR,        /* attribute block unparseable: an attribute header cut or its length
+	                        past the block (RFC 7606 4): treat-as-withdraw */
 	MRT_BAD_NLRI,        /* broken prefix list (length > max, cut prefix) */
 	MRT_BAD_HOST_BITS,   /* prefix with bits set beyond its length (kept, masked) */
 	MRT_BAD_AFI,         /* unknown address family */
 	MRT_BAD_PEER_INDEX,  /* TDv2 entry naming a peer not in the index table */
 	MRT_BAD_BGP,         /* BGP message header (marker, length, type) */
 	MRT_BAD_UNSUPPORTED, /* well-formed but not decoded (e.g. BGP4MP_ENTRY, VPN SAFIs) */
+	/* RFC 7606 path attribute errors, by kind (docs/mrt.md has the table of actions) */
+	MRT_BAD_ATTR_REPEATED,    /* attribute repeated: later copies discarded (3.g) */
+	MRT_BAD_ATTR_MP_REPEATED, /* MP_REACH / MP_UNREACH repeated: treat-as-withdraw (3.g) */
+	MRT_BAD_ATTR_FLAGS,   /* Optional / Transitive flag bits wrong: treat-as-withdraw (3.c) */
+	MRT_BAD_ATTR_LENGTH,  /* attribute length wrong for its type (7.x) */
+	MRT_BAD_ATTR_VALUE,   /* invalid content: ORIGIN code, AS_PATH segment, MP_REACH */
+	MRT_BAD_ATTR_MISSING, /* ORIGIN / AS_PATH / NEXT_HOP missing: treat-as-withdraw (3.d) */
 	MRT_BAD_KINDS
+};
+
+/* What RFC 7606 did to a route: the action taken on its worst attribute error. */
+enum mrt_rfc7606_action {
+	MRT_7606_NONE = 0,
+	MRT_7606_DISCARD,  /* attribute discard: the attribute is dropped, the route kept */
+	MRT_7606_WITHDRAW, /* treat-as-withdraw (also for session reset, which files cannot do) */
 };
 
 struct mrt_stats {
@@ -225,6 +247,12 @@ struct mrt_stats {
 	uint64_t skipped_bytes;     /* bytes skipped while resynchronising */
 	uint32_t first_ts, last_ts; /* earliest and latest record timestamp (0 when none) */
 	int truncated;              /* the (compressed) stream ended early */
+	/* RFC 7606 outcomes; the errors themselves are counted by kind in malformed[] */
+	uint64_t attrs_discarded;   /* attributes dropped (attribute discard, repeated copies) */
+	uint64_t updates_withdrawn; /* UPDATEs handled as treat-as-withdraw */
+	uint64_t routes_withdrawn;  /* their announced prefixes, handed out as withdrawals */
+	uint64_t rib_skipped[MRT_BAD_KINDS]; /* RIB entries not usable (treat-as-withdraw), by the
+	                                        kind of error that made them so */
 };
 
 struct mrt_reader;

@@ -49,18 +49,18 @@ int bz2par_decode(const struct bz2par_io *io, uint64_t *delivered);
 
 /* The BGP UPDATE being walked by the route iterator (bgp_update.c). */
 struct bgp_nlri_list {
-	const uint8_t *p; /* prefix list bytes */
-	size_t len;
+	struct cursor c; /* prefix list bytes */
 	uint8_t afi, safi;
 	int addpath;
 	uint8_t withdraw, mp; /* section kind: withdrawn routes; from MP_(UN)REACH */
+	uint8_t error;        /* announcements handed out as withdrawals (RFC 7606) */
 };
 
 struct bgp_update {
 	struct bgp_nlri_list sec[4]; /* withdrawn, MP_UNREACH, NLRI, MP_REACH (in output order) */
 	int nsec;
-	int cur;    /* section being walked */
-	size_t off; /* offset in that section */
+	int cur;          /* section being walked */
+	struct cursor at; /* what is left of that section */
 };
 
 /* Attribute decoding scratch, reused across records. */
@@ -73,6 +73,8 @@ struct bgp_attr_ctx {
 	int has_reach, has_unreach;
 	uint32_t aggr4_as;
 	uint8_t aggr4_addr[4];
+	uint64_t seen[4]; /* attribute types met in this block, malformed or not (256 bits) */
+	enum mrt_malformed_kind withdraw_kind; /* the first treat-as-withdraw error's kind */
 };
 
 enum walk_kind { WALK_NONE, WALK_TD1, WALK_TD2, WALK_UPDATE, WALK_STATE };
@@ -127,21 +129,29 @@ int mrt_bgp4mp_begin(struct mrt_reader *r);
 int mrt_bgp5_begin(struct mrt_reader *r);
 
 /* UPDATE body (after the 19-byte BGP header) into r->upd and r->attrs. asn4: 4-byte AS_PATH. */
-int bgp_update_begin(struct mrt_reader *r, const uint8_t *p, size_t len, int asn4, int addpath);
+int bgp_update_begin(struct mrt_reader *r, struct cursor body, int asn4, int addpath);
 /* Next prefix of the update into rt (kind, prefix, path id). 1 / 0 (done) / -1 (malformed). */
 int bgp_update_next(struct mrt_reader *r, struct mrt_route *rt);
-/* Read one prefix of a prefix list at *off. 1 ok, 0 end, -1 malformed (reported). */
+/* Read the next prefix of list l from at (what is left of it). 1 ok, 0 end, -1 malformed
+ * (reported; at is emptied). */
 int bgp_nlri_read(
-    struct mrt_reader *r, const struct bgp_nlri_list *l, size_t *off, struct mrt_route *rt);
+    struct mrt_reader *r, const struct bgp_nlri_list *l, struct cursor *at, struct mrt_route *rt);
 
 /*
- * Decode a path attribute block. asn4: AS_PATH holds 4-byte ASNs. mp_abbrev: TDv2 RIB form
- * (MP_REACH holds only the next hop). nlri_only: skip everything but MP_REACH/MP_UNREACH.
- * Returns 0, or -1 after reporting a malformed attribute (the attributes decoded so far are
- * kept; the rest is skipped).
+ * Decode a path attribute block with the actions of RFC 7606. asn4: AS_PATH holds 4-byte ASNs.
+ * mp_abbrev: TDv2 RIB form (MP_REACH holds only the next hop). Every error is reported with
+ * its kind; attribute discards are applied in place (r->attrs.rfc7606 says so). Returns 0
+ * when the route is usable, or -1 for treat-as-withdraw (the error's kind in
+ * r->actx.withdraw_kind; MP_REACH / MP_UNREACH are still decoded when they can be, so an
+ * UPDATE's prefixes can be withdrawn).
  */
-int bgp_attrs_decode(
-    struct mrt_reader *r, const uint8_t *p, size_t len, int asn4, int mp_abbrev, int nlri_only);
+int bgp_attrs_decode(struct mrt_reader *r, struct cursor blk, int asn4, int mp_abbrev);
+
+/* A RIB entry's attributes were treat-as-withdraw: count the entry as skipped (by reason). */
+static inline void mrt_rib_skip(struct mrt_reader *r)
+{
+	r->st.rib_skipped[r->actx.withdraw_kind]++;
+}
 
 /* Fill peer address bytes. */
 static inline void mrt_peer_set(struct mrt_peer *p, uint8_t afi, const uint8_t *addr, uint32_t asn)
@@ -172,15 +182,6 @@ static inline void mrt_route_prefix(
 			rt->prefix.addr[nb - 1] &= m;
 		}
 	}
-}
-
-static inline uint32_t mrt_get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-static inline uint16_t mrt_get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
 /* ------------------------------------------------------------ formatting helpers (fmt.c) */

@@ -39,15 +39,24 @@ static char *put_v6(char *p, const uint8_t *a)
 {
 	static const char hx[] = "0123456789abcdef";
 	static const uint8_t z10[10];
-	if (memcmp(a, z10, 10) == 0 && ((a[10] == 0xff && a[11] == 0xff) ||
-	                                   (a[10] == 0 && a[11] == 0 && mrt_get32(a + 12) > 1))) {
+	struct cursor v6 = cursor_make(a, 16), tail = cursor_make(a + 12, 4);
+	uint32_t v4 = 0;
+	cur_u32(&tail, &v4);
+	if (memcmp(a, z10, 10) == 0 &&
+	    ((a[10] == 0xff && a[11] == 0xff) || (a[10] == 0 && a[11] == 0 && v4 > 1))) {
 		p = put(p, a[10] ? "::ffff:" : "::");
 		return fmt_ipv4(p, a + 12);
+	}
+	unsigned wd[8];
+	for (int i = 0; i < 8; i++) {
+		uint16_t x = 0;
+		cur_u16(&v6, &x);
+		wd[i] = x;
 	}
 	int best = -1, bestlen = 0;
 	for (int i = 0; i < 8;) {
 		int j = i;
-		while (j < 8 && a[2 * j] == 0 && a[2 * j + 1] == 0)
+		while (j < 8 && wd[j] == 0)
 			j++;
 		if (j - i > bestlen)
 			best = i, bestlen = j - i;
@@ -61,7 +70,7 @@ static char *put_v6(char *p, const uint8_t *a)
 			i += bestlen - 1;
 			continue;
 		}
-		unsigned w = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+		unsigned w = wd[i];
 		int started = 0;
 		for (int sh = 12; sh >= 0; sh -= 4) {
 			unsigned d = (w >> sh) & 15;
@@ -112,8 +121,9 @@ static char *put_aspath(char *p, const uint32_t *w, uint32_t n)
 
 static char *put_communities(char *p, const struct bgp_attrs *a)
 {
-	for (uint32_t i = 0; i < a->ncommunities; i++) {
-		uint32_t v = mrt_get32(a->communities + 4 * i);
+	struct cursor c = cursor_make(a->communities, 4 * (size_t)a->ncommunities);
+	uint32_t v;
+	for (uint32_t i = 0; cur_u32(&c, &v) == 0; i++) {
 		if (i)
 			*p++ = ' ';
 		if (v == 0xFFFFFF01)

@@ -104,8 +104,9 @@ static void jcommunities(struct jw *j, const struct bgp_attrs *a)
 	if (bgp_attrs_has(a, BGP_ATTR_COMMUNITIES)) {
 		jkey(j, "communities");
 		*j->p++ = '[';
-		for (uint32_t i = 0; i < a->ncommunities; i++) {
-			uint32_t v = mrt_get32(a->communities + 4 * i);
+		struct cursor c = cursor_make(a->communities, 4 * (size_t)a->ncommunities);
+		uint32_t v;
+		for (uint32_t i = 0; cur_u32(&c, &v) == 0; i++) {
 			jraw(j, i ? ",\"" : "\"");
 			j->p = fmt_u32(j->p, v >> 16);
 			*j->p++ = ':';
@@ -127,14 +128,16 @@ static void jcommunities(struct jw *j, const struct bgp_attrs *a)
 	if (bgp_attrs_has(a, BGP_ATTR_LARGE_COMMUNITIES)) {
 		jkey(j, "large_communities");
 		*j->p++ = '[';
-		for (uint32_t i = 0; i < a->nlarge; i++) {
-			const uint8_t *b = a->large_communities + 12 * i;
+		struct cursor c = cursor_make(a->large_communities, 12 * (size_t)a->nlarge);
+		uint32_t g, d1, d2;
+		for (uint32_t i = 0;
+		     cur_u32(&c, &g) == 0 && cur_u32(&c, &d1) == 0 && cur_u32(&c, &d2) == 0; i++) {
 			jraw(j, i ? ",\"" : "\"");
-			j->p = fmt_u32(j->p, mrt_get32(b));
+			j->p = fmt_u32(j->p, g);
 			*j->p++ = ':';
-			j->p = fmt_u32(j->p, mrt_get32(b + 4));
+			j->p = fmt_u32(j->p, d1);
 			*j->p++ = ':';
-			j->p = fmt_u32(j->p, mrt_get32(b + 8));
+			j->p = fmt_u32(j->p, d2);
 			*j->p++ = '"';
 		}
 		*j->p++ = ']';

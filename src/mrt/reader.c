@@ -44,31 +44,37 @@ static int known_subtype(uint16_t t, uint16_t s)
 	}
 }
 
-static uint32_t rd32(const uint8_t *p)
+/* The 12-byte common header (RFC 6396 2), read through a cursor. */
+struct mrt_hdr {
+	uint32_t ts, len;
+	uint16_t type, subtype;
+};
+
+static struct mrt_hdr hdr_read(const uint8_t *h)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
+	struct cursor c = cursor_make(h, 12);
+	struct mrt_hdr o;
+	cur_u32(&c, &o.ts);
+	cur_u16(&c, &o.type);
+	cur_u16(&c, &o.subtype);
+	cur_u32(&c, &o.len);
+	return o;
 }
 
-static int header_plausible(const uint8_t *h)
+static int header_plausible(const struct mrt_hdr *h)
 {
-	uint16_t t = rd16(h + 4);
-	uint32_t len = rd32(h + 8);
-	return known_type(t) && len <= MRT_MAX_RECORD && (t != MRT_BGP4MP_ET || len >= 4);
+	return known_type(h->type) && h->len <= MRT_MAX_RECORD &&
+	       (h->type != MRT_BGP4MP_ET || h->len >= 4);
 }
 
-static int resync_candidate(const struct mrt_reader *r, const uint8_t *h)
+static int resync_candidate(const struct mrt_reader *r, const uint8_t *p)
 {
-	uint32_t ts = rd32(h);
-	uint16_t t = rd16(h + 4), s = rd16(h + 6);
-	if (!header_plausible(h) || !known_subtype(t, s))
+	struct mrt_hdr h = hdr_read(p);
+	if (!header_plausible(&h) || !known_subtype(h.type, h.subtype))
 		return 0;
 	if (r->st.last_ts == 0)
 		return 1;
-	uint32_t d = ts > r->st.last_ts ? ts - r->st.last_ts : r->st.last_ts - ts;
+	uint32_t d = h.ts > r->st.last_ts ? h.ts - r->st.last_ts : r->st.last_ts - h.ts;
 	return d <= RESYNC_WINDOW;
 }
 
@@ -79,7 +85,9 @@ const char *mrt_malformed_name(enum mrt_malformed_kind k)
 	static const char *names[MRT_BAD_KINDS] = {"damaged record boundary", "truncated",
 	    "short record", "overlong record", "broken attribute", "broken prefix list",
 	    "prefix bits beyond its length", "unknown address family", "unknown peer index",
-	    "broken BGP message", "not decoded"};
+	    "broken BGP message", "not decoded", "repeated attribute", "repeated MP attribute",
+	    "attribute flags", "attribute length", "attribute value", "missing attribute"};
+	_Static_assert(sizeof(names) / sizeof(names[0]) == MRT_BAD_KINDS, "a name per kind");
 	return k < MRT_BAD_KINDS ? names[k] : "?";
 }
 
@@ -212,50 +220,52 @@ static int frame_next(struct mrt_reader *r)
 			report_end(r);
 			return r->fatal ? MRT_ERR_MALFORMED : 0;
 		}
-		const uint8_t *h = r->buf + r->pos;
-		uint32_t len = rd32(h + 8);
-		if (!header_plausible(h)) {
+		struct mrt_hdr h = hdr_read(r->buf + r->pos);
+		uint32_t len = h.len;
+		if (!header_plausible(&h)) {
 			r->next_index++;
 			mrt_bad(r, MRT_BAD_HEADER,
-			    "implausible header (type %u, length %u); resynchronising", rd16(h + 4),
+			    "implausible header (type %u, length %u); resynchronising", h.type,
 			    len);
 			if (!resync(r, r->pos + 1))
 				continue;
 			continue;
 		}
 		avail = ensure(r, 12 + (size_t)len + 12);
-		h = r->buf + r->pos;
 		if (avail < 12 + (size_t)len) {
 			r->next_index++;
 			mrt_bad(r, MRT_BAD_TRUNCATED,
 			    "record truncated: header says %u bytes, %zu remain (type %u)", len,
-			    avail - 12, rd16(h + 4));
+			    avail - 12, h.type);
 			r->pos = r->fill;
 			report_end(r);
 			return r->fatal ? MRT_ERR_MALFORMED : 0;
 		}
-		if (avail >= 12 + (size_t)len + 12 && !header_plausible(h + 12 + len)) {
+		struct cursor body = cursor_make(r->buf + r->pos + 12, len);
+		int next_bad = 0;
+		if (avail >= 12 + (size_t)len + 12) {
+			struct mrt_hdr next = hdr_read(body.p + len);
+			next_bad = !header_plausible(&next);
+		}
+		if (next_bad) {
 			r->next_index++;
 			mrt_bad(r, MRT_BAD_HEADER,
 			    "length %u does not end at a valid record (type %u); record skipped, "
 			    "resynchronising",
-			    len, rd16(h + 4));
+			    len, h.type);
 			if (r->fatal)
 				return MRT_ERR_MALFORMED;
 			resync(r, r->pos + 12);
 			continue;
 		}
-		r->rec.ts = rd32(h);
-		r->rec.type = rd16(h + 4);
-		r->rec.subtype = rd16(h + 6);
+		r->rec.ts = h.ts;
+		r->rec.type = h.type;
+		r->rec.subtype = h.subtype;
 		r->rec.usec = 0;
-		r->rec.len = len;
-		r->rec.body = h + 12;
-		if (r->rec.type == MRT_BGP4MP_ET) {
-			r->rec.usec = rd32(h + 12);
-			r->rec.body += 4;
-			r->rec.len -= 4;
-		}
+		if (r->rec.type == MRT_BGP4MP_ET)
+			cur_u32(&body, &r->rec.usec); /* len >= 4: header_plausible */
+		r->rec.len = (uint32_t)body.len;
+		r->rec.body = body.p;
 		r->pos += 12 + (size_t)len;
 		r->next_index++;
 		count_record(r);

@@ -17,42 +17,42 @@ int mrt_td1_begin(struct mrt_reader *r)
 		    r, MRT_BAD_AFI, "TABLE_DUMP subtype %u is not an address family", rec->subtype);
 	size_t al = afi == AFI_IPV4 ? 4 : 16;
 	size_t fixed = 4 + al + 1 + 1 + 4 + al + 2 + 2;
-	if (rec->len < fixed)
+	struct cursor c = cursor_make(rec->body, rec->len), pfx, peer;
+	uint8_t bits, status;
+	uint16_t peer_as, alen;
+	struct mrt_route *t = &r->rt;
+	/* view, sequence, prefix, length, status, originated, peer address, peer AS, length */
+	if (cur_skip(&c, 4) || cur_sub(&c, al, &pfx) || cur_u8(&c, &bits) || cur_u8(&c, &status) ||
+	    cur_u32(&c, &t->originated) || cur_sub(&c, al, &peer) || cur_u16(&c, &peer_as) ||
+	    cur_u16(&c, &alen))
 		return mrt_bad(r, MRT_BAD_SHORT,
 		    "TABLE_DUMP record of %u bytes, at least %zu needed", rec->len, fixed);
-	const uint8_t *p = rec->body + 4;
-	uint8_t bits = p[al];
 	if (bits > (afi == AFI_IPV4 ? 32 : 128))
 		return mrt_bad(r, MRT_BAD_NLRI, "TABLE_DUMP prefix length %u too long", bits);
-	struct mrt_route *t = &r->rt;
-	mrt_route_prefix(t, afi, bits, p);
-	memcpy(t->prefix_wire, p, al); /* the full address field, as bgpdump prints it */
+	mrt_route_prefix(t, afi, bits, pfx.p);
+	cur_bytes(&pfx, t->prefix_wire, al); /* the full address field, as bgpdump prints it */
 	t->host_bits = memcmp(t->prefix_wire, t->prefix.addr, al) != 0;
 	if (t->host_bits)
 		mrt_bad(r, MRT_BAD_HOST_BITS, "prefix /%u has bits set beyond its length (masked)",
 		    bits);
-	p += al + 2; /* prefix, length, status */
-	t->originated = mrt_get32(p);
-	p += 4;
-	mrt_peer_set(&t->peer, afi, p, mrt_get16(p + al));
-	p += al + 2;
-	size_t alen = mrt_get16(p);
-	p += 2;
-	if (alen > rec->len - fixed)
+	mrt_peer_set(&t->peer, afi, peer.p, peer_as);
+	struct cursor attrs;
+	if (cur_sub(&c, alen, &attrs)) {
+		r->st.rib_skipped[MRT_BAD_ATTR]++;
 		return mrt_bad(r, MRT_BAD_ATTR,
-		    "TABLE_DUMP attribute length %zu exceeds the record (%zu left)", alen,
-		    rec->len - fixed);
-	if (alen < rec->len - fixed)
-		mrt_bad(r, MRT_BAD_OVERLONG, "%zu bytes after the TABLE_DUMP entry",
-		    rec->len - fixed - alen);
+		    "TABLE_DUMP attribute length %u exceeds the record (%zu left): entry skipped",
+		    alen, c.len);
+	}
+	if (c.len > 0)
+		mrt_bad(r, MRT_BAD_OVERLONG, "%zu bytes after the TABLE_DUMP entry", c.len);
 	t->kind = MRT_ROUTE_RIB;
 	t->safi = 1;
-	t->attrs = NULL;
-	if (!r->opt.no_attrs) {
-		if (bgp_attrs_decode(r, p, alen, 0, 1, 0) < 0)
-			return -1; /* entry skipped */
-		t->attrs = &r->attrs;
+	/* Checked also with no_attrs, so that counts agree with a full read. */
+	if (bgp_attrs_decode(r, attrs, 0, 1) < 0) {
+		mrt_rib_skip(r); /* treat-as-withdraw: not a usable route */
+		return -1;
 	}
+	t->attrs = r->opt.no_attrs ? NULL : &r->attrs;
 	r->walk = WALK_STATE; /* one route, the template */
 	return 1;
 }

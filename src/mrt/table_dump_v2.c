@@ -106,11 +106,11 @@ int mrt_td2_begin(struct mrt_reader *r)
 		return mrt_bad(r, MRT_BAD_SHORT, "RIB record of %u bytes", rec->len);
 	if (bits > (afi == AFI_IPV4 ? 32 : 128))
 		return mrt_bad(r, MRT_BAD_NLRI, "RIB prefix length %u too long", bits);
-	const uint8_t *pb = c.p;
-	if (cur_skip(&c, (bits + 7u) / 8u) || cur_u16(&c, &count))
+	struct cursor pb;
+	if (cur_sub(&c, (bits + 7u) / 8u, &pb) || cur_u16(&c, &count))
 		return mrt_bad(
 		    r, MRT_BAD_SHORT, "RIB record of %u bytes cut in its prefix", rec->len);
-	mrt_route_prefix(&r->rt, afi, bits, pb);
+	mrt_route_prefix(&r->rt, afi, bits, pb.p);
 	if (r->rt.host_bits)
 		mrt_bad(r, MRT_BAD_HOST_BITS, "prefix /%u has bits set beyond its length (masked)",
 		    bits);
@@ -138,14 +138,13 @@ int mrt_td2_next(struct mrt_reader *r, struct mrt_route *rt)
 		r->wleft--;
 		uint16_t idx, alen;
 		uint32_t orig, pathid = 0;
+		struct cursor attrs;
 		if (cur_u16(c, &idx) || cur_u32(c, &orig) ||
 		    (r->rt.has_path_id && cur_u32(c, &pathid)) || cur_u16(c, &alen) ||
-		    alen > c->len) {
+		    cur_sub(c, alen, &attrs)) {
 			mrt_bad(r, MRT_BAD_SHORT, "RIB entry cut (%u entries left)", r->wleft + 1);
 			return 0;
 		}
-		const uint8_t *ap = c->p;
-		cur_skip(c, alen);
 		if (idx >= r->npeers) {
 			mrt_bad(r, MRT_BAD_PEER_INDEX, "RIB entry names peer %u of %zu", idx,
 			    r->npeers);
@@ -157,15 +156,14 @@ int mrt_td2_next(struct mrt_reader *r, struct mrt_route *rt)
 		rt->peer = r->peers[idx];
 		rt->originated = orig;
 		rt->path_id = pathid;
-		rt->attrs = NULL;
-		if (!r->opt.no_attrs) {
-			if (bgp_attrs_decode(r, ap, alen, 1, 1, 0) < 0) {
-				if (r->fatal)
-					return -1;
-				continue; /* entry skipped */
-			}
-			rt->attrs = &r->attrs;
+		/* Checked also with no_attrs, so that counts agree with a full read. */
+		if (bgp_attrs_decode(r, attrs, 1, 1) < 0) {
+			if (r->fatal)
+				return -1;
+			mrt_rib_skip(r); /* treat-as-withdraw: not a usable route */
+			continue;
 		}
+		rt->attrs = r->opt.no_attrs ? NULL : &r->attrs;
 		return 1;
 	}
 }

@@ -112,6 +112,18 @@ static void print_text(const char *path, const struct mrt_stats *st, const struc
 	if (st->resyncs)
 		printf("  resynchronised: %llu times, %llu bytes skipped\n",
 		    (unsigned long long)st->resyncs, (unsigned long long)st->skipped_bytes);
+	/* what RFC 7606 made of the malformed attributes */
+	if (st->attrs_discarded || st->updates_withdrawn)
+		printf(
+		    "  RFC 7606: %llu attributes discarded, %llu UPDATEs treated as withdraw (%llu "
+		    "routes)\n",
+		    (unsigned long long)st->attrs_discarded,
+		    (unsigned long long)st->updates_withdrawn,
+		    (unsigned long long)st->routes_withdrawn);
+	for (int k = 0; k < MRT_BAD_KINDS; k++)
+		if (st->rib_skipped[k])
+			printf("  RIB entries skipped (treat-as-withdraw), %s: %llu\n",
+			    mrt_malformed_name(k), (unsigned long long)st->rib_skipped[k]);
 }
 
 static void print_json(const char *path, const struct mrt_stats *st, const struct file_stat *fs)
@@ -143,6 +155,17 @@ static void print_json(const char *path, const struct mrt_stats *st, const struc
 		if (st->malformed[k]) {
 			printf("%s\"%s\":%llu", first ? "" : ",", mrt_malformed_name(k),
 			    (unsigned long long)st->malformed[k]);
+			first = 0;
+		}
+	printf("},\"attrs_discarded\":%llu,\"updates_withdrawn\":%llu,\"routes_withdrawn\":%llu,"
+	       "\"rib_skipped\":{",
+	    (unsigned long long)st->attrs_discarded, (unsigned long long)st->updates_withdrawn,
+	    (unsigned long long)st->routes_withdrawn);
+	first = 1;
+	for (int k = 0; k < MRT_BAD_KINDS; k++)
+		if (st->rib_skipped[k]) {
+			printf("%s\"%s\":%llu", first ? "" : ",", mrt_malformed_name(k),
+			    (unsigned long long)st->rib_skipped[k]);
 			first = 0;
 		}
 	printf("}}\n");

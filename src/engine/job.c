@@ -136,6 +136,7 @@ static int read_file(struct reading *rd, struct engine_input *in, struct mrt_rea
 	struct mrt_route rt;
 	int rc;
 	double last = clock_mono();
+	uint64_t fed0 = engine_routes_fed(rd->e);
 	engine_file_begin(rd->e);
 	const char *base = strrchr(in->path, '/') ? strrchr(in->path, '/') + 1 : in->path;
 	while ((rc = mrt_reader_next_route(r, &rt)) > 0) {
@@ -161,7 +162,9 @@ static int read_file(struct reading *rd, struct engine_input *in, struct mrt_rea
 		return -2;
 	if (rc < 0)
 		return -1;
-	if (in->records <= bad) {
+	/* a record with a discarded attribute (RFC 7606) still gives its route: a file is
+	 * foreign when nothing in it was a valid record and nothing gave a route */
+	if (in->records <= bad && engine_routes_fed(rd->e) == fed0) {
 		log_err("%s: no valid MRT record in %llu bytes (not an MRT file?); nothing stored",
 		    in->path, (unsigned long long)in->size);
 		return -3;

@@ -281,6 +281,11 @@ int conform_profile_load(const char *path, struct conform_profile **out, char *e
 	return rc;
 }
 
+/* Where `make install` put the profiles (DATADIR/profiles; the Makefile passes DATADIR). */
+#ifndef RM_DATADIR
+#define RM_DATADIR "/usr/local/share/routemark"
+#endif
+
 /* The directories searched for shipped profiles, in order. */
 static size_t search_dirs(char dirs[4][4096])
 {
@@ -299,7 +304,7 @@ static size_t search_dirs(char dirs[4][4096])
 			snprintf(dirs[n++], 4096, "%s/../profiles", exe);
 		}
 	}
-	snprintf(dirs[n++], 4096, "/usr/local/share/routemark/profiles");
+	snprintf(dirs[n++], 4096, "%s", RM_DATADIR "/profiles");
 	return n;
 }
 
@@ -318,7 +323,7 @@ int conform_profile_find(
 	}
 	snprintf(err, errsize,
 	    "no profile named '%s' (searched $ROUTEMARK_PROFILES, ./profiles, "
-	    "the program's ../profiles, /usr/local/share/routemark/profiles)",
+	    "the program's ../profiles, " RM_DATADIR "/profiles)",
 	    name_or_path);
 	*out = NULL;
 	return -1;

@@ -13,14 +13,14 @@ llvmcov=$(command -v llvm-cov || command -v llvm-cov-14)
 
 files_of() {
 	case "$1" in
-	fuzz_asrel) echo src/topo/asrel.c src/topo/lines.c src/topo/valley.c src/topo/cone.c ;;
+	fuzz_asrel) echo src/topo/asrel.c src/topo/valley.c src/topo/cone.c ;;
 	fuzz_bz2par) echo src/mrt/bz2par.c ;;
 	fuzz_delegated) echo src/registry/delegated.c src/registry/bogon_load.c \
-		src/registry/asnames.c src/registry/peeringdb.c src/registry/lines.c ;;
+		src/registry/asnames.c src/registry/peeringdb.c ;;
 	fuzz_mrt) echo src/mrt/reader.c src/mrt/table_dump.c src/mrt/table_dump_v2.c \
 		src/mrt/bgp4mp.c src/mrt/bgp_attr.c src/mrt/bgp_update.c ;;
 	fuzz_profile) echo src/conform/profile.c src/conform/expr.c ;;
-	fuzz_router) echo src/serve/request.c src/serve/router.c ;;
+	fuzz_router) echo src/serve/router.c ;;
 	fuzz_rpsl) echo src/irr/rpsl.c src/irr/nrtm.c src/irr/whois.c ;;
 	fuzz_sources) echo src/fetch/sources.c ;;
 	fuzz_vrp) echo src/rpki/vrp_json.c src/rpki/vrp_csv.c src/rpki/vrp_rcynic.c \
@@ -46,7 +46,7 @@ for bin in "$BUILD"/fuzz_*; do
 	# llvm-cov report: Filename Regions Missed Cover Functions Missed Executed Lines Missed Cover
 	"$llvmcov" report "$bin" -instr-profile="$BUILD/$name.profdata" $(files_of "$name") |
 		awk -v name="$name" -v n="$n" '
-		$1 ~ /\.c$/ { sub(".*/src/", "src/", $1)
+		$1 ~ /\.c$/ { sub(".*/", "", $1)
 			printf "fuzz-cov: %-15s %-28s lines %6s of %5d  (regions %s)\n", name, $1, $10, $8, $4 }
 		$1 == "TOTAL" { printf "fuzz-cov: %-15s %-28s lines %6s of %5d  (regions %s), corpus of %d inputs\n",
 			name, "total", $10, $8, $4, n }'

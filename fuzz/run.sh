@@ -7,6 +7,8 @@
 #     raw   the file's bytes as stored (compressed or not), first 64 KiB
 #     bz2   the first 160 KiB decompressed, recompressed with bzip2 -1 (a real multi-block
 #           stream for the two-thread bzip2 decoder)
+#     json  a one-line JSON document {..."data":[{...},{...},...]} cut to its first 64 KiB at
+#           the last whole element and closed again ("]}"): valid JSON with real records
 #     pre0  like cut, preceded by one zero byte (fuzz_profile: an even first byte = a profile)
 #     urls  the first 6 data lines "ASN PREFIX ..." as serve request targets (/api/v1/as/ASN,
 #           /api/v1/prefix/PREFIX, /as/ASN/conformance, ...)
@@ -32,6 +34,7 @@ seed() {
 	case "$2" in
 	raw) head -c 65536 "$f" >"$3" ;;
 	bz2) $dec "$f" 2>/dev/null | head -c 163840 | bzip2 -1 >"$3" ;;
+	json) $dec "$f" 2>/dev/null | head -c 65536 | sed 's/\(.*}\),{.*$/\1]}/' >"$3" ;;
 	pre0) { printf '\000'; $dec "$f" 2>/dev/null | head -c 65536; } >"$3" ;;
 	urls)
 		grep -v '^[%#]' "$f" | awk 'NF >= 2 && n < 6 { n++; p = $2; gsub("/", "%2F", p)

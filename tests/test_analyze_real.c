@@ -98,14 +98,18 @@ static void test_analyze_jinx(void **state)
 	    {174, 1102, 0, 8, 1094}};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		char sql[256];
-		snprintf(sql, sizeof(sql),
-		    "SELECT routes * 1000000000000 + rpki_valid * 100000000 "
-		    "+ rpki_invalid * 10000 + rpki_notfound FROM as_summary "
-		    "WHERE asn = %u",
-		    want[i].asn);
-		assert_int_equal(q(sql), want[i].routes * 1000000000000 +
-		                             want[i].valid * 100000000 + want[i].invalid * 10000 +
-		                             want[i].notfound);
+		/* one comparison per count, so that a failure names the AS, the count and both
+		 * values */
+		const char *col[] = {"routes", "rpki_valid", "rpki_invalid", "rpki_notfound"};
+		int64_t exp[] = {want[i].routes, want[i].valid, want[i].invalid, want[i].notfound};
+		for (size_t c = 0; c < 4; c++) {
+			snprintf(sql, sizeof(sql), "SELECT %s FROM as_summary WHERE asn = %u",
+			    col[c], want[i].asn);
+			int64_t got = q(sql);
+			if (got != exp[c])
+				fail_msg("AS%u %s: got %lld, want %lld", want[i].asn, col[c],
+				    (long long)got, (long long)exp[c]);
+		}
 		snprintf(sql, sizeof(sql),
 		    "SELECT count(*) FROM finding WHERE asn = %u AND metric = "
 		    "'M2'",

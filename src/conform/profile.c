@@ -281,6 +281,11 @@ int conform_profile_load(const char *path, struct conform_profile **out, char *e
 	return rc;
 }
 
+/* Where `make install` put the profiles (DATADIR/profiles; the Makefile passes DATADIR). */
+#ifndef RM_DATADIR
+#define RM_DATADIR "/usr/local/share/routemark"
+#endif
+
 /* The directories searched for shipped profiles, in order (newly allocated; free with
  * dirs_free). */
 static size_t search_dirs(char *dirs[4])
@@ -300,7 +305,7 @@ static size_t search_dirs(char *dirs[4])
 			dirs[n++] = xasprintf("%s/../profiles", exe);
 		}
 	}
-	dirs[n++] = xstrdup("/usr/local/share/routemark/profiles");
+	dirs[n++] = xstrdup(RM_DATADIR "/profiles");
 	return n;
 }
 
@@ -331,7 +336,7 @@ int conform_profile_find(
 	dirs_free(dirs, nd);
 	snprintf(err, errsize,
 	    "no profile named '%s' (searched $ROUTEMARK_PROFILES, ./profiles, "
-	    "the program's ../profiles, /usr/local/share/routemark/profiles)",
+	    "the program's ../profiles, " RM_DATADIR "/profiles)",
 	    name_or_path);
 	*out = NULL;
 	return -1;

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <stdio.h>
 
-#define RM_VERSION "0.1.0"
+#define RM_VERSION "0.9.0"
 
 /* ---------------------------------------------------------------- logging */
 

@@ -147,7 +147,7 @@ static int decode(struct job *j)
 	while (rc == BZ_OK) {
 		if (j->outcap - j->outlen < (1u << 18)) {
 			j->outcap = j->outcap ? j->outcap * 2 : 1u << 20;
-			j->out = xrealloc(j->out, j->outcap);
+			j->out = xreallocarray(j->out, j->outcap, 1);
 		}
 		s.next_out = (char *)j->out + j->outlen;
 		s.avail_out = (unsigned)(j->outcap - j->outlen);

@@ -136,7 +136,7 @@ char *mrt_out_reserve(struct mrt_out *o, size_t n)
 		mrt_out_flush(o);
 		if (n > o->cap) {
 			o->cap = n;
-			o->buf = xrealloc(o->buf, o->cap);
+			o->buf = xreallocarray(o->buf, o->cap, 1);
 		}
 	}
 	return o->buf + o->len;

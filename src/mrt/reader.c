@@ -132,8 +132,8 @@ static size_t ensure(struct mrt_reader *r, size_t n)
 	if (n > r->cap) {
 		size_t c = r->cap;
 		while (c < n)
-			c *= 2;
-		r->buf = xrealloc(r->buf, c);
+			c = c > SIZE_MAX / 2 ? n : c * 2;
+		r->buf = xreallocarray(r->buf, c, 1);
 		r->cap = c;
 	}
 	while (r->fill < n && !r->eof) {

@@ -17,7 +17,7 @@ int mrt_td2_peer_index(struct mrt_reader *r)
 		return mrt_bad(r, MRT_BAD_SHORT, "PEER_INDEX_TABLE header cut");
 	if (count > r->peers_cap) {
 		r->peers_cap = count;
-		r->peers = xrealloc(r->peers, count * sizeof(*r->peers));
+		r->peers = xreallocarray(r->peers, count, sizeof(*r->peers));
 	}
 	r->npeers = 0;
 	for (unsigned i = 0; i < count; i++) {

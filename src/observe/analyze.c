@@ -119,7 +119,7 @@ void observe_push_event(struct observe *o, struct event ev)
 {
 	if (o->nev == o->capev) {
 		o->capev = o->capev ? o->capev * 2 : 1024;
-		o->ev = xrealloc(o->ev, o->capev * sizeof(*o->ev));
+		o->ev = xreallocarray(o->ev, o->capev, sizeof(*o->ev));
 	}
 	o->ev[o->nev++] = ev;
 }

@@ -124,7 +124,7 @@ void *otable_upsert_hashed(struct otable *t, const void *key, uint32_t h, int *c
 	}
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 1024;
-		t->v = xrealloc(t->v, t->cap * t->size);
+		t->v = xreallocarray(t->v, t->cap, t->size);
 	}
 	void *e = (char *)t->v + t->n * t->size;
 	memset(e, 0, t->size);

@@ -89,7 +89,7 @@ int store_put_route(struct store *s, const struct store_route *r)
 	}
 	if (s->nrec == s->caprec) {
 		s->caprec = s->caprec ? s->caprec * 2 : 4096;
-		s->rec = xrealloc(s->rec, s->caprec * ROUTE_REC);
+		s->rec = xreallocarray(s->rec, s->caprec, ROUTE_REC);
 	}
 	uint8_t *e = s->rec + s->nrec++ * ROUTE_REC;
 	memset(e, 0, ROUTE_REC);
@@ -222,7 +222,7 @@ static void *build_blocks(void *arg)
 				break;
 		if (j->nb == cap) {
 			cap = cap ? cap * 2 : 1024;
-			j->b = xrealloc(j->b, cap * sizeof(*j->b));
+			j->b = xreallocarray(j->b, cap, sizeof(*j->b));
 		}
 		struct zblock *b = &j->b[j->nb++];
 		size_t raw = (e - i) * ROUTE_REC;

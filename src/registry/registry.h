@@ -1,8 +1,8 @@
 /*
  * registry — bogon prefixes and ASNs (IANA special-purpose registries built in, Team Cymru and
- * IANA address-space files loaded), NRO extended delegation statistics, AS names, and
- * PeeringDB exports. Read-only indexes built once, cheap to query per route: tries for
- * prefixes, sorted ranges for ASNs. See docs/registry.md.
+ * IANA address-space files loaded), NRO extended delegation statistics, AS names, PeeringDB
+ * exports and CAIDA AS organisations. Read-only indexes built once, cheap to query per route:
+ * tries for prefixes, sorted ranges for ASNs. See docs/registry.md.
  */
 #ifndef ROUTEMARK_REGISTRY_H
 #define ROUTEMARK_REGISTRY_H
@@ -248,5 +248,50 @@ const struct pdb_ix *pdb_ix_by_id(const struct pdb *db, uint32_t id);
 const struct pdb_ixlan *pdb_ixlan_by_id(const struct pdb *db, uint32_t id);
 /* The IXP peering-LAN prefix containing p (longest), or NULL. */
 const struct pdb_ixpfx *pdb_ixp_prefix(const struct pdb *db, const struct prefix *p);
+
+/* ---------------------------------------------------------------- AS organisations */
+
+/* CAIDA AS-to-organisation (as-org2info): an organisation section
+ * "org_id|changed|org_name|country|source", then an AS section
+ * "aut|changed|aut_name|org_id|opaque_id|source", each started by its "# format:" line. */
+struct as2org_org {
+	const char *id;     /* "LPL-141-ARIN" */
+	const char *name;   /* NULL when the file gives none */
+	const char *source; /* the registry it comes from: "ARIN", "RIPE", "JPNIC", ... */
+	char cc[3];         /* country, "" when none */
+};
+struct as2org_as {
+	uint32_t asn;
+	uint32_t org;     /* index into orgs */
+	const char *name; /* aut_name, NULL when none */
+};
+
+struct as2org_stats {
+	uint64_t lines, comments, orgs, ases;
+	uint64_t malformed;       /* lines skipped: wrong field count, bad ASN, unknown org, ... */
+	uint64_t unknown_org;     /* of those: an AS naming an organisation not in the file */
+	uint64_t dup_org, dup_as; /* repeated ids, the first kept (not counted as malformed) */
+};
+
+struct as2org {
+	struct as2org_org *orgs;
+	size_t norgs, caporgs;
+	struct as2org_as *as; /* sorted by ASN once loaded */
+	size_t nas, capas;
+	uint32_t *idx; /* open addressing over org ids: index + 1 into orgs, 0 empty */
+	size_t nslots;
+	struct arena arena;
+	struct as2org_stats st;
+};
+
+void as2org_init(struct as2org *a);
+void as2org_free(struct as2org *a);
+/* Load a file (plain or .gz). Malformed lines are skipped and counted, the first logged with
+ * its line. -1 when the file cannot be read. */
+int as2org_load(struct as2org *a, const char *path);
+/* The organisation of asn, or NULL. */
+const struct as2org_org *as2org_get(const struct as2org *a, uint32_t asn);
+/* The AS row itself (its aut_name and organisation index), or NULL. */
+const struct as2org_as *as2org_as(const struct as2org *a, uint32_t asn);
 
 #endif

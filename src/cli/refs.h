@@ -25,6 +25,7 @@ enum {
 	REFS_OPT_DELEGATED,
 	REFS_OPT_PEERINGDB,
 	REFS_OPT_ASNAMES,
+	REFS_OPT_ORGS,
 };
 
 #define REFS_LONG_OPTIONS                                                                          \
@@ -35,8 +36,9 @@ enum {
 	    {"bogons", required_argument, NULL, REFS_OPT_BOGONS},                                  \
 	    {"delegated", required_argument, NULL, REFS_OPT_DELEGATED},                            \
 	    {"peeringdb", required_argument, NULL, REFS_OPT_PEERINGDB},                            \
+	    {"asnames", required_argument, NULL, REFS_OPT_ASNAMES},                                \
 	{                                                                                          \
-		"asnames", required_argument, NULL, REFS_OPT_ASNAMES                               \
+		"orgs", required_argument, NULL, REFS_OPT_ORGS                                     \
 	}
 
 #define REFS_HELP                                                                                  \
@@ -48,7 +50,8 @@ enum {
 	"  --bogons FILE      Team Cymru fullbogons or IANA address-space XML; repeatable\n"       \
 	"  --delegated FILE   NRO extended delegated statistics (the measured-AS universe)\n"      \
 	"  --peeringdb FILE   a PeeringDB API export (net/poc); repeatable\n"                      \
-	"  --asnames FILE     AS names (ASN:NAME, CC lines, or ip-location-db CSV); repeatable\n"
+	"  --asnames FILE     AS names (ASN:NAME, CC lines, or ip-location-db CSV); repeatable\n"  \
+	"  --orgs FILE        CAIDA AS-to-organisation (as-org2info), for names and countries\n"
 
 /* 1 when opt was a reference flag (and was recorded), 0 if not. */
 int refs_option(struct cli_refs *r, int opt, const char *arg);

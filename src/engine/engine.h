@@ -30,6 +30,7 @@
  * names, which stay the caller's). */
 struct refs_spec {
 	const char *vrps, *rtr, *asrel, *delegated;
+	const char *orgs; /* CAIDA as-org2info */
 	const char **irr, **bogons, **peeringdb, **asnames;
 	size_t nirr, nbogons, npeeringdb, nasnames;
 	size_t capirr, capbogons, cappeeringdb, capasnames;
@@ -37,7 +38,7 @@ struct refs_spec {
 };
 
 /* Add a file of a kind: "vrps", "rtr" (HOST:PORT), "irr", "asrel", "bogons", "delegated",
- * "peeringdb", "asnames". Returns 0, or -1 on an unknown kind (logged). */
+ * "peeringdb", "asnames", "orgs". Returns 0, or -1 on an unknown kind (logged). */
 int refs_spec_add(struct refs_spec *s, const char *kind, const char *path);
 void refs_spec_free(struct refs_spec *s);
 /* Every file named, with its kind, for the snapshot's record of inputs ("rtr" not: it is
@@ -48,10 +49,10 @@ void refs_spec_each_file(const struct refs_spec *s, refs_file_fn fn, void *arg);
 struct refset;
 
 /* Load everything spec names, one thread per kind; what was loaded is logged. With
- * defer_contacts, PeeringDB and AS names (needed only when a snapshot is written) go on
- * loading at the lowest priority after this returns, until refset_finish. Returns 0, -1
- * (a file cannot be read, or --rtr is not HOST:PORT or gives no data) or -2 (malformed
- * under strict); *out is NULL on failure. spec must outlive the set. */
+ * defer_contacts, PeeringDB, AS names and organisations (needed only when a snapshot is written) go
+ * on loading at the lowest priority after this returns, until refset_finish. Returns 0, -1 (a file
+ * cannot be read, or --rtr is not HOST:PORT or gives no data) or -2 (malformed under strict); *out
+ * is NULL on failure. spec must outlive the set. */
 int refset_open(const struct refs_spec *spec, int defer_contacts, struct refset **out);
 /* Wait for what refset_open deferred. 0, or refset_open's error codes. */
 int refset_finish(struct refset *rs);

@@ -28,8 +28,9 @@ struct refset {
 	struct delegated *deleg;
 	struct pdb *pdb;
 	struct asnames *names;
+	struct as2org *orgs;
 	struct rtr_client *rtr_client;
-	struct ref_task *contacts; /* deferred PeeringDB and AS names */
+	struct ref_task *contacts; /* deferred PeeringDB, AS names and organisations */
 };
 
 static void add(const char ***v, size_t *n, size_t *cap, const char *path)
@@ -48,6 +49,8 @@ int refs_spec_add(struct refs_spec *s, const char *kind, const char *path)
 		s->asrel = path;
 	else if (strcmp(kind, "delegated") == 0)
 		s->delegated = path;
+	else if (strcmp(kind, "orgs") == 0)
+		s->orgs = path;
 	else if (strcmp(kind, "irr") == 0)
 		add(&s->irr, &s->nirr, &s->capirr, path);
 	else if (strcmp(kind, "bogons") == 0)
@@ -192,6 +195,17 @@ static int load_contacts(struct refset *r)
 			if (asnames_load(r->names, r->spec->asnames[i]) != 0)
 				return -1;
 	}
+	if (r->spec->orgs) {
+		double t0 = clock_mono();
+		r->orgs = xcalloc(1, sizeof(*r->orgs));
+		as2org_init(r->orgs);
+		if (as2org_load(r->orgs, r->spec->orgs) != 0)
+			return -1;
+		log_info("loaded %llu organisations, %llu ASes from %s in %.2f s, %llu malformed "
+		         "skipped",
+		    (unsigned long long)r->orgs->st.orgs, (unsigned long long)r->orgs->st.ases,
+		    r->spec->orgs, clock_mono() - t0, (unsigned long long)r->orgs->st.malformed);
+	}
 	return 0;
 }
 
@@ -239,7 +253,7 @@ int refset_open(const struct refs_spec *spec, int defer_contacts, struct refset 
 	    {.load = load_asrel, .r = r}, {.load = load_registries, .r = r},
 	    {.load = load_contacts, .r = r}};
 	const int want[] = {spec->vrps || spec->rtr, spec->nirr > 0, spec->asrel != NULL, 1,
-	    spec->npeeringdb || spec->nasnames};
+	    spec->npeeringdb || spec->nasnames || spec->orgs};
 	size_t n = sizeof(t) / sizeof(t[0]);
 	if (defer_contacts && want[n - 1]) { /* the last task goes on after we return */
 		r->contacts = xcalloc(1, sizeof(*r->contacts));
@@ -300,6 +314,7 @@ int refset_finish(struct refset *r)
 		return rc;
 	r->out.pdb = r->pdb;
 	r->out.names = r->names;
+	r->out.orgs = r->orgs;
 	return 0;
 }
 
@@ -349,6 +364,10 @@ static void refset_free(struct refset *r)
 		asnames_free(r->names);
 		free(r->names);
 	}
+	if (r->orgs) {
+		as2org_free(r->orgs);
+		free(r->orgs);
+	}
 	free(r);
 }
 
@@ -368,4 +387,6 @@ void refs_spec_each_file(const struct refs_spec *s, refs_file_fn fn, void *arg)
 		fn("peeringdb", s->peeringdb[i], arg);
 	for (size_t i = 0; i < s->nasnames; i++)
 		fn("asnames", s->asnames[i], arg);
+	if (s->orgs)
+		fn("orgs", s->orgs, arg);
 }

@@ -64,7 +64,7 @@ int engine_score(struct engine *e, struct store_results *res, struct observe_tot
 	if (rc != 0)
 		return rc;
 	const struct observe_refs *r = refset_refs(e->rs);
-	observe_set_contacts(e->ob, r->pdb, r->names);
+	observe_set_contacts(e->ob, r->pdb, r->names, r->orgs);
 	e->scored = 1;
 	return observe_score(e->ob, res, tot);
 }

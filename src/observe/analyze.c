@@ -89,10 +89,12 @@ void observe_free(struct observe *o)
 	free(o);
 }
 
-void observe_set_contacts(struct observe *o, const struct pdb *pdb, const struct asnames *names)
+void observe_set_contacts(struct observe *o, const struct pdb *pdb, const struct asnames *names,
+    const struct as2org *orgs)
 {
 	o->refs.pdb = pdb;
 	o->refs.names = names;
+	o->refs.orgs = orgs;
 }
 
 static uint32_t peer_index(struct observe *o, const struct mrt_peer *p)

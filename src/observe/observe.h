@@ -125,6 +125,7 @@ struct bogon_db;
 struct delegated;
 struct pdb;
 struct asnames;
+struct as2org;
 
 /* The reference data, loaded once and shared read-only. Any may be NULL: the metrics that
  * need it are then "no data". */
@@ -137,6 +138,7 @@ struct observe_refs {
 	const struct delegated *deleg;
 	const struct pdb *pdb;
 	const struct asnames *names;
+	const struct as2org *orgs;
 };
 
 #define OBS_MAX_PATH 256 /* ASNs kept of a flattened path (prepends collapsed) */
@@ -209,9 +211,10 @@ struct observe;
 
 struct observe *observe_new(const struct observe_refs *refs, const struct observe_config *cfg);
 void observe_free(struct observe *o);
-/* The contact and name data, which only writing uses, when it was loaded after
- * observe_new (analyze loads it while the routes are read). */
-void observe_set_contacts(struct observe *o, const struct pdb *pdb, const struct asnames *names);
+/* The contact, name and organisation data, which only writing uses, when it was loaded
+ * after observe_new (analyze loads it while the routes are read). */
+void observe_set_contacts(struct observe *o, const struct pdb *pdb, const struct asnames *names,
+    const struct as2org *orgs);
 /* Start a new input file: the RIB entries of one file are one snapshot, dated by the first
  * of them (a dump takes minutes to write; its records' times are not separate sightings). */
 void observe_file_begin(struct observe *o);

@@ -199,6 +199,16 @@ static void as_info(const struct observe *o, uint32_t asn, struct store_results 
 				cc = d->cc;
 		}
 	}
+	if (o->refs.orgs && (name == NULL || cc == NULL)) { /* after the names and delegations */
+		const struct as2org_as *e = as2org_as(o->refs.orgs, asn);
+		if (e) {
+			const struct as2org_org *g = &o->refs.orgs->orgs[e->org];
+			if (name == NULL)
+				name = g->name ? g->name : e->name;
+			if (cc == NULL && g->cc[0])
+				cc = g->cc;
+		}
+	}
 	if (name || cc || rir) {
 		XGROW(res->info, res->capinfo, res->ninfo + 1);
 		res->info[res->ninfo++] = (struct store_asinfo){asn, name, cc, rir};

@@ -38,7 +38,8 @@ struct store_snapshot {
 };
 
 struct store_input {
-	const char *kind; /* "mrt", "vrps", "irr", "asrel", "bogons", "delegated", "peeringdb" */
+	/* "mrt", "vrps", "irr", "asrel", "bogons", "delegated", "peeringdb", "asnames", "orgs" */
+	const char *kind;
 	const char *path;
 	const char *sha256;
 	uint64_t size, records, malformed;

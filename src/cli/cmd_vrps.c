@@ -7,63 +7,22 @@
 #include "core/core.h"
 #include "rpki/rpki.h"
 
-/* Load a VRP table from a file or an RTR cache ("host:port"); with aspa non-NULL the file's
- * ASPAs too. Returns the built table, or NULL with *rc set (1 input error, 2 malformed data
- * under strict). */
+/* Load a VRP table from a file or an RTR cache ("host:port") through the library's one VRP
+ * loader; with aspa non-NULL the file's ASPAs too. Returns the built table, or NULL with *rc
+ * set (1 input error, 2 malformed data under strict). */
 struct vrp_table *cli_vrps_open(
     const char *file, const char *rtr, struct aspa_table **aspa, int strict, int timeout_s, int *rc)
 {
-	*rc = 1;
-	if (file != NULL) {
-		struct vrp_table *t = vrp_table_new();
-		struct vrp_load_stats st;
-		if (aspa != NULL)
-			*aspa = aspa_table_new();
-		int r = vrp_load_file(t, aspa ? *aspa : NULL, file, strict, &st);
-		if (r < 0) {
-			if (r == -2) {
-				fprintf(stderr, "routemark: %s\n", st.first_error);
-				*rc = 2;
-			}
-			vrp_table_free(t);
-			if (aspa != NULL) {
-				aspa_table_free(*aspa);
-				*aspa = NULL;
-			}
-			return NULL;
-		}
-		if (st.malformed > 0)
-			log_warn("%s: %zu malformed records skipped (first: %s)", file,
-			    st.malformed, st.first_error);
-		log_info("%s: %s format, %zu VRPs, %zu ASPAs", file, vrp_format_name(st.format),
-		    st.vrps, st.aspas);
-		vrp_table_build(t);
-		if (aspa != NULL)
-			aspa_table_build(*aspa);
-		return t;
-	}
-	char *host, *port;
-	const char *err;
-	if (hostport_split(rtr, &host, &port, &err) != 0) {
-		fprintf(stderr, "routemark: --rtr wants HOST:PORT, got '%s': %s\n", rtr, err);
+	struct vrp_table *t;
+	struct aspa_table *a;
+	int r = vrp_source_load(file, rtr, strict, timeout_s, &t, &a);
+	*rc = r == -2 ? 2 : 1;
+	if (r != 0)
 		return NULL;
-	}
-	struct rtr_client *c = rtr_client_start(host, port);
-	free(host);
-	free(port);
-	if (c == NULL)
-		return NULL;
-	if (rtr_client_wait_sync(c, timeout_s * 1000) < 0) {
-		fprintf(stderr, "routemark: %s: no complete VRP set within %d s\n", rtr, timeout_s);
-		rtr_client_stop(c);
-		return NULL;
-	}
-	struct vrp_table *t = rtr_client_table(c);
-	rtr_client_stop(c); /* the table stays ours through its reference */
-	if (aspa != NULL) {
-		*aspa = aspa_table_new();
-		aspa_table_build(*aspa);
-	}
+	if (aspa != NULL)
+		*aspa = a;
+	else
+		aspa_table_free(a);
 	return t;
 }
 

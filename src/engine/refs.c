@@ -17,6 +17,8 @@
 
 struct ref_task;
 
+#define RTR_WAIT_S 60 /* for an RTR cache's first complete set */
+
 struct refset {
 	const struct refs_spec *spec;
 	struct observe_refs out;
@@ -29,7 +31,6 @@ struct refset {
 	struct pdb *pdb;
 	struct asnames *names;
 	struct as2org *orgs;
-	struct rtr_client *rtr_client;
 	struct ref_task *contacts; /* deferred PeeringDB, AS names and organisations */
 };
 
@@ -75,51 +76,6 @@ void refs_spec_free(struct refs_spec *s)
 	s->irr = s->bogons = s->peeringdb = s->asnames = NULL;
 	s->nirr = s->nbogons = s->npeeringdb = s->nasnames = 0;
 	s->capirr = s->capbogons = s->cappeeringdb = s->capasnames = 0;
-}
-
-static int load_vrps(struct refset *r)
-{
-	double t0 = clock_mono();
-	r->vrp_table = vrp_table_new();
-	r->aspa_table = aspa_table_new();
-	struct vrp_load_stats st;
-	memset(&st, 0, sizeof(st));
-	int rc = vrp_load_file(r->vrp_table, r->aspa_table, r->spec->vrps, r->spec->strict, &st);
-	if (rc < 0) {
-		log_err("%s: %s%s%s", r->spec->vrps,
-		    rc == -2 ? "malformed VRP data (--strict)" : "cannot load VRPs",
-		    st.first_error[0] ? ": " : "", st.first_error);
-		return rc == -2 ? -2 : -1;
-	}
-	vrp_table_build(r->vrp_table);
-	aspa_table_build(r->aspa_table);
-	log_info("loaded %zu VRPs and %zu ASPAs (%s) from %s in %.2f s, %zu malformed skipped",
-	    vrp_table_count(r->vrp_table), aspa_table_count(r->aspa_table),
-	    vrp_format_name(st.format), r->spec->vrps, clock_mono() - t0, st.malformed);
-	return 0;
-}
-
-static int load_rtr(struct refset *r)
-{
-	char *host, *port;
-	const char *err;
-	if (hostport_split(r->spec->rtr, &host, &port, &err) != 0) {
-		log_err("--rtr %s: %s", r->spec->rtr, err);
-		return -1;
-	}
-	r->rtr_client = rtr_client_start(host, port);
-	free(host);
-	free(port);
-	if (r->rtr_client == NULL || rtr_client_wait_sync(r->rtr_client, 60000) != 0) {
-		log_err(
-		    "--rtr %s: no complete VRP set from the RTR cache (it cannot be reached, or "
-		    "sent none within 60 s)",
-		    r->spec->rtr);
-		return -1;
-	}
-	r->vrp_table = rtr_client_table(r->rtr_client);
-	log_info("RTR %s: %zu VRPs", r->spec->rtr, vrp_table_count(r->vrp_table));
-	return 0;
 }
 
 static int load_irr(struct refset *r)
@@ -211,9 +167,8 @@ static int load_contacts(struct refset *r)
 
 static int load_rpki(struct refset *r)
 {
-	if (r->spec->vrps)
-		return load_vrps(r);
-	return r->spec->rtr ? load_rtr(r) : 0;
+	return vrp_source_load(r->spec->vrps, r->spec->rtr, r->spec->strict, RTR_WAIT_S,
+	    &r->vrp_table, &r->aspa_table);
 }
 
 /* The kinds of reference data are independent: each is loaded by its own thread (the
@@ -332,12 +287,7 @@ void refset_close(struct refset *r)
 static void refset_free(struct refset *r)
 {
 	contacts_wait(r);
-	if (r->rtr_client) {
-		if (r->vrp_table)
-			vrp_table_release(r->vrp_table);
-		rtr_client_stop(r->rtr_client);
-	} else if (r->vrp_table)
-		vrp_table_free(r->vrp_table);
+	vrp_table_release(r->vrp_table);
 	if (r->aspa_table)
 		aspa_table_free(r->aspa_table);
 	if (r->irr_db) {

@@ -187,4 +187,12 @@ struct vrp_table *rtr_client_table(struct rtr_client *c);
 void rtr_client_stats(struct rtr_client *c, struct rtr_client_stats *st);
 void rtr_client_stop(struct rtr_client *c);
 
+/* One VRP source, loaded and built (vrp_source.c): a file (VRPs and ASPAs; strict makes a
+ * malformed record fatal), or rtr "HOST:PORT" / "[V6]:PORT", an RTR cache's first complete
+ * set within timeout_s (no ASPA: *aspa is empty). Exactly one of file and rtr. Returns 0,
+ * -1 (unreadable, unreachable, bad address; logged) or -2 (malformed under strict). Free with
+ * vrp_table_release and aspa_table_free. */
+int vrp_source_load(const char *file, const char *rtr, int strict, int timeout_s,
+    struct vrp_table **vrps, struct aspa_table **aspa);
+
 #endif

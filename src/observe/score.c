@@ -311,18 +311,16 @@ static void irr_stale(const struct observe *o, uint32_t asn, struct store_result
 		jsonw_end_array(&j);
 		jsonw_end_object(&j);
 		jsonw_end_object(&j);
-		char *detail =
-		    xasprintf("IRR route object %s origin AS%u (%s) contradicts the ROAs (%s)", pfx,
-		        asn, src, rov_reason_name(rv.reason));
 		XGROW(res->stale, res->capstale, res->nstale + 1);
 		res->stale[res->nstale++] = (struct store_finding){.asn = asn,
 		    .metric = "irr-stale",
 		    .culprit = asn,
 		    .prefix = arena_strdup(&res->arena, pfx),
 		    .origin = asn,
-		    .detail = arena_strdup(&res->arena, detail),
+		    .detail = arena_printf(&res->arena,
+		        "IRR route object %s origin AS%u (%s) contradicts the ROAs (%s)", pfx, asn,
+		        src, rov_reason_name(rv.reason)),
 		    .evidence = arena_strdup(&res->arena, j.s)};
-		free(detail);
 		jsonw_free(&j);
 	}
 }

@@ -56,6 +56,7 @@ struct cx_node {
 	int sub;
 	char name[40]; /* metric name of the atom ("M2C", "action1") */
 	int l, r;      /* children (-1 none) */
+	int height;    /* of the subtree: evaluating and printing recurse this deep */
 };
 
 enum cx_quant { CQ_LATEST = 0, CQ_ALL, CQ_ANY };

@@ -83,15 +83,24 @@ static int accept(struct parser *p, const char *tok)
 	return 0;
 }
 
+/* A rule's tree may be at most this high: a long chain of operators ("a - b - c ...")
+ * nests as deeply as parentheses do, and evaluating and printing recurse through it. */
+#define CX_MAX_HEIGHT 128
+
 static int node(struct parser *p, enum cx_op op, int l, int r)
 {
 	struct conform_expr *e = p->e;
+	int hl = l >= 0 ? e->node[l].height : 0, hr = r >= 0 ? e->node[r].height : 0;
+	int h = 1 + (hl > hr ? hl : hr);
+	if (h > CX_MAX_HEIGHT)
+		return fail(p, "rule nested too deeply", NULL);
 	XGROW(e->node, e->cap, e->n + 1);
 	struct cx_node *x = &e->node[e->n];
 	memset(x, 0, sizeof(*x));
 	x->op = op;
 	x->l = l;
 	x->r = r;
+	x->height = h;
 	return (int)e->n++;
 }
 
@@ -238,10 +247,16 @@ static int parse_sum(struct parser *p)
 			l = node(p, CX_SUB, l, -1);
 		else
 			break;
+		if (l < 0)
+			return -1;
 		int r = parse_prim(p);
 		if (r < 0)
 			return -1;
-		p->e->node[l].r = r;
+		struct cx_node *x = &p->e->node[l];
+		x->r = r;
+		if (p->e->node[r].height >= x->height &&
+		    (x->height = p->e->node[r].height + 1) > CX_MAX_HEIGHT)
+			return fail(p, "rule nested too deeply", NULL);
 	}
 	return l;
 }

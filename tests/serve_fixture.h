@@ -98,7 +98,7 @@ struct resp {
 	long status;
 	char *body;
 	size_t len;
-	char etag[64], ctype[128], last_modified[64];
+	char etag[64], ctype[128], last_modified[64], xcache[16];
 };
 
 static size_t on_body(char *p, size_t sz, size_t n, void *arg)
@@ -131,6 +131,7 @@ static size_t on_header(char *h, size_t sz, size_t n, void *arg)
 	header_value(h, sz * n, "ETag: ", r->etag, sizeof(r->etag));
 	header_value(h, sz * n, "Content-Type: ", r->ctype, sizeof(r->ctype));
 	header_value(h, sz * n, "Last-Modified: ", r->last_modified, sizeof(r->last_modified));
+	header_value(h, sz * n, "X-Cache: ", r->xcache, sizeof(r->xcache));
 	return sz * n;
 }
 

@@ -12,6 +12,7 @@ static void usage(FILE *f)
 	fprintf(f,
 	    "usage: routemark serve [--db FILE] [--listen ADDR:PORT] [--threads N]\n"
 	    "                       [--access-log FILE] [--cors ORIGIN]\n"
+	    "                       [--cache-size MIB] [--cache-ttl SECONDS]\n"
 	    "                       [--user NAME [--group NAME]]\n\n"
 	    "Serve the store read-only as a JSON API under /api/v1/ (docs/openapi.yaml) and a\n"
 	    "web dashboard (overview, AS, prefix, incidents and compare pages; /badge/ASn.svg).\n\n"
@@ -24,6 +25,14 @@ static void usage(FILE *f)
 	    "                       '-' for standard output\n"
 	    "  --cors ORIGIN        send Access-Control-Allow-Origin: ORIGIN on the API (off\n"
 	    "                       by default)\n"
+	    "  --cache-size MIB     memory for built responses (default %d; 0 turns the cache\n"
+	    "                       off): a stored snapshot never changes, so a page or API\n"
+	    "                       answer is built once and served from memory (ETag,\n"
+	    "                       X-Cache: hit) until the store changes (a new snapshot,\n"
+	    "                       a dispute or filing), least recently used out first\n"
+	    "  --cache-ttl SECONDS  rebuild a cached answer after this long (default %d), so\n"
+	    "                       verdicts that depend on the clock (an attestation's\n"
+	    "                       validity) stay current\n"
 	    "  --user NAME          the user to run as once the socket is bound (required when\n"
 	    "                       started as root, which is otherwise refused)\n"
 	    "  --group NAME         the group to run as (default the user's primary group)\n\n"
@@ -34,7 +43,8 @@ static void usage(FILE *f)
 	    "Stops gracefully on SIGTERM or SIGINT. Exit codes: 0 stopped by a signal,\n"
 	    "1 usage error, missing or unreadable store, unusable address, started as root\n"
 	    "without --user, privileges not dropped.\n",
-	    SERVE_DEFAULT_LISTEN, SERVE_MAX_THREADS);
+	    SERVE_DEFAULT_LISTEN, SERVE_MAX_THREADS, SERVE_DEFAULT_CACHE_MIB,
+	    SERVE_DEFAULT_CACHE_TTL);
 }
 
 int cmd_serve(int argc, char **argv)
@@ -45,6 +55,8 @@ int cmd_serve(int argc, char **argv)
 	    {"threads", required_argument, NULL, 't'},
 	    {"access-log", required_argument, NULL, 'a'},
 	    {"cors", required_argument, NULL, 'c'},
+	    {"cache-size", required_argument, NULL, 'C'},
+	    {"cache-ttl", required_argument, NULL, 'T'},
 	    {"user", required_argument, NULL, 'u'},
 	    {"group", required_argument, NULL, 'g'},
 	    {"help", no_argument, NULL, 'h'},
@@ -83,6 +95,22 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'c':
 			c.cors_origin = optarg;
+			break;
+		case 'C':
+			v = strtol(optarg, &end, 10);
+			if (*end || end == optarg || v < 0 || v > 1 << 20) {
+				log_err("--cache-size %s: expected MiB, 0 to %d", optarg, 1 << 20);
+				return 1;
+			}
+			c.cache_mib = v ? (int)v : -1;
+			break;
+		case 'T':
+			v = strtol(optarg, &end, 10);
+			if (*end || end == optarg || v < 1 || v > 86400 * 365) {
+				log_err("--cache-ttl %s: expected seconds, 1 or more", optarg);
+				return 1;
+			}
+			c.cache_ttl = (int)v;
 			break;
 		case 'u':
 			user = optarg;

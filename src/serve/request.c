@@ -31,11 +31,21 @@ void serve_dispatch(struct req *r)
 		return;
 	}
 	r->store = serve_conn_get(r->sv);
+	struct resp_cache *cache = r->sv->cache;
+	if (cache && store_changed(r->store) != 0) /* a new snapshot, dispute, filing... */
+		resp_cache_invalidate(cache);
+	if (resp_cache_get(cache, r->uri, r)) {
+		r->cache_hit = 1;
+		serve_conn_put(r->sv, r->store);
+		r->store = NULL;
+		return;
+	}
 	r->status = 200;
 	r->ctype = rt->kind == ROUTE_API     ? "application/json"
 	           : rt->kind == ROUTE_BADGE ? "image/svg+xml"
 	                                     : "text/html; charset=utf-8";
 	rt->fn(r);
+	resp_cache_put(cache, r->uri, r);
 	serve_conn_put(r->sv, r->store);
 	r->store = NULL;
 	if (r->body.failed)

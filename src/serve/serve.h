@@ -15,6 +15,8 @@
 
 #define SERVE_DEFAULT_LISTEN "127.0.0.1:8080"
 #define SERVE_MAX_THREADS 64
+#define SERVE_DEFAULT_CACHE_MIB 64
+#define SERVE_DEFAULT_CACHE_TTL 300
 
 struct serve_config {
 	const char *db;          /* the store, opened read-only */
@@ -22,6 +24,10 @@ struct serve_config {
 	unsigned threads;        /* worker threads (and store connections); 0 = 4 */
 	FILE *access_log;        /* one line per request; NULL = none */
 	const char *cors_origin; /* Access-Control-Allow-Origin on the API; NULL = off */
+	/* responses kept in memory (cache.c): bound in MiB (0 = SERVE_DEFAULT_CACHE_MIB, < 0 =
+	 * no cache) and seconds an entry lives (0 = SERVE_DEFAULT_CACHE_TTL) */
+	int cache_mib;
+	int cache_ttl;
 	/* confinement (serve/sandbox.h), for the command line; in-process users (tests) leave
 	 * both unset: the user to become once the socket is bound (NULL = stay), and whether to
 	 * sandbox the process (no_new_privs, Landlock: read beneath the store's directory only)

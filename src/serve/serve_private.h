@@ -110,6 +110,8 @@ struct req {
 	const char *ctype;
 	struct buf body;
 	int64_t last_modified; /* 0 = none */
+	char etag[20];         /* set with a cached body ("" = compute it) */
+	int cache_hit;
 	int is_api;
 	/* the settings of the snapshot shown (readiness thresholds): set by req_snapshot,
 	 * the defaults before */

@@ -162,7 +162,9 @@ static enum MHD_Result respond(struct MHD_Connection *con, struct req *r)
 	int status = r->status;
 	const char *inm = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "If-None-Match");
 	int cacheable = status == 200;
-	if (cacheable)
+	if (cacheable && r->etag[0])
+		memcpy(etag, r->etag, sizeof(etag));
+	else if (cacheable)
 		etag_of(r->body.p ? r->body.p : "", r->body.len, etag);
 	if (cacheable && inm && etag_match(inm, etag)) {
 		status = r->status = 304;
@@ -190,6 +192,8 @@ static enum MHD_Result respond(struct MHD_Connection *con, struct req *r)
 			MHD_add_response_header(resp, "Last-Modified", date);
 		}
 	}
+	if (r->sv->cache && status != 304 && cacheable)
+		MHD_add_response_header(resp, "X-Cache", r->cache_hit ? "hit" : "miss");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	if (!r->is_api)
@@ -247,6 +251,8 @@ static void pool_close(struct serve *sv)
 		store_close(sv->conns[i]);
 	sv->nconns = sv->nfree = 0;
 	serve_profiles_free(sv);
+	resp_cache_free(sv->cache);
+	sv->cache = NULL;
 }
 
 /* A listening TCP socket on ss (bound here, before privileges are dropped: port 80 works). */
@@ -314,6 +320,10 @@ int serve_start(const struct serve_config *c, struct serve **out)
 		sv->free[sv->nfree++] = sv->conns[sv->nconns];
 	}
 	serve_profiles_load(sv);
+	if (c->cache_mib >= 0)
+		sv->cache = resp_cache_new(
+		    (size_t)(c->cache_mib ? c->cache_mib : SERVE_DEFAULT_CACHE_MIB) << 20,
+		    c->cache_ttl ? c->cache_ttl : SERVE_DEFAULT_CACHE_TTL);
 	/* the store is opened (and its -wal / -shm files created, which SQLite gives to the
 	 * owner of the store when it runs as root) before the drop: the user need not be able to
 	 * create files in the store's directory */
@@ -378,6 +388,14 @@ void serve_stop(struct serve *sv, int grace_ms)
 		usleep(20000);
 	}
 	MHD_stop_daemon(sv->d);
+	if (sv->cache) {
+		struct resp_cache_stats st;
+		resp_cache_stats(sv->cache, &st);
+		log_info("serve: response cache: %llu hits, %llu misses, %zu entries, %.1f of %zu "
+		         "MiB, dropped %llu times (store changed)",
+		    (unsigned long long)st.hits, (unsigned long long)st.misses, st.entries,
+		    (double)st.bytes / 1048576.0, st.max_bytes >> 20, (unsigned long long)st.drops);
+	}
 	pool_close(sv);
 	pthread_mutex_destroy(&sv->cfg_mu);
 	pthread_cond_destroy(&sv->cv);

@@ -28,7 +28,26 @@ struct serve {
 		struct observe_config cfg;
 	} cfgs[SERVE_CFG_CACHE];
 	size_t ncfgs, cfg_next;
+	struct resp_cache *cache; /* NULL: responses are built every time */
 };
+
+/* ---------------------------------------------------------------- response cache (cache.c) */
+
+struct resp_cache;
+struct resp_cache_stats {
+	size_t entries, bytes, max_bytes;
+	uint64_t hits, misses, drops;
+};
+/* A cache of at most max_bytes (NULL when 0), entries living ttl seconds (0 = for ever). */
+struct resp_cache *resp_cache_new(size_t max_bytes, int64_t ttl);
+void resp_cache_free(struct resp_cache *c);
+/* The cached response of key into r (status, type, body, ETag): 1, or 0 when absent. */
+int resp_cache_get(struct resp_cache *c, const char *key, struct req *r);
+/* Keep r's response under key when it is a complete 200. */
+void resp_cache_put(struct resp_cache *c, const char *key, const struct req *r);
+/* Drop every entry (the store changed). */
+void resp_cache_invalidate(struct resp_cache *c);
+void resp_cache_stats(struct resp_cache *c, struct resp_cache_stats *st);
 
 /* The settings snapshot id was scored with, from the cache or the store; 0 or -1. */
 int serve_snapshot_cfg(struct serve *sv, struct store *s, int64_t id, struct observe_config *out);

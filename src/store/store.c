@@ -141,6 +141,25 @@ int store_open(const char *path, int readonly, struct store **out)
 	return 0;
 }
 
+int store_changed(struct store *s)
+{
+	if (s->dv_st == NULL &&
+	    sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &s->dv_st, NULL) != SQLITE_OK) {
+		db_fail(s, "data_version");
+		return -1;
+	}
+	int rc = sqlite3_step(s->dv_st);
+	int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(s->dv_st, 0) : -1;
+	sqlite3_reset(s->dv_st);
+	if (rc != SQLITE_ROW) {
+		db_fail(s, "data_version");
+		return -1;
+	}
+	int changed = s->dv != 0 && v != s->dv;
+	s->dv = v;
+	return changed;
+}
+
 void store_close(struct store *s)
 {
 	if (s == NULL)
@@ -149,6 +168,7 @@ void store_close(struct store *s)
 		store_snapshot_abort(s);
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
+	sqlite3_finalize(s->dv_st);
 	if (s->bulk && exec(s, "PRAGMA journal_mode = WAL"))
 		log_warn("%s: left in rollback-journal mode (readers wait while it is written)",
 		    s->path);

@@ -27,6 +27,9 @@ struct store;
 int store_open(const char *path, int readonly, struct store **out);
 void store_close(struct store *s);
 int store_schema_version(struct store *s);
+/* 1 when another connection committed to the store since this connection last asked (the
+ * first call says 0): a reader's caches of what it read are stale then. -1 on error. */
+int store_changed(struct store *s);
 
 struct store_snapshot {
 	int64_t id;

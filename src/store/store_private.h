@@ -38,6 +38,9 @@ struct store {
 	uint8_t *rec;
 	size_t nrec, caprec;
 	struct block_job *jobs[2]; /* compressing them, once store_routes_done was called */
+	/* store_changed: PRAGMA data_version and the value it gave last */
+	sqlite3_stmt *dv_st;
+	int64_t dv;
 };
 
 /* routes.c: store the collected routes (at commit), or drop them (abort). */

@@ -1,0 +1,227 @@
+/*
+ * The response cache: a stored snapshot never changes, so a response built once is served
+ * again from memory until the store changes. Keyed by the request target as sent (path and
+ * query); holds 200 responses only; bounded in bytes, least recently used out first; an
+ * entry also ages out after a time to live (verdicts that depend on the clock, such as an
+ * attestation's validity, are rebuilt then). The whole cache is dropped when any connection
+ * sees another process commit to the store (a new snapshot, an accepted dispute, a filing):
+ * rare, and never wrong.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "serve/server_private.h"
+
+struct centry {
+	struct centry *next_hash;
+	struct centry *prev, *next; /* recency: head most recent */
+	uint64_t hash;
+	char *key;
+	char *body;
+	size_t len;
+	const char *ctype; /* a string constant of the handler */
+	int64_t last_modified, born;
+	char etag[20];
+};
+
+struct resp_cache {
+	pthread_mutex_t mu;
+	struct centry **tab;
+	size_t nbuckets;
+	struct centry *head, *tail;
+	size_t bytes, max_bytes, entries;
+	int64_t ttl;
+	uint64_t hits, misses, drops;
+};
+
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static size_t entry_cost(const struct centry *e)
+{
+	return sizeof(*e) + strlen(e->key) + 1 + e->len;
+}
+
+struct resp_cache *resp_cache_new(size_t max_bytes, int64_t ttl)
+{
+	if (max_bytes == 0)
+		return NULL;
+	struct resp_cache *c = xcalloc(1, sizeof(*c));
+	pthread_mutex_init(&c->mu, NULL);
+	c->nbuckets = 4096;
+	c->tab = xcalloc(c->nbuckets, sizeof(*c->tab));
+	c->max_bytes = max_bytes;
+	c->ttl = ttl;
+	return c;
+}
+
+static void unlink_entry(struct resp_cache *c, struct centry *e)
+{
+	struct centry **pp = &c->tab[e->hash % c->nbuckets];
+	while (*pp != e)
+		pp = &(*pp)->next_hash;
+	*pp = e->next_hash;
+	if (e->prev)
+		e->prev->next = e->next;
+	else
+		c->head = e->next;
+	if (e->next)
+		e->next->prev = e->prev;
+	else
+		c->tail = e->prev;
+	c->bytes -= entry_cost(e);
+	c->entries--;
+	free(e->key);
+	free(e->body);
+	free(e);
+}
+
+static void drop_all(struct resp_cache *c)
+{
+	while (c->head)
+		unlink_entry(c, c->head);
+}
+
+void resp_cache_free(struct resp_cache *c)
+{
+	if (c == NULL)
+		return;
+	drop_all(c);
+	free(c->tab);
+	pthread_mutex_destroy(&c->mu);
+	free(c);
+}
+
+void resp_cache_invalidate(struct resp_cache *c)
+{
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&c->mu);
+	if (c->entries)
+		c->drops++;
+	drop_all(c);
+	pthread_mutex_unlock(&c->mu);
+}
+
+static int64_t now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+int resp_cache_get(struct resp_cache *c, const char *key, struct req *r)
+{
+	if (c == NULL)
+		return 0;
+	uint64_t h = fnv1a(key);
+	int found = 0;
+	pthread_mutex_lock(&c->mu);
+	struct centry *e = c->tab[h % c->nbuckets];
+	while (e && (e->hash != h || strcmp(e->key, key) != 0))
+		e = e->next_hash;
+	if (e && c->ttl > 0 && now_s() - e->born >= c->ttl) {
+		unlink_entry(c, e);
+		e = NULL;
+	}
+	if (e) {
+		if (c->head != e) { /* to the front */
+			e->prev->next = e->next;
+			if (e->next)
+				e->next->prev = e->prev;
+			else
+				c->tail = e->prev;
+			e->prev = NULL;
+			e->next = c->head;
+			c->head->prev = e;
+			c->head = e;
+		}
+		buf_reset(&r->body);
+		buf_put(&r->body, e->body, e->len);
+		r->status = 200;
+		r->ctype = e->ctype;
+		r->last_modified = e->last_modified;
+		memcpy(r->etag, e->etag, sizeof(r->etag));
+		c->hits++;
+		found = !r->body.failed;
+	} else {
+		c->misses++;
+	}
+	pthread_mutex_unlock(&c->mu);
+	return found;
+}
+
+void resp_cache_put(struct resp_cache *c, const char *key, const struct req *r)
+{
+	if (c == NULL || r->status != 200 || r->body.failed)
+		return;
+	struct centry *e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		return;
+	e->key = strdup(key);
+	e->body = malloc(r->body.len ? r->body.len : 1);
+	if (e->key == NULL || e->body == NULL) { /* no memory: simply not cached */
+		free(e->key);
+		free(e->body);
+		free(e);
+		return;
+	}
+	memcpy(e->body, r->body.p, r->body.len);
+	e->len = r->body.len;
+	e->hash = fnv1a(key);
+	e->ctype = r->ctype;
+	e->last_modified = r->last_modified;
+	e->born = now_s();
+	etag_of(e->body, e->len, e->etag);
+	size_t cost = entry_cost(e);
+	pthread_mutex_lock(&c->mu);
+	if (cost > c->max_bytes / 8) { /* one response may not take over the cache */
+		pthread_mutex_unlock(&c->mu);
+		free(e->key);
+		free(e->body);
+		free(e);
+		return;
+	}
+	/* another thread may have built the same response meanwhile: keep the newer */
+	for (struct centry *o = c->tab[e->hash % c->nbuckets]; o; o = o->next_hash)
+		if (o->hash == e->hash && strcmp(o->key, key) == 0) {
+			unlink_entry(c, o);
+			break;
+		}
+	while (c->tail && c->bytes + cost > c->max_bytes)
+		unlink_entry(c, c->tail);
+	struct centry **b = &c->tab[e->hash % c->nbuckets];
+	e->next_hash = *b;
+	*b = e;
+	e->next = c->head;
+	if (c->head)
+		c->head->prev = e;
+	c->head = e;
+	if (c->tail == NULL)
+		c->tail = e;
+	c->bytes += cost;
+	c->entries++;
+	pthread_mutex_unlock(&c->mu);
+}
+
+void resp_cache_stats(struct resp_cache *c, struct resp_cache_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&c->mu);
+	st->entries = c->entries;
+	st->bytes = c->bytes;
+	st->max_bytes = c->max_bytes;
+	st->hits = c->hits;
+	st->misses = c->misses;
+	st->drops = c->drops;
+	pthread_mutex_unlock(&c->mu);
+}

@@ -14,7 +14,7 @@ llvmcov=$(command -v llvm-cov || command -v llvm-cov-14)
 files_of() {
 	case "$1" in
 	fuzz_asrel) echo src/topo/asrel.c src/topo/valley.c src/topo/cone.c ;;
-	fuzz_bz2par) echo src/mrt/bz2par.c ;;
+	fuzz_bz2par) echo src/core/bz2par.c ;;
 	fuzz_delegated) echo src/registry/delegated.c src/registry/bogon_load.c \
 		src/registry/asnames.c src/registry/peeringdb.c ;;
 	fuzz_mrt) echo src/mrt/reader.c src/mrt/table_dump.c src/mrt/table_dump_v2.c \

@@ -1,5 +1,5 @@
 /*
- * libFuzzer target for the two-thread bzip2 decoder's scanner (src/mrt/bz2par.c): the input
+ * libFuzzer target for the two-thread bzip2 decoder's scanner (src/core/bz2par.c): the input
  * is the compressed file. Whatever it holds, the decoder must end, either cleanly or with a
  * count of bytes handed on, without reading outside its window.
  */
@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/types.h>
 
-#include "mrt/mrt_private.h"
+#include "core/core.h"
 
 struct src {
 	const uint8_t *p;

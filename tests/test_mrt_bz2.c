@@ -1,4 +1,4 @@
-/* bzip2 decoded on two threads (src/mrt/bz2par.c) gives exactly the bytes, and the problems,
+/* bzip2 decoded on two threads (src/core/bz2par.c) gives exactly the bytes, and the problems,
  * of decoding in turn: many small blocks, several streams, an empty stream, trailing
  * bytes, a damaged block, a cut file, and every bzip2 file of the shared data. */
 #include "testutil.h"
@@ -16,22 +16,22 @@ struct decoded {
 static struct decoded decode_file(const char *path, int sequential)
 {
 	struct decoded d = {0};
-	struct mrt_input *in = mrt_input_open(path, path, 0, sequential);
+	struct zinput *in = zinput_open(path, path, 0, sequential);
 	assert_non_null(in);
 	size_t cap = 1 << 20;
 	d.buf = malloc(cap);
 	for (;;) {
 		if (cap - d.len < (1 << 16))
 			d.buf = realloc(d.buf, cap *= 2);
-		ssize_t k = mrt_input_read(in, d.buf + d.len, cap - d.len);
+		ssize_t k = zinput_read(in, d.buf + d.len, cap - d.len);
 		assert_true(k >= 0);
 		if (k == 0)
 			break;
 		d.len += (size_t)k;
 	}
-	const char *p = mrt_input_problem(in);
+	const char *p = zinput_problem(in);
 	snprintf(d.problem, sizeof(d.problem), "%s", p ? p : "");
-	mrt_input_close(in);
+	zinput_close(in);
 	return d;
 }
 

@@ -45,13 +45,15 @@ enum {
 	"reference data (each optional; what is missing makes its metrics \"no data\"):\n"         \
 	"  --vrps FILE        VRPs (and ASPA) from rpki-client/Routinator/StayRTR JSON or CSV\n"   \
 	"  --rtr HOST:PORT    VRPs live from an RTR cache instead of a file ([V6ADDR]:PORT)\n"     \
-	"  --irr FILE         an RPSL dump (.gz or plain); repeatable\n"                           \
-	"  --asrel FILE       CAIDA AS relationships (serial-1/-2; .bz2, .gz or plain)\n"          \
+	"  --irr FILE         an RPSL dump; repeatable\n"                                          \
+	"  --asrel FILE       CAIDA AS relationships (serial-1/-2)\n"                              \
 	"  --bogons FILE      Team Cymru fullbogons or IANA address-space XML; repeatable\n"       \
 	"  --delegated FILE   NRO extended delegated statistics (the measured-AS universe)\n"      \
 	"  --peeringdb FILE   a PeeringDB API export (net/poc); repeatable\n"                      \
 	"  --asnames FILE     AS names (ASN:NAME, CC lines, or ip-location-db CSV); repeatable\n"  \
-	"  --orgs FILE        CAIDA AS-to-organisation (as-org2info), for names and countries\n"
+	"  --orgs FILE        CAIDA AS-to-organisation (as-org2info), for names and countries\n"   \
+	"  (every file may be plain or compressed: gzip, bzip2, xz or zstd, told from its "        \
+	"bytes)\n"
 
 /* 1 when opt was a reference flag (and was recorded), 0 if not. */
 int refs_option(struct cli_refs *r, int opt, const char *arg);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #define RM_VERSION "0.9.0"
 
@@ -366,5 +367,68 @@ void html_put(FILE *f, const char *markup, const char *text);
 
 /* Split s in place on whitespace into at most max fields; returns the count. */
 int split_ws(char *s, char **fields, int max);
+
+/* ---------------------------------------------------------------- compressed input (zinput.c) */
+
+/* A byte source: a file or stdin with the compression detected from its first bytes (gzip,
+ * bzip2, xz, zstd, else plain), decompressed in a separate thread when compressed. Every
+ * reader of input files uses it (MRT, VRPs, IRR, relationships, registries). */
+struct zinput;
+
+enum zin_codec { ZIN_CODEC_PLAIN, ZIN_CODEC_GZIP, ZIN_CODEC_BZIP2, ZIN_CODEC_XZ, ZIN_CODEC_ZSTD };
+
+/* Open path ("-" = stdin); on failure log and return NULL. */
+/* readahead: bytes the decompressor may run ahead of the reader (4 MiB at least, 64 at most) */
+/* bz2_sequential: decode bzip2 on one thread even when bz2par could (tests, comparisons) */
+struct zinput *zinput_open(
+    const char *path, const char *label, size_t readahead, int bz2_sequential);
+struct zinput *zinput_open_mem(const uint8_t *buf, size_t len);
+/* Copy up to n bytes into dst. Returns the count (0 at the end of data) or -1 on a read error. */
+ssize_t zinput_read(struct zinput *in, uint8_t *dst, size_t n);
+/* Bytes of the file read so far and its size (0 when unknown, e.g. a pipe). */
+void zinput_progress(const struct zinput *in, uint64_t *done, uint64_t *total);
+/* After the end of data: NULL when the stream ended cleanly, else what went wrong (e.g.
+ * "bzip2 stream truncated"). */
+const char *zinput_problem(const struct zinput *in);
+enum zin_codec zinput_codec(const struct zinput *in);
+void zinput_close(struct zinput *in);
+
+/* A whole file (decompressed as above) into memory, NUL-terminated; *len its length. NULL
+ * (message logged, naming the file and offset) when it cannot be read or its compressed
+ * stream is damaged or cut. */
+char *zinput_slurp(const char *path, size_t *len);
+
+/* Lines of a file through zinput. */
+struct zlines {
+	const char *path;
+	struct zinput *in;
+	char *buf;
+	size_t cap, start, end; /* unread bytes are buf[start..end) */
+	int eof, err;
+	uint64_t lineno;
+	uint64_t offset; /* offset of the current line in the decompressed stream */
+};
+/* Open path ("-" = stdin); -1 (message logged) when it cannot be opened. */
+int zlines_open(struct zlines *l, const char *path);
+/* Next line into *line (NUL-terminated, without its "\n" or "\r\n"; valid until the next
+ * call) and its length. 1 a line, 0 the end, -1 a read or decompression error (logged with
+ * the file and where). */
+int zlines_next(struct zlines *l, char **line, size_t *len);
+void zlines_close(struct zlines *l);
+
+/* ---------------------------------------------------------------- parallel bzip2 (bz2par.c) */
+
+/* Where bz2par_decode reads compressed bytes and hands decoded ones (write: 0, or -1 to
+ * stop). */
+struct bz2par_io {
+	void *arg;
+	ssize_t (*read)(void *arg, uint8_t *buf, size_t n);
+	int (*write)(void *arg, const uint8_t *buf, size_t n);
+};
+
+/* Decode a whole bzip2 file on two threads, in order. 0 when it ended cleanly; -1 when it
+ * stopped (damage, truncation, anything unexpected, or write refused) after handing on
+ * *delivered bytes: decode it in turn from the start then, skipping those. */
+int bz2par_decode(const struct bz2par_io *io, uint64_t *delivered);
 
 #endif

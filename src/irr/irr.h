@@ -61,15 +61,15 @@ const char *rpsl_object_get(const struct rpsl_object *o, const char *key);
 #define RPSL_CONTROL 2 /* NRTM mode only: a control line (%START, ADD n, DEL n, %END) */
 
 /*
- * A streaming reader over a dump file (plain or gzip, detected by zlib), or over memory.
+ * A streaming reader over a dump file (any compression, detected from its bytes), or memory.
  * Objects are separated by blank lines; '#' and '%' lines between objects are comments;
  * '#' starts an end-of-line remark anywhere; lines starting with space, tab or '+' continue
  * the previous attribute. A malformed object is skipped, counted and reported (file, line,
  * byte offset), and reading goes on.
  */
 struct rpsl_reader {
-	void *gz;        /* gzFile, NULL for memory input */
-	const char *mem; /* memory input */
+	struct zinput *in; /* the file (any compression), NULL for memory input */
+	const char *mem;   /* memory input */
 	size_t memlen, mempos;
 	char *path;
 	char *buf; /* input buffer: [bstart, bend) not yet consumed */
@@ -177,8 +177,8 @@ struct irr_load_stats {
 	char err[256];      /* first problem, "" when none */
 };
 
-/* Load a dump (plain or .gz). Returns 0, or -1 when the file could not be read to its end
- * (message in st->err). Malformed objects are skipped and counted, not fatal. */
+/* Load a dump (plain, gzip, bzip2, xz or zstd). Returns 0, or -1 when the file could not be read to
+ * its end (message in st->err). Malformed objects are skipped and counted, not fatal. */
 int irr_db_load(struct irr_db *db, const char *path, struct irr_load_stats *st);
 /* Register a file name; returns its index for irr_db_add. */
 uint16_t irr_db_file(struct irr_db *db, const char *path);

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <zlib.h>
 
 #include "irr/irr_private.h"
 
@@ -54,12 +53,11 @@ static void reader_init(struct rpsl_reader *r, const char *name)
 int rpsl_reader_open(struct rpsl_reader *r, const char *path)
 {
 	reader_init(r, path);
-	r->gz = gzopen(path, "rb");
-	if (r->gz == NULL) {
-		snprintf(r->err, sizeof(r->err), "%s: %s", path, strerror(errno ? errno : ENOENT));
+	r->in = zinput_open(path, path, 0, 0);
+	if (r->in == NULL) {
+		snprintf(r->err, sizeof(r->err), "%s: cannot be opened", path);
 		return -1;
 	}
-	gzbuffer(r->gz, 128 * 1024);
 	return 0;
 }
 
@@ -72,8 +70,7 @@ void rpsl_reader_open_mem(struct rpsl_reader *r, const char *buf, size_t len, co
 
 void rpsl_reader_close(struct rpsl_reader *r)
 {
-	if (r->gz)
-		gzclose(r->gz);
+	zinput_close(r->in);
 	free(r->path);
 	free(r->buf);
 	free(r->text);
@@ -110,17 +107,16 @@ static long fill(struct rpsl_reader *r)
 	XGROW(r->buf, r->bcap, r->bend + 1);
 	size_t room = r->bcap - r->bend;
 	long n;
-	if (r->gz) {
-		int got = gzread(
-		    r->gz, r->buf + r->bend, (unsigned)(room > INT32_MAX ? INT32_MAX : room));
-		if (got < 0) {
-			int zerr;
-			const char *m = gzerror(r->gz, &zerr);
-			reader_warn(r, r->lineno, r->offset, "read error: %s", m);
+	if (r->in) {
+		ssize_t got = zinput_read(r->in, (uint8_t *)r->buf + r->bend, room);
+		const char *problem = got == 0 ? zinput_problem(r->in) : NULL;
+		if (got < 0 || problem) {
+			reader_warn(r, r->lineno, r->offset, "read error: %s",
+			    problem ? problem : "cannot read");
 			r->ioerr = 1;
 			return -1;
 		}
-		n = got;
+		n = (long)got;
 	} else {
 		size_t left = r->memlen - r->mempos;
 		n = (long)(left < room ? left : room);

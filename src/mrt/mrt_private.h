@@ -7,44 +7,6 @@
 
 #include "mrt/mrt.h"
 
-/* ------------------------------------------------------------ input (input.c) */
-
-/* A byte source: a file or stdin, decompressed in a separate thread when compressed. */
-struct mrt_input;
-
-enum mrt_codec { MRT_CODEC_PLAIN, MRT_CODEC_GZIP, MRT_CODEC_BZIP2, MRT_CODEC_XZ, MRT_CODEC_ZSTD };
-
-/* Open path ("-" = stdin); on failure log and return NULL. */
-/* readahead: bytes the decompressor may run ahead of the reader (4 MiB at least, 64 at most) */
-/* bz2_sequential: decode bzip2 on one thread even when bz2par could (tests, comparisons) */
-struct mrt_input *mrt_input_open(
-    const char *path, const char *label, size_t readahead, int bz2_sequential);
-struct mrt_input *mrt_input_open_mem(const uint8_t *buf, size_t len);
-/* Copy up to n bytes into dst. Returns the count (0 at the end of data) or -1 on a read error. */
-ssize_t mrt_input_read(struct mrt_input *in, uint8_t *dst, size_t n);
-/* Bytes of the file read so far and its size (0 when unknown, e.g. a pipe). */
-void mrt_input_progress(const struct mrt_input *in, uint64_t *done, uint64_t *total);
-/* After the end of data: NULL when the stream ended cleanly, else what went wrong (e.g.
- * "bzip2 stream truncated"). */
-const char *mrt_input_problem(const struct mrt_input *in);
-enum mrt_codec mrt_input_codec(const struct mrt_input *in);
-void mrt_input_close(struct mrt_input *in);
-
-/* ------------------------------------------------------------ parallel bzip2 (bz2par.c) */
-
-/* Where bz2par_decode reads compressed bytes and hands decoded ones (write: 0, or -1 to
- * stop). */
-struct bz2par_io {
-	void *arg;
-	ssize_t (*read)(void *arg, uint8_t *buf, size_t n);
-	int (*write)(void *arg, const uint8_t *buf, size_t n);
-};
-
-/* Decode a whole bzip2 file on two threads, in order. 0 when it ended cleanly; -1 when it
- * stopped (damage, truncation, anything unexpected, or write refused) after handing on
- * *delivered bytes: decode it in turn from the start then, skipping those. */
-int bz2par_decode(const struct bz2par_io *io, uint64_t *delivered);
-
 /* ------------------------------------------------------------ reader (reader.c) */
 
 /* The BGP UPDATE being walked by the route iterator (bgp_update.c). */
@@ -80,7 +42,7 @@ struct bgp_attr_ctx {
 enum walk_kind { WALK_NONE, WALK_TD1, WALK_TD2, WALK_UPDATE, WALK_STATE };
 
 struct mrt_reader {
-	struct mrt_input *in;
+	struct zinput *in;
 	struct mrt_options opt;
 	char *label;
 	/* framing buffer: bytes [pos, fill) are unread */

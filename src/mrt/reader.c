@@ -138,7 +138,7 @@ static size_t ensure(struct mrt_reader *r, size_t n)
 	}
 	while (r->fill < n && !r->eof) {
 		size_t want = r->cap - r->fill;
-		ssize_t k = mrt_input_read(r->in, r->buf + r->fill, want);
+		ssize_t k = zinput_read(r->in, r->buf + r->fill, want);
 		if (k <= 0) {
 			r->eof = 1;
 			break;
@@ -171,7 +171,7 @@ static int resync(struct mrt_reader *r, size_t from)
 
 static void report_end(struct mrt_reader *r)
 {
-	const char *p = r->in ? mrt_input_problem(r->in) : NULL;
+	const char *p = r->in ? zinput_problem(r->in) : NULL;
 	if (p && !r->st.truncated) {
 		r->st.truncated = 1;
 		r->st.malformed[MRT_BAD_TRUNCATED]++;
@@ -294,8 +294,8 @@ struct mrt_reader *mrt_reader_open(const char *path, const struct mrt_options *o
 	const char *label = strcmp(path, "-") == 0 ? "stdin" : path;
 	if (opt && opt->label)
 		label = opt->label;
-	struct mrt_input *in =
-	    mrt_input_open(path, label, opt ? opt->readahead : 0, opt ? opt->bz2_sequential : 0);
+	struct zinput *in =
+	    zinput_open(path, label, opt ? opt->readahead : 0, opt ? opt->bz2_sequential : 0);
 	if (in == NULL)
 		return NULL;
 	struct mrt_reader *r = reader_new(opt, label);
@@ -408,7 +408,7 @@ const struct mrt_peer *mrt_reader_peers(const struct mrt_reader *r, size_t *coun
 void mrt_reader_progress(const struct mrt_reader *r, uint64_t *done, uint64_t *total)
 {
 	if (r->in)
-		mrt_input_progress(r->in, done, total);
+		zinput_progress(r->in, done, total);
 	else {
 		*done = r->pos;
 		*total = r->memlen;
@@ -428,7 +428,7 @@ void mrt_reader_close(struct mrt_reader *r)
 {
 	if (r == NULL)
 		return;
-	mrt_input_close(r->in);
+	zinput_close(r->in);
 	if (!r->mem)
 		free(r->buf);
 	free(r->peers);

@@ -1,6 +1,6 @@
 /*
  * Administrative bogons from files: Team Cymru (full)bogons lists (one prefix a line, '#'
- * comments; plain or gzip) and the IANA address-space registries as XML.
+ * comments; any compression) and the IANA address-space registries as XML.
  *
  * The XML is read with a small tolerant scan instead of an XML library: the IANA files are
  * machine-generated, flat lists of <record> elements (attributes allowed) with <prefix>, <status>,
@@ -11,42 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <zlib.h>
 
 #include "registry/registry.h"
 
 #define LOG_FIRST 10
-
-/* Read a whole (possibly gzip-compressed) file; NUL-terminated. */
-static char *slurp(const char *path, size_t *len)
-{
-	gzFile f = gzopen(path, "rb");
-	if (f == NULL) {
-		log_err("%s: cannot open", path);
-		return NULL;
-	}
-	size_t cap = 1 << 16, n = 0;
-	char *buf = xmalloc(cap);
-	for (;;) {
-		XGROW(buf, cap, n + 2); /* room to read, and for the NUL */
-		size_t room = cap - n - 1;
-		int got = gzread(f, buf + n, (unsigned)(room > (1u << 30) ? (1u << 30) : room));
-		if (got < 0) {
-			int e;
-			log_err("%s: offset %zu: %s", path, n, gzerror(f, &e));
-			gzclose(f);
-			free(buf);
-			return NULL;
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
-	}
-	gzclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
 
 static void add_admin(struct bogon_db *db, struct bogon_file *bf, const struct prefix *p,
     const char *what, uint32_t line)
@@ -237,7 +205,7 @@ int bogon_load_mem(struct bogon_db *db, const char *buf, size_t len, const char 
 int bogon_load(struct bogon_db *db, const char *path)
 {
 	size_t len;
-	char *buf = slurp(path, &len);
+	char *buf = zinput_slurp(path, &len);
 	if (buf == NULL)
 		return -1;
 	int rc = bogon_load_mem(db, buf, len, path);

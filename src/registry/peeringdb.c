@@ -225,24 +225,10 @@ int pdb_load_mem(struct pdb *db, const char *buf, size_t len, const char *name)
 
 int pdb_load(struct pdb *db, const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	if (f == NULL) {
-		log_err("%s: cannot open", path);
+	size_t n;
+	char *buf = zinput_slurp(path, &n); /* any compression, detected from the bytes */
+	if (buf == NULL)
 		return -1;
-	}
-	size_t cap = 1 << 16, n = 0, got;
-	char *buf = xmalloc(cap);
-	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += got;
-		XGROW(buf, cap, n + 1);
-	}
-	int err = ferror(f);
-	fclose(f);
-	if (err) {
-		log_err("%s: read error", path);
-		free(buf);
-		return -1;
-	}
 	int rc = pdb_load_mem(db, buf, n, path);
 	free(buf);
 	return rc;

@@ -70,7 +70,7 @@ int delegated_add_line(
     struct delegated *d, const char *line, size_t len, const char *name, uint64_t lineno);
 /* Sort the ASN ranges; called by delegated_load, and by lookups' callers after add_line. */
 void delegated_finish(struct delegated *d);
-/* Load a file (plain or .gz); several files may be loaded into one table. */
+/* Load a file (plain, gzip, bzip2, xz or zstd); several files may be loaded into one table. */
 int delegated_load(struct delegated *d, const char *path);
 /* The record whose range holds asn, or NULL. */
 const struct deleg_entry *delegated_asn(const struct delegated *d, uint32_t asn);
@@ -148,8 +148,8 @@ struct bogon_asn_verdict {
 
 void bogon_db_init(struct bogon_db *db);
 void bogon_db_free(struct bogon_db *db);
-/* Load a Team Cymru (full)bogons list (plain or .gz) or an IANA address-space XML file (the
- * kind is told by the content). -1 when unreadable or of unknown kind. */
+/* Load a Team Cymru (full)bogons list (plain, gzip, bzip2, xz or zstd) or an IANA address-space XML
+ * file (the kind is told by the content). -1 when unreadable or of unknown kind. */
 int bogon_load(struct bogon_db *db, const char *path);
 /* Same for text in memory (fuzzing, tests); name is used in messages. */
 int bogon_load_mem(struct bogon_db *db, const char *buf, size_t len, const char *name);
@@ -183,7 +183,7 @@ struct asnames {
 void asnames_init(struct asnames *a);
 void asnames_free(struct asnames *a);
 /* Load "ASN:NAME, CC" lines (asn_names_ASN_lookup) or ip-location-db "start,end,asn,org" CSV
- * (plain or .gz; told apart per line). The first name / org seen for an ASN is kept. */
+ * (any compression; told apart per line). The first name / org seen for an ASN is kept. */
 int asnames_load(struct asnames *a, const char *path);
 int asnames_add_line(struct asnames *a, const char *line, size_t len);
 const struct asname *asnames_get(const struct asnames *a, uint32_t asn);
@@ -286,8 +286,8 @@ struct as2org {
 
 void as2org_init(struct as2org *a);
 void as2org_free(struct as2org *a);
-/* Load a file (plain or .gz). Malformed lines are skipped and counted, the first logged with
- * its line. -1 when the file cannot be read. */
+/* Load a file (plain, gzip, bzip2, xz or zstd). Malformed lines are skipped and counted, the first
+ * logged with its line. -1 when the file cannot be read. */
 int as2org_load(struct as2org *a, const char *path);
 /* The organisation of asn, or NULL. */
 const struct as2org_org *as2org_get(const struct as2org *a, uint32_t asn);

@@ -166,32 +166,16 @@ int vrp_load_buffer(struct vrp_table *t, struct aspa_table *aspa, const char *bu
 int vrp_load_file(struct vrp_table *t, struct aspa_table *aspa, const char *path, int strict,
     struct vrp_load_stats *st)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	if (f == NULL) {
-		log_err("%s: %s", path, strerror(errno));
+	size_t len;
+	char *buf = zinput_slurp(path, &len); /* any compression, detected from the bytes */
+	if (buf == NULL) {
 		if (st != NULL) {
 			memset(st, 0, sizeof(*st));
-			snprintf(st->first_error, sizeof(st->first_error), "%s: %s", path,
-			    strerror(errno));
+			snprintf(
+			    st->first_error, sizeof(st->first_error), "%s: cannot be read", path);
 		}
 		return -1;
 	}
-	size_t cap = 1 << 20, len = 0;
-	char *buf = xmalloc(cap);
-	size_t got;
-	while ((got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-		len += got;
-		XGROW(buf, cap, len + 2); /* room to read, and for the NUL */
-	}
-	int err = ferror(f);
-	if (f != stdin)
-		fclose(f);
-	if (err) {
-		log_err("%s: read error", path);
-		free(buf);
-		return -1;
-	}
-	buf[len] = '\0';
 	int rc = vrp_load_buffer(t, aspa, buf, len, path, strict, st);
 	free(buf);
 	return rc;

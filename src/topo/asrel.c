@@ -359,15 +359,15 @@ int asrel_finish(struct asrel *r)
 
 int asrel_load(struct asrel *r, const char *path)
 {
-	struct topo_lines l;
-	if (topo_lines_open(&l, path) != 0)
+	struct zlines l;
+	if (zlines_open(&l, path) != 0)
 		return -1;
 	char *line;
 	size_t len;
 	int rc;
-	while ((rc = topo_lines_next(&l, &line, &len)) == 1)
+	while ((rc = zlines_next(&l, &line, &len)) == 1)
 		asrel_add_line(r, line, len, path, l.lineno);
-	topo_lines_close(&l);
+	zlines_close(&l);
 	if (r->st.malformed > LOG_FIRST)
 		log_warn("%s: %llu malformed lines skipped in all", path,
 		    (unsigned long long)r->st.malformed);

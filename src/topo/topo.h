@@ -17,30 +17,6 @@
 
 /* ---------------------------------------------------------------- line reader */
 
-/*
- * Reads text lines from a plain, gzip or bzip2 file (chosen by the magic bytes, not the
- * name). Lines longer than the buffer grow it; the trailing newline (and CR) is removed.
- * registry and other modules may use it too.
- */
-struct topo_lines {
-	const char *path;
-	void *gz;  /* gzFile for plain and gzip */
-	void *bz;  /* BZFILE* for bzip2 */
-	FILE *raw; /* the FILE under bz */
-	char *buf;
-	size_t cap, start, end; /* unread bytes are buf[start..end) */
-	int eof, err;
-	uint64_t lineno;
-	uint64_t offset; /* offset of the current line in the decompressed stream */
-};
-
-/* Open path; returns -1 (message logged) when it cannot be opened. */
-int topo_lines_open(struct topo_lines *l, const char *path);
-/* Next line into *line (valid until the next call) and its length. Returns 1 for a line, 0
- * at the end, -1 on a read/decompression error (logged with file and offset). */
-int topo_lines_next(struct topo_lines *l, char **line, size_t *len);
-void topo_lines_close(struct topo_lines *l);
-
 /* ---------------------------------------------------------------- relationships */
 
 /* Relationship of b as seen from a (what b is to a). */

@@ -19,7 +19,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "mrt/mrt_private.h"
+#include "core/core.h"
 
 #define NBLOCKS_MIN 4  /* enough to keep both threads busy */
 #define NBLOCKS_MAX 64 /* the most a caller may ask to read ahead, in blocks */
@@ -31,9 +31,9 @@ struct block {
 	size_t len;
 };
 
-struct mrt_input {
+struct zinput {
 	int fd, own_fd;
-	enum mrt_codec codec;
+	enum zin_codec codec;
 	/* bytes read while sniffing, handed out first */
 	uint8_t head[8];
 	size_t nhead, headpos;
@@ -59,7 +59,7 @@ struct mrt_input {
 
 /* ------------------------------------------------------------ raw reads */
 
-static ssize_t raw_read(struct mrt_input *in, uint8_t *dst, size_t n)
+static ssize_t raw_read(struct zinput *in, uint8_t *dst, size_t n)
 {
 	size_t got = 0;
 	while (in->headpos < in->nhead && got < n)
@@ -74,7 +74,7 @@ static ssize_t raw_read(struct mrt_input *in, uint8_t *dst, size_t n)
 			break;
 		got += (size_t)k;
 		in->raw_bytes += (uint64_t)k;
-		if (got > 0 && in->codec == MRT_CODEC_PLAIN)
+		if (got > 0 && in->codec == ZIN_CODEC_PLAIN)
 			break; /* plain: return what we have */
 	}
 	return (ssize_t)got;
@@ -85,7 +85,7 @@ static ssize_t raw_read(struct mrt_input *in, uint8_t *dst, size_t n)
 /* One decompressor: step() consumes from in and produces into out; it returns 0 to go on,
  * 1 at the end of a stream (member), -1 on corrupt data. */
 struct codec_state {
-	enum mrt_codec codec;
+	enum zin_codec codec;
 	z_stream z;
 	bz_stream bz;
 	lzma_stream xz;
@@ -96,19 +96,19 @@ struct codec_state {
 static int codec_init(struct codec_state *c)
 {
 	switch (c->codec) {
-	case MRT_CODEC_GZIP:
+	case ZIN_CODEC_GZIP:
 		memset(&c->z, 0, sizeof(c->z));
 		return inflateInit2(&c->z, 15 + 32) == Z_OK ? 0 : -1;
-	case MRT_CODEC_BZIP2:
+	case ZIN_CODEC_BZIP2:
 		memset(&c->bz, 0, sizeof(c->bz));
 		return BZ2_bzDecompressInit(&c->bz, 0, 0) == BZ_OK ? 0 : -1;
-	case MRT_CODEC_XZ: {
+	case ZIN_CODEC_XZ: {
 		lzma_stream init = LZMA_STREAM_INIT;
 		c->xz = init;
 		return lzma_stream_decoder(&c->xz, UINT64_MAX, LZMA_CONCATENATED) == LZMA_OK ? 0
 		                                                                             : -1;
 	}
-	case MRT_CODEC_ZSTD:
+	case ZIN_CODEC_ZSTD:
 		c->zs = ZSTD_createDStream();
 		return c->zs && !ZSTD_isError(ZSTD_initDStream(c->zs)) ? 0 : -1;
 	default:
@@ -119,16 +119,16 @@ static int codec_init(struct codec_state *c)
 static void codec_end(struct codec_state *c)
 {
 	switch (c->codec) {
-	case MRT_CODEC_GZIP:
+	case ZIN_CODEC_GZIP:
 		inflateEnd(&c->z);
 		break;
-	case MRT_CODEC_BZIP2:
+	case ZIN_CODEC_BZIP2:
 		BZ2_bzDecompressEnd(&c->bz);
 		break;
-	case MRT_CODEC_XZ:
+	case ZIN_CODEC_XZ:
 		lzma_end(&c->xz);
 		break;
-	case MRT_CODEC_ZSTD:
+	case ZIN_CODEC_ZSTD:
 		ZSTD_freeDStream(c->zs);
 		break;
 	default:
@@ -142,7 +142,7 @@ static int codec_step(struct codec_state *c, const uint8_t **in, size_t *inlen, 
 {
 	int rc = 0;
 	switch (c->codec) {
-	case MRT_CODEC_GZIP: {
+	case ZIN_CODEC_GZIP: {
 		c->z.next_in = (Bytef *)*in, c->z.avail_in = (uInt)*inlen;
 		c->z.next_out = *out, c->z.avail_out = (uInt)*outlen;
 		int z = inflate(&c->z, Z_NO_FLUSH);
@@ -151,7 +151,7 @@ static int codec_step(struct codec_state *c, const uint8_t **in, size_t *inlen, 
 		*out = c->z.next_out, *outlen = c->z.avail_out;
 		break;
 	}
-	case MRT_CODEC_BZIP2: {
+	case ZIN_CODEC_BZIP2: {
 		c->bz.next_in = (char *)*in, c->bz.avail_in = (unsigned)*inlen;
 		c->bz.next_out = (char *)*out, c->bz.avail_out = (unsigned)*outlen;
 		int b = BZ2_bzDecompress(&c->bz);
@@ -160,7 +160,7 @@ static int codec_step(struct codec_state *c, const uint8_t **in, size_t *inlen, 
 		*out = (uint8_t *)c->bz.next_out, *outlen = c->bz.avail_out;
 		break;
 	}
-	case MRT_CODEC_XZ: {
+	case ZIN_CODEC_XZ: {
 		c->xz.next_in = *in, c->xz.avail_in = *inlen;
 		c->xz.next_out = *out, c->xz.avail_out = *outlen;
 		lzma_ret l = lzma_code(&c->xz, finish ? LZMA_FINISH : LZMA_RUN);
@@ -169,14 +169,14 @@ static int codec_step(struct codec_state *c, const uint8_t **in, size_t *inlen, 
 		*out = c->xz.next_out, *outlen = c->xz.avail_out;
 		break;
 	}
-	case MRT_CODEC_ZSTD: {
+	case ZIN_CODEC_ZSTD: {
 		ZSTD_inBuffer ib = {*in, *inlen, 0};
 		ZSTD_outBuffer ob = {*out, *outlen, 0};
 		size_t z = ZSTD_decompressStream(c->zs, &ob, &ib);
 		if (ZSTD_isError(z))
 			rc = -1;
-		else
-			c->zstd_mid = z != 0;
+		else if (ib.pos > 0 || ob.pos > 0) /* a call that did nothing says nothing: */
+			c->zstd_mid = z != 0; /* after a frame it hints at the next one's header */
 		*in += ib.pos, *inlen -= ib.pos;
 		*out += ob.pos, *outlen -= ob.pos;
 		break;
@@ -187,25 +187,25 @@ static int codec_step(struct codec_state *c, const uint8_t **in, size_t *inlen, 
 	return rc;
 }
 
-static const char *codec_name(enum mrt_codec c)
+static const char *codec_name(enum zin_codec c)
 {
 	static const char *names[] = {"plain", "gzip", "bzip2", "xz", "zstd"};
 	return names[c];
 }
 
 /* Does p start a new member of the same format? (Otherwise trailing bytes are ignored.) */
-static int member_magic(enum mrt_codec c, const uint8_t *p, size_t n)
+static int member_magic(enum zin_codec c, const uint8_t *p, size_t n)
 {
-	if (c == MRT_CODEC_GZIP)
+	if (c == ZIN_CODEC_GZIP)
 		return n >= 2 && p[0] == 0x1f && p[1] == 0x8b;
-	if (c == MRT_CODEC_BZIP2)
+	if (c == ZIN_CODEC_BZIP2)
 		return n >= 3 && p[0] == 'B' && p[1] == 'Z' && p[2] == 'h';
 	return 0;
 }
 
 /* ------------------------------------------------------------ producer thread */
 
-static void set_problem(struct mrt_input *in, const char *msg)
+static void set_problem(struct zinput *in, const char *msg)
 {
 	pthread_mutex_lock(&in->mu);
 	if (!in->has_problem) {
@@ -216,7 +216,7 @@ static void set_problem(struct mrt_input *in, const char *msg)
 }
 
 /* Wait for a free block; NULL when the consumer has stopped. */
-static struct block *get_free_block(struct mrt_input *in)
+static struct block *get_free_block(struct zinput *in)
 {
 	pthread_mutex_lock(&in->mu);
 	while (in->tail_i - in->head_i == in->nblocks && !in->stop)
@@ -228,7 +228,7 @@ static struct block *get_free_block(struct mrt_input *in)
 	return b;
 }
 
-static void publish_block(struct mrt_input *in)
+static void publish_block(struct zinput *in)
 {
 	pthread_mutex_lock(&in->mu);
 	in->tail_i++;
@@ -244,7 +244,7 @@ static ssize_t par_read(void *arg, uint8_t *buf, size_t n)
 
 static int par_write(void *arg, const uint8_t *buf, size_t n)
 {
-	struct mrt_input *in = arg;
+	struct zinput *in = arg;
 	while (n > 0) {
 		struct block *b = get_free_block(in);
 		if (b == NULL)
@@ -259,7 +259,7 @@ static int par_write(void *arg, const uint8_t *buf, size_t n)
 
 /* Decode on two threads; 0 when that did the whole file, else the bytes to skip when
  * decoding it again in turn (the file is rewound), or -1 when it cannot be. */
-static int64_t try_parallel(struct mrt_input *in)
+static int64_t try_parallel(struct zinput *in)
 {
 	struct bz2par_io io = {in, par_read, par_write};
 	uint64_t delivered = 0;
@@ -276,7 +276,7 @@ static int64_t try_parallel(struct mrt_input *in)
 
 static void *producer(void *arg)
 {
-	struct mrt_input *in = arg;
+	struct zinput *in = arg;
 	struct codec_state c = {.codec = in->codec};
 	uint8_t *ibuf = xmalloc(INBUF_SIZE);
 	const uint8_t *ip = ibuf;
@@ -338,7 +338,7 @@ static void *producer(void *arg)
 				    msg, sizeof(msg), "%s data is corrupt", codec_name(in->codec));
 				set_problem(in, msg);
 				fail = finished = 1;
-			} else if (rc == 1 && in->codec != MRT_CODEC_ZSTD) {
+			} else if (rc == 1 && in->codec != ZIN_CODEC_ZSTD) {
 				in_stream = 0;
 			} else if (eof && ilen == before_in && olen == before_out) {
 				finished = 1; /* input exhausted inside a stream */
@@ -354,7 +354,7 @@ static void *producer(void *arg)
 		if (b->len > 0)
 			publish_block(in);
 	}
-	if (!fail && !stopped && (in->codec == MRT_CODEC_ZSTD ? c.zstd_mid : in_stream)) {
+	if (!fail && !stopped && (in->codec == ZIN_CODEC_ZSTD ? c.zstd_mid : in_stream)) {
 		snprintf(msg, sizeof(msg), "%s stream truncated (input ends inside a stream)",
 		    codec_name(in->codec));
 		set_problem(in, msg);
@@ -372,26 +372,26 @@ done:
 
 /* ------------------------------------------------------------ public */
 
-static enum mrt_codec sniff(const uint8_t *h, size_t n)
+static enum zin_codec sniff(const uint8_t *h, size_t n)
 {
 	if (n >= 2 && h[0] == 0x1f && h[1] == 0x8b)
-		return MRT_CODEC_GZIP;
+		return ZIN_CODEC_GZIP;
 	if (n >= 3 && h[0] == 'B' && h[1] == 'Z' && h[2] == 'h')
-		return MRT_CODEC_BZIP2;
+		return ZIN_CODEC_BZIP2;
 	if (n >= 6 && memcmp(h,
 	                  "\xfd"
 	                  "7zXZ\0",
 	                  6) == 0)
-		return MRT_CODEC_XZ;
+		return ZIN_CODEC_XZ;
 	if (n >= 4 && h[0] == 0x28 && h[1] == 0xb5 && h[2] == 0x2f && h[3] == 0xfd)
-		return MRT_CODEC_ZSTD;
-	return MRT_CODEC_PLAIN;
+		return ZIN_CODEC_ZSTD;
+	return ZIN_CODEC_PLAIN;
 }
 
 /* bz2par for bzip2 files of this size and more, when there are two CPUs to use */
 #define BZ2PAR_MIN (1u << 20)
 
-struct mrt_input *mrt_input_open(
+struct zinput *zinput_open(
     const char *path, const char *label, size_t readahead, int bz2_sequential)
 {
 	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
@@ -399,7 +399,7 @@ struct mrt_input *mrt_input_open(
 		log_err("%s: cannot open: %s", label, strerror(errno));
 		return NULL;
 	}
-	struct mrt_input *in = xcalloc(1, sizeof(*in));
+	struct zinput *in = xcalloc(1, sizeof(*in));
 	in->fd = fd, in->own_fd = fd != 0;
 	struct stat sb;
 	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
@@ -410,7 +410,7 @@ struct mrt_input *mrt_input_open(
 			continue;
 		if (k < 0) {
 			log_err("%s: read error: %s", label, strerror(errno));
-			mrt_input_close(in);
+			zinput_close(in);
 			return NULL;
 		}
 		if (k == 0)
@@ -418,11 +418,11 @@ struct mrt_input *mrt_input_open(
 		in->nhead += (size_t)k;
 	}
 	in->codec = sniff(in->head, in->nhead);
-	if (in->codec == MRT_CODEC_PLAIN)
+	if (in->codec == ZIN_CODEC_PLAIN)
 		return in;
 	pthread_mutex_init(&in->mu, NULL);
 	pthread_cond_init(&in->cv, NULL);
-	in->bz2_parallel = in->codec == MRT_CODEC_BZIP2 && !bz2_sequential &&
+	in->bz2_parallel = in->codec == ZIN_CODEC_BZIP2 && !bz2_sequential &&
 	                   in->raw_total >= BZ2PAR_MIN && sysconf(_SC_NPROCESSORS_ONLN) >= 2;
 	in->nblocks = (unsigned)(readahead / BLOCK_SIZE);
 	if (in->nblocks < NBLOCKS_MIN)
@@ -431,22 +431,22 @@ struct mrt_input *mrt_input_open(
 		in->nblocks = NBLOCKS_MAX;
 	if (pthread_create(&in->thread, NULL, producer, in) != 0) {
 		log_err("%s: cannot start the decompression thread", label);
-		mrt_input_close(in);
+		zinput_close(in);
 		return NULL;
 	}
 	in->threaded = 1;
 	return in;
 }
 
-struct mrt_input *mrt_input_open_mem(const uint8_t *buf, size_t len)
+struct zinput *zinput_open_mem(const uint8_t *buf, size_t len)
 {
-	struct mrt_input *in = xcalloc(1, sizeof(*in));
+	struct zinput *in = xcalloc(1, sizeof(*in));
 	in->fd = -1;
 	in->mem = buf, in->memlen = len;
 	return in;
 }
 
-void mrt_input_progress(const struct mrt_input *in, uint64_t *done, uint64_t *total)
+void zinput_progress(const struct zinput *in, uint64_t *done, uint64_t *total)
 {
 	*done = in->mem ? in->mempos : in->raw_bytes + in->nhead;
 	*total = in->mem ? in->memlen : in->raw_total;
@@ -454,7 +454,7 @@ void mrt_input_progress(const struct mrt_input *in, uint64_t *done, uint64_t *to
 		*done = *total;
 }
 
-ssize_t mrt_input_read(struct mrt_input *in, uint8_t *dst, size_t n)
+ssize_t zinput_read(struct zinput *in, uint8_t *dst, size_t n)
 {
 	if (in->mem) {
 		size_t k = in->memlen - in->mempos < n ? in->memlen - in->mempos : n;
@@ -496,17 +496,17 @@ ssize_t mrt_input_read(struct mrt_input *in, uint8_t *dst, size_t n)
 	return (ssize_t)got;
 }
 
-const char *mrt_input_problem(const struct mrt_input *in)
+const char *zinput_problem(const struct zinput *in)
 {
 	return in->has_problem ? in->problem : NULL;
 }
 
-enum mrt_codec mrt_input_codec(const struct mrt_input *in)
+enum zin_codec zinput_codec(const struct zinput *in)
 {
 	return in->codec;
 }
 
-void mrt_input_close(struct mrt_input *in)
+void zinput_close(struct zinput *in)
 {
 	if (in == NULL)
 		return;
@@ -517,7 +517,7 @@ void mrt_input_close(struct mrt_input *in)
 		pthread_mutex_unlock(&in->mu);
 		pthread_join(in->thread, NULL);
 	}
-	if (in->threaded || in->codec != MRT_CODEC_PLAIN) {
+	if (in->threaded || in->codec != ZIN_CODEC_PLAIN) {
 		pthread_mutex_destroy(&in->mu);
 		pthread_cond_destroy(&in->cv);
 	}

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mrt/mrt_private.h"
+#include "core/core.h"
 
 #define BLOCK_MAGIC 0x314159265359ull
 #define EOS_MAGIC 0x177245385090ull

@@ -22,6 +22,7 @@ enum {
 	JOB_OPT_STRICT,
 	JOB_OPT_NO_PROGRESS,
 	JOB_OPT_SET,
+	JOB_OPT_TIME,
 };
 
 #define JOB_LONG_OPTIONS                                                                           \
@@ -29,6 +30,7 @@ enum {
 	    {"label", required_argument, NULL, JOB_OPT_LABEL},                                     \
 	    {"strict", no_argument, NULL, JOB_OPT_STRICT},                                         \
 	    {"no-progress", no_argument, NULL, JOB_OPT_NO_PROGRESS},                               \
+	    {"time", required_argument, NULL, JOB_OPT_TIME},                                       \
 	{                                                                                          \
 		"set", required_argument, NULL, JOB_OPT_SET                                        \
 	}

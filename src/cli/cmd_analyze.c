@@ -10,17 +10,23 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: routemark analyze [options] [reference data] MRT...\n\n"
+	    "usage: routemark analyze [options] [reference data] MRT|TABLE...\n\n"
 	    "Stream MRT RIB and update files (RIS, RouteViews; any compression) through the\n"
 	    "MANRS checks with the reference data loaded once, and store a snapshot: routes with\n"
 	    "their RPKI/IRR/bogon state, findings with evidence, incidents, per-AS metrics,\n"
 	    "scores and readiness, and global coverage. Re-running on the same inputs replaces\n"
 	    "the snapshot (idempotent); a failure leaves the store as it was.\n\n"
+	    "A TABLE is a prefix-to-origin table (CAIDA RouteViews prefix2as, RIPE RIS riswhois,\n"
+	    "pyasn), told from its content: each (prefix, origin) is a route checked against the\n"
+	    "RPKI, the IRR and the bogon lists; it has no AS paths, so the path metrics (leaks,\n"
+	    "customers' routes, bogon ASNs in paths) of a snapshot of tables alone are no data.\n\n"
 	    "options:\n"
 	    "  --db FILE          the store (default routemark.db)\n"
 	    "  --label TEXT       a name for the snapshot (default: the data's time span)\n"
 	    "  --strict           malformed input (MRT records, reference rows) is fatal: exit 2\n"
 	    "  --no-progress      no progress line on a terminal\n"
+	    "  --time TIME        the time of the tables' routes (YYYY-MM-DD[THH:MM] UTC or unix\n"
+	    "                     seconds; default: the date in each table's file name)\n"
 	    "  --set KEY=VALUE    a setting MANRS publishes no number for; repeatable: curve_k,\n"
 	    "                     ready, aspiring, snapshot_score, rpki_invalid_factor,\n"
 	    "                     action1_with_m1 (see routemark metrics)\n"
@@ -92,6 +98,15 @@ int analyze_option(struct analyze_opts *o, int opt, const char *arg)
 		return 1;
 	case JOB_OPT_SET:
 		return observe_config_set(&o->job.cfg, arg) == 0 ? 1 : -1;
+	case JOB_OPT_TIME:
+		if (time_parse_utc(arg, &o->job.table_time) != 0 || o->job.table_time <= 0) {
+			fprintf(stderr,
+			    "routemark: --time %s: expected YYYY-MM-DD[THH:MM] or unix "
+			    "seconds\n",
+			    arg);
+			return -1;
+		}
+		return 1;
 	}
 	return refs_option(&o->refs, opt, arg);
 }

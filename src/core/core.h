@@ -351,6 +351,8 @@ size_t u32_lower_bound(const void *base, size_t n, size_t size, size_t offset, u
 uint32_t hash_bytes(const void *p, size_t n, uint32_t seed); /* FNV-1a style, fast enough */
 /* t (Unix seconds) as "2014-05-30 22:00 UTC" in buf; "-" when t <= 0. Returns the text. */
 const char *time_utc_format(int64_t t, char *buf, size_t size);
+/* Unix seconds, or YYYY-MM-DD[(T| )HH:MM[:SS]][Z] in UTC; -1 when malformed. */
+int time_parse_utc(const char *s, int64_t *out);
 double clock_mono(void);       /* seconds on the monotonic clock (for intervals) */
 double clock_thread_cpu(void); /* CPU seconds used by the calling thread */
 

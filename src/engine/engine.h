@@ -111,8 +111,10 @@ struct engine_job {
 	const char *db;    /* the store */
 	const char *label; /* NULL: the data's start time */
 	const struct refs_spec *refs;
-	const char *const *mrt; /* MRT files ("-" = standard input) */
+	const char *const *mrt; /* routing inputs: MRT files ("-" = standard input) and
+	                           prefix-to-origin tables (src/origins), told from the content */
 	size_t nmrt;
+	int64_t table_time;          /* the time of the tables' routes; 0: from each file's name */
 	struct observe_config cfg;   /* the settings MANRS publishes no number for */
 	engine_progress_fn progress; /* NULL: none */
 	void *progress_arg;
@@ -126,9 +128,10 @@ struct engine_outcome {
 	double seconds;
 };
 
-/* Checksum the inputs, load the reference data, stream the MRT files, score, and write one
- * snapshot in one transaction. A file with no valid MRT record, or inputs that give no
- * route, are errors: nothing is stored. Returns 0, 1 (unreadable or empty input, store
+/* Checksum the inputs, load the reference data, stream the MRT files and tables, score,
+ * and write one snapshot in one transaction. A file with no valid MRT record that is no
+ * table either, a table whose time is unknown, or inputs that give no route, are errors:
+ * nothing is stored. Returns 0, 1 (unreadable or empty input, store
  * error) or 2 (malformed input under strict). */
 int engine_analyze(const struct engine_job *job, struct engine_outcome *out);
 

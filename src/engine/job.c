@@ -12,6 +12,7 @@
 #include "engine/engine.h"
 #include "fetch/fetch.h"
 #include "mrt/mrt.h"
+#include "origins/origins.h"
 
 /* CPU seconds used so far by this process (all threads). */
 static double cpu(void)
@@ -103,6 +104,7 @@ struct reading {
 	double t0;
 	uint64_t before, total; /* bytes of the files already read, of all MRT files */
 	uint64_t routes;
+	const struct engine_input *inputs;
 };
 
 static void report(
@@ -172,10 +174,61 @@ static int read_file(struct reading *rd, struct engine_input *in, struct mrt_rea
 	return 0;
 }
 
+/* Stream one prefix-to-origin table into the engine: its rows are one RIB sighting at the
+ * table's time. Returns 0, -1 unreadable or no time known, -2 malformed (strict). */
+static int read_table(struct reading *rd, struct engine_input *in, enum origins_format fmt)
+{
+	int64_t ts = rd->job->table_time ? rd->job->table_time : origins_time_from_name(in->path);
+	if (ts <= 0 || ts > UINT32_MAX) {
+		log_err("%s: a %s table without a date in its name: give its time (--time)",
+		    in->path, origins_format_name(fmt));
+		return -1;
+	}
+	struct origins_reader *r = origins_open(in->path, fmt, (uint32_t)ts, rd->job->refs->strict);
+	if (r == NULL)
+		return -1;
+	in->kind = "table";
+	engine_file_begin(rd->e);
+	struct mrt_route rt;
+	int rc;
+	while ((rc = origins_next(r, &rt)) > 0) {
+		engine_route(rd->e, &rt);
+		rd->routes++;
+	}
+	const struct origins_stats *st = origins_stats(r);
+	in->records = st->entries;
+	in->malformed = st->malformed;
+	log_info("%s: %s table: %llu rows, %llu routes, %llu with several origins, %llu AS-set "
+	         "origins (no route), %llu malformed",
+	    in->path, origins_format_name(fmt), (unsigned long long)st->entries,
+	    (unsigned long long)st->routes, (unsigned long long)st->moas,
+	    (unsigned long long)st->as_sets, (unsigned long long)st->malformed);
+	if (rd->job->progress) {
+		uint64_t d, size;
+		origins_progress(r, &d, &size);
+		const char *base = strrchr(in->path, '/') ? strrchr(in->path, '/') + 1 : in->path;
+		struct engine_progress p = {.file = (size_t)(in - rd->inputs) + 1,
+		    .nfiles = rd->job->nmrt,
+		    .name = base,
+		    .records = st->entries,
+		    .routes = rd->routes,
+		    .elapsed = clock_mono() - rd->t0,
+		    .file_done = 1};
+		rd->job->progress(&p, rd->job->progress_arg);
+	}
+	origins_close(r);
+	return rc == -2 ? -2 : rc < 0 ? -1 : 0;
+}
+
 static int read_all(struct reading *rd, struct inputs *in, struct mrt_reader *first)
 {
 	for (size_t i = 0; i < rd->job->nmrt; i++) {
-		int rc = read_file(rd, &in->v[i], i == 0 ? first : NULL, i);
+		const char *path = in->v[i].path; /* standard input is MRT: it can be read once */
+		enum origins_format fmt = (i == 0 && first) || strcmp(path, "-") == 0
+		                              ? ORIGINS_NONE
+		                              : origins_detect(path);
+		int rc = fmt != ORIGINS_NONE ? read_table(rd, &in->v[i], fmt)
+		                             : read_file(rd, &in->v[i], i == 0 ? first : NULL, i);
 		rd->before += in->v[i].size;
 		if (rc == -3) /* said */
 			return 1;
@@ -211,8 +264,10 @@ int engine_analyze(const struct engine_job *job, struct engine_outcome *out)
 	log_info("checksums at %.2f s (%.2f s CPU)", clock_mono() - t0, cpu());
 	struct mrt_options first_opt = {
 	    .strict = job->refs->strict, .readahead = FIRST_READAHEAD, .bz2_sequential = 1};
-	struct mrt_reader *first = mrt_reader_open(in.v[0].path, &first_opt);
-	if (first == NULL) {
+	struct mrt_reader *first = NULL; /* a table is quick to read: no head start */
+	if (strcmp(in.v[0].path, "-") != 0 && origins_detect(in.v[0].path) != ORIGINS_NONE)
+		;
+	else if ((first = mrt_reader_open(in.v[0].path, &first_opt)) == NULL) {
 		log_err("%s: cannot be read; nothing stored", in.v[0].path);
 		goto out;
 	}
@@ -225,7 +280,7 @@ int engine_analyze(const struct engine_job *job, struct engine_outcome *out)
 	}
 	log_info("reference data loaded at %.2f s (%.2f s CPU)", clock_mono() - t0, cpu());
 	e = engine_new(rs, &job->cfg);
-	struct reading rd = {.job = job, .e = e, .t0 = clock_mono()};
+	struct reading rd = {.job = job, .e = e, .t0 = clock_mono(), .inputs = in.v};
 	for (size_t i = 0; i < job->nmrt; i++)
 		rd.total += in.v[i].size;
 	if ((status = read_all(&rd, &in, first)) != 0)

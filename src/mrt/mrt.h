@@ -198,6 +198,8 @@ struct mrt_route {
 	uint32_t path_id;
 	uint8_t error_withdraw;        /* WITHDRAW: announced, but the UPDATE was handled as
 	                                  treat-as-withdraw (RFC 7606) */
+	uint8_t origin_only;           /* RIB: from a prefix-to-origin table (src/origins): the
+	                                  path is the origin alone, nothing is known of the rest */
 	uint32_t originated;           /* RIB entries: originated time */
 	uint16_t old_state, new_state; /* MRT_ROUTE_STATE */
 	const struct bgp_attrs *attrs; /* RIB and ANNOUNCE (NULL with no_attrs); NULL otherwise */

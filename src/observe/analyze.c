@@ -280,6 +280,8 @@ void observe_route(struct observe *o, const struct mrt_route *rt)
 	} else
 		o->nupdates++;
 	o->nroutes++;
+	if (!rt->origin_only)
+		o->npaths++;
 
 	struct flat_path f;
 	struct route_verdict v;

@@ -126,6 +126,7 @@ struct observe {
 	uint32_t first_ts, last_ts;
 	uint32_t rib_ts; /* the current file's snapshot time (0 until its first RIB entry) */
 	uint64_t nroutes, nupdates, nwithdrawals, nrib;
+	uint64_t npaths; /* routes with a whole AS path (not origin_only): path checks ran */
 };
 
 /* analyze.c: append an event (update-stream or RIB sighting) to o->ev. */

@@ -141,12 +141,16 @@ static void metric_has_data(const struct observe *o, int has[METRIC_COUNT])
 {
 	const struct observe_refs *r = &o->refs;
 	int rel = r->asrel != NULL;
-	has[M1] = rel || r->aspa;
-	has[M1C] = rel;
+	/* a prefix-to-origin table has no paths: leaks, customers' routes and the ASNs of a
+	 * path are not seen at all then ("no data", never 0) */
+	int paths = o->npaths > 0;
+	has[M1] = paths && (rel || r->aspa);
+	has[M1C] = paths && rel;
 	has[M2] = r->vrps || r->irr;
-	has[M2C] = rel && has[M2];
-	has[M3] = has[M4] = 1; /* the special-purpose registries are built in */
-	has[M3C] = has[M4C] = rel;
+	has[M2C] = paths && rel && has[M2];
+	has[M3] = 1; /* the special-purpose registries are built in */
+	has[M4] = paths;
+	has[M3C] = has[M4C] = paths && rel;
 	has[M5] = 0; /* Spoofer results are not an input yet */
 	has[M7IRR] = r->irr != NULL;
 	has[M7RPKI] = r->vrps != NULL;

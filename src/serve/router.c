@@ -204,56 +204,9 @@ int param_bool(const char *s, int *out)
 }
 
 /* n digits at s into *v; -1 unless exactly n digits. */
-static int digits(const char *s, int n, int *v)
-{
-	*v = 0;
-	for (int i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)s[i]))
-			return -1;
-		*v = *v * 10 + (s[i] - '0');
-	}
-	return 0;
-}
-
 int param_time(const char *s, int64_t *out)
 {
-	uint64_t u;
-	if (isdigit((unsigned char)s[0]) && strlen(s) <= 12 && strchr(s, '-') == NULL) {
-		if (param_uint(s, 253402300799ULL, &u) != 0)
-			return -1;
-		*out = (int64_t)u;
-		return 0;
-	}
-	struct tm tm = {0};
-	int y, mo, d, h = 0, mi = 0, sec = 0;
-	size_t n = strlen(s);
-	if (n < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' ||
-	    digits(s + 8, 2, &d))
-		return -1;
-	const char *p = s + 10;
-	if (*p == 'T' || *p == ' ') {
-		if (digits(p + 1, 2, &h) || p[3] != ':' || digits(p + 4, 2, &mi))
-			return -1;
-		p += 6;
-		if (*p == ':') {
-			if (digits(p + 1, 2, &sec))
-				return -1;
-			p += 3;
-		}
-	}
-	if (*p == 'Z')
-		p++;
-	if (*p != '\0' || y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    sec > 60)
-		return -1;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	*out = (int64_t)timegm(&tm);
-	return 0;
+	return time_parse_utc(s, out);
 }
 
 int param_asn_list(const char *s, uint32_t *out, size_t max, size_t *n)

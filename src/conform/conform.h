@@ -45,7 +45,8 @@ struct conform_control {
 	enum conform_severity severity;
 	char *rule_text;
 	struct conform_expr *rule;
-	int64_t window; /* seconds; 0 = the profile's */
+	int64_t window;   /* seconds; 0 = the profile's */
+	int64_t validity; /* default validity of a filing (attest), seconds; 0 = none set */
 };
 
 struct conform_profile {
@@ -96,6 +97,10 @@ struct conform_evidence {
 	const char *state; /* "invalid", "absent", "M2C", ... */
 	const char *text;  /* one line for people */
 	const char *json;  /* the store's evidence JSON (VRPs, route objects) or NULL */
+	/* kind "attestation": the filing and its state at the evaluation time ("valid",
+	 * "expired", "revoked", "not-yet-valid"); NULL otherwise */
+	const struct store_attestation *filing;
+	const char *filing_state;
 };
 
 struct conform_control_result {
@@ -121,7 +126,8 @@ struct conform_result {
 	const struct conform_profile *profile;
 	uint32_t asn;
 	const char *name, *cc; /* from the store's AS info, or NULL */
-	int64_t window, window_from, window_to, generated;
+	int64_t window, window_from, window_to;
+	int64_t generated;            /* the evaluation time (ctx->now) */
 	struct store_snapshot *snaps; /* of the window, newest first */
 	size_t nsnaps;
 	struct conform_control_result *c;
@@ -140,6 +146,8 @@ struct conform_ctx {
 	int64_t window;      /* > 0 overrides the profile's and the controls' windows */
 	int64_t snapshot;    /* the newest snapshot to consider (0 = the store's newest) */
 	size_t max_evidence; /* per control (0 = 20) */
+	int64_t now;         /* the evaluation time (0 = the clock): which filings are valid,
+	                        and the result's generated time */
 };
 
 /* Evaluate every control of p for asn. Everything is allocated in a. Returns 0, or -1 on a

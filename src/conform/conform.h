@@ -172,6 +172,34 @@ void conform_compare_json(FILE *f, const struct conform_result *r, size_t n);
 void conform_compare_html(FILE *f, const struct conform_result *r, size_t n);
 void conform_compare_html_fragment(FILE *f, const struct conform_result *r, size_t n);
 
+/* ---------------------------------------------------------------- procurement (rank.c,
+ * render_procure*.c): providers ranked, control by control, with links to the evidence on
+ * a routemark server and the dates of the data (docs/conform.md) */
+
+#define CONFORM_PROCURE_SCHEMA "routemark.conform/1/procurement"
+#define CONFORM_RANKING_RULE                                                                       \
+	"conformant first, then more required controls passed, then more recommended controls "    \
+	"passed, then fewer failed controls, then the lower AS number"
+
+/* Where a result stands: what the ranking and the reports count. */
+struct conform_standing {
+	size_t req_pass, req_total, rec_pass, rec_total, fails;
+	int64_t data_from, data_to; /* earliest start / latest end of the window's snapshots */
+};
+void conform_standing(const struct conform_result *r, struct conform_standing *out);
+/* order[i] = the index in r of the provider ranked i + 1 (CONFORM_RANKING_RULE). */
+void conform_rank(const struct conform_result *r, size_t n, size_t *order);
+/* The evidence of r on a routemark server: base ("" = a relative link) +
+ * "/as/ASN/conformance?profile=NAME", then "#control-ID" when control is set. free() it. */
+char *conform_link(const char *base, const struct conform_result *r, const char *control);
+
+/* n results of one profile, in any order, ranked. base_url as for conform_link. JSON of
+ * schema CONFORM_PROCURE_SCHEMA; CSV (RFC 4180, CRLF) one row per provider and control under
+ * a fixed header; a self-contained printable HTML page. */
+void conform_procure_json(FILE *f, const struct conform_result *r, size_t n, const char *base_url);
+void conform_procure_csv(FILE *f, const struct conform_result *r, size_t n, const char *base_url);
+void conform_procure_html(FILE *f, const struct conform_result *r, size_t n, const char *base_url);
+
 /* ---------------------------------------------------------------- IXP route servers (ixp.c) */
 
 /* One member of the route server: its ASN and the AS-SET its announcements must stay in

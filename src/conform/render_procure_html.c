@@ -14,7 +14,8 @@ static const char css[] =
     "table{border-collapse:collapse;width:100%;margin:.5em 0}"
     "th,td{border:1px solid #bbb;padding:.25em .45em;text-align:left;vertical-align:top}"
     "th{background:#eee}td.n{text-align:right}"
-    ".ov{display:inline-block;padding:.1em .5em;border-radius:4px;font-weight:bold}"
+    ".ov{display:inline-block;padding:.1em .5em;border-radius:4px;font-weight:bold;"
+    "white-space:nowrap}td.ctl{min-width:16em}"
     ".conformant{background:#d4f4d2;color:#0a5a06}.not{background:#fbd5d5;color:#8a0c0c}"
     ".undetermined{background:#fdf0c4;color:#6b5100}"
     ".v{font-weight:bold;white-space:nowrap}.v a{color:inherit}"
@@ -85,7 +86,7 @@ static void matrix(
 	for (size_t i = 0; i < p->ncontrols; i++) {
 		const struct conform_control *c = &p->controls[i];
 		html_put(f, "<tr id=\"control-", c->id);
-		html_put(f, "\"><td><b>", c->id);
+		html_put(f, "\"><td class=\"ctl\"><b>", c->id);
 		html_put(f, "</b> ", c->text);
 		fprintf(f, "</td><td>%s, %s</td>", conform_severity_name(c->severity),
 		    conform_evidence_name(c->evidence));

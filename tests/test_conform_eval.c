@@ -10,6 +10,7 @@
  */
 #include <json-c/json.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "testutil.h"
 #include "mrtgen.h"
@@ -487,6 +488,29 @@ static void test_ixp(void **state)
 	assert_int_equal(r.members[0].set_asns, 2);
 	assert_int_equal(r.members[1].bad_routes, 2);
 	ixp_result_free(&r);
+	/* the command's exit code gates: 3 with violations, 0 for a clean route server */
+	char cmd[1500];
+	snprintf(cmd, sizeof(cmd),
+	    "%s conform --ixp --rs-dump %s --members %s --irr %s >/dev/null 2>&1", test_bin(), rib,
+	    members, irrpath);
+	int rc = system(cmd);
+	assert_true(WIFEXITED(rc));
+	assert_int_equal(WEXITSTATUS(rc), 3);
+	char clean[400];
+	mrtgen_buf_init(&b);
+	mrtgen_peer_index(&b, T0, 0x0a000001, "rs1", pe, 3);
+	rib_route(&b, 0, "193.0.0.0/21", 0, p1, 2);
+	rib_route(&b, 1, "100.10.0.0/16", 0, p2, 1);
+	rib_route(&b, 2, "185.1.0.0/22", 1, p3, 1);
+	snprintf(clean, sizeof(clean), "%s/rs-clean.mrt", dir);
+	assert_int_equal(mrtgen_write_file(&b, clean), 0);
+	mrtgen_buf_free(&b);
+	snprintf(cmd, sizeof(cmd),
+	    "%s conform --ixp --rs-dump %s --members %s --irr %s >/dev/null 2>&1", test_bin(),
+	    clean, members, irrpath);
+	rc = system(cmd);
+	assert_true(WIFEXITED(rc));
+	assert_int_equal(WEXITSTATUS(rc), 0);
 	/* a members file with a bad line names it */
 	write_file("bad-members.txt", "20940 AS-GOOD\nAS-X 1 2\n", members, sizeof(members));
 	ixp_members_free(m, nm);

@@ -17,11 +17,11 @@ static const char *top(void)
 static void test_shipped_profiles(void **state)
 {
 	static const char *const names[] = {
-	    "manrs-netops", "manrs-ixp", "manrs-cdn-cloud", "manrs-plus-draft"};
+	    "manrs-netops", "manrs-ixp", "manrs-cdn-cloud", "manrs-plus-draft", "manrs-vendor"};
 	char dir[4096], err[512];
 	snprintf(dir, sizeof(dir), "%s/profiles", top());
 	setenv("ROUTEMARK_PROFILES", dir, 1);
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		struct conform_profile *p;
 		err[0] = '\0';
 		int rc = conform_profile_find(names[i], &p, err, sizeof(err));
@@ -29,7 +29,7 @@ static void test_shipped_profiles(void **state)
 			fprintf(stderr, "%s\n", err);
 		assert_int_equal(rc, 0);
 		assert_string_equal(p->name, names[i]);
-		assert_true(p->ncontrols >= 5);
+		assert_true(p->ncontrols >= 3);
 		assert_true(p->window >= 30 * 86400);
 		for (size_t k = 0; k < p->ncontrols; k++)
 			assert_non_null(p->controls[k].rule);
@@ -44,9 +44,22 @@ static void test_shipped_profiles(void **state)
 	assert_int_equal(conform_profile_control(p, "PLUS-SAV-1")->evidence, CONFORM_ATTESTED);
 	assert_int_equal(conform_profile_control(p, "PLUS-AUDIT-1")->evidence, CONFORM_AUDITED);
 	conform_profile_free(p);
+	/* the equipment-vendor programme: one control per action, every one resting on a
+	 * filing valid for a year (a vendor is not observable in BGP) */
+	assert_int_equal(conform_profile_find("manrs-vendor", &p, err, sizeof(err)), 0);
+	assert_int_equal(p->ncontrols, 3);
+	assert_non_null(strstr(p->description, "manrs.org/equipment-vendors"));
+	for (size_t k = 0; k < p->ncontrols; k++) {
+		assert_int_not_equal(p->controls[k].evidence, CONFORM_MEASURED);
+		assert_int_equal(p->controls[k].severity, CONFORM_REQUIRED);
+		assert_int_equal(p->controls[k].validity, 365 * 86400);
+		assert_non_null(p->controls[k].fix);
+	}
+	assert_int_equal(conform_profile_control(p, "VENDOR-1")->evidence, CONFORM_AUDITED);
+	conform_profile_free(p);
 	char **list;
 	size_t n = conform_profile_list(&list);
-	assert_int_equal(n, 4);
+	assert_int_equal(n, 5);
 	assert_string_equal(list[0], "manrs-cdn-cloud");
 	for (size_t i = 0; i < n; i++)
 		free(list[i]);
@@ -74,6 +87,8 @@ static void test_broken_profiles(void **state)
 	        {"control A-1", "field \"windw\"", "unknown field"}},
 	    {HEAD CTL("A-1", ",\"rule\":\"true\",\"window\":\"3 days\"") "]}",
 	        {"control A-1", "field \"window\"", "duration"}},
+	    {HEAD CTL("A-1", ",\"rule\":\"true\",\"validity\":\"a year\"") "]}",
+	        {"control A-1", "field \"validity\"", "duration"}},
 	    {HEAD
 	        "{\"id\":\"A-1\",\"text\":\"x\",\"evidence\":\"guessed\",\"severity\":\"required\","
 	        "\"rule\":\"true\"}]}",

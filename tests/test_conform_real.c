@@ -71,10 +71,18 @@ static json_object *conform_json(uint32_t asn)
 			buf = realloc(buf, cap *= 2);
 	}
 	buf[n] = '\0';
-	assert_int_equal(pclose(p), 0);
+	int st = pclose(p);
 	json_object *o = json_tokener_parse(buf);
 	free(buf);
 	assert_non_null(o);
+	/* the exit code gates on the overall verdict: 0 conformant, 3 not, 4 undetermined */
+	json_object *ov;
+	assert_true(json_object_object_get_ex(o, "overall", &ov));
+	const char *overall = json_object_get_string(ov);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), strcmp(overall, "conformant") == 0       ? 0
+	                                  : strcmp(overall, "not conformant") == 0 ? 3
+	                                                                           : 4);
 	return o;
 }
 
@@ -177,8 +185,9 @@ static void test_cli(void **state)
 	    "%s attest --db %s 31148 --control PLUS-SAV-1 --file %s --by tester", test_bin(), db,
 	    ev);
 	assert_int_equal(count_lines(cmd, "filed #1"), 1);
-	snprintf(cmd, sizeof(cmd), "%s attest --db %s 31148 --control NOPE --file %s 2>&1",
-	    test_bin(), db, ev);
+	snprintf(cmd, sizeof(cmd),
+	    "%s attest --db %s 31148 --control NOPE --file %s --by tester 2>&1", test_bin(), db,
+	    ev);
 	assert_int_equal(count_lines(cmd, "no control 'NOPE'"), 1);
 	snprintf(cmd, sizeof(cmd), "%s conform --db %s 31148", test_bin(), db);
 	assert_int_equal(count_lines(cmd, "PASS   PLUS-SAV-1"), 1);

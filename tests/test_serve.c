@@ -778,7 +778,9 @@ static void test_conformance_pages(void **state)
 	const char *one[] = {"AS6939 HURRICANE", overall, "PLUS-RPKI-1", "PLUS-FILTER-1",
 	    "<option value=\"manrs-plus-draft\" selected>", "<option value=\"manrs-netops\">",
 	    "href=\"/as/6939\"", "/api/v1/as/6939/conformance?profile=manrs-plus-draft",
-	    "/compare/conformance?asn=6939&amp;profile=manrs-plus-draft", NULL};
+	    "/compare/conformance?asn=6939&amp;profile=manrs-plus-draft",
+	    /* the anchors `compare --format html|json|csv` link each verdict to */
+	    "<tr id=\"control-PLUS-RPKI-1\">", "<tr id=\"control-PLUS-SAV-1\">", NULL};
 	expect_page("/as/6939/conformance", 200, one);
 	const char *netops[] = {"MANRS for Network Operators",
 	    "<option value=\"manrs-netops\" "

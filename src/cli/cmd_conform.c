@@ -35,9 +35,17 @@ static void usage(FILE *f)
 	    "ones)\n\n" REFS_HELP
 	    "  (AS mode: --vrps with ASPA objects and --asrel decide aspa.*, --peeringdb and\n"
 	    "   --irr decide contact.*)\n\n"
-	    "exit codes: 0 shown (whatever the verdict); 1 usage, profile or store error; 2\n"
-	    "malformed reference data under --strict. See routemark-conform(1), "
-	    "docs/conform.md.\n");
+	    "exit codes: 0 conformant (IXP mode: no violation); 3 not conformant (IXP mode:\n"
+	    "violations); 4 undetermined: no required control fails but some lack data or a\n"
+	    "valid filing; 1 usage, profile or store error; 2 malformed reference data under\n"
+	    "--strict. See routemark-conform(1), docs/conform.md.\n");
+}
+
+int conform_cli_exit(enum conform_overall o)
+{
+	return o == CONFORM_CONFORMANT       ? 0
+	       : o == CONFORM_NOT_CONFORMANT ? CONFORM_EXIT_NOT_CONFORMANT
+	                                     : CONFORM_EXIT_UNDETERMINED;
 }
 
 int conform_cli_store(const char *db, int writable, struct store **out)
@@ -97,7 +105,7 @@ static int run_ixp(struct conform_opts *o, FILE *out)
 			ixp_render_json(out, &r);
 		else
 			ixp_render_text(out, &r, (size_t)o->max_ev);
-		status = 0;
+		status = r.bad_routes ? CONFORM_EXIT_NOT_CONFORMANT : 0;
 	}
 	ixp_result_free(&r);
 	ixp_members_free(m, nm);
@@ -156,7 +164,7 @@ static int run_as(struct conform_opts *o, uint32_t asn, FILE *out)
 	int status = 1;
 	if (conform_evaluate(&ctx, p, asn, &a, &r) == 0) {
 		conform_cli_render(out, o->fmt, &r, 0);
-		status = ferror(out) ? 1 : 0;
+		status = ferror(out) ? 1 : conform_cli_exit(r.overall);
 	}
 	arena_free(&a);
 	store_close(s);

@@ -4,6 +4,13 @@
 
 #include "conform/conform.h"
 
+/* Exit codes of conform and compare --require for gating: conformant (or no IXP violation)
+ * 0; not conformant (violations) 3; not enough data or filings to decide 4. Errors stay 1
+ * (usage, store, profile) and 2 (malformed reference data under --strict). */
+#define CONFORM_EXIT_NOT_CONFORMANT 3
+#define CONFORM_EXIT_UNDETERMINED 4
+int conform_cli_exit(enum conform_overall o);
+
 /* Open the store, upgrading it to the current schema when writable; else read-only. */
 int conform_cli_store(const char *db, int writable, struct store **out);
 /* Load a profile by name or path; messages to stderr. NULL on error. */

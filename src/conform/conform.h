@@ -45,7 +45,8 @@ struct conform_control {
 	enum conform_severity severity;
 	char *rule_text;
 	struct conform_expr *rule;
-	int64_t window; /* seconds; 0 = the profile's */
+	int64_t window;   /* seconds; 0 = the profile's */
+	int64_t validity; /* default validity of a filing (attest), seconds; 0 = none set */
 };
 
 struct conform_profile {
@@ -96,6 +97,10 @@ struct conform_evidence {
 	const char *state; /* "invalid", "absent", "M2C", ... */
 	const char *text;  /* one line for people */
 	const char *json;  /* the store's evidence JSON (VRPs, route objects) or NULL */
+	/* kind "attestation": the filing and its state at the evaluation time ("valid",
+	 * "expired", "revoked", "not-yet-valid"); NULL otherwise */
+	const struct store_attestation *filing;
+	const char *filing_state;
 };
 
 struct conform_control_result {
@@ -121,7 +126,8 @@ struct conform_result {
 	const struct conform_profile *profile;
 	uint32_t asn;
 	const char *name, *cc; /* from the store's AS info, or NULL */
-	int64_t window, window_from, window_to, generated;
+	int64_t window, window_from, window_to;
+	int64_t generated;            /* the evaluation time (ctx->now) */
 	struct store_snapshot *snaps; /* of the window, newest first */
 	size_t nsnaps;
 	struct conform_control_result *c;
@@ -140,6 +146,8 @@ struct conform_ctx {
 	int64_t window;      /* > 0 overrides the profile's and the controls' windows */
 	int64_t snapshot;    /* the newest snapshot to consider (0 = the store's newest) */
 	size_t max_evidence; /* per control (0 = 20) */
+	int64_t now;         /* the evaluation time (0 = the clock): which filings are valid,
+	                        and the result's generated time */
 };
 
 /* Evaluate every control of p for asn. Everything is allocated in a. Returns 0, or -1 on a
@@ -163,6 +171,34 @@ void conform_compare_text(FILE *f, const struct conform_result *r, size_t n);
 void conform_compare_json(FILE *f, const struct conform_result *r, size_t n);
 void conform_compare_html(FILE *f, const struct conform_result *r, size_t n);
 void conform_compare_html_fragment(FILE *f, const struct conform_result *r, size_t n);
+
+/* ---------------------------------------------------------------- procurement (rank.c,
+ * render_procure*.c): providers ranked, control by control, with links to the evidence on
+ * a routemark server and the dates of the data (docs/conform.md) */
+
+#define CONFORM_PROCURE_SCHEMA "routemark.conform/1/procurement"
+#define CONFORM_RANKING_RULE                                                                       \
+	"conformant first, then more required controls passed, then more recommended controls "    \
+	"passed, then fewer failed controls, then the lower AS number"
+
+/* Where a result stands: what the ranking and the reports count. */
+struct conform_standing {
+	size_t req_pass, req_total, rec_pass, rec_total, fails;
+	int64_t data_from, data_to; /* earliest start / latest end of the window's snapshots */
+};
+void conform_standing(const struct conform_result *r, struct conform_standing *out);
+/* order[i] = the index in r of the provider ranked i + 1 (CONFORM_RANKING_RULE). */
+void conform_rank(const struct conform_result *r, size_t n, size_t *order);
+/* The evidence of r on a routemark server: base ("" = a relative link) +
+ * "/as/ASN/conformance?profile=NAME", then "#control-ID" when control is set. free() it. */
+char *conform_link(const char *base, const struct conform_result *r, const char *control);
+
+/* n results of one profile, in any order, ranked. base_url as for conform_link. JSON of
+ * schema CONFORM_PROCURE_SCHEMA; CSV (RFC 4180, CRLF) one row per provider and control under
+ * a fixed header; a self-contained printable HTML page. */
+void conform_procure_json(FILE *f, const struct conform_result *r, size_t n, const char *base_url);
+void conform_procure_csv(FILE *f, const struct conform_result *r, size_t n, const char *base_url);
+void conform_procure_html(FILE *f, const struct conform_result *r, size_t n, const char *base_url);
 
 /* ---------------------------------------------------------------- IXP route servers (ixp.c) */
 

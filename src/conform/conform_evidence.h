@@ -15,6 +15,10 @@ struct ev_list {
 /* A new item, or NULL when the list is full (total still counts it). */
 struct conform_evidence *ev_add(struct ev_list *l, const char *kind);
 char *ev_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* One evidence item per filing with its state at now (filings.c); returns how many are
+ * valid, and writes why the others do not count ("attestation 12 expired ...") in why. */
+size_t ev_filings(struct ev_list *l, const struct store_attestation *f, size_t n, int64_t now,
+    char *why, size_t whysize);
 /* The rows of d's snapshot behind atom n. */
 void ev_atom(struct snap_data *d, struct ev_list *l, const struct cx_node *n);
 

@@ -131,23 +131,8 @@ static void decide(
 		    st->ntrue + st->nfalse + st->nunknown == 1 ? "" : "s", st->values);
 }
 
-static void add_filings(struct ev_list *l, const struct store_attestation *f, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		struct conform_evidence *e = ev_add(l, "attestation");
-		if (e == NULL)
-			continue;
-		e->time = f[i].created;
-		e->asn = f[i].asn;
-		e->state = f[i].kind;
-		e->text = ev_printf(l->a, "%s by %s: %s (%" PRIu64 " bytes, sha256 %s)", f[i].kind,
-		    f[i].who ? f[i].who : "unknown", f[i].file ? f[i].file : "-", f[i].size,
-		    f[i].sha256);
-	}
-}
-
 static int eval_control(const struct conform_ctx *ctx, const struct conform_control *c,
-    uint32_t asn, const struct store_snapshot *snaps, size_t nsnaps, struct arena *a,
+    uint32_t asn, const struct store_snapshot *snaps, size_t nsnaps, int64_t now, struct arena *a,
     struct conform_control_result *r)
 {
 	struct store_attestation *f = NULL;
@@ -155,18 +140,29 @@ static int eval_control(const struct conform_ctx *ctx, const struct conform_cont
 	if (store_get_attestations(ctx->store, asn, c->id, a, &f, &nf))
 		return -1;
 	struct eval_state st = {
-	    .d = {.store = ctx->store, .refs = ctx->refs, .a = a, .asn = asn, .nfilings = nf},
+	    .d = {.store = ctx->store, .refs = ctx->refs, .a = a, .asn = asn},
 	    .ev = {.a = a, .max = ctx->max_evidence ? ctx->max_evidence : 20},
 	};
 	r->control = c;
-	add_filings(&st.ev, f, nf);
-	if (c->evidence != CONFORM_MEASURED && nf == 0) {
+	/* only filings valid at the evaluation time count (and make the "attested" atom) */
+	char why[600];
+	st.d.nfilings = ev_filings(&st.ev, f, nf, now, why, sizeof(why));
+	if (c->evidence != CONFORM_MEASURED && st.d.nfilings == 0) {
 		r->verdict = CONFORM_NOT_MEASURABLE;
 		r->basis = "none";
-		r->reason = ev_printf(a,
-		    "%s control with nothing filed: run 'routemark attest "
-		    "AS%" PRIu32 " --control %s --file EVIDENCE'",
-		    conform_evidence_name(c->evidence), asn, c->id);
+		if (nf)
+			r->reason = ev_printf(a,
+			    "%s; no valid attestation: run 'routemark attest AS%" PRIu32
+			    " --control %s --file EVIDENCE --by WHO'",
+			    why, asn, c->id);
+		else
+			r->reason = ev_printf(a,
+			    "%s control with nothing filed: run 'routemark attest "
+			    "AS%" PRIu32 " --control %s --file EVIDENCE --by WHO'",
+			    conform_evidence_name(c->evidence), asn, c->id);
+		r->ev = st.ev.v;
+		r->nev = st.ev.n;
+		r->ev_total = st.ev.total;
 		return 0;
 	}
 	if (eval_snapshots(&st, c, snaps, nsnaps))
@@ -209,7 +205,8 @@ int conform_evaluate(const struct conform_ctx *ctx, const struct conform_profile
 	memset(out, 0, sizeof(*out));
 	out->profile = p;
 	out->asn = asn;
-	out->generated = (int64_t)time(NULL);
+	int64_t now = ctx->now ? ctx->now : (int64_t)time(NULL);
+	out->generated = now;
 	struct store_snapshot *all;
 	size_t nall;
 	if (store_snapshots(ctx->store, 0, a, &all, &nall))
@@ -246,7 +243,7 @@ int conform_evaluate(const struct conform_ctx *ctx, const struct conform_profile
 		memset(r, 0, sizeof(*r));
 		r->window_from = to - w;
 		r->window_to = to;
-		if (eval_control(ctx, c, asn, ws, nw, a, r))
+		if (eval_control(ctx, c, asn, ws, nw, now, a, r))
 			return -1;
 		out->count[r->verdict]++;
 		if (r->verdict == CONFORM_PASS)

@@ -120,7 +120,7 @@ static int enum_of(const char *v, const char *const *names, int n)
 static int parse_control(struct perr *e, struct conform_profile *p, json_object *o, size_t i)
 {
 	static const char *const known[] = {"id", "text", "programme", "action", "evidence", "rule",
-	    "window", "severity", "fix", NULL};
+	    "window", "severity", "fix", "validity", NULL};
 	static const char *const ev[] = {"measured", "attested", "audited"};
 	static const char *const sev[] = {"required", "recommended", "informational"};
 	struct conform_control *c = &p->controls[i];
@@ -171,6 +171,14 @@ static int parse_control(struct perr *e, struct conform_profile *p, json_object 
 		free(s);
 		if (c->window <= 0)
 			return perr(e, "%sfield \"window\": not a duration like 90d", where);
+	}
+	if (get_str(e, where, o, "validity", 0, &s))
+		return -1;
+	if (s) {
+		c->validity = conform_parse_duration(s);
+		free(s);
+		if (c->validity <= 0)
+			return perr(e, "%sfield \"validity\": not a duration like 365d", where);
 	}
 	char msg[200];
 	if (conform_expr_parse(c->rule_text, &c->rule, msg, sizeof(msg)))

@@ -40,7 +40,9 @@ static void control_row(FILE *f, const struct conform_control_result *c)
 {
 	char b[40];
 	const struct conform_control *k = c->control;
-	html_put(f, "<tr><td><b>", k->id);
+	/* the anchor procurement comparisons link to (#control-ID) */
+	html_put(f, "<tr id=\"control-", k->id);
+	html_put(f, "\"><td><b>", k->id);
 	html_put(f, "</b></td><td>", k->text);
 	html_put(f, "<div class=\"rmc-meta\">rule <code>", k->rule_text);
 	fprintf(f, "</code> — %s, %s; basis: %s</div><div>", conform_evidence_name(k->evidence),
@@ -50,7 +52,11 @@ static void control_row(FILE *f, const struct conform_control_result *c)
 	if (c->nev) {
 		fprintf(f, "<ul class=\"rmc-ev\">");
 		for (size_t j = 0; j < c->nev; j++) {
-			fprintf(f, "<li>%s %s: ", c->ev[j].kind,
+			if (c->ev[j].filing_state)
+				fprintf(f, "<li class=\"rmc-att-%s\">", c->ev[j].filing_state);
+			else
+				fprintf(f, "<li>");
+			fprintf(f, "%s %s: ", c->ev[j].kind,
 			    c->ev[j].time ? time_utc_format(c->ev[j].time, b, sizeof(b)) : "");
 			html_escape(f, c->ev[j].text);
 			fprintf(f, "</li>");

@@ -23,6 +23,27 @@ static json_object *iso_time(int64_t t)
 	return json_object_new_string(buf);
 }
 
+/* An attestation evidence item's filing: who, what, validity and revocation. */
+static json_object *filing_json(const struct store_attestation *f, const char *state)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "id", json_object_new_int64(f->id));
+	json_object_object_add(o, "status", json_object_new_string(state));
+	json_object_object_add(o, "kind", str_or_null(f->kind));
+	json_object_object_add(o, "who", str_or_null(f->who));
+	json_object_object_add(o, "sha256", str_or_null(f->sha256));
+	json_object_object_add(o, "file", str_or_null(f->file));
+	json_object_object_add(o, "size", json_object_new_int64((int64_t)f->size));
+	json_object_object_add(o, "filed", iso_time(f->created));
+	json_object_object_add(o, "valid_from", iso_time(f->valid_from));
+	json_object_object_add(o, "valid_until", iso_time(f->valid_until));
+	json_object_object_add(o, "revoked", iso_time(f->revoked));
+	json_object_object_add(o, "revoked_by", str_or_null(f->revoked_by));
+	json_object_object_add(o, "revoke_reason", str_or_null(f->revoke_reason));
+	json_object_object_add(o, "note", str_or_null(f->note));
+	return o;
+}
+
 static json_object *evidence_json(const struct conform_evidence *e)
 {
 	json_object *o = json_object_new_object();
@@ -40,6 +61,8 @@ static json_object *evidence_json(const struct conform_evidence *e)
 	if (e->state)
 		json_object_object_add(o, "state", json_object_new_string(e->state));
 	json_object_object_add(o, "text", str_or_null(e->text));
+	if (e->filing)
+		json_object_object_add(o, "attestation", filing_json(e->filing, e->filing_state));
 	if (e->json) {
 		json_object *d = json_tokener_parse(e->json);
 		json_object_object_add(o, "data", d ? d : json_object_new_string(e->json));

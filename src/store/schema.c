@@ -69,6 +69,14 @@ const char *const store_migrations[] = {
      * stored in kinds 0 and 1 are reported as needing a new analysis), and no index of
      * findings by prefix (no query used it; it cost a random insert per finding) */
     "DROP INDEX IF EXISTS finding_prefix;",
+    /* attestations get a validity period and can be revoked (src/store/attest.c): rows
+     * filed before keep no end (valid_until NULL) and are valid from their filing */
+    "ALTER TABLE attestation ADD COLUMN valid_from INTEGER;"
+    "ALTER TABLE attestation ADD COLUMN valid_until INTEGER;"
+    "ALTER TABLE attestation ADD COLUMN revoked INTEGER;"
+    "ALTER TABLE attestation ADD COLUMN revoked_by TEXT;"
+    "ALTER TABLE attestation ADD COLUMN revoke_reason TEXT;"
+    "UPDATE attestation SET valid_from = created;",
 };
 
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

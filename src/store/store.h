@@ -18,7 +18,7 @@
 
 #include "core/core.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4 /* = store_nmigrations (schema.c) */
 
 struct store;
 
@@ -229,8 +229,9 @@ int store_search_as(struct store *s, const char *q, size_t limit, struct arena *
 /* ---------------------------------------------------------------- attestations (attest.c) */
 
 /* A declaration by the operator ("attested") or a document an auditor reviewed ("audited")
- * for one conformance control of an AS: what was filed (its SHA-256, name and size), when and
- * by whom. Written outside snapshots; never replaced (a new filing adds a row). */
+ * for one conformance control of an AS: what was filed (its SHA-256, name and size), when,
+ * by whom, the period it is valid for, and its revocation. Written outside snapshots; never
+ * replaced (a new filing adds a row; a revocation marks the row). */
 struct store_attestation {
 	int64_t id;
 	uint32_t asn;
@@ -240,13 +241,37 @@ struct store_attestation {
 	const char *file;    /* its name as given */
 	uint64_t size;
 	int64_t created; /* unix time filed (0 when writing: now) */
-	const char *who, *note;
+	const char *who; /* who attested: required */
+	const char *note;
+	int64_t valid_from;  /* 0 when writing: created */
+	int64_t valid_until; /* exclusive end; 0 = no end */
+	int64_t revoked;     /* when revoked; 0 = not revoked */
+	const char *revoked_by, *revoke_reason;
 };
 
-/* Sets a->id (and a->created when 0). Not inside an open snapshot. */
+/* An attestation's state at a time: revoked (revoked <= t) wins over not yet valid
+ * (t < valid_from), which wins over expired (t >= valid_until). */
+enum store_att_state {
+	STORE_ATT_VALID = 0,
+	STORE_ATT_EXPIRED,
+	STORE_ATT_REVOKED,
+	STORE_ATT_NOT_YET_VALID,
+};
+enum store_att_state store_attestation_state(const struct store_attestation *a, int64_t t);
+const char *store_att_state_name(enum store_att_state s); /* "valid", "expired", ... */
+
+/* Sets a->id (and a->created, a->valid_from when 0). Not inside an open snapshot. who is
+ * required; valid_until, when set, must be after valid_from. */
 int store_put_attestation(struct store *s, struct store_attestation *a);
-/* The filings of asn (control NULL = every control), newest first. */
+/* The filings of asn (0 = every AS; control NULL = every control), newest first. */
 int store_get_attestations(struct store *s, uint32_t asn, const char *control, struct arena *ar,
     struct store_attestation **out, size_t *n);
+/* One filing by id; *found = 0 when there is none. */
+int store_get_attestation(
+    struct store *s, int64_t id, struct arena *ar, struct store_attestation *out, int *found);
+/* Mark filing id revoked at when (0 = now) by by, for reason. Returns 0, 1 when there is no
+ * such filing, 2 when it is already revoked, -1 on a store error (logged). */
+int store_revoke_attestation(
+    struct store *s, int64_t id, int64_t when, const char *by, const char *reason);
 
 #endif

@@ -272,7 +272,7 @@ int store_top(struct store *s, int64_t snap, const char *metric, size_t limit, s
 
 #define FIND_COLS                                                                                  \
 	"asn, metric, culprit, prefix, origin, path, peer_ip, peer_asn, peers, "                   \
-	"first_seen, last_seen, detail, evidence"
+	"first_seen, last_seen, detail, evidence, id, disputed"
 
 /* Step st (FIND_COLS) to the end, collecting its rows. */
 static int read_findings(
@@ -295,6 +295,8 @@ static int read_findings(
 		f->last_seen = sqlite3_column_int64(st, 10);
 		f->detail = store_col_text(st, 11, a);
 		f->evidence = store_col_text(st, 12, a);
+		f->id = sqlite3_column_int64(st, 13);
+		f->disputed = sqlite3_column_int64(st, 14);
 	}
 	*out = v.v;
 	*n = v.n;
@@ -320,11 +322,12 @@ int store_get_finding_briefs(struct store *s, int64_t snap, uint32_t asn, struct
     struct store_finding **out, size_t *n)
 {
 	sqlite3_stmt *st;
-	/* FIND_COLS without the bulky ones */
+	/* FIND_COLS without the bulky ones; an accepted dispute leaves nothing to fix */
 	if (prep_as(s,
-	        "SELECT asn, metric, culprit, prefix, origin, NULL, NULL, 0, 0, 0, 0, detail, NULL "
-	        "FROM finding WHERE snapshot_id = ?1 AND asn = ?2 AND metric <> 'M2' "
-	        "ORDER BY metric, prefix, id",
+	        "SELECT asn, metric, culprit, prefix, origin, NULL, NULL, 0, 0, 0, 0, detail, "
+	        "NULL, "
+	        "id, NULL FROM finding WHERE snapshot_id = ?1 AND asn = ?2 AND metric <> 'M2' "
+	        "AND disputed IS NULL ORDER BY metric, prefix, id",
 	        snap, asn, NULL, &st))
 		return -1;
 	return read_findings(s, st, a, out, n);

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/conform_cli.h"
 #include "observe/observe.h"
+#include "report/report.h"
 #include "store/store.h"
 
 static void usage(FILE *f)
@@ -68,47 +69,6 @@ static int64_t parse_id(const char *s)
 	char *end;
 	long long v = s && *s ? strtoll(s, &end, 10) : 0;
 	return s && *s && *end == '\0' && v > 0 ? (int64_t)v : 0;
-}
-
-static json_object *jstr(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
-
-static json_object *dispute_json(
-    const struct store_dispute *d, const struct store_dispute_event *ev, size_t nev)
-{
-	char t[32];
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "id", json_object_new_int64(d->id));
-	json_object_object_add(o, "asn", json_object_new_int64(d->asn));
-	json_object_object_add(o, "metric", jstr(d->metric));
-	json_object_object_add(o, "prefix", jstr(d->prefix));
-	json_object_object_add(o, "origin", json_object_new_int64(d->origin));
-	json_object_object_add(o, "finding", json_object_new_int64(d->finding_id));
-	json_object_object_add(o, "snapshot", json_object_new_int64(d->snapshot_id));
-	json_object_object_add(o, "state", jstr(d->state));
-	json_object_object_add(o, "reason", jstr(d->reason));
-	json_object_object_add(o, "opened_by", jstr(d->opened_by));
-	json_object_object_add(o, "created", jstr(time_str(d->created, t, sizeof(t))));
-	json_object_object_add(o, "reviewer", jstr(d->reviewer));
-	json_object_object_add(
-	    o, "decided", d->decided ? jstr(time_str(d->decided, t, sizeof(t))) : NULL);
-	json_object_object_add(o, "note", jstr(d->note));
-	if (ev) {
-		json_object *a = json_object_new_array();
-		for (size_t i = 0; i < nev; i++) {
-			json_object *e = json_object_new_object();
-			json_object_object_add(e, "time", jstr(time_str(ev[i].time, t, sizeof(t))));
-			json_object_object_add(e, "who", jstr(ev[i].who));
-			json_object_object_add(e, "from", jstr(ev[i].from_state));
-			json_object_object_add(e, "to", jstr(ev[i].to_state));
-			json_object_object_add(e, "note", jstr(ev[i].note));
-			json_object_array_add(a, e);
-		}
-		json_object_object_add(o, "audit", a);
-	}
-	return o;
 }
 
 static void dispute_line(const struct store_dispute *d)
@@ -188,7 +148,7 @@ static int do_list(struct store *s, const struct dopts *o)
 	if (rc == 0 && o->json) {
 		json_object *arr = json_object_new_array();
 		for (size_t i = 0; i < n; i++)
-			json_object_array_add(arr, dispute_json(&d[i], NULL, 0));
+			json_object_array_add(arr, report_dispute_json(&d[i], NULL, 0));
 		cli_print_json(arr);
 	} else
 		for (size_t i = 0; rc == 0 && i < n; i++)
@@ -214,7 +174,7 @@ static int do_show(struct store *s, const struct dopts *o, int64_t id)
 	if (rc == 0)
 		rc = store_get_dispute_events(s, id, &a, &ev, &nev);
 	if (rc == 0 && o->json)
-		cli_print_json(dispute_json(&d, ev, nev));
+		cli_print_json(report_dispute_json(&d, ev, nev));
 	else if (rc == 0) {
 		dispute_line(&d);
 		for (size_t i = 0; i < nev; i++)

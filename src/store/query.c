@@ -347,6 +347,20 @@ int store_count_findings(
 	return done(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc);
 }
 
+int store_count_scored_findings(
+    struct store *s, int64_t snap, uint32_t asn, const char *metric, uint64_t *count)
+{
+	sqlite3_stmt *st;
+	if (prep_as(s,
+	        "SELECT count(*) FROM finding WHERE snapshot_id = ?1 AND asn = ?2 "
+	        "AND (?3 IS NULL OR metric = ?3) AND disputed IS NULL",
+	        snap, asn, metric, &st))
+		return -1;
+	int rc = sqlite3_step(st);
+	*count = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+	return done(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc);
+}
+
 int store_get_incidents(struct store *s, int64_t snap, uint32_t asn, const char *metric,
     int64_t from, int64_t to, size_t limit, size_t offset, struct arena *a,
     struct store_incident **out, size_t *n)

@@ -200,6 +200,9 @@ int store_get_finding_briefs(struct store *s, int64_t snap, uint32_t asn, struct
     struct store_finding **out, size_t *n);
 int store_count_findings(
     struct store *s, int64_t snap, uint32_t asn, const char *metric, uint64_t *count);
+/* The same, without the findings an accepted dispute took out of the scores. */
+int store_count_scored_findings(
+    struct store *s, int64_t snap, uint32_t asn, const char *metric, uint64_t *count);
 /* asn 0 = every AS; metric NULL = all; [from, to] filters on the incident interval (0 = open). */
 int store_get_incidents(struct store *s, int64_t snap, uint32_t asn, const char *metric,
     int64_t from, int64_t to, size_t limit, size_t offset, struct arena *a,

@@ -290,7 +290,7 @@ static void test_state_machine(void **state)
 	assert_same_scores(&before, &after);
 	/* after the rejection the finding may be disputed again */
 	int64_t again;
-	assert_int_equal(store_dispute_open(s, f2, "the LOA, attached", "noc@1103", &again), 0);
+	assert_int_equal(store_dispute_open(s, f1, "the LOA, attached", "noc@1103", &again), 0);
 	assert_true(again != id);
 	struct store_dispute *all;
 	size_t n;
@@ -299,7 +299,7 @@ static void test_state_machine(void **state)
 	assert_int_equal(store_get_disputes(s, 1103, "open", &a, &all, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(all[0].id, again);
-	assert_int_equal(all[0].snapshot_id, snap2);
+	assert_int_equal(all[0].snapshot_id, snap1);
 	assert_int_equal(store_get_disputes(s, 3333, NULL, &a, &all, &n), 0);
 	assert_int_equal(n, 0);
 	arena_free(&a);
@@ -349,11 +349,11 @@ static void test_cli(void **state)
 	store_close(s);
 	snprintf(args, sizeof(args),
 	    "dispute open --db %s --finding %lld --by noc@3333 --reason 'our customer, LOA'", db,
-	    (long long)f);
+	    (long long)f_later);
 	assert_int_equal(run(args, out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "opened on finding"));
 	snprintf(args, sizeof(args), "dispute open --db %s --finding %lld --reason again", db,
-	    (long long)f_later);
+	    (long long)f);
 	assert_int_equal(run(args, out, sizeof(out)), 1);
 	assert_non_null(strstr(out, "is already disputed"));
 	snprintf(args, sizeof(args), "dispute list --db %s --asn 3333 --format json", db);
@@ -388,62 +388,63 @@ static void test_accept_rescores(void **state)
 	size_t n;
 	assert_int_equal(store_get_disputes(s, 1103, "open", &a, &d, &n), 0);
 	assert_int_equal(n, 1);
-	int64_t id1103 = d[0].id; /* raised on the second snapshot */
+	int64_t id1103 = d[0].id; /* raised on the first snapshot */
 	assert_int_equal(store_get_disputes(s, 3333, "open", &a, &d, &n), 0);
 	assert_int_equal(n, 1);
-	int64_t id3333 = d[0].id; /* raised on the first */
+	int64_t id3333 = d[0].id; /* raised on the second */
 	store_close(s);
 	char out[4096], args[1024];
 	snprintf(args, sizeof(args),
 	    "dispute accept %lld --db %s --reviewer rev@ix --note 'LOA checked'", (long long)id3333,
 	    db);
 	assert_int_equal(run(args, out, sizeof(out)), 0);
-	assert_non_null(strstr(out, "scores rewritten in 2 snapshots"));
+	assert_non_null(strstr(out, "scores rewritten in 1 snapshot"));
 	snprintf(args, sizeof(args), "dispute accept %lld --db %s --reviewer rev@ix",
 	    (long long)id1103, db);
 	assert_int_equal(run(args, out, sizeof(out)), 0);
-	assert_non_null(strstr(out, "scores rewritten in 1 snapshot"));
+	assert_non_null(strstr(out, "scores rewritten in 2 snapshots"));
 	assert_int_equal(store_open(db, 0, &s), 0);
+	/* AS3333: one of its two hijacks, disputed from the second snapshot on; the first
+	 * keeps both */
+	scores_of(s, snap1, 3333, &x);
+	assert_same_scores(&b3333[0], &x);
+	scores_of(s, snap2, 3333, &x);
+	assert_int_equal(x.m2_count, 1);
+	assert_int_equal(x.scored_findings, 1);
+	assert_int_equal(x.nincidents, 1);
+	assert_true(x.m2_raw > 0 && x.m2_raw <= b3333[1].m2_raw);
+	struct observe_config cfg;
+	observe_config_default(&cfg);
 	for (int k = 0; k < 2; k++) {
-		/* AS3333: one of its two hijacks is disputed in both snapshots */
-		scores_of(s, snaps[k], 3333, &x);
-		assert_int_equal(x.m2_count, 1);
-		assert_int_equal(x.scored_findings, 1);
-		assert_int_equal(x.nincidents, 1);
-		assert_true(x.m2_raw > 0 && x.m2_raw <= b3333[k].m2_raw);
 		/* the control AS: as analysed */
 		scores_of(s, snaps[k], 1136, &x);
 		assert_same_scores(&b1136[k], &x);
+		/* AS1103: its only hijack, disputed in both: raw 0, full score */
+		scores_of(s, snaps[k], 1103, &x);
+		assert_int_equal(x.m2_count, 0);
+		assert_true(x.m2_raw == 0 && x.m2_pct == 100);
+		assert_int_equal(x.nincidents, 0);
+		assert_int_equal(x.scored_findings, 0);
+		assert_true(x.action1 > b1103[k].action1);
+		/* Action 1 is the mean of the metrics as stored now */
+		struct store_metric *m;
+		assert_int_equal(store_get_metrics(s, snaps[k], 1103, &a, &m, &n), 0);
+		double pct[METRIC_COUNT];
+		for (int i = 0; i < METRIC_COUNT; i++)
+			pct[i] = -1;
+		for (size_t i = 0; i < n; i++)
+			pct[metric_by_name(m[i].metric)->id] = m[i].percent;
+		assert_true(fabs(action1_score(&cfg, pct) - x.action1) < 1e-9);
+		assert_true(fabs(x.action1 - 100) < 1e-9); /* nothing else wrong with AS1103 */
+		/* the readiness distribution moved with it: as many ASes as before */
+		double was = 0, now = 0;
+		for (int r = 0; r < 4; r++) {
+			was += b1103[k].ready[r];
+			now += x.ready[r];
+		}
+		assert_true(was == now);
+		assert_true(x.ready[3] == b1103[k].ready[3] + 1);
 	}
-	/* AS1103: its only hijack, disputed from the second snapshot on; the first keeps it */
-	scores_of(s, snap1, 1103, &x);
-	assert_same_scores(&b1103[0], &x);
-	scores_of(s, snap2, 1103, &x);
-	assert_int_equal(x.m2_count, 0);
-	assert_true(x.m2_raw == 0 && x.m2_pct == 100); /* raw 0, full score */
-	assert_int_equal(x.nincidents, 0);
-	assert_int_equal(x.scored_findings, 0);
-	assert_true(x.action1 > b1103[1].action1);
-	/* Action 1 is the mean of the metrics as stored now */
-	struct observe_config cfg;
-	observe_config_default(&cfg);
-	struct store_metric *m;
-	assert_int_equal(store_get_metrics(s, snap2, 1103, &a, &m, &n), 0);
-	double pct[METRIC_COUNT];
-	for (int i = 0; i < METRIC_COUNT; i++)
-		pct[i] = -1;
-	for (size_t i = 0; i < n; i++)
-		pct[metric_by_name(m[i].metric)->id] = m[i].percent;
-	assert_true(fabs(action1_score(&cfg, pct) - x.action1) < 1e-9);
-	assert_true(fabs(x.action1 - 100) < 1e-9); /* nothing else wrong with AS1103 */
-	/* the readiness distribution moved with it: as many ASes as before */
-	double was = 0, now = 0;
-	for (int k = 0; k < 4; k++) {
-		was += b1103[1].ready[k];
-		now += x.ready[k];
-	}
-	assert_true(was == now);
-	assert_true(x.ready[3] == b1103[1].ready[3] + 1);
 	/* applying again rewrites nothing */
 	size_t nre;
 	assert_int_equal(observe_apply_disputes(s, snap2, &nre), 0);
@@ -453,11 +454,14 @@ static void test_accept_rescores(void **state)
 	assert_int_equal(rescored, 0);
 	/* the findings are kept, marked with the dispute */
 	struct store_finding *f;
-	assert_int_equal(store_get_findings(s, snap2, 1103, "M2", 0, 0, &a, &f, &n), 0);
+	assert_int_equal(store_get_findings(s, snap1, 1103, "M2", 0, 0, &a, &f, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(f[0].disputed, id1103);
-	assert_int_equal(store_get_findings(s, snap1, 1103, "M2", 0, 0, &a, &f, &n), 0);
-	assert_int_equal(f[0].disputed, 0);
+	assert_int_equal(store_get_findings(s, snap1, 3333, "M2", 0, 0, &a, &f, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(f[0].disputed + f[1].disputed, 0);
+	assert_int_equal(store_get_findings(s, snap2, 3333, "M2", 0, 0, &a, &f, &n), 0);
+	assert_int_equal(f[0].disputed + f[1].disputed, id3333);
 	arena_free(&a);
 	store_close(s);
 }

@@ -6,12 +6,16 @@
  * scored with (global_stat scope "config"); then its Action 1 score and the readiness
  * distribution. Every other AS, and every other metric, keeps the analysis's rows.
  *
- * The store keeps each finding's first and last sighting, not the update-stream events
- * analysis merged: a rebuilt metric's events are the remaining findings' intervals (a
- * finding seen once is an event of unknown duration, as a single RIB sighting is). Where
- * analysis saw a route withdrawn and announced again between the two, the rebuilt incident
- * spans the gap. A custom score curve (observe_config.curve) is not among the stored
- * settings: the rebuilt percentages use the exponential curve with the stored curve_k.
+ * The events: analysis makes one of the RIB snapshots a finding was in (dated by each
+ * dump's first record) and one per peer of the update stream, from an announcement to the
+ * withdrawal (or the data's end). The store keeps per finding the RIB dates (rib_first,
+ * rib_last: that event is rebuilt exactly) and the span of its announcements (upd_first,
+ * upd_last: the update-stream events are rebuilt as one event over it, so a route withdrawn
+ * and announced again in between counts as one, and one still announced at the data's end
+ * ends at its last announcement). Findings written before these columns existed give an
+ * event over [first_seen, last_seen]. A custom score curve (observe_config.curve) is not among
+ * the stored settings: the rebuilt percentages use the exponential curve with the stored
+ * curve_k.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -50,14 +54,26 @@ static int rebuild_metric(struct store *s, int64_t snap, uint32_t asn, enum metr
     const struct observe_config *cfg, int has, const struct store_finding *f, size_t nf)
 {
 	const char *name = metric_defs[m].name;
-	struct event *ev = xreallocarray(NULL, nf ? nf : 1, sizeof(*ev));
-	struct incident *inc = xreallocarray(NULL, nf ? nf : 1, sizeof(*inc));
-	struct store_incident *row = xreallocarray(NULL, nf ? nf : 1, sizeof(*row));
-	size_t nev = 0;
-	for (size_t i = 0; i < nf; i++)
-		if (f[i].disputed == 0 && strcmp(f[i].metric, name) == 0)
-			ev[nev++] = (struct event){asn, m, 1, f[i].first_seen, f[i].last_seen,
-			    f[i].last_seen > f[i].first_seen};
+	struct event *ev = xreallocarray(NULL, 2 * nf + 1, sizeof(*ev));
+	size_t nev = 0, count = 0;
+	for (size_t i = 0; i < nf; i++) {
+		const struct store_finding *x = &f[i];
+		if (x->disputed || strcmp(x->metric, name) != 0)
+			continue;
+		count++;
+		/* as count_findings: the RIB snapshots it was seen in, one event */
+		if (x->rib_first)
+			ev[nev++] = (struct event){
+			    asn, m, 1, x->rib_first, x->rib_last, x->rib_last > x->rib_first};
+		/* its update-stream events, as the span of its announcements */
+		if (x->upd_first)
+			ev[nev++] = (struct event){asn, m, 1, x->upd_first, x->upd_last, 1};
+		if (!x->rib_first && !x->upd_first) /* written before these were kept */
+			ev[nev++] = (struct event){
+			    asn, m, 1, x->first_seen, x->last_seen, x->last_seen > x->first_seen};
+	}
+	struct incident *inc = xreallocarray(NULL, nev + 1, sizeof(*inc));
+	struct store_incident *row = xreallocarray(NULL, nev + 1, sizeof(*row));
 	size_t ninc = incidents_merge(cfg, ev, nev, inc);
 	double raw = 0;
 	for (size_t i = 0; i < ninc; i++) {
@@ -68,9 +84,9 @@ static int rebuild_metric(struct store *s, int64_t snap, uint32_t asn, enum metr
 	/* as score_as: no data is raw 0 and no percentage; a row only where there is
 	 * something, else the snapshot's default applies */
 	struct store_metric mr = {
-	    asn, name, has ? raw : 0, has ? metric_percent(cfg, raw) : -1, (uint64_t)nev};
+	    asn, name, has ? raw : 0, has ? metric_percent(cfg, raw) : -1, (uint64_t)count};
 	int rc = store_set_incidents(s, snap, asn, name, row, ninc) ||
-	         store_set_metric(s, snap, &mr, mr.raw == 0 && nev == 0);
+	         store_set_metric(s, snap, &mr, mr.raw == 0 && count == 0);
 	free(ev);
 	free(inc);
 	free(row);

@@ -272,7 +272,8 @@ int store_top(struct store *s, int64_t snap, const char *metric, size_t limit, s
 
 #define FIND_COLS                                                                                  \
 	"asn, metric, culprit, prefix, origin, path, peer_ip, peer_asn, peers, "                   \
-	"first_seen, last_seen, detail, evidence, id, disputed"
+	"first_seen, last_seen, detail, evidence, id, disputed, rib_first, rib_last, upd_first, "  \
+	"upd_last"
 
 /* Step st (FIND_COLS) to the end, collecting its rows. */
 static int read_findings(
@@ -297,6 +298,10 @@ static int read_findings(
 		f->evidence = store_col_text(st, 12, a);
 		f->id = sqlite3_column_int64(st, 13);
 		f->disputed = sqlite3_column_int64(st, 14);
+		f->rib_first = sqlite3_column_int64(st, 15);
+		f->rib_last = sqlite3_column_int64(st, 16);
+		f->upd_first = sqlite3_column_int64(st, 17);
+		f->upd_last = sqlite3_column_int64(st, 18);
 	}
 	*out = v.v;
 	*n = v.n;
@@ -325,8 +330,8 @@ int store_get_finding_briefs(struct store *s, int64_t snap, uint32_t asn, struct
 	/* FIND_COLS without the bulky ones; an accepted dispute leaves nothing to fix */
 	if (prep_as(s,
 	        "SELECT asn, metric, culprit, prefix, origin, NULL, NULL, 0, 0, 0, 0, detail, "
-	        "NULL, "
-	        "id, NULL FROM finding WHERE snapshot_id = ?1 AND asn = ?2 AND metric <> 'M2' "
+	        "NULL, id, NULL, 0, 0, 0, 0 FROM finding WHERE snapshot_id = ?1 AND asn = ?2 AND "
+	        "metric <> 'M2' "
 	        "AND disputed IS NULL ORDER BY metric, prefix, id",
 	        snap, asn, NULL, &st))
 		return -1;

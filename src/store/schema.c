@@ -89,7 +89,13 @@ const char *const store_migrations[] = {
     "  dispute_id INTEGER NOT NULL REFERENCES dispute(id),"
     "  time INTEGER NOT NULL, who TEXT, from_state TEXT, to_state TEXT NOT NULL, note TEXT);"
     "CREATE INDEX dispute_event_of ON dispute_event(dispute_id);"
-    "ALTER TABLE finding ADD COLUMN disputed INTEGER;",
+    "ALTER TABLE finding ADD COLUMN disputed INTEGER;"
+    /* and the sightings a finding's incidents are rebuilt from: the RIB snapshots' dates
+     * and the span of its update-stream announcements (0 = none) */
+    "ALTER TABLE finding ADD COLUMN rib_first INTEGER;"
+    "ALTER TABLE finding ADD COLUMN rib_last INTEGER;"
+    "ALTER TABLE finding ADD COLUMN upd_first INTEGER;"
+    "ALTER TABLE finding ADD COLUMN upd_last INTEGER;",
 };
 
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

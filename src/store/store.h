@@ -79,8 +79,11 @@ struct store_finding {
 	int64_t first_seen, last_seen;
 	const char *detail;   /* one line for people */
 	const char *evidence; /* JSON: the VRPs, route objects, relationships that decided */
-	int64_t id;           /* reading: the row's id (what a dispute names) */
-	int64_t disputed;     /* reading: the accepted dispute that took it out of the scores */
+	/* the sightings analysis made its events of (0 = none): the dates of the RIB
+	 * snapshots it was in, and the span of its update-stream announcements */
+	int64_t rib_first, rib_last, upd_first, upd_last;
+	int64_t id;       /* reading: the row's id (what a dispute names) */
+	int64_t disputed; /* reading: the accepted dispute that took it out of the scores */
 };
 
 struct store_incident {

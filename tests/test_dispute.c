@@ -677,6 +677,12 @@ static void test_conform_report(void **state)
 	assert_string_equal(json_object_get_string(jget(d, "reviewer")), "rev@ix");
 	assert_string_equal(json_object_get_string(jget(d, "note")), "LOA checked");
 	json_object_put(j);
+	mf = open_memstream(&text, &len);
+	conform_render_html_fragment(mf, &r);
+	fclose(mf);
+	assert_non_null(strstr(text, "<h2>Disputes of findings (1)</h2>"));
+	assert_non_null(strstr(text, "<b>accepted</b> M2 193.0.8.0/22 origin AS3333"));
+	free(text);
 	/* an AS without disputes: an empty list, no dispute evidence */
 	assert_int_equal(conform_evaluate(&ctx, p, 1136, &a, &r), 0);
 	assert_int_equal(r.ndisputes, 0);

@@ -336,6 +336,11 @@ static void test_cli(void **state)
 	snprintf(args, sizeof(args), "dispute reject 1 --db %s --reviewer r", db); /* decided */
 	assert_int_equal(run(args, out, sizeof(out)), 1);
 	assert_non_null(strstr(out, "dispute 1 is not open (already decided)"));
+	snprintf(args, sizeof(args), "dispute show 1 --db %s", db); /* the audit trail */
+	assert_int_equal(run(args, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "#1\trejected\tAS1103\tM2\t145.100.0.0/15"));
+	assert_non_null(strstr(out, "- -> open\tby noc@1103\tauthorised under an LOA"));
+	assert_non_null(strstr(out, "open -> rejected\tby rev@ix\tno LOA on file"));
 	snprintf(args, sizeof(args), "dispute frobnicate --db %s", db);
 	assert_int_equal(run(args, out, sizeof(out)), 1);
 	assert_non_null(strstr(out, "unknown action 'frobnicate'"));
@@ -495,6 +500,11 @@ static void test_later_analysis(void **state)
 	assert_int_equal(x.m2_count, 1);
 	assert_true(x.m2_pct < 100);
 	store_close(s);
+	/* every accepted dispute is in every snapshot already: applying again changes nothing */
+	char out[1024], args[400];
+	snprintf(args, sizeof(args), "dispute apply --db %s", db);
+	assert_int_equal(run(args, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "accepted disputes applied: 0 AS scores rewritten"));
 }
 
 /* ---------------------------------------------------------------- HTTP */

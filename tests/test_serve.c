@@ -332,6 +332,22 @@ static void test_findings_pages(void **state)
 	store_close(s);
 }
 
+/* No dispute in the fixture's store: an empty list; the findings carry their ids and no
+ * disputed mark (tests/test_dispute.c has the disputes themselves). */
+static void test_disputes_empty(void **state)
+{
+	REQUIRE_SERVER();
+	json_object *j = get_json("/api/v1/as/6939/disputes", 200);
+	assert_int_equal(ifield(j, "asn"), 6939);
+	assert_int_equal(json_object_array_length(field(j, "items")), 0);
+	json_object_put(j);
+	j = get_json("/api/v1/as/6939/findings?limit=3", 200);
+	json_object *x = json_object_array_get_idx(field(j, "items"), 0);
+	assert_true(ifield(x, "id") > 0);
+	assert_true(json_object_is_type(field(x, "disputed"), json_type_null));
+	json_object_put(j);
+}
+
 static void test_incidents(void **state)
 {
 	REQUIRE_SERVER();
@@ -627,6 +643,7 @@ static void test_errors(void **state)
 	    {"/api/v1/snapshots?limit=501", 400},
 	    {"/api/v1/snapshots?offset=-1", 400},
 	    {"/api/v1/as/6939/findings?metric=M99", 400},
+	    {"/api/v1/as/6939/disputes?state=pending", 400},
 	    {"/api/v1/incidents?from=tomorrow", 400},
 	    {"/api/v1/incidents?from=2015-01-01&to=2014-01-01", 400},
 	    {"/api/v1/incidents?asn=foo", 400},
@@ -940,6 +957,7 @@ int main(void)
 	    cmocka_unit_test(test_summary),
 	    cmocka_unit_test(test_as_scorecard),
 	    cmocka_unit_test(test_findings_pages),
+	    cmocka_unit_test(test_disputes_empty),
 	    cmocka_unit_test(test_incidents),
 	    cmocka_unit_test(test_prefix_search_top),
 	    cmocka_unit_test(test_snapshots_history_compare),

@@ -87,6 +87,7 @@ int cmd_vrps(int argc, char **argv);
 int cmd_conform(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_attest(int argc, char **argv);
+int cmd_dispute(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 
 /* rpki (cmd_vrps.c): load VRPs (and with aspa, ASPAs) from a file or an RTR cache

@@ -158,7 +158,8 @@ static int atom_count(struct snap_data *d, const struct cx_node *n, struct cx_va
 		out->known = 1;
 		if (n->atom == CA_FINDINGS) {
 			uint64_t c;
-			if (store_count_findings(d->store, d->snap, d->asn, ms[i], &c))
+			/* a finding of an accepted dispute does not count */
+			if (store_count_scored_findings(d->store, d->snap, d->asn, ms[i], &c))
 				return -1;
 			out->v += (double)c;
 		} else {

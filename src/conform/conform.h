@@ -89,7 +89,7 @@ const char *conform_verdict_name(enum conform_verdict v); /* "pass", "fail", ...
 /* One piece of evidence behind a verdict. Strings live in the result's arena. */
 struct conform_evidence {
 	const char *kind;   /* "value", "route", "finding", "incident", "attestation", "aspa",
-	                       "contact", "snapshot" */
+	                       "contact", "snapshot", "dispute" */
 	int64_t snapshot;   /* snapshot id (0: none) */
 	int64_t time;       /* when (first seen, incident start, filing date, snapshot time) */
 	const char *prefix; /* NULL when not about a route */
@@ -135,6 +135,8 @@ struct conform_result {
 	size_t count[4];                     /* by enum conform_verdict */
 	size_t measured_pass, attested_pass; /* passes resting on measurement / a filing */
 	enum conform_overall overall;
+	struct store_dispute *disputes; /* of the AS's findings, every state, newest first */
+	size_t ndisputes;
 };
 
 /* What the evaluation reads. refs may be NULL or partial: ASPA objects (refs->aspa) with

@@ -22,4 +22,8 @@ size_t ev_filings(struct ev_list *l, const struct store_attestation *f, size_t n
 /* The rows of d's snapshot behind atom n. */
 void ev_atom(struct snap_data *d, struct ev_list *l, const struct cx_node *n);
 
+/* After the evidence item of finding f, the accepted dispute that took it out of the scores
+ * (kind "dispute"). */
+void ev_dispute(struct snap_data *d, struct ev_list *l, const struct store_finding *f);
+
 #endif

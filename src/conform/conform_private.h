@@ -80,4 +80,8 @@ typedef int (*cx_atom_fn)(void *arg, const struct cx_node *atom, struct cx_val *
 int cx_eval(const struct conform_expr *e, cx_atom_fn fn, void *arg, struct cx_val *out);
 const char *cx_atom_text(const struct cx_node *n, char *buf, size_t size);
 
+/* The AS's disputes into out (dispute.c). */
+int conform_disputes_load(
+    struct store *s, uint32_t asn, struct arena *a, struct conform_result *out);
+
 #endif

@@ -254,6 +254,8 @@ int conform_evaluate(const struct conform_ctx *ctx, const struct conform_profile
 			any_required_open |= r->verdict != CONFORM_PASS;
 		}
 	}
+	if (conform_disputes_load(ctx->store, asn, a, out))
+		return -1;
 	out->overall = any_required_fail   ? CONFORM_NOT_CONFORMANT
 	               : any_required_open ? CONFORM_UNDETERMINED
 	                                   : CONFORM_CONFORMANT;

@@ -93,6 +93,8 @@ static void ev_findings(struct snap_data *d, struct ev_list *l, const char *metr
 		e->text = ev_printf(d->a, "%s: %s (path %s, peer AS%" PRIu32 ")", f[i].metric,
 		    f[i].detail ? f[i].detail : "", f[i].path ? f[i].path : "", f[i].peer_asn);
 		e->json = f[i].evidence;
+		if (f[i].disputed)
+			ev_dispute(d, l, &f[i]);
 	}
 }
 

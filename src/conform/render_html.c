@@ -73,6 +73,37 @@ static void control_row(FILE *f, const struct conform_control_result *c)
 	    conform_verdict_name(c->verdict));
 }
 
+/* The disputes of the AS's findings, with their review. */
+static void disputes(FILE *f, const struct conform_result *r)
+{
+	char b[40];
+	if (r->ndisputes == 0)
+		return;
+	fprintf(f,
+	    "<h2>Disputes of findings (%zu)</h2>\n<div class=\"rmc-meta\">findings of an "
+	    "accepted dispute are not counted</div>\n<ul class=\"rmc-ev\">",
+	    r->ndisputes);
+	for (size_t i = 0; i < r->ndisputes; i++) {
+		const struct store_dispute *d = &r->disputes[i];
+		fprintf(f, "<li>#%" PRId64 " <b>%s</b> ", d->id, d->state);
+		html_put(f, "", d->metric);
+		html_put(f, " ", d->prefix);
+		fprintf(f, " origin AS%" PRIu32 ", opened %s by ", d->origin,
+		    time_utc_format(d->created, b, sizeof(b)));
+		html_escape(f, d->opened_by ? d->opened_by : "unknown");
+		html_put(f, ": ", d->reason);
+		if (d->reviewer) {
+			fprintf(
+			    f, "; %s %s by ", d->state, time_utc_format(d->decided, b, sizeof(b)));
+			html_escape(f, d->reviewer);
+		}
+		if (d->note)
+			html_put(f, ": ", d->note);
+		fprintf(f, "</li>");
+	}
+	fprintf(f, "</ul>\n");
+}
+
 void conform_render_html_fragment(FILE *f, const struct conform_result *r)
 {
 	char b1[40], b2[40], b3[40];
@@ -100,7 +131,9 @@ void conform_render_html_fragment(FILE *f, const struct conform_result *r)
 	           "<th>Verdict</th></tr>\n");
 	for (size_t i = 0; i < r->n; i++)
 		control_row(f, &r->c[i]);
-	fprintf(f, "</table>\n</section>\n");
+	fprintf(f, "</table>\n");
+	disputes(f, r);
+	fprintf(f, "</section>\n");
 }
 
 static void page(FILE *f, const char *title, void (*body)(FILE *, const void *, size_t),

@@ -70,6 +70,26 @@ static json_object *evidence_json(const struct conform_evidence *e)
 	return o;
 }
 
+/* A dispute of one of the AS's findings (docs/conform.md, "Disputes"). */
+static json_object *dispute_json(const struct store_dispute *d)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "id", json_object_new_int64(d->id));
+	json_object_object_add(o, "state", json_object_new_string(d->state));
+	json_object_object_add(o, "metric", json_object_new_string(d->metric));
+	json_object_object_add(o, "prefix", json_object_new_string(d->prefix));
+	json_object_object_add(o, "origin", json_object_new_int64(d->origin));
+	json_object_object_add(o, "finding", json_object_new_int64(d->finding_id));
+	json_object_object_add(o, "snapshot", json_object_new_int64(d->snapshot_id));
+	json_object_object_add(o, "reason", str_or_null(d->reason));
+	json_object_object_add(o, "opened_by", str_or_null(d->opened_by));
+	json_object_object_add(o, "created", iso_time(d->created));
+	json_object_object_add(o, "reviewer", str_or_null(d->reviewer));
+	json_object_object_add(o, "decided", iso_time(d->decided));
+	json_object_object_add(o, "note", str_or_null(d->note));
+	return o;
+}
+
 static json_object *control_json(const struct conform_control_result *r)
 {
 	const struct conform_control *c = r->control;
@@ -147,6 +167,10 @@ static json_object *result_json(const struct conform_result *r)
 	for (size_t i = 0; i < r->n; i++)
 		json_object_array_add(cs, control_json(&r->c[i]));
 	json_object_object_add(o, "controls", cs);
+	json_object *ds = json_object_new_array();
+	for (size_t i = 0; i < r->ndisputes; i++)
+		json_object_array_add(ds, dispute_json(&r->disputes[i]));
+	json_object_object_add(o, "disputes", ds);
 	return o;
 }
 

@@ -47,6 +47,15 @@ void conform_render_text(FILE *f, const struct conform_result *r)
 		if (k->fix && c->verdict != CONFORM_PASS)
 			fprintf(f, "       fix:  %s\n", k->fix);
 	}
+	if (r->ndisputes)
+		fprintf(f, "\ndisputes of the AS's findings (accepted ones are not counted):\n");
+	for (size_t i = 0; i < r->ndisputes; i++) {
+		const struct store_dispute *d = &r->disputes[i];
+		fprintf(f, "  #%" PRId64 " %-8s %s %s origin AS%" PRIu32 ", by %s: %s%s%s\n", d->id,
+		    d->state, d->metric, d->prefix, d->origin,
+		    d->opened_by ? d->opened_by : "unknown", d->reason,
+		    d->reviewer ? "; reviewer " : "", d->reviewer ? d->reviewer : "");
+	}
 }
 
 void conform_compare_text(FILE *f, const struct conform_result *r, size_t n)

@@ -80,6 +80,9 @@ int engine_store(struct engine *e, const struct store_results *res,
 	}
 	if (store_open(db, 0, &s) != 0)
 		return -1;
+	/* the period is the snapshot row's from the start: accepted disputes apply by it */
+	snap->period_start = tot->first_ts;
+	snap->period_end = tot->last_ts;
 	if (store_snapshot_begin(s, snap) != 0) {
 		store_close(s);
 		return -1;
@@ -92,6 +95,13 @@ int engine_store(struct engine *e, const struct store_results *res,
 	}
 	if (observe_write(e->ob, res, s) != 0)
 		goto fail;
+	/* accepted disputes of findings hold in every later snapshot, this one too */
+	size_t nrescored;
+	if (observe_apply_disputes(s, snap->id, &nrescored) != 0)
+		goto fail;
+	if (nrescored)
+		log_info("%s: accepted disputes applied to %zu AS%s", db, nrescored,
+		    nrescored == 1 ? "" : "es");
 	snap->routes = tot->routes;
 	snap->prefixes_v4 = tot->prefixes_v4;
 	snap->prefixes_v6 = tot->prefixes_v6;

@@ -232,6 +232,11 @@ static void note_findings(struct observe *o, const struct mrt_route *rt, const s
 				e->rib_first = o->rib_ts;
 			if (o->rib_ts > e->rib_last)
 				e->rib_last = o->rib_ts;
+		} else if (rt->kind == MRT_ROUTE_ANNOUNCE) {
+			if (e->upd_first == 0 || rt->ts < e->upd_first)
+				e->upd_first = rt->ts;
+			if (rt->ts > e->upd_last)
+				e->upd_last = rt->ts;
 		}
 		peer_count_add(&e->peers, peer);
 	}

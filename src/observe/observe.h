@@ -239,4 +239,19 @@ int observe_score(struct observe *o, struct store_results *res, struct observe_t
  * aborts the snapshot). */
 int observe_write(const struct observe *o, const struct store_results *res, struct store *s);
 
+/* ---------------------------------------------------------------- disputes (rescore.c) */
+
+/* Take the findings of asn in stored snapshot snap that an accepted dispute covers out of
+ * its scores: marks them (finding.disputed), rebuilds the AS's incidents and metric rows of
+ * the metrics concerned, its Action 1 score and the readiness distribution, in one
+ * transaction (or in the snapshot's, when called while it is written). *rescored = 0 when
+ * no accepted dispute newly applied: nothing was rewritten. Returns 0 or -1 (logged). */
+int observe_rescore(struct store *s, int64_t snap, uint32_t asn, int *rescored);
+/* observe_rescore for every AS an accepted dispute applies to in snapshot snap (the
+ * engine, for each snapshot it writes). *nrescored: the ASes rewritten. */
+int observe_apply_disputes(struct store *s, int64_t snap, size_t *nrescored);
+/* observe_rescore of accepted dispute id's AS in every snapshot from its period on.
+ * *nsnapshots: the snapshots rewritten. */
+int observe_apply_dispute(struct store *s, int64_t dispute_id, size_t *nsnapshots);
+
 #endif

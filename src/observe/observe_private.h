@@ -71,6 +71,7 @@ struct fd_ent {
 	struct peer_count peers;
 	uint32_t first_seen, last_seen;
 	uint32_t rib_first, rib_last; /* seen in RIB snapshots (0 = never) */
+	uint32_t upd_first, upd_last; /* announced in the update stream (0 = never) */
 	uint32_t peer_asn;
 	uint8_t peer_afi, peer_addr[16];
 	const char *path, *detail, *evidence; /* arena strings */

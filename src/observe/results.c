@@ -79,6 +79,10 @@ static int write_findings(const struct observe *o, struct store *s)
 		    .last_seen = e->last_seen,
 		    .detail = e->detail,
 		    .evidence = e->evidence,
+		    .rib_first = e->rib_first,
+		    .rib_last = e->rib_last,
+		    .upd_first = e->upd_first,
+		    .upd_last = e->upd_last,
 		};
 		if (store_put_finding(s, &f) != 0)
 			return -1;

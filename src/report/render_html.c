@@ -85,8 +85,10 @@ static void findings(FILE *f, const struct scorecard *sc)
 	    "<table><tr><th>metric</th><th>route</th><th>what and why</th><th>seen</th></tr>\n", f);
 	for (size_t i = 0; i < sc->nfindings; i++) {
 		const struct store_finding *x = &sc->findings[i];
-		fputs("<tr><td>", f);
+		fputs(x->disputed ? "<tr class=\"disputed\"><td><s>" : "<tr><td>", f);
 		html_escape(f, x->metric);
+		if (x->disputed)
+			fprintf(f, "</s><br>disputed (#%lld accepted)", (long long)x->disputed);
 		fputs("</td><td>", f);
 		html_escape(f, x->prefix);
 		fprintf(f, "<br>origin AS%u<br><span class=\"muted\">path ", x->origin);

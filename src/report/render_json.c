@@ -85,6 +85,9 @@ static json_object *findings(const struct scorecard *sc)
 		add(x, "last_seen", jint(f->last_seen));
 		add(x, "detail", jstr(f->detail));
 		add(x, "evidence", f->evidence ? json_tokener_parse(f->evidence) : NULL);
+		add(x, "id", jint(f->id));
+		/* the accepted dispute that took it out of the scores, or null */
+		add(x, "disputed", f->disputed ? jint(f->disputed) : NULL);
 		json_object_array_add(a, x);
 	}
 	return a;

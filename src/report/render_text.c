@@ -73,6 +73,11 @@ static void findings(FILE *f, const struct scorecard *sc)
 		    x->peer_ip ? x->peer_ip : "", x->peer_asn);
 		if (x->evidence)
 			fprintf(f, "          evidence %s\n", x->evidence);
+		if (x->disputed)
+			fprintf(f,
+			    "          DISPUTED: dispute #%lld accepted; not counted in the "
+			    "scores\n",
+			    (long long)x->disputed);
 	}
 }
 

@@ -86,6 +86,12 @@ void report_json_scorecard(FILE *f, const struct scorecard *sc);
 void report_html_scorecard(FILE *f, const struct scorecard *sc);
 
 /* Helpers shared by the renderers. */
+/* A dispute as JSON (docs/json-schema.md, "Disputes"), with its audit trail when ev is not
+ * NULL. The caller owns the object. */
+struct json_object;
+struct json_object *report_dispute_json(
+    const struct store_dispute *d, const struct store_dispute_event *ev, size_t nev);
+
 const char *report_pct(double pct, char *buf, size_t size); /* "87.5 %" or "no data" */
 const char *report_time(int64_t t, char *buf, size_t size); /* "2014-05-30 22:00 UTC" */
 

@@ -56,6 +56,8 @@ static json_object *j_finding(const struct store_finding *f)
 	jadd(x, "last_seen", jint(f->last_seen));
 	jadd(x, "detail", jstr(f->detail));
 	jadd(x, "evidence", f->evidence ? json_tokener_parse(f->evidence) : NULL);
+	jadd(x, "id", jint(f->id));
+	jadd(x, "disputed", f->disputed ? jint(f->disputed) : NULL);
 	return x;
 }
 

@@ -151,8 +151,13 @@ static int findings(struct req *r, const struct scorecard *sc, size_t offset)
 	            "<th scope=\"col\">prefix</th><th scope=\"col\">AS path</th><th scope=\"col\">"
 	            "seen by</th><th scope=\"col\">detail and evidence</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
-		buf_puts(b, "<tr><td>");
+		/* a finding of an accepted dispute: struck through, not counted */
+		buf_puts(b, f[i].disputed ? "<tr class=\"disputed\"><td><s>" : "<tr><td>");
 		buf_html(b, f[i].metric);
+		if (f[i].disputed)
+			buf_printf(b, "</s> <a href=\"#disputes\">disputed #%lld</a>",
+			    (long long)f[i].disputed);
+		buf_printf(b, " <span class=\"muted\">finding %lld</span>", (long long)f[i].id);
 		buf_puts(b, "</td><td><a href=\"/prefix/");
 		buf_urlenc(b, f[i].prefix);
 		buf_puts(b, "\">");
@@ -241,6 +246,8 @@ int page_as(struct req *r)
 	trend(r, &sc);
 	fixes(&r->body, &sc);
 	if (findings(r, &sc, offset) != 0)
+		return req_error(r, 500, "store_error", "the store could not be read");
+	if (html_disputes(r, sc.asn) != 0)
 		return req_error(r, 500, "store_error", "the store could not be read");
 	metrics(&r->body, &sc);
 	buf_printf(&r->body, "<h2>Incidents (%zu)</h2>\n", sc.nincidents);

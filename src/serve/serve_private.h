@@ -224,6 +224,7 @@ int api_compare(struct req *r);
 int api_index(struct req *r);
 int api_as_conformance(struct req *r);
 int api_compare_conformance(struct req *r);
+int api_as_disputes(struct req *r);
 
 int page_overview(struct req *r);
 int page_as(struct req *r);
@@ -235,6 +236,9 @@ int page_top(struct req *r);
 int page_as_conformance(struct req *r);
 int page_compare_conformance(struct req *r);
 int badge_svg(struct req *r);
+/* The AS page's section on the disputes of asn's findings (api_dispute.c); -1 on a store
+ * error. */
+int html_disputes(struct req *r, uint32_t asn);
 
 /* ---------------------------------------------------------------- shared data helpers */
 

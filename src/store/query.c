@@ -272,7 +272,8 @@ int store_top(struct store *s, int64_t snap, const char *metric, size_t limit, s
 
 #define FIND_COLS                                                                                  \
 	"asn, metric, culprit, prefix, origin, path, peer_ip, peer_asn, peers, "                   \
-	"first_seen, last_seen, detail, evidence"
+	"first_seen, last_seen, detail, evidence, id, disputed, rib_first, rib_last, upd_first, "  \
+	"upd_last"
 
 /* Step st (FIND_COLS) to the end, collecting its rows. */
 static int read_findings(
@@ -295,6 +296,12 @@ static int read_findings(
 		f->last_seen = sqlite3_column_int64(st, 10);
 		f->detail = store_col_text(st, 11, a);
 		f->evidence = store_col_text(st, 12, a);
+		f->id = sqlite3_column_int64(st, 13);
+		f->disputed = sqlite3_column_int64(st, 14);
+		f->rib_first = sqlite3_column_int64(st, 15);
+		f->rib_last = sqlite3_column_int64(st, 16);
+		f->upd_first = sqlite3_column_int64(st, 17);
+		f->upd_last = sqlite3_column_int64(st, 18);
 	}
 	*out = v.v;
 	*n = v.n;
@@ -320,11 +327,12 @@ int store_get_finding_briefs(struct store *s, int64_t snap, uint32_t asn, struct
     struct store_finding **out, size_t *n)
 {
 	sqlite3_stmt *st;
-	/* FIND_COLS without the bulky ones */
+	/* FIND_COLS without the bulky ones; an accepted dispute leaves nothing to fix */
 	if (prep_as(s,
-	        "SELECT asn, metric, culprit, prefix, origin, NULL, NULL, 0, 0, 0, 0, detail, NULL "
-	        "FROM finding WHERE snapshot_id = ?1 AND asn = ?2 AND metric <> 'M2' "
-	        "ORDER BY metric, prefix, id",
+	        "SELECT asn, metric, culprit, prefix, origin, NULL, NULL, 0, 0, 0, 0, detail, "
+	        "NULL, id, NULL, 0, 0, 0, 0 FROM finding WHERE snapshot_id = ?1 AND asn = ?2 AND "
+	        "metric <> 'M2' "
+	        "AND disputed IS NULL ORDER BY metric, prefix, id",
 	        snap, asn, NULL, &st))
 		return -1;
 	return read_findings(s, st, a, out, n);
@@ -337,6 +345,20 @@ int store_count_findings(
 	if (prep_as(s,
 	        "SELECT count(*) FROM finding WHERE snapshot_id = ?1 AND asn = ?2 "
 	        "AND (?3 IS NULL OR metric = ?3)",
+	        snap, asn, metric, &st))
+		return -1;
+	int rc = sqlite3_step(st);
+	*count = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+	return done(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc);
+}
+
+int store_count_scored_findings(
+    struct store *s, int64_t snap, uint32_t asn, const char *metric, uint64_t *count)
+{
+	sqlite3_stmt *st;
+	if (prep_as(s,
+	        "SELECT count(*) FROM finding WHERE snapshot_id = ?1 AND asn = ?2 "
+	        "AND (?3 IS NULL OR metric = ?3) AND disputed IS NULL",
 	        snap, asn, metric, &st))
 		return -1;
 	int rc = sqlite3_step(st);

@@ -69,7 +69,7 @@ const char *const store_migrations[] = {
      * stored in kinds 0 and 1 are reported as needing a new analysis), and no index of
      * findings by prefix (no query used it; it cost a random insert per finding) */
     "DROP INDEX IF EXISTS finding_prefix;",
-    /* attestations get a validity period and can be revoked (src/store/attest.c): rows
+    /* 3 -> 4: attestations get a validity period and can be revoked (src/store/attest.c): rows
      * filed before keep no end (valid_until NULL) and are valid from their filing */
     "ALTER TABLE attestation ADD COLUMN valid_from INTEGER;"
     "ALTER TABLE attestation ADD COLUMN valid_until INTEGER;"
@@ -77,6 +77,33 @@ const char *const store_migrations[] = {
     "ALTER TABLE attestation ADD COLUMN revoked_by TEXT;"
     "ALTER TABLE attestation ADD COLUMN revoke_reason TEXT;"
     "UPDATE attestation SET valid_from = created;",
+    /* 4 -> 5: disputes of findings (src/store/dispute.c). A dispute names a finding by its
+     * identity across snapshots (asn, metric, prefix, origin) and applies from the period
+     * of the snapshot it was raised on; every change of state is a dispute_event row; only
+     * one open or accepted dispute per identity. finding.disputed is the accepted dispute
+     * that took the finding out of its snapshot's scores (observe/rescore.c). */
+    "CREATE TABLE dispute ("
+    "  id INTEGER PRIMARY KEY,"
+    "  asn INTEGER NOT NULL, metric TEXT NOT NULL, prefix TEXT NOT NULL,"
+    "  origin INTEGER NOT NULL,"
+    "  finding_id INTEGER, snapshot_id INTEGER NOT NULL, period_start INTEGER NOT NULL,"
+    "  state TEXT NOT NULL, reason TEXT NOT NULL, opened_by TEXT,"
+    "  created INTEGER NOT NULL, reviewer TEXT, decided INTEGER, note TEXT);"
+    "CREATE UNIQUE INDEX dispute_live ON dispute(asn, metric, prefix, origin) "
+    "  WHERE state IN ('open', 'accepted');"
+    "CREATE INDEX dispute_asn ON dispute(asn, state);"
+    "CREATE TABLE dispute_event ("
+    "  id INTEGER PRIMARY KEY,"
+    "  dispute_id INTEGER NOT NULL REFERENCES dispute(id),"
+    "  time INTEGER NOT NULL, who TEXT, from_state TEXT, to_state TEXT NOT NULL, note TEXT);"
+    "CREATE INDEX dispute_event_of ON dispute_event(dispute_id);"
+    "ALTER TABLE finding ADD COLUMN disputed INTEGER;"
+    /* and the sightings a finding's incidents are rebuilt from: the RIB snapshots' dates
+     * and the span of its update-stream announcements (0 = none) */
+    "ALTER TABLE finding ADD COLUMN rib_first INTEGER;"
+    "ALTER TABLE finding ADD COLUMN rib_last INTEGER;"
+    "ALTER TABLE finding ADD COLUMN upd_first INTEGER;"
+    "ALTER TABLE finding ADD COLUMN upd_last INTEGER;",
 };
 
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

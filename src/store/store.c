@@ -11,8 +11,9 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_SUMMARY] = "INSERT OR REPLACE INTO as_summary VALUES "
                    "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
     [ST_FINDING] = "INSERT INTO finding (snapshot_id, asn, metric, culprit, prefix, origin, "
-                   "path, peer_ip, peer_asn, peers, first_seen, last_seen, detail, evidence) "
-                   "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
+                   "path, peer_ip, peer_asn, peers, first_seen, last_seen, detail, evidence, "
+                   "rib_first, rib_last, upd_first, upd_last) "
+                   "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)",
     [ST_INCIDENT] = "INSERT INTO incident (snapshot_id, asn, metric, start, end, weight, score, "
                     "nevents, duration_known) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
     [ST_GLOBAL] = "INSERT OR REPLACE INTO global_stat VALUES (?1,?2,?3,?4)",
@@ -341,6 +342,10 @@ int store_put_finding(struct store *s, const struct store_finding *f)
 	sqlite3_bind_int64(st, 12, f->last_seen);
 	store_bind_text(st, 13, f->detail);
 	store_bind_text(st, 14, f->evidence);
+	sqlite3_bind_int64(st, 15, f->rib_first);
+	sqlite3_bind_int64(st, 16, f->rib_last);
+	sqlite3_bind_int64(st, 17, f->upd_first);
+	sqlite3_bind_int64(st, 18, f->upd_last);
 	return step_done(s, st);
 }
 

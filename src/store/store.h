@@ -18,7 +18,7 @@
 
 #include "core/core.h"
 
-#define STORE_SCHEMA_VERSION 4 /* = store_nmigrations (schema.c) */
+#define STORE_SCHEMA_VERSION 5 /* = store_nmigrations (schema.c) */
 
 struct store;
 
@@ -82,6 +82,11 @@ struct store_finding {
 	int64_t first_seen, last_seen;
 	const char *detail;   /* one line for people */
 	const char *evidence; /* JSON: the VRPs, route objects, relationships that decided */
+	/* the sightings analysis made its events of (0 = none): the dates of the RIB
+	 * snapshots it was in, and the span of its update-stream announcements */
+	int64_t rib_first, rib_last, upd_first, upd_last;
+	int64_t id;       /* reading: the row's id (what a dispute names) */
+	int64_t disputed; /* reading: the accepted dispute that took it out of the scores */
 };
 
 struct store_incident {
@@ -201,6 +206,9 @@ int store_get_finding_briefs(struct store *s, int64_t snap, uint32_t asn, struct
     struct store_finding **out, size_t *n);
 int store_count_findings(
     struct store *s, int64_t snap, uint32_t asn, const char *metric, uint64_t *count);
+/* The same, without the findings an accepted dispute took out of the scores. */
+int store_count_scored_findings(
+    struct store *s, int64_t snap, uint32_t asn, const char *metric, uint64_t *count);
 /* asn 0 = every AS; metric NULL = all; [from, to] filters on the incident interval (0 = open). */
 int store_get_incidents(struct store *s, int64_t snap, uint32_t asn, const char *metric,
     int64_t from, int64_t to, size_t limit, size_t offset, struct arena *a,
@@ -273,5 +281,86 @@ int store_get_attestation(
  * such filing, 2 when it is already revoked, -1 on a store error (logged). */
 int store_revoke_attestation(
     struct store *s, int64_t id, int64_t when, const char *by, const char *reason);
+
+/* ---------------------------------------------------------------- disputes (dispute.c) */
+
+/*
+ * A network's dispute of a finding, and a reviewer's decision. A dispute names one finding by
+ * id and keeps its identity across snapshots (asn, metric, prefix, origin) and the period of
+ * the snapshot it was raised on: an accepted dispute takes every finding of that identity in
+ * that snapshot and every later one (period_start at or after it) out of the scores
+ * (observe_rescore). States: "open" -> "accepted" or "rejected", nothing else; each change
+ * is a store_dispute_event; nothing is deleted. Only one open or accepted dispute per
+ * identity. Written outside snapshots, by the CLI.
+ */
+struct store_dispute {
+	int64_t id;
+	uint32_t asn;
+	const char *metric;
+	const char *prefix; /* "" when the finding had none */
+	uint32_t origin;
+	int64_t finding_id, snapshot_id; /* the finding named, and its snapshot */
+	int64_t period_start;            /* that snapshot's: applies from here on */
+	const char *state;               /* "open", "accepted", "rejected" */
+	const char *reason, *opened_by;
+	int64_t created;
+	const char *reviewer; /* the decision (NULL while open) */
+	int64_t decided;
+	const char *note;
+};
+
+struct store_dispute_event {
+	int64_t id, dispute_id, time;
+	const char *who;
+	const char *from_state; /* NULL for the opening */
+	const char *to_state, *note;
+};
+
+#define STORE_DISPUTE_NOT_FOUND 1 /* no such finding / dispute */
+#define STORE_DISPUTE_CONFLICT 2  /* a live dispute of the identity exists / not open */
+
+/* Open a dispute of finding finding_id. Returns 0 (*id set), STORE_DISPUTE_NOT_FOUND,
+ * STORE_DISPUTE_CONFLICT (*id set to the open or accepted dispute of the same identity),
+ * or -1 on a store error (logged). */
+int store_dispute_open(
+    struct store *s, int64_t finding_id, const char *reason, const char *by, int64_t *id);
+/* Decide open dispute id: to is "accepted" or "rejected". Returns 0,
+ * STORE_DISPUTE_NOT_FOUND, STORE_DISPUTE_CONFLICT (not open), or -1. */
+int store_dispute_decide(
+    struct store *s, int64_t id, const char *to, const char *reviewer, const char *note);
+int store_get_dispute(
+    struct store *s, int64_t id, struct arena *a, struct store_dispute *out, int *found);
+/* asn 0 = every AS, state NULL = every state; newest first. */
+int store_get_disputes(struct store *s, uint32_t asn, const char *state, struct arena *a,
+    struct store_dispute **out, size_t *n);
+/* The audit trail of dispute id, oldest first. */
+int store_get_dispute_events(
+    struct store *s, int64_t id, struct arena *a, struct store_dispute_event **out, size_t *n);
+/* Set finding.disputed on the findings of asn in snap to the accepted dispute that applies
+ * to each. *changed = findings whose mark changed (0: nothing was written), *marked = the
+ * AS's findings marked now. */
+int store_dispute_mark(
+    struct store *s, int64_t snap, uint32_t asn, uint64_t *changed, uint64_t *marked);
+/* The distinct ASes with an accepted dispute applying to a snapshot of period_start. */
+int store_dispute_ases(
+    struct store *s, int64_t period_start, struct arena *a, uint32_t **out, size_t *n);
+
+/* ---------------------------------------------------------------- rescoring (rewrite.c) */
+
+/* Rewriting one AS's scores in a stored snapshot (observe_rescore): a transaction of its own,
+ * or part of the snapshot being written when called inside one. */
+int store_edit_begin(struct store *s);
+int store_edit_commit(struct store *s);
+void store_edit_abort(struct store *s);
+/* Replace the incidents of (snap, asn, metric) by v. */
+int store_set_incidents(struct store *s, int64_t snap, uint32_t asn, const char *metric,
+    const struct store_incident *v, size_t n);
+/* Write m into snap (replacing), or remove the AS's row of m->metric when remove is set. */
+int store_set_metric(struct store *s, int64_t snap, const struct store_metric *m, int remove);
+/* The AS's Action 1 score (< 0: no data). */
+int store_set_action1(struct store *s, int64_t snap, uint32_t asn, double action1);
+/* Add delta to a global figure of snap (created at delta when absent). */
+int store_add_global(
+    struct store *s, int64_t snap, const char *scope, const char *key, double delta);
 
 #endif

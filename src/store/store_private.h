@@ -30,6 +30,7 @@ struct store {
 	int readonly;
 	int bulk; /* a new file, in rollback-journal mode until closed (store.c) */
 	int in_snapshot;
+	int in_edit; /* rescoring (rewrite.c) */
 	int64_t snap_id;
 	sqlite3_stmt *st[ST_COUNT];
 	/* strings handed out by store_snapshot_get */

@@ -1,0 +1,367 @@
+/* Disputes of findings and their audit trail: written outside snapshots (by the CLI), read
+ * by the pages, the API, the conformance report and the rescoring. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store_private.h"
+
+static int fail(struct store *s, const char *what)
+{
+	log_err("%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+	return -1;
+}
+
+static int exec(struct store *s, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		log_err("%s: %s", s->path, msg ? msg : "sqlite error");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* One row of the audit trail. */
+static int put_event(struct store *s, int64_t id, int64_t now, const char *who, const char *from,
+    const char *to, const char *note)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db,
+	        "INSERT INTO dispute_event (dispute_id, time, who, from_state, to_state, note) "
+	        "VALUES (?1,?2,?3,?4,?5,?6)",
+	        -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "dispute audit record");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, now);
+	store_bind_text(st, 3, who);
+	store_bind_text(st, 4, from);
+	store_bind_text(st, 5, to);
+	store_bind_text(st, 6, note);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "dispute audit record");
+}
+
+/* The live (open or accepted) dispute of the finding's identity: its id, or 0. */
+static int live_of(struct store *s, int64_t finding_id, int64_t *id)
+{
+	sqlite3_stmt *st;
+	*id = 0;
+	if (sqlite3_prepare_v2(s->db,
+	        "SELECT d.id FROM finding f JOIN dispute d ON d.asn = f.asn AND "
+	        "d.metric = f.metric AND d.prefix = ifnull(f.prefix, '') AND d.origin = f.origin "
+	        "WHERE f.id = ?1 AND d.state IN ('open', 'accepted')",
+	        -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "disputes");
+	sqlite3_bind_int64(st, 1, finding_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "disputes");
+}
+
+int store_dispute_open(
+    struct store *s, int64_t finding_id, const char *reason, const char *by, int64_t *id)
+{
+	*id = 0;
+	if (s->readonly || s->in_snapshot || reason == NULL || *reason == '\0') {
+		log_err("%s: dispute: store read-only, in a snapshot, or no reason given", s->path);
+		return -1;
+	}
+	if (exec(s, "BEGIN IMMEDIATE"))
+		return -1;
+	int64_t now = (int64_t)time(NULL), live;
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+	if (live_of(s, finding_id, &live))
+		goto out;
+	if (live) {
+		*id = live;
+		rc = STORE_DISPUTE_CONFLICT;
+		goto out;
+	}
+	if (sqlite3_prepare_v2(s->db,
+	        "INSERT INTO dispute (asn, metric, prefix, origin, finding_id, snapshot_id, "
+	        "period_start, state, reason, opened_by, created) "
+	        "SELECT f.asn, f.metric, ifnull(f.prefix, ''), ifnull(f.origin, 0), f.id, "
+	        "f.snapshot_id, ifnull(sn.period_start, 0), 'open', ?2, ?3, ?4 "
+	        "FROM finding f JOIN snapshot sn ON sn.id = f.snapshot_id WHERE f.id = ?1",
+	        -1, &st, NULL) != SQLITE_OK) {
+		fail(s, "opening a dispute");
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, finding_id);
+	store_bind_text(st, 2, reason);
+	store_bind_text(st, 3, by);
+	sqlite3_bind_int64(st, 4, now);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		fail(s, "opening a dispute");
+		goto out;
+	}
+	if (sqlite3_changes(s->db) == 0) {
+		rc = STORE_DISPUTE_NOT_FOUND;
+		goto out;
+	}
+	*id = sqlite3_last_insert_rowid(s->db);
+	rc = put_event(s, *id, now, by, NULL, "open", reason);
+out:
+	sqlite3_finalize(st);
+	if (rc == 0 && exec(s, "COMMIT") == 0)
+		return 0;
+	exec(s, "ROLLBACK");
+	return rc == 0 ? -1 : rc;
+}
+
+int store_dispute_decide(
+    struct store *s, int64_t id, const char *to, const char *reviewer, const char *note)
+{
+	if (s->readonly || s->in_snapshot ||
+	    (strcmp(to, "accepted") != 0 && strcmp(to, "rejected") != 0)) {
+		log_err("%s: dispute: store read-only, in a snapshot, or bad state", s->path);
+		return -1;
+	}
+	if (exec(s, "BEGIN IMMEDIATE"))
+		return -1;
+	int64_t now = (int64_t)time(NULL);
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+	if (sqlite3_prepare_v2(s->db, "SELECT state FROM dispute WHERE id = ?1", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		fail(s, "deciding a dispute");
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_DONE)
+		rc = STORE_DISPUTE_NOT_FOUND;
+	else if (step != SQLITE_ROW)
+		fail(s, "deciding a dispute");
+	else if (strcmp((const char *)sqlite3_column_text(st, 0), "open") != 0)
+		rc = STORE_DISPUTE_CONFLICT;
+	else
+		rc = 0;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != 0)
+		goto out;
+	rc = -1;
+	if (sqlite3_prepare_v2(s->db,
+	        "UPDATE dispute SET state = ?2, reviewer = ?3, decided = ?4, note = ?5 "
+	        "WHERE id = ?1",
+	        -1, &st, NULL) != SQLITE_OK) {
+		fail(s, "deciding a dispute");
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	store_bind_text(st, 2, to);
+	store_bind_text(st, 3, reviewer);
+	sqlite3_bind_int64(st, 4, now);
+	store_bind_text(st, 5, note);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		fail(s, "deciding a dispute");
+		goto out;
+	}
+	rc = put_event(s, id, now, reviewer, "open", to, note);
+out:
+	sqlite3_finalize(st);
+	if (rc == 0 && exec(s, "COMMIT") == 0)
+		return 0;
+	exec(s, "ROLLBACK");
+	return rc == 0 ? -1 : rc;
+}
+
+#define DISPUTE_COLS                                                                               \
+	"id, asn, metric, prefix, origin, finding_id, snapshot_id, period_start, state, reason, "  \
+	"opened_by, created, reviewer, decided, note"
+
+static void read_dispute(sqlite3_stmt *st, struct arena *a, struct store_dispute *d)
+{
+	d->id = sqlite3_column_int64(st, 0);
+	d->asn = (uint32_t)sqlite3_column_int64(st, 1);
+	d->metric = store_col_text(st, 2, a);
+	d->prefix = store_col_text(st, 3, a);
+	d->origin = (uint32_t)sqlite3_column_int64(st, 4);
+	d->finding_id = sqlite3_column_int64(st, 5);
+	d->snapshot_id = sqlite3_column_int64(st, 6);
+	d->period_start = sqlite3_column_int64(st, 7);
+	d->state = store_col_text(st, 8, a);
+	d->reason = store_col_text(st, 9, a);
+	d->opened_by = store_col_text(st, 10, a);
+	d->created = sqlite3_column_int64(st, 11);
+	d->reviewer = store_col_text(st, 12, a);
+	d->decided = sqlite3_column_int64(st, 13);
+	d->note = store_col_text(st, 14, a);
+}
+
+int store_get_dispute(
+    struct store *s, int64_t id, struct arena *a, struct store_dispute *out, int *found)
+{
+	sqlite3_stmt *st;
+	*found = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT " DISPUTE_COLS " FROM dispute WHERE id = ?1", -1, &st,
+	        NULL) != SQLITE_OK)
+		return fail(s, "disputes");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		read_dispute(st, a, out);
+		*found = 1;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "disputes");
+}
+
+/* Rows of st collected into an arena array of elements of size, filled by fn. */
+static int collect(struct store *s, sqlite3_stmt *st, struct arena *a, size_t size,
+    void (*fn)(sqlite3_stmt *, struct arena *, void *), void **out, size_t *n)
+{
+	size_t cap = 0;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			void *nv = arena_alloc(a, cap * size);
+			if (*n)
+				memcpy(nv, *out, *n * size);
+			*out = nv;
+		}
+		void *e = (char *)*out + (*n)++ * size;
+		memset(e, 0, size);
+		fn(st, a, e);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "disputes");
+}
+
+static void dispute_row(sqlite3_stmt *st, struct arena *a, void *e)
+{
+	read_dispute(st, a, e);
+}
+
+int store_get_disputes(struct store *s, uint32_t asn, const char *state, struct arena *a,
+    struct store_dispute **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(s->db,
+	        "SELECT " DISPUTE_COLS " FROM dispute WHERE (?1 = 0 OR asn = ?1) AND "
+	        "(?2 IS NULL OR state = ?2) ORDER BY created DESC, id DESC",
+	        -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "disputes");
+	sqlite3_bind_int64(st, 1, asn);
+	store_bind_text(st, 2, state);
+	void *v;
+	int rc = collect(s, st, a, sizeof(**out), dispute_row, &v, n);
+	*out = v;
+	return rc;
+}
+
+static void event_row(sqlite3_stmt *st, struct arena *a, void *p)
+{
+	struct store_dispute_event *e = p;
+	e->id = sqlite3_column_int64(st, 0);
+	e->dispute_id = sqlite3_column_int64(st, 1);
+	e->time = sqlite3_column_int64(st, 2);
+	e->who = store_col_text(st, 3, a);
+	e->from_state = store_col_text(st, 4, a);
+	e->to_state = store_col_text(st, 5, a);
+	e->note = store_col_text(st, 6, a);
+}
+
+int store_get_dispute_events(
+    struct store *s, int64_t id, struct arena *a, struct store_dispute_event **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(s->db,
+	        "SELECT id, dispute_id, time, who, from_state, to_state, note FROM dispute_event "
+	        "WHERE dispute_id = ?1 ORDER BY id",
+	        -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "dispute audit records");
+	sqlite3_bind_int64(st, 1, id);
+	void *v;
+	int rc = collect(s, st, a, sizeof(**out), event_row, &v, n);
+	*out = v;
+	return rc;
+}
+
+/* The accepted dispute applying to finding f (a row of the outer statement) in a snapshot of
+ * period ?3: the oldest one, should there be several. */
+#define APPLYING                                                                                   \
+	"(SELECT d.id FROM dispute d WHERE d.state = 'accepted' AND d.asn = finding.asn AND "      \
+	"d.metric = finding.metric AND d.prefix = ifnull(finding.prefix, '') AND "                 \
+	"d.origin = ifnull(finding.origin, 0) AND d.period_start <= ?3 ORDER BY d.id LIMIT 1)"
+
+int store_dispute_mark(
+    struct store *s, int64_t snap, uint32_t asn, uint64_t *changed, uint64_t *marked)
+{
+	sqlite3_stmt *st;
+	struct store_snapshot sn;
+	*changed = *marked = 0;
+	int found = store_snapshot_get(s, snap, &sn);
+	if (found <= 0) {
+		if (found == 0)
+			log_err("%s: no snapshot %lld", s->path, (long long)snap);
+		return -1;
+	}
+	if (sqlite3_prepare_v2(s->db,
+	        "UPDATE finding SET disputed = " APPLYING " WHERE snapshot_id = ?1 AND asn = ?2 "
+	        "AND disputed IS NOT " APPLYING,
+	        -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "marking disputed findings");
+	sqlite3_bind_int64(st, 1, snap);
+	sqlite3_bind_int64(st, 2, asn);
+	sqlite3_bind_int64(st, 3, sn.period_start);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return fail(s, "marking disputed findings");
+	*changed = (uint64_t)sqlite3_changes(s->db);
+	if (sqlite3_prepare_v2(s->db,
+	        "SELECT count(*) FROM finding WHERE snapshot_id = ?1 AND asn = ?2 AND "
+	        "disputed IS NOT NULL",
+	        -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "marking disputed findings");
+	sqlite3_bind_int64(st, 1, snap);
+	sqlite3_bind_int64(st, 2, asn);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*marked = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : fail(s, "marking disputed findings");
+}
+
+int store_dispute_ases(
+    struct store *s, int64_t period_start, struct arena *a, uint32_t **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(s->db,
+	        "SELECT DISTINCT asn FROM dispute WHERE state = 'accepted' AND "
+	        "period_start <= ?1 ORDER BY asn",
+	        -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "disputes");
+	sqlite3_bind_int64(st, 1, period_start);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			uint32_t *nv = arena_alloc(a, cap * sizeof(*nv));
+			if (*n)
+				memcpy(nv, *out, *n * sizeof(*nv));
+			*out = nv;
+		}
+		(*out)[(*n)++] = (uint32_t)sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "disputes");
+}

@@ -147,13 +147,19 @@ static void add_filings(struct ev_list *l, const struct store_attestation *f, si
 }
 
 static int eval_control(const struct conform_ctx *ctx, const struct conform_control *c,
-    uint32_t asn, const struct store_snapshot *snaps, size_t nsnaps, struct arena *a,
+    uint32_t asn, int64_t now, const struct store_snapshot *snaps, size_t nsnaps, struct arena *a,
     struct conform_control_result *r)
 {
 	struct store_attestation *f = NULL;
 	size_t nf = 0;
 	if (store_get_attestations(ctx->store, asn, c->id, a, &f, &nf))
 		return -1;
+	/* as of the evaluation time: a filing made later is not in a report signed earlier */
+	size_t kept = 0;
+	for (size_t i = 0; i < nf; i++)
+		if (f[i].created <= now)
+			f[kept++] = f[i];
+	nf = kept;
 	struct eval_state st = {
 	    .d = {.store = ctx->store, .refs = ctx->refs, .a = a, .asn = asn, .nfilings = nf},
 	    .ev = {.a = a, .max = ctx->max_evidence ? ctx->max_evidence : 20},
@@ -209,7 +215,7 @@ int conform_evaluate(const struct conform_ctx *ctx, const struct conform_profile
 	memset(out, 0, sizeof(*out));
 	out->profile = p;
 	out->asn = asn;
-	out->generated = (int64_t)time(NULL);
+	out->generated = ctx->now > 0 ? ctx->now : (int64_t)time(NULL);
 	struct store_snapshot *all;
 	size_t nall;
 	if (store_snapshots(ctx->store, 0, a, &all, &nall))
@@ -219,6 +225,7 @@ int conform_evaluate(const struct conform_ctx *ctx, const struct conform_profile
 		if (ref == 0 || all[i].id == ref) {
 			ref = all[i].id;
 			to = snap_time(&all[i]);
+			out->snapshot = ref;
 			break;
 		}
 	struct store_asinfo info;
@@ -246,7 +253,7 @@ int conform_evaluate(const struct conform_ctx *ctx, const struct conform_profile
 		memset(r, 0, sizeof(*r));
 		r->window_from = to - w;
 		r->window_to = to;
-		if (eval_control(ctx, c, asn, ws, nw, a, r))
+		if (eval_control(ctx, c, asn, out->generated, ws, nw, a, r))
 			return -1;
 		out->count[r->verdict]++;
 		if (r->verdict == CONFORM_PASS)

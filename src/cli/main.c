@@ -25,6 +25,7 @@ static const struct command commands[] = {
         "conformance to a MANRS / MANRS+ profile with evidence; IXP route-server check"},
     {"compare", cmd_compare, "ASes side by side, control by control, on a conformance profile"},
     {"attest", cmd_attest, "file an attestation or audit record for a conformance control"},
+    {"verify", cmd_verify, "check a signed conformance report: signature, validity, re-evaluation"},
     {"serve", cmd_serve, "the store as a JSON API and web dashboard over HTTP"},
     {"dump", cmd_dump, "print the routes of MRT files (bgpdump -m lines, or JSON lines)"},
     {"stat", cmd_stat, "count records, routes, prefixes and peers in MRT files"},

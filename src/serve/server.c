@@ -198,6 +198,8 @@ static enum MHD_Result respond(struct MHD_Connection *con, struct req *r)
 		    "form-action 'self'; frame-ancestors 'none'");
 	if (status == 503)
 		MHD_add_response_header(resp, "Retry-After", "5");
+	if (r->link && status < 400)
+		MHD_add_response_header(resp, "Link", r->link);
 	if (status == 405)
 		MHD_add_response_header(resp, "Allow", "GET, HEAD");
 	if (r->is_api && r->sv->cfg.cors_origin)
@@ -247,6 +249,7 @@ static void pool_close(struct serve *sv)
 		store_close(sv->conns[i]);
 	sv->nconns = sv->nfree = 0;
 	serve_profiles_free(sv);
+	serve_keys_free(sv);
 }
 
 /* A listening TCP socket on ss (bound here, before privileges are dropped: port 80 works). */
@@ -314,6 +317,8 @@ int serve_start(const struct serve_config *c, struct serve **out)
 		sv->free[sv->nfree++] = sv->conns[sv->nconns];
 	}
 	serve_profiles_load(sv);
+	if (serve_keys_load(sv) != 0)
+		goto fail;
 	/* the store is opened (and its -wal / -shm files created, which SQLite gives to the
 	 * owner of the store when it runs as root) before the drop: the user need not be able to
 	 * create files in the store's directory */

@@ -28,7 +28,16 @@ struct serve {
 		struct observe_config cfg;
 	} cfgs[SERVE_CFG_CACHE];
 	size_t ncfgs, cfg_next;
+	/* signed reports (api_sign.c): the signing key, the JWK set published, the issuer */
+	struct sign_key *sign_key;
+	char *jwks;
+	char issuer[256];
 };
+
+/* Load the keys of the configuration (before the privilege drop); -1 (logged) when one
+ * cannot be read. Free them. */
+int serve_keys_load(struct serve *sv);
+void serve_keys_free(struct serve *sv);
 
 /* The settings snapshot id was scored with, from the cache or the store; 0 or -1. */
 int serve_snapshot_cfg(struct serve *sv, struct store *s, int64_t id, struct observe_config *out);

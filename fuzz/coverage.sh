@@ -19,6 +19,7 @@ files_of() {
 		src/registry/asnames.c src/registry/peeringdb.c ;;
 	fuzz_mrt) echo src/mrt/reader.c src/mrt/table_dump.c src/mrt/table_dump_v2.c \
 		src/mrt/bgp4mp.c src/mrt/bgp_attr.c src/mrt/bgp_update.c ;;
+	fuzz_jws) echo src/sign/b64url.c src/sign/key.c src/sign/jws.c src/conform/signed.c ;;
 	fuzz_origins) echo src/origins/reader.c src/core/zinput.c src/core/zlines.c ;;
 	fuzz_profile) echo src/conform/profile.c src/conform/expr.c ;;
 	fuzz_router) echo src/serve/router.c ;;

@@ -578,6 +578,42 @@ static size_t oas_check_response(struct oas *o, const char *method, const char *
 	return o->nerr;
 }
 
+/* A response that is not JSON (a signed report, application/jose): the document must declare
+ * the status with content of media type ctype. Returns the number of errors (o->err). */
+__attribute__((unused)) static size_t oas_check_raw(
+    struct oas *o, const char *method, const char *target, long status, const char *ctype)
+{
+	char path[1024], meth[16], st[16], where[512];
+	o->err[0] = '\0';
+	o->nerr = 0;
+	snprintf(path, sizeof(path), "%.*s", (int)strcspn(target, "?"), target);
+	size_t i = 0;
+	for (; method[i] && i + 1 < sizeof(meth); i++)
+		meth[i] = (char)(method[i] | 0x20);
+	meth[i] = '\0';
+	yaml_node_t *item = NULL;
+	const char *tmpl = oas_find_path(o, path, &item);
+	yaml_node_t *op = tmpl ? oas_get(o, item, meth) : NULL;
+	if (op == NULL) {
+		oas_error(o, "%s %s: no such path and method in the document", method, path);
+		return o->nerr;
+	}
+	snprintf(st, sizeof(st), "%ld", status);
+	snprintf(where, sizeof(where), "paths/%s/%s/responses/%s", tmpl, meth, st);
+	yaml_node_t *resp =
+	    oas_deref(o, oas_get(o, oas_get(o, op, "responses"), st), where, sizeof(where));
+	if (resp == NULL) {
+		oas_error(o, "%s: not declared", where);
+		return o->nerr;
+	}
+	if (oas_get(o, oas_get(o, resp, "content"), ctype) == NULL) {
+		oas_error(o, "%s: no content of type %s", where, ctype);
+		return o->nerr;
+	}
+	oas_cover(o, method, tmpl, st);
+	return 0;
+}
+
 /* Every response the document declares for a method, as "METHOD template status", that no
  * check covered; their number (their list is in o->err). */
 __attribute__((unused)) static size_t oas_uncovered(struct oas *o, const char *method)

@@ -13,6 +13,7 @@
 
 struct fixture {
 	char dir[256], db[300];
+	char key[300], pub[300]; /* fixture_sign: the signing key (PEM) and its public half */
 	struct serve *sv;
 	uint16_t port;
 	int ready;
@@ -24,6 +25,9 @@ static struct fixture fx;
  * temp dir is world-readable (for a server that drops to another user). */
 static const char *fixture_analyze_args = "";
 static int fixture_world_readable;
+/* Set before fixture_setup: the server signs conformance reports with a key made by
+ * `openssl genpkey -algorithm ed25519` (fx.key; fx.pub its public key). */
+static int fixture_sign;
 
 /* Run analyze on one MRT file with the reference data; 0 on success. */
 static int fixture_analyze(const char *mrt)
@@ -62,6 +66,19 @@ static int fixture_setup(void **state)
 	if (fixture_world_readable && chmod(fx.dir, 0755) != 0)
 		return -1;
 	snprintf(fx.db, sizeof(fx.db), "%s/store.db", fx.dir);
+	if (fixture_sign) {
+		char cmd[1000];
+		snprintf(fx.key, sizeof(fx.key), "%s/sign.pem", fx.dir);
+		snprintf(fx.pub, sizeof(fx.pub), "%s/sign.pub.pem", fx.dir);
+		snprintf(cmd, sizeof(cmd),
+		    "openssl genpkey -algorithm ed25519 -out %s && "
+		    "openssl pkey -in %s -pubout -out %s",
+		    fx.key, fx.key, fx.pub);
+		if (system(cmd) != 0) {
+			printf("SKIP: serve tests: openssl cannot make an Ed25519 key\n");
+			return 0;
+		}
+	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (fixture_analyze(
 	        "mrt/libbgpstream__routeviews.route-views.jinx.updates.1401493500.bz2") ||
@@ -69,7 +86,11 @@ static int fixture_setup(void **state)
 		printf("SKIP: serve tests: shared data absent or analyze failed\n");
 		return 0;
 	}
-	struct serve_config c = {.db = fx.db, .listen = "127.0.0.1:0", .threads = 4};
+	struct serve_config c = {.db = fx.db,
+	    .listen = "127.0.0.1:0",
+	    .threads = 4,
+	    .sign_key = fixture_sign ? fx.key : NULL,
+	    .issuer = "routemark-test"};
 	if (serve_start(&c, &fx.sv) != 0)
 		return -1;
 	fx.port = serve_port(fx.sv);
@@ -98,7 +119,7 @@ struct resp {
 	long status;
 	char *body;
 	size_t len;
-	char etag[64], ctype[128], last_modified[64], xcache[16];
+	char etag[64], ctype[128], last_modified[64], xcache[16], link[512];
 };
 
 static size_t on_body(char *p, size_t sz, size_t n, void *arg)
@@ -132,6 +153,7 @@ static size_t on_header(char *h, size_t sz, size_t n, void *arg)
 	header_value(h, sz * n, "Content-Type: ", r->ctype, sizeof(r->ctype));
 	header_value(h, sz * n, "Last-Modified: ", r->last_modified, sizeof(r->last_modified));
 	header_value(h, sz * n, "X-Cache: ", r->xcache, sizeof(r->xcache));
+	header_value(h, sz * n, "Link: ", r->link, sizeof(r->link));
 	return sz * n;
 }
 

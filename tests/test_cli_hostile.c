@@ -86,7 +86,7 @@ static void check(const char *args, int want_error)
 
 static const char *const commands[] = {"run", "analyze", "report", "summary", "top", "prefix",
     "metrics", "conform", "compare", "attest", "serve", "dump", "stat", "validate", "vrps", "irr",
-    "asrel", "bogon"};
+    "asrel", "bogon", "verify"};
 #define NCMD (sizeof(commands) / sizeof(commands[0]))
 
 /* Every command: help works; an unknown flag, a long unknown flag and a long positional
@@ -139,6 +139,19 @@ static void test_values(void **state)
 	    "attest --db @D/none.db 13335 @L",
 	    "serve --db @D/none.db --listen @L",
 	    "serve --db @D/none.db --listen [::1]:99999",
+	    "serve --db @D/none.db --sign-key @L",
+	    "serve --db @D/none.db --sign-key @D/notmrt.txt --valid-for @L",
+	    "serve --db @D/none.db --jwks-key @D/notmrt.txt --issuer @L",
+	    "conform --db @D/none.db --sign @L 13335",
+	    "conform --db @D/none.db --sign @D/notmrt.txt 13335",
+	    "conform --db @D/none.db --sign @D/notmrt.txt --valid-for -5d 13335",
+	    "conform --db @D/none.db --sign @D/notmrt.txt --issuer @L 13335",
+	    "verify --key @L @L",
+	    "verify --key @D/notmrt.txt @D/notmrt.txt",
+	    "verify --key @D/notmrt.txt --at @L @D/notmrt.txt",
+	    "verify --key @D/notmrt.txt --format html @D/notmrt.txt",
+	    "verify @D/notmrt.txt",
+	    "verify --key @D/store.d @D/store.d",
 	    "dump @D/notmrt.txt --format @L",
 	    "stat @D/nonexistent.mrt",
 	    "validate --vrps @D/notmrt.txt @L",

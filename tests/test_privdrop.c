@@ -1,7 +1,8 @@
 /*
  * The servers' confinement: as root, `serve` and `irr serve` refuse to start without --user;
  * with --user nobody they run as nobody (every uid and gid, read from /proc/PID/status, with
- * no_new_privs set) and still answer; the store is not modified. The sandbox itself, in a
+ * no_new_privs set) and still answer; the store is not modified; a signing key only root can
+ * read is read before the drop and signs. The sandbox itself, in a
  * forked child: after privdrop_apply root cannot be regained; under sandbox_restrict a file
  * beneath the allowed directory is readable, nothing else is, and nothing can be written.
  * The privilege tests need root (skipped otherwise) and the user nobody.
@@ -260,6 +261,44 @@ static void test_serve_as_nobody(void **state)
 	assert_int_equal(lines, 3);
 }
 
+/* The signing key, readable by root alone, is read before the drop: the server running as
+ * nobody (which cannot open it) signs with it. */
+static void test_serve_signs_as_nobody(void **state)
+{
+	REQUIRE_ROOT();
+	REQUIRE_SERVER();
+	assert_int_equal(chmod(fx.key, 0600), 0);
+	char errpath[400], listen[64];
+	int port = free_port();
+	snprintf(errpath, sizeof(errpath), "%s/stderr", fx.dir);
+	snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
+	char *argv[] = {NULL, "serve", "--db", fx.db, "--listen", listen, "--user", "nobody",
+	    "--sign-key", fx.key, NULL};
+	pid_t pid = start(argv, port, errpath);
+	assert_true(pid > 0);
+	expect_ids(pid, nobody_uid, nobody_gid);
+	uint16_t own = fx.port;
+	fx.port = (uint16_t)port;
+	struct resp r = get("/api/v1/as/2119/conformance.jws");
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.ctype, "application/jose");
+	char path[400], cmd[1200];
+	snprintf(path, sizeof(path), "%s/nobody.jws", fx.dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(r.body, f);
+	fclose(f);
+	free(r.body);
+	r = get("/.well-known/jwks.json");
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "\"crv\":\"Ed25519\""));
+	free(r.body);
+	fx.port = own;
+	assert_int_equal(stop(pid), 0);
+	snprintf(cmd, sizeof(cmd), "%s verify --key %s %s >/dev/null", test_bin(), fx.pub, path);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void test_irr_serve_as_nobody(void **state)
 {
 	REQUIRE_ROOT();
@@ -373,10 +412,12 @@ int main(void)
 		nobody_gid = pw->pw_gid;
 	}
 	fixture_world_readable = 1; /* nobody reads the store */
+	fixture_sign = 1;           /* and root alone the signing key */
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_serve_refuses_root),
 	    cmocka_unit_test(test_irr_serve_refuses_root),
 	    cmocka_unit_test(test_serve_as_nobody),
+	    cmocka_unit_test(test_serve_signs_as_nobody),
 	    cmocka_unit_test(test_irr_serve_as_nobody),
 	    cmocka_unit_test(test_privdrop_apply),
 	    cmocka_unit_test(test_sandbox),

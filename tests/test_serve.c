@@ -10,6 +10,7 @@
 #include "serve_fixture.h"
 #include "conform/conform.h"
 #include "serve/serve_private.h"
+#include "sign/sign.h"
 #include "store/store.h"
 
 /* ---------------------------------------------------------------- router (no server) */
@@ -623,6 +624,83 @@ static void test_conformance_api(void **state)
 	store_close(s);
 }
 
+/* Signed reports (the fixture's server signs with a key made by openssl genpkey): the JWS of
+ * an AS verifies with the key of /.well-known/jwks.json and carries the verdicts of
+ * /conformance; its errors are JSON; the badge links to it. */
+static void test_signed_reports(void **state)
+{
+	REQUIRE_SERVER();
+	json_object *set = get_json("/.well-known/jwks.json", 200);
+	const char *text = json_object_to_json_string(set);
+	struct sign_key **keys;
+	size_t nk;
+	char err[512];
+	assert_int_equal(sign_keyset_parse(text, strlen(text), &keys, &nk, err, sizeof(err)), 0);
+	assert_int_equal(nk, 1);
+	json_object_put(set);
+	const char *path = "/api/v1/as/AS6939/conformance.jws?profile=manrs-netops";
+	struct resp r = get(path);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.ctype, "application/jose");
+	size_t n = oas_check_raw(spec(), "GET", path, 200, "application/jose");
+	if (n)
+		fprintf(stderr, "%s", spec()->err);
+	assert_int_equal(n, 0);
+	nvalidated++;
+	struct sign_jws j;
+	const struct sign_key *used;
+	assert_int_equal(sign_jws_parse(r.body, r.len, &j, err, sizeof(err)), 0);
+	assert_int_equal(sign_jws_verify_set(&j, keys, nk, &used, err, sizeof(err)), 0);
+	assert_string_equal(j.cty, CONFORM_SIGNED_CTY);
+	free(r.body);
+	struct arena a;
+	arena_init(&a, 0);
+	struct conform_signed_info info;
+	assert_int_equal(conform_signed_parse(
+	                     (const char *)j.payload, j.payload_len, &a, &info, err, sizeof(err)),
+	    0);
+	assert_int_equal(info.asn, 6939);
+	assert_string_equal(info.profile, "manrs-netops");
+	assert_string_equal(info.iss, "routemark-test");
+	assert_int_equal(info.exp - info.iat, 90 * 86400);
+	/* the same verdicts as the unsigned answer */
+	json_object *p = json_tokener_parse((const char *)j.payload), *report = field(p, "report");
+	json_object *plain = get_json("/api/v1/as/AS6939/conformance?profile=manrs-netops", 200);
+	assert_string_equal(json_object_get_string(field(report, "overall")),
+	    json_object_get_string(field(plain, "overall")));
+	json_object *cs = field(report, "controls"), *cq = field(plain, "controls");
+	assert_int_equal(json_object_array_length(cs), json_object_array_length(cq));
+	for (size_t i = 0; i < json_object_array_length(cs); i++)
+		assert_string_equal(
+		    json_object_get_string(field(json_object_array_get_idx(cs, i), "verdict")),
+		    json_object_get_string(field(json_object_array_get_idx(cq, i), "verdict")));
+	json_object_put(plain);
+	json_object_put(p);
+	sign_jws_free(&j);
+	arena_free(&a);
+	sign_keys_free(keys, nk);
+	/* errors are JSON, as for /conformance */
+	json_object_put(get_json("/api/v1/as/6939/conformance.jws?profile=nope", 400));
+	json_object_put(get_json("/api/v1/as/6939/conformance.jws?window=30d", 400));
+	json_object_put(get_json("/api/v1/as/4200000000/conformance.jws", 404));
+	json_object_put(get_json("/api/v1/as/6939/conformance.jws?snapshot=99999", 404));
+	/* the badge stands for the signed report of its snapshot and profile */
+	r = get("/badge/AS6939.svg?profile=manrs-netops&snapshot=1");
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.link,
+	    "</api/v1/as/6939/conformance.jws?profile=manrs-netops&snapshot=1>; "
+	    "rel=\"describedby\"; type=\"application/jose\"; title=\"signed report\"");
+	assert_non_null(strstr(r.body,
+	    "href=\"/api/v1/as/6939/conformance.jws?profile=manrs-netops&amp;snapshot=1\""));
+	free(r.body);
+	/* an AS not measured: no link */
+	r = get("/badge/AS4200000000.svg");
+	assert_int_equal(r.status, 404);
+	assert_string_equal(r.link, "");
+	assert_null(strstr(r.body, "<a "));
+	free(r.body);
+}
+
 /* Bad input: a 4xx JSON error whose status matches, never a 5xx. */
 static void test_errors(void **state)
 {
@@ -962,6 +1040,7 @@ int main(void)
 	    cmocka_unit_test(test_prefix_search_top),
 	    cmocka_unit_test(test_snapshots_history_compare),
 	    cmocka_unit_test(test_conformance_api),
+	    cmocka_unit_test(test_signed_reports),
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_etag),
 	    cmocka_unit_test(test_pages),
@@ -970,6 +1049,7 @@ int main(void)
 	    cmocka_unit_test(test_readonly),
 	    cmocka_unit_test(test_openapi_all_responses_checked),
 	};
+	fixture_sign = 1; /* conformance.jws and the JWK set */
 	int rc = cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 	oas_free(&spec_);
 	return rc;

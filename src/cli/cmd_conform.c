@@ -25,7 +25,7 @@ static void usage(FILE *f)
 	    "  --format FMT        text (default), json (schema " CONFORM_SCHEMA "), html\n"
 	    "  --max-evidence N    evidence items per control (default 20)\n"
 	    "  -o, --output FILE   write there instead of standard output\n"
-	    "  -h, --help          this help\n\n"
+	    "  -h, --help          this help\n\n" CONFORM_SIGN_HELP "\n"
 	    "IXP route-server mode:\n"
 	    "  --ixp               check a route server's MRT dump instead of an AS\n"
 	    "  --rs-dump FILE      the route server's MRT RIB (or update) dump\n"
@@ -74,8 +74,9 @@ struct conform_opts {
 	const char *db, *profile, *fmt, *out, *rs_dump, *members;
 	int64_t window, snapshot;
 	long max_ev;
-	int ixp, list;
+	int ixp, list, fmt_given;
 	struct cli_refs refs;
+	struct conform_sign_opts sign;
 };
 
 static int run_ixp(struct conform_opts *o, FILE *out)
@@ -162,7 +163,9 @@ static int run_as(struct conform_opts *o, uint32_t asn, FILE *out)
 	    .max_evidence = (size_t)o->max_ev};
 	struct conform_result r;
 	int status = 1;
-	if (conform_evaluate(&ctx, p, asn, &a, &r) == 0) {
+	if (o->sign.key)
+		status = conform_cli_sign(out, &o->sign, &ctx, p, asn, &o->refs);
+	else if (conform_evaluate(&ctx, p, asn, &a, &r) == 0) {
 		conform_cli_render(out, o->fmt, &r, 0);
 		status = ferror(out) ? 1 : conform_cli_exit(r.overall);
 	}
@@ -184,6 +187,7 @@ static int parse_opt(struct conform_opts *o, int opt, const char *arg)
 		return 0;
 	case 'f':
 		o->fmt = arg;
+		o->fmt_given = 1;
 		return 0;
 	case 'o':
 		o->out = arg;
@@ -220,7 +224,10 @@ static int parse_opt(struct conform_opts *o, int opt, const char *arg)
 		}
 		return 0;
 	default: {
-		int k = refs_option(&o->refs, opt, arg);
+		int k = conform_sign_option(&o->sign, opt, arg);
+		if (k != 0)
+			return k > 0 ? 0 : -1;
+		k = refs_option(&o->refs, opt, arg);
 		if (k < 0)
 			fprintf(stderr, "routemark: too many reference files\n");
 		return k == 1 ? 0 : -1;
@@ -245,6 +252,7 @@ int cmd_conform(int argc, char **argv)
 	    {"strict", no_argument, NULL, 'S'},
 	    {"help", no_argument, NULL, 'h'},
 	    REFS_LONG_OPTIONS,
+	    CONFORM_SIGN_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	struct conform_opts o = {
@@ -272,6 +280,12 @@ int cmd_conform(int argc, char **argv)
 	}
 	if (cli_format(o.fmt, "text json html") < 0)
 		return 1;
+	if (o.sign.key && (o.ixp || (o.fmt_given && strcmp(o.fmt, "json") != 0))) {
+		fprintf(stderr, "routemark: --sign signs the JSON report of an AS: not with %s\n",
+		    o.ixp ? "--ixp" : "--format text or html");
+		refs_free(&o.refs);
+		return 1;
+	}
 	uint32_t asn = 0;
 	if (!o.ixp && cli_one_asn("conform", argc, argv, &asn) != 0) {
 		usage(stderr);

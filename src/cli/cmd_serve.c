@@ -3,9 +3,12 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "conform/conform.h"
 #include "core/core.h"
 #include "serve/sandbox.h"
 #include "serve/serve.h"
+
+#define SERVE_MAX_JWKS 16
 
 static void usage(FILE *f)
 {
@@ -13,7 +16,9 @@ static void usage(FILE *f)
 	    "usage: routemark serve [--db FILE] [--listen ADDR:PORT] [--threads N]\n"
 	    "                       [--access-log FILE] [--cors ORIGIN]\n"
 	    "                       [--cache-size MIB] [--cache-ttl SECONDS]\n"
-	    "                       [--user NAME [--group NAME]]\n\n"
+	    "                       [--user NAME [--group NAME]]\n"
+	    "                       [--sign-key KEY [--issuer NAME] [--valid-for DURATION]]\n"
+	    "                       [--jwks-key FILE]...\n\n"
 	    "Serve the store read-only as a JSON API under /api/v1/ (docs/openapi.yaml) and a\n"
 	    "web dashboard (overview, AS, prefix, incidents and compare pages; /badge/ASn.svg).\n\n"
 	    "  --db FILE            the store (default routemark.db), opened read-only\n"
@@ -35,7 +40,16 @@ static void usage(FILE *f)
 	    "                       validity) stay current\n"
 	    "  --user NAME          the user to run as once the socket is bound (required when\n"
 	    "                       started as root, which is otherwise refused)\n"
-	    "  --group NAME         the group to run as (default the user's primary group)\n\n"
+	    "  --group NAME         the group to run as (default the user's primary group)\n"
+	    "  --sign-key KEY       sign conformance reports with this Ed25519 private key\n"
+	    "                       (PEM): /api/v1/as/ASN/conformance.jws, badges link to it,\n"
+	    "                       and its public key is in /.well-known/jwks.json; read\n"
+	    "                       before the privileges are dropped\n"
+	    "  --issuer NAME        the issuer the signed reports name (default the host name)\n"
+	    "  --valid-for DURATION how long a signed report is valid (default 90d)\n"
+	    "  --jwks-key FILE      a further public key to publish in /.well-known/jwks.json\n"
+	    "                       (PEM, JWK or JWK set; e.g. of an offline signing key);\n"
+	    "                       repeatable, up to %d\n\n"
 	    "After binding, the server drops to --user, opens the store read-only as that user\n"
 	    "and, on Linux, confines itself (no_new_privs; Landlock where the kernel has it: "
 	    "reads\n"
@@ -44,7 +58,7 @@ static void usage(FILE *f)
 	    "1 usage error, missing or unreadable store, unusable address, started as root\n"
 	    "without --user, privileges not dropped.\n",
 	    SERVE_DEFAULT_LISTEN, SERVE_MAX_THREADS, SERVE_DEFAULT_CACHE_MIB,
-	    SERVE_DEFAULT_CACHE_TTL);
+	    SERVE_DEFAULT_CACHE_TTL, SERVE_MAX_JWKS);
 }
 
 int cmd_serve(int argc, char **argv)
@@ -59,12 +73,16 @@ int cmd_serve(int argc, char **argv)
 	    {"cache-ttl", required_argument, NULL, 'T'},
 	    {"user", required_argument, NULL, 'u'},
 	    {"group", required_argument, NULL, 'g'},
+	    {"sign-key", required_argument, NULL, 'K'},
+	    {"issuer", required_argument, NULL, 'I'},
+	    {"valid-for", required_argument, NULL, 'V'},
+	    {"jwks-key", required_argument, NULL, 'J'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct serve_config c = {
 	    .db = "routemark.db", .listen = SERVE_DEFAULT_LISTEN, .threads = 4};
-	const char *logpath = NULL, *user = NULL, *group = NULL;
+	const char *logpath = NULL, *user = NULL, *group = NULL, *jwks[SERVE_MAX_JWKS];
 	struct privdrop drop;
 	int opt, rc;
 	if (cli_opt_begin("serve", longopts, &argc, &argv) != 0)
@@ -117,6 +135,32 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'g':
 			group = optarg;
+			break;
+		case 'K':
+			c.sign_key = optarg;
+			break;
+		case 'I':
+			if (*optarg == '\0' || strlen(optarg) > 255) {
+				log_err("--issuer: expected a name of 1 to 255 bytes");
+				return 1;
+			}
+			c.issuer = optarg;
+			break;
+		case 'V':
+			if ((c.valid_for = conform_parse_duration(optarg)) <= 0) {
+				log_err("--valid-for %s: expected a duration like 90d, 12w, 24h or "
+				        "3600s",
+				    optarg);
+				return 1;
+			}
+			break;
+		case 'J':
+			if (c.njwks_keys == SERVE_MAX_JWKS) {
+				log_err("--jwks-key: at most %d", SERVE_MAX_JWKS);
+				return 1;
+			}
+			jwks[c.njwks_keys++] = optarg;
+			c.jwks_keys = jwks;
 			break;
 		}
 	}

@@ -28,6 +28,7 @@ static const struct command commands[] = {
     {"attest", cmd_attest,
         "file, list or revoke attestations and audit records for conformance controls"},
     {"dispute", cmd_dispute, "dispute a finding; accept or reject disputes (audit trail)"},
+    {"verify", cmd_verify, "check a signed conformance report: signature, validity, re-evaluation"},
     {"serve", cmd_serve, "the store as a JSON API and web dashboard over HTTP"},
     {"dump", cmd_dump, "print the routes of MRT files (bgpdump -m lines, or JSON lines)"},
     {"stat", cmd_stat, "count records, routes, prefixes and peers in MRT files"},

@@ -50,7 +50,8 @@ struct conform_control {
 };
 
 struct conform_profile {
-	char *path; /* where it was loaded from */
+	char *path;      /* where it was loaded from */
+	char sha256[65]; /* of the bytes it was parsed from (hex) */
 	char *name, *title, *version, *programme, *description, *status;
 	int64_t window; /* seconds, > 0 */
 	struct conform_control *controls;
@@ -127,7 +128,8 @@ struct conform_result {
 	uint32_t asn;
 	const char *name, *cc; /* from the store's AS info, or NULL */
 	int64_t window, window_from, window_to;
-	int64_t generated;            /* the evaluation time (ctx->now) */
+	int64_t generated;            /* the evaluation time (conform_ctx.now) */
+	int64_t snapshot;             /* the newest snapshot considered (0: the store has none) */
 	struct store_snapshot *snaps; /* of the window, newest first */
 	size_t nsnaps;
 	struct conform_control_result *c;
@@ -148,8 +150,10 @@ struct conform_ctx {
 	int64_t window;      /* > 0 overrides the profile's and the controls' windows */
 	int64_t snapshot;    /* the newest snapshot to consider (0 = the store's newest) */
 	size_t max_evidence; /* per control (0 = 20) */
-	int64_t now;         /* the evaluation time (0 = the clock): which filings are valid,
-	                        and the result's generated time */
+	/* the evaluation time (0 = the clock): which filings are valid then (a filing made later
+	 * is left out, so that a signed report can be evaluated again to the same bytes), and the
+	 * result's generated time */
+	int64_t now;
 };
 
 /* Evaluate every control of p for asn. Everything is allocated in a. Returns 0, or -1 on a
@@ -163,6 +167,9 @@ int conform_evaluate(const struct conform_ctx *ctx, const struct conform_profile
 void conform_render_text(FILE *f, const struct conform_result *r);
 /* One JSON object of schema CONFORM_SCHEMA (docs/conform.md). */
 void conform_render_json(FILE *f, const struct conform_result *r);
+/* The same object as json-c builds it (the caller releases it). */
+struct json_object;
+struct json_object *conform_result_json(const struct conform_result *r);
 /* A complete printable page, and the same content as a fragment (one <section>, no <html>,
  * class names prefixed "rmc-") for embedding in the dashboard. */
 void conform_render_html(FILE *f, const struct conform_result *r);
@@ -201,6 +208,72 @@ char *conform_link(const char *base, const struct conform_result *r, const char 
 void conform_procure_json(FILE *f, const struct conform_result *r, size_t n, const char *base_url);
 void conform_procure_csv(FILE *f, const struct conform_result *r, size_t n, const char *base_url);
 void conform_procure_html(FILE *f, const struct conform_result *r, size_t n, const char *base_url);
+
+/* ---------------------------------------------------------------- signed reports (signed.c)
+ *
+ * The payload of a signed report (docs/conform.md, "Signed reports"): one compact JSON object
+ * of schema CONFORM_SIGNED_SCHEMA naming the issuer, the validity (JWT's iat, nbf, exp), the
+ * tool, the profile (name, version, SHA-256 of its file), the AS, the window, the evaluation
+ * options, every snapshot of the window with its inputs by SHA-256, the reference files by
+ * SHA-256, and the report (conform_result_json, "generated" = iat). Built from the same
+ * inputs with the same iat it is the same bytes: that is how a report is checked again. */
+
+#define CONFORM_SIGNED_SCHEMA "routemark.conform-signed/1"
+/* The JWS "cty" of a signed report (RFC 7515 section 4.1.10: "application/" left out). */
+#define CONFORM_SIGNED_CTY "vnd.routemark.conform-signed+json"
+
+/* A reference file the evaluation read (kind as the engine names it: "vrps", "irr", ...;
+ * "rtr" is an RTR cache address, not hashed). sha256 is filled by the payload builder. */
+struct conform_ref_file {
+	const char *kind, *path;
+	const char *sha256; /* parsing: hex, or NULL (rtr) */
+};
+
+struct conform_signed_meta {
+	const char *issuer;
+	int64_t exp; /* iat and nbf are the evaluation time, ctx->now */
+	const struct conform_ref_file *refs;
+	size_t nrefs;
+};
+
+/* The payload of r, evaluated with ctx (ctx->now set: it is iat and nbf). NULL with err when
+ * a reference file cannot be read or the store fails. Free with free(). */
+char *conform_signed_payload(const struct conform_ctx *ctx, const struct conform_result *r,
+    const struct conform_signed_meta *m, char *err, size_t errsize);
+
+/* One snapshot of a signed payload. */
+struct conform_signed_snap {
+	int64_t id;
+	const char *key, *label, *period_start, *period_end;
+	size_t ninputs;
+};
+
+/* What a verifier reads from a signed payload (strings in the arena). */
+struct conform_signed_info {
+	const char *iss, *tool, *tool_version;
+	int64_t iat, nbf, exp;
+	uint32_t asn;
+	const char *as_name, *overall;
+	const char *profile, *profile_version, *profile_sha256;
+	/* evaluation options: the --window override (0: the profile's), the evidence kept per
+	 * control, the newest snapshot considered (id, key; 0 / NULL: none) */
+	int64_t window, max_evidence, snapshot;
+	const char *snapshot_key;
+	struct conform_signed_snap *snaps;
+	size_t nsnaps;
+	struct conform_ref_file *refs;
+	size_t nrefs;
+};
+
+/* Parse and check a payload: schema, every field this header names with its type. -1 with
+ * err naming the field. */
+int conform_signed_parse(const char *payload, size_t len, struct arena *a,
+    struct conform_signed_info *out, char *err, size_t errsize);
+/* Compare a signed payload with one built again: 0 when the bytes are equal; else 1 with
+ * why naming the top-level fields that differ and the first difference within them
+ * ("report.controls[PLUS-RPKI-1].verdict: signed \"pass\", now \"fail\""). */
+int conform_signed_diff(const char *signed_payload, size_t slen, const char *rebuilt, size_t rlen,
+    char *why, size_t whysize);
 
 /* ---------------------------------------------------------------- IXP route servers (ixp.c) */
 

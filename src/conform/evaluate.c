@@ -139,6 +139,12 @@ static int eval_control(const struct conform_ctx *ctx, const struct conform_cont
 	size_t nf = 0;
 	if (store_get_attestations(ctx->store, asn, c->id, a, &f, &nf))
 		return -1;
+	/* as of the evaluation time: a filing made later is not in a report signed earlier */
+	size_t kept = 0;
+	for (size_t i = 0; i < nf; i++)
+		if (f[i].created <= now)
+			f[kept++] = f[i];
+	nf = kept;
 	struct eval_state st = {
 	    .d = {.store = ctx->store, .refs = ctx->refs, .a = a, .asn = asn},
 	    .ev = {.a = a, .max = ctx->max_evidence ? ctx->max_evidence : 20},
@@ -205,7 +211,7 @@ int conform_evaluate(const struct conform_ctx *ctx, const struct conform_profile
 	memset(out, 0, sizeof(*out));
 	out->profile = p;
 	out->asn = asn;
-	int64_t now = ctx->now ? ctx->now : (int64_t)time(NULL);
+	int64_t now = ctx->now > 0 ? ctx->now : (int64_t)time(NULL);
 	out->generated = now;
 	struct store_snapshot *all;
 	size_t nall;
@@ -216,6 +222,7 @@ int conform_evaluate(const struct conform_ctx *ctx, const struct conform_profile
 		if (ref == 0 || all[i].id == ref) {
 			ref = all[i].id;
 			to = snap_time(&all[i]);
+			out->snapshot = ref;
 			break;
 		}
 	struct store_asinfo info;

@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "conform_private.h"
+#include "fetch/fetch.h"
 
 struct perr {
 	const char *file;
@@ -248,6 +249,8 @@ int conform_profile_parse(const char *buf, size_t len, const char *name,
 	json_tokener_free(tok);
 	struct conform_profile *p = xcalloc(1, sizeof(*p));
 	p->path = xstrdup(name);
+	if (fetch_sha256_mem(buf, len, p->sha256) != 0)
+		p->sha256[0] = '\0';
 	int rc = parse_profile(&e, p, root);
 	json_object_put(root);
 	if (rc) {

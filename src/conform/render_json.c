@@ -122,7 +122,7 @@ static json_object *control_json(const struct conform_control_result *r)
 	return o;
 }
 
-static json_object *result_json(const struct conform_result *r)
+json_object *conform_result_json(const struct conform_result *r)
 {
 	json_object *o = json_object_new_object();
 	const struct conform_profile *p = r->profile;
@@ -185,7 +185,7 @@ static void emit(FILE *f, json_object *o)
 
 void conform_render_json(FILE *f, const struct conform_result *r)
 {
-	emit(f, result_json(r));
+	emit(f, conform_result_json(r));
 }
 
 void conform_compare_json(FILE *f, const struct conform_result *r, size_t n)
@@ -195,7 +195,7 @@ void conform_compare_json(FILE *f, const struct conform_result *r, size_t n)
 	json_object_object_add(o, "profile", json_object_new_string(n ? r[0].profile->name : ""));
 	json_object *a = json_object_new_array();
 	for (size_t i = 0; i < n; i++)
-		json_object_array_add(a, result_json(&r[i]));
+		json_object_array_add(a, conform_result_json(&r[i]));
 	json_object_object_add(o, "results", a);
 	emit(f, o);
 }

@@ -2,7 +2,8 @@
  * showing the level of a conformance profile the AS reaches (default manrs-plus-draft:
  * "MANRS+ draft: conformant / not conformant / undetermined"), with the readiness of its
  * weakest Action in the tooltip (Action 2 is "no data" without Spoofer results, so it does
- * not count). */
+ * not count). When the server signs reports (--sign-key), the badge links to the signed
+ * report it stands for (an SVG <a> and a Link header, rel="describedby"). */
 #include <string.h>
 
 #include "conform/conform.h"
@@ -56,6 +57,8 @@ int badge_svg(struct req *r)
 	buf_html(b, p->name);
 	buf_printf(b, "; weakest MANRS Action: %s; routemark snapshot %lld)</title>",
 	    found ? readiness_str(&r->cfg, worst) : "not measured", (long long)snap.id);
+	/* with a signing key, the badge links to the signed report it stands for */
+	int linked = found && serve_signed_link(r, p, snap.id);
 	buf_printf(b,
 	    "<rect width=\"%d\" height=\"20\" fill=\"#24292f\"/>"
 	    "<rect x=\"%d\" width=\"%d\" height=\"20\" fill=\"%s\"/>"
@@ -63,6 +66,6 @@ int badge_svg(struct req *r)
 	    "<text x=\"6\" y=\"14\">%s</text><text x=\"%d\" y=\"14\">",
 	    lw, lw, rw, color, left, lw + 5);
 	buf_html(b, right);
-	buf_puts(b, "</text></g></svg>\n");
+	buf_puts(b, linked ? "</text></g></a></svg>\n" : "</text></g></svg>\n");
 	return 0;
 }

@@ -22,6 +22,7 @@ struct centry {
 	char *body;
 	size_t len;
 	const char *ctype; /* a string constant of the handler */
+	char *link;        /* the Link header, or NULL */
 	int64_t last_modified, born;
 	char etag[20];
 };
@@ -80,6 +81,7 @@ static void unlink_entry(struct resp_cache *c, struct centry *e)
 	c->entries--;
 	free(e->key);
 	free(e->body);
+	free(e->link);
 	free(e);
 }
 
@@ -148,6 +150,7 @@ int resp_cache_get(struct resp_cache *c, const char *key, struct req *r)
 		r->status = 200;
 		r->ctype = e->ctype;
 		r->last_modified = e->last_modified;
+		r->link = e->link ? arena_strdup(&r->arena, e->link) : NULL; /* e may go */
 		memcpy(r->etag, e->etag, sizeof(r->etag));
 		c->hits++;
 		found = !r->body.failed;
@@ -167,9 +170,11 @@ void resp_cache_put(struct resp_cache *c, const char *key, const struct req *r)
 		return;
 	e->key = strdup(key);
 	e->body = malloc(r->body.len ? r->body.len : 1);
-	if (e->key == NULL || e->body == NULL) { /* no memory: simply not cached */
-		free(e->key);
+	e->link = r->link ? strdup(r->link) : NULL;
+	if (e->key == NULL || e->body == NULL || (r->link && e->link == NULL)) {
+		free(e->key); /* no memory: simply not cached */
 		free(e->body);
+		free(e->link);
 		free(e);
 		return;
 	}
@@ -186,6 +191,7 @@ void resp_cache_put(struct resp_cache *c, const char *key, const struct req *r)
 		pthread_mutex_unlock(&c->mu);
 		free(e->key);
 		free(e->body);
+		free(e->link);
 		free(e);
 		return;
 	}

@@ -27,6 +27,8 @@ const struct route serve_routes[] = {
     {ROUTE_API, "/api/v1/compare", api_compare, SNAP ",asn", NULL},
     {ROUTE_API, "/api/v1/as/{asn}/conformance", api_as_conformance, SNAP ",profile", NULL},
     {ROUTE_API, "/api/v1/compare/conformance", api_compare_conformance, SNAP ",asn,profile", NULL},
+    {ROUTE_API, "/api/v1/as/{asn}/conformance.jws", api_as_conformance_jws, SNAP ",profile", NULL},
+    {ROUTE_API, "/.well-known/jwks.json", api_jwks, "", NULL},
     /* dashboard */
     {ROUTE_PAGE, "/", page_overview, SNAP, "Overview"},
     {ROUTE_PAGE, "/incidents", page_incidents, SNAP ",metric,asn,from,to,page", "Incidents"},

@@ -34,6 +34,16 @@ struct serve_config {
 	 * before the workers start */
 	const struct privdrop *drop;
 	int sandbox;
+	/* signed reports: the Ed25519 private key (PEM) that signs
+	 * /api/v1/as/{asn}/conformance.jws (NULL = none), further public keys to publish in
+	 * /.well-known/jwks.json (files: PEM, JWK or JWK set), the issuer named in the reports
+	 * (NULL = the host name), how long a report is valid (seconds; 0 = 90 days). Read in
+	 * serve_start before the privilege drop. */
+	const char *sign_key;
+	const char *const *jwks_keys;
+	size_t njwks_keys;
+	const char *issuer;
+	int64_t valid_for;
 };
 struct privdrop;
 

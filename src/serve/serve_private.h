@@ -112,6 +112,7 @@ struct req {
 	int64_t last_modified; /* 0 = none */
 	char etag[20];         /* set with a cached body ("" = compute it) */
 	int cache_hit;
+	const char *link; /* a Link header (RFC 8288), or NULL */
 	int is_api;
 	/* the settings of the snapshot shown (readiness thresholds): set by req_snapshot,
 	 * the defaults before */
@@ -204,6 +205,10 @@ int req_profile(struct req *r, const struct conform_profile **out);
 /* Verdicts of p for asn as of snapshot snap (the window ends there); 0 or a 500 set. */
 int req_conform(struct req *r, const struct conform_profile *p, int64_t snap, uint32_t asn,
     struct conform_result *out);
+/* When the server signs reports: open an SVG <a> to the signed report of r->args.asn under
+ * p as of snapshot snap in the body, set the matching Link header (rel="describedby") and
+ * return 1 (the caller closes the </a>); 0 and nothing written otherwise (api_sign.c). */
+int serve_signed_link(struct req *r, const struct conform_profile *p, int64_t snap);
 /* "MANRS+ draft", "MANRS Network Operators": the programme, with " draft" for drafts. */
 const char *profile_label(const struct conform_profile *p, char *buf, size_t size);
 
@@ -225,6 +230,8 @@ int api_index(struct req *r);
 int api_as_conformance(struct req *r);
 int api_compare_conformance(struct req *r);
 int api_as_disputes(struct req *r);
+int api_as_conformance_jws(struct req *r);
+int api_jwks(struct req *r);
 
 int page_overview(struct req *r);
 int page_as(struct req *r);

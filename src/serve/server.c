@@ -202,6 +202,8 @@ static enum MHD_Result respond(struct MHD_Connection *con, struct req *r)
 		    "form-action 'self'; frame-ancestors 'none'");
 	if (status == 503)
 		MHD_add_response_header(resp, "Retry-After", "5");
+	if (r->link && status < 400)
+		MHD_add_response_header(resp, "Link", r->link);
 	if (status == 405)
 		MHD_add_response_header(resp, "Allow", "GET, HEAD");
 	if (r->is_api && r->sv->cfg.cors_origin)
@@ -253,6 +255,7 @@ static void pool_close(struct serve *sv)
 	serve_profiles_free(sv);
 	resp_cache_free(sv->cache);
 	sv->cache = NULL;
+	serve_keys_free(sv);
 }
 
 /* A listening TCP socket on ss (bound here, before privileges are dropped: port 80 works). */
@@ -324,6 +327,8 @@ int serve_start(const struct serve_config *c, struct serve **out)
 		sv->cache = resp_cache_new(
 		    (size_t)(c->cache_mib ? c->cache_mib : SERVE_DEFAULT_CACHE_MIB) << 20,
 		    c->cache_ttl ? c->cache_ttl : SERVE_DEFAULT_CACHE_TTL);
+	if (serve_keys_load(sv) != 0)
+		goto fail;
 	/* the store is opened (and its -wal / -shm files created, which SQLite gives to the
 	 * owner of the store when it runs as root) before the drop: the user need not be able to
 	 * create files in the store's directory */

@@ -29,7 +29,16 @@ struct serve {
 	} cfgs[SERVE_CFG_CACHE];
 	size_t ncfgs, cfg_next;
 	struct resp_cache *cache; /* NULL: responses are built every time */
+	/* signed reports (api_sign.c): the signing key, the JWK set published, the issuer */
+	struct sign_key *sign_key;
+	char *jwks;
+	char issuer[256];
 };
+
+/* Load the keys of the configuration (before the privilege drop); -1 (logged) when one
+ * cannot be read. Free them. */
+int serve_keys_load(struct serve *sv);
+void serve_keys_free(struct serve *sv);
 
 /* ---------------------------------------------------------------- response cache (cache.c) */
 

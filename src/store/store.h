@@ -193,6 +193,10 @@ struct store_history {
 /* Newest first, at most limit (0 = all). */
 int store_snapshots(
     struct store *s, size_t limit, struct arena *a, struct store_snapshot **out, size_t *n);
+/* The inputs recorded with snapshot snap (MRT files and reference data: kind, path as given,
+ * SHA-256, size, records, malformed), in the order they were written. */
+int store_get_inputs(
+    struct store *s, int64_t snap, struct arena *a, struct store_input **out, size_t *n);
 int store_get_summary(
     struct store *s, int64_t snap, uint32_t asn, struct store_as_summary *out, int *found);
 int store_get_metrics(struct store *s, int64_t snap, uint32_t asn, struct arena *a,

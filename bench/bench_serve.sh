@@ -43,8 +43,12 @@ start() { # port, extra options; sets pid
 	done
 }
 # one wrk run: prints "req/s p99_ms errors"
-load() {
-	out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$1" 2>&1)
+load() { # URL [HEADER]
+	if [ -n "${2:-}" ]; then
+		out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -H "$2" "$1" 2>&1)
+	else
+		out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$1" 2>&1)
+	fi
 	rps=$(printf '%s\n' "$out" | awk '/Requests\/sec/ {print $2}')
 	p99=$(printf '%s\n' "$out" | awk '$1 == "99%" {v = $2; if (v ~ /us$/) {sub(/us$/, "", v); v /= 1000}
 		else if (v ~ /ms$/) sub(/ms$/, "", v); else if (v ~ /s$/) {sub(/s$/, "", v); v *= 1000}
@@ -63,13 +67,19 @@ uncached=$pid
 base=http://127.0.0.1:$port
 echo "serve: wrk -t2 -c$CONNS, $ROUNDS rounds of ${DURATION}s per path alternating with /api/v1/summary"
 printf '%-30s %10s %9s %10s %12s %9s  %s\n' path req/s p99-ms vs-summary uncached-r/s p99-ms goal
-for path in /api/v1/as/6939/conformance /badge/AS6939.svg /api/v1/as/6939 /as/6939; do
+# "gz:PATH": the same with Accept-Encoding: gzip (what browsers and curl --compressed send),
+# against summary with the same header
+for spec in /api/v1/as/6939/conformance /badge/AS6939.svg /api/v1/as/6939 /as/6939 \
+    gz:/api/v1/as/6939 gz:/as/6939; do
+	path=${spec#gz:}
+	hdr=""
+	[ "$spec" != "$path" ] && hdr="Accept-Encoding: gzip"
 	: >"$dir/.s" && : >"$dir/.p" && : >"$dir/.pp" && errs=0
 	r=0
 	while [ "$r" -lt "$ROUNDS" ]; do
-		set -- $(load "$base/api/v1/summary")
+		set -- $(load "$base/api/v1/summary" "$hdr")
 		echo "$1" >>"$dir/.s"
-		set -- $(load "$base$path")
+		set -- $(load "$base$path" "$hdr")
 		echo "$1" >>"$dir/.p"
 		echo "$2" >>"$dir/.pp"
 		errs=$((errs + $3))
@@ -78,12 +88,12 @@ for path in /api/v1/as/6939/conformance /badge/AS6939.svg /api/v1/as/6939 /as/69
 	s=$(median <"$dir/.s")
 	p=$(median <"$dir/.p")
 	pp=$(median <"$dir/.pp")
-	set -- $(load "http://127.0.0.1:$port0$path")
+	set -- $(load "http://127.0.0.1:$port0$path" "$hdr")
 	case $path in
 	*conformance | /badge/*) goal=$(echo "$p $pp" | awk '{print ($1 >= 3000 && $2 < 20) ? "met (>= 3000/s, p99 < 20 ms)" : "NOT met (>= 3000/s, p99 < 20 ms)"}') ;;
 	*) goal=$(echo "$p $s $pp" | awk '{print ($1 >= $2 / 2 && $3 < 20) ? "met (>= summary/2, p99 < 20 ms)" : "NOT met (>= summary/2, p99 < 20 ms)"}') ;;
 	esac
-	printf '%-30s %10s %9s %9sx %12s %9s  %s%s\n' "$path" "$p" "$pp" "$(ratio "$p" "$s")" "$1" "$2" "$goal" \
+	printf '%-30s %10s %9s %9sx %12s %9s  %s%s\n' "$spec" "$p" "$pp" "$(ratio "$p" "$s")" "$1" "$2" "$goal" \
 	    "$([ "$errs" -gt 0 ] && echo " ($errs runs with errors)")"
 done
 kill -TERM "$cached" "$uncached"

@@ -119,7 +119,7 @@ struct resp {
 	long status;
 	char *body;
 	size_t len;
-	char etag[64], ctype[128], last_modified[64], xcache[16], link[512];
+	char etag[64], ctype[128], last_modified[64], xcache[16], link[512], cenc[32], vary[64];
 };
 
 static size_t on_body(char *p, size_t sz, size_t n, void *arg)
@@ -153,6 +153,8 @@ static size_t on_header(char *h, size_t sz, size_t n, void *arg)
 	header_value(h, sz * n, "Content-Type: ", r->ctype, sizeof(r->ctype));
 	header_value(h, sz * n, "Last-Modified: ", r->last_modified, sizeof(r->last_modified));
 	header_value(h, sz * n, "X-Cache: ", r->xcache, sizeof(r->xcache));
+	header_value(h, sz * n, "Content-Encoding: ", r->cenc, sizeof(r->cenc));
+	header_value(h, sz * n, "Vary: ", r->vary, sizeof(r->vary));
 	header_value(h, sz * n, "Link: ", r->link, sizeof(r->link));
 	return sz * n;
 }

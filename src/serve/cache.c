@@ -21,6 +21,9 @@ struct centry {
 	char *key;
 	char *body;
 	size_t len;
+	char *gz; /* the gzip coding of body (NULL: below GZIP_MIN, or it did not shrink) */
+	size_t gzlen;
+	char etag_gz[20];
 	const char *ctype; /* a string constant of the handler */
 	char *link;        /* the Link header, or NULL */
 	int64_t last_modified, born;
@@ -47,7 +50,7 @@ static uint64_t fnv1a(const char *s)
 
 static size_t entry_cost(const struct centry *e)
 {
-	return sizeof(*e) + strlen(e->key) + 1 + e->len;
+	return sizeof(*e) + strlen(e->key) + 1 + e->len + e->gzlen;
 }
 
 struct resp_cache *resp_cache_new(size_t max_bytes, int64_t ttl)
@@ -81,6 +84,7 @@ static void unlink_entry(struct resp_cache *c, struct centry *e)
 	c->entries--;
 	free(e->key);
 	free(e->body);
+	free(e->gz);
 	free(e->link);
 	free(e);
 }
@@ -145,13 +149,15 @@ int resp_cache_get(struct resp_cache *c, const char *key, struct req *r)
 			c->head->prev = e;
 			c->head = e;
 		}
+		int gz = r->accept_gzip && e->gz;
 		buf_reset(&r->body);
-		buf_put(&r->body, e->body, e->len);
+		buf_put(&r->body, gz ? e->gz : e->body, gz ? e->gzlen : e->len);
+		r->gzipped = gz;
 		r->status = 200;
 		r->ctype = e->ctype;
 		r->last_modified = e->last_modified;
 		r->link = e->link ? arena_strdup(&r->arena, e->link) : NULL; /* e may go */
-		memcpy(r->etag, e->etag, sizeof(r->etag));
+		memcpy(r->etag, gz ? e->etag_gz : e->etag, sizeof(r->etag));
 		c->hits++;
 		found = !r->body.failed;
 	} else {
@@ -172,7 +178,7 @@ void resp_cache_put(struct resp_cache *c, const char *key, const struct req *r)
 	e->body = malloc(r->body.len ? r->body.len : 1);
 	e->link = r->link ? strdup(r->link) : NULL;
 	if (e->key == NULL || e->body == NULL || (r->link && e->link == NULL)) {
-		free(e->key); /* no memory: simply not cached */
+		free(e->key); /* no memory: simply not cached (gz is not made yet) */
 		free(e->body);
 		free(e->link);
 		free(e);
@@ -185,12 +191,22 @@ void resp_cache_put(struct resp_cache *c, const char *key, const struct req *r)
 	e->last_modified = r->last_modified;
 	e->born = now_s();
 	etag_of(e->body, e->len, e->etag);
+	if (e->len >= GZIP_MIN && gzip_encode(e->body, e->len, &e->gz, &e->gzlen) == 0) {
+		if (e->gzlen < e->len)
+			etag_of(e->gz, e->gzlen, e->etag_gz);
+		else { /* no smaller: always the body as it is */
+			free(e->gz);
+			e->gz = NULL;
+			e->gzlen = 0;
+		}
+	}
 	size_t cost = entry_cost(e);
 	pthread_mutex_lock(&c->mu);
 	if (cost > c->max_bytes / 8) { /* one response may not take over the cache */
 		pthread_mutex_unlock(&c->mu);
 		free(e->key);
 		free(e->body);
+		free(e->gz);
 		free(e->link);
 		free(e);
 		return;

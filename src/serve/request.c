@@ -46,6 +46,9 @@ void serve_dispatch(struct req *r)
 	                                     : "text/html; charset=utf-8";
 	rt->fn(r);
 	resp_cache_put(cache, r->uri, r);
+	/* a client taking gzip gets the coding the cache just made (not made twice) */
+	if (r->accept_gzip && r->status == 200 && r->body.len >= GZIP_MIN && cache)
+		resp_cache_get(cache, r->uri, r);
 	serve_conn_put(r->sv, r->store);
 	r->store = NULL;
 	if (r->body.failed)

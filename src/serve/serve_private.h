@@ -112,6 +112,8 @@ struct req {
 	int64_t last_modified; /* 0 = none */
 	char etag[20];         /* set with a cached body ("" = compute it) */
 	int cache_hit;
+	int accept_gzip;  /* the client takes gzip (Accept-Encoding) */
+	int gzipped;      /* the body is gzip-coded already (from the cache) */
 	const char *link; /* a Link header (RFC 8288), or NULL */
 	int is_api;
 	/* the settings of the snapshot shown (readiness thresholds): set by req_snapshot,
@@ -168,6 +170,12 @@ int req_snapshot(struct req *r, struct store_snapshot *snap);
 int req_asn_list(struct req *r, uint32_t *asns, size_t *n, int required);
 /* Paging from ?limit= and ?offset= (page= for pages). Returns 0 or a status already set. */
 int req_paging(struct req *r, size_t def, size_t *limit, size_t *offset);
+
+/* Content coding (encode.c): 1 when an Accept-Encoding value takes gzip; the gzip coding
+ * of in (malloc'ed into *out), 0 or -1. Answers below GZIP_MIN bytes go as they are. */
+#define GZIP_MIN 1024
+int accepts_gzip(const char *accept_encoding);
+int gzip_encode(const char *in, size_t n, char **out, size_t *outlen);
 
 /* A strong ETag of the body: "<16 hex>". */
 void etag_of(const char *p, size_t n, char out[20]);

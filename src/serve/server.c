@@ -162,6 +162,19 @@ static enum MHD_Result respond(struct MHD_Connection *con, struct req *r)
 	int status = r->status;
 	const char *inm = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "If-None-Match");
 	int cacheable = status == 200;
+	/* gzip for a client that takes it: the cache's coding, or made here */
+	char *gz;
+	size_t gzlen;
+	if (cacheable && r->accept_gzip && !r->gzipped && r->body.len >= GZIP_MIN &&
+	    gzip_encode(r->body.p, r->body.len, &gz, &gzlen) == 0) {
+		if (gzlen < r->body.len) {
+			buf_free(&r->body);
+			r->body = (struct buf){.p = gz, .len = gzlen, .cap = gzlen};
+			r->gzipped = 1;
+			r->etag[0] = '\0';
+		} else
+			free(gz);
+	}
 	if (cacheable && r->etag[0])
 		memcpy(etag, r->etag, sizeof(etag));
 	else if (cacheable)
@@ -184,7 +197,10 @@ static enum MHD_Result respond(struct MHD_Connection *con, struct req *r)
 		return MHD_NO;
 	if (status != 304)
 		MHD_add_response_header(resp, "Content-Type", r->ctype ? r->ctype : "text/plain");
+	if (r->gzipped && status != 304)
+		MHD_add_response_header(resp, "Content-Encoding", "gzip");
 	if (cacheable) {
+		MHD_add_response_header(resp, "Vary", "Accept-Encoding");
 		MHD_add_response_header(resp, "ETag", etag);
 		MHD_add_response_header(resp, "Cache-Control", "no-cache");
 		if (r->last_modified > 0) {
@@ -234,6 +250,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	snprintf(r->method, sizeof(r->method), "%s", method);
 	snprintf(r->version, sizeof(r->version), "%s", version);
 	r->head = strcmp(method, "HEAD") == 0;
+	r->accept_gzip =
+	    accepts_gzip(MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Accept-Encoding"));
 	if (strcmp(method, "GET") != 0 && !r->head) {
 		r->is_api = strncmp(r->uri, "/api/", 5) == 0;
 		req_error(r, 405, "method_not_allowed", "%s: only GET and HEAD are served", method);

@@ -9,26 +9,13 @@
 
 /* ------------------------------------------------------------ input (input.c) */
 
-/* A byte source: a file or stdin, decompressed in a separate thread when compressed. */
-struct mrt_input;
-
+/* The public part (open, read, close) is in mrt.h: the BMP file reader uses it too. */
 enum mrt_codec { MRT_CODEC_PLAIN, MRT_CODEC_GZIP, MRT_CODEC_BZIP2, MRT_CODEC_XZ, MRT_CODEC_ZSTD };
 
-/* Open path ("-" = stdin); on failure log and return NULL. */
-/* readahead: bytes the decompressor may run ahead of the reader (4 MiB at least, 64 at most) */
-/* bz2_sequential: decode bzip2 on one thread even when bz2par could (tests, comparisons) */
-struct mrt_input *mrt_input_open(
-    const char *path, const char *label, size_t readahead, int bz2_sequential);
 struct mrt_input *mrt_input_open_mem(const uint8_t *buf, size_t len);
-/* Copy up to n bytes into dst. Returns the count (0 at the end of data) or -1 on a read error. */
-ssize_t mrt_input_read(struct mrt_input *in, uint8_t *dst, size_t n);
 /* Bytes of the file read so far and its size (0 when unknown, e.g. a pipe). */
 void mrt_input_progress(const struct mrt_input *in, uint64_t *done, uint64_t *total);
-/* After the end of data: NULL when the stream ended cleanly, else what went wrong (e.g.
- * "bzip2 stream truncated"). */
-const char *mrt_input_problem(const struct mrt_input *in);
 enum mrt_codec mrt_input_codec(const struct mrt_input *in);
-void mrt_input_close(struct mrt_input *in);
 
 /* ------------------------------------------------------------ parallel bzip2 (bz2par.c) */
 
@@ -107,7 +94,15 @@ struct mrt_reader {
 	struct bgp_attrs attrs;
 	struct bgp_attr_ctx actx;
 	int bad_in_record; /* a malformed-data error was reported for the current record */
+	const char *unit;  /* what messages call a record: "record" (MRT), "message" (BMP) */
+	/* bgp_decoder (bgp_decoder.c): End-of-RIB marker of the last UPDATE */
+	int eor;
+	uint16_t eor_afi;
+	uint8_t eor_safi;
 };
+
+/* A reader with no input yet (label: its name in messages). */
+struct mrt_reader *mrt_reader_new(const struct mrt_options *opt, const char *label);
 
 /*
  * Report malformed data of the current record: log "LABEL: record N at offset B: msg" (once per
@@ -128,7 +123,8 @@ int mrt_td2_next(struct mrt_reader *r, struct mrt_route *rt);
 int mrt_bgp4mp_begin(struct mrt_reader *r);
 int mrt_bgp5_begin(struct mrt_reader *r);
 
-/* UPDATE body (after the 19-byte BGP header) into r->upd and r->attrs. asn4: 4-byte AS_PATH. */
+/* UPDATE body (after the 19-byte BGP header) into r->upd and r->attrs. asn4: 4-byte AS_PATH.
+ * addpath: the address families whose prefixes carry path ids (BGP_ADDPATH_* bits). */
 int bgp_update_begin(struct mrt_reader *r, struct cursor body, int asn4, int addpath);
 /* Next prefix of the update into rt (kind, prefix, path id). 1 / 0 (done) / -1 (malformed). */
 int bgp_update_next(struct mrt_reader *r, struct mrt_route *rt);

@@ -27,6 +27,7 @@ void attr_table_init(struct attr_table *t)
 	memset(t, 0, sizeof(*t));
 	t->nb = 1024;
 	t->b = xcalloc(t->nb, sizeof(*t->b));
+	t->nid = 1;
 }
 
 void attr_table_free(struct attr_table *t)
@@ -38,6 +39,8 @@ void attr_table_free(struct attr_table *t)
 		}
 	free(t->b);
 	free(t->scratch);
+	free(t->byid);
+	free(t->free_ids);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -107,6 +110,15 @@ const struct bmp_attrs *attr_intern(struct attr_table *t, const struct bgp_attrs
 	memcpy(n, a, size);
 	n->hash = h;
 	n->refs = 1;
+	if (t->nfree > 0) {
+		n->id = t->free_ids[--t->nfree];
+	} else {
+		if (t->nid == UINT32_MAX)
+			abort(); /* 4 billion distinct attribute sets do not fit in memory anyway */
+		n->id = t->nid++;
+		XGROW(t->byid, t->idcap, (size_t)n->id + 1);
+	}
+	t->byid[n->id] = n;
 	n->next = t->b[h & (t->nb - 1)];
 	t->b[h & (t->nb - 1)] = n;
 	t->count++;
@@ -125,6 +137,9 @@ void attr_release(struct attr_table *t, const struct bmp_attrs *ca)
 	while (*pp != a)
 		pp = &(*pp)->next;
 	*pp = a->next;
+	t->byid[a->id] = NULL;
+	XGROW(t->free_ids, t->free_cap, t->nfree + 1);
+	t->free_ids[t->nfree++] = a->id;
 	t->count--;
 	t->bytes -= attrs_size(a->npath + a->ncomm + 3 * a->nlarge);
 	free(a);

@@ -168,6 +168,8 @@ struct bmp_stats {
 	uint64_t eor[BMP_VIEWS];
 	uint64_t rm_before_up;   /* Route Monitoring of a peer with no Peer Up seen */
 	uint64_t asn4_mismatch;  /* the A flag disagrees with the OPENs' 4-octet AS capability */
+	uint64_t own_as_first;   /* Adj-RIB-In routes of an eBGP peer whose AS_PATH starts with the
+	                            monitored router's own AS, not the peer's (FRR 8.4 does so) */
 	uint64_t stats_counters; /* counters in all Statistics Reports */
 	uint64_t malformed[BMP_BAD_KINDS];
 	int failed; /* the stream is unusable (bad version, length; strict error) */
@@ -215,7 +217,7 @@ void bmp_parser_free(struct bmp_parser *p);
 
 /*
  * The routes of many routers: one entry per (router, view, peer, prefix, path id) in an
- * open-addressing table of 40-byte slots; the path attributes of each route are an interned,
+ * open-addressing table of 32-byte slots; the path attributes of each route are an interned,
  * reference-counted set shared by every route with equal attributes. An announcement
  * replaces, a withdrawal removes (a repeated table changes nothing); a Peer Down removes the
  * peer's routes from every view of that router.
@@ -226,6 +228,7 @@ struct bmp_rib;
 struct bmp_attrs {
 	struct bmp_attrs *next; /* hash chain */
 	uint32_t hash, refs;
+	uint32_t id;    /* the routes' 32-bit reference (1..) */
 	uint32_t npath; /* AS path words (core flat format) */
 	uint8_t origin; /* BGP_ORIGIN_* */
 	uint8_t nh_len; /* 0, 4 or 16 */
@@ -253,6 +256,8 @@ struct bmp_rib_stats {
 	size_t table_bytes;    /* the route table (slots) */
 	size_t attr_bytes;     /* the attribute sets and their hash */
 	uint64_t announces, withdraws, replaced, withdraw_missing, flushed;
+	size_t peak_routes;     /* the most routes held at once */
+	size_t peak_attr_bytes; /* attribute set bytes at that moment */
 };
 
 struct bmp_rib *bmp_rib_new(void);

@@ -326,7 +326,15 @@ static int route_monitoring(
 	const struct mrt_stats *ms = mrt_reader_stats(p->dec);
 	uint64_t bad0 = bgp_errors(ms);
 	bgp_decoder_begin(p->dec, c.p, c.len, asn4, addpath, &tmpl, p->index, p->offset);
+	/* the FRR 8.4 quirk: its own AS first in routes it received over eBGP */
+	const struct bmp_peer_up *u = s->seen_up ? &s->info.session : NULL;
+	int check_first = u && !loc && !(pe->flags & BMP_FLAG_O) && u->sent_as != u->recv_as;
 	while (bgp_decoder_next(p->dec, &rt) == 1) {
+		uint32_t first;
+		if (check_first && rt.attrs &&
+		    aspath_words_first(rt.attrs->aspath, rt.attrs->aspath_nwords, &first) == 0 &&
+		    first == u->sent_as && first != pe->asn)
+			p->st.own_as_first++;
 		if (rt.kind == MRT_ROUTE_ANNOUNCE)
 			m->announced++;
 		else

@@ -1,8 +1,8 @@
 /*
- * The route state of BMP routers: one 40-byte slot per (router, view, peer, prefix, path id)
+ * The route state of BMP routers: one 32-byte slot per (router, view, peer, prefix, path id)
  * in an open-addressing table with linear probing (deletion by backward shift, so no
- * tombstones), the (router, view, peer) triple as a 32-bit id, the attributes an interned
- * set (attrs.c). The table doubles at 3/4 full: between 40 / 0.75 and 40 / 0.375 bytes a
+ * tombstones), the (router, view, peer) triple and the interned attribute set (attrs.c) as
+ * 32-bit ids. The table doubles at 4/5 full: between 32 / 0.8 = 40 and 32 / 0.4 = 80 bytes a
  * route, plus its share of the sets.
  *
  * A Peer Down walks the whole table once (peers go down rarely; a million routes take a few
@@ -14,16 +14,16 @@
 #include "bmp/rib_private.h"
 
 struct slot {
-	const struct bmp_attrs *attrs; /* NULL: empty */
-	/* the key: 28 bytes from vp on */
+	uint32_t attrs; /* the attribute set's id; 0: empty */
+	/* the key: 27 bytes from vp on */
 	uint32_t vp;
 	uint32_t path_id;
-	uint8_t afi, len, has_path_id, pad;
+	uint8_t afi, len, has_path_id;
 	uint8_t addr[16];
 };
-_Static_assert(sizeof(struct slot) == 40, "a route slot is 40 bytes");
+_Static_assert(sizeof(struct slot) == 32, "a route slot is 32 bytes");
 #define SLOT_KEY(s) ((const uint8_t *)&(s)->vp)
-#define SLOT_KEY_LEN 28
+#define SLOT_KEY_LEN 27
 
 /* A (router, view, peer) triple. */
 struct vpeer {
@@ -43,6 +43,7 @@ struct bmp_rib {
 	struct attr_table at;
 	size_t by_view[BMP_VIEWS];
 	uint64_t announces, withdraws, replaced, withdraw_missing, flushed;
+	size_t peak_routes, peak_attr_bytes;
 };
 
 struct bmp_rib *bmp_rib_new(void)
@@ -147,14 +148,14 @@ static void remove_at(struct bmp_rib *r, size_t i)
 	const struct slot *s = &r->t[i];
 	r->vp[s->vp].routes--;
 	r->by_view[r->vp[s->vp].view]--;
-	attr_release(&r->at, s->attrs);
+	attr_release(&r->at, attr_get(&r->at, s->attrs));
 	r->count--;
 	size_t mask = r->cap - 1, j = i;
 	for (;;) {
-		r->t[i].attrs = NULL;
+		r->t[i].attrs = 0;
 		for (;;) {
 			j = (j + 1) & mask;
-			if (r->t[j].attrs == NULL)
+			if (r->t[j].attrs == 0)
 				return;
 			size_t h = home(r, &r->t[j]);
 			/* stays when its home lies cyclically in (i, j] */
@@ -190,16 +191,21 @@ void bmp_rib_route(
 	const struct bmp_attrs *a = attr_intern(&r->at, rt->attrs);
 	if (r->t[i].attrs) {
 		r->replaced++;
-		attr_release(&r->at, r->t[i].attrs);
-		r->t[i].attrs = a;
+		attr_release(&r->at, attr_get(&r->at, r->t[i].attrs));
+		r->t[i].attrs = a->id;
 		return;
 	}
-	k.attrs = a;
+	k.attrs = a->id;
 	r->t[i] = k;
 	r->count++;
 	r->vp[k.vp].routes++;
 	r->by_view[r->vp[k.vp].view]++;
-	if (r->count * 4 > r->cap * 3)
+	if (r->count > r->peak_routes) {
+		r->peak_routes = r->count;
+		r->peak_attr_bytes =
+		    r->at.bytes + r->at.nb * sizeof(*r->at.b) + r->at.idcap * sizeof(*r->at.byid);
+	}
+	if (r->count * 5 > r->cap * 4)
 		grow(r);
 }
 
@@ -242,10 +248,12 @@ void bmp_rib_stats(const struct bmp_rib *r, struct bmp_rib_stats *st)
 	st->peers = r->nvp;
 	st->attr_sets = r->at.count;
 	st->table_bytes = r->cap * sizeof(struct slot) + r->vp_cap * sizeof(struct vpeer);
-	st->attr_bytes = r->at.bytes + r->at.nb * sizeof(*r->at.b);
+	st->attr_bytes =
+	    r->at.bytes + r->at.nb * sizeof(*r->at.b) + r->at.idcap * sizeof(*r->at.byid);
 	st->announces = r->announces, st->withdraws = r->withdraws;
 	st->replaced = r->replaced, st->withdraw_missing = r->withdraw_missing;
 	st->flushed = r->flushed;
+	st->peak_routes = r->peak_routes, st->peak_attr_bytes = r->peak_attr_bytes;
 }
 
 /* ------------------------------------------------------------ ordered walk */
@@ -302,7 +310,7 @@ int bmp_rib_walk(
 		memcpy(e.prefix.addr, s->addr, 16);
 		e.has_path_id = s->has_path_id;
 		e.path_id = s->path_id;
-		e.attrs = s->attrs;
+		e.attrs = attr_get(&r->at, s->attrs);
 		k = fn(&e, arg);
 	}
 	free(idx);

@@ -13,12 +13,22 @@ struct attr_table {
 	size_t bytes; /* of the sets */
 	struct bmp_attrs *scratch;
 	size_t scratch_cap;
+	struct bmp_attrs **byid; /* [id]: the set (NULL: free id); [0] unused */
+	size_t idcap;
+	uint32_t nid;       /* ids handed out so far (the highest + 1) */
+	uint32_t *free_ids; /* ids of freed sets, for reuse */
+	size_t nfree, free_cap;
 };
 
 void attr_table_init(struct attr_table *t);
 void attr_table_free(struct attr_table *t);
 /* The shared set equal to in, with one more reference. */
 const struct bmp_attrs *attr_intern(struct attr_table *t, const struct bgp_attrs *in);
+/* The set of an id from attr_intern. */
+static inline const struct bmp_attrs *attr_get(const struct attr_table *t, uint32_t id)
+{
+	return t->byid[id];
+}
 /* Drop one reference; the set is freed with its last. */
 void attr_release(struct attr_table *t, const struct bmp_attrs *a);
 

@@ -26,6 +26,8 @@ static const struct command commands[] = {
     {"compare", cmd_compare, "ASes side by side, control by control, on a conformance profile"},
     {"attest", cmd_attest, "file an attestation or audit record for a conformance control"},
     {"serve", cmd_serve, "the store as a JSON API and web dashboard over HTTP"},
+    {"monitor", cmd_monitor,
+        "read a BMP stream (a captured file for now) into per-router route state"},
     {"dump", cmd_dump, "print the routes of MRT files (bgpdump -m lines, or JSON lines)"},
     {"stat", cmd_stat, "count records, routes, prefixes and peers in MRT files"},
     {"validate", cmd_validate, "route origin validation (RFC 6811) of routes against VRPs"},

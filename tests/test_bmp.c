@@ -884,6 +884,7 @@ struct pycount {
 	uint32_t router;
 	struct bmp_rib_stats before_down;
 	uint32_t first_down_ts, up_ts, first_rm_ts;
+	uint64_t last_down_offset;
 };
 
 static int key_index(struct pycount *pc, const char *key)
@@ -933,6 +934,7 @@ static void py_event(void *arg, const struct bmp_msg *m, const struct mrt_route 
 		}
 		if (m->type == BMP_PEER_DOWN) {
 			bmp_rib_stats(pc->rib, &pc->before_down);
+			pc->last_down_offset = m->offset;
 			if (pc->first_down_ts == 0)
 				pc->first_down_ts = m->peer.ts_sec;
 		}
@@ -1035,6 +1037,100 @@ static void compare_with_python(const char *file, const struct pycount *pc, cons
 	free(ours);
 }
 
+/*
+ * The state route for route against one built by the independent decoder: bmp_decode.py's
+ * own peer header and UPDATE functions replay the first `upto` bytes of the capture into a
+ * dictionary (announce sets, withdraw removes, Peer Down removes the peer), which must equal
+ * what `routemark monitor --rib-out` wrote for the same bytes. Prints "OK N" (N routes).
+ */
+static const char state_py[] =
+    "import sys, json, struct\n"
+    "sys.path.insert(0, sys.argv[1])\n"
+    "import bmp_decode as d\n"
+    "data = open(sys.argv[2], 'rb').read()\n"
+    "state, i = {}, 0\n"
+    "while i + 6 <= len(data):\n"
+    "    ver, ln, t = struct.unpack('!BIB', data[i:i + 6])\n"
+    "    m = data[i + 6:i + ln]; i += ln\n"
+    "    if t not in (0, 2):\n"
+    "        continue\n"
+    "    ph = d.peer_hdr(m[:42]); body = m[42:]; fl = ph['flags']\n"
+    "    if ph['ptype'] == 'loc-rib(9069)': view = 'loc-rib'\n"
+    "    elif 'O(adj-rib-out)' in fl: view = 'adj-rib-out-' + ('post' if 'L(post)' in fl else "
+    "'pre')\n"
+    "    else: view = 'post-policy' if 'L(post)' in fl else 'pre-policy'\n"
+    "    if t == 2:\n"
+    "        for k in [k for k in state if k[1] == ph['addr']]: del state[k]\n"
+    "        continue\n"
+    "    u = d.update(body, as2='A2' in fl)\n"
+    "    for p in u.get('withdrawn', []): state.pop((view, ph['addr'], p), None)\n"
+    "    for p in u.get('nlri', []): state[(view, ph['addr'], p)] = (ph['asn'], u['path'])\n"
+    "ours = {}\n"
+    "for line in open(sys.argv[3]):\n"
+    "    o = json.loads(line)\n"
+    "    ours[(o['view'], o['peer'], o['prefix'])] = (o['peer_as'], o['path'])\n"
+    "if ours == state: print('OK %d' % len(state))\n"
+    "else:\n"
+    "    t = lambda s: set((k, (a, tuple(p))) for k, (a, p) in s.items())\n"
+    "    print('DIFF', sorted(t(ours) ^ t(state))[:5])\n";
+
+/* "OK N" from state_py over the first upto bytes of file; NULL when the tool is absent. */
+static char *state_vs_python(const char *file, size_t upto, size_t *routes)
+{
+	char tmp[] = "/tmp/test_bmp_stateXXXXXX", out[64], py[64], cmd[8192];
+	int fd = mkstemp(tmp);
+	assert_true(fd >= 0);
+	FILE *in = fopen(file, "rb");
+	static uint8_t buf[1 << 20];
+	size_t len = fread(buf, 1, sizeof(buf), in);
+	fclose(in);
+	assert_true(upto <= len);
+	assert_true(write(fd, buf, upto) == (ssize_t)upto);
+	close(fd);
+	snprintf(out, sizeof(out), "%s.jsonl", tmp);
+	snprintf(py, sizeof(py), "%s.py", tmp);
+	snprintf(cmd, sizeof(cmd), "%s monitor -q --bmp-file %s --rib-out %s >/dev/null",
+	    test_bin(), tmp, out);
+	assert_int_equal(system(cmd), 0);
+	/* our count, whatever the tool */
+	FILE *f = fopen(out, "r");
+	assert_non_null(f);
+	int ch;
+	*routes = 0;
+	while ((ch = fgetc(f)) != EOF)
+		*routes += ch == '\n';
+	fclose(f);
+	const char *data = getenv("ROUTEMARK_DATA");
+	char tool[4096];
+	snprintf(tool, sizeof(tool), "%s/../tools/bmp-lab", data ? data : "../shared/data");
+	char *res = NULL;
+	if (access("/usr/bin/python3", X_OK) == 0 && access(tool, R_OK) == 0) {
+		f = fopen(py, "w");
+		fputs(state_py, f);
+		fclose(f);
+		snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s '%s' %s %s", py, tool, tmp, out);
+		f = popen(cmd, "r");
+		res = calloc(1, 4096);
+		size_t n = fread(res, 1, 4095, f);
+		assert_int_equal(pclose(f), 0);
+		while (n > 0 && res[n - 1] == '\n')
+			res[--n] = '\0';
+	}
+	unlink(tmp), unlink(out), unlink(py);
+	return res;
+}
+
+static void check_state(const char *file, size_t upto, const char *want, size_t want_routes)
+{
+	size_t routes;
+	char *res = state_vs_python(file, upto, &routes);
+	assert_int_equal(routes, want_routes);
+	if (res) {
+		assert_string_equal(res, want);
+		free(res);
+	}
+}
+
 static void test_real_frr(void **state)
 {
 	(void)state;
@@ -1072,6 +1168,10 @@ static void test_real_frr(void **state)
 	 * Monitoring messages around them (FRR's start, not the event's) */
 	assert_int_equal(pc.first_rm_ts - pc.first_down_ts, 2486);
 	assert_int_equal(pc.first_rm_ts - pc.up_ts, 2486);
+	/* route for route with the independent decoder: before the last Peer Down, and at the end
+	 */
+	check_state(file, pc.last_down_offset, "OK 616", 616);
+	check_state(file, 133996, "OK 0", 0);
 	bmp_rib_free(pc.rib);
 }
 
@@ -1104,6 +1204,8 @@ static void test_real_gobgp(void **state)
 	assert_int_equal(rs.flushed, 541);
 	assert_int_equal(rs.withdraw_missing, 0);
 	assert_int_equal(rs.peak_routes, 1586);
+	check_state(file, pc.last_down_offset, "OK 541", 541);
+	check_state(file, 257898, "OK 0", 0);
 	bmp_rib_free(pc.rib);
 }
 
@@ -1192,6 +1294,21 @@ static void test_cli(void **state)
 	    "{\"view\":\"adj-rib-out-post\",\"router\":\"r-test\",\"peer\":\"192.0.2.9\","
 	    "\"peer_as\":4200000001,\"prefix\":\"192.168.2.0/24\",\"path\":[64501,64511],"
 	    "\"origin\":64511}\n");
+	/* two routers' captures one after the other (each cut before its last Peer Down): the
+	 * second Initiation's sysName starts a second router; --router-name names them all */
+	REQUIRE_DATA(frr, "bmp/frr-8.4.4_exabgp_pre-post-policy.bmp");
+	snprintf(cmd, sizeof(cmd),
+	    "{ head -c 133947 '%s'; head -c 257828 '%s'; } >%s && %s monitor -q --bmp-file %s "
+	    "--rib-out - | grep -c '\"router\":\"r1\"' && %s monitor -q --bmp-file %s --rib-out - "
+	    "| "
+	    "grep -c '\"router\":\"gobgp-r2\"' && %s monitor -q --bmp-file %s --router-name X "
+	    "--rib-out - | grep -c '\"router\":\"X\"'",
+	    frr, file, tmp, test_bin(), tmp, test_bin(), tmp, test_bin(), tmp);
+	f = popen(cmd, "r");
+	memset(out, 0, sizeof(out));
+	n = fread(out, 1, sizeof(out) - 1, f);
+	assert_int_equal(pclose(f), 0);
+	assert_string_equal(out, "616\n541\n1157\n");
 	unlink(tmp);
 	mrtgen_buf_free(&b);
 }

@@ -44,8 +44,9 @@ static uint64_t run(const uint8_t *data, size_t size, int chunked, int strict)
 	bmp_rib_stats(rib, &rs);
 	if (bmp_rib_walk(rib, count_route, &routes) != 0 || routes != rs.routes)
 		abort();
-	const struct bmp_peer_info *peers;
-	bmp_parser_peers(p, &peers);
+	for (size_t k = 0; k < bmp_parser_npeers(p); k++)
+		if (bmp_parser_peer(p, k)->nstats && bmp_parser_peer(p, k)->stats == NULL)
+			abort();
 	uint64_t n = bmp_parser_stats(p)->messages;
 	bmp_parser_free(p);
 	bmp_rib_free(rib);

@@ -455,16 +455,18 @@ static void test_every_message_type(void **state)
 	assert_int_equal(c.stat_values[0], 7);
 	assert_int_equal(c.stat_values[1], (1ull << 32) | 2);
 	assert_int_equal(c.stat_values[2], 5);
-	const struct bmp_peer_info *peers;
-	size_t np = bmp_parser_peers(p, &peers);
-	assert_int_equal(np, 5); /* A (pre, post, out share it), B, v6, Loc-RIB, C */
-	assert_int_equal(peers[0].nstats, 3);
-	assert_int_equal(peers[0].stats[2].afi, 1);
-	assert_int_equal(peers[0].session.addpath_in, BGP_ADDPATH_IPV4_UNICAST);
-	assert_int_equal(peers[0].session.asn4, 1);
-	assert_int_equal(peers[1].session.asn4, 0);
-	assert_int_equal(peers[4].up, 0);
-	assert_int_equal(peers[4].last_down_reason, 3);
+	assert_int_equal(
+	    bmp_parser_npeers(p), 5); /* A (pre, post, out share it), B, v6, Loc-RIB, C */
+	const struct bmp_peer_info *pa = bmp_parser_peer(p, 0);
+	assert_int_equal(pa->nstats, 3);
+	assert_int_equal(pa->stats[2].afi, 1);
+	assert_int_equal(pa->session.addpath_in, BGP_ADDPATH_IPV4_UNICAST);
+	assert_int_equal(pa->session.asn4, 1);
+	assert_string_equal(pa->session.info, "a peer");
+	assert_int_equal(bmp_parser_peer(p, 1)->session.asn4, 0);
+	assert_int_equal(bmp_parser_peer(p, 4)->up, 0);
+	assert_int_equal(bmp_parser_peer(p, 4)->last_down_reason, 3);
+	assert_null(bmp_parser_peer(p, 5));
 	assert_int_equal(st->rm_before_up, 1); /* the Loc-RIB instance had no Peer Up */
 
 	char *text = run_text(p, c.rib);
@@ -544,12 +546,12 @@ static void test_addpath_negotiation(void **state)
 		    &b, &peer_a, 64500, 1, cases[i].sent, cases[i].sent != NULL, cases[i].recv, 1);
 		struct col c = {0};
 		struct bmp_parser *p = run_all(b.p, b.len, &c, 0);
-		const struct bmp_peer_info *pi;
-		assert_int_equal(bmp_parser_peers(p, &pi), 1);
-		assert_int_equal(pi[0].session.addpath_in != 0, cases[i].want_in);
-		assert_int_equal(pi[0].session.addpath_out != 0, cases[i].want_out);
-		assert_int_equal(pi[0].session.sent_as, 64500);
-		assert_int_equal(pi[0].session.recv_as, 4200000001u);
+		assert_int_equal(bmp_parser_npeers(p), 1);
+		const struct bmp_peer_info *pi = bmp_parser_peer(p, 0);
+		assert_int_equal(pi->session.addpath_in != 0, cases[i].want_in);
+		assert_int_equal(pi->session.addpath_out != 0, cases[i].want_out);
+		assert_int_equal(pi->session.sent_as, 64500);
+		assert_int_equal(pi->session.recv_as, 4200000001u);
 		bmp_parser_free(p);
 		mrtgen_buf_free(&b);
 	}

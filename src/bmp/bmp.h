@@ -210,7 +210,9 @@ struct bmp_peer_info {
 	uint32_t nstats;
 	uint64_t stats_reports;
 };
-size_t bmp_parser_peers(const struct bmp_parser *p, const struct bmp_peer_info **peers);
+size_t bmp_parser_npeers(const struct bmp_parser *p);
+/* Peer i (< bmp_parser_npeers), in the order first seen; valid until the next feed. */
+const struct bmp_peer_info *bmp_parser_peer(const struct bmp_parser *p, size_t i);
 void bmp_parser_free(struct bmp_parser *p);
 
 /* ------------------------------------------------------------ route state (rib.c) */

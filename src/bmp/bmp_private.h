@@ -30,9 +30,7 @@ struct bmp_parser {
 	char *sys_name, *sys_descr;
 	struct bmp_peer_slot *peers;
 	size_t npeers, peers_cap;
-	size_t last_peer; /* the slot found last (a stream is mostly one peer at a time) */
-	struct bmp_peer_info *view; /* bmp_parser_peers' array */
-	size_t view_cap;
+	size_t last_peer;         /* the slot found last (a stream is mostly one peer at a time) */
 	struct bmp_stat *scratch; /* a Statistics Report's counters */
 	size_t scratch_cap;
 };

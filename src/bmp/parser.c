@@ -116,7 +116,6 @@ void bmp_parser_free(struct bmp_parser *p)
 		free(p->peers[i].table_name);
 	}
 	free(p->peers);
-	free(p->view);
 	free(p->scratch);
 	free(p->buf);
 	free(p->sys_name);
@@ -251,12 +250,12 @@ struct bmp_peer_slot *bmp_peer_slot(struct bmp_parser *p, const struct bmp_peer 
 	return s;
 }
 
-size_t bmp_parser_peers(const struct bmp_parser *p, const struct bmp_peer_info **peers)
+size_t bmp_parser_npeers(const struct bmp_parser *p)
 {
-	struct bmp_parser *q = (struct bmp_parser *)(uintptr_t)p; /* the view is a cache */
-	XGROW(q->view, q->view_cap, p->npeers + 1);
-	for (size_t i = 0; i < p->npeers; i++)
-		q->view[i] = p->peers[i].info;
-	*peers = q->view;
 	return p->npeers;
+}
+
+const struct bmp_peer_info *bmp_parser_peer(const struct bmp_parser *p, size_t i)
+{
+	return i < p->npeers ? &p->peers[i].info : NULL;
 }

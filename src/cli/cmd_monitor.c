@@ -148,11 +148,10 @@ static void print_summary(
 			    bmp_view_name((enum bmp_view)v), (unsigned long long)st->rm_by_view[v],
 			    (unsigned long long)st->announced[v],
 			    (unsigned long long)st->withdrawn[v], (unsigned long long)st->eor[v]);
-	const struct bmp_peer_info *peers;
-	size_t np = bmp_parser_peers(p, &peers);
+	size_t np = bmp_parser_npeers(p);
 	printf("  peers: %zu\n", np);
 	for (size_t i = 0; i < np; i++)
-		print_peer(&peers[i]);
+		print_peer(bmp_parser_peer(p, i));
 	if (st->rm_before_up || st->asn4_mismatch || st->own_as_first)
 		printf("  quirks: route monitoring with no Peer Up %llu; A flag against the OPENs "
 		       "%llu; eBGP routes starting with the router's own AS %llu\n",

@@ -175,8 +175,9 @@ static int codec_step(struct codec_state *c, const uint8_t **in, size_t *inlen, 
 		size_t z = ZSTD_decompressStream(c->zs, &ob, &ib);
 		if (ZSTD_isError(z))
 			rc = -1;
-		else
-			c->zstd_mid = z != 0;
+		else if (ib.pos > 0 || ob.pos > 0)
+			c->zstd_mid = z != 0; /* a call without input after a frame's end asks for
+			                         the next frame header: not a truncation */
 		*in += ib.pos, *inlen -= ib.pos;
 		*out += ob.pos, *outlen -= ob.pos;
 		break;

@@ -1247,6 +1247,22 @@ static void test_cli(void **state)
 	assert_non_null(
 	    strstr(out, "loc-rib          1044 messages, 522 announced, 522 withdrawn"));
 	assert_non_null(strstr(out, "malformed: 0"));
+	/* compressed, through the MRT reader's input layer: the same messages, no error */
+	static const char *const comp[] = {"gzip", "bzip2", "xz", "zstd -q"};
+	for (size_t i = 0; i < sizeof(comp) / sizeof(comp[0]); i++) {
+		snprintf(cmd, sizeof(cmd),
+		    "%s -c '%s' | %s monitor --strict --bmp-file - | head -1", comp[i], file,
+		    test_bin());
+		f = popen(cmd, "r");
+		char line[256] = {0};
+		assert_non_null(fgets(line, sizeof(line), f));
+		assert_int_equal(pclose(f), 0);
+		assert_non_null(strstr(line, "stdin: 2635 messages, 257898 bytes"));
+		snprintf(cmd, sizeof(cmd),
+		    "%s -c '%s' | %s monitor -q --strict --bmp-file - >/dev/null", comp[i], file,
+		    test_bin());
+		assert_int_equal(system(cmd), 0);
+	}
 	/* --strict on a damaged copy: exit 2 */
 	char tmp[] = "/tmp/test_bmp_cliXXXXXX";
 	int fd = mkstemp(tmp);

@@ -742,11 +742,11 @@ static void test_error_names_position(void **state)
 
 /* Random announcements, withdrawals and peer downs against a plain array model: the table
  * (linear probing, backward-shift deletion, growth) must hold exactly the model's routes. */
-static void test_rib_against_model(void **state)
+static void rib_against_model(int npeer)
 {
-	(void)state;
-	enum { NPFX = 300, NPEER = 3 };
-	static uint8_t model[BMP_VIEWS][NPEER][NPFX]; /* 0: absent, else path + 1 */
+	enum { NPFX = 300, MAXPEER = 40 };
+	static uint8_t model[2][MAXPEER][NPFX]; /* 0: absent, else path + 1 */
+	const int NPEER = npeer;
 	memset(model, 0, sizeof(model));
 	struct bmp_rib *rib = bmp_rib_new();
 	uint32_t router = bmp_rib_router(rib, "r");
@@ -815,6 +815,15 @@ static void test_rib_against_model(void **state)
 				}
 	free(s);
 	bmp_rib_free(rib);
+}
+
+/* 3 peers: a Peer Down holds a large share and rebuilds the table; 40 peers: each holds less
+ * than 1/16 and its routes are deleted one by one. */
+static void test_rib_against_model(void **state)
+{
+	(void)state;
+	rib_against_model(3);
+	rib_against_model(40);
 }
 
 /* Bytes a route: 200,000 routes of 2 peers sharing 1,000 attribute sets stay well under 100

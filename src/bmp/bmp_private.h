@@ -5,6 +5,25 @@
 
 #include "bmp/bmp.h"
 
+/* Limits on what one router's stream can make the parser keep. */
+#define BMP_MAX_PEERS 65536 /* peers (per-peer headers that differ) */
+#define BMP_MAX_STATS 256   /* distinct statistics counters of a peer */
+#define BMP_MAX_INFO 4096   /* bytes of a Peer Up's joined information strings */
+
+/* A hash index of element numbers (index.c). */
+struct bmp_index {
+	uint32_t *elem; /* element + 1; 0: empty */
+	uint32_t *hash;
+	size_t cap, count;
+};
+/* The element whose hash is hash and for which eq(arg, elem) holds, or -1. */
+int64_t bmp_index_find(const struct bmp_index *x, uint32_t hash,
+    int (*eq)(const void *arg, uint32_t elem), const void *arg);
+void bmp_index_add(struct bmp_index *x, uint32_t hash, uint32_t elem);
+void bmp_index_free(struct bmp_index *x);
+/* The hash of a peer's identity: type, address, RD. */
+uint32_t bmp_peer_hash(const struct bmp_peer *p, uint32_t seed);
+
 /* A peer's entry: the public part plus the storage it points into. */
 struct bmp_peer_slot {
 	struct bmp_peer_info info;
@@ -30,7 +49,8 @@ struct bmp_parser {
 	char *sys_name, *sys_descr;
 	struct bmp_peer_slot *peers;
 	size_t npeers, peers_cap;
-	size_t last_peer;         /* the slot found last (a stream is mostly one peer at a time) */
+	size_t last_peer; /* the slot found last (a stream is mostly one peer at a time) */
+	struct bmp_index peer_index;
 	struct bmp_stat *scratch; /* a Statistics Report's counters */
 	size_t scratch_cap;
 };
@@ -46,7 +66,7 @@ int bmp_bad(struct bmp_parser *p, enum bmp_bad_kind kind, const char *fmt, ...)
 /* Decode one whole message (b, len: from its common header) and call the handler. */
 void bmp_message(struct bmp_parser *p, const uint8_t *b, size_t len);
 
-/* The entry of a peer (created when new). */
+/* The entry of a peer (created when new; NULL past BMP_MAX_PEERS, reported). */
 struct bmp_peer_slot *bmp_peer_slot(struct bmp_parser *p, const struct bmp_peer *peer);
 
 /* A NUL-terminated copy of n bytes (NUL bytes inside end the text). */

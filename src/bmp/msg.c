@@ -185,8 +185,13 @@ static int peer_up(
 	s->info_str = xstrdup(""), s->table_name = xstrdup("");
 	uint16_t type;
 	struct cursor v;
+	int dropped = 0;
 	while (tlv_next(p, &c, &type, &v) == 1) {
-		if (type == 0) {
+		if (type == 0 && strlen(s->info_str) + v.len + 2 > BMP_MAX_INFO) {
+			if (!dropped++)
+				bmp_bad(p, BMP_BAD_LIMIT, "Peer Up strings past %d bytes dropped",
+				    BMP_MAX_INFO);
+		} else if (type == 0) {
 			char *t = bmp_strndup(v.p, v.len);
 			char *j = xasprintf("%s%s%s", s->info_str, *s->info_str ? "; " : "", t);
 			free(t), free(s->info_str);
@@ -237,23 +242,29 @@ static int peer_down(
 
 /* ------------------------------------------------------------ Statistics Report */
 
-static void stat_keep(struct bmp_peer_slot *s, const struct bmp_stat *st)
+/* Keep st as the peer's latest value of its counter; 0, or -1 past BMP_MAX_STATS (the
+ * linear search stays short: routers send a few dozen kinds). */
+static int stat_keep(struct bmp_peer_slot *s, const struct bmp_stat *st)
 {
 	for (uint32_t i = 0; i < s->info.nstats; i++)
 		if (s->stats[i].type == st->type && s->stats[i].afi == st->afi &&
 		    s->stats[i].safi == st->safi) {
 			s->stats[i] = *st;
-			return;
+			return 0;
 		}
+	if (s->info.nstats >= BMP_MAX_STATS)
+		return -1;
 	XGROW(s->stats, s->stats_cap, (size_t)s->info.nstats + 1);
 	s->stats[s->info.nstats++] = *st;
 	s->info.stats = s->stats;
+	return 0;
 }
 
 static int stats_report(
     struct bmp_parser *p, struct cursor c, struct bmp_msg *m, struct bmp_peer_slot *s)
 {
 	uint32_t count, n = 0;
+	int limited = 0;
 	if (cur_u32(&c, &count))
 		return bmp_bad(p, BMP_BAD_SHORT, "Statistics Report without its count");
 	for (uint32_t i = 0; i < count; i++) {
@@ -278,7 +289,11 @@ static int stats_report(
 		}
 		XGROW(p->scratch, p->scratch_cap, (size_t)n + 1);
 		p->scratch[n++] = st;
-		stat_keep(s, &st);
+		if (stat_keep(s, &st) < 0 && !limited) {
+			limited = 1;
+			bmp_bad(p, BMP_BAD_LIMIT, "more than %d distinct counters; not all kept",
+			    BMP_MAX_STATS);
+		}
 	}
 	if (c.len > 0)
 		bmp_bad(p, BMP_BAD_STAT, "%zu bytes after %u counters", c.len, count);
@@ -387,6 +402,8 @@ void bmp_message(struct bmp_parser *p, const uint8_t *b, size_t len)
 		m.has_peer = 1;
 		m.view = bmp_peer_view(&m.peer);
 		struct bmp_peer_slot *s = bmp_peer_slot(p, &m.peer);
+		if (s == NULL)
+			return;
 		s->info.peer = m.peer;
 		if (m.type == BMP_ROUTE_MONITORING)
 			k = route_monitoring(p, c, &m, s);

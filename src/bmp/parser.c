@@ -41,7 +41,8 @@ const char *bmp_bad_name(enum bmp_bad_kind k)
 {
 	static const char *names[BMP_BAD_KINDS] = {"bad version", "bad length", "truncated",
 	    "short message", "unknown message type", "unknown peer type", "broken TLV",
-	    "broken OPEN", "peer down reason", "statistics counter", "broken UPDATE"};
+	    "broken OPEN", "peer down reason", "statistics counter", "broken UPDATE",
+	    "over a limit"};
 	return (unsigned)k < BMP_BAD_KINDS ? names[k] : "?";
 }
 
@@ -116,6 +117,7 @@ void bmp_parser_free(struct bmp_parser *p)
 		free(p->peers[i].table_name);
 	}
 	free(p->peers);
+	bmp_index_free(&p->peer_index);
 	free(p->scratch);
 	free(p->buf);
 	free(p->sys_name);
@@ -231,21 +233,39 @@ static int same_peer(const struct bmp_peer *a, const struct bmp_peer *b)
 	       memcmp(a->rd, b->rd, 8) == 0;
 }
 
+struct peer_key {
+	const struct bmp_parser *p;
+	const struct bmp_peer *peer;
+};
+
+static int slot_eq(const void *arg, uint32_t i)
+{
+	const struct peer_key *k = arg;
+	return same_peer(&k->p->peers[i].info.peer, k->peer);
+}
+
 struct bmp_peer_slot *bmp_peer_slot(struct bmp_parser *p, const struct bmp_peer *peer)
 {
 	if (p->last_peer < p->npeers && same_peer(&p->peers[p->last_peer].info.peer, peer))
 		return &p->peers[p->last_peer];
-	for (size_t i = 0; i < p->npeers; i++)
-		if (same_peer(&p->peers[i].info.peer, peer)) {
-			p->last_peer = i;
-			return &p->peers[i];
-		}
+	uint32_t h = bmp_peer_hash(peer, 0x706565);
+	struct peer_key k = {p, peer};
+	int64_t i = bmp_index_find(&p->peer_index, h, slot_eq, &k);
+	if (i >= 0) {
+		p->last_peer = (size_t)i;
+		return &p->peers[i];
+	}
+	if (p->npeers >= BMP_MAX_PEERS) {
+		bmp_bad(p, BMP_BAD_LIMIT, "more than %d peers; message skipped", BMP_MAX_PEERS);
+		return NULL;
+	}
 	XGROW(p->peers, p->peers_cap, p->npeers + 1);
 	struct bmp_peer_slot *s = &p->peers[p->npeers];
 	memset(s, 0, sizeof(*s));
 	s->info.peer = *peer;
 	s->info.session.info = "";
 	s->info.session.table_name = "";
+	bmp_index_add(&p->peer_index, h, (uint32_t)p->npeers);
 	p->last_peer = p->npeers++;
 	return s;
 }

@@ -39,6 +39,7 @@ struct bmp_rib {
 	size_t cap, count; /* cap: a power of two */
 	struct vpeer *vp;
 	size_t nvp, vp_cap, last_vp;
+	struct bmp_index vp_index;
 	char **routers;
 	size_t nrouters, routers_cap;
 	struct attr_table at;
@@ -62,6 +63,7 @@ void bmp_rib_free(struct bmp_rib *r)
 		return;
 	free(r->t);
 	free(r->vp);
+	bmp_index_free(&r->vp_index);
 	for (size_t i = 0; i < r->nrouters; i++)
 		free(r->routers[i]);
 	free(r->routers);
@@ -93,27 +95,38 @@ static int same_peer(const struct bmp_peer *a, const struct bmp_peer *b)
 	       memcmp(a->rd, b->rd, 8) == 0;
 }
 
+struct vp_key {
+	const struct bmp_rib *r;
+	uint32_t router;
+	uint8_t view;
+	const struct bmp_peer *peer;
+};
+
+static int vp_eq(const void *arg, uint32_t i)
+{
+	const struct vp_key *k = arg;
+	const struct vpeer *v = &k->r->vp[i];
+	return v->router == k->router && v->view == k->view && same_peer(&v->peer, k->peer);
+}
+
 static uint32_t vpeer_id(struct bmp_rib *r, uint32_t router, const struct bmp_peer *p)
 {
 	uint8_t view = (uint8_t)bmp_peer_view(p);
-	struct vpeer *v = r->last_vp < r->nvp ? &r->vp[r->last_vp] : NULL;
-	if (!(v && v->router == router && v->view == view && same_peer(&v->peer, p))) {
-		v = NULL;
-		for (size_t i = 0; i < r->nvp; i++)
-			if (r->vp[i].router == router && r->vp[i].view == view &&
-			    same_peer(&r->vp[i].peer, p)) {
-				v = &r->vp[i];
-				break;
-			}
+	struct vp_key k = {r, router, view, p};
+	if (!(r->last_vp < r->nvp && vp_eq(&k, (uint32_t)r->last_vp))) {
+		uint32_t h = bmp_peer_hash(p, router * 8 + view);
+		int64_t i = bmp_index_find(&r->vp_index, h, vp_eq, &k);
+		if (i < 0) {
+			XGROW(r->vp, r->vp_cap, r->nvp + 1);
+			memset(&r->vp[r->nvp], 0, sizeof(r->vp[0]));
+			r->vp[r->nvp].router = router, r->vp[r->nvp].view = view;
+			r->vp[r->nvp].peer = *p;
+			bmp_index_add(&r->vp_index, h, (uint32_t)r->nvp);
+			i = (int64_t)r->nvp++;
+		}
+		r->last_vp = (size_t)i;
 	}
-	if (v == NULL) {
-		XGROW(r->vp, r->vp_cap, r->nvp + 1);
-		v = &r->vp[r->nvp++];
-		memset(v, 0, sizeof(*v));
-		v->router = router, v->view = view;
-	}
-	v->peer = *p; /* the latest header: AS, BGP ID, time */
-	r->last_vp = (size_t)(v - r->vp);
+	r->vp[r->last_vp].peer = *p; /* the latest header: AS, BGP ID, time */
 	return (uint32_t)r->last_vp;
 }
 

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "bmp/bmp.h"
+#include "bmp/bmp_private.h"
 
 /* Interned attribute sets: a chained hash of struct bmp_attrs. */
 struct attr_table {

@@ -86,7 +86,7 @@ static void check(const char *args, int want_error)
 
 static const char *const commands[] = {"run", "analyze", "report", "summary", "top", "prefix",
     "metrics", "conform", "compare", "attest", "serve", "dump", "stat", "validate", "vrps", "irr",
-    "asrel", "bogon", "verify"};
+    "asrel", "bogon", "verify", "monitor"};
 #define NCMD (sizeof(commands) / sizeof(commands[0]))
 
 /* Every command: help works; an unknown flag, a long unknown flag and a long positional

@@ -30,6 +30,8 @@ static const struct command commands[] = {
     {"dispute", cmd_dispute, "dispute a finding; accept or reject disputes (audit trail)"},
     {"verify", cmd_verify, "check a signed conformance report: signature, validity, re-evaluation"},
     {"serve", cmd_serve, "the store as a JSON API and web dashboard over HTTP"},
+    {"monitor", cmd_monitor,
+        "read a BMP stream (a captured file for now) into per-router route state"},
     {"dump", cmd_dump, "print the routes of MRT files (bgpdump -m lines, or JSON lines)"},
     {"stat", cmd_stat, "count records, routes, prefixes and peers in MRT files"},
     {"validate", cmd_validate, "route origin validation (RFC 6811) of routes against VRPs"},

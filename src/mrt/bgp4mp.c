@@ -98,7 +98,7 @@ static int message(struct mrt_reader *r, int asn4, int addpath)
 		mrt_bad(r, MRT_BAD_OVERLONG, "%zu bytes after the BGP message", c.len);
 	if (type != 2)
 		return 0; /* OPEN, NOTIFICATION, KEEPALIVE, ROUTE-REFRESH: no routes */
-	return bgp_update_begin(r, body, asn4, addpath);
+	return bgp_update_begin(r, body, asn4, addpath ? BGP_ADDPATH_ALL : 0);
 }
 
 int mrt_bgp4mp_begin(struct mrt_reader *r)

@@ -162,7 +162,8 @@ int bgp_update_begin(struct mrt_reader *r, struct cursor body, int asn4, int add
 		return mrt_bad(r, MRT_BAD_ATTR,
 		    "UPDATE attribute length %u exceeds the message (%zu left)", al, body.len);
 	/* body is now the NLRI field */
-	struct bgp_nlri_list w = {wc, AFI_IPV4, 1, addpath, 1, 0, 0};
+	int ap4 = (addpath & BGP_ADDPATH_IPV4_UNICAST) != 0;
+	struct bgp_nlri_list w = {wc, AFI_IPV4, 1, ap4, 1, 0, 0};
 	add_section(r, u, &w);
 	int withdraw = bgp_attrs_decode(r, ac, asn4, 0) < 0;
 	struct bgp_attr_ctx *x = &r->actx;
@@ -171,7 +172,8 @@ int bgp_update_begin(struct mrt_reader *r, struct cursor body, int asn4, int add
 		withdraw = r->attrs.rfc7606 == MRT_7606_WITHDRAW;
 	}
 	if (x->has_unreach) {
-		x->unreach.addpath = addpath;
+		x->unreach.addpath =
+		    (addpath & bgp_addpath_bit(x->unreach.afi, x->unreach.safi)) != 0;
 		x->unreach.withdraw = 1, x->unreach.mp = 1, x->unreach.error = 0;
 		if (supported(x->unreach.afi, x->unreach.safi))
 			add_section(r, u, &x->unreach);
@@ -179,11 +181,10 @@ int bgp_update_begin(struct mrt_reader *r, struct cursor body, int asn4, int add
 			mrt_bad(r, MRT_BAD_UNSUPPORTED, "MP_UNREACH for AFI %u SAFI %u not decoded",
 			    x->unreach.afi, x->unreach.safi);
 	}
-	struct bgp_nlri_list n = {
-	    body, AFI_IPV4, 1, addpath, (uint8_t)withdraw, 0, (uint8_t)withdraw};
+	struct bgp_nlri_list n = {body, AFI_IPV4, 1, ap4, (uint8_t)withdraw, 0, (uint8_t)withdraw};
 	add_section(r, u, &n);
 	if (x->has_reach) {
-		x->reach.addpath = addpath;
+		x->reach.addpath = (addpath & bgp_addpath_bit(x->reach.afi, x->reach.safi)) != 0;
 		x->reach.withdraw = (uint8_t)withdraw, x->reach.mp = 1;
 		x->reach.error = (uint8_t)withdraw;
 		if (supported(x->reach.afi, x->reach.safi))

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "core/core.h"
 
@@ -278,6 +279,43 @@ const struct mrt_stats *mrt_reader_stats(const struct mrt_reader *r);
 void mrt_reader_progress(const struct mrt_reader *r, uint64_t *done, uint64_t *total);
 const char *mrt_reader_label(const struct mrt_reader *r);
 void mrt_reader_close(struct mrt_reader *r);
+
+/* The byte source under the reader is core's zinput (any compression, told from the bytes). */
+
+/*
+ * The BGP UPDATE decoder without MRT framing, for BGP messages that arrive in other
+ * envelopes (BMP Route Monitoring). It is an mrt_reader with no input: the very code that
+ * decodes BGP4MP UPDATEs, with the same RFC 7606 actions, statistics and messages.
+ *
+ * bgp_decoder_begin takes one whole BGP message (msg, len: with its 19-byte header) and
+ * starts walking its routes; asn4: AS_PATH holds 4-byte ASNs; addpath: the families whose
+ * prefixes carry ADD-PATH path ids (BGP_ADDPATH_* bits, or BGP_ADDPATH_ALL); tmpl (may be
+ * NULL): the route fields every route starts from (peer, time, type); index and offset
+ * name the enclosing message in error messages ("LABEL: message N at offset B: ...").
+ * Returns 1 when the message has routes, 0 when it has none (not an UPDATE, End-of-RIB), -1
+ * when malformed (reported and counted in mrt_reader_stats), MRT_ERR_MALFORMED under strict.
+ * bgp_decoder_next hands out the routes one at a time (1 / 0 / -1 as mrt_reader_next_route);
+ * they stay valid until the next call. bgp_decoder_eor: 1 when the last message was an
+ * End-of-RIB marker (RFC 4724: an empty UPDATE for IPv4 unicast, an UPDATE with only an empty
+ * MP_UNREACH_NLRI for others), with its family. Free with mrt_reader_close.
+ */
+#define BGP_ADDPATH_IPV4_UNICAST 0x1
+#define BGP_ADDPATH_IPV4_MULTICAST 0x2
+#define BGP_ADDPATH_IPV6_UNICAST 0x4
+#define BGP_ADDPATH_IPV6_MULTICAST 0x8
+#define BGP_ADDPATH_ALL 0xf
+/* The bit of an AFI / SAFI pair (0 for families the decoder does not decode). */
+static inline int bgp_addpath_bit(uint16_t afi, uint8_t safi)
+{
+	if ((afi != AFI_IPV4 && afi != AFI_IPV6) || (safi != 1 && safi != 2))
+		return 0;
+	return 1 << ((afi - 1) * 2 + (safi - 1));
+}
+struct mrt_reader *bgp_decoder_new(const struct mrt_options *opt);
+int bgp_decoder_begin(struct mrt_reader *r, const uint8_t *msg, size_t len, int asn4, int addpath,
+    const struct mrt_route *tmpl, uint64_t index, uint64_t offset);
+int bgp_decoder_next(struct mrt_reader *r, struct mrt_route *route);
+int bgp_decoder_eor(const struct mrt_reader *r, uint16_t *afi, uint8_t *safi);
 
 /* Short names ("TABLE_DUMP_V2", "RIB_IPV4_UNICAST", "broken attribute"...) for reports. */
 const char *mrt_type_name(uint16_t type);

@@ -69,7 +69,15 @@ struct mrt_reader {
 	struct bgp_attrs attrs;
 	struct bgp_attr_ctx actx;
 	int bad_in_record; /* a malformed-data error was reported for the current record */
+	const char *unit;  /* what messages call a record: "record" (MRT), "message" (BMP) */
+	/* bgp_decoder (bgp_decoder.c): End-of-RIB marker of the last UPDATE */
+	int eor;
+	uint16_t eor_afi;
+	uint8_t eor_safi;
 };
+
+/* A reader with no input yet (label: its name in messages). */
+struct mrt_reader *mrt_reader_new(const struct mrt_options *opt, const char *label);
 
 /*
  * Report malformed data of the current record: log "LABEL: record N at offset B: msg" (once per
@@ -90,7 +98,8 @@ int mrt_td2_next(struct mrt_reader *r, struct mrt_route *rt);
 int mrt_bgp4mp_begin(struct mrt_reader *r);
 int mrt_bgp5_begin(struct mrt_reader *r);
 
-/* UPDATE body (after the 19-byte BGP header) into r->upd and r->attrs. asn4: 4-byte AS_PATH. */
+/* UPDATE body (after the 19-byte BGP header) into r->upd and r->attrs. asn4: 4-byte AS_PATH.
+ * addpath: the address families whose prefixes carry path ids (BGP_ADDPATH_* bits). */
 int bgp_update_begin(struct mrt_reader *r, struct cursor body, int asn4, int addpath);
 /* Next prefix of the update into rt (kind, prefix, path id). 1 / 0 (done) / -1 (malformed). */
 int bgp_update_next(struct mrt_reader *r, struct mrt_route *rt);

@@ -106,10 +106,10 @@ int mrt_bad(struct mrt_reader *r, enum mrt_malformed_kind kind, const char *fmt,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (kind == MRT_BAD_UNSUPPORTED)
-		log_info("%s: record %llu at offset %llu: %s", r->label,
+		log_info("%s: %s %llu at offset %llu: %s", r->label, r->unit,
 		    (unsigned long long)r->rec.index, (unsigned long long)r->rec.offset, msg);
 	else
-		log_warn("%s: record %llu at offset %llu: %s%s", r->label,
+		log_warn("%s: %s %llu at offset %llu: %s%s", r->label, r->unit,
 		    (unsigned long long)r->rec.index, (unsigned long long)r->rec.offset, msg,
 		    n == LOG_PER_KIND && !r->opt.strict ? " (further such messages suppressed)"
 		                                        : "");
@@ -275,7 +275,7 @@ static int frame_next(struct mrt_reader *r)
 
 /* ------------------------------------------------------------ public */
 
-static struct mrt_reader *reader_new(const struct mrt_options *opt, const char *label)
+struct mrt_reader *mrt_reader_new(const struct mrt_options *opt, const char *label)
 {
 	struct mrt_reader *r = xcalloc(1, sizeof(*r));
 	if (opt)
@@ -283,6 +283,7 @@ static struct mrt_reader *reader_new(const struct mrt_options *opt, const char *
 	r->label = xstrdup(r->opt.label ? r->opt.label : label);
 	r->opt.label = r->label;
 	r->next_index = 1;
+	r->unit = "record";
 	aspath_buf_init(&r->actx.path);
 	aspath_buf_init(&r->actx.path4);
 	aspath_buf_init(&r->actx.merged);
@@ -298,7 +299,7 @@ struct mrt_reader *mrt_reader_open(const char *path, const struct mrt_options *o
 	    zinput_open(path, label, opt ? opt->readahead : 0, opt ? opt->bz2_sequential : 0);
 	if (in == NULL)
 		return NULL;
-	struct mrt_reader *r = reader_new(opt, label);
+	struct mrt_reader *r = mrt_reader_new(opt, label);
 	r->in = in;
 	r->cap = 4u << 20;
 	r->buf = xmalloc(r->cap);
@@ -308,7 +309,7 @@ struct mrt_reader *mrt_reader_open(const char *path, const struct mrt_options *o
 struct mrt_reader *mrt_reader_open_mem(
     const uint8_t *buf, size_t len, const struct mrt_options *opt)
 {
-	struct mrt_reader *r = reader_new(opt, "memory");
+	struct mrt_reader *r = mrt_reader_new(opt, "memory");
 	r->mem = buf;
 	r->buf = (uint8_t *)(uintptr_t)buf; /* never written: ensure() returns early for mem */
 	r->fill = len;

@@ -14,6 +14,8 @@ llvmcov=$(command -v llvm-cov || command -v llvm-cov-14)
 files_of() {
 	case "$1" in
 	fuzz_asrel) echo src/topo/asrel.c src/topo/valley.c src/topo/cone.c ;;
+	fuzz_bmp) echo src/bmp/parser.c src/bmp/msg.c src/bmp/attrs.c src/bmp/rib.c \
+		src/mrt/bgp_decoder.c ;;
 	fuzz_bz2par) echo src/core/bz2par.c ;;
 	fuzz_delegated) echo src/registry/delegated.c src/registry/bogon_load.c \
 		src/registry/asnames.c src/registry/peeringdb.c ;;

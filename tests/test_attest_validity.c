@@ -62,7 +62,9 @@ static void put_filing(
 	    .sha256 = "5e1f",
 	    .file = "declaration.pdf",
 	    .size = 100,
-	    .created = from,
+	    /* filed before T0 - 2 days, the earliest evaluation time below (a filing made after
+	     * the evaluation time is left out of it, as a signed report needs) */
+	    .created = from < T0 - 3 * DAY ? from : T0 - 3 * DAY,
 	    .who = "noc@example.net",
 	    .valid_from = from,
 	    .valid_until = until};

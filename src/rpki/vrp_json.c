@@ -129,6 +129,187 @@ static size_t line_of(const char *buf, size_t off)
 	return line;
 }
 
+/*
+ * The file is read element by element: a VRP set of 400,000 ROAs is a tree of millions of
+ * json-c objects when parsed whole (500 MB for a 30 MB file, and most of the load's time in
+ * malloc), so the "roas" array is walked here and json-c parses one ROA at a time; every
+ * other member (metadata, "aspas", ...) is parsed whole by json-c. This scanner only finds
+ * where a value ends (strings, escapes, nesting); json-c checks each value's syntax.
+ */
+struct scan {
+	struct load_ctx *c;
+	const char *buf;
+	size_t len, pos;
+	struct json_tokener *tok;
+};
+
+static int syntax_error(struct scan *s, size_t off, const char *what)
+{
+	if (off > s->len)
+		off = s->len;
+	snprintf(s->c->st->first_error, sizeof(s->c->st->first_error),
+	    "%s:%zu: JSON syntax error at byte %zu: %s", s->c->name, line_of(s->buf, off), off,
+	    what);
+	log_err("%s", s->c->st->first_error);
+	return -1;
+}
+
+static void skip_ws(struct scan *s)
+{
+	while (s->pos < s->len && (s->buf[s->pos] == ' ' || s->buf[s->pos] == '\t' ||
+	                              s->buf[s->pos] == '\n' || s->buf[s->pos] == '\r'))
+		s->pos++;
+}
+
+/* One past the end of the value at i, or 0 when the input ends inside it. */
+static size_t value_end(const char *buf, size_t len, size_t i)
+{
+	size_t depth = 0;
+	for (; i < len; i++) {
+		char ch = buf[i];
+		if (ch == '"') {
+			for (i++; i < len && buf[i] != '"'; i++)
+				if (buf[i] == '\\')
+					i++;
+			if (i >= len)
+				return 0;
+			if (depth == 0)
+				return i + 1;
+		} else if (ch == '{' || ch == '[') {
+			depth++;
+		} else if (ch == '}' || ch == ']') {
+			if (depth == 0)
+				return i; /* a scalar ends at its container's close */
+			if (--depth == 0)
+				return i + 1;
+		} else if (depth == 0 && (ch == ',' || ch == ' ' || ch == '\t' || ch == '\n' ||
+		                             ch == '\r' || ch == ':')) {
+			return i;
+		}
+	}
+	return depth == 0 ? len : 0;
+}
+
+/* json-c's parse of the value at s->pos (advanced past it); NULL (said) when malformed. */
+static struct json_object *parse_value(struct scan *s, int *err)
+{
+	size_t end = value_end(s->buf, s->len, s->pos);
+	*err = 0;
+	if (end == 0 || end == s->pos) {
+		*err = syntax_error(
+		    s, end ? s->pos : s->len, end ? "a value expected" : "unexpected end of file");
+		return NULL;
+	}
+	json_tokener_reset(s->tok);
+	struct json_object *o = json_tokener_parse_ex(s->tok, s->buf + s->pos, (int)(end - s->pos));
+	enum json_tokener_error je = json_tokener_get_error(s->tok);
+	if (je == json_tokener_continue) /* a number or literal at the end of its text */
+		o = json_tokener_parse_ex(s->tok, "", 1);
+	je = json_tokener_get_error(s->tok);
+	if (o == NULL && je != json_tokener_success) {
+		*err = syntax_error(
+		    s, s->pos + json_tokener_get_parse_end(s->tok), json_tokener_error_desc(je));
+		return NULL;
+	}
+	s->pos = end;
+	return o;
+}
+
+/* The "roas" array (or a top-level array), one element at a time. -1 syntax, -2 strict. */
+static int scan_roas(struct scan *s)
+{
+	s->pos++; /* '[' */
+	skip_ws(s);
+	if (s->pos < s->len && s->buf[s->pos] == ']') {
+		s->pos++;
+		return 0;
+	}
+	for (long i = 0;; i++) {
+		skip_ws(s);
+		int err;
+		struct json_object *r = parse_value(s, &err);
+		if (err)
+			return -1;
+		s->c->item = i;
+		int rc = json_roa(s->c, r);
+		json_object_put(r);
+		if (rc < 0)
+			return -2;
+		skip_ws(s);
+		if (s->pos < s->len && s->buf[s->pos] == ',') {
+			s->pos++;
+			continue;
+		}
+		if (s->pos < s->len && s->buf[s->pos] == ']') {
+			s->pos++;
+			return 0;
+		}
+		return syntax_error(s, s->pos,
+		    s->pos < s->len ? "',' or ']' expected after an element"
+		                    : "unexpected end of file");
+	}
+}
+
+/* The members of the top-level object: "roas" walked, the others parsed whole; the ASPA
+ * members are kept in aspas for json_aspas. */
+static int scan_object(struct scan *s, struct json_object *aspas)
+{
+	s->pos++; /* '{' */
+	for (int first = 1;; first = 0) {
+		skip_ws(s);
+		if (s->pos < s->len && s->buf[s->pos] == '}' && first) {
+			s->pos++;
+			return 0;
+		}
+		if (s->pos >= s->len || s->buf[s->pos] != '"')
+			return syntax_error(s, s->pos,
+			    s->pos < s->len ? "a member name expected" : "unexpected end of file");
+		int err;
+		struct json_object *key = parse_value(s, &err);
+		if (err)
+			return -1;
+		char name[64];
+		snprintf(name, sizeof(name), "%s", json_object_get_string(key));
+		json_object_put(key);
+		skip_ws(s);
+		if (s->pos >= s->len || s->buf[s->pos] != ':')
+			return syntax_error(s, s->pos, "':' expected after a member name");
+		s->pos++;
+		skip_ws(s);
+		if (strcmp(name, "roas") == 0 && s->pos < s->len && s->buf[s->pos] == '[') {
+			int rc = scan_roas(s);
+			if (rc != 0)
+				return rc;
+		} else {
+			struct json_object *v = parse_value(s, &err);
+			if (err)
+				return -1;
+			if (strcmp(name, "roas") == 0) { /* not an array */
+				json_object_put(v);
+				s->c->st->records++;
+				if (load_bad(s->c, 0, "\"roas\" is not an array") < 0)
+					return -2;
+			} else if (strcmp(name, "aspas") == 0 ||
+			           strcmp(name, "provider_authorizations") == 0)
+				json_object_object_add(aspas, name, v);
+			else
+				json_object_put(v);
+		}
+		skip_ws(s);
+		if (s->pos < s->len && s->buf[s->pos] == ',') {
+			s->pos++;
+			continue;
+		}
+		if (s->pos < s->len && s->buf[s->pos] == '}') {
+			s->pos++;
+			return 0;
+		}
+		return syntax_error(s, s->pos,
+		    s->pos < s->len ? "',' or '}' expected after a member"
+		                    : "unexpected end of file");
+	}
+}
+
 int vrp_load_json(struct load_ctx *c, const char *buf, size_t len)
 {
 	c->st->format = VRP_FMT_JSON;
@@ -136,38 +317,26 @@ int vrp_load_json(struct load_ctx *c, const char *buf, size_t len)
 		log_err("%s: JSON file too large", c->name);
 		return -1;
 	}
-	struct json_tokener *tok = json_tokener_new_ex(64);
-	struct json_object *top = json_tokener_parse_ex(tok, buf, (int)len);
-	enum json_tokener_error jerr = json_tokener_get_error(tok);
-	size_t end = json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
-	if (top == NULL || jerr != json_tokener_success) {
-		size_t off = end < len ? end : len;
-		snprintf(c->st->first_error, sizeof(c->st->first_error),
-		    "%s:%zu: JSON syntax error at byte %zu: %s", c->name, line_of(buf, off), off,
-		    jerr == json_tokener_continue ? "unexpected end of file"
-		                                  : json_tokener_error_desc(jerr));
-		log_err("%s", c->st->first_error);
-		json_object_put(top);
-		return -1;
-	}
-	struct json_object *roas = top;
-	int rc = 0;
-	if (json_object_is_type(top, json_type_object) &&
-	    !json_object_object_get_ex(top, "roas", &roas))
-		roas = NULL;
-	if (roas != NULL && !json_object_is_type(roas, json_type_array)) {
-		c->st->records++;
-		rc = load_bad(c, 0, "\"roas\" is not an array");
-		roas = NULL;
-	}
-	for (size_t i = 0; rc == 0 && roas != NULL && i < json_object_array_length(roas); i++) {
-		c->item = (long)i;
-		rc = json_roa(c, json_object_array_get_idx(roas, i)) < 0 ? -2 : 0;
+	struct scan s = {.c = c, .buf = buf, .len = len, .tok = json_tokener_new_ex(64)};
+	struct json_object *aspas = json_object_new_object();
+	int rc;
+	skip_ws(&s);
+	if (s.pos < len && buf[s.pos] == '[')
+		rc = scan_roas(&s);
+	else if (s.pos < len && buf[s.pos] == '{')
+		rc = scan_object(&s, aspas);
+	else
+		rc = syntax_error(&s, s.pos,
+		    s.pos < len ? "an object or array expected" : "unexpected end of file");
+	if (rc == 0) {
+		skip_ws(&s);
+		if (s.pos < len)
+			rc = syntax_error(&s, s.pos, "text after the document");
 	}
 	c->item = -1;
-	if (rc == 0 && json_object_is_type(top, json_type_object))
-		rc = json_aspas(c, top);
-	json_object_put(top);
+	if (rc == 0)
+		rc = json_aspas(c, aspas);
+	json_object_put(aspas);
+	json_tokener_free(s.tok);
 	return rc;
 }

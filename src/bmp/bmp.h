@@ -357,6 +357,9 @@ unsigned bmp_station_port(const struct bmp_station *s);
 /* One round: wait up to timeout_ms for sockets, read, parse, time out, (re)connect. A signal
  * ends the wait early. 0, or -1 when poll failed otherwise. */
 int bmp_station_poll(struct bmp_station *s, int timeout_ms);
+/* On stopping: read and parse what the routers have sent already (no new sessions wait),
+ * until nothing more is there or max_seconds passed. */
+void bmp_station_drain(struct bmp_station *s, double max_seconds);
 void bmp_station_stats(const struct bmp_station *s, struct bmp_station_stats *st);
 /* Close every session (the route state is left as it is) and free. */
 void bmp_station_free(struct bmp_station *s);

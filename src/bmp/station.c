@@ -355,6 +355,8 @@ static int conn_read(struct bmp_station *st, struct conn *c)
 			continue;
 		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
 	}
+	if (c->cap == st->o.buf_max)
+		st->s.buf_full++; /* the rest waits in the kernel: TCP backpressure */
 	return 0;
 }
 
@@ -412,8 +414,6 @@ int bmp_station_poll(struct bmp_station *st, int timeout_ms)
 			p->events = POLLOUT;
 		else if (!c->eof && (c->len - c->off < st->o.buf_max))
 			p->events = POLLIN;
-		else if (!c->eof)
-			st->s.buf_full++; /* full: not read this round */
 	}
 	size_t npoll = st->nc;
 	int n = poll(st->pfd, npoll + 1, next_timeout(st, timeout_ms, now));
@@ -464,12 +464,31 @@ int bmp_station_poll(struct bmp_station *st, int timeout_ms)
 			continue;
 		}
 		if (st->o.idle_timeout > 0 && now - c->last_rx >= st->o.idle_timeout) {
-			log_warn("bmp station: %s (%s): no data for %.0f s; disconnected", c->name,
+			log_warn("bmp station: %s (%s): no data for %.1f s; disconnected", c->name,
 			    c->addr, now - c->last_rx);
 			conn_end(st, i, &st->s.dropped_idle);
 		}
 	}
 	return 0;
+}
+
+void bmp_station_drain(struct bmp_station *st, double max_seconds)
+{
+	double end = clock_mono() + max_seconds;
+	uint64_t before;
+	do {
+		struct bmp_station_stats s;
+		bmp_station_stats(st, &s);
+		before = s.bytes;
+		int busy = 0;
+		for (size_t i = 0; i < st->nc; i++)
+			busy |= st->c[i]->off < st->c[i]->len;
+		if (bmp_station_poll(st, 0) != 0)
+			return;
+		bmp_station_stats(st, &s);
+		if (s.bytes == before && !busy)
+			return;
+	} while (clock_mono() < end);
 }
 
 void bmp_station_stats(const struct bmp_station *st, struct bmp_station_stats *out)

@@ -334,6 +334,8 @@ static int run_station(const struct monitor_opts *mo)
 			last = now, last_msgs = ss.messages;
 		}
 	}
+	if (stop_flag)
+		bmp_station_drain(st, 2); /* what the routers sent before the signal */
 	double secs = clock_mono() - t0;
 	if (tty)
 		fputc('\n', stderr);

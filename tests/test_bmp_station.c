@@ -681,6 +681,37 @@ static void test_binary_sigterm(void **state)
 	free(got), free(exp), free(frr);
 }
 
+/* monitor --mrt FILE --db: the final state stored as an engine snapshot, read back by
+ * routemark summary. */
+static void test_mrt_snapshot_db(void **state)
+{
+	REQUIRE_DATA(path, UPDATES);
+	char db[] = "/tmp/rm_station_dbXXXXXX";
+	int fd = mkstemp(db);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(db);
+	char cmd[2048];
+	snprintf(cmd, sizeof(cmd), "%s monitor --mrt %s --db %s", test_bin(), path, db);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	char line[512];
+	int stored = 0;
+	while (fgets(line, sizeof(line), p))
+		stored |= strstr(line, "snapshot of 534 routes stored") != NULL;
+	assert_int_equal(pclose(p), 0);
+	assert_true(stored);
+	snprintf(cmd, sizeof(cmd), "%s summary --db %s", test_bin(), db);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	int routes = 0;
+	while (fgets(line, sizeof(line), p))
+		routes |= strncmp(line, "534 routes (534 IPv4", 20) == 0;
+	assert_int_equal(pclose(p), 0);
+	assert_true(routes);
+	unlink(db);
+}
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -693,6 +724,7 @@ int main(void)
 	    cmocka_unit_test(test_mrt_replay_state),
 	    cmocka_unit_test(test_mrt_speed),
 	    cmocka_unit_test(test_binary_sigterm),
+	    cmocka_unit_test(test_mrt_snapshot_db),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -86,6 +86,7 @@ static int split_hostport(const char *spec, char **host, char **port)
 	}
 	if (colon[1] == '\0' || strspn(colon + 1, "0123456789") != strlen(colon + 1)) {
 		free(*host);
+		*host = NULL;
 		return -1;
 	}
 	*port = xstrdup(colon + 1);

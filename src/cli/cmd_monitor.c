@@ -16,6 +16,7 @@
 
 #include "bmp/bmp.h"
 #include "cli/cli.h"
+#include "cli/monitor_snapshot.h"
 #include "core/core.h"
 #include "mrt/mrt.h"
 
@@ -26,7 +27,8 @@ static void usage(FILE *f)
 	    "                         --bmp-file FILE | --mrt FILE ...\n"
 	    "                         [--rib-out FILE] [--duration SECONDS] [--idle-timeout "
 	    "SECONDS]\n"
-	    "                         [--speed N] [--router-name NAME] [--strict] [-q]\n\n"
+	    "                         [--speed N] [--db FILE [--snapshot-every MINUTES]]\n"
+	    "                         [--router-name NAME] [--strict] [-q]\n\n"
 	    "Keep the routes of every BMP router, view and peer: routers connecting over TCP,\n"
 	    "routers connected to, a captured BMP stream, or MRT files replayed; print a "
 	    "summary.\n\n"
@@ -41,6 +43,9 @@ static void usage(FILE *f)
 	    "  --idle-timeout SECONDS  drop a router that sends nothing for SECONDS (default 0:\n"
 	    "                       never; BMP has no keepalive: TCP keepalive finds dead hosts)\n"
 	    "  --speed N            --mrt: N x real time (default: as fast as possible)\n"
+	    "  --db FILE            store a snapshot of the routes held at the end (through the\n"
+	    "                       engine; no reference data yet) in the store FILE\n"
+	    "  --snapshot-every MINUTES  the station: also every MINUTES\n"
 	    "  --router-name NAME   --bmp-file: the router's name (default: its sysName, else the\n"
 	    "                       file name); --mrt: the pseudo-router's (default: mrt)\n"
 	    "  --strict             --bmp-file: stop at the first malformed message (exit 2)\n"
@@ -193,10 +198,10 @@ static void print_malformed(const struct bmp_stats *st, const struct mrt_stats *
 /* ------------------------------------------------------------ modes */
 
 struct monitor_opts {
-	const char *file, *rib_out, *name, *listen;
+	const char *file, *rib_out, *name, *listen, *db;
 	const char **connect, **mrt;
 	size_t nconnect, nmrt;
-	double duration, idle_timeout, speed;
+	double duration, idle_timeout, speed, snapshot_every; /* the last in seconds */
 	int strict, quiet;
 };
 
@@ -238,6 +243,20 @@ static int rib_out_write(const char *path, const struct bmp_rib *rib)
 	if (f == NULL)
 		return 1;
 	return cli_output_close(f, bmp_rib_write_json(rib, f) != 0);
+}
+
+/* --db: one snapshot of the state now. 0, or 1 on a store error. */
+static int snapshot(const struct monitor_opts *mo, const struct bmp_rib *rib)
+{
+	if (mo->db == NULL)
+		return 0;
+	uint64_t n;
+	int r = monitor_snapshot(rib, mo->db, &n);
+	if (r == 0)
+		printf("snapshot of %llu routes stored in %s\n", (unsigned long long)n, mo->db);
+	else if (r == 1)
+		printf("no routes held: no snapshot stored\n");
+	return r < 0;
 }
 
 static int run_file(const struct monitor_opts *mo)
@@ -318,7 +337,7 @@ static int run_station(const struct monitor_opts *mo)
 		    bmp_station_port(st));
 	stop_signals(mo->duration);
 	int tty = isatty(STDERR_FILENO), rc = 0;
-	double t0 = clock_mono(), last = t0;
+	double t0 = clock_mono(), last = t0, next_snap = t0 + mo->snapshot_every;
 	uint64_t last_msgs = 0;
 	struct bmp_station_stats ss;
 	while (!stop_flag) {
@@ -332,6 +351,11 @@ static int run_station(const struct monitor_opts *mo)
 			bmp_station_stats(st, &ss);
 			status_line(&ss, rib, (double)(ss.messages - last_msgs) / (now - last));
 			last = now, last_msgs = ss.messages;
+		}
+		if (mo->db && mo->snapshot_every > 0 && now >= next_snap) {
+			if (snapshot(mo, rib) != 0)
+				rc = 1;
+			next_snap = now + mo->snapshot_every;
 		}
 	}
 	if (stop_flag)
@@ -356,7 +380,7 @@ static int run_station(const struct monitor_opts *mo)
 	printf("  input buffer: at most %zu bytes a router (peak %zu; %llu rounds full)\n",
 	    ss.buf_max, ss.buf_peak, (unsigned long long)ss.buf_full);
 	print_rib_summary(rib);
-	if (rib_out_write(mo->rib_out, rib) != 0)
+	if (rib_out_write(mo->rib_out, rib) != 0 || snapshot(mo, rib) != 0)
 		rc = 1;
 	bmp_station_free(st);
 	bmp_rib_free(rib);
@@ -385,7 +409,7 @@ static int run_mrt(const struct monitor_opts *mo)
 	printf("  record times %u to %u (%u s); %llu malformed records\n", rs.first_ts, rs.last_ts,
 	    rs.last_ts - rs.first_ts, (unsigned long long)rs.malformed);
 	print_rib_summary(rib);
-	if (rib_out_write(mo->rib_out, rib) != 0)
+	if (rib_out_write(mo->rib_out, rib) != 0 || snapshot(mo, rib) != 0)
 		rc = 1;
 	bmp_rib_free(rib);
 	return rc;
@@ -413,6 +437,7 @@ int cmd_monitor(int argc, char **argv)
 	    {"listen", required_argument, NULL, 'l'}, {"connect", required_argument, NULL, 'c'},
 	    {"mrt", required_argument, NULL, 'm'}, {"duration", required_argument, NULL, 'd'},
 	    {"idle-timeout", required_argument, NULL, 'i'}, {"speed", required_argument, NULL, 'S'},
+	    {"db", required_argument, NULL, 'D'}, {"snapshot-every", required_argument, NULL, 'E'},
 	    {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0}};
 	struct monitor_opts mo;
@@ -461,6 +486,16 @@ int cmd_monitor(int argc, char **argv)
 				goto out;
 			}
 			break;
+		case 'D':
+			mo.db = optarg;
+			break;
+		case 'E':
+			if (parse_seconds("--snapshot-every", optarg, &mo.snapshot_every) != 0) {
+				rc = 1;
+				goto out;
+			}
+			mo.snapshot_every *= 60; /* minutes */
+			break;
 		case 'q':
 			mo.quiet = 1;
 			break;
@@ -480,6 +515,10 @@ int cmd_monitor(int argc, char **argv)
 		    "routemark: monitor: one of --listen / --connect, --bmp-file or --mrt "
 		    "is needed\n");
 		usage(stderr);
+		rc = 1;
+	} else if (mo.file && mo.db) {
+		fprintf(
+		    stderr, "routemark: monitor: --db goes with --listen, --connect or --mrt\n");
 		rc = 1;
 	} else if (mo.file) {
 		rc = run_file(&mo);

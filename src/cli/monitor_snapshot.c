@@ -3,7 +3,7 @@
  * one moment: every route of each router's best view (Loc-RIB, else post-policy, else
  * pre-policy: what the router selected is closest to what an MRT RIB dump records) is fed as
  * a RIB entry, then scored and stored. No reference data is loaded yet (its metrics are "no
- * data"); the key is the moment, so each snapshot is its own.
+ * data"); the key is the moment and a sequence number, so each snapshot is its own.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -122,7 +122,9 @@ int monitor_snapshot(const struct bmp_rib *rib, const char *db, uint64_t *routes
 	struct observe_totals tot;
 	if (*routes > 0 && engine_score(f.e, &res, &tot) == 0) {
 		struct engine_input in = {.kind = "bmp", .path = "routemark monitor"};
-		snprintf(in.sha256, sizeof(in.sha256), "%064llx", (unsigned long long)f.now);
+		static unsigned long long seq; /* two in one second are two snapshots */
+		snprintf(in.sha256, sizeof(in.sha256), "%032llx%032llx", (unsigned long long)f.now,
+		    ++seq);
 		struct store_snapshot snap;
 		memset(&snap, 0, sizeof(snap));
 		engine_snapshot_key(&in, 1, NULL, &cfg, snap.key);

@@ -197,10 +197,29 @@ static int no_routers(const struct bmp_station_stats *s, void *arg)
 	return s->routers == 0 && s->accepted + s->connected > 0;
 }
 
+/* The route hook: changes seen, by kind. */
+static uint64_t hook_announce, hook_withdraw;
+
+static void on_route(void *arg, const char *router, enum bmp_view view, const struct bmp_peer *peer,
+    const struct mrt_route *rt)
+{
+	assert_true(strncmp(router, "127.0.0.", 8) == 0);
+	assert_true(view < BMP_VIEWS);
+	assert_non_null(peer);
+	if (rt->kind == MRT_ROUTE_ANNOUNCE)
+		hook_announce++;
+	else if (rt->kind == MRT_ROUTE_WITHDRAW)
+		hook_withdraw++;
+}
+
 static struct bmp_station *station(struct bmp_rib *rib, double idle, size_t buf_max)
 {
-	struct bmp_station_opts o = {
-	    .listen = "127.0.0.1:0", .idle_timeout = idle, .buf_max = buf_max, .quiet = 1};
+	hook_announce = hook_withdraw = 0;
+	struct bmp_station_opts o = {.listen = "127.0.0.1:0",
+	    .idle_timeout = idle,
+	    .buf_max = buf_max,
+	    .quiet = 1,
+	    .on_route = on_route};
 	struct bmp_station *st = bmp_station_new(&o, rib);
 	assert_non_null(st);
 	assert_true(bmp_station_port(st) > 0);
@@ -252,6 +271,8 @@ static void test_captures_over_tcp(void **state)
 	struct bmp_rib_stats rs;
 	bmp_rib_stats(rib, &rs);
 	size_t held = rs.routes;
+	assert_int_equal(hook_announce, rs.announces); /* the hook saw every change */
+	assert_int_equal(hook_withdraw, rs.withdraws);
 	close(hold[1]); /* the clients close */
 	run_until(st, no_routers, NULL);
 	bmp_station_stats(st, &s);

@@ -51,6 +51,7 @@ struct bmp_station {
 	struct bmp_rib *rib;
 	int lfd;
 	unsigned port;
+	double accept_pause; /* out of descriptors: not accepting until then */
 	struct target *t;
 	size_t nt;
 	struct conn **c;
@@ -313,8 +314,15 @@ static void accept_all(struct bmp_station *st)
 {
 	for (int k = 0; k < 64; k++) {
 		int fd = accept4(st->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0)
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+			    errno == ENOMEM) {
+				log_warn("bmp station: accept: %s; not accepting for 1 s",
+				    strerror(errno));
+				st->accept_pause = clock_mono() + 1;
+			}
 			return;
+		}
 		if (st->nc >= st->o.max_routers) {
 			st->s.refused++;
 			log_warn(
@@ -405,7 +413,8 @@ int bmp_station_poll(struct bmp_station *st, int timeout_ms)
 
 	/* [0]: the listener (fd -1 when none or full); then one per session */
 	XGROW(st->pfd, st->pcap, st->nc + 1);
-	st->pfd[0].fd = st->lfd >= 0 && st->nc < st->o.max_routers ? st->lfd : -1;
+	st->pfd[0].fd =
+	    st->lfd >= 0 && st->nc < st->o.max_routers && now >= st->accept_pause ? st->lfd : -1;
 	st->pfd[0].events = POLLIN;
 	for (size_t i = 0; i < st->nc; i++) {
 		struct conn *c = st->c[i];

@@ -18,8 +18,10 @@
 #ifndef ROUTEMARK_BMP_H
 #define ROUTEMARK_BMP_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/core.h"
 #include "mrt/mrt.h"
@@ -274,6 +276,9 @@ void bmp_rib_route(
     struct bmp_rib *rib, uint32_t router, const struct bmp_peer *peer, const struct mrt_route *rt);
 /* Remove the peer's routes in every view of the router; returns how many. */
 size_t bmp_rib_peer_down(struct bmp_rib *rib, uint32_t router, const struct bmp_peer *peer);
+/* Remove every route of the router (its session closed); returns how many. */
+size_t bmp_rib_router_flush(struct bmp_rib *rib, uint32_t router);
+const char *bmp_rib_router_name(const struct bmp_rib *rib, uint32_t router);
 /* The handler glue: routes applied, Peer Down flushes. */
 void bmp_rib_event(
     struct bmp_rib *rib, uint32_t router, const struct bmp_msg *m, const struct mrt_route *rt);
@@ -283,10 +288,111 @@ void bmp_rib_stats(const struct bmp_rib *rib, struct bmp_rib_stats *st);
 int bmp_rib_walk(
     const struct bmp_rib *rib, int (*fn)(const struct bmp_rib_entry *e, void *arg), void *arg);
 
+/* Every route as one JSON line (view, router, peer, peer_as, prefix, path, origin, path_id),
+ * in bmp_rib_walk's order; 0, or -1 on a write error. */
+int bmp_rib_write_json(const struct bmp_rib *rib, FILE *f);
+
 /* The AS path words of an attribute set. */
 static inline const uint32_t *bmp_attrs_path(const struct bmp_attrs *a)
 {
 	return a->w;
 }
+
+/* ------------------------------------------------------------ station (station.c) */
+
+/*
+ * The BMP station: one poll() loop over a listening socket (routers connect in) and routers
+ * to connect out to (reconnected with a doubling backoff after a close or error). Each router
+ * connection has its own parser and a bounded input buffer (a router sending faster than the
+ * station parses is read no further until its buffer drains: TCP backpressure); its routes go
+ * to the shared route state under the router's name (its address). A router whose stream is
+ * unusable (bmp_parser_feed -1) or that sends nothing for idle_timeout seconds is logged and
+ * disconnected; when a router's connection ends (close, error, Termination), its routes are
+ * flushed from the state, so a reconnecting router starts fresh.
+ */
+#define BMP_STATION_BUF_DEFAULT (4u << 20)
+
+/* A route change: an announcement or withdrawal of a Route Monitoring message (rt->kind
+ * MRT_ROUTE_ANNOUNCE / MRT_ROUTE_WITHDRAW), of a router, view and peer. Valid during the
+ * call. */
+typedef void (*bmp_route_fn)(void *arg, const char *router, enum bmp_view view,
+    const struct bmp_peer *peer, const struct mrt_route *rt);
+
+struct bmp_station_opts {
+	const char *listen;         /* "ADDR:PORT" or "[ADDR6]:PORT" (port 0: any); NULL: none */
+	const char *const *connect; /* "HOST:PORT" routers to connect to */
+	size_t nconnect;
+	size_t buf_max;      /* input buffer bound a router; 0: BMP_STATION_BUF_DEFAULT */
+	double idle_timeout; /* seconds with no byte before a router is dropped; 0: never */
+	double backoff_min, backoff_max; /* reconnect delay, doubled on each failure; 0: 1, 60 s */
+	size_t max_routers;              /* connections at once (more are refused); 0: 1024 */
+	int quiet;                       /* count malformed messages without logging them */
+	bmp_route_fn on_route;           /* optional: every route change */
+	void *arg;
+};
+
+struct bmp_station_stats {
+	size_t routers;               /* connected now */
+	uint64_t accepted, connected; /* sessions in, out */
+	uint64_t closed;              /* sessions ended by the router (close, Termination) */
+	uint64_t dropped_error;       /* ... by the station: unusable stream, socket error */
+	uint64_t dropped_idle;        /* ... by the station: idle_timeout */
+	uint64_t refused;             /* connections over max_routers */
+	uint64_t connect_failed;      /* connect-out attempts that failed */
+	uint64_t messages, bytes;     /* parsed, all sessions */
+	uint64_t malformed;           /* malformed messages, all sessions */
+	uint64_t flushed;             /* routes removed by session ends */
+	size_t buf_max;               /* the bound */
+	size_t buf_peak;              /* the most unparsed bytes a router's buffer held */
+	uint64_t buf_full;            /* rounds a router was not read: its buffer was full */
+};
+
+struct bmp_station;
+
+/* Bind the listening socket (when any) and prepare the connect targets; NULL when the
+ * address is unusable (logged). The route state stays the caller's. */
+struct bmp_station *bmp_station_new(const struct bmp_station_opts *o, struct bmp_rib *rib);
+/* The listening port (the one bound for port 0); 0 with no listener. */
+unsigned bmp_station_port(const struct bmp_station *s);
+/* One round: wait up to timeout_ms for sockets, read, parse, time out, (re)connect. A signal
+ * ends the wait early. 0, or -1 when poll failed otherwise. */
+int bmp_station_poll(struct bmp_station *s, int timeout_ms);
+/* On stopping: read and parse what the routers have sent already (no new sessions wait),
+ * until nothing more is there or max_seconds passed. */
+void bmp_station_drain(struct bmp_station *s, double max_seconds);
+void bmp_station_stats(const struct bmp_station *s, struct bmp_station_stats *st);
+/* Close every session (the route state is left as it is) and free. */
+void bmp_station_free(struct bmp_station *s);
+
+/* ------------------------------------------------------------ MRT replay (replay.c) */
+
+/*
+ * Replay MRT files (BGP4MP updates, TABLE_DUMP / TABLE_DUMP_V2 RIBs) into the route state as
+ * one pseudo-router (router_name, default "mrt"), each MRT peer a BMP peer of the pre-policy
+ * (Adj-RIB-In) view: RIB entries and announcements replace, withdrawals remove, a peer
+ * leaving the Established state (BGP4MP STATE_CHANGE) is flushed. The files are merged by
+ * record time (a file's records in their order); with speed > 0 at speed x real time.
+ */
+struct bmp_replay_opts {
+	const char *const *files;
+	size_t nfiles;
+	const char *router_name; /* NULL: "mrt" */
+	double speed;            /* N x real time; 0: as fast as possible */
+	int quiet;
+	volatile sig_atomic_t *stop; /* optional: set (by a signal) to stop early */
+	bmp_route_fn on_route;       /* optional: every route applied */
+	void *arg;
+};
+
+struct bmp_replay_stats {
+	uint64_t routes; /* applied */
+	uint64_t rib_entries, announces, withdraws, peer_downs;
+	uint32_t first_ts, last_ts; /* record times */
+	uint64_t malformed;         /* records, all files */
+	int stopped;                /* *stop was set */
+};
+
+/* 0, or -1 when a file could not be opened or read (logged). */
+int bmp_replay(struct bmp_rib *rib, const struct bmp_replay_opts *o, struct bmp_replay_stats *st);
 
 #endif

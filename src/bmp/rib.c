@@ -226,6 +226,11 @@ void bmp_rib_route(
 /* Flush by rebuilding: the routes kept are reinserted into a fresh table, the others
  * released. For a large share of the table this beats deleting one by one (each deletion
  * rehashes the rest of its cluster). */
+static int flush_match(const struct vpeer *v, uint32_t router, const struct bmp_peer *peer)
+{
+	return v->router == router && (peer == NULL || same_peer(&v->peer, peer));
+}
+
 static size_t flush_rebuild(struct bmp_rib *r, uint32_t router, const struct bmp_peer *peer)
 {
 	struct slot *old = r->t;
@@ -236,7 +241,7 @@ static size_t flush_rebuild(struct bmp_rib *r, uint32_t router, const struct bmp
 		if (!s->attrs)
 			continue;
 		struct vpeer *v = &r->vp[s->vp];
-		if (v->router == router && same_peer(&v->peer, peer)) {
+		if (flush_match(v, router, peer)) {
 			v->routes--;
 			r->by_view[v->view]--;
 			attr_release(&r->at, attr_get(&r->at, s->attrs));
@@ -250,12 +255,15 @@ static size_t flush_rebuild(struct bmp_rib *r, uint32_t router, const struct bmp
 	return n;
 }
 
-size_t bmp_rib_peer_down(struct bmp_rib *r, uint32_t router, const struct bmp_peer *peer)
+/* The routes of the router's peer, or of all its peers (peer NULL). */
+static size_t flush(struct bmp_rib *r, uint32_t router, const struct bmp_peer *peer)
 {
 	size_t want = 0;
 	for (size_t v = 0; v < r->nvp; v++)
-		if (r->vp[v].router == router && same_peer(&r->vp[v].peer, peer))
+		if (flush_match(&r->vp[v], router, peer))
 			want += r->vp[v].routes;
+	if (want == 0)
+		return 0;
 	if (want * 16 > r->count) {
 		size_t k = flush_rebuild(r, router, peer);
 		r->flushed += k;
@@ -264,8 +272,7 @@ size_t bmp_rib_peer_down(struct bmp_rib *r, uint32_t router, const struct bmp_pe
 	size_t n = 0;
 	for (size_t i = 0; i < r->cap && n < want;) {
 		const struct slot *s = &r->t[i];
-		if (s->attrs && r->vp[s->vp].router == router &&
-		    same_peer(&r->vp[s->vp].peer, peer)) {
+		if (s->attrs && flush_match(&r->vp[s->vp], router, peer)) {
 			remove_at(r, i); /* another route may have moved into i: look again */
 			n++;
 		} else {
@@ -274,6 +281,21 @@ size_t bmp_rib_peer_down(struct bmp_rib *r, uint32_t router, const struct bmp_pe
 	}
 	r->flushed += n;
 	return n;
+}
+
+size_t bmp_rib_peer_down(struct bmp_rib *r, uint32_t router, const struct bmp_peer *peer)
+{
+	return flush(r, router, peer);
+}
+
+size_t bmp_rib_router_flush(struct bmp_rib *r, uint32_t router)
+{
+	return flush(r, router, NULL);
+}
+
+const char *bmp_rib_router_name(const struct bmp_rib *r, uint32_t router)
+{
+	return router < r->nrouters ? r->routers[router] : "";
 }
 
 void bmp_rib_event(

@@ -1,34 +1,58 @@
 /*
- * routemark monitor: the BMP station's first layer. --bmp-file reads a captured BMP byte
- * stream (any compression the MRT reader knows) to its end through the bmp parser into the
- * route state, then prints a summary (routers, peers, messages by type, routes per view,
- * statistics reports, malformed counts) and with --rib-out writes the final state as JSON
- * lines. The TCP station, live checks and alerts are not built yet.
+ * routemark monitor: the BMP station. Routers connect (--listen) or are connected to
+ * (--connect), each judged by its own BMP parser into one route state; --bmp-file reads a
+ * captured BMP stream and --mrt replays MRT files into the same state. At the end (SIGTERM,
+ * SIGINT, --duration, end of the files) a summary is printed and --rib-out writes the final
+ * routes as JSON lines. Live checks and alerts are not built yet.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
+#include <sys/time.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bmp/bmp.h"
 #include "cli/cli.h"
+#include "cli/monitor_snapshot.h"
 #include "core/core.h"
 #include "mrt/mrt.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: routemark monitor --bmp-file FILE [--rib-out FILE] [--router-name NAME]\n"
-	    "                         [--strict] [-q]\n\n"
-	    "Read a captured BMP (RFC 7854) byte stream to its end, keep the routes of every\n"
-	    "router, view and peer, and print a summary.\n\n"
-	    "  --bmp-file FILE      the BMP stream ('-' standard input; gzip, bzip2, xz, zstd)\n"
+	    "usage: routemark monitor --listen ADDR:PORT | --connect HOST:PORT ... |\n"
+	    "                         --bmp-file FILE | --mrt FILE ...\n"
+	    "                         [--rib-out FILE] [--duration SECONDS] [--idle-timeout "
+	    "SECONDS]\n"
+	    "                         [--speed N] [--db FILE [--snapshot-every MINUTES]]\n"
+	    "                         [--router-name NAME] [--strict] [-q]\n\n"
+	    "Keep the routes of every BMP router, view and peer: routers connecting over TCP,\n"
+	    "routers connected to, a captured BMP stream, or MRT files replayed; print a "
+	    "summary.\n\n"
+	    "  --listen ADDR:PORT   accept BMP routers ([ADDR6]:PORT; port 0: any, reported)\n"
+	    "  --connect HOST:PORT  connect to a BMP router (repeatable; reconnects after a close\n"
+	    "                       or error, waiting 1 s doubling to 60 s)\n"
+	    "  --bmp-file FILE      read a BMP stream ('-' standard input; gzip, bzip2, xz, zstd)\n"
+	    "  --mrt FILE           replay MRT updates or RIBs (repeatable; more files may follow\n"
+	    "                       as arguments), merged by record time, as one pseudo-router\n"
 	    "  --rib-out FILE       write the final routes as JSON lines ('-' standard output)\n"
-	    "  --router-name NAME   the router's name (default: its sysName, else the file name)\n"
-	    "  --strict             stop at the first malformed message (exit 2)\n"
+	    "  --duration SECONDS   stop after SECONDS (as on SIGTERM)\n"
+	    "  --idle-timeout SECONDS  drop a router that sends nothing for SECONDS (default 0:\n"
+	    "                       never; BMP has no keepalive: TCP keepalive finds dead hosts)\n"
+	    "  --speed N            --mrt: N x real time (default: as fast as possible)\n"
+	    "  --db FILE            store a snapshot of the routes held at the end (through the\n"
+	    "                       engine; no reference data yet) in the store FILE\n"
+	    "  --snapshot-every MINUTES  the station: also every MINUTES\n"
+	    "  --router-name NAME   --bmp-file: the router's name (default: its sysName, else the\n"
+	    "                       file name); --mrt: the pseudo-router's (default: mrt)\n"
+	    "  --strict             --bmp-file: stop at the first malformed message (exit 2)\n"
 	    "  -q, --quiet          count malformed messages without logging them\n"
 	    "  -h, --help           this text\n\n"
-	    "Not built yet: the TCP station (routers connecting), live checks and alerts.\n");
+	    "A router's routes are flushed when its session ends. Not built yet: live checks and\n"
+	    "alerts.\n");
 }
 
 struct monitor {
@@ -56,40 +80,6 @@ static void on_event(void *arg, const struct bmp_msg *m, const struct mrt_route 
 	if (rt == NULL && m->type == BMP_INITIATION)
 		mon->named = 1;
 	bmp_rib_event(mon->rib, mon->router, m, rt);
-}
-
-/* ------------------------------------------------------------ JSON lines */
-
-static int write_route(const struct bmp_rib_entry *e, void *arg)
-{
-	FILE *f = arg;
-	char buf[PREFIX_STRLEN];
-	fputs("{\"view\":", f);
-	json_fputs(f, bmp_view_name(e->view));
-	fputs(",\"router\":", f);
-	json_fputs(f, e->router);
-	fputs(",\"peer\":", f);
-	json_fputs(f, bmp_peer_addr_format(e->peer, buf, sizeof(buf)));
-	fprintf(f, ",\"peer_as\":%u,\"prefix\":", e->peer->asn);
-	json_fputs(f, prefix_format(&e->prefix, buf, sizeof(buf)));
-	fputs(",\"path\":[", f);
-	const uint32_t *w = bmp_attrs_path(e->attrs);
-	uint32_t n = e->attrs->npath, first = 1;
-	for (uint32_t i = 0; i < n;) {
-		uint32_t cnt = ASPATH_SEG_COUNT(w[i]);
-		for (uint32_t j = 1; j <= cnt && i + j < n; j++, first = 0)
-			fprintf(f, "%s%u", first ? "" : ",", w[i + j]);
-		i += cnt + 1;
-	}
-	uint32_t origin;
-	if (aspath_words_origin(w, n, &origin) == 0)
-		fprintf(f, "],\"origin\":%u", origin);
-	else
-		fputs("],\"origin\":null", f);
-	if (e->has_path_id)
-		fprintf(f, ",\"path_id\":%u", e->path_id);
-	fputs("}\n", f);
-	return ferror(f) ? -1 : 0;
 }
 
 /* ------------------------------------------------------------ summary */
@@ -125,6 +115,9 @@ static void print_peer(const struct bmp_peer_info *pi)
 	}
 }
 
+static void print_rib_summary(const struct bmp_rib *rib);
+static void print_malformed(const struct bmp_stats *st, const struct mrt_stats *ms);
+
 static void print_summary(
     const char *path, const struct bmp_parser *p, const struct bmp_rib *rib, double secs)
 {
@@ -158,6 +151,12 @@ static void print_summary(
 		    (unsigned long long)st->rm_before_up, (unsigned long long)st->asn4_mismatch,
 		    (unsigned long long)st->own_as_first);
 
+	print_rib_summary(rib);
+	print_malformed(st, bmp_parser_bgp_stats(p));
+}
+
+static void print_rib_summary(const struct bmp_rib *rib)
+{
 	struct bmp_rib_stats rs;
 	bmp_rib_stats(rib, &rs);
 	printf("routes in the final state: %zu (routers %zu, router/view/peer triples %zu)\n",
@@ -176,7 +175,10 @@ static void print_summary(
 		       "attribute sets\n",
 		    rs.peak_routes, (double)rs.table_bytes / (double)rs.peak_routes,
 		    (double)rs.peak_attr_bytes / (double)rs.peak_routes);
+}
 
+static void print_malformed(const struct bmp_stats *st, const struct mrt_stats *ms)
+{
 	uint64_t bad = 0;
 	for (int k = 0; k < BMP_BAD_KINDS; k++)
 		bad += st->malformed[k];
@@ -186,7 +188,6 @@ static void print_summary(
 		if (st->malformed[k])
 			printf("  %s: %llu\n", bmp_bad_name((enum bmp_bad_kind)k),
 			    (unsigned long long)st->malformed[k]);
-	const struct mrt_stats *ms = bmp_parser_bgp_stats(p);
 	for (int k = 0; k < MRT_BAD_KINDS; k++)
 		if (ms->malformed[k])
 			printf("  UPDATE %s: %llu\n",
@@ -194,62 +195,85 @@ static void print_summary(
 			    (unsigned long long)ms->malformed[k]);
 }
 
-/* ------------------------------------------------------------ command */
+/* ------------------------------------------------------------ modes */
 
-int cmd_monitor(int argc, char **argv)
+struct monitor_opts {
+	const char *file, *rib_out, *name, *listen, *db;
+	const char **connect, **mrt;
+	size_t nconnect, nmrt;
+	double duration, idle_timeout, speed, snapshot_every; /* the last in seconds */
+	int strict, quiet;
+};
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_stop(int sig)
 {
-	static const struct option opts[] = {{"bmp-file", required_argument, NULL, 'f'},
-	    {"rib-out", required_argument, NULL, 'o'},
-	    {"router-name", required_argument, NULL, 'n'}, {"strict", no_argument, NULL, 's'},
-	    {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0}};
-	const char *file = NULL, *rib_out = NULL, *name = NULL;
-	int strict = 0, quiet = 0, c, rc = 0;
-	if (cli_opt_begin("monitor", opts, &argc, &argv) != 0)
-		return 1;
-	while ((c = cli_getopt(argc, argv, "hq", opts, usage, &rc)) != -1) {
-		switch (c) {
-		case CLI_OPT_EXIT:
-			return rc;
-		case 'f':
-			file = optarg;
-			break;
-		case 'o':
-			rib_out = optarg;
-			break;
-		case 'n':
-			name = optarg;
-			break;
-		case 's':
-			strict = 1;
-			break;
-		case 'q':
-			quiet = 1;
-			break;
-		}
+	(void)sig;
+	stop_flag = 1;
+}
+
+/* SIGTERM, SIGINT and the --duration timer (SIGALRM) set stop_flag; no SA_RESTART, so a
+ * waiting poll() returns. */
+static void stop_signals(double duration)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL);
+	if (duration > 0) {
+		struct itimerval it;
+		memset(&it, 0, sizeof(it));
+		it.it_value.tv_sec = (time_t)duration;
+		it.it_value.tv_usec = (suseconds_t)((duration - (double)(time_t)duration) * 1e6);
+		if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
+			it.it_value.tv_usec = 1;
+		setitimer(ITIMER_REAL, &it, NULL);
 	}
-	if (cli_no_args("monitor", argc, argv, usage) != 0)
+}
+
+static int rib_out_write(const char *path, const struct bmp_rib *rib)
+{
+	if (path == NULL)
+		return 0;
+	FILE *f = cli_output_open(strcmp(path, "-") == 0 ? NULL : path);
+	if (f == NULL)
 		return 1;
-	if (file == NULL) {
-		fprintf(stderr, "routemark: monitor: --bmp-file FILE is needed (the TCP station is "
-		                "not built yet)\n");
-		usage(stderr);
-		return 1;
-	}
-	const char *label = strcmp(file, "-") == 0 ? "stdin" : file;
-	struct zinput *in = zinput_open(file, label, 0, 0);
+	return cli_output_close(f, bmp_rib_write_json(rib, f) != 0);
+}
+
+/* --db: one snapshot of the state now. 0, or 1 on a store error. */
+static int snapshot(const struct monitor_opts *mo, const struct bmp_rib *rib)
+{
+	if (mo->db == NULL)
+		return 0;
+	uint64_t n;
+	int r = monitor_snapshot(rib, mo->db, &n);
+	if (r == 0)
+		printf("snapshot of %llu routes stored in %s\n", (unsigned long long)n, mo->db);
+	else if (r == 1)
+		printf("no routes held: no snapshot stored\n");
+	return r < 0;
+}
+
+static int run_file(const struct monitor_opts *mo)
+{
+	const char *label = strcmp(mo->file, "-") == 0 ? "stdin" : mo->file;
+	struct zinput *in = zinput_open(mo->file, label, 0, 0);
 	if (in == NULL)
 		return 1;
-
-	struct monitor mon = {.rib = bmp_rib_new(), .fixed_name = name};
-	mon.router_name = xstrdup(name ? name : label);
+	struct monitor mon = {.rib = bmp_rib_new(), .fixed_name = mo->name};
+	mon.router_name = xstrdup(mo->name ? mo->name : label);
 	mon.router = bmp_rib_router(mon.rib, mon.router_name);
-	struct bmp_parser_opts po = {.source = label, .strict = strict, .quiet = quiet};
+	struct bmp_parser_opts po = {.source = label, .strict = mo->strict, .quiet = mo->quiet};
 	struct bmp_parser *p = bmp_parser_new(&po, on_event, &mon);
 	enum { CHUNK = 256 * 1024 };
 	uint8_t *buf = xmalloc(CHUNK);
 	double t0 = clock_mono();
-	int io_error = 0;
+	int io_error = 0, rc = 0;
 	for (;;) {
 		ssize_t n = zinput_read(in, buf, CHUNK);
 		if (n < 0)
@@ -270,23 +294,241 @@ int cmd_monitor(int argc, char **argv)
 	zinput_close(in);
 
 	print_summary(label, p, mon.rib, secs);
-	if (rib_out) {
-		FILE *f = cli_output_open(strcmp(rib_out, "-") == 0 ? NULL : rib_out);
-		if (f == NULL)
-			rc = 1;
-		else
-			rc = cli_output_close(f, bmp_rib_walk(mon.rib, write_route, f) != 0);
-	}
+	rc = rib_out_write(mo->rib_out, mon.rib);
 	const struct bmp_stats *st = bmp_parser_stats(p);
 	uint64_t bad = 0;
 	for (int k = 0; k < BMP_BAD_KINDS; k++)
 		bad += st->malformed[k];
 	if (rc == 0 && io_error)
 		rc = 1;
-	if (rc == 0 && strict && bad)
+	if (rc == 0 && mo->strict && bad)
 		rc = 2;
 	bmp_parser_free(p);
 	bmp_rib_free(mon.rib);
 	free(mon.router_name);
+	return rc;
+}
+
+/* The status line on a terminal: routers, peers, routes, messages/s. */
+static void status_line(const struct bmp_station_stats *ss, const struct bmp_rib *rib, double rate)
+{
+	struct bmp_rib_stats rs;
+	bmp_rib_stats(rib, &rs);
+	fprintf(stderr, "\rrouters %zu, peers %zu, routes %zu, %.0f messages/s    ", ss->routers,
+	    rs.peers, rs.routes, rate);
+	fflush(stderr);
+}
+
+static int run_station(const struct monitor_opts *mo)
+{
+	struct bmp_rib *rib = bmp_rib_new();
+	struct bmp_station_opts so = {.listen = mo->listen,
+	    .connect = mo->connect,
+	    .nconnect = mo->nconnect,
+	    .idle_timeout = mo->idle_timeout,
+	    .quiet = mo->quiet};
+	struct bmp_station *st = bmp_station_new(&so, rib);
+	if (st == NULL) {
+		bmp_rib_free(rib);
+		return 1;
+	}
+	if (mo->listen)
+		fprintf(stderr, "routemark: monitor: listening on %s (port %u)\n", mo->listen,
+		    bmp_station_port(st));
+	stop_signals(mo->duration);
+	int tty = isatty(STDERR_FILENO), rc = 0;
+	double t0 = clock_mono(), last = t0, next_snap = t0 + mo->snapshot_every;
+	uint64_t last_msgs = 0;
+	struct bmp_station_stats ss;
+	while (!stop_flag) {
+		if (bmp_station_poll(st, 1000) != 0) {
+			log_warn("monitor: poll: %s", strerror(errno));
+			rc = 1;
+			break;
+		}
+		double now = clock_mono();
+		if (tty && now - last >= 1) {
+			bmp_station_stats(st, &ss);
+			status_line(&ss, rib, (double)(ss.messages - last_msgs) / (now - last));
+			last = now, last_msgs = ss.messages;
+		}
+		if (mo->db && mo->snapshot_every > 0 && now >= next_snap) {
+			if (snapshot(mo, rib) != 0)
+				rc = 1;
+			next_snap = now + mo->snapshot_every;
+		}
+	}
+	if (stop_flag)
+		bmp_station_drain(st, 2); /* what the routers sent before the signal */
+	double secs = clock_mono() - t0;
+	if (tty)
+		fputc('\n', stderr);
+	bmp_station_stats(st, &ss);
+	printf("station: %llu sessions (%llu accepted, %llu connected out), %zu open at the end\n",
+	    (unsigned long long)(ss.accepted + ss.connected), (unsigned long long)ss.accepted,
+	    (unsigned long long)ss.connected, ss.routers);
+	printf("  ended: %llu closed by the router, %llu dropped on errors, %llu idle; %llu "
+	       "refused, %llu connects failed\n",
+	    (unsigned long long)ss.closed, (unsigned long long)ss.dropped_error,
+	    (unsigned long long)ss.dropped_idle, (unsigned long long)ss.refused,
+	    (unsigned long long)ss.connect_failed);
+	printf("  %llu messages, %llu bytes in %.3f s (%.0f messages/s); %llu malformed; %llu "
+	       "routes flushed at session ends\n",
+	    (unsigned long long)ss.messages, (unsigned long long)ss.bytes, secs,
+	    secs > 0 ? (double)ss.messages / secs : 0.0, (unsigned long long)ss.malformed,
+	    (unsigned long long)ss.flushed);
+	printf("  input buffer: at most %zu bytes a router (peak %zu; %llu rounds full)\n",
+	    ss.buf_max, ss.buf_peak, (unsigned long long)ss.buf_full);
+	print_rib_summary(rib);
+	if (rib_out_write(mo->rib_out, rib) != 0 || snapshot(mo, rib) != 0)
+		rc = 1;
+	bmp_station_free(st);
+	bmp_rib_free(rib);
+	return rc;
+}
+
+static int run_mrt(const struct monitor_opts *mo)
+{
+	struct bmp_rib *rib = bmp_rib_new();
+	struct bmp_replay_opts ro = {.files = mo->mrt,
+	    .nfiles = mo->nmrt,
+	    .router_name = mo->name,
+	    .speed = mo->speed,
+	    .quiet = mo->quiet,
+	    .stop = &stop_flag};
+	struct bmp_replay_stats rs;
+	stop_signals(mo->duration);
+	double t0 = clock_mono();
+	int rc = bmp_replay(rib, &ro, &rs) != 0;
+	double secs = clock_mono() - t0;
+	printf("mrt replay: %zu files, %llu routes (%llu RIB entries, %llu announcements, %llu "
+	       "withdrawals), %llu peers down, in %.3f s%s\n",
+	    mo->nmrt, (unsigned long long)rs.routes, (unsigned long long)rs.rib_entries,
+	    (unsigned long long)rs.announces, (unsigned long long)rs.withdraws,
+	    (unsigned long long)rs.peer_downs, secs, rs.stopped ? " (stopped)" : "");
+	printf("  record times %u to %u (%u s); %llu malformed records\n", rs.first_ts, rs.last_ts,
+	    rs.last_ts - rs.first_ts, (unsigned long long)rs.malformed);
+	print_rib_summary(rib);
+	if (rib_out_write(mo->rib_out, rib) != 0 || snapshot(mo, rib) != 0)
+		rc = 1;
+	bmp_rib_free(rib);
+	return rc;
+}
+
+/* ------------------------------------------------------------ command */
+
+static int parse_seconds(const char *opt, const char *arg, double *out)
+{
+	char *end;
+	double v = strtod(arg, &end);
+	if (*arg == '\0' || *end != '\0' || !(v >= 0) || v > 1e9) {
+		fprintf(stderr, "routemark: monitor: %s %s: not a number of seconds\n", opt, arg);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int cmd_monitor(int argc, char **argv)
+{
+	static const struct option opts[] = {{"bmp-file", required_argument, NULL, 'f'},
+	    {"rib-out", required_argument, NULL, 'o'},
+	    {"router-name", required_argument, NULL, 'n'}, {"strict", no_argument, NULL, 's'},
+	    {"listen", required_argument, NULL, 'l'}, {"connect", required_argument, NULL, 'c'},
+	    {"mrt", required_argument, NULL, 'm'}, {"duration", required_argument, NULL, 'd'},
+	    {"idle-timeout", required_argument, NULL, 'i'}, {"speed", required_argument, NULL, 'S'},
+	    {"db", required_argument, NULL, 'D'}, {"snapshot-every", required_argument, NULL, 'E'},
+	    {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0}};
+	struct monitor_opts mo;
+	memset(&mo, 0, sizeof(mo));
+	int c, rc = 0;
+	if (cli_opt_begin("monitor", opts, &argc, &argv) != 0)
+		return 1;
+	mo.connect = xcalloc((size_t)argc + 1, sizeof(*mo.connect));
+	mo.mrt = xcalloc((size_t)argc + 1, sizeof(*mo.mrt));
+	while ((c = cli_getopt(argc, argv, "hq", opts, usage, &rc)) != -1) {
+		switch (c) {
+		case CLI_OPT_EXIT:
+			goto out;
+		case 'f':
+			mo.file = optarg;
+			break;
+		case 'o':
+			mo.rib_out = optarg;
+			break;
+		case 'n':
+			mo.name = optarg;
+			break;
+		case 's':
+			mo.strict = 1;
+			break;
+		case 'l':
+			mo.listen = optarg;
+			break;
+		case 'c':
+			mo.connect[mo.nconnect++] = optarg;
+			break;
+		case 'm':
+			mo.mrt[mo.nmrt++] = optarg;
+			break;
+		case 'd':
+		case 'i':
+		case 'S':
+			if (parse_seconds(c == 'd'   ? "--duration"
+			                  : c == 'i' ? "--idle-timeout"
+			                             : "--speed",
+			        optarg,
+			        c == 'd'   ? &mo.duration
+			        : c == 'i' ? &mo.idle_timeout
+			                   : &mo.speed) != 0) {
+				rc = 1;
+				goto out;
+			}
+			break;
+		case 'D':
+			mo.db = optarg;
+			break;
+		case 'E':
+			if (parse_seconds("--snapshot-every", optarg, &mo.snapshot_every) != 0) {
+				rc = 1;
+				goto out;
+			}
+			mo.snapshot_every *= 60; /* minutes */
+			break;
+		case 'q':
+			mo.quiet = 1;
+			break;
+		}
+	}
+	/* --mrt FILE...: the files after the options */
+	if (mo.nmrt)
+		while (optind < argc)
+			mo.mrt[mo.nmrt++] = argv[optind++];
+	if (cli_no_args("monitor", argc, argv, usage) != 0) {
+		rc = 1;
+		goto out;
+	}
+	int modes = (mo.file != NULL) + (mo.nmrt > 0) + (mo.listen || mo.nconnect);
+	if (modes != 1) {
+		fprintf(stderr,
+		    "routemark: monitor: one of --listen / --connect, --bmp-file or --mrt "
+		    "is needed\n");
+		usage(stderr);
+		rc = 1;
+	} else if (mo.file && mo.db) {
+		fprintf(
+		    stderr, "routemark: monitor: --db goes with --listen, --connect or --mrt\n");
+		rc = 1;
+	} else if (mo.file) {
+		rc = run_file(&mo);
+	} else if (mo.nmrt) {
+		rc = run_mrt(&mo);
+	} else {
+		rc = run_station(&mo);
+	}
+out:
+	free(mo.connect);
+	free(mo.mrt);
 	return rc;
 }

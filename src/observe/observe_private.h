@@ -130,6 +130,12 @@ struct observe {
 	uint64_t npaths; /* routes with a whole AS path (not origin_only): path checks ran */
 };
 
+/* check.c: the valley-free check with siblings (ASes of one organisation, when --orgs is
+ * loaded) taken as one network: a route passing between them is no leak. */
+struct valley_result;
+int observe_valley(
+    const struct observe_refs *refs, const uint32_t *w, uint32_t nwords, struct valley_result *res);
+
 /* analyze.c: append an event (update-stream or RIB sighting) to o->ev. */
 void observe_push_event(struct observe *o, struct event ev);
 

@@ -293,5 +293,13 @@ int as2org_load(struct as2org *a, const char *path);
 const struct as2org_org *as2org_get(const struct as2org *a, uint32_t asn);
 /* The AS row itself (its aut_name and organisation index), or NULL. */
 const struct as2org_as *as2org_as(const struct as2org *a, uint32_t asn);
+/* 1 when a and b are distinct ASes of one organisation (siblings); 0 otherwise or unknown. */
+int as2org_siblings(const struct as2org *a, uint32_t x, uint32_t y);
+/* Calls fn for each AS of organisation org (index into orgs), in ASN order; returns their
+ * count. A scan of every AS row (about 100,000): for a request, not per route. */
+size_t as2org_org_ases(
+    const struct as2org *a, uint32_t org, void (*fn)(uint32_t asn, void *arg), void *arg);
+/* The organisation with this id (exact), or -1. */
+int64_t as2org_org_index(const struct as2org *a, const char *id);
 
 #endif

@@ -10,9 +10,10 @@
  *   in provider, out provider: type 1 (hairpin);  in peer, out peer: type 2 (lateral);
  *   in provider, out peer:     type 3;            in peer, out provider: type 4.
  * For a fully known path this is exactly "not of the form up* peer? down*". A hop with no
- * known relationship, a sibling hop, or a hop across an AS_SET/confederation segment leaves
- * the ASes on both of its sides unjudged. The leaker reported is the one nearest the origin
- * (the first in propagation order); nleaks counts all. See docs/topo.md.
+ * known relationship, a sibling hop (a|b|1 in old files, or two ASes of one organisation
+ * when the caller names siblings: valley_check_sib), or a hop across an AS_SET/confederation
+ * segment leaves the ASes on both of its sides unjudged. The leaker reported is the one nearest the
+ * origin (the first in propagation order); nleaks counts all. See docs/topo.md.
  */
 #include <string.h>
 
@@ -105,6 +106,12 @@ static int judgeable(const struct valley_hop *h)
 int valley_check(
     const struct asrel *r, const uint32_t *w, uint32_t nwords, struct valley_result *res)
 {
+	return valley_check_sib(r, NULL, NULL, w, nwords, res);
+}
+
+int valley_check_sib(const struct asrel *r, topo_sibling_fn sib, const void *sibctx,
+    const uint32_t *w, uint32_t nwords, struct valley_result *res)
+{
 	struct flat c[VALLEY_MAX_HOPS + 1];
 	res->leak_index = -1;
 	res->leaker = 0;
@@ -123,6 +130,9 @@ int valley_check(
 		h->to_index = c[i + 1].pos;
 		h->across_set = c[i + 1].brk;
 		h->rel = h->across_set ? TOPO_REL_NONE : asrel_lookup(r, h->from, h->to);
+		if (!h->across_set && sib != NULL && h->rel != TOPO_REL_SIBLING &&
+		    sib(sibctx, h->from, h->to))
+			h->rel = TOPO_REL_SIBLING; /* one organisation: not a customer nor a peer */
 		if (!h->across_set && h->rel == TOPO_REL_NONE)
 			res->unknown++;
 		for (int j = 0; j < i && !res->loop; j++)

@@ -154,8 +154,37 @@ static void metric_has_data(const struct observe *o, int has[METRIC_COUNT])
 	has[M5] = 0; /* Spoofer results are not an input yet */
 	has[M7IRR] = r->irr != NULL;
 	has[M7RPKI] = r->vrps != NULL;
-	/* contacts come from PeeringDB or aut-num objects; route objects alone say nothing */
+	/* contacts come from PeeringDB or aut-num objects; route objects alone say nothing.
+	 * Without PeeringDB, whether one AS is measured depends on its registry (m8_measured) */
 	has[M8] = r->pdb || (r->irr && r->irr->count[RPSL_AUT_NUM] > 0);
+}
+
+/* The IRR source name of each RIR's own database (the RIR's whois, which holds the contacts of
+ * the ASes it delegated). */
+static const char *const rir_source[RIR_COUNT] = {[RIR_AFRINIC] = "AFRINIC",
+    [RIR_APNIC] = "APNIC",
+    [RIR_ARIN] = "ARIN",
+    [RIR_LACNIC] = "LACNIC",
+    [RIR_RIPENCC] = "RIPE"};
+
+/* Action 3 is measured for an AS when the registry that would hold its contacts was loaded:
+ * PeeringDB (every AS may have a record there), or the aut-num's own database (an aut-num of
+ * the AS was loaded), or the database of the RIR that delegated the AS (--delegated) with
+ * aut-nums in it. Otherwise "no data": a missing contact is not seen, not absent. */
+static int m8_measured(const struct observe *o, uint32_t asn)
+{
+	const struct irr_db *irr = o->refs.irr;
+	if (o->refs.pdb)
+		return 1;
+	if (irr == NULL || irr->autnum_sources == 0)
+		return 0;
+	if (irr_db_autnum(irr, asn, 0))
+		return 1;
+	const struct deleg_entry *d = o->refs.deleg ? delegated_asn(o->refs.deleg, asn) : NULL;
+	if (d == NULL || d->rir >= RIR_COUNT || rir_source[d->rir] == NULL)
+		return 0;
+	int src = irr_db_source_find(irr, rir_source[d->rir]);
+	return src >= 0 && (irr->autnum_sources >> src & 1);
 }
 
 static int has_contact(const struct observe *o, uint32_t asn)
@@ -240,7 +269,7 @@ static void score_as(const struct observe *o, const struct as_acc *a, const int 
 			           : -1;
 			raw = (double)a->invalid;
 		} else if (m == M8) {
-			p = has_contact(o, a->asn) ? 100 : 0;
+			p = !m8_measured(o, a->asn) ? -1 : has_contact(o, a->asn) ? 100 : 0;
 			raw = p > 0;
 		}
 		pct[m] = p;

@@ -50,6 +50,7 @@ struct rt_ent {
 	uint32_t first_seen, last_seen;
 	uint8_t rov, rov_reason, irr, bogon;
 	uint8_t rov_checked, irr_checked;
+	uint8_t aspa_seen, aspa_invalid; /* a path verified by ASPA; one of them invalid */
 };
 
 struct rt_key {

@@ -17,6 +17,7 @@
 struct as_acc {
 	uint32_t asn; /* key */
 	uint64_t v4, v6, valid, invalid, notfound, irr_reg, irr_unreg;
+	uint64_t aspa_seen, aspa_invalid; /* routes with a verified path; with an invalid one */
 	double raw[METRIC_COUNT];
 	uint64_t count[METRIC_COUNT];
 };
@@ -94,6 +95,8 @@ static void *route_tally_run(void *arg)
 		if (e->irr_checked)
 			*(e->irr == IRR_EXACT || e->irr == IRR_COVERED ? &a->irr_reg
 			                                               : &a->irr_unreg) += 1;
+		a->aspa_seen += e->aspa_seen;
+		a->aspa_invalid += e->aspa_invalid;
 	}
 	return NULL;
 }
@@ -242,9 +245,16 @@ static void as_info(const struct observe *o, uint32_t asn, struct store_results 
 				cc = g->cc;
 		}
 	}
-	if (name || cc || rir) {
+	const char *org_id = NULL, *org_name = NULL; /* for the organisation scorecards */
+	if (o->refs.orgs) {
+		const struct as2org_org *g = as2org_get(o->refs.orgs, asn);
+		if (g)
+			org_id = g->id, org_name = g->name;
+	}
+	if (name || cc || rir || org_id) {
 		XGROW(res->info, res->capinfo, res->ninfo + 1);
-		res->info[res->ninfo++] = (struct store_asinfo){asn, name, cc, rir};
+		res->info[res->ninfo++] =
+		    (struct store_asinfo){asn, name, cc, rir, org_id, org_name};
 	}
 }
 
@@ -299,6 +309,10 @@ static void score_as(const struct observe *o, const struct as_acc *a, const int 
 	    .action = {-1, action[1], action[2], action[3], -1},
 	    .action4_irr = pct[M7IRR],
 	    .action4_rpki = pct[M7RPKI],
+	    /* ASPA: who publishes (the customer AS of an object), and its routes seen with an
+	     * ASPA-invalid path (only where paths were seen: a table has none) */
+	    .aspa = o->refs.aspa ? aspa_table_find(o->refs.aspa, a->asn) != NULL : -1,
+	    .aspa_invalid = o->refs.aspa && o->npaths ? (int64_t)a->aspa_invalid : -1,
 	};
 	as_info(o, a->asn, res);
 }
@@ -471,6 +485,30 @@ static void score_globals(const struct observe *o, const int has[METRIC_COUNT],
 		}
 }
 
+/* ASPA adoption (observatory figures, no MANRS metric): the ASPA objects loaded, the
+ * measured ASes publishing one, and the routes seen with an ASPA-invalid path (when the
+ * snapshot had paths). Nothing without ASPA data: no data is not zero. */
+static void score_aspa(const struct observe *o, struct store_results *res)
+{
+	if (o->refs.aspa == NULL)
+		return;
+	double ases = 0, invalid = 0, seen = 0;
+	for (size_t i = 0; i < res->nas; i++)
+		ases += res->as[i].aspa == 1;
+	for (size_t i = 0; i < o->routes.n; i++) {
+		const struct rt_ent *e = OTABLE_AT(&o->routes, i);
+		seen += e->aspa_seen;
+		invalid += e->aspa_invalid;
+	}
+	store_results_add_global(
+	    res, "all", "aspa_objects", (double)aspa_table_count(o->refs.aspa));
+	store_results_add_global(res, "all", "aspa_ases", ases);
+	if (o->npaths) {
+		store_results_add_global(res, "all", "aspa_routes_verified", seen);
+		store_results_add_global(res, "all", "aspa_routes_invalid", invalid);
+	}
+}
+
 static int acc_cmp(const void *a, const void *b)
 {
 	const struct as_acc *x = a, *y = b;
@@ -502,6 +540,7 @@ int observe_score(struct observe *o, struct store_results *res, struct observe_t
 		a->v4 += r->v4, a->v6 += r->v6;
 		a->valid += r->valid, a->invalid += r->invalid, a->notfound += r->notfound;
 		a->irr_reg += r->irr_reg, a->irr_unreg += r->irr_unreg;
+		a->aspa_seen += r->aspa_seen, a->aspa_invalid += r->aspa_invalid;
 	}
 	otable_free(&rt.acc);
 	for (size_t i = 0; i < o->seen.n; i++)
@@ -521,6 +560,7 @@ int observe_score(struct observe *o, struct store_results *res, struct observe_t
 			ready[k * 4 + readiness_of(&o->cfg, action[k])]++;
 	}
 	otable_free(&acc);
+	score_aspa(o, res);
 	score_coverage(o, res);
 	score_globals(o, has, ready, res);
 	log_debug("scored in %.2f s", clock_mono() - w0);

@@ -56,6 +56,8 @@ struct scorecard {
 	size_t nhistory;
 	struct fix *fixes;
 	size_t nfixes;
+	struct store_asinfo *siblings; /* the other ASes of its organisation (info.org_id) */
+	size_t nsiblings;
 	struct observe_config cfg; /* readiness thresholds */
 	size_t max_fixes;          /* text output: at most this many fixes (0 = all) */
 };

@@ -31,6 +31,7 @@ struct refset {
 	struct pdb *pdb;
 	struct asnames *names;
 	struct as2org *orgs;
+	struct spoofer *spoofer;
 	struct ref_task *contacts; /* deferred PeeringDB, AS names and organisations */
 	int orgs_early;            /* organisations loaded with the checks' data (siblings) */
 };
@@ -53,6 +54,8 @@ int refs_spec_add(struct refs_spec *s, const char *kind, const char *path)
 		s->delegated = path;
 	else if (strcmp(kind, "orgs") == 0)
 		s->orgs = path;
+	else if (strcmp(kind, "spoofer") == 0)
+		s->spoofer = path;
 	else if (strcmp(kind, "irr") == 0)
 		add(&s->irr, &s->nirr, &s->capirr, path);
 	else if (strcmp(kind, "bogons") == 0)
@@ -133,6 +136,17 @@ static int load_registries(struct refset *r)
 			return -1;
 	if (r->deleg)
 		bogon_db_set_delegated(r->bogon_db, r->deleg);
+	if (r->spec->spoofer) {
+		r->spoofer = xcalloc(1, sizeof(*r->spoofer));
+		spoofer_init(r->spoofer);
+		if (spoofer_load(r->spoofer, r->spec->spoofer) != 0)
+			return -1;
+		if (r->spec->strict && r->spoofer->st.malformed) {
+			log_err("%s: %llu malformed Spoofer sessions (--strict)", r->spec->spoofer,
+			    (unsigned long long)r->spoofer->st.malformed);
+			return -2;
+		}
+	}
 	return 0;
 }
 
@@ -260,6 +274,7 @@ int refset_open(const struct refs_spec *spec, int defer_contacts, struct refset 
 	r->out.asrel = r->rel;
 	r->out.bogons = r->bogon_db;
 	r->out.deleg = r->deleg;
+	r->out.spoofer = r->spoofer;
 	if (r->orgs_early)
 		r->out.orgs = r->orgs;
 	*out = r;
@@ -335,6 +350,10 @@ static void refset_free(struct refset *r)
 		as2org_free(r->orgs);
 		free(r->orgs);
 	}
+	if (r->spoofer) {
+		spoofer_free(r->spoofer);
+		free(r->spoofer);
+	}
 	free(r);
 }
 
@@ -356,4 +375,6 @@ void refs_spec_each_file(const struct refs_spec *s, refs_file_fn fn, void *arg)
 		fn("asnames", s->asnames[i], arg);
 	if (s->orgs)
 		fn("orgs", s->orgs, arg);
+	if (s->spoofer)
+		fn("spoofer", s->spoofer, arg);
 }

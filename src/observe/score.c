@@ -154,7 +154,7 @@ static void metric_has_data(const struct observe *o, int has[METRIC_COUNT])
 	has[M3] = 1; /* the special-purpose registries are built in */
 	has[M4] = paths;
 	has[M3C] = has[M4C] = paths && rel;
-	has[M5] = 0; /* Spoofer results are not an input yet */
+	has[M5] = r->spoofer != NULL; /* per AS: only with a Spoofer test in the window */
 	has[M7IRR] = r->irr != NULL;
 	has[M7RPKI] = r->vrps != NULL;
 	/* contacts come from PeeringDB or aut-num objects; route objects alone say nothing.
@@ -278,6 +278,12 @@ static void score_as(const struct observe *o, const struct as_acc *a, const int 
 			                 a->valid + a->invalid + a->notfound)
 			           : -1;
 			raw = (double)a->invalid;
+		} else if (m == M5) {
+			uint32_t n;
+			int64_t from, to;
+			spoofer_window(o->first_ts, o->last_ts, &from, &to);
+			p = spoofer_m5(o->refs.spoofer, a->asn, from, to, &n) ? (n ? 0 : 100) : -1;
+			raw = n;
 		} else if (m == M8) {
 			p = !m8_measured(o, a->asn) ? -1 : has_contact(o, a->asn) ? 100 : 0;
 			raw = p > 0;
@@ -285,8 +291,11 @@ static void score_as(const struct observe *o, const struct as_acc *a, const int 
 		pct[m] = p;
 		/* sparse: incident metrics only where there is something; the share metrics
 		 * are summary columns; the rest is the snapshot's default (store/query.c) */
-		if (metric_defs[m].kind != METRIC_INCIDENTS || (raw == 0 && a->count[m] == 0))
-			continue;
+		if (m == M5
+		        ? p < 0
+		        : metric_defs[m].kind != METRIC_INCIDENTS || (raw == 0 && a->count[m] == 0))
+			continue; /* M5 tested: its row keeps the count (the summary only the score)
+			           */
 		XGROW(res->metrics, res->capmetrics, res->nmetrics + 1);
 		res->metrics[res->nmetrics++] =
 		    (struct store_metric){a->asn, metric_defs[m].name, raw, p, a->count[m]};

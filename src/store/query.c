@@ -417,7 +417,7 @@ int store_get_history(
 	        "m.asn IS NOT NULL, "
 	        "m.asn, m.prefixes_v4, m.prefixes_v6, m.routes, m.rpki_valid, m.rpki_invalid, "
 	        "m.rpki_notfound, m.irr_registered, m.irr_unregistered, m.action1, m.action2, "
-	        "m.action3, m.action4_irr, m.action4_rpki FROM snapshot "
+	        "m.action3, m.action4_irr, m.action4_rpki, m.aspa, m.aspa_invalid FROM snapshot "
 	        "LEFT JOIN as_summary m ON m.snapshot_id = snapshot.id AND m.asn = ?1 "
 	        "ORDER BY period_start, created, id",
 	        &st))

@@ -130,9 +130,6 @@ int valley_check_sib(const struct asrel *r, topo_sibling_fn sib, const void *sib
 		h->to_index = c[i + 1].pos;
 		h->across_set = c[i + 1].brk;
 		h->rel = h->across_set ? TOPO_REL_NONE : asrel_lookup(r, h->from, h->to);
-		if (!h->across_set && sib != NULL && h->rel != TOPO_REL_SIBLING &&
-		    sib(sibctx, h->from, h->to))
-			h->rel = TOPO_REL_SIBLING; /* one organisation: not a customer nor a peer */
 		if (!h->across_set && h->rel == TOPO_REL_NONE)
 			res->unknown++;
 		for (int j = 0; j < i && !res->loop; j++)
@@ -141,12 +138,21 @@ int valley_check_sib(const struct asrel *r, topo_sibling_fn sib, const void *sib
 	res->nhops = m > 1 ? (uint32_t)(m - 1) : 0;
 	/* AS c[k] got the route over hop k (from c[k+1]) and sent it over hop k-1 (to c[k-1]) */
 	for (int k = m - 2; k >= 1; k--) {
-		const struct valley_hop *hin = &res->hops[k], *hout = &res->hops[k - 1];
+		struct valley_hop *hin = &res->hops[k], *hout = &res->hops[k - 1];
 		if (!judgeable(hin) || !judgeable(hout))
 			continue;
 		enum topo_rel in = hin->rel, out = inverse(hout->rel);
 		int t = leak_type(in, out);
 		if (t == 0)
+			continue;
+		/* a would-be leak: asked only now whether a hop is inside one organisation (the
+		 * predicate costs look-ups; most hops never need it) */
+		if (sib != NULL && sib(sibctx, hin->from, hin->to))
+			hin->rel =
+			    TOPO_REL_SIBLING; /* one organisation: not a customer nor a peer */
+		if (sib != NULL && sib(sibctx, hout->from, hout->to))
+			hout->rel = TOPO_REL_SIBLING;
+		if (!judgeable(hin) || !judgeable(hout))
 			continue;
 		if (res->nleaks++ == 0) {
 			res->leak_index = (int)c[k].pos;

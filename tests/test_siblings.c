@@ -106,10 +106,30 @@ static void test_real_siblings(void **state)
 	aspath_buf_free(&b);
 }
 
+/* routemark asrel --orgs: the same path, the sibling hop named, no leak */
+static void test_cli_orgs(void **state)
+{
+	REQUIRE_DATA(rel, "caida/20240101.as-rel.txt.bz2");
+	char relp[1024], cmd[3072], out[4096];
+	snprintf(relp, sizeof(relp), "%s", rel);
+	REQUIRE_DATA(org, "caida/20240101.as-org2info.txt.gz");
+	snprintf(cmd, sizeof(cmd),
+	    "%s asrel --asrel %s --orgs %s --format jsonl '174 9505 3462 6453'", test_bin(), relp,
+	    org);
+	FILE *f = popen(cmd, "r");
+	assert_non_null(f);
+	size_t n = fread(out, 1, sizeof(out) - 1, f);
+	out[n] = '\0';
+	assert_int_equal(pclose(f), 0);
+	assert_non_null(strstr(out, "{\"from\":9505,\"to\":3462,\"rel\":\"sibling\"}"));
+	assert_non_null(strstr(out, "\"leak\":null"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_real_siblings),
+	    cmocka_unit_test(test_cli_orgs),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -147,6 +147,9 @@ static void test_spoofer_analyze(void **state)
 	snprintf(cmd, sizeof(cmd), "%s report --db %s 2119 | grep -q 'M5 .*raw 3 .*0.0 %%'",
 	    test_bin(), db);
 	assert_int_equal(system(cmd), 0);
+	/* the ranking by spoofing prefixes */
+	snprintf(cmd, sizeof(cmd), "%s top --db %s --by M5 | grep -q AS2119", test_bin(), db);
+	assert_int_equal(system(cmd), 0);
 	/* without --spoofer every AS is no data */
 	snprintf(cmd, sizeof(cmd),
 	    "%s analyze --no-progress --db %s/n.db --time 2020-05-14 %s >/dev/null 2>&1",

@@ -255,8 +255,9 @@ int store_top(struct store *s, int64_t snap, const char *metric, size_t limit, s
 	    "SELECT asn, metric, raw, percent, count FROM as_metric "
 	    "WHERE snapshot_id = ?1 AND metric = ?2 AND raw > 0 "
 	    "ORDER BY raw DESC, asn LIMIT ?3");
+	/* M5 of a tested AS has its row (the spoofing prefixes); the others are columns */
 	for (size_t i = 0; i < NSUMMARY_METRICS; i++)
-		if (strcmp(metric, summary_metrics[i].metric) == 0)
+		if (strcmp(metric, summary_metrics[i].metric) == 0 && strcmp(metric, "M5") != 0)
 			snprintf(sql, sizeof(sql),
 			    "SELECT asn, ?2, %s AS r, %s, 0 FROM as_summary WHERE snapshot_id = ?1 "
 			    "AND r > 0 ORDER BY r DESC, asn LIMIT ?3",

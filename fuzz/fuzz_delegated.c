@@ -1,5 +1,6 @@
 /* libFuzzer target: the delegation-statistics reader (and lookups), the bogon list / IANA
- * XML loader, the AS-name line parser, and the PeeringDB JSON loader on arbitrary bytes. */
+ * XML loader, the AS-name line parser, the PeeringDB JSON loader and the CAIDA Spoofer
+ * session reader on arbitrary bytes. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pdb_init(&pdb);
 	pdb_load_mem(&pdb, s, size, "fuzz");
 	pdb_free(&pdb);
+	struct spoofer sp;
+	spoofer_init(&sp);
+	spoofer_load_mem(&sp, s, size, "fuzz");
+	for (size_t i = 0; i < sp.n && i < 64; i++) {
+		uint32_t n;
+		spoofer_m5(&sp, sp.v[i].asn, sp.v[i].ts - 86400, sp.v[i].ts + 1, &n);
+	}
+	spoofer_free(&sp);
 	asnames_free(&a);
 	delegated_free(&d);
 	return 0;

@@ -112,7 +112,9 @@ static void put_snapshot(struct store *s, int64_t t, const struct as_snap *as, s
 	assert_int_equal(store_snapshot_begin(s, &snap), 0);
 	for (size_t i = 0; i < n; i++)
 		put_as(s, &as[i], t);
-	assert_int_equal(store_put_asinfo(s, as[0].asn, "GOOD-NET", "NL", NULL), 0);
+	assert_int_equal(store_put_asinfo(s,
+	                     &(struct store_asinfo){as[0].asn, "GOOD-NET", "NL", NULL, NULL, NULL}),
+	    0);
 	assert_int_equal(store_snapshot_commit(s, &snap), 0);
 }
 

@@ -293,6 +293,53 @@ static void test_as_scorecard(void **state)
 	store_close(s);
 }
 
+/* Organisations (the store is analysed with the 2024-01-01 as-org2info, --orgs): HiNet
+ * (AS3462), TWGate (AS9505) and AS10126 are Chunghwa Telecom's; the organisation's scorecard
+ * sums its networks' routes and findings. */
+static void test_org(void **state)
+{
+	REQUIRE_SERVER();
+	struct store *s = open_store();
+	struct store_snapshot snap;
+	assert_int_equal(store_snapshot_get(s, 0, &snap), 1);
+	uint64_t routes = 0, findings = 0;
+	const uint32_t members[] = {3462, 9505, 10126};
+	for (int i = 0; i < 3; i++) {
+		struct store_as_summary sum;
+		int found;
+		uint64_t n;
+		assert_int_equal(store_get_summary(s, snap.id, members[i], &sum, &found), 0);
+		assert_true(found);
+		assert_int_equal(store_count_findings(s, snap.id, members[i], NULL, &n), 0);
+		routes += sum.routes;
+		findings += n;
+	}
+	store_close(s);
+	assert_true(routes > 0);
+	json_object *j = get_json("/api/v1/org/ORG-CTCL1-AP-APNIC", 200);
+	assert_string_equal(json_object_get_string(field(j, "schema")), "routemark.org/1");
+	assert_string_equal(json_object_get_string(field(j, "name")), "Chunghwa Telecom Co., Ltd.");
+	assert_int_equal(ifield(j, "summary.networks"), 3);
+	assert_int_equal(ifield(j, "summary.routes"), (int64_t)routes);
+	assert_int_equal(ifield(j, "summary.findings"), (int64_t)findings);
+	assert_int_equal(json_object_array_length(field(j, "networks")), 3);
+	json_object_put(j);
+	/* by name, URL-encoded */
+	j = get_json("/api/v1/org/chunghwa%20telecom%20co.,%20ltd.", 200);
+	assert_string_equal(json_object_get_string(field(j, "id")), "ORG-CTCL1-AP-APNIC");
+	json_object_put(j);
+	j = get_json("/api/v1/org/NO-SUCH-ORG", 404);
+	json_object_put(j);
+	j = get_json("/api/v1/org/ORG-CTCL1-AP-APNIC?snapshot=x", 400);
+	json_object_put(j);
+	/* the AS's scorecard names its organisation and siblings */
+	j = get_json("/api/v1/as/3462?findings=0", 200);
+	assert_string_equal(
+	    json_object_get_string(field(j, "organisation.id")), "ORG-CTCL1-AP-APNIC");
+	assert_int_equal(json_object_array_length(field(j, "organisation.siblings")), 2);
+	json_object_put(j);
+}
+
 static void test_findings_pages(void **state)
 {
 	REQUIRE_SERVER();
@@ -833,6 +880,12 @@ static void test_pages(void **state)
 	expect_page("/incidents?metric=M2", 200, inc);
 	const char *pfx[] = {"8.8.8.0/24", "/as/15169", NULL};
 	expect_page("/prefix/8.8.8.0/24", 200, pfx);
+	const char *asorg[] = {"href=\"/org/ORG-CTCL1-AP-APNIC\"",
+	    "siblings: ", "<a href=\"/as/9505\">AS9505</a>", NULL};
+	expect_page("/as/3462", 200, asorg);
+	const char *org[] = {
+	    "Chunghwa Telecom", "<a href=\"/as/9505\">AS9505</a>", "worst network", NULL};
+	expect_page("/org/ORG-CTCL1-AP-APNIC", 200, org);
 	const char *srch[] = {"HURRICANE", "/as/6939", NULL};
 	expect_page("/search?q=hurricane", 200, srch);
 	const char *top[] = {"Rankings", "Most Hijacks (M2)", "/as/", NULL};
@@ -997,11 +1050,18 @@ static void test_openapi_covers_routes(void **state)
 			continue;
 		char pat[200];
 		snprintf(pat, sizeof(pat), "%s", serve_routes[i].pattern);
+		/* the rest of the path: a prefix, or an organisation's id */
 		char *star = strstr(pat, "{*}");
 		if (star)
 			snprintf(star, sizeof(pat) - (size_t)(star - pat), "{prefix}");
 		yaml_node_t *ok = oas_get(
 		    o, oas_get(o, oas_get(o, oas_get(o, paths, pat), "get"), "responses"), "200");
+		if (ok == NULL && star) {
+			snprintf(star, sizeof(pat) - (size_t)(star - pat), "{id}");
+			ok = oas_get(o,
+			    oas_get(o, oas_get(o, oas_get(o, paths, pat), "get"), "responses"),
+			    "200");
+		}
 		if (ok == NULL)
 			fprintf(stderr, "docs/openapi.yaml lacks GET %s 200\n", pat);
 		assert_non_null(ok);
@@ -1034,6 +1094,7 @@ int main(void)
 	    cmocka_unit_test(test_openapi_covers_routes),
 	    cmocka_unit_test(test_summary),
 	    cmocka_unit_test(test_as_scorecard),
+	    cmocka_unit_test(test_org),
 	    cmocka_unit_test(test_findings_pages),
 	    cmocka_unit_test(test_disputes_empty),
 	    cmocka_unit_test(test_incidents),
@@ -1050,6 +1111,12 @@ int main(void)
 	    cmocka_unit_test(test_openapi_all_responses_checked),
 	};
 	fixture_sign = 1; /* conformance.jws and the JWK set */
+	/* organisations for the organisation scorecards and siblings */
+	static char orgs[1100];
+	const char *op = test_data_path("caida/20240101.as-org2info.txt.gz");
+	if (op)
+		snprintf(orgs, sizeof(orgs), "--orgs %s", op);
+	fixture_analyze_args = orgs;
 	int rc = cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 	oas_free(&spec_);
 	return rc;

@@ -87,7 +87,9 @@ static void write_snapshot(struct store *s, const char *key, int nfind, int comm
 	assert_int_equal(store_put_route(s, &r2), 0);
 	struct store_global g = {"all", "rpki_valid_routes", 2};
 	assert_int_equal(store_put_global(s, &g), 0);
-	assert_int_equal(store_put_asinfo(s, 64500, "EXAMPLE", "NL", NULL), 0);
+	assert_int_equal(
+	    store_put_asinfo(s, &(struct store_asinfo){64500, "EXAMPLE", "NL", NULL, NULL, NULL}),
+	    0);
 	if (commit)
 		assert_int_equal(store_snapshot_commit(s, &snap), 0);
 	else

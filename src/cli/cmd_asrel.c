@@ -5,10 +5,13 @@
 
 #include "cli/cli.h"
 #include "core/core.h"
+#include "registry/registry.h"
 #include "topo/topo.h"
 
 struct asrel_opts {
 	const char *file;
+	const char *orgs;            /* --orgs: CAIDA as-org2info, siblings are no leak */
+	const struct as2org *as2org; /* loaded */
 	int jsonl, strict, members;
 	int ncone;
 	uint32_t cone[64];
@@ -28,11 +31,18 @@ static void usage(FILE *f)
 	    "  --asrel FILE          the relationship file (required)\n"
 	    "  --cone ASN            print the size of ASN's customer cone (repeatable)\n"
 	    "  --members             with --cone, also list the cone's ASNs\n"
+	    "  --orgs FILE           CAIDA AS-to-organisation: ASes of one organisation are\n"
+	    "                        siblings, and a route passing between them is no leak\n"
 	    "  --format text|jsonl   output format (default text)\n"
 	    "  --strict              exit 2 when the file had malformed lines\n"
 	    "  -h, --help            this help\n\n"
 	    "exit codes: 0 ok (leaks found or not), 1 usage or input error, 2 malformed data\n"
 	    "under --strict.\n");
+}
+
+static int org_siblings(const void *ctx, uint32_t a, uint32_t b)
+{
+	return as2org_siblings(ctx, a, b);
 }
 
 static void print_hops_text(const struct valley_result *v)
@@ -97,7 +107,8 @@ static int classify(
 	static struct valley_result v; /* large: not on the stack */
 	struct aspath_buf b;
 	aspath_buf_init(&b);
-	if (aspath_parse(path, &b) != 0 || valley_check(r, b.w, b.n, &v) != 0) {
+	if (aspath_parse(path, &b) != 0 ||
+	    valley_check_sib(r, o->as2org ? org_siblings : NULL, o->as2org, b.w, b.n, &v) != 0) {
 		fprintf(stderr, "routemark asrel: %s: not an AS path: '%s'\n", where, path);
 		aspath_buf_free(&b);
 		return 1;
@@ -145,6 +156,7 @@ static const struct option longopts[] = {
     {"asrel", required_argument, NULL, 'a'},
     {"cone", required_argument, NULL, 'c'},
     {"members", no_argument, NULL, 'm'},
+    {"orgs", required_argument, NULL, 'g'},
     CLI_QUERY_LONG_OPTIONS,
     {NULL, 0, NULL, 0},
 };
@@ -169,6 +181,9 @@ static int parse_args(struct asrel_opts *o, int argc, char **argv)
 			break;
 		case 'm':
 			o->members = 1;
+			break;
+		case 'g':
+			o->orgs = optarg;
 			break;
 		default:
 			if (cli_query_option(ch, optarg, &o->jsonl, &o->strict) < 0)
@@ -213,6 +228,16 @@ int cmd_asrel(int argc, char **argv)
 	log_info("%s: %llu links (%llu p2c, %llu p2p), %u ASes, %llu malformed lines", o.file,
 	    (unsigned long long)r.st.links, (unsigned long long)r.st.p2c,
 	    (unsigned long long)r.st.p2p, r.nas, (unsigned long long)r.st.malformed);
+	struct as2org orgs;
+	as2org_init(&orgs);
+	if (o.orgs) {
+		if (as2org_load(&orgs, o.orgs) != 0) {
+			as2org_free(&orgs);
+			asrel_free(&r);
+			return 1;
+		}
+		o.as2org = &orgs;
+	}
 	rc = 0;
 	for (int i = 0; i < o.ncone; i++)
 		rc |= print_cone(&r, &o, o.cone[i]);
@@ -228,6 +253,7 @@ int cmd_asrel(int argc, char **argv)
 		    (unsigned long long)r.st.malformed);
 		rc = 2;
 	}
+	as2org_free(&orgs);
 	asrel_free(&r);
 	return rc;
 }

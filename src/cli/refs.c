@@ -6,9 +6,9 @@
 
 int refs_option(struct cli_refs *r, int opt, const char *arg)
 {
-	static const char *const kind[] = {
-	    "vrps", "rtr", "irr", "asrel", "bogons", "delegated", "peeringdb", "asnames", "orgs"};
-	if (opt < REFS_OPT_VRPS || opt > REFS_OPT_ORGS)
+	static const char *const kind[] = {"vrps", "rtr", "irr", "asrel", "bogons", "delegated",
+	    "peeringdb", "asnames", "orgs", "spoofer"};
+	if (opt < REFS_OPT_VRPS || opt > REFS_OPT_SPOOFER)
 		return 0;
 	refs_spec_add(&r->spec, kind[opt - REFS_OPT_VRPS], arg);
 	return 1;

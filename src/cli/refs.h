@@ -26,6 +26,7 @@ enum {
 	REFS_OPT_PEERINGDB,
 	REFS_OPT_ASNAMES,
 	REFS_OPT_ORGS,
+	REFS_OPT_SPOOFER,
 };
 
 #define REFS_LONG_OPTIONS                                                                          \
@@ -37,8 +38,9 @@ enum {
 	    {"delegated", required_argument, NULL, REFS_OPT_DELEGATED},                            \
 	    {"peeringdb", required_argument, NULL, REFS_OPT_PEERINGDB},                            \
 	    {"asnames", required_argument, NULL, REFS_OPT_ASNAMES},                                \
+	    {"orgs", required_argument, NULL, REFS_OPT_ORGS},                                      \
 	{                                                                                          \
-		"orgs", required_argument, NULL, REFS_OPT_ORGS                                     \
+		"spoofer", required_argument, NULL, REFS_OPT_SPOOFER                               \
 	}
 
 #define REFS_HELP                                                                                  \
@@ -51,7 +53,9 @@ enum {
 	"  --delegated FILE   NRO extended delegated statistics (the measured-AS universe)\n"      \
 	"  --peeringdb FILE   a PeeringDB API export (net/poc); repeatable\n"                      \
 	"  --asnames FILE     AS names (ASN:NAME, CC lines, or ip-location-db CSV); repeatable\n"  \
-	"  --orgs FILE        CAIDA AS-to-organisation (as-org2info), for names and countries\n"   \
+	"  --orgs FILE        CAIDA AS-to-organisation (as-org2info): names, countries,\n"         \
+	"                     siblings (no leak between them), organisation scorecards\n"          \
+	"  --spoofer FILE     CAIDA Spoofer sessions (Spoofer Data API JSON) for M5 (Action 2)\n"  \
 	"  (every file may be plain or compressed: gzip, bzip2, xz or zstd, told from its "        \
 	"bytes)\n"
 

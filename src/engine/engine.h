@@ -30,7 +30,8 @@
  * names, which stay the caller's). */
 struct refs_spec {
 	const char *vrps, *rtr, *asrel, *delegated;
-	const char *orgs; /* CAIDA as-org2info */
+	const char *orgs;    /* CAIDA as-org2info */
+	const char *spoofer; /* CAIDA Spoofer sessions (JSON from the Spoofer Data API) */
 	const char **irr, **bogons, **peeringdb, **asnames;
 	size_t nirr, nbogons, npeeringdb, nasnames;
 	size_t capirr, capbogons, cappeeringdb, capasnames;
@@ -38,7 +39,7 @@ struct refs_spec {
 };
 
 /* Add a file of a kind: "vrps", "rtr" (HOST:PORT), "irr", "asrel", "bogons", "delegated",
- * "peeringdb", "asnames", "orgs". Returns 0, or -1 on an unknown kind (logged). */
+ * "peeringdb", "asnames", "orgs", "spoofer". Returns 0, or -1 on an unknown kind (logged). */
 int refs_spec_add(struct refs_spec *s, const char *kind, const char *path);
 void refs_spec_free(struct refs_spec *s);
 /* Every file named, with its kind, for the snapshot's record of inputs ("rtr" not: it is

@@ -31,7 +31,9 @@ struct refset {
 	struct pdb *pdb;
 	struct asnames *names;
 	struct as2org *orgs;
+	struct spoofer *spoofer;
 	struct ref_task *contacts; /* deferred PeeringDB, AS names and organisations */
+	int orgs_early;            /* organisations loaded with the checks' data (siblings) */
 };
 
 static void add(const char ***v, size_t *n, size_t *cap, const char *path)
@@ -52,6 +54,8 @@ int refs_spec_add(struct refs_spec *s, const char *kind, const char *path)
 		s->delegated = path;
 	else if (strcmp(kind, "orgs") == 0)
 		s->orgs = path;
+	else if (strcmp(kind, "spoofer") == 0)
+		s->spoofer = path;
 	else if (strcmp(kind, "irr") == 0)
 		add(&s->irr, &s->nirr, &s->capirr, path);
 	else if (strcmp(kind, "bogons") == 0)
@@ -132,8 +136,21 @@ static int load_registries(struct refset *r)
 			return -1;
 	if (r->deleg)
 		bogon_db_set_delegated(r->bogon_db, r->deleg);
+	if (r->spec->spoofer) {
+		r->spoofer = xcalloc(1, sizeof(*r->spoofer));
+		spoofer_init(r->spoofer);
+		if (spoofer_load(r->spoofer, r->spec->spoofer) != 0)
+			return -1;
+		if (r->spec->strict && r->spoofer->st.malformed) {
+			log_err("%s: %llu malformed Spoofer sessions (--strict)", r->spec->spoofer,
+			    (unsigned long long)r->spoofer->st.malformed);
+			return -2;
+		}
+	}
 	return 0;
 }
+
+static int load_contacts_orgs(struct refset *r);
 
 static int load_contacts(struct refset *r)
 {
@@ -151,18 +168,29 @@ static int load_contacts(struct refset *r)
 			if (asnames_load(r->names, r->spec->asnames[i]) != 0)
 				return -1;
 	}
-	if (r->spec->orgs) {
-		double t0 = clock_mono();
-		r->orgs = xcalloc(1, sizeof(*r->orgs));
-		as2org_init(r->orgs);
-		if (as2org_load(r->orgs, r->spec->orgs) != 0)
-			return -1;
-		log_info("loaded %llu organisations, %llu ASes from %s in %.2f s, %llu malformed "
-		         "skipped",
-		    (unsigned long long)r->orgs->st.orgs, (unsigned long long)r->orgs->st.ases,
-		    r->spec->orgs, clock_mono() - t0, (unsigned long long)r->orgs->st.malformed);
-	}
+	return r->orgs_early ? 0 : load_contacts_orgs(r);
+}
+
+static int load_contacts_orgs(struct refset *r)
+{
+	if (r->spec->orgs == NULL)
+		return 0;
+	double t0 = clock_mono();
+	r->orgs = xcalloc(1, sizeof(*r->orgs));
+	as2org_init(r->orgs);
+	if (as2org_load(r->orgs, r->spec->orgs) != 0)
+		return -1;
+	log_info("loaded %llu organisations, %llu ASes from %s in %.2f s, %llu malformed skipped",
+	    (unsigned long long)r->orgs->st.orgs, (unsigned long long)r->orgs->st.ases,
+	    r->spec->orgs, clock_mono() - t0, (unsigned long long)r->orgs->st.malformed);
 	return 0;
+}
+
+/* With relationships, the organisations are wanted by the route checks (siblings are no
+ * leaks): then they load with the rest, not deferred. */
+static int load_orgs(struct refset *r)
+{
+	return load_contacts_orgs(r);
 }
 
 static int load_rpki(struct refset *r)
@@ -204,11 +232,12 @@ int refset_open(const struct refs_spec *spec, int defer_contacts, struct refset 
 	}
 	struct refset *r = xcalloc(1, sizeof(*r));
 	r->spec = spec;
+	r->orgs_early = spec->orgs && spec->asrel;
 	struct ref_task t[] = {{.load = load_rpki, .r = r}, {.load = load_irr, .r = r},
 	    {.load = load_asrel, .r = r}, {.load = load_registries, .r = r},
-	    {.load = load_contacts, .r = r}};
+	    {.load = load_orgs, .r = r}, {.load = load_contacts, .r = r}};
 	const int want[] = {spec->vrps || spec->rtr, spec->nirr > 0, spec->asrel != NULL, 1,
-	    spec->npeeringdb || spec->nasnames || spec->orgs};
+	    r->orgs_early, spec->npeeringdb || spec->nasnames || (spec->orgs && !r->orgs_early)};
 	size_t n = sizeof(t) / sizeof(t[0]);
 	if (defer_contacts && want[n - 1]) { /* the last task goes on after we return */
 		r->contacts = xcalloc(1, sizeof(*r->contacts));
@@ -245,6 +274,9 @@ int refset_open(const struct refs_spec *spec, int defer_contacts, struct refset 
 	r->out.asrel = r->rel;
 	r->out.bogons = r->bogon_db;
 	r->out.deleg = r->deleg;
+	r->out.spoofer = r->spoofer;
+	if (r->orgs_early)
+		r->out.orgs = r->orgs;
 	*out = r;
 	return 0;
 }
@@ -318,6 +350,10 @@ static void refset_free(struct refset *r)
 		as2org_free(r->orgs);
 		free(r->orgs);
 	}
+	if (r->spoofer) {
+		spoofer_free(r->spoofer);
+		free(r->spoofer);
+	}
 	free(r);
 }
 
@@ -339,4 +375,6 @@ void refs_spec_each_file(const struct refs_spec *s, refs_file_fn fn, void *arg)
 		fn("asnames", s->asnames[i], arg);
 	if (s->orgs)
 		fn("orgs", s->orgs, arg);
+	if (s->spoofer)
+		fn("spoofer", s->spoofer, arg);
 }

@@ -165,6 +165,7 @@ struct irr_db {
 	size_t count[RPSL_CLASS_COUNT]; /* objects held, by class */
 	size_t malformed;               /* objects rejected by irr_db_add (bad prefix, origin...) */
 	size_t ignored;                 /* objects of classes not indexed */
+	uint64_t autnum_sources;        /* bit i: sources[i] gave at least one aut-num */
 };
 
 void irr_db_init(struct irr_db *db);

@@ -289,6 +289,7 @@ static int add_object(struct irr_db *db, const struct rpsl_object *o, uint16_t f
 			return -1;
 		}
 		slot = hmap_int_slot(&db->autnums, asn, 1);
+		db->autnum_sources |= 1ull << src; /* whose contacts were loaded (Action 3) */
 	} else {
 		if (*key == '\0' || strcspn(key, " \t\n") != strlen(key)) {
 			snprintf(err, errlen, "%s: bad name \"%.40s\"", o->attrs[0].key, key);

@@ -187,6 +187,10 @@ static void note_route(struct observe *o, const struct mrt_route *rt, const stru
 		e->irr_checked = (uint8_t)v->irr_checked;
 		e->bogon = (uint8_t)v->bogon_prefix;
 	}
+	if (v->aspa_checked && !rt->origin_only) { /* a table's one-AS "path" is no path */
+		e->aspa_seen = 1;
+		e->aspa_invalid |= v->aspa == ASPA_INVALID;
+	}
 	if (rt->ts < e->first_seen)
 		e->first_seen = rt->ts;
 	if (rt->ts > e->last_seen)

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "irr/irr.h"
-#include "observe/observe.h"
+#include "observe_private.h"
 #include "registry/registry.h"
 #include "rpki/rpki.h"
 #include "topo/topo.h"
@@ -55,6 +55,19 @@ static void hit(struct route_verdict *v, enum metric_id m, uint32_t asn, uint32_
 
 /* Charge metric m to the culprit at position idx of the path, and its customer variant to the
  * AS next to it on the collector side when the culprit is that AS's customer. */
+/* The valley check's sibling predicate: ASes of one CAIDA organisation (--orgs). */
+static int org_siblings(const void *ctx, uint32_t a, uint32_t b)
+{
+	return as2org_siblings(ctx, a, b);
+}
+
+int observe_valley(
+    const struct observe_refs *refs, const uint32_t *w, uint32_t nwords, struct valley_result *res)
+{
+	return valley_check_sib(
+	    refs->asrel, refs->orgs ? org_siblings : NULL, refs->orgs, w, nwords, res);
+}
+
 static void charge(const struct observe_refs *refs, const struct flat_path *f,
     struct route_verdict *v, enum metric_id m, int idx)
 {
@@ -63,14 +76,16 @@ static void charge(const struct observe_refs *refs, const struct flat_path *f,
 	if (refs->asrel == NULL || idx == 0)
 		return;
 	uint32_t up = f->asn[idx - 1];
-	if (asrel_lookup(refs->asrel, up, culprit) == TOPO_REL_CUSTOMER)
+	if (asrel_lookup(refs->asrel, up, culprit) == TOPO_REL_CUSTOMER &&
+	    !as2org_siblings(refs->orgs, up, culprit))        /* a sibling is no customer */
 		hit(v, (enum metric_id)(m + 1), up, culprit); /* M1 -> M1C, M2 -> M2C, ... */
 }
 
 /* RFC 9234: the AS that set OTC (otc) sent the route to a customer or peer; any AS between
  * it and the collector that then sends it to its provider or peer leaks. */
-static int otc_leaker(const struct asrel *r, const struct flat_path *f, uint32_t otc)
+static int otc_leaker(const struct observe_refs *refs, const struct flat_path *f, uint32_t otc)
 {
+	const struct asrel *r = refs->asrel;
 	int at = -1;
 	for (int i = (int)f->n - 1; i >= 0; i--)
 		if (f->asn[i] == otc) {
@@ -81,7 +96,8 @@ static int otc_leaker(const struct asrel *r, const struct flat_path *f, uint32_t
 		return -1;
 	for (int j = at - 1; j >= 1; j--) {
 		enum topo_rel rel = asrel_lookup(r, f->asn[j], f->asn[j - 1]);
-		if (rel == TOPO_REL_PROVIDER || rel == TOPO_REL_PEER)
+		if ((rel == TOPO_REL_PROVIDER || rel == TOPO_REL_PEER) &&
+		    !as2org_siblings(refs->orgs, f->asn[j], f->asn[j - 1]))
 			return j;
 	}
 	return -1;
@@ -154,7 +170,7 @@ void route_check_path(const struct observe_refs *refs, const struct flat_path *f
 	check_bogon_asns(refs, f, v);
 	if (refs->asrel && !f->has_set) {
 		struct valley_result vr;
-		if (valley_check(refs->asrel, w, nwords, &vr) == 0) {
+		if (observe_valley(refs, w, nwords, &vr) == 0) {
 			v->leak_checked = 1;
 			v->leak_type = vr.leak_type;
 			if (vr.leak_index >= 0) {
@@ -170,7 +186,7 @@ void route_check_path(const struct observe_refs *refs, const struct flat_path *f
 		}
 	}
 	if (has_otc && refs->asrel) {
-		v->otc_leak_index = otc_leaker(refs->asrel, f, otc);
+		v->otc_leak_index = otc_leaker(refs, f, otc);
 		if (v->otc_leak_index >= 0)
 			charge(refs, f, v, M1, v->otc_leak_index);
 	}

@@ -73,7 +73,7 @@ static void leak_evidence(struct jsonw *j, const struct observe *o, const uint32
 	jsonw_object(j);
 	if (v->leak_index >= 0 && f->asn[v->leak_index] == culprit) {
 		struct valley_result *vr = xmalloc(sizeof(*vr));
-		valley_check(o->refs.asrel, w, nwords, vr);
+		observe_valley(&o->refs, w, nwords, vr);
 		jsonw_kstr(j, "kind", "valley-free");
 		jsonw_kint(j, "leak_type", vr->leak_type);
 		jsonw_kstr(j, "leak", valley_leak_name(vr->leak_type));

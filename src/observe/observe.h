@@ -126,6 +126,7 @@ struct delegated;
 struct pdb;
 struct asnames;
 struct as2org;
+struct spoofer;
 
 /* The reference data, loaded once and shared read-only. Any may be NULL: the metrics that
  * need it are then "no data". */
@@ -139,6 +140,7 @@ struct observe_refs {
 	const struct pdb *pdb;
 	const struct asnames *names;
 	const struct as2org *orgs;
+	const struct spoofer *spoofer; /* CAIDA Spoofer sessions (M5) */
 };
 
 #define OBS_MAX_PATH 256 /* ASNs kept of a flattened path (prepends collapsed) */

@@ -50,6 +50,7 @@ struct rt_ent {
 	uint32_t first_seen, last_seen;
 	uint8_t rov, rov_reason, irr, bogon;
 	uint8_t rov_checked, irr_checked;
+	uint8_t aspa_seen, aspa_invalid; /* a path verified by ASPA; one of them invalid */
 };
 
 struct rt_key {
@@ -129,6 +130,12 @@ struct observe {
 	uint64_t nroutes, nupdates, nwithdrawals, nrib;
 	uint64_t npaths; /* routes with a whole AS path (not origin_only): path checks ran */
 };
+
+/* check.c: the valley-free check with siblings (ASes of one organisation, when --orgs is
+ * loaded) taken as one network: a route passing between them is no leak. */
+struct valley_result;
+int observe_valley(
+    const struct observe_refs *refs, const uint32_t *w, uint32_t nwords, struct valley_result *res);
 
 /* analyze.c: append an event (update-stream or RIB sighting) to o->ev. */
 void observe_push_event(struct observe *o, struct event ev);

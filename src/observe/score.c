@@ -17,6 +17,7 @@
 struct as_acc {
 	uint32_t asn; /* key */
 	uint64_t v4, v6, valid, invalid, notfound, irr_reg, irr_unreg;
+	uint64_t aspa_seen, aspa_invalid; /* routes with a verified path; with an invalid one */
 	double raw[METRIC_COUNT];
 	uint64_t count[METRIC_COUNT];
 };
@@ -94,6 +95,8 @@ static void *route_tally_run(void *arg)
 		if (e->irr_checked)
 			*(e->irr == IRR_EXACT || e->irr == IRR_COVERED ? &a->irr_reg
 			                                               : &a->irr_unreg) += 1;
+		a->aspa_seen += e->aspa_seen;
+		a->aspa_invalid += e->aspa_invalid;
 	}
 	return NULL;
 }
@@ -151,11 +154,40 @@ static void metric_has_data(const struct observe *o, int has[METRIC_COUNT])
 	has[M3] = 1; /* the special-purpose registries are built in */
 	has[M4] = paths;
 	has[M3C] = has[M4C] = paths && rel;
-	has[M5] = 0; /* Spoofer results are not an input yet */
+	has[M5] = r->spoofer != NULL; /* per AS: only with a Spoofer test in the window */
 	has[M7IRR] = r->irr != NULL;
 	has[M7RPKI] = r->vrps != NULL;
-	/* contacts come from PeeringDB or aut-num objects; route objects alone say nothing */
+	/* contacts come from PeeringDB or aut-num objects; route objects alone say nothing.
+	 * Without PeeringDB, whether one AS is measured depends on its registry (m8_measured) */
 	has[M8] = r->pdb || (r->irr && r->irr->count[RPSL_AUT_NUM] > 0);
+}
+
+/* The IRR source name of each RIR's own database (the RIR's whois, which holds the contacts of
+ * the ASes it delegated). */
+static const char *const rir_source[RIR_COUNT] = {[RIR_AFRINIC] = "AFRINIC",
+    [RIR_APNIC] = "APNIC",
+    [RIR_ARIN] = "ARIN",
+    [RIR_LACNIC] = "LACNIC",
+    [RIR_RIPENCC] = "RIPE"};
+
+/* Action 3 is measured for an AS when the registry that would hold its contacts was loaded:
+ * PeeringDB (every AS may have a record there), or the aut-num's own database (an aut-num of
+ * the AS was loaded), or the database of the RIR that delegated the AS (--delegated) with
+ * aut-nums in it. Otherwise "no data": a missing contact is not seen, not absent. */
+static int m8_measured(const struct observe *o, uint32_t asn)
+{
+	const struct irr_db *irr = o->refs.irr;
+	if (o->refs.pdb)
+		return 1;
+	if (irr == NULL || irr->autnum_sources == 0)
+		return 0;
+	if (irr_db_autnum(irr, asn, 0))
+		return 1;
+	const struct deleg_entry *d = o->refs.deleg ? delegated_asn(o->refs.deleg, asn) : NULL;
+	if (d == NULL || d->rir >= RIR_COUNT || rir_source[d->rir] == NULL)
+		return 0;
+	int src = irr_db_source_find(irr, rir_source[d->rir]);
+	return src >= 0 && (irr->autnum_sources >> src & 1);
 }
 
 static int has_contact(const struct observe *o, uint32_t asn)
@@ -213,9 +245,16 @@ static void as_info(const struct observe *o, uint32_t asn, struct store_results 
 				cc = g->cc;
 		}
 	}
-	if (name || cc || rir) {
+	const char *org_id = NULL, *org_name = NULL; /* for the organisation scorecards */
+	if (o->refs.orgs) {
+		const struct as2org_org *g = as2org_get(o->refs.orgs, asn);
+		if (g)
+			org_id = g->id, org_name = g->name;
+	}
+	if (name || cc || rir || org_id) {
 		XGROW(res->info, res->capinfo, res->ninfo + 1);
-		res->info[res->ninfo++] = (struct store_asinfo){asn, name, cc, rir};
+		res->info[res->ninfo++] =
+		    (struct store_asinfo){asn, name, cc, rir, org_id, org_name};
 	}
 }
 
@@ -239,15 +278,24 @@ static void score_as(const struct observe *o, const struct as_acc *a, const int 
 			                 a->valid + a->invalid + a->notfound)
 			           : -1;
 			raw = (double)a->invalid;
+		} else if (m == M5) {
+			uint32_t n;
+			int64_t from, to;
+			spoofer_window(o->first_ts, o->last_ts, &from, &to);
+			p = spoofer_m5(o->refs.spoofer, a->asn, from, to, &n) ? (n ? 0 : 100) : -1;
+			raw = n;
 		} else if (m == M8) {
-			p = has_contact(o, a->asn) ? 100 : 0;
+			p = !m8_measured(o, a->asn) ? -1 : has_contact(o, a->asn) ? 100 : 0;
 			raw = p > 0;
 		}
 		pct[m] = p;
 		/* sparse: incident metrics only where there is something; the share metrics
 		 * are summary columns; the rest is the snapshot's default (store/query.c) */
-		if (metric_defs[m].kind != METRIC_INCIDENTS || (raw == 0 && a->count[m] == 0))
-			continue;
+		if (m == M5
+		        ? p < 0
+		        : metric_defs[m].kind != METRIC_INCIDENTS || (raw == 0 && a->count[m] == 0))
+			continue; /* M5 tested: its row keeps the count (the summary only the score)
+			           */
 		XGROW(res->metrics, res->capmetrics, res->nmetrics + 1);
 		res->metrics[res->nmetrics++] =
 		    (struct store_metric){a->asn, metric_defs[m].name, raw, p, a->count[m]};
@@ -270,6 +318,10 @@ static void score_as(const struct observe *o, const struct as_acc *a, const int 
 	    .action = {-1, action[1], action[2], action[3], -1},
 	    .action4_irr = pct[M7IRR],
 	    .action4_rpki = pct[M7RPKI],
+	    /* ASPA: who publishes (the customer AS of an object), and its routes seen with an
+	     * ASPA-invalid path (only where paths were seen: a table has none) */
+	    .aspa = o->refs.aspa ? aspa_table_find(o->refs.aspa, a->asn) != NULL : -1,
+	    .aspa_invalid = o->refs.aspa && o->npaths ? (int64_t)a->aspa_invalid : -1,
 	};
 	as_info(o, a->asn, res);
 }
@@ -442,6 +494,30 @@ static void score_globals(const struct observe *o, const int has[METRIC_COUNT],
 		}
 }
 
+/* ASPA adoption (observatory figures, no MANRS metric): the ASPA objects loaded, the
+ * measured ASes publishing one, and the routes seen with an ASPA-invalid path (when the
+ * snapshot had paths). Nothing without ASPA data: no data is not zero. */
+static void score_aspa(const struct observe *o, struct store_results *res)
+{
+	if (o->refs.aspa == NULL)
+		return;
+	double ases = 0, invalid = 0, seen = 0;
+	for (size_t i = 0; i < res->nas; i++)
+		ases += res->as[i].aspa == 1;
+	for (size_t i = 0; i < o->routes.n; i++) {
+		const struct rt_ent *e = OTABLE_AT(&o->routes, i);
+		seen += e->aspa_seen;
+		invalid += e->aspa_invalid;
+	}
+	store_results_add_global(
+	    res, "all", "aspa_objects", (double)aspa_table_count(o->refs.aspa));
+	store_results_add_global(res, "all", "aspa_ases", ases);
+	if (o->npaths) {
+		store_results_add_global(res, "all", "aspa_routes_verified", seen);
+		store_results_add_global(res, "all", "aspa_routes_invalid", invalid);
+	}
+}
+
 static int acc_cmp(const void *a, const void *b)
 {
 	const struct as_acc *x = a, *y = b;
@@ -473,6 +549,7 @@ int observe_score(struct observe *o, struct store_results *res, struct observe_t
 		a->v4 += r->v4, a->v6 += r->v6;
 		a->valid += r->valid, a->invalid += r->invalid, a->notfound += r->notfound;
 		a->irr_reg += r->irr_reg, a->irr_unreg += r->irr_unreg;
+		a->aspa_seen += r->aspa_seen, a->aspa_invalid += r->aspa_invalid;
 	}
 	otable_free(&rt.acc);
 	for (size_t i = 0; i < o->seen.n; i++)
@@ -492,6 +569,7 @@ int observe_score(struct observe *o, struct store_results *res, struct observe_t
 			ready[k * 4 + readiness_of(&o->cfg, action[k])]++;
 	}
 	otable_free(&acc);
+	score_aspa(o, res);
 	score_coverage(o, res);
 	score_globals(o, has, ready, res);
 	log_debug("scored in %.2f s", clock_mono() - w0);

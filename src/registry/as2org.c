@@ -237,3 +237,32 @@ const struct as2org_org *as2org_get(const struct as2org *a, uint32_t asn)
 	const struct as2org_as *e = as2org_as(a, asn);
 	return e ? &a->orgs[e->org] : NULL;
 }
+
+int as2org_siblings(const struct as2org *a, uint32_t x, uint32_t y)
+{
+	if (a == NULL || x == y)
+		return 0;
+	const struct as2org_as *ex = as2org_as(a, x), *ey;
+	return ex != NULL && (ey = as2org_as(a, y)) != NULL && ex->org == ey->org;
+}
+
+size_t as2org_org_ases(
+    const struct as2org *a, uint32_t org, void (*fn)(uint32_t asn, void *arg), void *arg)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < a->nas; i++)
+		if (a->as[i].org == org) {
+			if (fn)
+				fn(a->as[i].asn, arg);
+			n++;
+		}
+	return n;
+}
+
+int64_t as2org_org_index(const struct as2org *a, const char *id)
+{
+	if (a->nslots == 0)
+		return -1;
+	size_t s = org_slot(a, id, strlen(id));
+	return a->idx[s] ? (int64_t)a->idx[s] - 1 : -1;
+}

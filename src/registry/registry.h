@@ -293,5 +293,50 @@ int as2org_load(struct as2org *a, const char *path);
 const struct as2org_org *as2org_get(const struct as2org *a, uint32_t asn);
 /* The AS row itself (its aut_name and organisation index), or NULL. */
 const struct as2org_as *as2org_as(const struct as2org *a, uint32_t asn);
+/* 1 when a and b are distinct ASes of one organisation (siblings); 0 otherwise or unknown. */
+int as2org_siblings(const struct as2org *a, uint32_t x, uint32_t y);
+/* Calls fn for each AS of organisation org (index into orgs), in ASN order; returns their
+ * count. A scan of every AS row (about 100,000): for a request, not per route. */
+size_t as2org_org_ases(
+    const struct as2org *a, uint32_t org, void (*fn)(uint32_t asn, void *arg), void *arg);
+/* The organisation with this id (exact), or -1. */
+int64_t as2org_org_index(const struct as2org *a, const char *id);
+
+/* ---------------------------------------------------------------- CAIDA Spoofer */
+
+/* One test of a Spoofer session: one address family of one client (spoofer.c). */
+struct spoofer_test {
+	uint32_t asn;         /* asn4 / asn6 of the session */
+	uint32_t session;     /* the session id (0 when absent) */
+	int64_t ts;           /* the session's time (Unix seconds) */
+	struct prefix client; /* client4 / client6: the client's (anonymised) prefix */
+	int spoofed;          /* routed or private spoofed packets "received" by CAIDA */
+};
+
+struct spoofer_stats {
+	uint64_t sessions, tests, spoofed, malformed;
+};
+
+struct spoofer {
+	struct spoofer_test *v; /* sorted by ASN, client prefix, time once loaded */
+	size_t n, cap;
+	struct spoofer_stats st;
+};
+
+void spoofer_init(struct spoofer *sp);
+void spoofer_free(struct spoofer *sp);
+/* Load Spoofer Data API sessions (a JSON-LD page with hydra:member, a JSON array, or one
+ * session object per line; any compression). A session without timestamp, or a tested
+ * family without ASN or with a bad prefix, is skipped and counted. -1 when the file cannot
+ * be read or is not JSON. */
+int spoofer_load(struct spoofer *sp, const char *path);
+int spoofer_load_mem(struct spoofer *sp, const char *buf, size_t len, const char *name);
+/* M5 of asn over [from, to): 1 when the AS ran a test then (*prefixes = the distinct client
+ * prefixes from which spoofed packets escaped), 0 when it ran none ("no data"). */
+int spoofer_m5(
+    const struct spoofer *sp, uint32_t asn, int64_t from, int64_t to, uint32_t *prefixes);
+/* The window of a snapshot's data [first, last]: from the first day of first's month to the
+ * first day of the month after last's (UTC), as MANRS takes the month's Spoofer tests. */
+void spoofer_window(int64_t first, int64_t last, int64_t *from, int64_t *to);
 
 #endif

@@ -121,6 +121,15 @@ void report_html_scorecard(FILE *f, const struct scorecard *sc)
 		html_escape(f, sc->info.cc);
 		fputs(" &middot; ", f);
 	}
+	if (sc->has_info && sc->info.org_id) { /* a self-contained page: no links */
+		fputs("organisation ", f);
+		html_escape(f, sc->info.org_name ? sc->info.org_name : sc->info.org_id);
+		for (size_t i = 0; i < sc->nsiblings && i < 20; i++)
+			fprintf(f, "%sAS%u", i ? ", " : ", siblings: ", sc->siblings[i].asn);
+		if (sc->nsiblings > 20)
+			fprintf(f, " and %zu more", sc->nsiblings - 20);
+		fputs(" &middot; ", f);
+	}
 	fprintf(f, "snapshot %lld, data from %s &middot; routemark %s</p>\n",
 	    (long long)sc->snap.id, report_time(sc->snap.period_start, t, sizeof(t)), RM_VERSION);
 	if (!sc->found) {

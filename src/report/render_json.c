@@ -50,6 +50,10 @@ static json_object *summary(const struct scorecard *sc)
 	add(acts, "4_irr", action(sc, s->action4_irr));
 	add(acts, "4_rpki", action(sc, s->action4_rpki));
 	add(o, "actions", acts);
+	json_object *aspa = json_object_new_object(); /* observatory figures, no MANRS metric */
+	add(aspa, "publishes", s->aspa >= 0 ? json_object_new_boolean(s->aspa) : NULL);
+	add(aspa, "invalid_routes", s->aspa_invalid >= 0 ? jint(s->aspa_invalid) : NULL);
+	add(o, "aspa", aspa);
 	return o;
 }
 
@@ -163,6 +167,17 @@ void report_json_scorecard(FILE *f, const struct scorecard *sc)
 	add(o, "name", sc->has_info ? jstr(sc->info.name) : NULL);
 	add(o, "country", sc->has_info ? jstr(sc->info.cc) : NULL);
 	add(o, "rir", sc->has_info ? jstr(sc->info.rir) : NULL);
+	json_object *org = NULL;
+	if (sc->has_info && sc->info.org_id) {
+		org = json_object_new_object();
+		add(org, "id", jstr(sc->info.org_id));
+		add(org, "name", jstr(sc->info.org_name));
+		json_object *sib = json_object_new_array();
+		for (size_t i = 0; i < sc->nsiblings; i++)
+			json_object_array_add(sib, jint(sc->siblings[i].asn));
+		add(org, "siblings", sib);
+	}
+	add(o, "organisation", org);
 	json_object *snap = json_object_new_object();
 	add(snap, "id", jint(sc->snap.id));
 	add(snap, "label", jstr(sc->snap.label));

@@ -22,6 +22,14 @@ static void header(FILE *f, const struct scorecard *sc)
 	if (sc->has_info && (sc->info.cc || sc->info.rir))
 		fprintf(f, " (%s%s%s)", sc->info.cc ? sc->info.cc : "",
 		    sc->info.cc && sc->info.rir ? ", " : "", sc->info.rir ? sc->info.rir : "");
+	if (sc->has_info && sc->info.org_id) {
+		fprintf(f, "\norganisation %s%s%s", sc->info.org_id, sc->info.org_name ? " " : "",
+		    sc->info.org_name ? sc->info.org_name : "");
+		for (size_t i = 0; i < sc->nsiblings && i < 20; i++)
+			fprintf(f, "%sAS%u", i ? ", " : "; siblings: ", sc->siblings[i].asn);
+		if (sc->nsiblings > 20)
+			fprintf(f, " and %zu more", sc->nsiblings - 20);
+	}
 	fprintf(f, "\nsnapshot %lld: %s (data from %s)\n\n", (long long)sc->snap.id,
 	    sc->snap.label ? sc->snap.label : "", report_time(sc->snap.period_start, t, sizeof(t)));
 }
@@ -38,6 +46,13 @@ static void scores(FILE *f, const struct scorecard *sc)
 	    (unsigned long long)s->rpki_valid, (unsigned long long)s->rpki_invalid,
 	    (unsigned long long)s->rpki_notfound, (unsigned long long)s->irr_registered,
 	    (unsigned long long)s->irr_unregistered);
+	if (s->aspa >= 0) {
+		fprintf(f, "  ASPA: %s", s->aspa ? "published" : "not published");
+		if (s->aspa_invalid >= 0)
+			fprintf(f, "; %lld route%s seen with an ASPA-invalid path",
+			    (long long)s->aspa_invalid, s->aspa_invalid == 1 ? "" : "s");
+		fputs("\n\n", f);
+	}
 	fprintf(f, "  %-34s %-10s %s\n", "MANRS action", "score", "readiness");
 	for (int a = 1; a <= 3; a++) {
 		char name[64];

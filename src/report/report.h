@@ -56,6 +56,8 @@ struct scorecard {
 	size_t nhistory;
 	struct fix *fixes;
 	size_t nfixes;
+	struct store_asinfo *siblings; /* the other ASes of its organisation (info.org_id) */
+	size_t nsiblings;
 	struct observe_config cfg; /* readiness thresholds */
 	size_t max_fixes;          /* text output: at most this many fixes (0 = all) */
 };
@@ -84,6 +86,56 @@ const struct report_format *report_format_find(const char *name);
 void report_text_scorecard(FILE *f, const struct scorecard *sc);
 void report_json_scorecard(FILE *f, const struct scorecard *sc);
 void report_html_scorecard(FILE *f, const struct scorecard *sc);
+
+/* ---------------------------------------------------------------- organisations */
+
+#define REPORT_ORG_SCHEMA "routemark.org/1"
+
+/* One network of an organisation. found: it is in the snapshot (as_summary). */
+struct org_member {
+	struct store_asinfo info;
+	int found;
+	struct store_as_summary sum;
+	uint64_t findings;
+};
+
+/* A metric over the organisation: raw values and findings summed over the members; the
+ * percentage recomputed from summed counts for the ratios (M7IRR, M7RPKI), else the worst
+ * member's (worst_asn; nmeasured members had data). */
+struct org_metric {
+	const char *metric;
+	double raw, percent;
+	uint64_t count;
+	uint32_t worst_asn;
+	size_t nmeasured;
+};
+
+/* The organisation scorecard (a MANRS participant with several networks), aggregated at read
+ * time from its members' rows (docs/metrics.md, "Organisations"). */
+struct org_scorecard {
+	struct store_snapshot snap;
+	struct observe_config cfg;
+	const char *id, *name;
+	int found; /* the organisation is known to the store */
+	struct org_member *members;
+	size_t nmembers, nin;        /* nin: members in the snapshot */
+	struct store_as_summary sum; /* routes, prefixes, RPKI and IRR counts summed; action[]
+	                                and action4_* aggregated as the metrics are */
+	uint32_t action_worst[5];    /* the member whose score is the organisation's (0: none) */
+	struct org_metric metrics[METRIC_COUNT];
+	uint64_t findings;
+	int64_t aspa_members; /* members publishing ASPA; -1 no data */
+	int64_t aspa_invalid; /* their routes with an ASPA-invalid path, summed; -1 no data */
+};
+
+/* Read organisation q (an org id, or a name) from snapshot snap (0 = newest). Returns 0
+ * (org->found says whether it is known), or -1 on a store error / no snapshot. */
+int org_scorecard_load(
+    struct store *s, int64_t snap, const char *q, struct arena *a, struct org_scorecard *org);
+void report_text_org(FILE *f, const struct org_scorecard *org);
+void report_json_org(FILE *f, const struct org_scorecard *org);
+void report_html_org(FILE *f, const struct org_scorecard *org);
+void report_html_org_body(FILE *f, const struct org_scorecard *org); /* for the dashboard */
 
 /* Helpers shared by the renderers. */
 /* A dispute as JSON (docs/json-schema.md, "Disputes"), with its audit trail when ev is not

@@ -238,6 +238,16 @@ int scorecard_load(struct store *s, int64_t snap, uint32_t asn, size_t max_findi
 	    store_get_routes_by_origin(s, id, asn, a, &sc->routes, &sc->nroutes) ||
 	    store_get_history(s, asn, a, &sc->history, &sc->nhistory))
 		return -1;
+	if (sc->has_info && sc->info.org_id) { /* its siblings: the organisation's other ASes */
+		struct store_asinfo *m;
+		size_t n;
+		if (store_org_members(s, sc->info.org_id, a, &m, &n))
+			return -1;
+		sc->siblings = m;
+		for (size_t i = 0; i < n; i++)
+			if (m[i].asn != asn)
+				sc->siblings[sc->nsiblings++] = m[i];
+	}
 	struct store_finding *briefs;
 	size_t nbriefs;
 	if (store_get_finding_briefs(s, id, asn, a, &briefs, &nbriefs))

@@ -194,6 +194,12 @@ int api_as_history(struct req *r)
 			}
 			jadd(x, "routes", jint((int64_t)h[i].sum.routes));
 			jadd(x, "actions", j_actions(&c, &h[i].sum));
+			/* ASPA over time: published, and routes seen ASPA-invalid (null: no data)
+			 */
+			jadd(x, "aspa",
+			    h[i].sum.aspa >= 0 ? json_object_new_boolean(h[i].sum.aspa) : NULL);
+			jadd(x, "aspa_invalid_routes",
+			    h[i].sum.aspa_invalid >= 0 ? jint(h[i].sum.aspa_invalid) : NULL);
 		}
 		json_object_array_add(a, x);
 		if (h[i].snap.created > r->last_modified)

@@ -28,6 +28,26 @@ static void head(struct buf *b, const struct scorecard *sc)
 		buf_html(b, sc->info.rir);
 		buf_puts(b, " · ");
 	}
+	if (sc->has_info && sc->info.org_id) { /* its organisation and siblings */
+		buf_puts(b, "organisation <a href=\"/org/");
+		buf_html(b, sc->info.org_id);
+		buf_puts(b, "\">");
+		buf_html(b, sc->info.org_name ? sc->info.org_name : sc->info.org_id);
+		buf_puts(b, "</a>");
+		for (size_t i = 0; i < sc->nsiblings && i < 12; i++)
+			buf_printf(b, "%s<a href=\"/as/%u\">AS%u</a>",
+			    i ? ", " : ", siblings: ", sc->siblings[i].asn, sc->siblings[i].asn);
+		if (sc->nsiblings > 12)
+			buf_printf(b, " and %zu more", sc->nsiblings - 12);
+		buf_puts(b, " · ");
+	}
+	if (sc->sum.aspa >= 0) {
+		buf_printf(b, "ASPA %s", sc->sum.aspa ? "published" : "not published");
+		if (sc->sum.aspa_invalid >= 0)
+			buf_printf(b, " (%lld route%s with an ASPA-invalid path)",
+			    (long long)sc->sum.aspa_invalid, sc->sum.aspa_invalid == 1 ? "" : "s");
+		buf_puts(b, " · ");
+	}
 	buf_printf(b,
 	    "snapshot %lld · <a href=\"/api/v1/as/%u\">JSON</a> · "
 	    "<a href=\"/compare?asn=%u\">compare</a> · "

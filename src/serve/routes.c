@@ -21,6 +21,7 @@ const struct route serve_routes[] = {
     {ROUTE_API, "/api/v1/as/{asn}/history", api_as_history, "", NULL},
     {ROUTE_API, "/api/v1/as/{asn}/disputes", api_as_disputes, "state", NULL},
     {ROUTE_API, "/api/v1/prefix/{*}", api_prefix, SNAP ",covering", NULL},
+    {ROUTE_API, "/api/v1/org/{*}", api_org, SNAP, NULL},
     {ROUTE_API, "/api/v1/incidents", api_incidents, SNAP ",metric,asn,from,to," PAGING, NULL},
     {ROUTE_API, "/api/v1/search", api_search, "q,limit", NULL},
     {ROUTE_API, "/api/v1/top", api_top, SNAP ",metric,limit", NULL},
@@ -37,6 +38,7 @@ const struct route serve_routes[] = {
     {ROUTE_PAGE, "/search", page_search, "q", "Search"},
     {ROUTE_PAGE, "/as/{asn}", page_as, SNAP ",page", NULL},
     {ROUTE_PAGE, "/prefix/{*}", page_prefix, SNAP, NULL},
+    {ROUTE_PAGE, "/org/{*}", page_org, SNAP, NULL},
     {ROUTE_PAGE, "/as/{asn}/conformance", page_as_conformance, SNAP ",profile", NULL},
     {ROUTE_PAGE, "/compare/conformance", page_compare_conformance, SNAP ",asn,profile", NULL},
     /* embeddable quality mark */

@@ -102,7 +102,7 @@ int store_snapshots(
 #define SUM_COLS                                                                                   \
 	"asn, prefixes_v4, prefixes_v6, routes, rpki_valid, rpki_invalid, "                        \
 	"rpki_notfound, irr_registered, irr_unregistered, action1, action2, action3, "             \
-	"action4_irr, action4_rpki"
+	"action4_irr, action4_rpki, aspa, aspa_invalid"
 
 static void read_summary(sqlite3_stmt *st, int c, struct store_as_summary *x)
 {
@@ -118,6 +118,10 @@ static void read_summary(sqlite3_stmt *st, int c, struct store_as_summary *x)
 	x->action[3] = col_pct(st, c + 11);
 	x->action4_irr = col_pct(st, c + 12);
 	x->action4_rpki = col_pct(st, c + 13);
+	x->aspa =
+	    sqlite3_column_type(st, c + 14) == SQLITE_NULL ? -1 : sqlite3_column_int(st, c + 14);
+	x->aspa_invalid =
+	    sqlite3_column_type(st, c + 15) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, c + 15);
 	/* Action 4 as one number: the lower of its two parts (no data if both have none) */
 	x->action[4] = x->action4_irr < 0                 ? x->action4_rpki
 	               : x->action4_rpki < 0              ? x->action4_irr
@@ -251,8 +255,9 @@ int store_top(struct store *s, int64_t snap, const char *metric, size_t limit, s
 	    "SELECT asn, metric, raw, percent, count FROM as_metric "
 	    "WHERE snapshot_id = ?1 AND metric = ?2 AND raw > 0 "
 	    "ORDER BY raw DESC, asn LIMIT ?3");
+	/* M5 of a tested AS has its row (the spoofing prefixes); the others are columns */
 	for (size_t i = 0; i < NSUMMARY_METRICS; i++)
-		if (strcmp(metric, summary_metrics[i].metric) == 0)
+		if (strcmp(metric, summary_metrics[i].metric) == 0 && strcmp(metric, "M5") != 0)
 			snprintf(sql, sizeof(sql),
 			    "SELECT asn, ?2, %s AS r, %s, 0 FROM as_summary WHERE snapshot_id = ?1 "
 			    "AND r > 0 ORDER BY r DESC, asn LIMIT ?3",
@@ -413,7 +418,7 @@ int store_get_history(
 	        "m.asn IS NOT NULL, "
 	        "m.asn, m.prefixes_v4, m.prefixes_v6, m.routes, m.rpki_valid, m.rpki_invalid, "
 	        "m.rpki_notfound, m.irr_registered, m.irr_unregistered, m.action1, m.action2, "
-	        "m.action3, m.action4_irr, m.action4_rpki FROM snapshot "
+	        "m.action3, m.action4_irr, m.action4_rpki, m.aspa, m.aspa_invalid FROM snapshot "
 	        "LEFT JOIN as_summary m ON m.snapshot_id = snapshot.id AND m.asn = ?1 "
 	        "ORDER BY period_start, created, id",
 	        &st))
@@ -460,7 +465,7 @@ int store_get_asinfo(
     struct store *s, uint32_t asn, struct arena *a, struct store_asinfo *out, int *found)
 {
 	sqlite3_stmt *st;
-	if (prep(s, "SELECT asn, name, cc, rir FROM as_info WHERE asn = ?1", &st))
+	if (prep(s, "SELECT asn, name, cc, rir, org_id, org_name FROM as_info WHERE asn = ?1", &st))
 		return -1;
 	sqlite3_bind_int64(st, 1, asn);
 	int rc = sqlite3_step(st);
@@ -471,8 +476,57 @@ int store_get_asinfo(
 		out->name = store_col_text(st, 1, a);
 		out->cc = store_col_text(st, 2, a);
 		out->rir = store_col_text(st, 3, a);
+		out->org_id = store_col_text(st, 4, a);
+		out->org_name = store_col_text(st, 5, a);
 		rc = SQLITE_DONE;
 	}
+	return done(s, st, rc);
+}
+
+int store_find_org(
+    struct store *s, const char *q, struct arena *a, const char **id, const char **name, int *found)
+{
+	sqlite3_stmt *st;
+	*id = *name = NULL;
+	if (prep(s,
+	        "SELECT org_id, org_name FROM as_info WHERE org_id = ?1 "
+	        "OR org_name = ?1 COLLATE NOCASE ORDER BY org_id <> ?1, org_id LIMIT 1",
+	        &st))
+		return -1;
+	sqlite3_bind_text(st, 1, q, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	if (*found) {
+		*id = store_col_text(st, 0, a);
+		*name = store_col_text(st, 1, a);
+		rc = SQLITE_DONE;
+	}
+	return done(s, st, rc);
+}
+
+int store_org_members(
+    struct store *s, const char *id, struct arena *a, struct store_asinfo **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	struct vec v = {.size = sizeof(**out)};
+	if (prep(s,
+	        "SELECT asn, name, cc, rir, org_id, org_name FROM as_info WHERE org_id = ?1 "
+	        "ORDER BY asn",
+	        &st))
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_asinfo *x = vec_push(&v, a);
+		x->asn = (uint32_t)sqlite3_column_int64(st, 0);
+		x->name = store_col_text(st, 1, a);
+		x->cc = store_col_text(st, 2, a);
+		x->rir = store_col_text(st, 3, a);
+		x->org_id = store_col_text(st, 4, a);
+		x->org_name = store_col_text(st, 5, a);
+	}
+	*out = v.v;
+	*n = v.n;
 	return done(s, st, rc);
 }
 

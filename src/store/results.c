@@ -47,7 +47,7 @@ int store_put_results(struct store *s, const struct store_results *r)
 			return -1;
 	for (size_t i = 0; i < r->ninfo; i++) {
 		const struct store_asinfo *a = &r->info[i];
-		if (store_put_asinfo(s, a->asn, a->name, a->cc, a->rir) != 0)
+		if (store_put_asinfo(s, a) != 0)
 			return -1;
 	}
 	for (size_t i = 0; i < r->nmetrics; i++)

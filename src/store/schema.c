@@ -104,6 +104,16 @@ const char *const store_migrations[] = {
     "ALTER TABLE finding ADD COLUMN rib_last INTEGER;"
     "ALTER TABLE finding ADD COLUMN upd_first INTEGER;"
     "ALTER TABLE finding ADD COLUMN upd_last INTEGER;",
+    /* next: organisations and ASPA (h17-org). Each AS's CAIDA organisation (id and name) for
+     * the organisation scorecards, aggregated at read time from the members' rows
+     * (report/org.c); per snapshot and AS, whether it publishes ASPA (is the customer AS of
+     * an ASPA object: 1, 0, NULL without ASPA data) and how many of its routes were seen
+     * with an ASPA-invalid path (NULL when no path was verified: no ASPA data, or a table) */
+    "ALTER TABLE as_info ADD COLUMN org_id TEXT;"
+    "ALTER TABLE as_info ADD COLUMN org_name TEXT;"
+    "CREATE INDEX as_info_org ON as_info(org_id);"
+    "ALTER TABLE as_summary ADD COLUMN aspa INTEGER;"
+    "ALTER TABLE as_summary ADD COLUMN aspa_invalid INTEGER;",
 };
 
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

@@ -8,8 +8,11 @@
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_INPUT] = "INSERT INTO snapshot_input VALUES (?1,?2,?3,?4,?5,?6,?7)",
     [ST_METRIC] = "INSERT OR REPLACE INTO as_metric VALUES (?1,?2,?3,?4,?5,?6)",
-    [ST_SUMMARY] = "INSERT OR REPLACE INTO as_summary VALUES "
-                   "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
+    [ST_SUMMARY] = "INSERT OR REPLACE INTO as_summary (snapshot_id, asn, prefixes_v4, "
+                   "prefixes_v6, routes, rpki_valid, rpki_invalid, rpki_notfound, "
+                   "irr_registered, irr_unregistered, action1, action2, action3, "
+                   "action4_irr, action4_rpki, aspa, aspa_invalid) VALUES "
+                   "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)",
     [ST_FINDING] = "INSERT INTO finding (snapshot_id, asn, metric, culprit, prefix, origin, "
                    "path, peer_ip, peer_asn, peers, first_seen, last_seen, detail, evidence, "
                    "rib_first, rib_last, upd_first, upd_last) "
@@ -17,9 +20,12 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_INCIDENT] = "INSERT INTO incident (snapshot_id, asn, metric, start, end, weight, score, "
                     "nevents, duration_known) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
     [ST_GLOBAL] = "INSERT OR REPLACE INTO global_stat VALUES (?1,?2,?3,?4)",
-    [ST_ASINFO] = "INSERT INTO as_info VALUES (?1,?2,?3,?4) ON CONFLICT(asn) DO UPDATE SET "
+    [ST_ASINFO] = "INSERT INTO as_info (asn, name, cc, rir, org_id, org_name) "
+                  "VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(asn) DO UPDATE SET "
                   "name = coalesce(excluded.name, name), cc = coalesce(excluded.cc, cc), "
-                  "rir = coalesce(excluded.rir, rir)",
+                  "rir = coalesce(excluded.rir, rir), "
+                  "org_id = coalesce(excluded.org_id, org_id), "
+                  "org_name = coalesce(excluded.org_name, org_name)",
 };
 
 static int db_fail(struct store *s, const char *what)
@@ -321,6 +327,14 @@ int store_put_summary(struct store *s, const struct store_as_summary *a)
 	bind_pct(st, 13, a->action[3]);
 	bind_pct(st, 14, a->action4_irr);
 	bind_pct(st, 15, a->action4_rpki);
+	if (a->aspa < 0)
+		sqlite3_bind_null(st, 16);
+	else
+		sqlite3_bind_int(st, 16, a->aspa);
+	if (a->aspa_invalid < 0)
+		sqlite3_bind_null(st, 17);
+	else
+		sqlite3_bind_int64(st, 17, a->aspa_invalid);
 	return step_done(s, st);
 }
 
@@ -376,16 +390,17 @@ int store_put_global(struct store *s, const struct store_global *g)
 	return step_done(s, st);
 }
 
-int store_put_asinfo(
-    struct store *s, uint32_t asn, const char *name, const char *cc, const char *rir)
+int store_put_asinfo(struct store *s, const struct store_asinfo *x)
 {
 	sqlite3_stmt *st = stmt(s, ST_ASINFO);
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, asn);
-	store_bind_text(st, 2, name);
-	store_bind_text(st, 3, cc);
-	store_bind_text(st, 4, rir);
+	sqlite3_bind_int64(st, 1, x->asn);
+	store_bind_text(st, 2, x->name);
+	store_bind_text(st, 3, x->cc);
+	store_bind_text(st, 4, x->rir);
+	store_bind_text(st, 5, x->org_id);
+	store_bind_text(st, 6, x->org_name);
 	return step_done(s, st);
 }
 

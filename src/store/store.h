@@ -18,7 +18,7 @@
 
 #include "core/core.h"
 
-#define STORE_SCHEMA_VERSION 5 /* = store_nmigrations (schema.c) */
+#define STORE_SCHEMA_VERSION 6 /* = store_nmigrations (schema.c) */
 
 struct store;
 
@@ -63,11 +63,14 @@ struct store_as_summary {
 	uint64_t irr_registered, irr_unregistered;
 	double action[5]; /* [1..4]: score per action, < 0 = no data; [0] unused */
 	double action4_irr, action4_rpki;
+	int aspa;             /* publishes ASPA (customer AS of an object): 1, 0, -1 no data */
+	int64_t aspa_invalid; /* routes seen with an ASPA-invalid path; -1 no data */
 };
 
 struct store_asinfo {
 	uint32_t asn;
 	const char *name, *cc, *rir;
+	const char *org_id, *org_name; /* CAIDA organisation (--orgs), NULL when unknown */
 };
 
 struct store_finding {
@@ -132,8 +135,7 @@ int store_put_route(struct store *s, const struct store_route *r);
 /* All routes of the snapshot are put: compress them in the background while the rest of the
  * snapshot is written (optional; commit does it otherwise). No store_put_route after it. */
 int store_routes_done(struct store *s);
-int store_put_asinfo(
-    struct store *s, uint32_t asn, const char *name, const char *cc, const char *rir);
+int store_put_asinfo(struct store *s, const struct store_asinfo *x);
 /*
  * Everything scoring computed for one snapshot, in memory (observe_score fills it): per-AS
  * summaries and names, the incident metrics, incidents, global figures (with the settings
@@ -234,6 +236,13 @@ int store_top(struct store *s, int64_t snap, const char *metric, size_t limit, s
 /* found = 0 when the AS has no info row. */
 int store_get_asinfo(
     struct store *s, uint32_t asn, struct arena *a, struct store_asinfo *out, int *found);
+/* An organisation by its id, or else by its name (case-insensitive; the first id in order
+ * when several organisations share the name): *id and *name in a, *found. */
+int store_find_org(struct store *s, const char *q, struct arena *a, const char **id,
+    const char **name, int *found);
+/* The ASes of organisation id (as_info rows), in ASN order. */
+int store_org_members(
+    struct store *s, const char *id, struct arena *a, struct store_asinfo **out, size_t *n);
 /* ASes whose number is q or whose name contains q (case-insensitive), at most limit. */
 int store_search_as(struct store *s, const char *q, size_t limit, struct arena *a,
     struct store_asinfo **out, size_t *n);

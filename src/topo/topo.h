@@ -134,6 +134,14 @@ struct valley_result {
 /* Check the AS path (core's flat word form). Returns 0, or -1 for a malformed path. */
 int valley_check(
     const struct asrel *r, const uint32_t *w, uint32_t nwords, struct valley_result *res);
+
+/* "a and b belong to one organisation" (CAIDA AS-to-organisation data, from the caller):
+ * 1 or 0. A hop between siblings is a sibling hop whatever the relationship file says. */
+typedef int (*topo_sibling_fn)(const void *ctx, uint32_t a, uint32_t b);
+/* valley_check where sib (may be NULL) names siblings: a route passing between two ASes of
+ * one organisation is no leak (neither side of a sibling hop is judged on it). */
+int valley_check_sib(const struct asrel *r, topo_sibling_fn sib, const void *sibctx,
+    const uint32_t *w, uint32_t nwords, struct valley_result *res);
 const char *valley_leak_name(int type); /* "hairpin (provider to provider)", ... */
 
 #endif

@@ -10,9 +10,10 @@
  *   in provider, out provider: type 1 (hairpin);  in peer, out peer: type 2 (lateral);
  *   in provider, out peer:     type 3;            in peer, out provider: type 4.
  * For a fully known path this is exactly "not of the form up* peer? down*". A hop with no
- * known relationship, a sibling hop, or a hop across an AS_SET/confederation segment leaves
- * the ASes on both of its sides unjudged. The leaker reported is the one nearest the origin
- * (the first in propagation order); nleaks counts all. See docs/topo.md.
+ * known relationship, a sibling hop (a|b|1 in old files, or two ASes of one organisation
+ * when the caller names siblings: valley_check_sib), or a hop across an AS_SET/confederation
+ * segment leaves the ASes on both of its sides unjudged. The leaker reported is the one nearest the
+ * origin (the first in propagation order); nleaks counts all. See docs/topo.md.
  */
 #include <string.h>
 
@@ -105,6 +106,12 @@ static int judgeable(const struct valley_hop *h)
 int valley_check(
     const struct asrel *r, const uint32_t *w, uint32_t nwords, struct valley_result *res)
 {
+	return valley_check_sib(r, NULL, NULL, w, nwords, res);
+}
+
+int valley_check_sib(const struct asrel *r, topo_sibling_fn sib, const void *sibctx,
+    const uint32_t *w, uint32_t nwords, struct valley_result *res)
+{
 	struct flat c[VALLEY_MAX_HOPS + 1];
 	res->leak_index = -1;
 	res->leaker = 0;
@@ -131,12 +138,21 @@ int valley_check(
 	res->nhops = m > 1 ? (uint32_t)(m - 1) : 0;
 	/* AS c[k] got the route over hop k (from c[k+1]) and sent it over hop k-1 (to c[k-1]) */
 	for (int k = m - 2; k >= 1; k--) {
-		const struct valley_hop *hin = &res->hops[k], *hout = &res->hops[k - 1];
+		struct valley_hop *hin = &res->hops[k], *hout = &res->hops[k - 1];
 		if (!judgeable(hin) || !judgeable(hout))
 			continue;
 		enum topo_rel in = hin->rel, out = inverse(hout->rel);
 		int t = leak_type(in, out);
 		if (t == 0)
+			continue;
+		/* a would-be leak: asked only now whether a hop is inside one organisation (the
+		 * predicate costs look-ups; most hops never need it) */
+		if (sib != NULL && sib(sibctx, hin->from, hin->to))
+			hin->rel =
+			    TOPO_REL_SIBLING; /* one organisation: not a customer nor a peer */
+		if (sib != NULL && sib(sibctx, hout->from, hout->to))
+			hout->rel = TOPO_REL_SIBLING;
+		if (!judgeable(hin) || !judgeable(hout))
 			continue;
 		if (res->nleaks++ == 0) {
 			res->leak_index = (int)c[k].pos;

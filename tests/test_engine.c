@@ -124,7 +124,7 @@ static void test_stream_equals_door(void **state)
 	/* persisted as computed */
 	struct store_snapshot snap = {.label = "by hand"};
 	snprintf(snap.key, sizeof(snap.key), "hand");
-	assert_int_equal(engine_store(e, &res, &tot, tmp("hand.db"), NULL, 0, &snap), 0);
+	assert_int_equal(engine_store(e, &res, &tot, tmp("hand.db"), NULL, 0, NULL, 0, &snap), 0);
 	assert_true(snap.id > 0);
 	engine_free(e);
 

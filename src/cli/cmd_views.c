@@ -161,8 +161,10 @@ static int show_summary(struct view *v, const struct view_opts *o)
 	size_t n;
 	struct store_snapshot *snaps;
 	size_t nsnaps;
+	struct report_provenance prov;
 	if (store_get_globals(s, snap.id, "", &v->a, &g, &n) != 0 ||
-	    store_snapshots(s, 0, &v->a, &snaps, &nsnaps) != 0)
+	    store_snapshots(s, 0, &v->a, &snaps, &nsnaps) != 0 ||
+	    report_provenance_read(s, &snap, &v->a, &prov) != 0)
 		return 1;
 	if (strcmp(o->format, "json") == 0) {
 		json_object *j = json_object_new_object(), *scopes = json_object_new_object();
@@ -179,6 +181,7 @@ static int show_summary(struct view *v, const struct view_opts *o)
 			json_object_object_add(sc, g[i].key, json_object_new_double(g[i].value));
 		}
 		json_object_object_add(j, "scopes", scopes);
+		json_object_object_add(j, "provenance", report_provenance_json(&prov));
 		cli_print_json(j);
 	} else {
 		char t[64], b1[32], b2[32], b3[32];
@@ -187,6 +190,8 @@ static int show_summary(struct view *v, const struct view_opts *o)
 		printf("%llu routes (%llu IPv4 and %llu IPv6 prefixes), %llu ASes measured\n\n",
 		    (unsigned long long)snap.routes, (unsigned long long)snap.prefixes_v4,
 		    (unsigned long long)snap.prefixes_v6, (unsigned long long)snap.ases);
+		report_provenance_text(stdout, &prov);
+		printf("\n");
 		printf("%-16s %10s %12s %12s %12s\n", "scope", "routes", "RPKI valid",
 		    "RPKI invalid", "IRR");
 		for (size_t i = 0; i < n; i++) {

@@ -85,14 +85,43 @@ struct engine_input {
 	const char *kind, *path;
 	char sha256[65];
 	uint64_t size, records, malformed;
+	int64_t data_time;     /* provenance: the time the data describes, 0 = unknown */
+	const char *date_from; /* "content", "records", "name", "given" (static) */
 };
 
-/* Persist the scored snapshot into the store at db: inputs, routes, findings, results, in
+/* ---------------------------------------------------------------- provenance.c */
+
+/* The date a file name carries (YYYYMMDD or YYYY-MM-DD, UTC midnight), or -1. */
+int64_t engine_date_from_name(const char *path);
+/* Calendar days (UTC) from the day of from to the day of to: 2024-01-01 12:00 is 55 days
+ * after 2023-11-07 22:05. */
+int64_t engine_days_between(int64_t from, int64_t to);
+/* Set in->data_time and date_from of a reference input from its content (rpki-client
+ * "buildtime", Routinator "generatedTime"/"generated", CAIDA "# date:", IANA "<updated>"),
+ * else its name; left 0 when neither says. Routing inputs get theirs while read. */
+void engine_input_date(struct engine_input *in);
+
+/* The known coverage gaps of a snapshot's reference data (rows for store_put_gap). */
+struct engine_gaps {
+	struct store_gap *v;
+	size_t n, cap;
+	struct arena arena; /* the details */
+};
+void engine_gaps_init(struct engine_gaps *g);
+void engine_gaps_free(struct engine_gaps *g);
+/* Add the gaps of inputs in (dated) against the routing data's time: reference data more
+ * than STORE_STALE_DAYS away (a warning for what decides verdicts), a derived VRP set, an
+ * RIR trust anchor absent from it (warning), major IRR sources not loaded (warning), kinds
+ * not loaded. refs: the loaded set (IRR sources); NULL reads them as absent. */
+void engine_gaps_find(const struct engine_input *in, size_t nin, const struct refs_spec *spec,
+    const struct observe_refs *refs, int64_t routing_time, struct engine_gaps *g);
+
+/* Persist the scored snapshot into the store at db: inputs, gaps, routes, findings, results, in
  * one transaction that replaces a snapshot of the same key. snap: key and label set by the
  * caller; id, totals and period set here. Returns 0 or -1 (logged; nothing stored). */
 int engine_store(struct engine *e, const struct store_results *res,
     const struct observe_totals *tot, const char *db, const struct engine_input *in, size_t nin,
-    struct store_snapshot *snap);
+    const struct store_gap *gaps, size_t ngaps, struct store_snapshot *snap);
 
 /* ---------------------------------------------------------------- the file door */
 

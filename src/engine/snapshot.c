@@ -71,7 +71,7 @@ int engine_score(struct engine *e, struct store_results *res, struct observe_tot
 
 int engine_store(struct engine *e, const struct store_results *res,
     const struct observe_totals *tot, const char *db, const struct engine_input *in, size_t nin,
-    struct store_snapshot *snap)
+    const struct store_gap *gaps, size_t ngaps, struct store_snapshot *snap)
 {
 	struct store *s = NULL;
 	if (!e->scored) {
@@ -89,10 +89,13 @@ int engine_store(struct engine *e, const struct store_results *res,
 	}
 	for (size_t i = 0; i < nin; i++) {
 		struct store_input si = {in[i].kind, in[i].path, in[i].sha256, in[i].size,
-		    in[i].records, in[i].malformed};
+		    in[i].records, in[i].malformed, in[i].data_time, in[i].date_from};
 		if (store_put_input(s, &si) != 0)
 			goto fail;
 	}
+	for (size_t i = 0; i < ngaps; i++)
+		if (store_put_gap(s, &gaps[i]) != 0)
+			goto fail;
 	if (observe_write(e->ob, res, s) != 0)
 		goto fail;
 	/* accepted disputes of findings hold in every later snapshot, this one too */

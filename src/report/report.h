@@ -92,6 +92,25 @@ struct json_object;
 struct json_object *report_dispute_json(
     const struct store_dispute *d, const struct store_dispute_event *ev, size_t nev);
 
+/* A snapshot's provenance (report/provenance.c): its inputs with their data dates, its known
+ * gaps (warnings first), read into an arena. */
+struct report_provenance {
+	int64_t routing_time; /* the snapshot's period_start */
+	struct store_input *in;
+	size_t nin;
+	struct store_gap *gaps;
+	size_t ngaps, nwarnings;
+};
+int report_provenance_read(struct store *s, const struct store_snapshot *snap, struct arena *a,
+    struct report_provenance *p);
+/* Days from the routing data to an input's data (negative: before); 0 when unknown. */
+int report_provenance_distance(
+    const struct report_provenance *p, const struct store_input *in, long long *days);
+/* {"stale_days", "inputs": [...], "gaps": [...], "warnings": [detail, ...]} (caller owns). */
+struct json_object *report_provenance_json(const struct report_provenance *p);
+/* WARNING lines, then the inputs and the other gaps. */
+void report_provenance_text(FILE *f, const struct report_provenance *p);
+
 const char *report_pct(double pct, char *buf, size_t size); /* "87.5 %" or "no data" */
 const char *report_time(int64_t t, char *buf, size_t size); /* "2014-05-30 22:00 UTC" */
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/report.h"
 #include "serve/serve_private.h"
 
 int api_index(struct req *r)
@@ -84,6 +85,12 @@ int api_summary(struct req *r)
 			jadd(cov, g[i].scope, coverage(g, n, g[i].scope));
 	jadd(o, "coverage", cov);
 	jadd(o, "readiness", readiness(g, n));
+	struct report_provenance prov;
+	if (report_provenance_read(r->store, &snap, &r->arena, &prov) != 0) {
+		json_object_put(o);
+		return req_error(r, 500, "store_error", "the store could not be read");
+	}
+	jadd(o, "provenance", report_provenance_json(&prov));
 	return req_json(r, o);
 }
 
@@ -96,8 +103,18 @@ int api_snapshots(struct req *r)
 	if (store_snapshots(r->store, 0, &r->arena, &s, &n) != 0)
 		return req_error(r, 500, "store_error", "the store could not be read");
 	json_object *o = json_object_new_object(), *a = json_object_new_array();
-	for (size_t i = offset; i < n && i < offset + limit; i++)
-		json_object_array_add(a, j_snapshot(&s[i]));
+	for (size_t i = offset; i < n && i < offset + limit; i++) {
+		struct report_provenance prov;
+		json_object *x = j_snapshot(&s[i]);
+		if (report_provenance_read(r->store, &s[i], &r->arena, &prov) != 0) {
+			json_object_put(x);
+			json_object_put(a);
+			json_object_put(o);
+			return req_error(r, 500, "store_error", "the store could not be read");
+		}
+		jadd(x, "provenance", report_provenance_json(&prov));
+		json_object_array_add(a, x);
+	}
 	if (n)
 		r->last_modified = s[0].created;
 	jadd(o, "total", jint((int64_t)n));

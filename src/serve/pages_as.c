@@ -242,6 +242,8 @@ int page_as(struct req *r)
 	    sc.has_info && sc.info.name ? sc.info.name : "");
 	page_begin(r, title);
 	head(&r->body, &sc);
+	if (html_provenance(r, &snap, 0) != 0)
+		return req_error(r, 500, "store_error", "the store could not be read");
 	actions(&r->body, &sc);
 	trend(r, &sc);
 	fixes(&r->body, &sc);

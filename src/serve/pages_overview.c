@@ -174,8 +174,11 @@ int page_overview(struct req *r)
 		buf_html(b, snap.label);
 		buf_puts(b, ")");
 	}
-	buf_printf(b, ", routing data from %s.</p>\n<div class=\"cards\">",
-	    report_time(snap.period_start, t, sizeof(t)));
+	buf_printf(
+	    b, ", routing data from %s.</p>\n", report_time(snap.period_start, t, sizeof(t)));
+	if (html_provenance(r, &snap, 0) != 0)
+		return req_error(r, 500, "store_error", "the store could not be read");
+	buf_puts(b, "<div class=\"cards\">");
 	double routes = globals_get(g, n, "all", "routes");
 	card(b, "routes (prefix, origin)", "%.0f", (double)snap.routes);
 	card(b, "ASes measured", "%.0f", (double)snap.ases);
@@ -191,6 +194,8 @@ int page_overview(struct req *r)
 		return req_error(r, 500, "store_error", "the store could not be read");
 	readiness(r, g, n);
 	scopes(r, g, n);
+	if (html_provenance(r, &snap, 1) != 0)
+		return req_error(r, 500, "store_error", "the store could not be read");
 	page_end(r);
 	return 0;
 }

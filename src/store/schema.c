@@ -104,6 +104,17 @@ const char *const store_migrations[] = {
     "ALTER TABLE finding ADD COLUMN rib_last INTEGER;"
     "ALTER TABLE finding ADD COLUMN upd_first INTEGER;"
     "ALTER TABLE finding ADD COLUMN upd_last INTEGER;",
+    /* 5 -> 6: provenance of a snapshot (src/store/provenance.c): each input's data date
+     * (NULL when it cannot be known) and where it was read from ("content", "name",
+     * "records"), and the known coverage gaps of the snapshot's data, a warning where they
+     * distort verdicts */
+    "ALTER TABLE snapshot_input ADD COLUMN data_time INTEGER;"
+    "ALTER TABLE snapshot_input ADD COLUMN date_from TEXT;"
+    "CREATE TABLE snapshot_gap ("
+    "  snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL, code TEXT NOT NULL, detail TEXT NOT NULL,"
+    "  warning INTEGER NOT NULL);"
+    "CREATE INDEX snapshot_gap_of ON snapshot_gap(snapshot_id);",
 };
 
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

@@ -18,7 +18,7 @@
 
 #include "core/core.h"
 
-#define STORE_SCHEMA_VERSION 5 /* = store_nmigrations (schema.c) */
+#define STORE_SCHEMA_VERSION 6 /* = store_nmigrations (schema.c) */
 
 struct store;
 
@@ -46,7 +46,26 @@ struct store_input {
 	const char *path;
 	const char *sha256;
 	uint64_t size, records, malformed;
+	/* provenance: the time the data describes (0 = unknown) and where it was read:
+	 * "content" (a header or metadata field), "records" (the first record's time), "name"
+	 * (the file name's date) */
+	int64_t data_time;
+	const char *date_from;
 };
+
+/* A known coverage gap of a snapshot's data: kind is the input kind it concerns ("vrps",
+ * "irr", "asrel", ...), code a short machine name ("stale", "derived", "ta-absent",
+ * "irr-absent", "not-loaded", "ta-unknown"), detail one line for people; warning when
+ * the gap distorts verdicts (the summary and pages show a WARNING line). */
+struct store_gap {
+	const char *kind, *code, *detail;
+	int warning;
+};
+
+/* How far (days) reference data may be from the routing data before the snapshot carries a
+ * warning: in the shared data, a 5-month gap between the routes and the VRPs doubles the
+ * invalid share. */
+#define STORE_STALE_DAYS 30
 
 /* Per-AS, per-metric value. percent < 0 stores NULL: "no data", never 0. */
 struct store_metric {
@@ -121,6 +140,7 @@ struct store_global {
  * key). Sets snap->id. */
 int store_snapshot_begin(struct store *s, struct store_snapshot *snap);
 int store_put_input(struct store *s, const struct store_input *in);
+int store_put_gap(struct store *s, const struct store_gap *g);
 int store_put_metric(struct store *s, const struct store_metric *m);
 int store_put_summary(struct store *s, const struct store_as_summary *a);
 int store_put_finding(struct store *s, const struct store_finding *f);
@@ -221,6 +241,12 @@ int store_get_routes_by_prefix(struct store *s, int64_t snap, const struct prefi
     struct arena *a, struct store_route **out, size_t *n);
 int store_get_history(
     struct store *s, uint32_t asn, struct arena *a, struct store_history **out, size_t *n);
+/* The inputs of snapshot snap as recorded (provenance.c), in the order written. */
+int store_get_inputs(
+    struct store *s, int64_t snap, struct arena *a, struct store_input **out, size_t *n);
+/* Its known coverage gaps, warnings first. */
+int store_get_gaps(
+    struct store *s, int64_t snap, struct arena *a, struct store_gap **out, size_t *n);
 /* scope "" = every scope. */
 int store_get_globals(struct store *s, int64_t snap, const char *scope, struct arena *a,
     struct store_global **out, size_t *n);

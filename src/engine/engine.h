@@ -97,7 +97,8 @@ int64_t engine_date_from_name(const char *path);
  * after 2023-11-07 22:05. */
 int64_t engine_days_between(int64_t from, int64_t to);
 /* Set in->data_time and date_from of a reference input from its content (rpki-client
- * "buildtime", Routinator "generatedTime"/"generated", CAIDA "# date:", IANA "<updated>"),
+ * "buildtime", Routinator "generatedTime"/"generated", CAIDA "# date:", IANA "<updated>", the
+ * newest RPSL "last-modified:" / "changed:" in the first 64 KiB of an IRR dump),
  * else its name; left 0 when neither says. Routing inputs get theirs while read. */
 void engine_input_date(struct engine_input *in);
 
@@ -122,6 +123,48 @@ void engine_gaps_find(const struct engine_input *in, size_t nin, const struct re
 int engine_store(struct engine *e, const struct store_results *res,
     const struct observe_totals *tot, const char *db, const struct engine_input *in, size_t nin,
     const struct store_gap *gaps, size_t ngaps, struct store_snapshot *snap);
+
+/* ---------------------------------------------------------------- plan.c: a history */
+
+/* A history from a data mirror (plan.c): the routing data of each snapshot, in time order, and
+ * the reference files each takes: of every kind the file closest in time to its routing data
+ * (dates as engine_input_date reads them), and for kinds that take several files (irr, bogons,
+ * asnames, peeringdb) every file of the kind within PLAN_EDITION_DAYS of that one (the parts
+ * of one edition: IPv4 and IPv6 bogons, RIPE's route and route6 splits); undated files only
+ * when a kind has no dated one. */
+#define PLAN_EDITION_DAYS 365
+
+struct plan_ref {
+	char *kind, *path;
+	int64_t time;          /* 0 = undated */
+	const char *date_from; /* "content", "name" or NULL */
+};
+
+struct plan_snapshot {
+	char **routing; /* MRT files or a prefix-to-origin table */
+	size_t nrouting;
+	int64_t time;                 /* of its routing data: the earliest file's */
+	const struct plan_ref **refs; /* into plan.pool */
+	size_t nrefs, caprefs;
+};
+
+struct plan {
+	struct plan_snapshot *snap; /* oldest routing data first */
+	size_t nsnap;
+	struct plan_ref *pool;
+	size_t npool;
+};
+
+/* The built-in history of the project's shared data folder (`run --list-history`). */
+extern const char engine_plan_default_text[];
+/* Parse a history ("snapshot FILE..." and "KIND FILE" lines, # comments; paths relative to
+ * dir), date every file and choose each snapshot's reference data. A file missing from dir
+ * is left out, said (a snapshot with a missing routing file too). Returns 0 or -1 (a bad
+ * line, named with origin and line). */
+int engine_plan_parse(const char *text, const char *origin, const char *dir, struct plan *p);
+void engine_plan_free(struct plan *p);
+/* The time of a routing file: a table's from its name, an MRT file's first record; -1. */
+int64_t engine_routing_time(const char *path);
 
 /* ---------------------------------------------------------------- the file door */
 

@@ -129,6 +129,28 @@ static int64_t content_date(const char *kind, const char *head)
 		    isdigit((unsigned char)p[6]) ? digits(p + 6, 2) : 1, 0, 0, 0);
 		return t;
 	}
+	if (strcmp(kind, "irr") == 0) { /* the newest last-modified / changed of the head */
+		int64_t best = -1;
+		for (const char *p = head; p && *p;
+		     p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+			int64_t t = -1;
+			if (strncmp(p, "last-modified:", 14) == 0) {
+				const char *v = p + 14 + strspn(p + 14, " \t");
+				t = iso_time(v);
+			} else if (strncmp(p, "changed:", 8) == 0) {
+				const char *e = strchr(p, '\n') ? strchr(p, '\n') : p + strlen(p);
+				const char *v = e;
+				while (v > p && (v[-1] == '\r' || v[-1] == ' '))
+					v--;
+				if (v - p >= 8 + 8 && !isdigit((unsigned char)v[-9]))
+					t = civil(digits(v - 8, 4), digits(v - 4, 2),
+					    digits(v - 2, 2), 0, 0, 0);
+			}
+			if (t > best)
+				best = t;
+		}
+		return best;
+	}
 	if (strcmp(kind, "bogons") == 0) { /* IANA registries: <updated>2024-03-01</updated> */
 		const char *p = strstr(head, "<updated>");
 		return p ? iso_time(p + 9) : -1;
@@ -201,6 +223,9 @@ static void gap(
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	for (size_t i = 0; i < g->n; i++) /* two files of one edition: said once */
+		if (strcmp(g->v[i].detail, buf) == 0)
+			return;
 	XGROW(g->v, g->cap, g->n + 1);
 	g->v[g->n++] = (struct store_gap){kind, code, arena_strdup(&g->arena, buf), warning};
 }
@@ -392,12 +417,14 @@ void engine_gaps_find(const struct engine_input *in, size_t nin, const struct re
 		int64_t days = dist < 0 ? -dist : dist;
 		if (days > STORE_STALE_DAYS)
 			gap(g, x->kind, "stale", decides(x->kind),
-			    "%s of %s are %" PRId64 " days %s the routing data (%s)%s",
+			    "%s dated %s: %" PRId64 " days %s the routing data (%s)%s",
 			    kind_name(x->kind), day(x->data_time, d1, sizeof(d1)), days,
 			    dist < 0 ? "before" : "after", day(routing_time, d2, sizeof(d2)),
-			    decides(x->kind) ? ": verdicts are of another time (in the shared data "
-			                       "a 5-month gap doubles the RPKI-invalid share)"
-			                     : "");
+			    strcmp(x->kind, "vrps") == 0 ? ": RPKI verdicts are of another time "
+			                                   "(in the shared data a 5-month "
+			                                   "gap doubles the RPKI-invalid share)"
+			    : decides(x->kind)           ? ": its verdicts are of another time"
+			                                 : "");
 	}
 	if (spec->vrps)
 		vrp_gaps(g, spec->vrps);

@@ -153,8 +153,15 @@ static void test_stream_equals_door(void **state)
 	struct store_global *g;
 	size_t ng;
 	assert_int_equal(store_get_globals(s, got.id, "", &a, &g, &ng), 0);
-	assert_int_equal(ng, res.nglobals);
+	/* and the address-space figures, written from the stored routes (engine/space.c) */
+	size_t nspace = 0;
+	for (size_t i = 0; i < ng; i++)
+		nspace += strncmp(g[i].key, "space_", 6) == 0;
+	assert_true(nspace >= 6); /* all and afi:4: /24s announced, covered, valid */
+	assert_int_equal(ng - nspace, res.nglobals);
 	for (size_t i = 0; i < ng; i++) {
+		if (strncmp(g[i].key, "space_", 6) == 0)
+			continue;
 		double want = global(&res, g[i].scope, g[i].key);
 		if (want != g[i].value)
 			fail_msg("global %s/%s: stored %g, computed %g", g[i].scope, g[i].key,

@@ -166,6 +166,17 @@ void engine_plan_free(struct plan *p);
 /* The time of a routing file: a table's from its name, an MRT file's first record; -1. */
 int64_t engine_routing_time(const char *path);
 
+/* ---------------------------------------------------------------- space.c */
+
+/* RPKI coverage by address space of stored snapshot snap, written as its global figures
+ * (scopes all, afi:4, afi:6, and rir:/cc: with deleg): space_v4_24s (announced IPv4
+ * /24-equivalents, overlaps once), space_v4_24s_rpki (in routes a VRP covers: valid or
+ * invalid), space_v4_24s_valid, and space_v6_48s* the same in /48s; the VRP figures only with
+ * have_vrps. One transaction; 0 or -1 (logged). */
+struct delegated;
+int engine_space_figures(
+    struct store *s, int64_t snap, const struct delegated *deleg, int have_vrps);
+
 /* ---------------------------------------------------------------- the file door */
 
 struct engine_progress {

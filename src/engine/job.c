@@ -13,6 +13,7 @@
 #include "fetch/fetch.h"
 #include "mrt/mrt.h"
 #include "origins/origins.h"
+#include "rpki/rpki.h"
 
 /* CPU seconds used so far by this process (all threads). */
 static double cpu(void)
@@ -226,6 +227,18 @@ static int read_table(struct reading *rd, struct engine_input *in, enum origins_
 	return rc == -2 ? -2 : rc < 0 ? -1 : 0;
 }
 
+/* ASPA adoption: the measured ASes that publish an ASPA object, when the VRP set has any. */
+static void aspa_adoption(const struct observe_refs *refs, struct store_results *res)
+{
+	if (refs->aspa == NULL || aspa_table_count(refs->aspa) == 0)
+		return;
+	size_t n = 0;
+	for (size_t i = 0; i < res->nas; i++)
+		n += aspa_table_find(refs->aspa, res->as[i].asn) != NULL;
+	store_results_add_global(res, "all", "aspa_ases", (double)n);
+	store_results_add_global(res, "all", "aspa_objects", (double)aspa_table_count(refs->aspa));
+}
+
 static int read_all(struct reading *rd, struct inputs *in, struct mrt_reader *first)
 {
 	for (size_t i = 0; i < rd->job->nmrt; i++) {
@@ -313,6 +326,7 @@ int engine_analyze(const struct engine_job *job, struct engine_outcome *out)
 		strftime(out->label, sizeof(out->label), "%Y-%m-%d %H:%M UTC", &tm);
 	}
 	out->snap.label = job->label ? job->label : out->label;
+	aspa_adoption(refset_refs(rs), &res);
 	engine_gaps_find(in.v, in.n, job->refs, refset_refs(rs), out->tot.first_ts, &gaps);
 	for (size_t i = 0; i < gaps.n; i++)
 		if (gaps.v[i].warning)

@@ -113,6 +113,12 @@ int engine_store(struct engine *e, const struct store_results *res,
 	snap->period_end = tot->last_ts;
 	if (store_snapshot_commit(s, snap) != 0)
 		goto fail;
+	/* from the routes as stored: a transaction of their own (a failure leaves the
+	 * snapshot without them: no data, never wrong) */
+	const struct observe_refs *r = refset_refs(e->rs);
+	if (engine_space_figures(s, snap->id, r->deleg, r->vrps != NULL) != 0)
+		log_warn("%s: snapshot %lld: address-space coverage not written", db,
+		    (long long)snap->id);
 	store_close(s);
 	return 0;
 fail:

@@ -111,6 +111,36 @@ struct json_object *report_provenance_json(const struct report_provenance *p);
 /* WARNING lines, then the inputs and the other gaps. */
 void report_provenance_text(FILE *f, const struct report_provenance *p);
 
+/* The difference of two snapshots (report/diff.c): routes (prefix, origin) by RPKI state.
+ * State codes as store_route_brief: 0 no data, 1 valid, 2 invalid, 3 not-found. */
+struct report_route_state {
+	struct prefix prefix;
+	uint32_t origin;
+	uint8_t rpki;
+};
+struct report_route_change {
+	struct prefix prefix;
+	uint32_t origin;
+	uint8_t from, to;
+};
+struct report_diff {
+	int64_t from, to;
+	uint64_t routes_from, routes_to;
+	uint64_t changed, unchanged; /* routes in both */
+	uint64_t became[4];          /* changed, by the new state */
+	uint64_t matrix[4][4];       /* routes in both, [old state][new state] */
+	uint64_t appeared[4], disappeared[4];
+	struct report_route_change *changes; /* the first limit changes, in prefix order */
+	size_t nchanges, capchanges, limit;
+};
+/* 0, or -1 on a store error (logged). report_diff_free in both cases. */
+int report_diff(struct store *s, int64_t from, int64_t to, size_t limit, struct report_diff *d);
+void report_diff_free(struct report_diff *d);
+const char *report_diff_state(int code); /* "valid", ..., "no-data" */
+/* Schema routemark.diff/1 (docs/json-schema.md); the caller owns it. */
+struct json_object *report_diff_json(const struct report_diff *d);
+void report_diff_text(FILE *f, const struct report_diff *d);
+
 const char *report_pct(double pct, char *buf, size_t size); /* "87.5 %" or "no data" */
 const char *report_time(int64_t t, char *buf, size_t size); /* "2014-05-30 22:00 UTC" */
 

@@ -212,6 +212,7 @@ const char *profile_label(const struct conform_profile *p, char *buf, size_t siz
 int api_summary(struct req *r);
 int api_snapshots(struct req *r);
 int api_history(struct req *r);
+int api_diff(struct req *r);
 int api_as(struct req *r);
 int api_as_findings(struct req *r);
 int api_as_history(struct req *r);

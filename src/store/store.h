@@ -239,6 +239,19 @@ int store_get_routes_by_origin(struct store *s, int64_t snap, uint32_t asn, stru
  * when covering is set. */
 int store_get_routes_by_prefix(struct store *s, int64_t snap, const struct prefix *p, int covering,
     struct arena *a, struct store_route **out, size_t *n);
+/* Every route of a snapshot, cheaply (no strings): its prefix, origin, and states as codes.
+ * rpki: 0 no data, 1 valid, 2 invalid, 3 not-found; irr: 0 no data, 1 exact, 2 covered,
+ * 3 other-origin, 4 absent. In address-block order (not strictly prefix order). */
+struct store_route_brief {
+	struct prefix prefix;
+	uint32_t origin;
+	uint8_t rpki, irr;
+};
+#define STORE_RPKI_VALID 1
+#define STORE_RPKI_INVALID 2
+#define STORE_RPKI_NOTFOUND 3
+typedef void (*store_route_fn)(const struct store_route_brief *r, void *arg);
+int store_each_route(struct store *s, int64_t snap, store_route_fn fn, void *arg);
 int store_get_history(
     struct store *s, uint32_t asn, struct arena *a, struct store_history **out, size_t *n);
 /* The inputs of snapshot snap as recorded (provenance.c), in the order written. */

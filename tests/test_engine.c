@@ -153,14 +153,19 @@ static void test_stream_equals_door(void **state)
 	struct store_global *g;
 	size_t ng;
 	assert_int_equal(store_get_globals(s, got.id, "", &a, &g, &ng), 0);
-	/* and the address-space figures, written from the stored routes (engine/space.c) */
-	size_t nspace = 0;
-	for (size_t i = 0; i < ng; i++)
-		nspace += strncmp(g[i].key, "space_", 6) == 0;
-	assert_true(nspace >= 6); /* all and afi:4: /24s announced, covered, valid */
-	assert_int_equal(ng - nspace, res.nglobals);
+	/* and what the door adds: the address-space figures, written from the stored routes
+	 * (engine/space.c), and the provenance warning threshold */
+	size_t nspace = 0, nprov = 0;
 	for (size_t i = 0; i < ng; i++) {
-		if (strncmp(g[i].key, "space_", 6) == 0)
+		nspace += strncmp(g[i].key, "space_", 6) == 0;
+		nprov += strcmp(g[i].key, "provenance_stale_days") == 0 && g[i].value == 30;
+	}
+	assert_true(nspace >= 6); /* all and afi:4: /24s announced, covered, valid */
+	assert_int_equal(nprov, 1);
+	assert_int_equal(ng - nspace - nprov, res.nglobals);
+	for (size_t i = 0; i < ng; i++) {
+		if (strncmp(g[i].key, "space_", 6) == 0 ||
+		    strncmp(g[i].key, "provenance_", 11) == 0)
 			continue;
 		double want = global(&res, g[i].scope, g[i].key);
 		if (want != g[i].value)

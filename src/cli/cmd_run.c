@@ -45,6 +45,8 @@ static void usage(FILE *f)
 	    "  --strict            malformed input is fatal (exit 2)\n"
 	    "  --no-progress       no progress lines\n"
 	    "  --set KEY=VALUE     a setting MANRS publishes no number for (as in analyze)\n"
+	    "  --stale-days N      reference data more than N days from the routing data is a\n"
+	    "                      warning of the snapshot's provenance (default 30)\n"
 	    "  -h, --help          this help\n\n"
 	    "exit codes: 0 stored; 1 no routing data could be had, or a store error; 2 malformed\n"
 	    "input under --strict. See routemark-run(1).\n");

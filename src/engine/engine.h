@@ -111,11 +111,11 @@ struct engine_gaps {
 void engine_gaps_init(struct engine_gaps *g);
 void engine_gaps_free(struct engine_gaps *g);
 /* Add the gaps of inputs in (dated) against the routing data's time: reference data more
- * than STORE_STALE_DAYS away (a warning for what decides verdicts), a derived VRP set, an
- * RIR trust anchor absent from it (warning), major IRR sources not loaded (warning), kinds
+ * than stale_days (0: STORE_STALE_DAYS) away (a warning for what decides verdicts), a derived VRP
+ * set, an RIR trust anchor absent from it (warning), major IRR sources not loaded (warning), kinds
  * not loaded. refs: the loaded set (IRR sources); NULL reads them as absent. */
 void engine_gaps_find(const struct engine_input *in, size_t nin, const struct refs_spec *spec,
-    const struct observe_refs *refs, int64_t routing_time, struct engine_gaps *g);
+    const struct observe_refs *refs, int64_t routing_time, int stale_days, struct engine_gaps *g);
 
 /* Persist the scored snapshot into the store at db: inputs, gaps, routes, findings, results, in
  * one transaction that replaces a snapshot of the same key. snap: key and label set by the
@@ -198,6 +198,7 @@ struct engine_job {
 	                           prefix-to-origin tables (src/origins), told from the content */
 	size_t nmrt;
 	int64_t table_time;          /* the time of the tables' routes; 0: from each file's name */
+	int stale_days;              /* provenance warning threshold; 0: STORE_STALE_DAYS */
 	struct observe_config cfg;   /* the settings MANRS publishes no number for */
 	engine_progress_fn progress; /* NULL: none */
 	void *progress_arg;

@@ -397,8 +397,10 @@ static void irr_gaps(struct engine_gaps *g, const struct irr_db *db)
 }
 
 void engine_gaps_find(const struct engine_input *in, size_t nin, const struct refs_spec *spec,
-    const struct observe_refs *refs, int64_t routing_time, struct engine_gaps *g)
+    const struct observe_refs *refs, int64_t routing_time, int stale_days, struct engine_gaps *g)
 {
+	if (stale_days <= 0)
+		stale_days = STORE_STALE_DAYS;
 	char d1[16], d2[16];
 	for (size_t i = 0; i < nin; i++) {
 		const struct engine_input *x = &in[i];
@@ -415,7 +417,7 @@ void engine_gaps_find(const struct engine_input *in, size_t nin, const struct re
 			continue;
 		int64_t dist = engine_days_between(routing_time, x->data_time);
 		int64_t days = dist < 0 ? -dist : dist;
-		if (days > STORE_STALE_DAYS)
+		if (days > stale_days)
 			gap(g, x->kind, "stale", decides(x->kind),
 			    "%s dated %s: %" PRId64 " days %s the routing data (%s)%s",
 			    kind_name(x->kind), day(x->data_time, d1, sizeof(d1)), days,

@@ -17,6 +17,14 @@ int report_provenance_read(struct store *s, const struct store_snapshot *snap, s
 		return -1;
 	for (size_t i = 0; i < p->ngaps; i++)
 		p->nwarnings += p->gaps[i].warning != 0;
+	struct store_global *g;
+	size_t ng;
+	p->stale_days = STORE_STALE_DAYS;
+	if (store_get_globals(s, snap->id, "all", a, &g, &ng) != 0)
+		return -1;
+	for (size_t i = 0; i < ng; i++)
+		if (strcmp(g[i].key, "provenance_stale_days") == 0)
+			p->stale_days = (int)g[i].value;
 	return 0;
 }
 
@@ -78,7 +86,7 @@ struct json_object *report_provenance_json(const struct report_provenance *p)
 		if (g->warning)
 			json_object_array_add(warn, json_object_new_string(g->detail));
 	}
-	json_object_object_add(j, "stale_days", json_object_new_int(STORE_STALE_DAYS));
+	json_object_object_add(j, "stale_days", json_object_new_int(p->stale_days));
 	json_object_object_add(j, "inputs", ins);
 	json_object_object_add(j, "gaps", gaps);
 	json_object_object_add(j, "warnings", warn);

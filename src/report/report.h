@@ -100,6 +100,7 @@ struct report_provenance {
 	size_t nin;
 	struct store_gap *gaps;
 	size_t ngaps, nwarnings;
+	int stale_days; /* the snapshot's warning threshold */
 };
 int report_provenance_read(struct store *s, const struct store_snapshot *snap, struct arena *a,
     struct report_provenance *p);

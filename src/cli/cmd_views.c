@@ -205,6 +205,23 @@ static int show_summary(struct view *v, const struct view_opts *o)
 			    gval(g, n, sc, "irr_checked"));
 			printf("%-16s %10.0f %12s %12s %12s\n", sc, r, b1, b2, b3);
 		}
+		double v4 = gval(g, n, "all", "space_v4_24s"),
+		       v6 = gval(g, n, "all", "space_v6_48s");
+		if (v4 > 0 || v6 > 0) {
+			printf("\naddress space in routes VRPs cover:");
+			if (v4 > 0) {
+				pct_of(b1, sizeof(b1), gval(g, n, "all", "space_v4_24s_rpki"), v4);
+				printf(" IPv4 %s of %.0f /24s", b1, v4);
+			}
+			if (v6 > 0) {
+				pct_of(b2, sizeof(b2), gval(g, n, "all", "space_v6_48s_rpki"), v6);
+				printf("%s IPv6 %s of %.0f /48s", v4 > 0 ? "," : "", b2, v6);
+			}
+			printf("\n");
+		}
+		if (gval(g, n, "all", "aspa_ases") >= 0)
+			printf("ASPA: %.0f measured ASes publish one (%.0f ASPA objects)\n",
+			    gval(g, n, "all", "aspa_ases"), gval(g, n, "all", "aspa_objects"));
 		printf("\nreadiness       ready  aspiring   lagging   no data\n");
 		for (int act = 1; act <= 4; act++) {
 			char k[4][40];
@@ -226,8 +243,12 @@ static int show_summary(struct view *v, const struct view_opts *o)
 				pct_of(b1, sizeof(b1), gval(sg, ng, "all", "rpki_valid"), r);
 				pct_of(b3, sizeof(b3), gval(sg, ng, "all", "irr_registered"),
 				    gval(sg, ng, "all", "irr_checked"));
-				printf("  %-22s %10.0f routes  RPKI valid %-9s IRR %s\n",
-				    report_time(snaps[i].period_start, t, sizeof(t)), r, b1, b3);
+				pct_of(b2, sizeof(b2), gval(sg, ng, "all", "space_v4_24s_rpki"),
+				    gval(sg, ng, "all", "space_v4_24s"));
+				printf("  %-22s %10.0f routes  RPKI valid %-9s IRR %-9s IPv4 space "
+				       "covered %s\n",
+				    report_time(snaps[i].period_start, t, sizeof(t)), r, b1, b3,
+				    b2);
 			}
 		}
 	}

@@ -192,6 +192,8 @@ static void test_diff_command(void **state)
 	assert_int_equal(json_object_array_length(x), 1);
 	assert_true(json_object_object_get_ex(j, "schema", &x));
 	assert_string_equal(json_object_get_string(x), "routemark.diff/1");
+	assert_true(json_object_object_get_ex(j, "vrps_from", &x));
+	assert_null(x); /* no VRP input recorded for these snapshots */
 	json_object_put(j);
 	free(out);
 	out = run("1 9", &st);

@@ -535,6 +535,12 @@ static void test_snapshots_history_compare(void **state)
 	assert_int_equal(ifield(j, "appeared.valid"), (int64_t)d.appeared[1]);
 	assert_int_equal(ifield(j, "in_both"), (int64_t)(d.changed + d.unchanged));
 	assert_int_equal(json_object_array_length(field(j, "changes")), d.nchanges);
+	/* both were analysed with the same VRP set: no route in both changed state */
+	assert_non_null(strstr(json_object_get_string(field(j, "vrps_from.path")),
+	    "vrps_2017-06-01_from_compress_roas.csv"));
+	assert_string_equal(json_object_get_string(field(j, "vrps_from.sha256")),
+	    json_object_get_string(field(j, "vrps_to.sha256")));
+	assert_int_equal(d.changed, 0);
 	assert_true(d.routes_from > 400000 && d.routes_to > 0);
 	json_object_put(j);
 	report_diff_free(&d);

@@ -117,6 +117,10 @@ static char *in_dir(const char *dir, const char *rel)
 int engine_plan_parse(const char *text, const char *origin, const char *dir, struct plan *p)
 {
 	memset(p, 0, sizeof(*p));
+	/* absolute paths: a snapshot's provenance names its files wherever it is read */
+	char *real = dir ? realpath(dir, NULL) : NULL;
+	if (real)
+		dir = real;
 	char *copy = xstrdup(text), *save = NULL;
 	int lineno = 0, rc = 0;
 	size_t capsnap = 0, cappool = 0;
@@ -188,6 +192,7 @@ int engine_plan_parse(const char *text, const char *origin, const char *dir, str
 		    .date_from = in.date_from};
 	}
 	free(copy);
+	free(real);
 	if (rc != 0) {
 		engine_plan_free(p);
 		return -1;

@@ -58,6 +58,25 @@ static void add_change(struct report_diff *d, const struct report_route_state *r
 	c->to = r->rpki;
 }
 
+/* The VRP input of snapshot snap (copied), if it had one. */
+static int vrps_of(struct store *s, int64_t snap, struct report_diff_vrps *v)
+{
+	struct arena a;
+	struct store_input *in;
+	size_t n;
+	arena_init(&a, 0);
+	int rc = store_get_inputs(s, snap, &a, &in, &n);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (strcmp(in[i].kind, "vrps") == 0) {
+			v->path = xstrdup(in[i].path);
+			v->sha256 = in[i].sha256 ? xstrdup(in[i].sha256) : NULL;
+			v->data_time = in[i].data_time;
+			break;
+		}
+	arena_free(&a);
+	return rc;
+}
+
 int report_diff(struct store *s, int64_t from, int64_t to, size_t limit, struct report_diff *d)
 {
 	memset(d, 0, sizeof(*d));
@@ -66,6 +85,8 @@ int report_diff(struct store *s, int64_t from, int64_t to, size_t limit, struct 
 	d->limit = limit;
 	struct rlist a = {0}, b = {0};
 	int rc = -1;
+	if (vrps_of(s, from, &d->vrps[0]) != 0 || vrps_of(s, to, &d->vrps[1]) != 0)
+		goto out;
 	if (read_routes(s, from, &a) != 0 || read_routes(s, to, &b) != 0)
 		goto out;
 	d->routes_from = a.n;
@@ -101,6 +122,10 @@ out:
 
 void report_diff_free(struct report_diff *d)
 {
+	for (int i = 0; i < 2; i++) {
+		free(d->vrps[i].path);
+		free(d->vrps[i].sha256);
+	}
 	free(d->changes);
 	memset(d, 0, sizeof(*d));
 }
@@ -142,6 +167,19 @@ struct json_object *report_diff_json(const struct report_diff *d)
 		json_object_object_add(x, "to", json_object_new_string(state_names[c->to]));
 		json_object_array_add(ch, x);
 	}
+	for (int i = 0; i < 2; i++) {
+		const struct report_diff_vrps *v = &d->vrps[i];
+		json_object *x = NULL;
+		if (v->path) {
+			x = json_object_new_object();
+			json_object_object_add(x, "path", json_object_new_string(v->path));
+			json_object_object_add(
+			    x, "sha256", v->sha256 ? json_object_new_string(v->sha256) : NULL);
+			json_object_object_add(x, "data_time",
+			    v->data_time > 0 ? json_object_new_int64(v->data_time) : NULL);
+		}
+		json_object_object_add(o, i ? "vrps_to" : "vrps_from", x);
+	}
 	json_object_object_add(o, "limit", json_object_new_int64((int64_t)d->limit));
 	json_object_object_add(o, "changes", ch);
 	return o;
@@ -176,6 +214,20 @@ void report_diff_text(FILE *f, const struct report_diff *d)
 	fprintf(f, "%-12s %10llu %10llu %10llu %10llu\n", "disappeared",
 	    (unsigned long long)d->disappeared[1], (unsigned long long)d->disappeared[2],
 	    (unsigned long long)d->disappeared[3], (unsigned long long)d->disappeared[0]);
+	const struct report_diff_vrps *va = &d->vrps[0], *vb = &d->vrps[1];
+	if (va->path && vb->path) {
+		if (va->sha256 && vb->sha256 && strcmp(va->sha256, vb->sha256) == 0)
+			fprintf(f,
+			    "\nthe same VRP set in both (%s): no route in both can change state; "
+			    "the routes that appeared and disappeared are changes of routing\n",
+			    va->path);
+		else
+			fprintf(f,
+			    "\nVRP sets: %s -> %s\n  the ROAs that changed: routemark vrps --vrps "
+			    "%s "
+			    "--diff %s\n",
+			    va->path, vb->path, va->path, vb->path);
+	}
 	if (d->nchanges == 0)
 		return;
 	fprintf(f, "\nchanges (the first %zu of %llu, in prefix order)\n", d->nchanges,

@@ -133,6 +133,12 @@ struct report_diff {
 	uint64_t appeared[4], disappeared[4];
 	struct report_route_change *changes; /* the first limit changes, in prefix order */
 	size_t nchanges, capchanges, limit;
+	/* the VRP set of each snapshot as recorded (its provenance); path NULL when none: the
+	 * ROAs that appeared are what `routemark vrps --vrps FROM --diff TO` shows */
+	struct report_diff_vrps {
+		char *path, *sha256;
+		int64_t data_time;
+	} vrps[2];
 };
 /* 0, or -1 on a store error (logged). report_diff_free in both cases. */
 int report_diff(struct store *s, int64_t from, int64_t to, size_t limit, struct report_diff *d);

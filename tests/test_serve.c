@@ -800,10 +800,14 @@ static void test_pages(void **state)
 {
 	REQUIRE_SERVER();
 	const char *overview[] = {"Routing security overview", "<svg", "RPKI valid",
-	    "MANRS readiness", "afi:4", "name=\"viewport\"", NULL};
+	    "MANRS readiness", "afi:4", "name=\"viewport\"",
+	    /* provenance: the 2017 VRPs are years from the 2014 routes */
+	    "<strong>WARNING:</strong> VRPs dated 2017-06-01", "<h2>Provenance</h2>",
+	    "vrps_2017-06-01_from_compress_roas.csv", NULL};
 	expect_page("/", 200, overview);
 	const char *as[] = {"AS6939 — HURRICANE", "/badge/AS6939.svg", "Scorecard", "Findings",
-	    "What to fix", "<details>", "Action 4: RPKI", "page=2#findings", NULL};
+	    "What to fix", "<details>", "Action 4: RPKI", "page=2#findings",
+	    "<strong>WARNING:</strong> VRPs dated", "routes RPKI valid", NULL};
 	expect_page("/as/6939", 200, as);
 	const char *as2[] = {"page 2 of", "rel=\"prev\"", NULL};
 	expect_page("/as/6939?page=2", 200, as2);

@@ -9,6 +9,7 @@
 #include "openapi_check.h"
 #include "serve_fixture.h"
 #include "conform/conform.h"
+#include "report/report.h"
 #include "serve/serve_private.h"
 #include "sign/sign.h"
 #include "store/store.h"
@@ -539,6 +540,58 @@ static void test_snapshots_history_compare(void **state)
 	j = get_json("/api/v1", 200);
 	assert_true(json_object_array_length(field(j, "endpoints")) >= 12);
 	json_object_put(j);
+
+	/* provenance: the summary and each snapshot carry their inputs with data dates; the
+	 * 2017 VRPs are years from the 2014 routes: a warning */
+	j = get_json("/api/v1/summary?snapshot=2", 200);
+	json_object *in = field(j, "provenance.inputs");
+	assert_int_equal(json_object_array_length(in), 5);
+	assert_string_equal(
+	    json_object_get_string(field(json_object_array_get_idx(in, 0), "data_date")),
+	    "2014-05-30");
+	assert_true(json_object_array_length(field(j, "provenance.warnings")) >= 1);
+	assert_non_null(strstr(
+	    json_object_get_string(json_object_array_get_idx(field(j, "provenance.warnings"), 0)),
+	    "VRPs dated 2017-06-01"));
+	/* address-space coverage beside the route counts */
+	assert_true(json_object_get_double(field(j, "coverage.all.space_v4_24s")) > 1e6);
+	assert_true(json_object_get_double(field(j, "coverage.all.space_v4_24s_rpki")) > 0);
+	json_object_put(j);
+	j = get_json("/api/v1/snapshots", 200);
+	assert_non_null(field(json_object_array_get_idx(field(j, "items"), 0), "provenance.gaps"));
+	json_object_put(j);
+	/* history by scope, with the address space: each family its own figures */
+	j = get_json("/api/v1/history?scope=afi:6", 200);
+	json_object *p0 = json_object_array_get_idx(field(j, "series"), 0);
+	assert_true(json_object_get_double(field(p0, "space_v6_48s")) > 0);
+	assert_true(json_object_get_double(field(p0, "space_v6_rpki_pct")) > 0);
+	assert_null(field(p0, "space_v4_24s"));
+	json_object_put(j);
+	j = get_json("/api/v1/as/6939/history", 200);
+	json_object *h2 = json_object_array_get_idx(field(j, "series"), 0);
+	assert_non_null(field(h2, "rpki_valid"));
+	assert_non_null(field(h2, "irr_registered_pct"));
+	json_object_put(j);
+
+	/* the diff of the two snapshots: what the store's routes give */
+	struct report_diff d;
+	assert_int_equal(report_diff(s, 2, 1, 3, &d), 0);
+	j = get_json("/api/v1/diff?from=2&to=1&limit=3", 200);
+	assert_int_equal(ifield(j, "routes_from"), (int64_t)d.routes_from);
+	assert_int_equal(ifield(j, "routes_to"), (int64_t)d.routes_to);
+	assert_int_equal(ifield(j, "changed"), (int64_t)d.changed);
+	assert_int_equal(ifield(j, "appeared.valid"), (int64_t)d.appeared[1]);
+	assert_int_equal(ifield(j, "in_both"), (int64_t)(d.changed + d.unchanged));
+	assert_int_equal(json_object_array_length(field(j, "changes")), d.nchanges);
+	/* both were analysed with the same VRP set: no route in both changed state */
+	assert_non_null(strstr(json_object_get_string(field(j, "vrps_from.path")),
+	    "vrps_2017-06-01_from_compress_roas.csv"));
+	assert_string_equal(json_object_get_string(field(j, "vrps_from.sha256")),
+	    json_object_get_string(field(j, "vrps_to.sha256")));
+	assert_int_equal(d.changed, 0);
+	assert_true(d.routes_from > 400000 && d.routes_to > 0);
+	json_object_put(j);
+	report_diff_free(&d);
 	arena_free(&a);
 	store_close(s);
 }
@@ -790,6 +843,11 @@ static void test_errors(void **state)
 	    {"/api/v1/history?scope=", 400},
 	    {"/api/v1/as/6939/incidents?from=never", 400},
 	    {"/api/v1/as/AS-x/history", 400},
+	    {"/api/v1/diff", 400},
+	    {"/api/v1/diff?from=1", 400},
+	    {"/api/v1/diff?from=x&to=1", 400},
+	    {"/api/v1/diff?from=1&to=2&limit=5000", 400},
+	    {"/api/v1/diff?from=1&to=999", 404},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		json_object *j = get_json(bad[i].path, bad[i].status);
@@ -867,10 +925,14 @@ static void test_pages(void **state)
 {
 	REQUIRE_SERVER();
 	const char *overview[] = {"Routing security overview", "<svg", "RPKI valid",
-	    "MANRS readiness", "afi:4", "name=\"viewport\"", NULL};
+	    "MANRS readiness", "afi:4", "name=\"viewport\"",
+	    /* provenance: the 2017 VRPs are years from the 2014 routes */
+	    "<strong>WARNING:</strong> VRPs dated 2017-06-01", "<h2>Provenance</h2>",
+	    "vrps_2017-06-01_from_compress_roas.csv", NULL};
 	expect_page("/", 200, overview);
 	const char *as[] = {"AS6939 — HURRICANE", "/badge/AS6939.svg", "Scorecard", "Findings",
-	    "What to fix", "<details>", "Action 4: RPKI", "page=2#findings", NULL};
+	    "What to fix", "<details>", "Action 4: RPKI", "page=2#findings",
+	    "<strong>WARNING:</strong> VRPs dated", "routes RPKI valid", NULL};
 	expect_page("/as/6939", 200, as);
 	const char *as2[] = {"page 2 of", "rel=\"prev\"", NULL};
 	expect_page("/as/6939?page=2", 200, as2);

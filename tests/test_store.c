@@ -48,7 +48,7 @@ static void write_snapshot(struct store *s, const char *key, int nfind, int comm
 	snprintf(snap.key, sizeof(snap.key), "%s", key);
 	assert_int_equal(store_snapshot_begin(s, &snap), 0);
 	assert_true(snap.id > 0);
-	struct store_input in = {"mrt", "/x/rib.bz2", "ab12", 100, 5, 1};
+	struct store_input in = {"mrt", "/x/rib.bz2", "ab12", 100, 5, 1, 1401487200, "records"};
 	assert_int_equal(store_put_input(s, &in), 0);
 	struct store_metric m = {64500, "M2", 1, 49.0, 1};
 	assert_int_equal(store_put_metric(s, &m), 0);

@@ -23,6 +23,7 @@ enum {
 	JOB_OPT_NO_PROGRESS,
 	JOB_OPT_SET,
 	JOB_OPT_TIME,
+	JOB_OPT_STALE_DAYS,
 };
 
 #define JOB_LONG_OPTIONS                                                                           \
@@ -31,6 +32,7 @@ enum {
 	    {"strict", no_argument, NULL, JOB_OPT_STRICT},                                         \
 	    {"no-progress", no_argument, NULL, JOB_OPT_NO_PROGRESS},                               \
 	    {"time", required_argument, NULL, JOB_OPT_TIME},                                       \
+	    {"stale-days", required_argument, NULL, JOB_OPT_STALE_DAYS},                           \
 	{                                                                                          \
 		"set", required_argument, NULL, JOB_OPT_SET                                        \
 	}

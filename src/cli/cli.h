@@ -78,6 +78,7 @@ int cmd_run(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_top(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 int cmd_prefix(int argc, char **argv);
 int cmd_irr(int argc, char **argv);
 int cmd_asrel(int argc, char **argv);

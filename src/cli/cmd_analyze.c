@@ -25,6 +25,8 @@ static void usage(FILE *f)
 	    "  --label TEXT       a name for the snapshot (default: the data's time span)\n"
 	    "  --strict           malformed input (MRT records, reference rows) is fatal: exit 2\n"
 	    "  --no-progress      no progress line on a terminal\n"
+	    "  --stale-days N     reference data more than N days from the routing data is a\n"
+	    "                     warning of the snapshot's provenance (default 30)\n"
 	    "  --time TIME        the time of the tables' routes (YYYY-MM-DD[THH:MM] UTC or unix\n"
 	    "                     seconds; default: the date in each table's file name)\n"
 	    "  --set KEY=VALUE    a setting MANRS publishes no number for; repeatable: curve_k,\n"
@@ -98,6 +100,17 @@ int analyze_option(struct analyze_opts *o, int opt, const char *arg)
 		return 1;
 	case JOB_OPT_SET:
 		return observe_config_set(&o->job.cfg, arg) == 0 ? 1 : -1;
+	case JOB_OPT_STALE_DAYS: {
+		char *end;
+		long v = strtol(arg, &end, 10);
+		if (*end || end == arg || v < 1 || v > 36500) {
+			fprintf(
+			    stderr, "routemark: --stale-days %s: expected 1 to 36500 days\n", arg);
+			return -1;
+		}
+		o->job.stale_days = (int)v;
+		return 1;
+	}
 	case JOB_OPT_TIME:
 		if (time_parse_utc(arg, &o->job.table_time) != 0 || o->job.table_time <= 0) {
 			fprintf(stderr,

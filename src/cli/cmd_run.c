@@ -21,7 +21,11 @@ static void usage(FILE *f)
 	    "VRP export, IRR dumps, CAIDA relationships, Team Cymru bogons, NRO delegations,\n"
 	    "PeeringDB, AS names), analyze it, store the snapshot and print the summary.\n"
 	    "Downloads are cached (ETag / Last-Modified), resumed when interrupted, and "
-	    "checked.\n\n"
+	    "checked.\n"
+	    "With a mirror (--mirror, ROUTEMARK_MIRROR, or the shared data when offline) and no\n"
+	    "--sources or --only, run makes a history instead: one snapshot per routing data set\n"
+	    "of the history, in time order, each with the reference data closest in time, and\n"
+	    "says which it used and how far it is from the routing data.\n\n"
 	    "options:\n"
 	    "  --db FILE           the store (default routemark.db)\n"
 	    "  --cache DIR         download cache (default $XDG_CACHE_HOME/routemark or\n"
@@ -32,10 +36,17 @@ static void usage(FILE *f)
 	    "  --sources FILE      the list of sources (default: built in; see --list-sources)\n"
 	    "  --list-sources      print the built-in list in the file format and exit\n"
 	    "  --only KINDS        fetch only these kinds, comma-separated (e.g. mrt,vrps)\n"
+	    "  --history FILE      with a mirror: the snapshots to make and the reference data\n"
+	    "                      to choose from (default: built in; see --list-history)\n"
+	    "  --list-history      print the built-in history in the file format and exit\n"
+	    "  --dry-run           with a mirror: print which data each snapshot would use, and\n"
+	    "                      its distance from the routing data, then exit\n"
 	    "  --label TEXT        a name for the snapshot\n"
 	    "  --strict            malformed input is fatal (exit 2)\n"
 	    "  --no-progress       no progress lines\n"
 	    "  --set KEY=VALUE     a setting MANRS publishes no number for (as in analyze)\n"
+	    "  --stale-days N      reference data more than N days from the routing data is a\n"
+	    "                      warning of the snapshot's provenance (default 30)\n"
 	    "  -h, --help          this help\n\n"
 	    "exit codes: 0 stored; 1 no routing data could be had, or a store error; 2 malformed\n"
 	    "input under --strict. See routemark-run(1).\n");
@@ -74,6 +85,78 @@ static void add_file(struct refs_spec *r, const char *kind, const char *path, co
 		refs_spec_add(r, kind, path);
 }
 
+static const char *base(const char *path)
+{
+	return strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+}
+
+/* What snapshot s of the plan uses, with dates and distances. */
+static void plan_print(const struct plan *p, size_t i)
+{
+	const struct plan_snapshot *s = &p->snap[i];
+	char t[32], d[16];
+	struct tm tm;
+	time_t tt = (time_t)s->time;
+	gmtime_r(&tt, &tm);
+	strftime(t, sizeof(t), "%Y-%m-%d %H:%M UTC", &tm);
+	fprintf(stderr, "run: snapshot %zu of %zu: routing data of %s:", i + 1, p->nsnap, t);
+	for (size_t j = 0; j < s->nrouting; j++)
+		fprintf(stderr, " %s", base(s->routing[j]));
+	fputc('\n', stderr);
+	for (size_t j = 0; j < s->nrefs; j++) {
+		const struct plan_ref *r = s->refs[j];
+		if (r->time > 0) {
+			tt = (time_t)r->time;
+			gmtime_r(&tt, &tm);
+			strftime(d, sizeof(d), "%Y-%m-%d", &tm);
+			fprintf(stderr, "run:   %-9s %-48s %s %+6lld d (date from its %s)\n",
+			    r->kind, base(r->path), d,
+			    (long long)engine_days_between(s->time, r->time), r->date_from);
+		} else
+			fprintf(stderr, "run:   %-9s %-48s undated\n", r->kind, base(r->path));
+	}
+}
+
+/* The history of a mirror: every snapshot of the plan in time order, each with its own
+ * reference data. Returns the first failing analysis's status, else 0. */
+static int run_history(struct analyze_opts *o, const char *mirror, const char *file, int dry)
+{
+	char *text = NULL;
+	size_t len;
+	if (file && (text = zinput_slurp(file, &len)) == NULL)
+		return 1;
+	struct plan p;
+	int rc = engine_plan_parse(
+	    text ? text : engine_plan_default_text, file ? file : "built-in history", mirror, &p);
+	free(text);
+	if (rc != 0)
+		return 1;
+	if (p.nsnap == 0) {
+		log_err("run: no snapshot of the history has its routing data in %s", mirror);
+		engine_plan_free(&p);
+		return 1;
+	}
+	fprintf(stderr, "run: a history of %zu snapshots from %s, oldest first\n", p.nsnap, mirror);
+	int status = 0;
+	for (size_t i = 0; i < p.nsnap && status == 0; i++) {
+		plan_print(&p, i);
+		if (dry)
+			continue;
+		int strict = o->refs.spec.strict;
+		refs_spec_free(&o->refs.spec);
+		memset(&o->refs.spec, 0, sizeof(o->refs.spec));
+		o->refs.spec.strict = strict;
+		for (size_t j = 0; j < p.snap[i].nrefs; j++)
+			refs_spec_add(
+			    &o->refs.spec, p.snap[i].refs[j]->kind, p.snap[i].refs[j]->path);
+		status = analyze_run(o, (const char *const *)p.snap[i].routing, p.snap[i].nrouting);
+	}
+	refs_spec_free(&o->refs.spec);
+	memset(&o->refs.spec, 0, sizeof(o->refs.spec));
+	engine_plan_free(&p);
+	return status;
+}
+
 /* Without an explicit mirror: when the first source's server cannot be reached and the
  * project's shared data folder is beside us, use it as the mirror. */
 static const char *offline_mirror(const struct sources *src)
@@ -102,11 +185,15 @@ int cmd_run(int argc, char **argv)
 	    {"sources", required_argument, NULL, 'S'},
 	    {"list-sources", no_argument, NULL, 'L'},
 	    {"only", required_argument, NULL, 'o'},
+	    {"history", required_argument, NULL, 'H'},
+	    {"list-history", no_argument, NULL, 'T'},
+	    {"dry-run", no_argument, NULL, 'n'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	char *cache = NULL;
-	const char *sources_file = NULL, *only = NULL;
+	const char *sources_file = NULL, *only = NULL, *history = NULL;
+	int dry = 0;
 	struct fetch_options fo = {.progress = 1};
 	struct analyze_opts o;
 	analyze_opts_init(&o);
@@ -140,6 +227,15 @@ int cmd_run(int argc, char **argv)
 		case 'o':
 			only = optarg;
 			break;
+		case 'H':
+			history = optarg;
+			break;
+		case 'T':
+			fputs(engine_plan_default_text, stdout);
+			return 0;
+		case 'n':
+			dry = 1;
+			break;
 		}
 	}
 	fo.progress = !o.no_progress;
@@ -159,6 +255,27 @@ int cmd_run(int argc, char **argv)
 		    fo.mirror_dir);
 	else if (fo.mirror_dir)
 		fprintf(stderr, "run: taking every source from the mirror %s\n", fo.mirror_dir);
+	if (fo.mirror_dir && sources_file == NULL && only == NULL) {
+		int status = run_history(&o, fo.mirror_dir, history, dry);
+		if (status == 0 && !dry) {
+			char *sargv[] = {"summary", "--db", (char *)o.job.db, NULL};
+			printf("\n");
+			status = cmd_summary(3, sargv);
+		}
+		analyze_opts_free(&o);
+		sources_free(&src);
+		free(cache);
+		fetch_global_cleanup();
+		return status;
+	}
+	if (dry || history) {
+		log_err("run: --history and --dry-run make a history from a mirror (--mirror)");
+		analyze_opts_free(&o);
+		sources_free(&src);
+		free(cache);
+		fetch_global_cleanup();
+		return 1;
+	}
 	time_t now = time(NULL);
 	struct fetch_result *res = xcalloc((size_t)src.n + 1, sizeof(*res));
 	const char **mrt = NULL;

@@ -161,8 +161,10 @@ static int show_summary(struct view *v, const struct view_opts *o)
 	size_t n;
 	struct store_snapshot *snaps;
 	size_t nsnaps;
+	struct report_provenance prov;
 	if (store_get_globals(s, snap.id, "", &v->a, &g, &n) != 0 ||
-	    store_snapshots(s, 0, &v->a, &snaps, &nsnaps) != 0)
+	    store_snapshots(s, 0, &v->a, &snaps, &nsnaps) != 0 ||
+	    report_provenance_read(s, &snap, &v->a, &prov) != 0)
 		return 1;
 	if (strcmp(o->format, "json") == 0) {
 		json_object *j = json_object_new_object(), *scopes = json_object_new_object();
@@ -179,6 +181,7 @@ static int show_summary(struct view *v, const struct view_opts *o)
 			json_object_object_add(sc, g[i].key, json_object_new_double(g[i].value));
 		}
 		json_object_object_add(j, "scopes", scopes);
+		json_object_object_add(j, "provenance", report_provenance_json(&prov));
 		cli_print_json(j);
 	} else {
 		char t[64], b1[32], b2[32], b3[32];
@@ -187,6 +190,8 @@ static int show_summary(struct view *v, const struct view_opts *o)
 		printf("%llu routes (%llu IPv4 and %llu IPv6 prefixes), %llu ASes measured\n\n",
 		    (unsigned long long)snap.routes, (unsigned long long)snap.prefixes_v4,
 		    (unsigned long long)snap.prefixes_v6, (unsigned long long)snap.ases);
+		report_provenance_text(stdout, &prov);
+		printf("\n");
 		printf("%-16s %10s %12s %12s %12s\n", "scope", "routes", "RPKI valid",
 		    "RPKI invalid", "IRR");
 		for (size_t i = 0; i < n; i++) {
@@ -200,6 +205,23 @@ static int show_summary(struct view *v, const struct view_opts *o)
 			    gval(g, n, sc, "irr_checked"));
 			printf("%-16s %10.0f %12s %12s %12s\n", sc, r, b1, b2, b3);
 		}
+		double v4 = gval(g, n, "all", "space_v4_24s"),
+		       v6 = gval(g, n, "all", "space_v6_48s");
+		if (v4 > 0 || v6 > 0) {
+			printf("\naddress space in routes VRPs cover:");
+			if (v4 > 0) {
+				pct_of(b1, sizeof(b1), gval(g, n, "all", "space_v4_24s_rpki"), v4);
+				printf(" IPv4 %s of %.0f /24s", b1, v4);
+			}
+			if (v6 > 0) {
+				pct_of(b2, sizeof(b2), gval(g, n, "all", "space_v6_48s_rpki"), v6);
+				printf("%s IPv6 %s of %.0f /48s", v4 > 0 ? "," : "", b2, v6);
+			}
+			printf("\n");
+		}
+		if (gval(g, n, "all", "aspa_ases") >= 0)
+			printf("ASPA: %.0f measured ASes publish one (%.0f ASPA objects)\n",
+			    gval(g, n, "all", "aspa_ases"), gval(g, n, "all", "aspa_objects"));
 		printf("\nreadiness       ready  aspiring   lagging   no data\n");
 		for (int act = 1; act <= 4; act++) {
 			char k[4][40];
@@ -221,8 +243,12 @@ static int show_summary(struct view *v, const struct view_opts *o)
 				pct_of(b1, sizeof(b1), gval(sg, ng, "all", "rpki_valid"), r);
 				pct_of(b3, sizeof(b3), gval(sg, ng, "all", "irr_registered"),
 				    gval(sg, ng, "all", "irr_checked"));
-				printf("  %-22s %10.0f routes  RPKI valid %-9s IRR %s\n",
-				    report_time(snaps[i].period_start, t, sizeof(t)), r, b1, b3);
+				pct_of(b2, sizeof(b2), gval(sg, ng, "all", "space_v4_24s_rpki"),
+				    gval(sg, ng, "all", "space_v4_24s"));
+				printf("  %-22s %10.0f routes  RPKI valid %-9s IRR %-9s IPv4 space "
+				       "covered %s\n",
+				    report_time(snaps[i].period_start, t, sizeof(t)), r, b1, b3,
+				    b2);
 			}
 		}
 	}

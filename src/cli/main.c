@@ -19,6 +19,7 @@ static const struct command commands[] = {
     {"report", cmd_report, "an AS's MANRS scorecard with evidence, trend and fix list"},
     {"summary", cmd_summary, "Internet-wide RPKI/IRR coverage and MANRS readiness"},
     {"top", cmd_top, "ASes ranked by a metric"},
+    {"diff", cmd_diff, "routes whose RPKI state changed between two snapshots"},
     {"prefix", cmd_prefix, "who originates a prefix, with its RPKI, IRR and bogon state"},
     {"metrics", cmd_metrics, "the MANRS metrics measured and the defaults used"},
     {"conform", cmd_conform,

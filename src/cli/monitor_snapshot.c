@@ -134,7 +134,7 @@ int monitor_snapshot(const struct bmp_rib *rib, const char *db, uint64_t *routes
 		gmtime_r(&t, &tm);
 		strftime(label, sizeof(label), "live %Y-%m-%d %H:%M:%S UTC", &tm);
 		snap.label = label;
-		rc = engine_store(f.e, &res, &tot, db, &in, 1, &snap) == 0 ? 0 : -1;
+		rc = engine_store(f.e, &res, &tot, db, &in, 1, NULL, 0, &snap) == 0 ? 0 : -1;
 	} else if (*routes > 0) {
 		rc = -1;
 	}

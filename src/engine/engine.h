@@ -86,14 +86,97 @@ struct engine_input {
 	const char *kind, *path;
 	char sha256[65];
 	uint64_t size, records, malformed;
+	int64_t data_time;     /* provenance: the time the data describes, 0 = unknown */
+	const char *date_from; /* "content", "records", "name", "given" (static) */
 };
 
-/* Persist the scored snapshot into the store at db: inputs, routes, findings, results, in
+/* ---------------------------------------------------------------- provenance.c */
+
+/* The date a file name carries (YYYYMMDD or YYYY-MM-DD, UTC midnight), or -1. */
+int64_t engine_date_from_name(const char *path);
+/* Calendar days (UTC) from the day of from to the day of to: 2024-01-01 12:00 is 55 days
+ * after 2023-11-07 22:05. */
+int64_t engine_days_between(int64_t from, int64_t to);
+/* Set in->data_time and date_from of a reference input from its content (rpki-client
+ * "buildtime", Routinator "generatedTime"/"generated", CAIDA "# date:", IANA "<updated>", the
+ * newest RPSL "last-modified:" / "changed:" in the first 64 KiB of an IRR dump),
+ * else its name; left 0 when neither says. Routing inputs get theirs while read. */
+void engine_input_date(struct engine_input *in);
+
+/* The known coverage gaps of a snapshot's reference data (rows for store_put_gap). */
+struct engine_gaps {
+	struct store_gap *v;
+	size_t n, cap;
+	struct arena arena; /* the details */
+};
+void engine_gaps_init(struct engine_gaps *g);
+void engine_gaps_free(struct engine_gaps *g);
+/* Add the gaps of inputs in (dated) against the routing data's time: reference data more
+ * than stale_days (0: STORE_STALE_DAYS) away (a warning for what decides verdicts), a derived VRP
+ * set, an RIR trust anchor absent from it (warning), major IRR sources not loaded (warning), kinds
+ * not loaded. refs: the loaded set (IRR sources); NULL reads them as absent. */
+void engine_gaps_find(const struct engine_input *in, size_t nin, const struct refs_spec *spec,
+    const struct observe_refs *refs, int64_t routing_time, int stale_days, struct engine_gaps *g);
+
+/* Persist the scored snapshot into the store at db: inputs, gaps, routes, findings, results, in
  * one transaction that replaces a snapshot of the same key. snap: key and label set by the
  * caller; id, totals and period set here. Returns 0 or -1 (logged; nothing stored). */
 int engine_store(struct engine *e, const struct store_results *res,
     const struct observe_totals *tot, const char *db, const struct engine_input *in, size_t nin,
-    struct store_snapshot *snap);
+    const struct store_gap *gaps, size_t ngaps, struct store_snapshot *snap);
+
+/* ---------------------------------------------------------------- plan.c: a history */
+
+/* A history from a data mirror (plan.c): the routing data of each snapshot, in time order, and
+ * the reference files each takes: of every kind the file closest in time to its routing data
+ * (dates as engine_input_date reads them), and for kinds that take several files (irr, bogons,
+ * asnames, peeringdb) every file of the kind within PLAN_EDITION_DAYS of that one (the parts
+ * of one edition: IPv4 and IPv6 bogons, RIPE's route and route6 splits); undated files only
+ * when a kind has no dated one. */
+#define PLAN_EDITION_DAYS 365
+
+struct plan_ref {
+	char *kind, *path;
+	int64_t time;          /* 0 = undated */
+	const char *date_from; /* "content", "name" or NULL */
+};
+
+struct plan_snapshot {
+	char **routing; /* MRT files or a prefix-to-origin table */
+	size_t nrouting;
+	int64_t time;                 /* of its routing data: the earliest file's */
+	const struct plan_ref **refs; /* into plan.pool */
+	size_t nrefs, caprefs;
+};
+
+struct plan {
+	struct plan_snapshot *snap; /* oldest routing data first */
+	size_t nsnap;
+	struct plan_ref *pool;
+	size_t npool;
+};
+
+/* The built-in history of the project's shared data folder (`run --list-history`). */
+extern const char engine_plan_default_text[];
+/* Parse a history ("snapshot FILE..." and "KIND FILE" lines, # comments; paths relative to
+ * dir), date every file and choose each snapshot's reference data. A file missing from dir
+ * is left out, said (a snapshot with a missing routing file too). Returns 0 or -1 (a bad
+ * line, named with origin and line). */
+int engine_plan_parse(const char *text, const char *origin, const char *dir, struct plan *p);
+void engine_plan_free(struct plan *p);
+/* The time of a routing file: a table's from its name, an MRT file's first record; -1. */
+int64_t engine_routing_time(const char *path);
+
+/* ---------------------------------------------------------------- space.c */
+
+/* RPKI coverage by address space of stored snapshot snap, written as its global figures
+ * (scopes all, afi:4, afi:6, and rir:/cc: with deleg): space_v4_24s (announced IPv4
+ * /24-equivalents, overlaps once), space_v4_24s_rpki (in routes a VRP covers: valid or
+ * invalid), space_v4_24s_valid, and space_v6_48s* the same in /48s; the VRP figures only with
+ * have_vrps. One transaction; 0 or -1 (logged). */
+struct delegated;
+int engine_space_figures(
+    struct store *s, int64_t snap, const struct delegated *deleg, int have_vrps);
 
 /* ---------------------------------------------------------------- the file door */
 
@@ -116,6 +199,7 @@ struct engine_job {
 	                           prefix-to-origin tables (src/origins), told from the content */
 	size_t nmrt;
 	int64_t table_time;          /* the time of the tables' routes; 0: from each file's name */
+	int stale_days;              /* provenance warning threshold; 0: STORE_STALE_DAYS */
 	struct observe_config cfg;   /* the settings MANRS publishes no number for */
 	engine_progress_fn progress; /* NULL: none */
 	void *progress_arg;

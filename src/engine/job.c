@@ -13,6 +13,7 @@
 #include "fetch/fetch.h"
 #include "mrt/mrt.h"
 #include "origins/origins.h"
+#include "rpki/rpki.h"
 
 /* CPU seconds used so far by this process (all threads). */
 static double cpu(void)
@@ -151,6 +152,10 @@ static int read_file(struct reading *rd, struct engine_input *in, struct mrt_rea
 	}
 	const struct mrt_stats *st = mrt_reader_stats(r); /* the reader's: gone at close */
 	in->records = st->records;
+	if (st->first_ts) {
+		in->data_time = st->first_ts;
+		in->date_from = "records";
+	}
 	uint64_t bad = 0;
 	for (int k = 0; k < MRT_BAD_KINDS; k++)
 		if (k != MRT_BAD_UNSUPPORTED)
@@ -188,6 +193,8 @@ static int read_table(struct reading *rd, struct engine_input *in, enum origins_
 	if (r == NULL)
 		return -1;
 	in->kind = "table";
+	in->data_time = ts;
+	in->date_from = rd->job->table_time ? "given" : "name";
 	engine_file_begin(rd->e);
 	struct mrt_route rt;
 	int rc;
@@ -257,9 +264,13 @@ int engine_analyze(const struct engine_job *job, struct engine_outcome *out)
 	struct refset *rs = NULL;
 	struct engine *e = NULL;
 	struct store_results res;
+	struct engine_gaps gaps;
 	store_results_init(&res);
+	engine_gaps_init(&gaps);
 	if (checksum_inputs(&in) != 0)
 		goto out;
+	for (size_t i = job->nmrt; i < in.n; i++)
+		engine_input_date(&in.v[i]);
 	engine_snapshot_key(in.v, in.n, job->refs->rtr, &job->cfg, out->snap.key);
 	log_info("checksums at %.2f s (%.2f s CPU)", clock_mono() - t0, cpu());
 	struct mrt_options first_opt = {
@@ -303,7 +314,13 @@ int engine_analyze(const struct engine_job *job, struct engine_outcome *out)
 		strftime(out->label, sizeof(out->label), "%Y-%m-%d %H:%M UTC", &tm);
 	}
 	out->snap.label = job->label ? job->label : out->label;
-	if (engine_store(e, &res, &out->tot, job->db, in.v, in.n, &out->snap) != 0)
+	int stale = job->stale_days > 0 ? job->stale_days : STORE_STALE_DAYS;
+	engine_gaps_find(in.v, in.n, job->refs, refset_refs(rs), out->tot.first_ts, stale, &gaps);
+	store_results_add_global(&res, "all", "provenance_stale_days", stale);
+	for (size_t i = 0; i < gaps.n; i++)
+		if (gaps.v[i].warning)
+			log_warn("%s", gaps.v[i].detail);
+	if (engine_store(e, &res, &out->tot, job->db, in.v, in.n, gaps.v, gaps.n, &out->snap) != 0)
 		goto out;
 	log_info("committed at %.2f s (%.2f s CPU)", clock_mono() - t0, cpu());
 	for (size_t i = 0; i < in.n; i++)
@@ -311,6 +328,7 @@ int engine_analyze(const struct engine_job *job, struct engine_outcome *out)
 	out->seconds = clock_mono() - t0;
 	status = 0;
 out:
+	engine_gaps_free(&gaps);
 	store_results_free(&res);
 	engine_free(e);
 	refset_close(rs);

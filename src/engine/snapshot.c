@@ -71,7 +71,7 @@ int engine_score(struct engine *e, struct store_results *res, struct observe_tot
 
 int engine_store(struct engine *e, const struct store_results *res,
     const struct observe_totals *tot, const char *db, const struct engine_input *in, size_t nin,
-    struct store_snapshot *snap)
+    const struct store_gap *gaps, size_t ngaps, struct store_snapshot *snap)
 {
 	struct store *s = NULL;
 	if (!e->scored) {
@@ -89,10 +89,13 @@ int engine_store(struct engine *e, const struct store_results *res,
 	}
 	for (size_t i = 0; i < nin; i++) {
 		struct store_input si = {in[i].kind, in[i].path, in[i].sha256, in[i].size,
-		    in[i].records, in[i].malformed};
+		    in[i].records, in[i].malformed, in[i].data_time, in[i].date_from};
 		if (store_put_input(s, &si) != 0)
 			goto fail;
 	}
+	for (size_t i = 0; i < ngaps; i++)
+		if (store_put_gap(s, &gaps[i]) != 0)
+			goto fail;
 	if (observe_write(e->ob, res, s) != 0)
 		goto fail;
 	/* accepted disputes of findings hold in every later snapshot, this one too */
@@ -110,6 +113,12 @@ int engine_store(struct engine *e, const struct store_results *res,
 	snap->period_end = tot->last_ts;
 	if (store_snapshot_commit(s, snap) != 0)
 		goto fail;
+	/* from the routes as stored: a transaction of their own (a failure leaves the
+	 * snapshot without them: no data, never wrong) */
+	const struct observe_refs *r = refset_refs(e->rs);
+	if (engine_space_figures(s, snap->id, r->deleg, r->vrps != NULL) != 0)
+		log_warn("%s: snapshot %lld: address-space coverage not written", db,
+		    (long long)snap->id);
 	store_close(s);
 	return 0;
 fail:

@@ -144,6 +144,62 @@ struct json_object;
 struct json_object *report_dispute_json(
     const struct store_dispute *d, const struct store_dispute_event *ev, size_t nev);
 
+/* A snapshot's provenance (report/provenance.c): its inputs with their data dates, its known
+ * gaps (warnings first), read into an arena. */
+struct report_provenance {
+	int64_t routing_time; /* the snapshot's period_start */
+	struct store_input *in;
+	size_t nin;
+	struct store_gap *gaps;
+	size_t ngaps, nwarnings;
+	int stale_days; /* the snapshot's warning threshold */
+};
+int report_provenance_read(struct store *s, const struct store_snapshot *snap, struct arena *a,
+    struct report_provenance *p);
+/* Days from the routing data to an input's data (negative: before); 0 when unknown. */
+int report_provenance_distance(
+    const struct report_provenance *p, const struct store_input *in, long long *days);
+/* {"stale_days", "inputs": [...], "gaps": [...], "warnings": [detail, ...]} (caller owns). */
+struct json_object *report_provenance_json(const struct report_provenance *p);
+/* WARNING lines, then the inputs and the other gaps. */
+void report_provenance_text(FILE *f, const struct report_provenance *p);
+
+/* The difference of two snapshots (report/diff.c): routes (prefix, origin) by RPKI state.
+ * State codes as store_route_brief: 0 no data, 1 valid, 2 invalid, 3 not-found. */
+struct report_route_state {
+	struct prefix prefix;
+	uint32_t origin;
+	uint8_t rpki;
+};
+struct report_route_change {
+	struct prefix prefix;
+	uint32_t origin;
+	uint8_t from, to;
+};
+struct report_diff {
+	int64_t from, to;
+	uint64_t routes_from, routes_to;
+	uint64_t changed, unchanged; /* routes in both */
+	uint64_t became[4];          /* changed, by the new state */
+	uint64_t matrix[4][4];       /* routes in both, [old state][new state] */
+	uint64_t appeared[4], disappeared[4];
+	struct report_route_change *changes; /* the first limit changes, in prefix order */
+	size_t nchanges, capchanges, limit;
+	/* the VRP set of each snapshot as recorded (its provenance); path NULL when none: the
+	 * ROAs that appeared are what `routemark vrps --vrps FROM --diff TO` shows */
+	struct report_diff_vrps {
+		char *path, *sha256;
+		int64_t data_time;
+	} vrps[2];
+};
+/* 0, or -1 on a store error (logged). report_diff_free in both cases. */
+int report_diff(struct store *s, int64_t from, int64_t to, size_t limit, struct report_diff *d);
+void report_diff_free(struct report_diff *d);
+const char *report_diff_state(int code); /* "valid", ..., "no-data" */
+/* Schema routemark.diff/1 (docs/json-schema.md); the caller owns it. */
+struct json_object *report_diff_json(const struct report_diff *d);
+void report_diff_text(FILE *f, const struct report_diff *d);
+
 const char *report_pct(double pct, char *buf, size_t size); /* "87.5 %" or "no data" */
 const char *report_time(int64_t t, char *buf, size_t size); /* "2014-05-30 22:00 UTC" */
 

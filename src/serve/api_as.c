@@ -193,6 +193,34 @@ int api_as_history(struct req *r)
 				    r, 500, "store_error", "the store could not be read");
 			}
 			jadd(x, "routes", jint((int64_t)h[i].sum.routes));
+			jadd(x, "prefixes_v4", jint((int64_t)h[i].sum.prefixes_v4));
+			jadd(x, "prefixes_v6", jint((int64_t)h[i].sum.prefixes_v6));
+			/* coverage, where the snapshot had the reference data (else null) */
+			struct store_global *g;
+			size_t ng;
+			if (store_get_globals(r->store, h[i].snap.id, "all", &r->arena, &g, &ng) !=
+			    0) {
+				json_object_put(x);
+				json_object_put(a);
+				json_object_put(o);
+				return req_error(
+				    r, 500, "store_error", "the store could not be read");
+			}
+			const struct store_as_summary *u = &h[i].sum;
+			int rpki = globals_get(g, ng, "all", "rpki_valid") >= 0,
+			    irr = globals_get(g, ng, "all", "irr_checked") >= 0;
+			double routes = (double)u->routes;
+			uint64_t irr_chk = u->irr_registered + u->irr_unregistered;
+			jadd(x, "rpki_valid", rpki ? jint((int64_t)u->rpki_valid) : NULL);
+			jadd(x, "rpki_invalid", rpki ? jint((int64_t)u->rpki_invalid) : NULL);
+			jadd(x, "rpki_not_found", rpki ? jint((int64_t)u->rpki_notfound) : NULL);
+			jadd(x, "rpki_valid_pct",
+			    jpct(rpki && routes > 0 ? 100.0 * (double)u->rpki_valid / routes : -1));
+			jadd(x, "irr_registered", irr ? jint((int64_t)u->irr_registered) : NULL);
+			jadd(x, "irr_registered_pct",
+			    jpct(irr && irr_chk
+			             ? 100.0 * (double)u->irr_registered / (double)irr_chk
+			             : -1));
 			jadd(x, "actions", j_actions(&c, &h[i].sum));
 			/* ASPA over time: published, and routes seen ASPA-invalid (null: no data)
 			 */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/report.h"
 #include "serve/serve_private.h"
 
 int api_index(struct req *r)
@@ -46,6 +47,21 @@ static json_object *coverage(const struct store_global *g, size_t n, const char 
 	jadd(o, "irr_checked", chk < 0 ? NULL : jint((int64_t)chk));
 	jadd(o, "irr_registered", reg < 0 ? NULL : jint((int64_t)reg));
 	jadd(o, "irr_registered_pct", jpct(pct(reg, chk)));
+	/* by address space (engine/space.c): /24s and /48s announced, and in VRP-covered
+	 * (valid or invalid) and valid routes */
+	static const char *const fam[2][4] = {
+	    {"space_v4_24s", "space_v4_24s_rpki", "space_v4_24s_valid", "space_v4_rpki_pct"},
+	    {"space_v6_48s", "space_v6_48s_rpki", "space_v6_48s_valid", "space_v6_rpki_pct"}};
+	for (int f = 0; f < 2; f++) {
+		double all = globals_get(g, n, scope, fam[f][0]);
+		for (int k = 0; k < 3; k++) {
+			double x = globals_get(g, n, scope, fam[f][k]);
+			jadd(o, fam[f][k], x < 0 ? NULL : json_object_new_double(x));
+		}
+		jadd(o, fam[f][3], jpct(pct(globals_get(g, n, scope, fam[f][1]), all)));
+	}
+	double aspa = globals_get(g, n, scope, "aspa_ases");
+	jadd(o, "aspa_ases", aspa < 0 ? NULL : jint((int64_t)aspa));
 	return o;
 }
 
@@ -84,6 +100,12 @@ int api_summary(struct req *r)
 			jadd(cov, g[i].scope, coverage(g, n, g[i].scope));
 	jadd(o, "coverage", cov);
 	jadd(o, "readiness", readiness(g, n));
+	struct report_provenance prov;
+	if (report_provenance_read(r->store, &snap, &r->arena, &prov) != 0) {
+		json_object_put(o);
+		return req_error(r, 500, "store_error", "the store could not be read");
+	}
+	jadd(o, "provenance", report_provenance_json(&prov));
 	return req_json(r, o);
 }
 
@@ -96,8 +118,18 @@ int api_snapshots(struct req *r)
 	if (store_snapshots(r->store, 0, &r->arena, &s, &n) != 0)
 		return req_error(r, 500, "store_error", "the store could not be read");
 	json_object *o = json_object_new_object(), *a = json_object_new_array();
-	for (size_t i = offset; i < n && i < offset + limit; i++)
-		json_object_array_add(a, j_snapshot(&s[i]));
+	for (size_t i = offset; i < n && i < offset + limit; i++) {
+		struct report_provenance prov;
+		json_object *x = j_snapshot(&s[i]);
+		if (report_provenance_read(r->store, &s[i], &r->arena, &prov) != 0) {
+			json_object_put(x);
+			json_object_put(a);
+			json_object_put(o);
+			return req_error(r, 500, "store_error", "the store could not be read");
+		}
+		jadd(x, "provenance", report_provenance_json(&prov));
+		json_object_array_add(a, x);
+	}
 	if (n)
 		r->last_modified = s[0].created;
 	jadd(o, "total", jint((int64_t)n));
@@ -153,5 +185,40 @@ int api_history(struct req *r)
 	}
 	jadd(o, "scope", jstr(scope));
 	jadd(o, "series", a);
+	return req_json(r, o);
+}
+
+/* Routes whose RPKI state changed between two snapshots (report/diff.c). */
+int api_diff(struct req *r)
+{
+	const char *fp = target_param(&r->t, "from"), *tp = target_param(&r->t, "to");
+	const char *lp = target_param(&r->t, "limit");
+	uint64_t from, to, limit = 100;
+	if (fp == NULL || tp == NULL)
+		return req_error(
+		    r, 400, "bad_parameter", "from and to: two snapshot ids are needed");
+	if (param_uint(fp, INT64_MAX, &from) != 0 || from == 0)
+		return req_error(r, 400, "bad_parameter", "from=%s: expected a snapshot id", fp);
+	if (param_uint(tp, INT64_MAX, &to) != 0 || to == 0)
+		return req_error(r, 400, "bad_parameter", "to=%s: expected a snapshot id", tp);
+	if (lp && param_uint(lp, 1000, &limit) != 0)
+		return req_error(r, 400, "bad_parameter", "limit=%s: expected 0 to 1000", lp);
+	struct store_snapshot a, b;
+	int ra = store_snapshot_get(r->store, (int64_t)from, &a);
+	int64_t created = a.created;
+	int rb = store_snapshot_get(r->store, (int64_t)to, &b);
+	if (ra < 0 || rb < 0)
+		return req_error(r, 500, "store_error", "the store could not be read");
+	if (ra == 0 || rb == 0)
+		return req_error(r, 404, "not_found", "no snapshot %llu",
+		    (unsigned long long)(ra == 0 ? from : to));
+	r->last_modified = created > b.created ? created : b.created;
+	struct report_diff d;
+	if (report_diff(r->store, (int64_t)from, (int64_t)to, (size_t)limit, &d) != 0) {
+		report_diff_free(&d);
+		return req_error(r, 500, "store_error", "the store could not be read");
+	}
+	json_object *o = report_diff_json(&d);
+	report_diff_free(&d);
 	return req_json(r, o);
 }

@@ -92,8 +92,8 @@ static void trend(struct req *r, const struct scorecard *sc)
 {
 	size_t n = 0;
 	int64_t *x = arena_alloc(&r->arena, (sc->nhistory + 1) * sizeof(*x));
-	double *s[3];
-	for (int k = 0; k < 3; k++)
+	double *s[4];
+	for (int k = 0; k < 4; k++)
 		s[k] = arena_alloc(&r->arena, (sc->nhistory + 1) * sizeof(double));
 	for (size_t i = 0; i < sc->nhistory; i++) {
 		const struct store_history *h = &sc->history[i];
@@ -101,14 +101,21 @@ static void trend(struct req *r, const struct scorecard *sc)
 		s[0][n] = h->found ? h->sum.action[1] : -1;
 		s[1][n] = h->found ? h->sum.action4_irr : -1;
 		s[2][n] = h->found ? h->sum.action4_rpki : -1;
+		/* its routes' RPKI coverage: no data when the snapshot had no VRPs */
+		uint64_t checked = h->sum.rpki_valid + h->sum.rpki_invalid + h->sum.rpki_notfound;
+		s[3][n] =
+		    h->found && checked ? 100.0 * (double)h->sum.rpki_valid / (double)checked : -1;
 		n++;
 	}
-	const double *series[] = {s[0], s[1], s[2]};
-	const char *names[] = {"Action 1", "Action 4 IRR", "Action 4 RPKI"};
+	const double *series[] = {s[0], s[1], s[2], s[3]};
+	const char *names[] = {"Action 1", "Action 4 IRR", "Action 4 RPKI", "routes RPKI valid"};
 	buf_puts(&r->body, "<h2>Trend</h2>\n<figure>");
-	svg_lines(&r->body, "Action scores per snapshot", x, n, series, names, 3);
-	buf_printf(
-	    &r->body, "<figcaption>%zu snapshot%s.</figcaption></figure>\n", n, n == 1 ? "" : "s");
+	svg_lines(&r->body, "Action scores and the share of its routes RPKI valid per snapshot", x,
+	    n, series, names, 4);
+	buf_printf(&r->body,
+	    "<figcaption>%zu snapshot%s, in time order of their routing "
+	    "data.</figcaption></figure>\n",
+	    n, n == 1 ? "" : "s");
 }
 
 static void metrics(struct buf *b, const struct scorecard *sc)
@@ -262,6 +269,8 @@ int page_as(struct req *r)
 	    sc.has_info && sc.info.name ? sc.info.name : "");
 	page_begin(r, title);
 	head(&r->body, &sc);
+	if (html_provenance(r, &snap, 0) != 0)
+		return req_error(r, 500, "store_error", "the store could not be read");
 	actions(&r->body, &sc);
 	trend(r, &sc);
 	fixes(&r->body, &sc);

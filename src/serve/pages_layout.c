@@ -36,6 +36,7 @@ static const char css[] =
     "font-weight:600}.r-ready{background:var(--ready)}.r-aspiring{background:var(--aspiring)}"
     ".r-lagging{background:var(--lagging)}.r-no-data{background:var(--nodata)}"
     ".muted{color:var(--muted)}code{font-size:.9em;word-break:break-all}"
+    ".warn{border-left:4px solid var(--lagging);padding:.3rem .6rem;background:#fff5f5}"
     "svg{max-width:100%;height:auto}figure{margin:1rem 0}figcaption{color:var(--muted);"
     "font-size:.9rem}"
     "form.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end}"

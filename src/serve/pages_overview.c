@@ -33,7 +33,8 @@ static int trend(struct req *r)
 	int64_t *x = arena_alloc(&r->arena, (n + 1) * sizeof(*x));
 	double *v = arena_alloc(&r->arena, (n + 1) * sizeof(*v)),
 	       *inv = arena_alloc(&r->arena, (n + 1) * sizeof(*v));
-	double *irr = arena_alloc(&r->arena, (n + 1) * sizeof(*v));
+	double *irr = arena_alloc(&r->arena, (n + 1) * sizeof(*v)),
+	       *sp = arena_alloc(&r->arena, (n + 1) * sizeof(*v));
 	size_t k = 0;
 	for (size_t i = n; i-- > 0;) {
 		struct store_global *g;
@@ -46,26 +47,33 @@ static int trend(struct req *r)
 		inv[k] = pct(globals_get(g, ng, "all", "rpki_invalid"), routes);
 		irr[k] = pct(globals_get(g, ng, "all", "irr_registered"),
 		    globals_get(g, ng, "all", "irr_checked"));
+		sp[k] = pct(globals_get(g, ng, "all", "space_v4_24s_rpki"),
+		    globals_get(g, ng, "all", "space_v4_24s"));
 		/* keep the points in time order (snapshots are listed by when they were made) */
 		for (size_t j = k; j > 0 && x[j - 1] > x[j]; j--) {
 			int64_t tx = x[j];
 			x[j] = x[j - 1];
 			x[j - 1] = tx;
-			double t1 = v[j], t2 = inv[j], t3 = irr[j];
-			v[j] = v[j - 1], inv[j] = inv[j - 1], irr[j] = irr[j - 1];
-			v[j - 1] = t1, inv[j - 1] = t2, irr[j - 1] = t3;
+			double t1 = v[j], t2 = inv[j], t3 = irr[j], t4 = sp[j];
+			v[j] = v[j - 1], inv[j] = inv[j - 1], irr[j] = irr[j - 1],
+			sp[j] = sp[j - 1];
+			v[j - 1] = t1, inv[j - 1] = t2, irr[j - 1] = t3, sp[j - 1] = t4;
 		}
 		k++;
 	}
-	const double *series[] = {v, inv, irr};
-	const char *names[] = {"RPKI valid", "RPKI invalid", "IRR registered"};
+	const double *series[] = {v, inv, irr, sp};
+	const char *names[] = {
+	    "RPKI valid", "RPKI invalid", "IRR registered", "IPv4 space covered by VRPs"};
 	buf_puts(&r->body, "<h2>Coverage over time</h2>\n<figure>");
 	svg_lines(&r->body,
-	    "Share of routes RPKI valid, RPKI invalid and IRR registered per snapshot", x, k,
-	    series, names, 3);
+	    "Share of routes RPKI valid, RPKI invalid and IRR registered, and of announced IPv4 "
+	    "space covered by VRPs, per snapshot",
+	    x, k, series, names, 4);
 	buf_printf(&r->body,
-	    "<figcaption>%zu snapshot%s, share of announced routes (prefix, "
-	    "origin).</figcaption></figure>\n",
+	    "<figcaption>%zu snapshot%s in time order of their routing data: shares of announced "
+	    "routes (prefix, origin), and of announced IPv4 /24s in routes a VRP covers (see each "
+	    "snapshot's provenance: reference data of another time distorts "
+	    "these).</figcaption></figure>\n",
 	    k, k == 1 ? "" : "s");
 	return 0;
 }
@@ -174,8 +182,11 @@ int page_overview(struct req *r)
 		buf_html(b, snap.label);
 		buf_puts(b, ")");
 	}
-	buf_printf(b, ", routing data from %s.</p>\n<div class=\"cards\">",
-	    report_time(snap.period_start, t, sizeof(t)));
+	buf_printf(
+	    b, ", routing data from %s.</p>\n", report_time(snap.period_start, t, sizeof(t)));
+	if (html_provenance(r, &snap, 0) != 0)
+		return req_error(r, 500, "store_error", "the store could not be read");
+	buf_puts(b, "<div class=\"cards\">");
 	double routes = globals_get(g, n, "all", "routes");
 	card(b, "routes (prefix, origin)", "%.0f", (double)snap.routes);
 	card(b, "ASes measured", "%.0f", (double)snap.ases);
@@ -191,6 +202,8 @@ int page_overview(struct req *r)
 		return req_error(r, 500, "store_error", "the store could not be read");
 	readiness(r, g, n);
 	scopes(r, g, n);
+	if (html_provenance(r, &snap, 1) != 0)
+		return req_error(r, 500, "store_error", "the store could not be read");
 	page_end(r);
 	return 0;
 }

@@ -225,6 +225,7 @@ const char *profile_label(const struct conform_profile *p, char *buf, size_t siz
 int api_summary(struct req *r);
 int api_snapshots(struct req *r);
 int api_history(struct req *r);
+int api_diff(struct req *r);
 int api_as(struct req *r);
 int api_as_findings(struct req *r);
 int api_as_history(struct req *r);
@@ -256,6 +257,9 @@ int badge_svg(struct req *r);
 /* The AS page's section on the disputes of asn's findings (api_dispute.c); -1 on a store
  * error. */
 int html_disputes(struct req *r, uint32_t asn);
+/* The snapshot's provenance (pages_provenance.c): WARNING lines, and with full the inputs
+ * with their data dates and the other gaps. -1 on a store error. */
+int html_provenance(struct req *r, const struct store_snapshot *snap, int full);
 
 /* ---------------------------------------------------------------- shared data helpers */
 

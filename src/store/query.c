@@ -567,29 +567,3 @@ int store_search_as(struct store *s, const char *q, size_t limit, struct arena *
 	*n = v.n;
 	return done(s, st, rc);
 }
-
-int store_get_inputs(
-    struct store *s, int64_t snap, struct arena *a, struct store_input **out, size_t *n)
-{
-	sqlite3_stmt *st;
-	struct vec v = {.size = sizeof(**out)};
-	if (prep(s,
-	        "SELECT kind, path, sha256, size, records, malformed FROM snapshot_input "
-	        "WHERE snapshot_id = ?1 ORDER BY rowid",
-	        &st))
-		return -1;
-	sqlite3_bind_int64(st, 1, snap);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_input *x = vec_push(&v, a);
-		x->kind = store_col_text(st, 0, a);
-		x->path = store_col_text(st, 1, a);
-		x->sha256 = store_col_text(st, 2, a);
-		x->size = (uint64_t)sqlite3_column_int64(st, 3);
-		x->records = (uint64_t)sqlite3_column_int64(st, 4);
-		x->malformed = (uint64_t)sqlite3_column_int64(st, 5);
-	}
-	*out = v.v;
-	*n = v.n;
-	return done(s, st, rc);
-}

@@ -508,3 +508,57 @@ int store_get_routes_by_prefix(struct store *s, int64_t snap, const struct prefi
 		legacy_layout(s, snap);
 	return rc;
 }
+
+int store_each_route(struct store *s, int64_t snap, store_route_fn fn, void *arg)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db,
+	        "SELECT data, n, key FROM route_block WHERE snapshot_id = ?1 AND kind = ?2 "
+	        "ORDER BY key",
+	        -1, &st, NULL) != SQLITE_OK) {
+		log_err("%s: reading routes: %s", s->path, sqlite3_errmsg(s->db));
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, snap);
+	sqlite3_bind_int(st, 2, KIND_ADDRESS);
+	uint8_t *buf = NULL;
+	size_t cap = 0, seen = 0;
+	int rc, status = 0;
+	while (status == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const void *z = sqlite3_column_blob(st, 0);
+		size_t zn = (size_t)sqlite3_column_bytes(st, 0);
+		size_t want = (size_t)sqlite3_column_int64(st, 1) * ROUTE_REC;
+		unsigned long long size = z ? ZSTD_getFrameContentSize(z, zn) : 0;
+		if (want > cap) {
+			free(buf);
+			cap = want;
+			buf = xmalloc(cap);
+		}
+		size_t got = z && size == want ? ZSTD_decompress(buf, want, z, zn) : 0;
+		if (z == NULL || size != want || ZSTD_isError(got) || got != want) {
+			log_err("%s: a damaged route block (snapshot %lld, key %lld)", s->path,
+			    (long long)snap, (long long)sqlite3_column_int64(st, 2));
+			status = -1;
+			break;
+		}
+		for (size_t i = 0; i < want / ROUTE_REC; i++) {
+			const uint8_t *e = buf + i * ROUTE_REC;
+			struct store_route_brief b;
+			rec_prefix(e, &b.prefix);
+			b.origin = get32(e + 24);
+			b.rpki = e[2];
+			b.irr = e[4];
+			fn(&b, arg);
+			seen++;
+		}
+	}
+	if (status == 0 && rc != SQLITE_DONE) {
+		log_err("%s: reading routes: %s", s->path, sqlite3_errmsg(s->db));
+		status = -1;
+	}
+	sqlite3_finalize(st);
+	free(buf);
+	if (status == 0 && seen == 0)
+		legacy_layout(s, snap);
+	return status;
+}

@@ -104,7 +104,7 @@ const char *const store_migrations[] = {
     "ALTER TABLE finding ADD COLUMN rib_last INTEGER;"
     "ALTER TABLE finding ADD COLUMN upd_first INTEGER;"
     "ALTER TABLE finding ADD COLUMN upd_last INTEGER;",
-    /* next: organisations and ASPA (h17-org). Each AS's CAIDA organisation (id and name) for
+    /* 5 -> 6: organisations and ASPA. Each AS's CAIDA organisation (id and name) for
      * the organisation scorecards, aggregated at read time from the members' rows
      * (report/org.c); per snapshot and AS, whether it publishes ASPA (is the customer AS of
      * an ASPA object: 1, 0, NULL without ASPA data) and how many of its routes were seen
@@ -114,6 +114,17 @@ const char *const store_migrations[] = {
     "CREATE INDEX as_info_org ON as_info(org_id);"
     "ALTER TABLE as_summary ADD COLUMN aspa INTEGER;"
     "ALTER TABLE as_summary ADD COLUMN aspa_invalid INTEGER;",
+    /* 6 -> 7: provenance of a snapshot (src/store/provenance.c): each input's data date
+     * (NULL when it cannot be known) and where it was read from ("content", "name",
+     * "records"), and the known coverage gaps of the snapshot's data, a warning where they
+     * distort verdicts */
+    "ALTER TABLE snapshot_input ADD COLUMN data_time INTEGER;"
+    "ALTER TABLE snapshot_input ADD COLUMN date_from TEXT;"
+    "CREATE TABLE snapshot_gap ("
+    "  snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL, code TEXT NOT NULL, detail TEXT NOT NULL,"
+    "  warning INTEGER NOT NULL);"
+    "CREATE INDEX snapshot_gap_of ON snapshot_gap(snapshot_id);",
 };
 
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

@@ -6,7 +6,8 @@
 #include "store_private.h"
 
 static const char *const stmt_sql[ST_COUNT] = {
-    [ST_INPUT] = "INSERT INTO snapshot_input VALUES (?1,?2,?3,?4,?5,?6,?7)",
+    [ST_INPUT] = "INSERT INTO snapshot_input (snapshot_id, kind, path, sha256, size, records, "
+                 "malformed, data_time, date_from) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
     [ST_METRIC] = "INSERT OR REPLACE INTO as_metric VALUES (?1,?2,?3,?4,?5,?6)",
     [ST_SUMMARY] = "INSERT OR REPLACE INTO as_summary (snapshot_id, asn, prefixes_v4, "
                    "prefixes_v6, routes, rpki_valid, rpki_invalid, rpki_notfound, "
@@ -238,8 +239,8 @@ int store_snapshot_begin(struct store *s, struct store_snapshot *snap)
 	/* Replace a snapshot of the same inputs. Foreign keys are declared for readers and
 	 * tools but not enforced (checking them costs a lookup per row written), so the
 	 * snapshot's rows are removed here, table by table. */
-	static const char *const tables[] = {"snapshot_input", "as_metric", "as_summary", "finding",
-	    "incident", "route_block", "global_stat"};
+	static const char *const tables[] = {"snapshot_input", "snapshot_gap", "as_metric",
+	    "as_summary", "finding", "incident", "route_block", "global_stat"};
 	int rc = SQLITE_DONE;
 	for (size_t i = 0; i <= sizeof(tables) / sizeof(tables[0]) && rc == SQLITE_DONE; i++) {
 		char sql[160];
@@ -293,6 +294,11 @@ int store_put_input(struct store *s, const struct store_input *in)
 	sqlite3_bind_int64(st, 5, (int64_t)in->size);
 	sqlite3_bind_int64(st, 6, (int64_t)in->records);
 	sqlite3_bind_int64(st, 7, (int64_t)in->malformed);
+	if (in->data_time > 0)
+		sqlite3_bind_int64(st, 8, in->data_time);
+	else
+		sqlite3_bind_null(st, 8);
+	store_bind_text(st, 9, in->data_time > 0 ? in->date_from : NULL);
 	return step_done(s, st);
 }
 

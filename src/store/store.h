@@ -18,7 +18,7 @@
 
 #include "core/core.h"
 
-#define STORE_SCHEMA_VERSION 6 /* = store_nmigrations (schema.c) */
+#define STORE_SCHEMA_VERSION 7 /* = store_nmigrations (schema.c) */
 
 struct store;
 
@@ -46,7 +46,26 @@ struct store_input {
 	const char *path;
 	const char *sha256;
 	uint64_t size, records, malformed;
+	/* provenance: the time the data describes (0 = unknown) and where it was read:
+	 * "content" (a header or metadata field), "records" (the first record's time), "name"
+	 * (the file name's date) */
+	int64_t data_time;
+	const char *date_from;
 };
+
+/* A known coverage gap of a snapshot's data: kind is the input kind it concerns ("vrps",
+ * "irr", "asrel", ...), code a short machine name ("stale", "derived", "ta-absent",
+ * "irr-absent", "not-loaded", "ta-unknown"), detail one line for people; warning when
+ * the gap distorts verdicts (the summary and pages show a WARNING line). */
+struct store_gap {
+	const char *kind, *code, *detail;
+	int warning;
+};
+
+/* How far (days) reference data may be from the routing data before the snapshot carries a
+ * warning: in the shared data, a 5-month gap between the routes and the VRPs doubles the
+ * invalid share. */
+#define STORE_STALE_DAYS 30
 
 /* Per-AS, per-metric value. percent < 0 stores NULL: "no data", never 0. */
 struct store_metric {
@@ -124,6 +143,7 @@ struct store_global {
  * key). Sets snap->id. */
 int store_snapshot_begin(struct store *s, struct store_snapshot *snap);
 int store_put_input(struct store *s, const struct store_input *in);
+int store_put_gap(struct store *s, const struct store_gap *g);
 int store_put_metric(struct store *s, const struct store_metric *m);
 int store_put_summary(struct store *s, const struct store_as_summary *a);
 int store_put_finding(struct store *s, const struct store_finding *f);
@@ -195,10 +215,6 @@ struct store_history {
 /* Newest first, at most limit (0 = all). */
 int store_snapshots(
     struct store *s, size_t limit, struct arena *a, struct store_snapshot **out, size_t *n);
-/* The inputs recorded with snapshot snap (MRT files and reference data: kind, path as given,
- * SHA-256, size, records, malformed), in the order they were written. */
-int store_get_inputs(
-    struct store *s, int64_t snap, struct arena *a, struct store_input **out, size_t *n);
 int store_get_summary(
     struct store *s, int64_t snap, uint32_t asn, struct store_as_summary *out, int *found);
 int store_get_metrics(struct store *s, int64_t snap, uint32_t asn, struct arena *a,
@@ -225,8 +241,28 @@ int store_get_routes_by_origin(struct store *s, int64_t snap, uint32_t asn, stru
  * when covering is set. */
 int store_get_routes_by_prefix(struct store *s, int64_t snap, const struct prefix *p, int covering,
     struct arena *a, struct store_route **out, size_t *n);
+/* Every route of a snapshot, cheaply (no strings): its prefix, origin, and states as codes.
+ * rpki: 0 no data, 1 valid, 2 invalid, 3 not-found; irr: 0 no data, 1 exact, 2 covered,
+ * 3 other-origin, 4 absent. In address-block order (not strictly prefix order). */
+struct store_route_brief {
+	struct prefix prefix;
+	uint32_t origin;
+	uint8_t rpki, irr;
+};
+#define STORE_RPKI_VALID 1
+#define STORE_RPKI_INVALID 2
+#define STORE_RPKI_NOTFOUND 3
+typedef void (*store_route_fn)(const struct store_route_brief *r, void *arg);
+int store_each_route(struct store *s, int64_t snap, store_route_fn fn, void *arg);
 int store_get_history(
     struct store *s, uint32_t asn, struct arena *a, struct store_history **out, size_t *n);
+/* The inputs recorded with snapshot snap (MRT files, tables and reference data: kind, path as
+ * given, SHA-256, size, records, malformed, data date; provenance.c), in the order written. */
+int store_get_inputs(
+    struct store *s, int64_t snap, struct arena *a, struct store_input **out, size_t *n);
+/* Its known coverage gaps, warnings first. */
+int store_get_gaps(
+    struct store *s, int64_t snap, struct arena *a, struct store_gap **out, size_t *n);
 /* scope "" = every scope. */
 int store_get_globals(struct store *s, int64_t snap, const char *scope, struct arena *a,
     struct store_global **out, size_t *n);

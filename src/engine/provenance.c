@@ -1,0 +1,469 @@
+/*
+ * Provenance of a snapshot: the date of each input's data, read from its content where it
+ * says (rpki-client / Routinator metadata, CAIDA "# date:" headers, IANA "<updated>", the
+ * first MRT record) or from its file name, and the known coverage gaps of the reference data:
+ * far from the routing data, a derived VRP set, an absent trust anchor, IRRs not included,
+ * kinds not loaded. A warning marks the gaps that distort verdicts.
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/engine.h"
+#include "irr/irr.h"
+
+#define HEAD_BYTES 65536 /* what is read of a file for a date in its header */
+
+/* A unix time from a calendar date (UTC), or -1 when it is no date. */
+static int64_t civil(int y, int mo, int d, int h, int mi, int s)
+{
+	if (y < 1980 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
+	    mi < 0 || mi > 59 || s < 0 || s > 60)
+		return -1;
+	struct tm tm = {.tm_year = y - 1900,
+	    .tm_mon = mo - 1,
+	    .tm_mday = d,
+	    .tm_hour = h,
+	    .tm_min = mi,
+	    .tm_sec = s};
+	time_t t = timegm(&tm);
+	return tm.tm_mday == d ? (int64_t)t : -1; /* 2023-02-30 normalises away */
+}
+
+static int digits(const char *p, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)p[i]))
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	return v;
+}
+
+int64_t engine_date_from_name(const char *path)
+{
+	const char *b = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t n = strlen(b);
+	for (size_t i = 0; i + 8 <= n; i++) {
+		if (i > 0 && isdigit((unsigned char)b[i - 1]))
+			continue;
+		const char *p = b + i;
+		int64_t t = -1;
+		if (i + 10 <= n && p[4] == '-' && p[7] == '-' && !isdigit((unsigned char)p[10]))
+			t = civil(digits(p, 4), digits(p + 5, 2), digits(p + 8, 2), 0, 0, 0);
+		else if (!isdigit((unsigned char)p[8]))
+			t = civil(digits(p, 4), digits(p + 4, 2), digits(p + 6, 2), 0, 0, 0);
+		if (t > 0)
+			return t;
+	}
+	return -1;
+}
+
+static int64_t floor_day(int64_t t)
+{
+	return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+}
+
+int64_t engine_days_between(int64_t from, int64_t to)
+{
+	return floor_day(to) - floor_day(from);
+}
+
+/* "2023-11-07T22:05:20Z" (or a date alone) at p. */
+static int64_t iso_time(const char *p)
+{
+	int64_t t = civil(digits(p, 4), p[4] == '-' ? digits(p + 5, 2) : -1,
+	    p[7] == '-' ? digits(p + 8, 2) : -1, 0, 0, 0);
+	if (t > 0 && (p[10] == 'T' || p[10] == ' ') && p[13] == ':' && p[16] == ':') {
+		int64_t u = civil(digits(p, 4), digits(p + 5, 2), digits(p + 8, 2),
+		    digits(p + 11, 2), digits(p + 14, 2), digits(p + 17, 2));
+		if (u > 0)
+			t = u;
+	}
+	return t;
+}
+
+/* The value of JSON key "key" in text: a time string or a number (unix seconds). */
+static int64_t json_time(const char *text, const char *key)
+{
+	char pat[64];
+	snprintf(pat, sizeof(pat), "\"%s\"", key);
+	const char *p = strstr(text, pat);
+	if (p == NULL)
+		return -1;
+	p += strlen(pat);
+	while (*p == ' ' || *p == ':' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	if (*p == '"')
+		return iso_time(p + 1);
+	if (isdigit((unsigned char)*p)) {
+		long long v = strtoll(p, NULL, 10);
+		return v > 315532800 && v < 4102444800LL ? (int64_t)v : -1;
+	}
+	return -1;
+}
+
+/* The date in the first bytes of a file, by kind; -1 when it says none. */
+static int64_t content_date(const char *kind, const char *head)
+{
+	if (strcmp(kind, "vrps") == 0) {
+		const char *keys[] = {"buildtime", "generatedTime", "generated"};
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			int64_t t = json_time(head, keys[i]);
+			if (t > 0)
+				return t;
+		}
+		return -1;
+	}
+	if (strcmp(kind, "asrel") == 0 || strcmp(kind, "orgs") == 0) {
+		const char *p = strstr(head, "# date:"); /* "# date: 202401" (a month) */
+		if (p == NULL)
+			return -1;
+		for (p += 7; *p == ' '; p++)
+			;
+		int64_t t = civil(digits(p, 4), digits(p + 4, 2),
+		    isdigit((unsigned char)p[6]) ? digits(p + 6, 2) : 1, 0, 0, 0);
+		return t;
+	}
+	if (strcmp(kind, "irr") == 0) { /* the newest last-modified / changed of the head */
+		int64_t best = -1;
+		for (const char *p = head; p && *p;
+		     p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+			int64_t t = -1;
+			if (strncmp(p, "last-modified:", 14) == 0) {
+				const char *v = p + 14 + strspn(p + 14, " \t");
+				t = iso_time(v);
+			} else if (strncmp(p, "changed:", 8) == 0) {
+				const char *e = strchr(p, '\n') ? strchr(p, '\n') : p + strlen(p);
+				const char *v = e;
+				while (v > p && (v[-1] == '\r' || v[-1] == ' '))
+					v--;
+				if (v - p >= 8 + 8 && !isdigit((unsigned char)v[-9]))
+					t = civil(digits(v - 8, 4), digits(v - 4, 2),
+					    digits(v - 2, 2), 0, 0, 0);
+			}
+			if (t > best)
+				best = t;
+		}
+		return best;
+	}
+	if (strcmp(kind, "bogons") == 0) { /* IANA registries: <updated>2024-03-01</updated> */
+		const char *p = strstr(head, "<updated>");
+		return p ? iso_time(p + 9) : -1;
+	}
+	return -1;
+}
+
+/* The first HEAD_BYTES of a file, decompressed, NUL-terminated; NULL when unreadable. */
+static char *read_head(const char *path)
+{
+	struct zinput *z = zinput_open(path, path, 0, 1);
+	if (z == NULL)
+		return NULL;
+	char *buf = xmalloc(HEAD_BYTES + 1);
+	size_t n = 0;
+	ssize_t r;
+	while (n < HEAD_BYTES && (r = zinput_read(z, (uint8_t *)buf + n, HEAD_BYTES - n)) > 0)
+		n += (size_t)r;
+	zinput_close(z);
+	buf[n] = '\0';
+	return buf;
+}
+
+void engine_input_date(struct engine_input *in)
+{
+	if (in->data_time > 0 || strcmp(in->path, "-") == 0)
+		return; /* routing inputs: set from their records while read */
+	char *head = read_head(in->path);
+	int64_t t = head ? content_date(in->kind, head) : -1;
+	free(head);
+	if (t > 0) {
+		in->data_time = t;
+		in->date_from = "content";
+	} else if ((t = engine_date_from_name(in->path)) > 0) {
+		in->data_time = t;
+		in->date_from = "name";
+	}
+}
+
+/* ---------------------------------------------------------------- gaps */
+
+static const char *kind_name(const char *kind)
+{
+	static const char *const names[][2] = {{"vrps", "VRPs"}, {"irr", "IRR data"},
+	    {"asrel", "AS relationships"}, {"bogons", "bogon list"},
+	    {"delegated", "delegation statistics"}, {"orgs", "AS organisations"},
+	    {"asnames", "AS names"}, {"peeringdb", "PeeringDB data"}};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(kind, names[i][0]) == 0)
+			return names[i][1];
+	return kind;
+}
+
+/* Reference data that decides verdicts (the others only name things). */
+static int decides(const char *kind)
+{
+	return strcmp(kind, "vrps") == 0 || strcmp(kind, "irr") == 0 ||
+	       strcmp(kind, "asrel") == 0 || strcmp(kind, "bogons") == 0 ||
+	       strcmp(kind, "delegated") == 0;
+}
+
+static void gap(struct engine_gaps *g, const char *kind, const char *code, int warning,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void gap(
+    struct engine_gaps *g, const char *kind, const char *code, int warning, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	for (size_t i = 0; i < g->n; i++) /* two files of one edition: said once */
+		if (strcmp(g->v[i].detail, buf) == 0)
+			return;
+	XGROW(g->v, g->cap, g->n + 1);
+	g->v[g->n++] = (struct store_gap){kind, code, arena_strdup(&g->arena, buf), warning};
+}
+
+static const char *day(int64_t t, char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(buf, size, "%Y-%m-%d", &tm);
+	return buf;
+}
+
+/* The five RIRs' trust anchors, told from a "ta" value. */
+static const char *const rirs[] = {"AFRINIC", "APNIC", "ARIN", "LACNIC", "RIPE"};
+#define NRIRS 5
+
+static int rir_of_ta(const char *ta, size_t len)
+{
+	char low[32];
+	if (len >= sizeof(low))
+		len = sizeof(low) - 1;
+	for (size_t i = 0; i < len; i++)
+		low[i] = (char)tolower((unsigned char)ta[i]);
+	low[len] = '\0';
+	if (strstr(low, "afrinic"))
+		return 0;
+	if (strstr(low, "apnic"))
+		return 1;
+	if (strstr(low, "lacnic"))
+		return 3;
+	if (strstr(low, "arin"))
+		return 2;
+	if (strstr(low, "ripe"))
+		return 4;
+	return -1;
+}
+
+/* The next "ta" key at or after p, or NULL. */
+static const char *next_ta(const char *p, const char *end)
+{
+	for (; p + 4 <= end; p++)
+		if (p[0] == '"' && p[1] == 't' && p[2] == 'a' && p[3] == '"')
+			return p;
+	return NULL;
+}
+
+/* Count the VRPs of each RIR's trust anchor in a VRP file: JSON "ta" fields, or a CSV's
+ * "Trust Anchor" column. *named = VRPs with a TA that is no RIR's and not "unknown",
+ * *unknown = VRPs without one. Returns -1 when the file cannot be read. */
+static int count_tas(
+    const char *path, uint64_t per[NRIRS], uint64_t *named, uint64_t *unknown, int *derived)
+{
+	size_t len;
+	char *text = zinput_slurp(path, &len);
+	if (text == NULL)
+		return -1;
+	const char *meta_end = text + (len < 4096 ? len : 4096);
+	char save = *meta_end;
+	*(char *)meta_end = '\0'; /* the metadata comes first */
+	*derived = strstr(text, "derived") != NULL || strstr(text, "re-validated") != NULL;
+	*(char *)meta_end = save;
+	if (text[strspn(text, " \t\r\n")] == '{') {
+		/* a plain scan: a libc search from each match would rescan the rest of the text
+		 * under sanitizers (a 30 MB set, 390,000 matches) */
+		for (const char *p = text; (p = next_ta(p, text + len)) != NULL;) {
+			p += 4;
+			while (*p == ' ' || *p == ':')
+				p++;
+			if (*p != '"')
+				continue;
+			const char *e = strchr(++p, '"');
+			if (e == NULL)
+				break;
+			int r = rir_of_ta(p, (size_t)(e - p));
+			if (r >= 0)
+				per[r]++;
+			else if (e - p == 7 && strncmp(p, "unknown", 7) == 0)
+				++*unknown;
+			else
+				++*named;
+			p = e + 1;
+		}
+	} else { /* CSV: the column headed "Trust Anchor" */
+		char *save_ptr = NULL;
+		int col = -1;
+		for (char *line = strtok_r(text, "\r\n", &save_ptr); line;
+		     line = strtok_r(NULL, "\r\n", &save_ptr)) {
+			if (col < 0) {
+				char *h = strcasestr(line, "trust anchor");
+				if (h == NULL)
+					break;
+				col = 0;
+				for (char *q = line; q < h; q++)
+					col += *q == ',';
+				continue;
+			}
+			char *f = line;
+			for (int c = 0; c < col && f; c++)
+				f = strchr(f, ',') ? strchr(f, ',') + 1 : NULL;
+			if (f == NULL)
+				continue;
+			size_t fl = strcspn(f, ",");
+			int r = rir_of_ta(f, fl);
+			if (r >= 0)
+				per[r]++;
+			else if (fl == 0 || (fl == 7 && strncmp(f, "unknown", 7) == 0))
+				++*unknown;
+			else
+				++*named;
+		}
+	}
+	free(text);
+	return 0;
+}
+
+/* The VRP set's own gaps: derived, its trust anchors against the five RIRs. */
+static void vrp_gaps(struct engine_gaps *g, const char *path)
+{
+	uint64_t per[NRIRS] = {0}, named = 0, unknown = 0, max = 0, total = 0;
+	int derived = 0, imax = 0;
+	if (count_tas(path, per, &named, &unknown, &derived) != 0)
+		return;
+	const char *b = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	if (derived || strstr(b, "derived"))
+		gap(g, "vrps", "derived", 0,
+		    "the VRP set is derived (decoded from a validator cache or another export), "
+		    "not re-validated here: it may hold ROAs a validator would reject or lack "
+		    "some it would accept");
+	for (int i = 0; i < NRIRS; i++) {
+		total += per[i];
+		if (per[i] > max) {
+			max = per[i];
+			imax = i;
+		}
+	}
+	if (total == 0) {
+		gap(g, "vrps", "ta-unknown", 0,
+		    "the VRP set names no RIR trust anchor (%" PRIu64
+		    " VRPs with TA \"unknown\" or "
+		    "none): whether every RIR's repository is in it cannot be checked",
+		    unknown + named);
+		return;
+	}
+	/* a TA with under 2 % of the largest TA's VRPs reads as absent: a repository that was
+	 * not fetched leaves only VRPs filed elsewhere under its name */
+	for (int i = 0; i < NRIRS; i++) {
+		if (per[i] == 0)
+			gap(g, "vrps", "ta-absent", 1,
+			    "no %s trust anchor in the VRP set: routes in %s address space read "
+			    "RPKI not-found, never valid or invalid",
+			    rirs[i], rirs[i]);
+		else if (per[i] * 50 < max)
+			gap(g, "vrps", "ta-absent", 1,
+			    "%s trust anchor nearly absent from the VRP set (%" PRIu64
+			    " VRPs, under 2 "
+			    "%% of %s's %" PRIu64 "): most routes in %s address space read RPKI "
+			    "not-found",
+			    rirs[i], per[i], rirs[imax], max, rirs[i]);
+	}
+}
+
+/* The IRR sources that matter most for coverage, absent from the loaded data. */
+static void irr_gaps(struct engine_gaps *g, const struct irr_db *db)
+{
+	static const char *const major[] = {"RADB", "RIPE", "APNIC", "ARIN", "AFRINIC", "LACNIC"};
+	char missing[128] = "";
+	size_t nmiss = 0;
+	for (size_t i = 0; i < sizeof(major) / sizeof(major[0]); i++) {
+		if (db && irr_db_source_find(db, major[i]) >= 0)
+			continue;
+		snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing), "%s%s",
+		    nmiss++ ? ", " : "", major[i]);
+	}
+	if (nmiss)
+		gap(g, "irr", "irr-absent", 1,
+		    "IRR source%s not in the loaded IRR data: %s; IRR coverage is understated "
+		    "(routes registered only there read unregistered)",
+		    nmiss > 1 ? "s" : "", missing);
+}
+
+void engine_gaps_find(const struct engine_input *in, size_t nin, const struct refs_spec *spec,
+    const struct observe_refs *refs, int64_t routing_time, int stale_days, struct engine_gaps *g)
+{
+	if (stale_days <= 0)
+		stale_days = STORE_STALE_DAYS;
+	char d1[16], d2[16];
+	for (size_t i = 0; i < nin; i++) {
+		const struct engine_input *x = &in[i];
+		if (strcmp(x->kind, "mrt") == 0 || strcmp(x->kind, "table") == 0)
+			continue;
+		if (x->data_time <= 0) {
+			gap(g, x->kind, "date-unknown", 0,
+			    "%s %s: no date in its content or name; its distance from the routing "
+			    "data is unknown",
+			    kind_name(x->kind), x->path);
+			continue;
+		}
+		if (routing_time <= 0)
+			continue;
+		int64_t dist = engine_days_between(routing_time, x->data_time);
+		int64_t days = dist < 0 ? -dist : dist;
+		if (days > stale_days)
+			gap(g, x->kind, "stale", decides(x->kind),
+			    "%s dated %s: %" PRId64 " days %s the routing data (%s)%s",
+			    kind_name(x->kind), day(x->data_time, d1, sizeof(d1)), days,
+			    dist < 0 ? "before" : "after", day(routing_time, d2, sizeof(d2)),
+			    strcmp(x->kind, "vrps") == 0 ? ": RPKI verdicts are of another time "
+			                                   "(in the shared data a 5-month "
+			                                   "gap doubles the RPKI-invalid share)"
+			    : decides(x->kind)           ? ": its verdicts are of another time"
+			                                 : "");
+	}
+	if (spec->vrps)
+		vrp_gaps(g, spec->vrps);
+	else if (spec->rtr == NULL)
+		gap(g, "vrps", "not-loaded", 0, "no VRPs loaded: RPKI metrics are no data");
+	if (spec->nirr)
+		irr_gaps(g, refs ? refs->irr : NULL);
+	else
+		gap(g, "irr", "not-loaded", 0, "no IRR data loaded: IRR metrics are no data");
+	if (spec->asrel == NULL)
+		gap(g, "asrel", "not-loaded", 0,
+		    "no AS relationships loaded: route-leak metrics are no data");
+	if (spec->delegated == NULL)
+		gap(g, "delegated", "not-loaded", 0,
+		    "no delegation statistics loaded: no per-RIR and per-country figures");
+}
+
+void engine_gaps_init(struct engine_gaps *g)
+{
+	memset(g, 0, sizeof(*g));
+	arena_init(&g->arena, 0);
+}
+
+void engine_gaps_free(struct engine_gaps *g)
+{
+	free(g->v);
+	arena_free(&g->arena);
+	memset(g, 0, sizeof(*g));
+}

@@ -1,0 +1,216 @@
+/*
+ * History across snapshots: RPKI coverage by address space (engine/space.c: /24s and /48s,
+ * overlaps once, default routes left out) and the snapshot diff (report/diff.c), on two small
+ * synthetic snapshots whose answers are known by hand; then `routemark diff` on them.
+ */
+#include <json-c/json.h>
+#include <sys/wait.h>
+
+#include "testutil.h"
+
+#include "engine/engine.h"
+#include "report/report.h"
+
+struct r {
+	const char *prefix;
+	uint32_t origin;
+	const char *rpki;
+};
+
+/* A snapshot of these routes; returns its id. */
+static int64_t snapshot(struct store *s, const char *key, int64_t t, const struct r *v, size_t n)
+{
+	struct store_snapshot snap = {.period_start = t, .period_end = t, .label = key};
+	snprintf(snap.key, sizeof(snap.key), "%s", key);
+	assert_int_equal(store_snapshot_begin(s, &snap), 0);
+	for (size_t i = 0; i < n; i++) {
+		struct store_route rt = {.prefix = v[i].prefix,
+		    .origin = v[i].origin,
+		    .peers = 1,
+		    .rpki = v[i].rpki,
+		    .first_seen = t,
+		    .last_seen = t};
+		assert_int_equal(store_put_route(s, &rt), 0);
+	}
+	snap.routes = n;
+	assert_int_equal(store_snapshot_commit(s, &snap), 0);
+	return snap.id;
+}
+
+static const struct r old_routes[] = {
+    {"10.0.0.0/16", 64501, "valid"},
+    {"10.0.1.0/24", 64501, "valid"}, /* inside the /16: its space counts once */
+    {"192.0.2.0/24", 64502, "not-found"}, {"2001:db8::/32", 64503, "invalid"},
+    {"2001:db8:1::/48", 64503, "invalid"},
+    {"0.0.0.0/0", 64509, "not-found"}, /* a default route: not address space */
+};
+static const struct r new_routes[] = {
+    {"10.0.0.0/16", 64501, "invalid"},    /* valid -> invalid */
+    {"192.0.2.0/24", 64502, "valid"},     /* not-found -> valid */
+    {"198.51.100.0/24", 64504, "valid"},  /* appeared */
+    {"2001:db8::/32", 64503, "invalid"},  /* unchanged */
+    {"2001:db8:1::/48", 64503, "invalid"} /* unchanged */
+};
+
+static char dbpath[] = "/tmp/rm-history-XXXXXX";
+
+static int setup(void **state)
+{
+	(void)state;
+	int fd = mkstemp(dbpath);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	unlink(dbpath);
+	struct store *s;
+	if (store_open(dbpath, 0, &s) != 0)
+		return -1;
+	snapshot(s, "old", 1704110400, old_routes, sizeof(old_routes) / sizeof(old_routes[0]));
+	snapshot(s, "new", 1712361600, new_routes, sizeof(new_routes) / sizeof(new_routes[0]));
+	store_close(s);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unlink(dbpath);
+	return 0;
+}
+
+static double global(struct store *s, int64_t snap, const char *scope, const char *key)
+{
+	struct arena a;
+	struct store_global *g;
+	size_t n;
+	double v = -1;
+	arena_init(&a, 0);
+	assert_int_equal(store_get_globals(s, snap, scope, &a, &g, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(g[i].key, key) == 0)
+			v = g[i].value;
+	arena_free(&a);
+	return v;
+}
+
+static void test_space(void **state)
+{
+	(void)state;
+	struct store *s;
+	assert_int_equal(store_open(dbpath, 0, &s), 0);
+	assert_int_equal(engine_space_figures(s, 1, NULL, 1), 0);
+	assert_int_equal(engine_space_figures(s, 2, NULL, 0), 0);
+	/* old: a /16 (256 /24s, its /24 inside once) and a /24; the default route left out */
+	assert_true(global(s, 1, "all", "space_v4_24s") == 257);
+	assert_true(global(s, 1, "afi:4", "space_v4_24s") == 257);
+	assert_true(global(s, 1, "all", "space_v4_24s_rpki") == 256);
+	assert_true(global(s, 1, "all", "space_v4_24s_valid") == 256);
+	/* a /32 is 65536 /48s, the /48 inside it once; covered (invalid), none valid */
+	assert_true(global(s, 1, "all", "space_v6_48s") == 65536);
+	assert_true(global(s, 1, "afi:6", "space_v6_48s_rpki") == 65536);
+	assert_true(global(s, 1, "all", "space_v6_48s_valid") == 0);
+	assert_true(global(s, 1, "afi:4", "space_v6_48s") < 0); /* each family its own */
+	/* without VRPs only the announced space: the rest is no data, not 0 */
+	assert_true(global(s, 2, "all", "space_v4_24s") == 258);
+	assert_true(global(s, 2, "all", "space_v4_24s_rpki") < 0);
+	store_close(s);
+}
+
+static void test_diff(void **state)
+{
+	(void)state;
+	struct store *s;
+	assert_int_equal(store_open(dbpath, 1, &s), 0);
+	struct report_diff d;
+	assert_int_equal(report_diff(s, 1, 2, 10, &d), 0);
+	assert_int_equal(d.routes_from, 6);
+	assert_int_equal(d.routes_to, 5);
+	assert_int_equal(d.changed, 2);
+	assert_int_equal(d.unchanged, 2);
+	assert_int_equal(d.became[1], 1); /* valid */
+	assert_int_equal(d.became[2], 1); /* invalid */
+	assert_int_equal(d.became[3], 0);
+	assert_int_equal(d.matrix[1][2], 1);
+	assert_int_equal(d.matrix[3][1], 1);
+	assert_int_equal(d.matrix[2][2], 2);
+	assert_int_equal(d.appeared[1], 1);
+	assert_int_equal(d.disappeared[1], 1); /* 10.0.1.0/24 */
+	assert_int_equal(d.disappeared[3], 1); /* the default route */
+	assert_int_equal(d.nchanges, 2);       /* prefix order */
+	char buf[PREFIX_STRLEN];
+	assert_string_equal(prefix_format(&d.changes[0].prefix, buf, sizeof(buf)), "10.0.0.0/16");
+	assert_int_equal(d.changes[0].from, 1);
+	assert_int_equal(d.changes[0].to, 2);
+	assert_string_equal(prefix_format(&d.changes[1].prefix, buf, sizeof(buf)), "192.0.2.0/24");
+	assert_int_equal(d.changes[1].origin, 64502);
+	report_diff_free(&d);
+	/* bounded */
+	assert_int_equal(report_diff(s, 1, 2, 1, &d), 0);
+	assert_int_equal(d.nchanges, 1);
+	assert_int_equal(d.changed, 2);
+	report_diff_free(&d);
+	/* backwards: the same changes the other way */
+	assert_int_equal(report_diff(s, 2, 1, 0, &d), 0);
+	assert_int_equal(d.became[1], 1);
+	assert_int_equal(d.became[3], 1);
+	assert_int_equal(d.appeared[3], 1);
+	assert_int_equal(d.nchanges, 0);
+	report_diff_free(&d);
+	store_close(s);
+}
+
+static char *run(const char *args, int *status)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "%s diff --db %s %s 2>&1", test_bin(), dbpath, args);
+	FILE *f = popen(cmd, "r");
+	assert_non_null(f);
+	char *out = calloc(1, 65536);
+	size_t n = fread(out, 1, 65535, f);
+	out[n] = '\0';
+	int st = pclose(f);
+	*status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return out;
+}
+
+static void test_diff_command(void **state)
+{
+	(void)state;
+	int st;
+	char *out = run("1 2", &st);
+	assert_int_equal(st, 0);
+	assert_non_null(strstr(out, "routes: 6 -> 5; 4 in both, 1 appeared, 2 disappeared"));
+	assert_non_null(strstr(out, "RPKI state changed in both: 2 (became valid 1, invalid 1"));
+	assert_non_null(strstr(out, "10.0.0.0/16          AS64501      valid -> invalid"));
+	free(out);
+	out = run("--format json --limit 1 1 2", &st);
+	assert_int_equal(st, 0);
+	json_object *j = json_tokener_parse(out);
+	assert_non_null(j);
+	json_object *x;
+	assert_true(json_object_object_get_ex(j, "changes", &x));
+	assert_int_equal(json_object_array_length(x), 1);
+	assert_true(json_object_object_get_ex(j, "schema", &x));
+	assert_string_equal(json_object_get_string(x), "routemark.diff/1");
+	assert_true(json_object_object_get_ex(j, "vrps_from", &x));
+	assert_null(x); /* no VRP input recorded for these snapshots */
+	json_object_put(j);
+	free(out);
+	out = run("1 9", &st);
+	assert_int_equal(st, 1);
+	assert_non_null(strstr(out, "no snapshot 9"));
+	free(out);
+	out = run("1", &st);
+	assert_int_equal(st, 1);
+	free(out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_space),
+	    cmocka_unit_test(test_diff),
+	    cmocka_unit_test(test_diff_command),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

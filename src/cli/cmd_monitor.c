@@ -332,10 +332,10 @@ static int run_station(const struct monitor_opts *mo)
 		bmp_rib_free(rib);
 		return 1;
 	}
+	stop_signals(mo->duration); /* before saying so: a SIGTERM right after must stop cleanly */
 	if (mo->listen)
 		fprintf(stderr, "routemark: monitor: listening on %s (port %u)\n", mo->listen,
 		    bmp_station_port(st));
-	stop_signals(mo->duration);
 	int tty = isatty(STDERR_FILENO), rc = 0;
 	double t0 = clock_mono(), last = t0, next_snap = t0 + mo->snapshot_every;
 	uint64_t last_msgs = 0;

@@ -97,10 +97,11 @@ static void findings(FILE *f, const struct scorecard *sc)
 		html_escape(f, x->detail);
 		fputs("<br><code>", f);
 		html_escape(f, x->evidence);
+		char via[96];
 		fprintf(f, "</code></td><td>%u peer%s, first %s via ", x->peers,
 		    x->peers == 1 ? "" : "s", report_time(x->first_seen, t, sizeof(t)));
-		html_escape(f, x->peer_ip);
-		fprintf(f, " AS%u</td></tr>\n", x->peer_asn);
+		html_escape(f, report_seen_via(x, via, sizeof(via)));
+		fputs("</td></tr>\n", f);
 	}
 	fputs("</table>\n", f);
 }

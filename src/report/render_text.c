@@ -84,8 +84,9 @@ static void findings(FILE *f, const struct scorecard *sc)
 		    report_time(x->first_seen, t1, sizeof(t1)),
 		    report_time(x->last_seen, t2, sizeof(t2)));
 		fprintf(f, "          %s\n", x->detail ? x->detail : "");
-		fprintf(f, "          path %s, via peer %s AS%u\n", x->path ? x->path : "",
-		    x->peer_ip ? x->peer_ip : "", x->peer_asn);
+		char via[96];
+		fprintf(f, "          path %s, via %s\n", x->path ? x->path : "",
+		    report_seen_via(x, via, sizeof(via)));
 		if (x->evidence)
 			fprintf(f, "          evidence %s\n", x->evidence);
 		if (x->disputed)

@@ -202,5 +202,8 @@ void report_diff_text(FILE *f, const struct report_diff *d);
 
 const char *report_pct(double pct, char *buf, size_t size); /* "87.5 %" or "no data" */
 const char *report_time(int64_t t, char *buf, size_t size); /* "2014-05-30 22:00 UTC" */
+/* Who saw a finding's route, for people: "PEER ASn", or "a prefix-to-origin table" for a
+ * route of a table (src/origins: no peer, peer AS 0). */
+const char *report_seen_via(const struct store_finding *x, char *buf, size_t size);
 
 #endif

@@ -33,6 +33,17 @@ const char *report_time(int64_t t, char *buf, size_t size)
 	return buf;
 }
 
+const char *report_seen_via(const struct store_finding *x, char *buf, size_t size)
+{
+	const char *ip = x->peer_ip ? x->peer_ip : "";
+	if (x->peer_asn == 0 &&
+	    (*ip == '\0' || strcmp(ip, "0.0.0.0") == 0 || strcmp(ip, "::") == 0))
+		snprintf(buf, size, "a prefix-to-origin table");
+	else
+		snprintf(buf, size, "peer %s AS%u", ip, x->peer_asn);
+	return buf;
+}
+
 struct fixvec {
 	struct fix *v;
 	size_t n, cap;

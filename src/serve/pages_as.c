@@ -192,9 +192,9 @@ static int findings(struct req *r, const struct scorecard *sc, size_t offset)
 		buf_puts(b, "</a></td><td><code>");
 		buf_html(b, f[i].path);
 		buf_puts(b, "</code></td><td>");
-		buf_html(b, f[i].peer_ip);
-		buf_printf(b, " (AS%u), %u peer%s</td><td>", f[i].peer_asn, f[i].peers,
-		    f[i].peers == 1 ? "" : "s");
+		char via[96];
+		buf_html(b, report_seen_via(&f[i], via, sizeof(via)));
+		buf_printf(b, ", %u peer%s</td><td>", f[i].peers, f[i].peers == 1 ? "" : "s");
 		buf_html(b, f[i].detail);
 		if (f[i].evidence) {
 			buf_puts(b, "<details><summary>evidence</summary><code>");

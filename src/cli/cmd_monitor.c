@@ -16,7 +16,7 @@
 
 #include "bmp/bmp.h"
 #include "cli/cli.h"
-#include "cli/monitor_snapshot.h"
+#include "engine/engine.h"
 #include "core/core.h"
 #include "mrt/mrt.h"
 
@@ -251,7 +251,7 @@ static int snapshot(const struct monitor_opts *mo, const struct bmp_rib *rib)
 	if (mo->db == NULL)
 		return 0;
 	uint64_t n;
-	int r = monitor_snapshot(rib, mo->db, &n);
+	int r = engine_snapshot_bmp(rib, mo->db, &n);
 	if (r == 0)
 		printf("snapshot of %llu routes stored in %s\n", (unsigned long long)n, mo->db);
 	else if (r == 1)

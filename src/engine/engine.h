@@ -178,6 +178,15 @@ struct delegated;
 int engine_space_figures(
     struct store *s, int64_t snap, const struct delegated *deleg, int have_vrps);
 
+/* ---------------------------------------------------------------- the live door (live.c) */
+
+struct bmp_rib;
+/* Score the routes a BMP route state (src/bmp) holds now and store them in db as one
+ * snapshot labelled with the time: each router's best view (Loc-RIB, else post-policy, else
+ * pre-policy) fed as RIB entries. 0, 1 when nothing was held (nothing stored), -1 on an
+ * error (logged); *routes the routes fed. */
+int engine_snapshot_bmp(const struct bmp_rib *rib, const char *db, uint64_t *routes);
+
 /* ---------------------------------------------------------------- the file door */
 
 struct engine_progress {

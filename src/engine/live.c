@@ -1,6 +1,6 @@
 /*
- * monitor --db: the route state through the engine. A snapshot is what the routers hold at
- * one moment: every route of each router's best view (Loc-RIB, else post-policy, else
+ * The live door: a BMP route state (src/bmp) through the engine. A snapshot is what the routers
+ * hold at one moment: every route of each router's best view (Loc-RIB, else post-policy, else
  * pre-policy: what the router selected is closest to what an MRT RIB dump records) is fed as
  * a RIB entry, then scored and stored. No reference data is loaded yet (its metrics are "no
  * data"); the key is the moment and a sequence number, so each snapshot is its own.
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli/monitor_snapshot.h"
+#include "bmp/bmp.h"
 #include "engine/engine.h"
 #include "observe/observe.h"
 #include "store/store.h"
@@ -100,7 +100,7 @@ static int feed_route(const struct bmp_rib_entry *e, void *arg)
 	return 0;
 }
 
-int monitor_snapshot(const struct bmp_rib *rib, const char *db, uint64_t *routes)
+int engine_snapshot_bmp(const struct bmp_rib *rib, const char *db, uint64_t *routes)
 {
 	*routes = 0;
 	struct refs_spec spec;

@@ -47,19 +47,13 @@ static void usage(FILE *f)
 /* DATE (UTC) to Unix seconds; -1 after saying so. */
 static int parse_date(const char *opt, const char *s, int64_t *out)
 {
-	struct tm tm;
-	memset(&tm, 0, sizeof(tm));
-	const char *end = strptime(s, "%Y-%m-%d", &tm);
-	if (end && *end == 'T')
-		end = strptime(end, "T%H:%M:%SZ", &tm);
-	if (end == NULL || *end != '\0') {
+	if (time_parse_utc(s, out) != 0) {
 		fprintf(stderr,
 		    "routemark: attest: %s %s: expected YYYY-MM-DD or "
 		    "YYYY-MM-DDTHH:MM:SSZ\n",
 		    opt, s);
 		return -1;
 	}
-	*out = (int64_t)timegm(&tm);
 	return 0;
 }
 

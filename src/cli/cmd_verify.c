@@ -62,27 +62,6 @@ struct verdict {
 	int reevaluated;
 };
 
-static int parse_time(const char *s, int64_t *out)
-{
-	char *end;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if (*s && *end == '\0' && errno == 0 && v >= 0) {
-		*out = v;
-		return 0;
-	}
-	static const char *const fmts[] = {"%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"};
-	for (size_t i = 0; i < 3; i++) {
-		struct tm tm = {0};
-		const char *e = strptime(s, fmts[i], &tm);
-		if (e && (*e == '\0' || (e[0] == 'Z' && e[1] == '\0'))) {
-			*out = (int64_t)timegm(&tm);
-			return 0;
-		}
-	}
-	return -1;
-}
-
 /* The whole report (at most VERIFY_MAX_BYTES); NULL after saying why. */
 static char *read_report(const char *path, size_t *len)
 {
@@ -352,7 +331,7 @@ static int parse_opt(struct verify_opts *o, int opt, const char *arg)
 		o->refs.strict = 1;
 		return 0;
 	case 'a':
-		if (parse_time(arg, &o->at) != 0) {
+		if (time_parse_utc(arg, &o->at) != 0) {
 			fprintf(stderr,
 			    "routemark: --at %s: expected unix seconds or "
 			    "YYYY-MM-DD[THH:MM[:SS]][Z]\n",

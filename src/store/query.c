@@ -343,13 +343,16 @@ int store_get_finding_briefs(struct store *s, int64_t snap, uint32_t asn, struct
 	return read_findings(s, st, a, out, n);
 }
 
-int store_count_findings(
-    struct store *s, int64_t snap, uint32_t asn, const char *metric, uint64_t *count)
+/* Findings of an AS (metric NULL: all), all of them or only those still scored. */
+static int count_findings(struct store *s, int64_t snap, uint32_t asn, const char *metric,
+    int scored_only, uint64_t *count)
 {
 	sqlite3_stmt *st;
 	if (prep_as(s,
-	        "SELECT count(*) FROM finding WHERE snapshot_id = ?1 AND asn = ?2 "
-	        "AND (?3 IS NULL OR metric = ?3)",
+	        scored_only ? "SELECT count(*) FROM finding WHERE snapshot_id = ?1 AND asn = ?2 "
+	                      "AND (?3 IS NULL OR metric = ?3) AND disputed IS NULL"
+	                    : "SELECT count(*) FROM finding WHERE snapshot_id = ?1 AND asn = ?2 "
+	                      "AND (?3 IS NULL OR metric = ?3)",
 	        snap, asn, metric, &st))
 		return -1;
 	int rc = sqlite3_step(st);
@@ -357,18 +360,16 @@ int store_count_findings(
 	return done(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc);
 }
 
+int store_count_findings(
+    struct store *s, int64_t snap, uint32_t asn, const char *metric, uint64_t *count)
+{
+	return count_findings(s, snap, asn, metric, 0, count);
+}
+
 int store_count_scored_findings(
     struct store *s, int64_t snap, uint32_t asn, const char *metric, uint64_t *count)
 {
-	sqlite3_stmt *st;
-	if (prep_as(s,
-	        "SELECT count(*) FROM finding WHERE snapshot_id = ?1 AND asn = ?2 "
-	        "AND (?3 IS NULL OR metric = ?3) AND disputed IS NULL",
-	        snap, asn, metric, &st))
-		return -1;
-	int rc = sqlite3_step(st);
-	*count = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
-	return done(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc);
+	return count_findings(s, snap, asn, metric, 1, count);
 }
 
 int store_get_incidents(struct store *s, int64_t snap, uint32_t asn, const char *metric,

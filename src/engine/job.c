@@ -227,13 +227,19 @@ static int read_table(struct reading *rd, struct engine_input *in, enum origins_
 	return rc == -2 ? -2 : rc < 0 ? -1 : 0;
 }
 
-static int read_all(struct reading *rd, struct inputs *in, struct mrt_reader *first)
+/* The format of a routing input: a table, or ORIGINS_NONE for MRT (standard input is MRT:
+ * it can be read only once). */
+static enum origins_format input_format(const char *path)
+{
+	return strcmp(path, "-") == 0 ? ORIGINS_NONE : origins_detect(path);
+}
+
+/* first: the first file opened as MRT already, or NULL; fmt0: the first file's format. */
+static int read_all(
+    struct reading *rd, struct inputs *in, struct mrt_reader *first, enum origins_format fmt0)
 {
 	for (size_t i = 0; i < rd->job->nmrt; i++) {
-		const char *path = in->v[i].path; /* standard input is MRT: it can be read once */
-		enum origins_format fmt = (i == 0 && first) || strcmp(path, "-") == 0
-		                              ? ORIGINS_NONE
-		                              : origins_detect(path);
+		enum origins_format fmt = i == 0 ? fmt0 : input_format(in->v[i].path);
 		int rc = fmt != ORIGINS_NONE ? read_table(rd, &in->v[i], fmt)
 		                             : read_file(rd, &in->v[i], i == 0 ? first : NULL, i);
 		rd->before += in->v[i].size;
@@ -275,10 +281,9 @@ int engine_analyze(const struct engine_job *job, struct engine_outcome *out)
 	log_info("checksums at %.2f s (%.2f s CPU)", clock_mono() - t0, cpu());
 	struct mrt_options first_opt = {
 	    .strict = job->refs->strict, .readahead = FIRST_READAHEAD, .bz2_sequential = 1};
+	enum origins_format fmt0 = input_format(in.v[0].path);
 	struct mrt_reader *first = NULL; /* a table is quick to read: no head start */
-	if (strcmp(in.v[0].path, "-") != 0 && origins_detect(in.v[0].path) != ORIGINS_NONE)
-		;
-	else if ((first = mrt_reader_open(in.v[0].path, &first_opt)) == NULL) {
+	if (fmt0 == ORIGINS_NONE && (first = mrt_reader_open(in.v[0].path, &first_opt)) == NULL) {
 		log_err("%s: cannot be read; nothing stored", in.v[0].path);
 		goto out;
 	}
@@ -294,7 +299,7 @@ int engine_analyze(const struct engine_job *job, struct engine_outcome *out)
 	struct reading rd = {.job = job, .e = e, .t0 = clock_mono(), .inputs = in.v};
 	for (size_t i = 0; i < job->nmrt; i++)
 		rd.total += in.v[i].size;
-	if ((status = read_all(&rd, &in, first)) != 0)
+	if ((status = read_all(&rd, &in, first, fmt0)) != 0)
 		goto out;
 	status = 1;
 	log_info("read %zu files at %.2f s (%.2f s CPU)", job->nmrt, clock_mono() - t0, cpu());

@@ -12,7 +12,7 @@ PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/routemark
-PKGS     = zlib liblzma libzstd rtrlib json-c sqlite3 libcurl libcrypto libmicrohttpd
+PKGS     = zlib liblzma libzstd rtrlib json-c sqlite3 libcurl libcrypto libmicrohttpd yaml-0.1
 OPT     ?= -O2 -g
 # Hardening of the normal build (the sanitizer and fuzz builds set HARDEN= and HARDEN_LD=):
 # _FORTIFY_SOURCE=3 where the compiler and libc support it (2 otherwise; see
@@ -27,9 +27,9 @@ BASE_CFLAGS = -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-
 RM_CFLAGS = $(BASE_CFLAGS) $(OPT) $(HARDEN) $(CFLAGS)
 RM_LDFLAGS = $(HARDEN_LD) $(LDFLAGS)
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lbz2 -lpthread -lm
-TEST_LDLIBS = $(shell pkg-config --libs cmocka libmicrohttpd yaml-0.1)
+TEST_LDLIBS = $(shell pkg-config --libs cmocka)
 
-MODULES  = core sign mrt bmp origins rpki irr topo registry store observe engine report conform serve fetch
+MODULES  = core sign mrt bmp origins rpki irr topo registry store observe alert engine report conform serve fetch
 LIB_SRC  = $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_SRC  = $(wildcard src/cli/*.c)

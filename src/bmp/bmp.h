@@ -317,6 +317,9 @@ static inline const uint32_t *bmp_attrs_path(const struct bmp_attrs *a)
  * call. */
 typedef void (*bmp_route_fn)(void *arg, const char *router, enum bmp_view view,
     const struct bmp_peer *peer, const struct mrt_route *rt);
+/* A peer's session ended (Peer Down; peer set) or a router's (its BMP session closed; peer
+ * NULL): called before its routes are flushed from the state, which still holds them. */
+typedef void (*bmp_down_fn)(void *arg, const char *router, const struct bmp_peer *peer);
 
 struct bmp_station_opts {
 	const char *listen;         /* "ADDR:PORT" or "[ADDR6]:PORT" (port 0: any); NULL: none */
@@ -328,6 +331,7 @@ struct bmp_station_opts {
 	size_t max_routers;              /* connections at once (more are refused); 0: 1024 */
 	int quiet;                       /* count malformed messages without logging them */
 	bmp_route_fn on_route;           /* optional: every route change */
+	bmp_down_fn on_down;             /* optional: every peer and router end */
 	void *arg;
 };
 
@@ -381,6 +385,7 @@ struct bmp_replay_opts {
 	int quiet;
 	volatile sig_atomic_t *stop; /* optional: set (by a signal) to stop early */
 	bmp_route_fn on_route;       /* optional: every route applied */
+	bmp_down_fn on_down;         /* optional: a peer leaving Established */
 	void *arg;
 };
 

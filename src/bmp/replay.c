@@ -113,6 +113,8 @@ int bmp_replay(struct bmp_rib *rib, const struct bmp_replay_opts *o, struct bmp_
 			break;
 		case MRT_ROUTE_STATE:
 			if (rt.old_state == 6 && rt.new_state != 6) { /* left Established */
+				if (o->on_down)
+					o->on_down(o->arg, name, &peer);
 				bmp_rib_peer_down(rib, router, &peer);
 				st->peer_downs++;
 			}

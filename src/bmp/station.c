@@ -119,6 +119,8 @@ static void on_event(void *arg, const struct bmp_msg *m, const struct mrt_route 
 {
 	struct conn *c = arg;
 	struct bmp_station *st = c->st;
+	if (rt == NULL && m->type == BMP_PEER_DOWN && st->o.on_down)
+		st->o.on_down(st->o.arg, c->name, &m->peer);
 	bmp_rib_event(st->rib, c->router, m, rt);
 	if (rt && st->o.on_route)
 		st->o.on_route(st->o.arg, c->name, m->view, &m->peer, rt);
@@ -172,6 +174,8 @@ static void conn_end(struct bmp_station *st, size_t i, uint64_t *counter)
 		st->s.bytes += ps->bytes;
 		for (int k = 0; k < BMP_BAD_KINDS; k++)
 			st->s.malformed += ps->malformed[k];
+		if (st->o.on_down)
+			st->o.on_down(st->o.arg, c->name, NULL);
 		st->s.flushed += bmp_rib_router_flush(st->rib, c->router);
 		bmp_parser_free(c->p);
 	}

@@ -197,6 +197,8 @@ void jsonw_string(struct jsonw *j, const char *s); /* NULL writes "" */
 void jsonw_int(struct jsonw *j, int64_t v);
 void jsonw_kstr(struct jsonw *j, const char *key, const char *s);
 void jsonw_kint(struct jsonw *j, const char *key, int64_t v);
+/* Text that is JSON already (one value, e.g. a finding's evidence), as the next value. */
+void jsonw_raw(struct jsonw *j, const char *json);
 /* s as a JSON string straight to f: quoted, with " and \ escaped and control characters as
  * \u00XX (the CLI's JSON lines). */
 void json_fputs(FILE *f, const char *s);

@@ -179,3 +179,9 @@ void json_fputs(FILE *f, const char *s)
 	}
 	fputc('"', f);
 }
+
+void jsonw_raw(struct jsonw *j, const char *json)
+{
+	sep(j);
+	put(j, json, strlen(json));
+}

@@ -224,8 +224,9 @@ static void note_findings(struct observe *o, const struct mrt_route *rt, const s
 				pathstr = arena_strdup(&o->arena, buf);
 			}
 			e->path = pathstr;
-			evidence_build(o, &rt->prefix, rt->attrs->aspath, rt->attrs->aspath_nwords,
-			    f, v, &v->hit[i], &o->arena, &e->detail, &e->evidence);
+			route_evidence(&o->refs, &rt->prefix, rt->attrs->aspath,
+			    rt->attrs->aspath_nwords, f, v, &v->hit[i], &o->arena, &e->detail,
+			    &e->evidence);
 		}
 		if (rt->ts < e->first_seen)
 			e->first_seen = rt->ts;

@@ -18,11 +18,11 @@ static void jprefix(struct jsonw *j, const char *key, const struct prefix *p)
 	jsonw_kstr(j, key, prefix_format(p, buf, sizeof(buf)));
 }
 
-static void rov_evidence(
-    struct jsonw *j, const struct observe *o, const struct prefix *p, const struct route_verdict *v)
+static void rov_evidence(struct jsonw *j, const struct observe_refs *refs, const struct prefix *p,
+    const struct route_verdict *v)
 {
 	struct rov_result res;
-	rov_validate(o->refs.vrps, p, v->has_origin ? v->origin : ROV_NO_ORIGIN, &res);
+	rov_validate(refs->vrps, p, v->has_origin ? v->origin : ROV_NO_ORIGIN, &res);
 	jsonw_key(j, "rpki");
 	jsonw_object(j);
 	jsonw_kstr(j, "state", rov_state_name(res.state));
@@ -43,10 +43,10 @@ static void rov_evidence(
 }
 
 static void irr_evidence(
-    struct jsonw *j, const struct observe *o, const struct prefix *p, uint32_t origin)
+    struct jsonw *j, const struct observe_refs *refs, const struct prefix *p, uint32_t origin)
 {
 	struct irr_check_result res;
-	irr_check(o->refs.irr, p, origin, 0, &res);
+	irr_check(refs->irr, p, origin, 0, &res);
 	jsonw_key(j, "irr");
 	jsonw_object(j);
 	jsonw_kstr(j, "verdict", irr_verdict_name(res.verdict));
@@ -57,7 +57,7 @@ static void irr_evidence(
 		jsonw_object(j);
 		jprefix(j, "prefix", &r->prefix);
 		jsonw_kint(j, "origin", r->origin);
-		jsonw_kstr(j, "source", o->refs.irr->sources[r->source]);
+		jsonw_kstr(j, "source", refs->irr->sources[r->source]);
 		if (r->mnt_by)
 			jsonw_kstr(j, "mnt_by", r->mnt_by);
 		jsonw_end_object(j);
@@ -66,14 +66,14 @@ static void irr_evidence(
 	jsonw_end_object(j);
 }
 
-static void leak_evidence(struct jsonw *j, const struct observe *o, const uint32_t *w,
+static void leak_evidence(struct jsonw *j, const struct observe_refs *refs, const uint32_t *w,
     uint32_t nwords, const struct flat_path *f, const struct route_verdict *v, uint32_t culprit)
 {
 	jsonw_key(j, "leak");
 	jsonw_object(j);
 	if (v->leak_index >= 0 && f->asn[v->leak_index] == culprit) {
 		struct valley_result *vr = xmalloc(sizeof(*vr));
-		observe_valley(&o->refs, w, nwords, vr);
+		observe_valley(refs, w, nwords, vr);
 		jsonw_kstr(j, "kind", "valley-free");
 		jsonw_kint(j, "leak_type", vr->leak_type);
 		jsonw_kstr(j, "leak", valley_leak_name(vr->leak_type));
@@ -99,7 +99,7 @@ static void leak_evidence(struct jsonw *j, const struct observe *o, const uint32
 	jsonw_end_object(j);
 }
 
-void evidence_build(const struct observe *o, const struct prefix *p, const uint32_t *w,
+void route_evidence(const struct observe_refs *refs, const struct prefix *p, const uint32_t *w,
     uint32_t nwords, const struct flat_path *f, const struct route_verdict *v,
     const struct obs_hit *h, struct arena *a, const char **detail, const char **evidence)
 {
@@ -124,18 +124,18 @@ void evidence_build(const struct observe *o, const struct prefix *p, const uint3
 		if (v->rov_checked && v->rov == ROV_INVALID) {
 			snprintf(line, sizeof(line), "%s from AS%u is RPKI invalid (%s)%s", pfx,
 			    v->origin, rov_reason_name(v->rov_reason), via);
-			rov_evidence(j, o, p, v);
+			rov_evidence(j, refs, p, v);
 		} else {
 			snprintf(line, sizeof(line),
 			    "%s from AS%u: no ROA, and the IRR registers it for other origins%s",
 			    pfx, v->origin, via);
 		}
-		if (o->refs.irr && v->has_origin)
-			irr_evidence(j, o, p, v->origin);
+		if (refs->irr && v->has_origin)
+			irr_evidence(j, refs, p, v->origin);
 		break;
 	case M3: {
 		struct bogon_verdict bv;
-		bogon_check_prefix(o->refs.bogons, p, &bv);
+		bogon_check_prefix(refs->bogons, p, &bv);
 		snprintf(line, sizeof(line), "%s is a bogon prefix (%s%s%s)%s", pfx,
 		    bv.row ? bv.row->name : "special-purpose", bv.row ? ", " : "",
 		    bv.row ? bv.row->rfc : "", via);
@@ -151,7 +151,7 @@ void evidence_build(const struct observe *o, const struct prefix *p, const uint3
 	}
 	case M4: {
 		struct bogon_asn_verdict bv;
-		bogon_check_asn(o->refs.bogons, v->bogon_asn_value, &bv);
+		bogon_check_asn(refs->bogons, v->bogon_asn_value, &bv);
 		snprintf(line, sizeof(line), "path of %s carries bogon AS%u (%s)%s", pfx,
 		    v->bogon_asn_value, bv.range ? bv.range->rfc : "unallocated", via);
 		jsonw_key(j, "bogon_asn");
@@ -166,7 +166,7 @@ void evidence_build(const struct observe *o, const struct prefix *p, const uint3
 	}
 	case M1:
 		snprintf(line, sizeof(line), "%s leaked by AS%u%s", pfx, h->culprit, via);
-		leak_evidence(j, o, w, nwords, f, v, h->culprit);
+		leak_evidence(j, refs, w, nwords, f, v, h->culprit);
 		break;
 	default:
 		snprintf(line, sizeof(line), "%s: %s", pfx, metric_defs[h->metric].title);

@@ -199,6 +199,11 @@ void route_check_prefix(const struct observe_refs *refs, const struct prefix *p,
 void route_check_path(const struct observe_refs *refs, const struct flat_path *path,
     const uint32_t *w, uint32_t nwords, int has_otc, uint32_t otc, struct route_verdict *pv);
 void route_verdict_add_path(struct route_verdict *v, const struct route_verdict *pv);
+/* The JSON evidence (one object) and one-line detail of hit h of verdict v on a route, in a: a
+ * finding's, and an alert's. refs->bogons must be set (the built-in registry at least). */
+void route_evidence(const struct observe_refs *refs, const struct prefix *p, const uint32_t *w,
+    uint32_t nwords, const struct flat_path *f, const struct route_verdict *v,
+    const struct obs_hit *h, struct arena *a, const char **detail, const char **evidence);
 
 /* ---------------------------------------------------------------- the engine */
 

@@ -140,9 +140,4 @@ int observe_valley(
 /* analyze.c: append an event (update-stream or RIB sighting) to o->ev. */
 void observe_push_event(struct observe *o, struct event ev);
 
-/* evidence.c: the JSON evidence and one-line detail of a finding. */
-void evidence_build(const struct observe *o, const struct prefix *p, const uint32_t *w,
-    uint32_t nwords, const struct flat_path *f, const struct route_verdict *v,
-    const struct obs_hit *h, struct arena *a, const char **detail, const char **evidence);
-
 #endif

@@ -113,6 +113,7 @@ static void test_watch_errors(void **state)
 	expect_error("options:\n  holdDown: -5\n", ":2:13: not a number from 0 to 86400");
 	expect_error("options:\n  visibility:\n    percent: 500\n", "not a number from 1 to 100");
 	expect_error("- 192.0.2.0/24\n", ":1:1: a mapping (key: value) is expected");
+	expect_error("options:\n  disable: [hijack]\n", ":2:13: \"hijack\" is no alert kind");
 	/* an empty file watches nothing, and is no error */
 	struct watch *w = watch_load_mem("", 0, "empty");
 	assert_non_null(w);
@@ -450,6 +451,12 @@ static void test_new_upstream_and_bogon(void **state)
 	feed(w, "r1", BMP_VIEW_PRE, 1, "192.0.2.0/24", "1299 23456 3333", 102);
 	assert_int_equal(w->nev, 2);
 	assert_string_equal(ev_str(w, 1, "id"), "bogon-asn/192.0.2.0/24/AS23456");
+	world_free(w);
+	/* options.disable turns a kind off */
+	const char *y = "192.0.2.0/24:\n  asn: 3333\noptions:\n  disable: [bogon-asn]\n";
+	w = world_new(y, NULL);
+	feed(w, "r1", BMP_VIEW_PRE, 1, "192.0.2.0/24", "1299 23456 3333", 102);
+	assert_int_equal(w->nev, 0);
 	world_free(w);
 }
 

@@ -331,7 +331,8 @@ static struct ae_vis *vis_of(struct alert_engine *ae, const struct prefix *p)
 static void vis_settle(struct alert_engine *ae, struct ae_vis *v, int64_t now)
 {
 	size_t lost = v->nseen - v->ncur;
-	int cond = v->nseen >= ae->watch->visibility_min_peers &&
+	int cond = !(ae->watch->disabled & (1u << ALERT_VISIBILITY_LOSS)) &&
+	           v->nseen >= ae->watch->visibility_min_peers &&
 	           (double)lost * 100.0 >= ae->watch->visibility_percent * (double)v->nseen;
 	int created;
 	struct ae_alert *a = alert_get(ae, ALERT_VISIBILITY_LOSS, &v->prefix, 0, 0, &created);
@@ -485,7 +486,7 @@ static size_t conditions(const struct alert_engine *ae, const struct prefix *p,
 	/* ignoreASns: never alert about these */
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
-		if (!watch_asn_ignored(w, c[i].asn))
+		if (!watch_asn_ignored(w, c[i].asn) && !(w->disabled & (1u << c[i].kind)))
 			c[k++] = c[i];
 	return k;
 }

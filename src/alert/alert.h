@@ -64,6 +64,7 @@ struct watch {
 	unsigned visibility_min_peers; /* peers that had it before loss counts; default 3 */
 	double hold_down;              /* seconds a condition must be gone before resolving; 60 */
 	double update_interval;        /* at most one "updated" an alert in this many seconds; 60 */
+	unsigned disabled;             /* bit per enum alert_kind: options.disable */
 	struct trie trie;              /* prefix -> struct watch_prefix * */
 	struct arena arena;            /* the strings */
 };

@@ -100,6 +100,34 @@ static int parse_asn_list(struct wload *l, const yaml_node_t *n, uint32_t **out,
 	return 0;
 }
 
+/* A list of alert kinds by name ("bogon-asn", ...). */
+static int parse_kinds(struct wload *l, const yaml_node_t *n, unsigned *mask)
+{
+	if (n->type != YAML_SEQUENCE_NODE) {
+		node_error(l, n, "a list of alert kinds is expected%s", NULL);
+		return -1;
+	}
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++) {
+		const yaml_node_t *e = yaml_document_get_node(&l->doc, *it);
+		const char *s = scalar(e);
+		int k = 0;
+		while (k < ALERT_KINDS &&
+		       (s == NULL || strcmp(s, alert_kind_name((enum alert_kind)k))))
+			k++;
+		if (k == ALERT_KINDS) {
+			node_error(l, e,
+			    "\"%s\" is no alert kind (origin-hijack, more-specific, "
+			    "rpki-invalid, route-leak, bogon-asn, new-upstream, "
+			    "visibility-loss)",
+			    s ? s : "");
+			return -1;
+		}
+		*mask |= 1u << k;
+	}
+	return 0;
+}
+
 typedef int (*pair_fn)(
     struct wload *l, const yaml_node_t *key, const char *k, const yaml_node_t *val, void *arg);
 
@@ -220,6 +248,8 @@ static int option_pair(
 		return parse_asn_list(l, v, &w->ignore_asns, &w->nignore_asns);
 	if (strcmp(k, "visibility") == 0)
 		return each_pair(l, v, visibility_pair, NULL);
+	if (strcmp(k, "disable") == 0)
+		return parse_kinds(l, v, &w->disabled);
 	if (strcmp(k, "holdDown") == 0 || strcmp(k, "hold_down") == 0)
 		return parse_number(l, v, 0, 86400, &w->hold_down);
 	if (strcmp(k, "updateInterval") == 0 || strcmp(k, "update_interval") == 0)

@@ -1,8 +1,10 @@
-/* bmp internals of the route state: the attribute set table (attrs.c) used by rib.c. */
+/* bmp internals of the route state: the attribute set table (attrs.c) and the prefix table
+ * (pindex.c) used by rib.c. */
 #ifndef ROUTEMARK_BMP_RIB_PRIVATE_H
 #define ROUTEMARK_BMP_RIB_PRIVATE_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "bmp/bmp_private.h"
 
@@ -31,5 +33,60 @@ static inline const struct bmp_attrs *attr_get(const struct attr_table *t, uint3
 }
 /* Drop one reference; the set is freed with its last. */
 void attr_release(struct attr_table *t, const struct bmp_attrs *a);
+
+/*
+ * The distinct prefixes of the route state (pindex.c): a dense array of entries with stable
+ * ids (a free list reuses them), a hash of ids, and a block index for coverage queries: every
+ * prefix is filed in the block of its first address (IPv4 /16, IPv6 /32), so the prefixes a
+ * prefix covers are in the blocks its range spans.
+ */
+#define PFX_NONE UINT32_MAX
+
+struct rib_pfx {
+	uint8_t afi; /* 0: a free entry */
+	uint8_t len;
+	uint16_t unused;
+	uint32_t head; /* the first route of the prefix (rib.c's chain); free: next free id */
+	uint8_t addr[16];
+};
+
+struct pfx_block {
+	uint64_t key;  /* afi << 32 | the block's top bits; 0: empty */
+	uint32_t *ids; /* the prefixes filed here, unordered */
+	uint32_t n, cap;
+};
+
+struct pfx_table {
+	struct rib_pfx *p;
+	size_t n, cap;      /* n: entries used so far (live or free) */
+	size_t count;       /* live prefixes */
+	uint32_t free_head; /* PFX_NONE: none */
+	uint32_t *h;        /* id + 1; 0: empty. Linear probing, backward-shift deletion */
+	size_t hcap;
+	struct pfx_block *blk; /* open addressing on key */
+	size_t bcap, nblk;
+	size_t block_id_bytes; /* capacity of the blocks' id arrays, in bytes */
+};
+
+void pfx_table_init(struct pfx_table *t);
+void pfx_table_free(struct pfx_table *t);
+/* The id of prefix p (masked), or PFX_NONE. */
+uint32_t pfx_find(const struct pfx_table *t, const struct prefix *p);
+/* The id of p, added (head PFX_NONE) when new. */
+uint32_t pfx_add(struct pfx_table *t, const struct prefix *p);
+/* Forget prefix id (its routes are gone). */
+void pfx_remove(struct pfx_table *t, uint32_t id);
+static inline void pfx_get(const struct pfx_table *t, uint32_t id, struct prefix *out)
+{
+	const struct rib_pfx *e = &t->p[id];
+	out->afi = e->afi, out->len = e->len;
+	memcpy(out->addr, e->addr, 16);
+}
+/* Call fn for every prefix p covers (p itself and each more specific one); stops when fn
+ * returns non-zero and returns that. */
+int pfx_covered(const struct pfx_table *t, const struct prefix *p,
+    int (*fn)(uint32_t id, void *arg), void *arg);
+/* Bytes held: entries, hash, blocks. */
+size_t pfx_table_bytes(const struct pfx_table *t);
 
 #endif

@@ -10,7 +10,7 @@
 
 #include "bmp/rib_private.h"
 
-void pfx_table_init(struct pfx_table *t)
+void bmp_ptab_init(struct bmp_ptab *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->free_head = PFX_NONE;
@@ -20,7 +20,7 @@ void pfx_table_init(struct pfx_table *t)
 	t->blk = xcalloc(t->bcap, sizeof(*t->blk));
 }
 
-void pfx_table_free(struct pfx_table *t)
+void bmp_ptab_free(struct bmp_ptab *t)
 {
 	free(t->p);
 	free(t->h);
@@ -44,7 +44,7 @@ static int pfx_eq(const struct rib_pfx *e, const struct prefix *p)
 }
 
 /* The hash slot of p, or the empty slot where it would go. */
-static size_t hslot(const struct pfx_table *t, const struct prefix *p)
+static size_t hslot(const struct bmp_ptab *t, const struct prefix *p)
 {
 	size_t mask = t->hcap - 1, i = pfx_hash(p->afi, p->len, p->addr) & mask;
 	while (t->h[i] && !pfx_eq(&t->p[t->h[i] - 1], p))
@@ -52,19 +52,19 @@ static size_t hslot(const struct pfx_table *t, const struct prefix *p)
 	return i;
 }
 
-uint32_t pfx_find(const struct pfx_table *t, const struct prefix *p)
+uint32_t bmp_ptab_find(const struct bmp_ptab *t, const struct prefix *p)
 {
 	size_t i = hslot(t, p);
 	return t->h[i] ? t->h[i] - 1 : PFX_NONE;
 }
 
-static size_t home_of(const struct pfx_table *t, uint32_t id)
+static size_t home_of(const struct bmp_ptab *t, uint32_t id)
 {
 	const struct rib_pfx *e = &t->p[id];
 	return pfx_hash(e->afi, e->len, e->addr) & (t->hcap - 1);
 }
 
-static void hgrow(struct pfx_table *t)
+static void hgrow(struct bmp_ptab *t)
 {
 	uint32_t *old = t->h;
 	size_t n = t->hcap;
@@ -92,7 +92,7 @@ static uint64_t block_key(const struct prefix *p)
 	return (uint64_t)p->afi << 32 | top;
 }
 
-static size_t bslot(const struct pfx_table *t, uint64_t key)
+static size_t bslot(const struct bmp_ptab *t, uint64_t key)
 {
 	size_t mask = t->bcap - 1;
 	size_t i = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 32) & mask;
@@ -101,9 +101,9 @@ static size_t bslot(const struct pfx_table *t, uint64_t key)
 	return i;
 }
 
-static void bgrow(struct pfx_table *t)
+static void bgrow(struct bmp_ptab *t)
 {
-	struct pfx_block *old = t->blk;
+	struct bmp_ptab_block *old = t->blk;
 	size_t n = t->bcap;
 	t->bcap *= 2;
 	t->blk = xcalloc(t->bcap, sizeof(*t->blk));
@@ -113,10 +113,10 @@ static void bgrow(struct pfx_table *t)
 	free(old);
 }
 
-static void block_add(struct pfx_table *t, const struct prefix *p, uint32_t id)
+static void block_add(struct bmp_ptab *t, const struct prefix *p, uint32_t id)
 {
 	uint64_t key = block_key(p);
-	struct pfx_block *b = &t->blk[bslot(t, key)];
+	struct bmp_ptab_block *b = &t->blk[bslot(t, key)];
 	if (b->key == 0) {
 		if ((t->nblk + 1) * 2 > t->bcap) {
 			bgrow(t);
@@ -134,9 +134,9 @@ static void block_add(struct pfx_table *t, const struct prefix *p, uint32_t id)
 	b->ids[b->n++] = id;
 }
 
-static void block_remove(struct pfx_table *t, const struct prefix *p, uint32_t id)
+static void block_remove(struct bmp_ptab *t, const struct prefix *p, uint32_t id)
 {
-	struct pfx_block *b = &t->blk[bslot(t, block_key(p))];
+	struct bmp_ptab_block *b = &t->blk[bslot(t, block_key(p))];
 	for (uint32_t i = 0; i < b->n; i++) {
 		if (b->ids[i] == id) {
 			b->ids[i] = b->ids[--b->n];
@@ -153,7 +153,7 @@ static void block_remove(struct pfx_table *t, const struct prefix *p, uint32_t i
 
 /* ------------------------------------------------------------ add, remove */
 
-uint32_t pfx_add(struct pfx_table *t, const struct prefix *p)
+uint32_t bmp_ptab_add(struct bmp_ptab *t, const struct prefix *p)
 {
 	size_t i = hslot(t, p);
 	if (t->h[i])
@@ -178,10 +178,10 @@ uint32_t pfx_add(struct pfx_table *t, const struct prefix *p)
 	return id;
 }
 
-void pfx_remove(struct pfx_table *t, uint32_t id)
+void bmp_ptab_remove(struct bmp_ptab *t, uint32_t id)
 {
 	struct prefix p;
-	pfx_get(t, id, &p);
+	bmp_ptab_get(t, id, &p);
 	size_t mask = t->hcap - 1, i = hslot(t, &p), j = i;
 	if (!t->h[i])
 		return;
@@ -210,12 +210,12 @@ done:
 
 /* ------------------------------------------------------------ coverage */
 
-static int scan_block(const struct pfx_table *t, const struct pfx_block *b, const struct prefix *p,
-    int (*fn)(uint32_t id, void *arg), void *arg)
+static int scan_block(const struct bmp_ptab *t, const struct bmp_ptab_block *b,
+    const struct prefix *p, int (*fn)(uint32_t id, void *arg), void *arg)
 {
 	for (uint32_t k = 0; k < b->n; k++) {
 		struct prefix q;
-		pfx_get(t, b->ids[k], &q);
+		bmp_ptab_get(t, b->ids[k], &q);
 		if (prefix_contains(p, &q)) {
 			int rc = fn(b->ids[k], arg);
 			if (rc)
@@ -225,8 +225,8 @@ static int scan_block(const struct pfx_table *t, const struct pfx_block *b, cons
 	return 0;
 }
 
-int pfx_covered(
-    const struct pfx_table *t, const struct prefix *p, int (*fn)(uint32_t id, void *arg), void *arg)
+int bmp_ptab_covered(
+    const struct bmp_ptab *t, const struct prefix *p, int (*fn)(uint32_t id, void *arg), void *arg)
 {
 	if (p->afi != AFI_IPV4 && p->afi != AFI_IPV6)
 		return 0;
@@ -238,21 +238,21 @@ int pfx_covered(
 	int rc;
 	if (nb <= t->nblk) {
 		for (uint64_t k = first; k < first + nb; k++) {
-			const struct pfx_block *b = &t->blk[bslot(t, k)];
+			const struct bmp_ptab_block *b = &t->blk[bslot(t, k)];
 			if (b->key && (rc = scan_block(t, b, &m, fn, arg)) != 0)
 				return rc;
 		}
 		return 0;
 	}
 	for (size_t i = 0; i < t->bcap; i++) { /* fewer blocks exist than the range holds */
-		const struct pfx_block *b = &t->blk[i];
+		const struct bmp_ptab_block *b = &t->blk[i];
 		if (b->key >= first && b->key < first + nb && (rc = scan_block(t, b, &m, fn, arg)))
 			return rc;
 	}
 	return 0;
 }
 
-size_t pfx_table_bytes(const struct pfx_table *t)
+size_t bmp_ptab_bytes(const struct bmp_ptab *t)
 {
 	return t->cap * sizeof(*t->p) + t->hcap * sizeof(*t->h) + t->bcap * sizeof(*t->blk) +
 	       t->block_id_bytes;

@@ -42,7 +42,7 @@ struct bmp_rib {
 	uint32_t rfree;     /* free list head, PFX_NONE: none */
 	uint32_t *h;        /* route + 1; 0: empty */
 	size_t hcap, count; /* hcap: a power of two */
-	struct pfx_table pt;
+	struct bmp_ptab pt;
 	struct vpeer *vp;
 	size_t nvp, vp_cap, last_vp;
 	struct bmp_index vp_index;
@@ -60,7 +60,7 @@ struct bmp_rib *bmp_rib_new(void)
 	r->hcap = 1024;
 	r->h = xcalloc(r->hcap, sizeof(*r->h));
 	r->rfree = PFX_NONE;
-	pfx_table_init(&r->pt);
+	bmp_ptab_init(&r->pt);
 	attr_table_init(&r->at);
 	return r;
 }
@@ -71,7 +71,7 @@ void bmp_rib_free(struct bmp_rib *r)
 		return;
 	free(r->r);
 	free(r->h);
-	pfx_table_free(&r->pt);
+	bmp_ptab_free(&r->pt);
 	free(r->vp);
 	bmp_index_free(&r->vp_index);
 	for (size_t i = 0; i < r->nrouters; i++)
@@ -213,7 +213,7 @@ static void unlink_route(struct bmp_rib *r, uint32_t idx)
 		at = &r->r[*at].next;
 	*at = r->r[idx].next;
 	if (p->head == PFX_NONE)
-		pfx_remove(&r->pt, r->r[idx].pfx);
+		bmp_ptab_remove(&r->pt, r->r[idx].pfx);
 }
 
 /* Release route idx's counts and attributes and put it on the free list. */
@@ -250,7 +250,7 @@ void bmp_rib_route(
 	int announce = rt->kind == MRT_ROUTE_ANNOUNCE && rt->attrs != NULL;
 	if (!announce) {
 		r->withdraws++;
-		k.pfx = pfx_find(&r->pt, &p);
+		k.pfx = bmp_ptab_find(&r->pt, &p);
 		size_t i = k.pfx == PFX_NONE ? 0 : find(r, &k);
 		if (k.pfx != PFX_NONE && r->h[i])
 			remove_at(r, i);
@@ -260,7 +260,7 @@ void bmp_rib_route(
 	}
 	r->announces++;
 	const struct bmp_attrs *a = attr_intern(&r->at, rt->attrs);
-	k.pfx = pfx_add(&r->pt, &p);
+	k.pfx = bmp_ptab_add(&r->pt, &p);
 	size_t i = find(r, &k);
 	if (r->h[i]) {
 		struct route *old = &r->r[r->h[i] - 1];
@@ -329,7 +329,7 @@ static size_t flush_rebuild(struct bmp_rib *r, uint32_t router, const struct bmp
 	}
 	for (size_t i = 0; i < r->pt.n; i++)
 		if (r->pt.p[i].afi && r->pt.p[i].head == PFX_NONE)
-			pfx_remove(&r->pt, (uint32_t)i);
+			bmp_ptab_remove(&r->pt, (uint32_t)i);
 	hash_rebuild(r);
 	return n;
 }
@@ -396,7 +396,7 @@ void bmp_rib_stats(const struct bmp_rib *r, struct bmp_rib_stats *st)
 	st->table_bytes = r->rcap * sizeof(struct route) + r->hcap * sizeof(*r->h) +
 	                  r->vp_cap * sizeof(struct vpeer);
 	st->prefixes = r->pt.count;
-	st->index_bytes = pfx_table_bytes(&r->pt);
+	st->index_bytes = bmp_ptab_bytes(&r->pt);
 	st->attr_bytes =
 	    r->at.bytes + r->at.nb * sizeof(*r->at.b) + r->at.idcap * sizeof(*r->at.byid);
 	st->announces = r->announces, st->withdraws = r->withdraws;
@@ -415,7 +415,7 @@ static void fill_entry(const struct bmp_rib *r, uint32_t idx, struct bmp_rib_ent
 	e->router = r->routers[v->router];
 	e->view = (enum bmp_view)v->view;
 	e->peer = &v->peer;
-	pfx_get(&r->pt, rt->pfx, &e->prefix);
+	bmp_ptab_get(&r->pt, rt->pfx, &e->prefix);
 	e->has_path_id = (rt->vp & VP_PATH_ID) != 0;
 	e->path_id = rt->path_id;
 	e->attrs = attr_get(&r->at, rt->attrs);
@@ -513,7 +513,7 @@ int bmp_rib_covered(const struct bmp_rib *r, const struct prefix *p,
     int (*fn)(const struct bmp_rib_entry *e, void *arg), void *arg, size_t *prefixes)
 {
 	struct covered_ctx c = {r, fn, arg, 0};
-	int k = pfx_covered(&r->pt, p, covered_prefix, &c);
+	int k = bmp_ptab_covered(&r->pt, p, covered_prefix, &c);
 	if (prefixes)
 		*prefixes += c.prefixes;
 	return k;

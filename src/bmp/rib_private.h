@@ -50,33 +50,33 @@ struct rib_pfx {
 	uint8_t addr[16];
 };
 
-struct pfx_block {
+struct bmp_ptab_block {
 	uint64_t key;  /* afi << 32 | the block's top bits; 0: empty */
 	uint32_t *ids; /* the prefixes filed here, unordered */
 	uint32_t n, cap;
 };
 
-struct pfx_table {
+struct bmp_ptab {
 	struct rib_pfx *p;
 	size_t n, cap;      /* n: entries used so far (live or free) */
 	size_t count;       /* live prefixes */
 	uint32_t free_head; /* PFX_NONE: none */
 	uint32_t *h;        /* id + 1; 0: empty. Linear probing, backward-shift deletion */
 	size_t hcap;
-	struct pfx_block *blk; /* open addressing on key */
+	struct bmp_ptab_block *blk; /* open addressing on key */
 	size_t bcap, nblk;
 	size_t block_id_bytes; /* capacity of the blocks' id arrays, in bytes */
 };
 
-void pfx_table_init(struct pfx_table *t);
-void pfx_table_free(struct pfx_table *t);
+void bmp_ptab_init(struct bmp_ptab *t);
+void bmp_ptab_free(struct bmp_ptab *t);
 /* The id of prefix p (masked), or PFX_NONE. */
-uint32_t pfx_find(const struct pfx_table *t, const struct prefix *p);
+uint32_t bmp_ptab_find(const struct bmp_ptab *t, const struct prefix *p);
 /* The id of p, added (head PFX_NONE) when new. */
-uint32_t pfx_add(struct pfx_table *t, const struct prefix *p);
+uint32_t bmp_ptab_add(struct bmp_ptab *t, const struct prefix *p);
 /* Forget prefix id (its routes are gone). */
-void pfx_remove(struct pfx_table *t, uint32_t id);
-static inline void pfx_get(const struct pfx_table *t, uint32_t id, struct prefix *out)
+void bmp_ptab_remove(struct bmp_ptab *t, uint32_t id);
+static inline void bmp_ptab_get(const struct bmp_ptab *t, uint32_t id, struct prefix *out)
 {
 	const struct rib_pfx *e = &t->p[id];
 	out->afi = e->afi, out->len = e->len;
@@ -84,9 +84,9 @@ static inline void pfx_get(const struct pfx_table *t, uint32_t id, struct prefix
 }
 /* Call fn for every prefix p covers (p itself and each more specific one); stops when fn
  * returns non-zero and returns that. */
-int pfx_covered(const struct pfx_table *t, const struct prefix *p,
-    int (*fn)(uint32_t id, void *arg), void *arg);
+int bmp_ptab_covered(
+    const struct bmp_ptab *t, const struct prefix *p, int (*fn)(uint32_t id, void *arg), void *arg);
 /* Bytes held: entries, hash, blocks. */
-size_t pfx_table_bytes(const struct pfx_table *t);
+size_t bmp_ptab_bytes(const struct bmp_ptab *t);
 
 #endif

@@ -480,6 +480,51 @@ static void test_revalidate_exact(void **state)
 	bmp_rib_free(rib);
 }
 
+/* The worst case for memory: every route its own prefix (one peer). Counts just past each
+ * growth step of the arrays included, the routes and prefix index stay under 100 bytes a
+ * route (the issue's bound beyond the attribute sets) from 50,000 routes on; below, the fixed
+ * tables (a few tens of KiB) dominate. */
+static void test_memory_one_peer(void **state)
+{
+	(void)state;
+	struct bmp_rib *rib = bmp_rib_new();
+	uint32_t router = bmp_rib_router(rib, "r1");
+	struct bmp_peer bp;
+	peer_of(0, 0, &bp);
+	uint32_t words[3] = {ASPATH_SEG_HDR(AS_SEQUENCE, 2), bp.asn, 65001};
+	struct bgp_attrs at;
+	memset(&at, 0, sizeof(at));
+	at.aspath = words, at.aspath_nwords = 3;
+	double worst = 0;
+	size_t last_cap = 0;
+	for (uint32_t i = 0; i < 200000; i++) {
+		struct mrt_route rt;
+		memset(&rt, 0, sizeof(rt));
+		rt.kind = MRT_ROUTE_ANNOUNCE, rt.attrs = &at;
+		rt.prefix.afi = AFI_IPV4, rt.prefix.len = 24;
+		uint32_t a = (1u << 24) + (i * 7919u % 200000u) * 256u;
+		rt.prefix.addr[0] = (uint8_t)(a >> 24), rt.prefix.addr[1] = (uint8_t)(a >> 16);
+		rt.prefix.addr[2] = (uint8_t)(a >> 8);
+		bmp_rib_route(rib, router, &bp, &rt);
+		struct bmp_rib_stats rs;
+		bmp_rib_stats(rib, &rs);
+		if (rs.routes >= 50000 && rs.table_bytes + rs.index_bytes != last_cap) {
+			double per = (double)(rs.table_bytes + rs.index_bytes) / (double)rs.routes;
+			if (per > worst)
+				worst = per;
+			last_cap = rs.table_bytes + rs.index_bytes;
+		}
+	}
+	struct bmp_rib_stats rs;
+	bmp_rib_stats(rib, &rs);
+	assert_int_equal(rs.routes, 200000);
+	assert_int_equal(rs.prefixes, 200000);
+	printf("one peer, one route a prefix: %.1f bytes a route at the end, %.1f at worst\n",
+	    (double)(rs.table_bytes + rs.index_bytes) / (double)rs.routes, worst);
+	assert_true(worst < 100.0);
+	bmp_rib_free(rib);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -488,6 +533,7 @@ int main(void)
 	    cmocka_unit_test(test_covered_random),
 	    cmocka_unit_test(test_revalidate_exact),
 	    cmocka_unit_test(test_revalidate_random),
+	    cmocka_unit_test(test_memory_one_peer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -163,7 +163,7 @@ uint32_t bmp_ptab_add(struct bmp_ptab *t, const struct prefix *p)
 		id = t->free_head;
 		t->free_head = t->p[id].head;
 	} else {
-		XGROW(t->p, t->cap, t->n + 1);
+		RIB_GROW(t->p, t->cap, t->n + 1);
 		id = (uint32_t)t->n++;
 	}
 	struct rib_pfx *e = &t->p[id];

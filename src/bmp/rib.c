@@ -274,7 +274,7 @@ void bmp_rib_route(
 		idx = r->rfree;
 		r->rfree = r->r[idx].next;
 	} else {
-		XGROW(r->r, r->rcap, r->nr + 1);
+		RIB_GROW(r->r, r->rcap, r->nr + 1);
 		idx = (uint32_t)r->nr++;
 	}
 	struct route *n = &r->r[idx];

@@ -8,6 +8,21 @@
 
 #include "bmp/bmp_private.h"
 
+/* Make room for need elements, growing by a quarter (at least 1,024): the route and prefix
+ * arrays hold most of the state's memory, and doubling would leave up to half of them unused
+ * (the bound of 100 bytes a route holds with a quarter). */
+static inline void rib_grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return;
+	size_t c = *cap < 1024 ? 1024 : *cap + *cap / 4;
+	if (c < need)
+		c = need;
+	*p = xreallocarray(*p, c, size);
+	*cap = c;
+}
+#define RIB_GROW(arr, cap, need) rib_grow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+
 /* Interned attribute sets: a chained hash of struct bmp_attrs. */
 struct attr_table {
 	struct bmp_attrs **b;

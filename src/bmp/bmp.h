@@ -300,6 +300,12 @@ int bmp_rib_covered(const struct bmp_rib *rib, const struct prefix *p,
 int bmp_rib_scan(
     const struct bmp_rib *rib, int (*fn)(const struct bmp_rib_entry *e, void *arg), void *arg);
 
+/* Every attribute set held (each with at least one route), in id order; stops as
+ * bmp_rib_walk. Ids are below bmp_rib_attrs_ids (a bound for arrays indexed by id). */
+int bmp_rib_each_attrs(
+    const struct bmp_rib *rib, int (*fn)(const struct bmp_attrs *a, void *arg), void *arg);
+uint32_t bmp_rib_attrs_ids(const struct bmp_rib *rib);
+
 /* Every route as one JSON line (view, router, peer, peer_as, prefix, path, origin, path_id),
  * in bmp_rib_walk's order; 0, or -1 on a write error. */
 int bmp_rib_write_json(const struct bmp_rib *rib, FILE *f);

@@ -488,6 +488,21 @@ int bmp_rib_scan(
 	return k;
 }
 
+int bmp_rib_each_attrs(
+    const struct bmp_rib *r, int (*fn)(const struct bmp_attrs *a, void *arg), void *arg)
+{
+	int k = 0;
+	for (uint32_t id = 1; id < r->at.nid && k == 0; id++)
+		if (r->at.byid[id] != NULL)
+			k = fn(r->at.byid[id], arg);
+	return k;
+}
+
+uint32_t bmp_rib_attrs_ids(const struct bmp_rib *r)
+{
+	return r->at.nid;
+}
+
 struct covered_ctx {
 	const struct bmp_rib *r;
 	int (*fn)(const struct bmp_rib_entry *e, void *arg);

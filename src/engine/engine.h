@@ -241,8 +241,9 @@ void engine_snapshot_key(const struct engine_input *in, size_t nin, const char *
  * can affect are looked at again: for every VRP added or removed, the routes its prefix covers
  * (each changed prefix once; one inside another changed prefix is visited through that one),
  * validated against both tables; for every customer AS whose ASPA changed, the attribute sets
- * whose AS path holds that AS (one pass over the routes, each set verified once against both
- * tables, as observe does: downstream).
+ * whose AS path holds that AS (one pass over the sets, each verified against both tables, as
+ * observe does: downstream), then the routes of the sets whose verdict changed (one pass over
+ * the routes, only when there are such sets).
  */
 struct bmp_rib;
 struct bmp_rib_entry;

@@ -1,8 +1,9 @@
 /*
  * Re-validation of a BMP route state when the RPKI data changes (see engine.h). The VRP side
  * costs the routes the changed VRPs cover, found through the route state's prefix index; the
- * ASPA side one pass over the routes with the verdict of each attribute set computed once (a
- * per-set memo indexed by the set's id), only for sets whose path holds a changed customer.
+ * ASPA side one pass over the attribute sets (verified against both tables only when the path
+ * holds a changed customer), then, only when some set's verdict changed, one pass over the
+ * routes to find theirs (a per-set mark indexed by the set's id).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@ struct reval {
 	size_t npfx, cappfx;
 	uint32_t *cust; /* changed ASPA customers, ascending */
 	size_t ncust, capcust;
-	uint8_t *memo; /* per attribute set id: 0 not seen, 1 unchanged, 0x80|old<<2|new */
+	uint8_t *memo; /* per attribute set id: 0 unchanged, 0x80|old<<2|new: changed */
 	size_t capmemo;
 };
 
@@ -87,34 +88,28 @@ static int path_has_changed(const struct reval *r, const uint32_t *w, uint32_t n
 	return 0;
 }
 
+/* Phase 1: each attribute set whose path holds a changed customer, verified against both. */
+static int reval_set(const struct bmp_attrs *a, void *arg)
+{
+	struct reval *r = arg;
+	const uint32_t *w = bmp_attrs_path(a);
+	if (a->id >= r->capmemo || !path_has_changed(r, w, a->npath))
+		return 0;
+	r->st->attr_sets_examined++;
+	enum aspa_state x = aspa_verify(r->old_aspa, w, a->npath, ASPA_DOWNSTREAM, NULL);
+	enum aspa_state y = aspa_verify(r->new_aspa, w, a->npath, ASPA_DOWNSTREAM, NULL);
+	if (x != y) {
+		r->st->attr_sets_changed++;
+		r->memo[a->id] = (uint8_t)(0x80 | x << 2 | y);
+	}
+	return 0;
+}
+
+/* Phase 2, only when a set changed: the routes of those sets. */
 static int reval_aspa(const struct bmp_rib_entry *e, void *arg)
 {
 	struct reval *r = arg;
-	uint32_t id = e->attrs->id;
-	if (id >= r->capmemo) {
-		size_t cap = r->capmemo ? r->capmemo : 1024;
-		while (cap <= id)
-			cap *= 2;
-		r->memo = xrealloc(r->memo, cap);
-		memset(r->memo + r->capmemo, 0, cap - r->capmemo);
-		r->capmemo = cap;
-	}
-	uint8_t m = r->memo[id];
-	if (m == 0) {
-		const uint32_t *w = bmp_attrs_path(e->attrs);
-		uint32_t n = e->attrs->npath;
-		m = 1;
-		if (path_has_changed(r, w, n)) {
-			r->st->attr_sets_examined++;
-			enum aspa_state a = aspa_verify(r->old_aspa, w, n, ASPA_DOWNSTREAM, NULL);
-			enum aspa_state b = aspa_verify(r->new_aspa, w, n, ASPA_DOWNSTREAM, NULL);
-			if (a != b) {
-				r->st->attr_sets_changed++;
-				m = (uint8_t)(0x80 | a << 2 | b);
-			}
-		}
-		r->memo[id] = m;
-	}
+	uint8_t m = r->memo[e->attrs->id];
 	if (m & 0x80) {
 		r->st->aspa_changed++;
 		if (r->fn)
@@ -156,8 +151,13 @@ void engine_revalidate(const struct bmp_rib *rib, const struct vrp_table *old,
 		bmp_rib_covered(rib, &r.pfx[i], reval_rov, &r, &st->prefixes_examined);
 
 	st->aspas_changed = aspa_table_diff(r.old_aspa, r.new_aspa, on_aspa, &r);
-	if (r.ncust > 0)
-		bmp_rib_scan(rib, reval_aspa, &r);
+	if (r.ncust > 0) {
+		r.capmemo = bmp_rib_attrs_ids(rib);
+		r.memo = xcalloc(r.capmemo + 1, 1);
+		bmp_rib_each_attrs(rib, reval_set, &r);
+		if (st->attr_sets_changed > 0)
+			bmp_rib_scan(rib, reval_aspa, &r);
+	}
 
 	free(r.pfx);
 	free(r.cust);

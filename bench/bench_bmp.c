@@ -110,11 +110,11 @@ static void state_size(int npfx, int npeers)
 	double t1 = clock_mono();
 	struct bmp_rib_stats rs;
 	bmp_rib_stats(rib, &rs);
-	printf("state %d prefixes x %d peers: %zu routes in %.2f s (%.2f M/s); table %.1f bytes a "
-	       "route, %zu attribute sets %.1f bytes a route\n",
+	printf("state %d prefixes x %d peers: %zu routes in %.2f s (%.2f M/s); table %.1f + prefix "
+	       "index %.1f bytes a route, %zu attribute sets %.1f bytes a route\n",
 	    npfx, npeers, rs.routes, t1 - t0, (double)rs.routes / (t1 - t0) / 1e6,
-	    (double)rs.table_bytes / (double)rs.routes, rs.attr_sets,
-	    (double)rs.attr_bytes / (double)rs.routes);
+	    (double)rs.table_bytes / (double)rs.routes, (double)rs.index_bytes / (double)rs.routes,
+	    rs.attr_sets, (double)rs.attr_bytes / (double)rs.routes);
 	t0 = clock_mono();
 	for (int pe = 0; pe < npeers; pe++) {
 		struct bmp_peer bp = {.type = 0, .afi = AFI_IPV4};

@@ -1,10 +1,10 @@
 /*
  * libFuzzer target for the BMP parser and route state: the input is read as a BMP stream
  * whole, then again in chunks whose sizes come from its own bytes (the two runs must agree on
- * the counters), with the routes applied to a route state that is walked at the end; then its
- * bytes are placed as the UPDATE of a Route Monitoring message after a Peer Up that negotiated
- * ADD-PATH, and as the body of a Peer Up (the OPEN and TLV decoders), so every message decoder
- * sees raw fuzz bytes directly.
+ * the counters), with the routes applied to a route state that is walked at the end (its prefix
+ * index checked against full walks); then its bytes are placed as the UPDATE of a Route Monitoring
+ * message after a Peer Up that negotiated ADD-PATH, and as the body of a Peer Up (the OPEN and TLV
+ * decoders), so every message decoder sees raw fuzz bytes directly.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,6 +21,43 @@ static int count_route(const struct bmp_rib_entry *e, void *arg)
 {
 	(*(size_t *)arg)++;
 	return e->attrs == NULL; /* never: every route held has its attributes */
+}
+
+/* The prefix index agrees with a full walk: everything under 0/0 and ::/0 is every route, and
+ * the routes the first few routes' prefixes cover are those a walk finds. */
+struct cover {
+	const struct bmp_rib *rib;
+	const struct prefix *q;
+	size_t n, checked;
+};
+
+static int count_covered(const struct bmp_rib_entry *e, void *arg)
+{
+	struct cover *c = arg;
+	c->n += c->q == NULL || prefix_contains(c->q, &e->prefix);
+	return 0;
+}
+
+static int check_route(const struct bmp_rib_entry *e, void *arg)
+{
+	struct cover *c = arg;
+	struct cover a = {c->rib, &e->prefix, 0, 0}, b = a;
+	bmp_rib_covered(c->rib, &e->prefix, count_covered, &a, NULL);
+	bmp_rib_scan(c->rib, count_covered, &b);
+	if (a.n != b.n || a.n == 0)
+		abort();
+	return ++c->checked >= 16;
+}
+
+static void check_index(const struct bmp_rib *rib, size_t routes)
+{
+	struct prefix all4 = {.afi = AFI_IPV4}, all6 = {.afi = AFI_IPV6};
+	struct cover c = {rib, NULL, 0, 0};
+	bmp_rib_covered(rib, &all4, count_covered, &c, NULL);
+	bmp_rib_covered(rib, &all6, count_covered, &c, NULL);
+	if (c.n != routes)
+		abort();
+	bmp_rib_scan(rib, check_route, &c);
 }
 
 /* Feed data in chunks (chunk 0: whole; else sizes from the data); returns the messages. */
@@ -44,6 +81,7 @@ static uint64_t run(const uint8_t *data, size_t size, int chunked, int strict)
 	bmp_rib_stats(rib, &rs);
 	if (bmp_rib_walk(rib, count_route, &routes) != 0 || routes != rs.routes)
 		abort();
+	check_index(rib, routes);
 	for (size_t k = 0; k < bmp_parser_npeers(p); k++)
 		if (bmp_parser_peer(p, k)->nstats && bmp_parser_peer(p, k)->stats == NULL)
 			abort();

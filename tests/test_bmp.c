@@ -903,9 +903,10 @@ static void test_rib_memory(void **state)
 	bmp_rib_stats(rib, &rs);
 	assert_int_equal(rs.routes, 200000);
 	assert_int_equal(rs.attr_sets, 1000);
-	double per = (double)rs.table_bytes / (double)rs.routes;
-	printf("route table: %.1f bytes a route (%zu routes), attribute sets %.1f bytes a route\n",
-	    per, rs.routes, (double)rs.attr_bytes / (double)rs.routes);
+	double per = (double)(rs.table_bytes + rs.index_bytes) / (double)rs.routes;
+	printf("route table and prefix index: %.1f bytes a route (%zu routes, %zu prefixes), "
+	       "attribute sets %.1f bytes a route\n",
+	    per, rs.routes, rs.prefixes, (double)rs.attr_bytes / (double)rs.routes);
 	assert_true(per < 100.0);
 	bmp_rib_free(rib);
 }

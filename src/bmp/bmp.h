@@ -222,11 +222,12 @@ void bmp_parser_free(struct bmp_parser *p);
 /* ------------------------------------------------------------ route state (rib.c) */
 
 /*
- * The routes of many routers: one entry per (router, view, peer, prefix, path id) in an
- * open-addressing table of 32-byte slots; the path attributes of each route are an interned,
- * reference-counted set shared by every route with equal attributes. An announcement
- * replaces, a withdrawal removes (a repeated table changes nothing); a Peer Down removes the
- * peer's routes from every view of that router.
+ * The routes of many routers: one 20-byte entry per (router, view, peer, prefix, path id),
+ * found by hash, and chained per distinct prefix; the prefixes have a block index, so the
+ * routes a prefix covers are found without a scan. The path attributes of each route are an
+ * interned, reference-counted set shared by every route with equal attributes. An
+ * announcement replaces, a withdrawal removes (a repeated table changes nothing); a Peer Down
+ * removes the peer's routes from every view of that router.
  */
 struct bmp_rib;
 
@@ -259,7 +260,9 @@ struct bmp_rib_stats {
 	size_t routes, by_view[BMP_VIEWS];
 	size_t routers, peers; /* (router, view, peer) triples count as peers */
 	size_t attr_sets;      /* distinct attribute sets */
-	size_t table_bytes;    /* the route table (slots) */
+	size_t table_bytes;    /* the routes, their hash and the (router, view, peer) triples */
+	size_t prefixes;       /* distinct prefixes */
+	size_t index_bytes;    /* the prefix table and its block index (bmp_rib_covered) */
 	size_t attr_bytes;     /* the attribute sets and their hash */
 	uint64_t announces, withdraws, replaced, withdraw_missing, flushed;
 	size_t peak_routes;     /* the most routes held at once */
@@ -287,6 +290,21 @@ void bmp_rib_stats(const struct bmp_rib *rib, struct bmp_rib_stats *st);
  * path id); stops when fn returns non-zero and returns that. */
 int bmp_rib_walk(
     const struct bmp_rib *rib, int (*fn)(const struct bmp_rib_entry *e, void *arg), void *arg);
+/* Every route the prefix p covers (p itself and every more specific prefix of its family, as
+ * a VRP covers routes), in no fixed order; stops when fn returns non-zero and returns that.
+ * When prefixes is non-NULL, the distinct prefixes visited are added to it. The cost is the
+ * prefixes filed in the blocks p spans (IPv4 /16s, IPv6 /32s), not the whole state. */
+int bmp_rib_covered(const struct bmp_rib *rib, const struct prefix *p,
+    int (*fn)(const struct bmp_rib_entry *e, void *arg), void *arg, size_t *prefixes);
+/* Every route in no fixed order (the fastest full walk); stops as bmp_rib_walk. */
+int bmp_rib_scan(
+    const struct bmp_rib *rib, int (*fn)(const struct bmp_rib_entry *e, void *arg), void *arg);
+
+/* Every attribute set held (each with at least one route), in id order; stops as
+ * bmp_rib_walk. Ids are below bmp_rib_attrs_ids (a bound for arrays indexed by id). */
+int bmp_rib_each_attrs(
+    const struct bmp_rib *rib, int (*fn)(const struct bmp_attrs *a, void *arg), void *arg);
+uint32_t bmp_rib_attrs_ids(const struct bmp_rib *rib);
 
 /* Every route as one JSON line (view, router, peer, peer_as, prefix, path, origin, path_id),
  * in bmp_rib_walk's order; 0, or -1 on a write error. */

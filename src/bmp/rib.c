@@ -1,30 +1,32 @@
 /*
- * The route state of BMP routers: one 32-byte slot per (router, view, peer, prefix, path id)
- * in an open-addressing table with linear probing (deletion by backward shift, so no
- * tombstones), the (router, view, peer) triple and the interned attribute set (attrs.c) as
- * 32-bit ids. The table doubles at 4/5 full: between 32 / 0.8 = 40 and 32 / 0.4 = 80 bytes a
- * route, plus its share of the sets.
+ * The route state of BMP routers: one 20-byte route per (router, view, peer, prefix, path id)
+ * in a dense array with stable indexes (a free list reuses them), found through an
+ * open-addressing hash of route indexes (linear probing, deletion by backward shift, so no
+ * tombstones; doubled at 3/4 full). The (router, view, peer) triple, the prefix (pindex.c) and
+ * the interned attribute set (attrs.c) are 32-bit ids; the routes of one prefix are chained,
+ * so the routes a prefix covers are found through the prefix table's block index without a
+ * scan (bmp_rib_covered). A route costs 20 bytes (about 27 with the array's slack) and 5-11
+ * of hash, a distinct prefix about 40 more: 40-90 bytes a route, the less the more peers
+ * share a prefix, plus its share of the attribute sets.
  *
- * A Peer Down walks the whole table once: it deletes the peer's routes one by one when they
- * are few, and rebuilds the table without them when they are more than 1/16 of it (1M of 2M
- * routes: 0.7 s on a busy 2-core machine).
+ * A Peer Down walks the routes once: it deletes the peer's routes one by one when they are
+ * few, and rebuilds the hash and the chains without them when they are more than 1/16.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "bmp/rib_private.h"
 
-struct slot {
-	uint32_t attrs; /* the attribute set's id; 0: empty */
-	/* the key: 27 bytes from vp on */
-	uint32_t vp;
+struct route {
+	uint32_t attrs; /* the attribute set's id; 0: free */
+	uint32_t vp;    /* the (router, view, peer) triple; VP_PATH_ID: the route has a path id */
 	uint32_t path_id;
-	uint8_t afi, len, has_path_id;
-	uint8_t addr[16];
+	uint32_t pfx;  /* the prefix's id */
+	uint32_t next; /* the next route of the prefix (PFX_NONE: last); free: next free */
 };
-_Static_assert(sizeof(struct slot) == 32, "a route slot is 32 bytes");
-#define SLOT_KEY(s) ((const uint8_t *)&(s)->vp)
-#define SLOT_KEY_LEN 27
+_Static_assert(sizeof(struct route) == 20, "a route is 20 bytes");
+#define VP_PATH_ID 0x80000000u
+#define VP_ID(r) ((r)->vp & ~VP_PATH_ID)
 
 /* A (router, view, peer) triple. */
 struct vpeer {
@@ -35,8 +37,12 @@ struct vpeer {
 };
 
 struct bmp_rib {
-	struct slot *t;
-	size_t cap, count; /* cap: a power of two */
+	struct route *r;
+	size_t nr, rcap;    /* nr: routes used so far (live or free) */
+	uint32_t rfree;     /* free list head, PFX_NONE: none */
+	uint32_t *h;        /* route + 1; 0: empty */
+	size_t hcap, count; /* hcap: a power of two */
+	struct bmp_ptab pt;
 	struct vpeer *vp;
 	size_t nvp, vp_cap, last_vp;
 	struct bmp_index vp_index;
@@ -51,8 +57,10 @@ struct bmp_rib {
 struct bmp_rib *bmp_rib_new(void)
 {
 	struct bmp_rib *r = xcalloc(1, sizeof(*r));
-	r->cap = 1024;
-	r->t = xcalloc(r->cap, sizeof(*r->t));
+	r->hcap = 1024;
+	r->h = xcalloc(r->hcap, sizeof(*r->h));
+	r->rfree = PFX_NONE;
+	bmp_ptab_init(&r->pt);
 	attr_table_init(&r->at);
 	return r;
 }
@@ -61,7 +69,9 @@ void bmp_rib_free(struct bmp_rib *r)
 {
 	if (r == NULL)
 		return;
-	free(r->t);
+	free(r->r);
+	free(r->h);
+	bmp_ptab_free(&r->pt);
 	free(r->vp);
 	bmp_index_free(&r->vp_index);
 	for (size_t i = 0; i < r->nrouters; i++)
@@ -130,72 +140,119 @@ static uint32_t vpeer_id(struct bmp_rib *r, uint32_t router, const struct bmp_pe
 	return (uint32_t)r->last_vp;
 }
 
-static size_t home(const struct bmp_rib *r, const struct slot *s)
+struct rkey {
+	uint32_t vp, path_id, pfx;
+};
+
+static uint32_t rkey_hash(const struct rkey *k)
 {
-	return hash_bytes(SLOT_KEY(s), SLOT_KEY_LEN, 0x726962) & (r->cap - 1);
+	return hash_bytes(k, sizeof(*k), 0x726962);
 }
 
-/* The slot of key k, or the empty slot where it would go. */
-static size_t find(const struct bmp_rib *r, const struct slot *k)
+static size_t home(const struct bmp_rib *r, const struct route *rt)
 {
-	size_t i = home(r, k);
-	while (r->t[i].attrs && memcmp(SLOT_KEY(&r->t[i]), SLOT_KEY(k), SLOT_KEY_LEN) != 0)
-		i = (i + 1) & (r->cap - 1);
+	struct rkey k = {rt->vp, rt->path_id, rt->pfx};
+	return rkey_hash(&k) & (r->hcap - 1);
+}
+
+/* The hash slot of key k, or the empty slot where it would go. */
+static size_t find(const struct bmp_rib *r, const struct rkey *k)
+{
+	size_t mask = r->hcap - 1, i = rkey_hash(k) & mask;
+	for (; r->h[i]; i = (i + 1) & mask) {
+		const struct route *rt = &r->r[r->h[i] - 1];
+		if (rt->pfx == k->pfx && rt->vp == k->vp && rt->path_id == k->path_id)
+			break;
+	}
 	return i;
 }
 
-static void grow(struct bmp_rib *r)
+static void hash_put(struct bmp_rib *r, uint32_t idx)
 {
-	struct slot *old = r->t;
-	size_t n = r->cap;
-	r->cap *= 2;
-	r->t = xcalloc(r->cap, sizeof(*r->t));
-	for (size_t i = 0; i < n; i++)
-		if (old[i].attrs)
-			r->t[find(r, &old[i])] = old[i];
-	free(old);
+	size_t i = home(r, &r->r[idx]);
+	while (r->h[i])
+		i = (i + 1) & (r->hcap - 1);
+	r->h[i] = idx + 1;
 }
 
-/* Empty slot i, moving later members of its cluster back (Knuth's algorithm R). */
-static void remove_at(struct bmp_rib *r, size_t i)
+static void hash_rebuild(struct bmp_rib *r)
 {
-	const struct slot *s = &r->t[i];
-	r->vp[s->vp].routes--;
-	r->by_view[r->vp[s->vp].view]--;
-	attr_release(&r->at, attr_get(&r->at, s->attrs));
-	r->count--;
-	size_t mask = r->cap - 1, j = i;
+	memset(r->h, 0, r->hcap * sizeof(*r->h));
+	for (size_t i = 0; i < r->nr; i++)
+		if (r->r[i].attrs)
+			hash_put(r, (uint32_t)i);
+}
+
+/* Empty hash slot i, moving later members of its cluster back (Knuth's algorithm R). */
+static void hash_delete(struct bmp_rib *r, size_t i)
+{
+	size_t mask = r->hcap - 1, j = i;
 	for (;;) {
-		r->t[i].attrs = 0;
+		r->h[i] = 0;
 		for (;;) {
 			j = (j + 1) & mask;
-			if (r->t[j].attrs == 0)
+			if (r->h[j] == 0)
 				return;
-			size_t h = home(r, &r->t[j]);
+			size_t h = home(r, &r->r[r->h[j] - 1]);
 			/* stays when its home lies cyclically in (i, j] */
 			if (i <= j ? (i < h && h <= j) : (i < h || h <= j))
 				continue;
 			break;
 		}
-		r->t[i] = r->t[j];
+		r->h[i] = r->h[j];
 		i = j;
 	}
+}
+
+/* Take route idx out of its prefix's chain; the prefix goes with its last route. */
+static void unlink_route(struct bmp_rib *r, uint32_t idx)
+{
+	struct rib_pfx *p = &r->pt.p[r->r[idx].pfx];
+	uint32_t *at = &p->head;
+	while (*at != idx)
+		at = &r->r[*at].next;
+	*at = r->r[idx].next;
+	if (p->head == PFX_NONE)
+		bmp_ptab_remove(&r->pt, r->r[idx].pfx);
+}
+
+/* Release route idx's counts and attributes and put it on the free list. */
+static void release_route(struct bmp_rib *r, uint32_t idx)
+{
+	struct route *rt = &r->r[idx];
+	struct vpeer *v = &r->vp[VP_ID(rt)];
+	v->routes--;
+	r->by_view[v->view]--;
+	attr_release(&r->at, attr_get(&r->at, rt->attrs));
+	r->count--;
+	rt->attrs = 0;
+	rt->next = r->rfree;
+	r->rfree = idx;
+}
+
+/* Remove the route in hash slot i. */
+static void remove_at(struct bmp_rib *r, size_t i)
+{
+	uint32_t idx = r->h[i] - 1;
+	hash_delete(r, i);
+	unlink_route(r, idx);
+	release_route(r, idx);
 }
 
 void bmp_rib_route(
     struct bmp_rib *r, uint32_t router, const struct bmp_peer *peer, const struct mrt_route *rt)
 {
-	struct slot k;
-	memset(&k, 0, sizeof(k));
-	k.vp = vpeer_id(r, router, peer);
+	struct rkey k;
+	k.vp = vpeer_id(r, router, peer) | (rt->has_path_id ? VP_PATH_ID : 0);
 	k.path_id = rt->has_path_id ? rt->path_id : 0;
-	k.has_path_id = (uint8_t)(rt->has_path_id != 0);
-	k.afi = rt->prefix.afi, k.len = rt->prefix.len;
-	memcpy(k.addr, rt->prefix.addr, 16);
-	size_t i = find(r, &k);
-	if (rt->kind != MRT_ROUTE_ANNOUNCE || rt->attrs == NULL) {
+	struct prefix p = rt->prefix;
+	prefix_mask(&p);
+	int announce = rt->kind == MRT_ROUTE_ANNOUNCE && rt->attrs != NULL;
+	if (!announce) {
 		r->withdraws++;
-		if (r->t[i].attrs)
+		k.pfx = bmp_ptab_find(&r->pt, &p);
+		size_t i = k.pfx == PFX_NONE ? 0 : find(r, &k);
+		if (k.pfx != PFX_NONE && r->h[i])
 			remove_at(r, i);
 		else
 			r->withdraw_missing++;
@@ -203,55 +260,77 @@ void bmp_rib_route(
 	}
 	r->announces++;
 	const struct bmp_attrs *a = attr_intern(&r->at, rt->attrs);
-	if (r->t[i].attrs) {
+	k.pfx = bmp_ptab_add(&r->pt, &p);
+	size_t i = find(r, &k);
+	if (r->h[i]) {
+		struct route *old = &r->r[r->h[i] - 1];
 		r->replaced++;
-		attr_release(&r->at, attr_get(&r->at, r->t[i].attrs));
-		r->t[i].attrs = a->id;
+		attr_release(&r->at, attr_get(&r->at, old->attrs));
+		old->attrs = a->id;
 		return;
 	}
-	k.attrs = a->id;
-	r->t[i] = k;
+	uint32_t idx;
+	if (r->rfree != PFX_NONE) {
+		idx = r->rfree;
+		r->rfree = r->r[idx].next;
+	} else {
+		RIB_GROW(r->r, r->rcap, r->nr + 1);
+		idx = (uint32_t)r->nr++;
+	}
+	struct route *n = &r->r[idx];
+	n->attrs = a->id, n->vp = k.vp, n->path_id = k.path_id, n->pfx = k.pfx;
+	n->next = r->pt.p[k.pfx].head;
+	r->pt.p[k.pfx].head = idx;
+	r->h[i] = idx + 1;
 	r->count++;
-	r->vp[k.vp].routes++;
-	r->by_view[r->vp[k.vp].view]++;
+	struct vpeer *v = &r->vp[VP_ID(n)];
+	v->routes++;
+	r->by_view[v->view]++;
 	if (r->count > r->peak_routes) {
 		r->peak_routes = r->count;
 		r->peak_attr_bytes =
 		    r->at.bytes + r->at.nb * sizeof(*r->at.b) + r->at.idcap * sizeof(*r->at.byid);
 	}
-	if (r->count * 5 > r->cap * 4)
-		grow(r);
+	if (r->count * 4 > r->hcap * 3) {
+		free(r->h);
+		r->hcap *= 2;
+		r->h = xcalloc(r->hcap, sizeof(*r->h));
+		hash_rebuild(r);
+	}
 }
 
-/* Flush by rebuilding: the routes kept are reinserted into a fresh table, the others
- * released. For a large share of the table this beats deleting one by one (each deletion
- * rehashes the rest of its cluster). */
 static int flush_match(const struct vpeer *v, uint32_t router, const struct bmp_peer *peer)
 {
 	return v->router == router && (peer == NULL || same_peer(&v->peer, peer));
 }
 
+/* Flush by rebuilding: the routes flushed are released, then the hash and every prefix's
+ * chain are rebuilt from the routes kept (prefixes left without routes go). For a large share
+ * of the routes this beats deleting one by one (each deletion walks a chain and rehashes the
+ * rest of its hash cluster). */
 static size_t flush_rebuild(struct bmp_rib *r, uint32_t router, const struct bmp_peer *peer)
 {
-	struct slot *old = r->t;
 	size_t n = 0;
-	r->t = xcalloc(r->cap, sizeof(*r->t));
-	for (size_t i = 0; i < r->cap; i++) {
-		const struct slot *s = &old[i];
-		if (!s->attrs)
-			continue;
-		struct vpeer *v = &r->vp[s->vp];
-		if (flush_match(v, router, peer)) {
-			v->routes--;
-			r->by_view[v->view]--;
-			attr_release(&r->at, attr_get(&r->at, s->attrs));
-			r->count--;
+	for (size_t i = 0; i < r->nr; i++) {
+		if (r->r[i].attrs && flush_match(&r->vp[VP_ID(&r->r[i])], router, peer)) {
+			release_route(r, (uint32_t)i);
 			n++;
-		} else {
-			r->t[find(r, s)] = *s;
 		}
 	}
-	free(old);
+	for (size_t i = 0; i < r->pt.n; i++)
+		if (r->pt.p[i].afi)
+			r->pt.p[i].head = PFX_NONE;
+	for (size_t i = r->nr; i-- > 0;) {
+		struct route *rt = &r->r[i];
+		if (rt->attrs) {
+			rt->next = r->pt.p[rt->pfx].head;
+			r->pt.p[rt->pfx].head = (uint32_t)i;
+		}
+	}
+	for (size_t i = 0; i < r->pt.n; i++)
+		if (r->pt.p[i].afi && r->pt.p[i].head == PFX_NONE)
+			bmp_ptab_remove(&r->pt, (uint32_t)i);
+	hash_rebuild(r);
 	return n;
 }
 
@@ -270,13 +349,12 @@ static size_t flush(struct bmp_rib *r, uint32_t router, const struct bmp_peer *p
 		return k;
 	}
 	size_t n = 0;
-	for (size_t i = 0; i < r->cap && n < want;) {
-		const struct slot *s = &r->t[i];
-		if (s->attrs && flush_match(&r->vp[s->vp], router, peer)) {
-			remove_at(r, i); /* another route may have moved into i: look again */
+	for (size_t i = 0; i < r->nr && n < want; i++) {
+		const struct route *rt = &r->r[i];
+		if (rt->attrs && flush_match(&r->vp[VP_ID(rt)], router, peer)) {
+			struct rkey k = {rt->vp, rt->path_id, rt->pfx};
+			remove_at(r, find(r, &k));
 			n++;
-		} else {
-			i++;
 		}
 	}
 	r->flushed += n;
@@ -315,7 +393,10 @@ void bmp_rib_stats(const struct bmp_rib *r, struct bmp_rib_stats *st)
 	st->routers = r->nrouters;
 	st->peers = r->nvp;
 	st->attr_sets = r->at.count;
-	st->table_bytes = r->cap * sizeof(struct slot) + r->vp_cap * sizeof(struct vpeer);
+	st->table_bytes = r->rcap * sizeof(struct route) + r->hcap * sizeof(*r->h) +
+	                  r->vp_cap * sizeof(struct vpeer);
+	st->prefixes = r->pt.count;
+	st->index_bytes = bmp_ptab_bytes(&r->pt);
 	st->attr_bytes =
 	    r->at.bytes + r->at.nb * sizeof(*r->at.b) + r->at.idcap * sizeof(*r->at.byid);
 	st->announces = r->announces, st->withdraws = r->withdraws;
@@ -324,13 +405,27 @@ void bmp_rib_stats(const struct bmp_rib *r, struct bmp_rib_stats *st)
 	st->peak_routes = r->peak_routes, st->peak_attr_bytes = r->peak_attr_bytes;
 }
 
-/* ------------------------------------------------------------ ordered walk */
+/* ------------------------------------------------------------ walks */
 
-static int slot_cmp(const void *pa, const void *pb, void *arg)
+static void fill_entry(const struct bmp_rib *r, uint32_t idx, struct bmp_rib_entry *e)
+{
+	const struct route *rt = &r->r[idx];
+	const struct vpeer *v = &r->vp[VP_ID(rt)];
+	memset(e, 0, sizeof(*e));
+	e->router = r->routers[v->router];
+	e->view = (enum bmp_view)v->view;
+	e->peer = &v->peer;
+	bmp_ptab_get(&r->pt, rt->pfx, &e->prefix);
+	e->has_path_id = (rt->vp & VP_PATH_ID) != 0;
+	e->path_id = rt->path_id;
+	e->attrs = attr_get(&r->at, rt->attrs);
+}
+
+static int route_cmp(const void *pa, const void *pb, void *arg)
 {
 	const struct bmp_rib *r = arg;
-	const struct slot *a = &r->t[*(const size_t *)pa], *b = &r->t[*(const size_t *)pb];
-	const struct vpeer *va = &r->vp[a->vp], *vb = &r->vp[b->vp];
+	const struct route *a = &r->r[*(const uint32_t *)pa], *b = &r->r[*(const uint32_t *)pb];
+	const struct vpeer *va = &r->vp[VP_ID(a)], *vb = &r->vp[VP_ID(b)];
 	int c;
 	if (va != vb) {
 		if ((c = strcmp(r->routers[va->router], r->routers[vb->router])) != 0)
@@ -346,12 +441,15 @@ static int slot_cmp(const void *pa, const void *pb, void *arg)
 		if ((c = memcmp(va->peer.rd, vb->peer.rd, 8)) != 0)
 			return c;
 	}
-	if (a->afi != b->afi)
-		return a->afi < b->afi ? -1 : 1;
-	if ((c = memcmp(a->addr, b->addr, 16)) != 0)
-		return c;
-	if (a->len != b->len)
-		return a->len < b->len ? -1 : 1;
+	if (a->pfx != b->pfx) {
+		const struct rib_pfx *x = &r->pt.p[a->pfx], *y = &r->pt.p[b->pfx];
+		if (x->afi != y->afi)
+			return x->afi < y->afi ? -1 : 1;
+		if ((c = memcmp(x->addr, y->addr, 16)) != 0)
+			return c;
+		if (x->len != y->len)
+			return x->len < y->len ? -1 : 1;
+	}
 	if (a->path_id != b->path_id)
 		return a->path_id < b->path_id ? -1 : 1;
 	return 0;
@@ -360,27 +458,78 @@ static int slot_cmp(const void *pa, const void *pb, void *arg)
 int bmp_rib_walk(
     const struct bmp_rib *r, int (*fn)(const struct bmp_rib_entry *e, void *arg), void *arg)
 {
-	size_t *idx = xreallocarray(NULL, r->count + 1, sizeof(*idx)), n = 0;
-	for (size_t i = 0; i < r->cap; i++)
-		if (r->t[i].attrs)
-			idx[n++] = i;
-	qsort_r(idx, n, sizeof(*idx), slot_cmp, (void *)(uintptr_t)r);
+	uint32_t *idx = xreallocarray(NULL, r->count + 1, sizeof(*idx));
+	size_t n = 0;
+	for (size_t i = 0; i < r->nr; i++)
+		if (r->r[i].attrs)
+			idx[n++] = (uint32_t)i;
+	qsort_r(idx, n, sizeof(*idx), route_cmp, (void *)(uintptr_t)r);
 	int k = 0;
 	for (size_t i = 0; i < n && k == 0; i++) {
-		const struct slot *s = &r->t[idx[i]];
-		const struct vpeer *v = &r->vp[s->vp];
 		struct bmp_rib_entry e;
-		memset(&e, 0, sizeof(e));
-		e.router = r->routers[v->router];
-		e.view = (enum bmp_view)v->view;
-		e.peer = &v->peer;
-		e.prefix.afi = s->afi, e.prefix.len = s->len;
-		memcpy(e.prefix.addr, s->addr, 16);
-		e.has_path_id = s->has_path_id;
-		e.path_id = s->path_id;
-		e.attrs = attr_get(&r->at, s->attrs);
+		fill_entry(r, idx[i], &e);
 		k = fn(&e, arg);
 	}
 	free(idx);
+	return k;
+}
+
+int bmp_rib_scan(
+    const struct bmp_rib *r, int (*fn)(const struct bmp_rib_entry *e, void *arg), void *arg)
+{
+	int k = 0;
+	for (size_t i = 0; i < r->nr && k == 0; i++) {
+		if (!r->r[i].attrs)
+			continue;
+		struct bmp_rib_entry e;
+		fill_entry(r, (uint32_t)i, &e);
+		k = fn(&e, arg);
+	}
+	return k;
+}
+
+int bmp_rib_each_attrs(
+    const struct bmp_rib *r, int (*fn)(const struct bmp_attrs *a, void *arg), void *arg)
+{
+	int k = 0;
+	for (uint32_t id = 1; id < r->at.nid && k == 0; id++)
+		if (r->at.byid[id] != NULL)
+			k = fn(r->at.byid[id], arg);
+	return k;
+}
+
+uint32_t bmp_rib_attrs_ids(const struct bmp_rib *r)
+{
+	return r->at.nid;
+}
+
+struct covered_ctx {
+	const struct bmp_rib *r;
+	int (*fn)(const struct bmp_rib_entry *e, void *arg);
+	void *arg;
+	size_t prefixes;
+};
+
+static int covered_prefix(uint32_t id, void *arg)
+{
+	struct covered_ctx *c = arg;
+	c->prefixes++;
+	for (uint32_t i = c->r->pt.p[id].head; i != PFX_NONE; i = c->r->r[i].next) {
+		struct bmp_rib_entry e;
+		fill_entry(c->r, i, &e);
+		int k = c->fn(&e, c->arg);
+		if (k)
+			return k;
+	}
+	return 0;
+}
+
+int bmp_rib_covered(const struct bmp_rib *r, const struct prefix *p,
+    int (*fn)(const struct bmp_rib_entry *e, void *arg), void *arg, size_t *prefixes)
+{
+	struct covered_ctx c = {r, fn, arg, 0};
+	int k = bmp_ptab_covered(&r->pt, p, covered_prefix, &c);
+	if (prefixes)
+		*prefixes += c.prefixes;
 	return k;
 }

@@ -234,4 +234,49 @@ int engine_analyze(const struct engine_job *job, struct engine_outcome *out);
 void engine_snapshot_key(const struct engine_input *in, size_t nin, const char *rtr,
     const struct observe_config *cfg, char key[65]);
 
+/* ---------------------------------------------------------------- re-validation (revalidate.c) */
+
+/*
+ * When the VRPs or ASPAs change (an RTR cache's serial moved), only the routes the change
+ * can affect are looked at again: for every VRP added or removed, the routes its prefix covers
+ * (each changed prefix once; one inside another changed prefix is visited through that one),
+ * validated against both tables; for every customer AS whose ASPA changed, the attribute sets
+ * whose AS path holds that AS (one pass over the sets, each verified against both tables, as
+ * observe does: downstream), then the routes of the sets whose verdict changed (one pass over
+ * the routes, only when there are such sets).
+ */
+struct bmp_rib;
+struct bmp_rib_entry;
+struct vrp_table;
+struct aspa_table;
+
+enum engine_reval_kind {
+	ENGINE_REVAL_ROV = 0, /* states are enum rov_state */
+	ENGINE_REVAL_ASPA,    /* states are enum aspa_state */
+};
+
+/* A route whose state changed: e is valid during the call only. */
+typedef void (*engine_reval_fn)(const struct bmp_rib_entry *e, enum engine_reval_kind kind,
+    int old_state, int new_state, void *arg);
+
+struct engine_reval_stats {
+	size_t vrps_changed;      /* VRPs added or removed */
+	size_t vrp_prefixes;      /* their distinct prefixes, less those inside another */
+	size_t prefixes_examined; /* route prefixes those cover */
+	size_t routes_examined;   /* routes validated (against both tables) for ROV */
+	size_t rov_changed;       /* routes whose ROV state changed */
+	size_t aspas_changed;     /* customer ASes whose provider set changed */
+	size_t attr_sets_examined, attr_sets_changed; /* attribute sets holding such an AS */
+	size_t aspa_changed;                          /* routes whose ASPA verdict changed */
+	double seconds;
+};
+
+/* Re-validate rib's routes for the change from (old, old_aspa) to (new, new_aspa), all built
+ * (any may be NULL: an empty table), calling fn (may be NULL) for every route whose ROV state
+ * or ASPA verdict changed: ROV changes first, then ASPA changes. st may be NULL. */
+void engine_revalidate(const struct bmp_rib *rib, const struct vrp_table *old,
+    const struct vrp_table *new, const struct aspa_table *old_aspa,
+    const struct aspa_table *new_aspa, engine_reval_fn fn, void *arg,
+    struct engine_reval_stats *st);
+
 #endif

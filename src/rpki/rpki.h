@@ -66,6 +66,22 @@ const struct aspa *aspa_table_get(const struct aspa_table *t, size_t i);
 /* The ASPA of customer, or NULL. */
 const struct aspa *aspa_table_find(const struct aspa_table *t, uint32_t customer);
 
+/* ---------------------------------------------------------------- diffs (diff.c) */
+
+/* One VRP that is in the new table and not the old (added 1) or the other way (added 0). */
+typedef void (*vrp_diff_fn)(const struct vrp *v, int added, void *arg);
+/* Call fn (may be NULL) for every VRP added or removed between two built tables (NULL: an
+ * empty table), removed and added ones merged in vrp_cmp order; returns how many. One linear
+ * pass over both. */
+size_t vrp_table_diff(
+    const struct vrp_table *old, const struct vrp_table *new, vrp_diff_fn fn, void *arg);
+/* One customer AS whose provider set changed: old or new is NULL when it has no ASPA there. */
+typedef void (*aspa_diff_fn)(
+    uint32_t customer, const struct aspa *old, const struct aspa *new, void *arg);
+/* The same for two built ASPA tables, by customer (ascending); returns how many changed. */
+size_t aspa_table_diff(
+    const struct aspa_table *old, const struct aspa_table *new, aspa_diff_fn fn, void *arg);
+
 /* ---------------------------------------------------------------- loading files */
 
 enum vrp_format {
@@ -185,6 +201,16 @@ int rtr_client_wait_update(struct rtr_client *c, uint32_t after, int timeout_ms)
  * changes; later updates publish a new table. NULL before the first sync. */
 struct vrp_table *rtr_client_table(struct rtr_client *c);
 void rtr_client_stats(struct rtr_client *c, struct rtr_client_stats *st);
+/* A descriptor for a poll() loop: readable once a table is published after the last
+ * rtr_client_notify_ack (non-blocking, close-on-exec; owned by the client). */
+int rtr_client_notify_fd(struct rtr_client *c);
+/* Drain the descriptor and return the update number (rtr_client_stats' updates) of the
+ * table published last: pass it to rtr_client_table_at to get that table. Tables published
+ * after the drain make the descriptor readable again, so none is missed. */
+uint32_t rtr_client_notify_ack(struct rtr_client *c);
+/* The current table with a reference (as rtr_client_table) and its update number and serial
+ * read under the same lock; either out pointer may be NULL. */
+struct vrp_table *rtr_client_table_at(struct rtr_client *c, uint32_t *update, uint32_t *serial);
 void rtr_client_stop(struct rtr_client *c);
 
 /* One VRP source, loaded and built (vrp_source.c): a file (VRPs and ASPAs; strict makes a

@@ -7,13 +7,19 @@
  * ESTABLISHED an update is complete (End of Data): we snapshot RTRlib's table into a new
  * immutable vrp_table and swap it in under a mutex. Readers hold a reference to the table
  * they got; it never changes under them and is freed with its last reference.
+ *
+ * A poll() loop learns of a new table through a pipe: each publication writes a byte (after
+ * the swap, outside the lock); rtr_client_notify_ack drains it, then reads the update number,
+ * so a table published in between leaves the pipe readable and is not missed.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <rtrlib/rtrlib.h>
 
@@ -33,7 +39,8 @@ struct rtr_client {
 	struct vrp_table *cur;   /* published table, or NULL before the first sync */
 	uint32_t added, removed; /* delta since the last publication */
 	struct rtr_client_stats st;
-	int failed; /* the connection failed before a first complete set: waiting is vain */
+	int failed;    /* the connection failed before a first complete set: waiting is vain */
+	int notify[2]; /* pipe: [0] for the caller's poll(), [1] written on each publication */
 };
 
 static struct rtr_client *client_of(const struct rtr_socket *s)
@@ -101,6 +108,9 @@ static void publish(struct rtr_client *c)
 	pthread_cond_broadcast(&c->cv);
 	pthread_mutex_unlock(&c->mu);
 	vrp_table_release(old);
+	/* a full pipe is readable already: EAGAIN loses nothing */
+	while (write(c->notify[1], "", 1) < 0 && errno == EINTR)
+		;
 	log_debug("rtr: published serial %u: %zu VRPs (+%u -%u)", c->st.serial, c->st.vrps,
 	    c->st.last_added, c->st.last_removed);
 }
@@ -133,6 +143,11 @@ static void on_state(
 struct rtr_client *rtr_client_start(const char *host, const char *port)
 {
 	struct rtr_client *c = xcalloc(1, sizeof(*c));
+	if (pipe2(c->notify, O_NONBLOCK | O_CLOEXEC) < 0) {
+		log_err("rtr: pipe: %s", strerror(errno));
+		free(c);
+		return NULL;
+	}
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
 	c->tcp.host = xstrdup(host);
@@ -160,6 +175,10 @@ struct rtr_client *rtr_client_start(const char *host, const char *port)
 	return c;
 fail:
 	log_err("rtr: cannot set up a connection to %s:%s", host, port);
+	close(c->notify[0]);
+	close(c->notify[1]);
+	pthread_cond_destroy(&c->cv);
+	pthread_mutex_destroy(&c->mu);
 	free(c->tcp.host);
 	free(c->tcp.port);
 	free(c);
@@ -208,6 +227,37 @@ void rtr_client_stats(struct rtr_client *c, struct rtr_client_stats *st)
 	pthread_mutex_unlock(&c->mu);
 }
 
+int rtr_client_notify_fd(struct rtr_client *c)
+{
+	return c->notify[0];
+}
+
+uint32_t rtr_client_notify_ack(struct rtr_client *c)
+{
+	char buf[64];
+	for (;;) {
+		ssize_t k = read(c->notify[0], buf, sizeof(buf));
+		if (k <= 0 && !(k < 0 && errno == EINTR))
+			break;
+	}
+	pthread_mutex_lock(&c->mu);
+	uint32_t n = c->st.updates;
+	pthread_mutex_unlock(&c->mu);
+	return n;
+}
+
+struct vrp_table *rtr_client_table_at(struct rtr_client *c, uint32_t *update, uint32_t *serial)
+{
+	pthread_mutex_lock(&c->mu);
+	struct vrp_table *t = vrp_table_ref(c->cur);
+	if (update)
+		*update = c->st.updates;
+	if (serial)
+		*serial = c->st.serial;
+	pthread_mutex_unlock(&c->mu);
+	return t;
+}
+
 void rtr_client_stop(struct rtr_client *c)
 {
 	if (c == NULL)
@@ -215,6 +265,8 @@ void rtr_client_stop(struct rtr_client *c)
 	rtr_mgr_stop(c->mgr);
 	rtr_mgr_free(c->mgr); /* frees the transport socket too */
 	vrp_table_release(c->cur);
+	close(c->notify[0]);
+	close(c->notify[1]);
 	pthread_cond_destroy(&c->cv);
 	pthread_mutex_destroy(&c->mu);
 	free(c->tcp.host);

@@ -29,7 +29,7 @@ RM_LDFLAGS = $(HARDEN_LD) $(LDFLAGS)
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lbz2 -lpthread -lm
 TEST_LDLIBS = $(shell pkg-config --libs cmocka libmicrohttpd yaml-0.1)
 
-MODULES  = core sign mrt bmp origins rpki irr topo registry store observe engine report conform serve fetch
+MODULES  = core sign mrt bmp origins rpki irr topo registry store observe engine report conform serve fetch sink
 LIB_SRC  = $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_SRC  = $(wildcard src/cli/*.c)

@@ -105,8 +105,8 @@ static void set_timeout(int fd, double timeout)
 }
 
 /* Connect a socket to HOST:PORT (UDP: connected, so errors come back); the TCP connect waits
- * at most 5 seconds. -1 with err set. */
-static int connect_inet(struct sink *k, char *err, size_t errsz)
+ * at most 5 seconds (less when the set is closing). -1 with err set. */
+static int connect_inet(struct sink *k, double timeout, char *err, size_t errsz)
 {
 	struct addrinfo hints = {0}, *res, *ai;
 	hints.ai_socktype = k->type == SINK_SYSLOG_TCP ? SOCK_STREAM : SOCK_DGRAM;
@@ -125,7 +125,7 @@ static int connect_inet(struct sink *k, char *err, size_t errsz)
 			struct pollfd p = {fd, POLLOUT, 0};
 			int soerr = 0;
 			socklen_t sl = sizeof(soerr);
-			rc = poll(&p, 1, 5000);
+			rc = poll(&p, 1, timeout < 5 ? (int)(timeout * 1000) + 1 : 5000);
 			if (rc == 0)
 				errno = ETIMEDOUT;
 			if (rc > 0 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0)
@@ -188,7 +188,7 @@ enum sink_result syslog_deliver(
 	}
 	if (k->fd < 0) {
 		k->fd = k->type == SINK_SYSLOG_UNIX ? connect_unix(k, err, errsz)
-		                                    : connect_inet(k, err, errsz);
+		                                    : connect_inet(k, timeout, err, errsz);
 		if (k->fd < 0)
 			return SINK_RETRY;
 		/* blocking again, bounded by SO_SNDTIMEO */

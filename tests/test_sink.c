@@ -28,6 +28,7 @@ static struct {
 	int status[MAXREQ];
 	char ctype[128], ua[128];
 	int script[8], nscript; /* statuses to answer first, then 200 */
+	int fail_from;          /* > 0: answer 500 from this request on */
 } rx = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 struct upload {
@@ -54,6 +55,8 @@ static enum MHD_Result rx_handler(void *cls, struct MHD_Connection *c, const cha
 	pthread_mutex_lock(&rx.mu);
 	int i = rx.nreq++;
 	int st = i < rx.nscript ? rx.script[i] : 200;
+	if (rx.fail_from > 0 && i >= rx.fail_from)
+		st = 500;
 	if (i < MAXREQ) {
 		rx.body[i] = u->buf ? u->buf : strdup("");
 		rx.status[i] = st;
@@ -98,7 +101,7 @@ static void rx_reset(void)
 	pthread_mutex_lock(&rx.mu);
 	for (int i = 0; i < rx.nreq && i < MAXREQ; i++)
 		free(rx.body[i]);
-	rx.nreq = rx.nconn = rx.nscript = 0;
+	rx.nreq = rx.nconn = rx.nscript = rx.fail_from = 0;
 	pthread_mutex_unlock(&rx.mu);
 }
 
@@ -339,6 +342,72 @@ static void test_webhook_spool_restart(void **state)
 	sink_set_close(s, 5);
 	assert_int_equal(rx_count(), 15);
 	rx_stop();
+	rmtree(dir);
+	free(dir);
+}
+
+/* A receiver that is always behind: a spool past its limit and mostly delivered is rewritten
+ * with the pending events only, and a restart sends exactly those. */
+static void test_spool_rewrite(void **state)
+{
+	rx_reset();
+	rx_start(0);
+	uint16_t port = rx.port;
+	rx_stop();
+	char *dir = tmpdir(), spec[128];
+	snprintf(spec, sizeof(spec), "webhook:http://127.0.0.1:%u/", port);
+	struct sink_set *s = sink_set_new(dir);
+	sink_set_spool_limit(s, 4096);
+	assert_int_equal(sink_set_add(s, spec), 0);
+	static struct ev v[100];
+	for (int i = 0; i < 100; i++) {
+		make_event(&v[i], (uint64_t)(i + 1), "origin-hijack");
+		assert_int_equal(sink_set_emit(s, &v[i].e), 0);
+	}
+	/* 70 delivered, then 500s: the done marker after the 64th rewrites the spool */
+	pthread_mutex_lock(&rx.mu);
+	rx.fail_from = 70;
+	pthread_mutex_unlock(&rx.mu);
+	rx_start(port);
+	double end = clock_mono() + 20;
+	while (rx_count() < 71 && clock_mono() < end)
+		usleep(2000);
+	assert_true(rx_count() >= 71);
+	struct sink_stats st;
+	sink_set_stats(s, 0, &st);
+	assert_int_equal(st.delivered, 70);
+	sink_set_close(s, 0);
+
+	char path[600];
+	snprintf(path, sizeof(path), "%s/%s.spool", dir, st.id);
+	size_t len;
+	char *buf = slurp(path, &len);
+	if (strncmp(buf, "{\"seq\":65,", 10) != 0)
+		fail_msg("spool starts: %.40s", buf);
+	int lines = 0;
+	for (size_t i = 0; i < len; i++)
+		lines += buf[i] == '\n';
+	assert_int_equal(lines, 36);
+	free(buf);
+	snprintf(path, sizeof(path), "%s/%s.done", dir, st.id);
+	buf = slurp(path, &len);
+	assert_string_equal(buf, "70\n");
+	free(buf);
+
+	pthread_mutex_lock(&rx.mu);
+	rx.fail_from = 0;
+	int n0 = rx.nreq;
+	pthread_mutex_unlock(&rx.mu);
+	s = sink_set_new(dir);
+	assert_int_equal(sink_set_add(s, spec), 0);
+	assert_int_equal(sink_set_next_seq(s), 101);
+	wait_delivered(s, 0, 30, &st);
+	assert_int_equal(st.delivered, 30);
+	sink_set_close(s, 5);
+	rx_stop();
+	assert_int_equal(rx.nreq, n0 + 30);
+	for (int i = 0; i < 30; i++)
+		assert_string_equal(rx.body[n0 + i], v[70 + i].json);
 	rmtree(dir);
 	free(dir);
 }
@@ -639,6 +708,7 @@ int main(void)
 	    cmocka_unit_test(test_webhook_retry),
 	    cmocka_unit_test(test_webhook_refused),
 	    cmocka_unit_test(test_webhook_spool_restart),
+	    cmocka_unit_test(test_spool_rewrite),
 	    cmocka_unit_test(test_syslog_udp),
 	    cmocka_unit_test(test_syslog_tcp),
 	    cmocka_unit_test(test_syslog_unix),

@@ -59,13 +59,10 @@ static void wait_until(struct sink *k, double t)
 	pthread_cond_timedwait(&k->cv, &k->mu, &ts);
 }
 
-/* Record the done marker for seq and empty the spool when nothing in it is pending. Called
- * without mu. */
-static void mark(struct sink *k, uint64_t seq, int drained)
+/* Record the done marker for seq, then empty or shrink the spool. Called without mu. */
+static void mark(struct sink *k, uint64_t seq)
 {
-	if (k->spool_fd < 0)
-		return;
-	if (sink_mark_write(k, seq) == 0 && drained)
+	if (k->spool_path != NULL && sink_mark_write(k, seq) == 0)
 		spool_compact(k, seq);
 }
 
@@ -100,6 +97,7 @@ static int account(struct sink *k, struct sink_item *it, enum sink_result r, dou
 	if (k->head == NULL)
 		k->tail = NULL;
 	k->npending--;
+	k->pending_bytes -= it->spool_len;
 	return 1;
 }
 
@@ -119,7 +117,7 @@ void *sink_thread(void *arg)
 			uint64_t seq = k->st.done_seq;
 			unmarked = 0;
 			pthread_mutex_unlock(&k->mu);
-			mark(k, seq, 1);
+			mark(k, seq);
 			pthread_mutex_lock(&k->mu);
 			continue;
 		}
@@ -152,16 +150,15 @@ void *sink_thread(void *arg)
 				uint64_t seq = k->st.done_seq;
 				unmarked = 0;
 				pthread_mutex_unlock(&k->mu);
-				mark(k, seq, 0);
+				mark(k, seq);
 				pthread_mutex_lock(&k->mu);
 			}
 		}
 	}
 	uint64_t seq = k->st.done_seq;
-	int drained = k->head == NULL;
 	pthread_mutex_unlock(&k->mu);
 	if (unmarked > 0)
-		mark(k, seq, drained);
+		mark(k, seq);
 	if (k->type == SINK_WEBHOOK)
 		webhook_close(k);
 	else

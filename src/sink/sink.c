@@ -19,6 +19,7 @@ struct sink_set {
 	struct sink **v;
 	size_t n, cap;
 	uint64_t next_seq;
+	uint64_t spool_limit;
 };
 
 struct sink_set *sink_set_new(const char *spool_dir)
@@ -35,7 +36,13 @@ struct sink_set *sink_set_new(const char *spool_dir)
 	struct sink_set *s = xcalloc(1, sizeof(*s));
 	s->spool_dir = spool_dir ? xstrdup(spool_dir) : NULL;
 	s->next_seq = 1;
+	s->spool_limit = SINK_SPOOL_LIMIT;
 	return s;
+}
+
+void sink_set_spool_limit(struct sink_set *s, uint64_t bytes)
+{
+	s->spool_limit = bytes;
 }
 
 /* FNV-1a, 64 bits: names a sink's spool files after its spec. */
@@ -177,6 +184,7 @@ int sink_set_add(struct sink_set *s, const char *spec)
 	snprintf(k->st.name, sizeof(k->st.name), "%s", k->name);
 	memcpy(k->st.id, k->id, sizeof(k->id));
 	uint64_t max_seq = 0;
+	k->spool_limit = s->spool_limit;
 	if (s->spool_dir && spool_open(k, s->spool_dir, &max_seq) < 0)
 		goto fail;
 	if (max_seq >= s->next_seq)
@@ -236,6 +244,7 @@ void sink_enqueue(struct sink *k, struct sink_item *it)
 		k->head = it;
 	k->tail = it;
 	k->npending++;
+	k->pending_bytes += it->spool_len;
 	pthread_cond_signal(&k->cv);
 	pthread_mutex_unlock(&k->mu);
 }
@@ -279,9 +288,20 @@ int sink_set_emit(struct sink_set *s, const struct sink_event *ev)
 		struct sink *k = s->v[i];
 		if (!has_room(k, ev->seq))
 			continue;
-		if (line && spool_append(k, line, len, ev->seq) < 0)
+		struct sink_item *it = sink_item_new(ev, t);
+		if (line == NULL) {
+			sink_enqueue(k, it);
+			continue;
+		}
+		/* appended and queued under spool_mu: a rewrite of the spool sees both or neither
+		 */
+		pthread_mutex_lock(&k->spool_mu);
+		if (spool_append(k, line, len, ev->seq) < 0)
 			rc = -1; /* still delivered if this process lives */
-		sink_enqueue(k, sink_item_new(ev, t));
+		else
+			it->spool_len = len;
+		sink_enqueue(k, it);
+		pthread_mutex_unlock(&k->spool_mu);
 	}
 	free(line);
 	return rc;
@@ -339,7 +359,7 @@ void sink_set_close(struct sink_set *s, double flush_seconds)
 		if (k->npending > 0)
 			log_warn("sink: %s: %llu events undelivered at close%s", k->name,
 			    (unsigned long long)k->npending,
-			    k->spool_fd >= 0 ? " (kept in the spool)" : " (lost: no spool)");
+			    k->spool_path ? " (kept in the spool)" : " (lost: no spool)");
 		sink_free(k);
 	}
 	free(s->v);

@@ -50,6 +50,12 @@ struct sink_set *sink_set_new(const char *spool_dir);
  */
 int sink_set_add(struct sink_set *s, const char *spec);
 
+/* A spool that grew past bytes (16 MiB by default) while more than half of it is delivered
+ * is rewritten with only the pending events, so a receiver that is always a little behind
+ * does not grow it without end (it is emptied whenever everything is delivered). Applies to
+ * the sinks added after the call. */
+void sink_set_spool_limit(struct sink_set *s, uint64_t bytes);
+
 /* The smallest sequence number every sink still accepts: one more than the highest seq
  * queued, delivered or found in a spool (1 for a fresh set). */
 uint64_t sink_set_next_seq(const struct sink_set *s);

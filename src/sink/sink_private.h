@@ -9,8 +9,9 @@
 #define SINK_QUEUE_MAX 100000 /* events queued in memory per sink; past it new ones drop */
 #define SINK_BACKOFF_MIN 0.5  /* seconds before the first retry, doubled up to the max */
 #define SINK_BACKOFF_MAX 60.0
-#define SINK_MARK_EVERY 32  /* the done marker is written at least every so many events */
-#define SINK_DGRAM_MAX 2048 /* bytes of a syslog datagram (RFC 5426 6.1: SHOULD 2048) */
+#define SINK_MARK_EVERY 32           /* the done marker is written at least every so many events */
+#define SINK_DGRAM_MAX 2048          /* bytes of a syslog datagram (RFC 5426 6.1: SHOULD 2048) */
+#define SINK_SPOOL_LIMIT (16u << 20) /* sink_set_spool_limit's default */
 
 /* One queued event: a sink's own copy. */
 struct sink_item {
@@ -19,7 +20,8 @@ struct sink_item {
 	int64_t time;
 	int severity;
 	char *kind, *state, *title, *text, *json;
-	double t_emit; /* clock_mono() at emit; 0 when replayed from a spool */
+	double t_emit;    /* clock_mono() at emit; 0 when replayed from a spool */
+	size_t spool_len; /* bytes of its spool line (0 without a spool) */
 };
 
 enum sink_type { SINK_WEBHOOK, SINK_SYSLOG_UDP, SINK_SYSLOG_TCP, SINK_SYSLOG_UNIX, SINK_JSONL };
@@ -48,18 +50,21 @@ struct sink {
 	int partial;        /* jsonl: the last write left a part line */
 	double retry_after; /* webhook: the server's Retry-After, seconds (0 when none) */
 
-	/* spool (spool_fd -1 without one); appends and compaction under spool_mu */
+	/* spool (spool_path NULL without one). Appends, compaction and rewriting under spool_mu;
+	 * lock order spool_mu, then mu. */
 	pthread_mutex_t spool_mu;
 	int spool_fd;
 	char *spool_path, *done_path;
 	uint64_t spooled_seq; /* highest seq appended */
 	uint64_t spool_bytes;
+	uint64_t spool_limit;
 
 	/* the queue and figures, under mu */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct sink_item *head, *tail;
 	uint64_t npending;
+	uint64_t pending_bytes; /* sum of the queued items' spool_len */
 	int stopping;
 	double deadline; /* when stopping: clock_mono() by which to give up */
 	int overflowing; /* 1 while the queue is full (logged once per episode) */
@@ -99,9 +104,11 @@ void syslog_close(struct sink *k);
 int spool_open(struct sink *k, const char *dir, uint64_t *max_seq);
 /* The spool line of ev (with "\n"), newly allocated. */
 char *spool_line(const struct sink_event *ev, size_t *len);
-/* Append a line and fdatasync. 0 or -1 (logged). */
+/* Append a line and fdatasync (under spool_mu). 0 or -1 (logged). */
 int spool_append(struct sink *k, const char *line, size_t len, uint64_t seq);
-/* Empty the spool when everything in it is at or below done (marker already written). */
+/* Empty the spool when everything in it is at or below done (marker already written); else
+ * rewrite it with the queued events when it is past spool_limit and more than twice their
+ * size (a receiver that never quite catches up keeps the spool bounded). */
 void spool_compact(struct sink *k, uint64_t done);
 
 struct sink_item *sink_item_new(const struct sink_event *ev, double t_emit);

@@ -4,7 +4,8 @@
  * (the event's own JSON kept as a string, so the bytes sent after a restart are the bytes
  * emitted), appended and synced before emit returns; DIR/ID.done holds the last seq delivered
  * or refused, replaced by rename. At open the spool is read, what is past the marker queued,
- * and the file rewritten with only that; it is emptied whenever the queue drains.
+ * and the file rewritten with only that; it is emptied whenever the queue drains, and rewritten
+ * with the queued events when it is large and mostly delivered.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -192,7 +193,9 @@ static int replay_one(const struct sink_event *ev, void *arg)
 	memcpy(r->out.s + r->out.len, line, len);
 	r->out.len += len;
 	free(line);
-	sink_enqueue(r->k, sink_item_new(ev, 0));
+	struct sink_item *it = sink_item_new(ev, 0);
+	it->spool_len = len;
+	sink_enqueue(r->k, it);
 	r->queued++;
 	return 0;
 }
@@ -297,7 +300,6 @@ int spool_append(struct sink *k, const char *line, size_t len, uint64_t seq)
 {
 	int rc = 0;
 	size_t off = 0;
-	pthread_mutex_lock(&k->spool_mu);
 	while (off < len) {
 		ssize_t w = write(k->spool_fd, line + off, len - off);
 		if (w < 0 && errno == EINTR)
@@ -321,8 +323,45 @@ int spool_append(struct sink *k, const char *line, size_t len, uint64_t seq)
 		k->spool_bytes += len;
 		k->spooled_seq = seq;
 	}
-	pthread_mutex_unlock(&k->spool_mu);
 	return rc;
+}
+
+/* Rewrite the spool with the queued events (under spool_mu). */
+static void spool_rewrite(struct sink *k)
+{
+	struct jsonw out;
+	jsonw_init(&out);
+	pthread_mutex_lock(&k->mu);
+	for (struct sink_item *it = k->head; it; it = it->next) {
+		struct sink_event ev = {.seq = it->seq,
+		    .time = it->time,
+		    .kind = it->kind,
+		    .state = it->state,
+		    .severity = it->severity,
+		    .title = it->title,
+		    .text = it->text,
+		    .json = it->json};
+		size_t len;
+		char *line = spool_line(&ev, &len);
+		XGROW(out.s, out.cap, out.len + len + 1);
+		memcpy(out.s + out.len, line, len);
+		out.len += len;
+		free(line);
+	}
+	pthread_mutex_unlock(&k->mu);
+	int fd = -1;
+	if (replace_file(k->spool_path, out.s ? out.s : "", out.len) < 0 ||
+	    (fd = open(k->spool_path, O_WRONLY | O_APPEND | O_CLOEXEC)) < 0) {
+		log_warn(
+		    "sink: %s: cannot rewrite %s: %s", k->name, k->spool_path, strerror(errno));
+	} else {
+		log_info("sink: %s: %s rewritten from %llu to %zu bytes", k->name, k->spool_path,
+		    (unsigned long long)k->spool_bytes, out.len);
+		close(k->spool_fd);
+		k->spool_fd = fd;
+		k->spool_bytes = out.len;
+	}
+	jsonw_free(&out);
 }
 
 void spool_compact(struct sink *k, uint64_t done)
@@ -334,6 +373,12 @@ void spool_compact(struct sink *k, uint64_t done)
 		else
 			log_warn("sink: %s: cannot empty %s: %s", k->name, k->spool_path,
 			    strerror(errno));
+	} else if (k->spool_bytes > k->spool_limit) {
+		pthread_mutex_lock(&k->mu);
+		uint64_t pending = k->pending_bytes;
+		pthread_mutex_unlock(&k->mu);
+		if (k->spool_bytes > 2 * pending)
+			spool_rewrite(k);
 	}
 	pthread_mutex_unlock(&k->spool_mu);
 }

@@ -687,6 +687,10 @@ static void test_bad_specs(void **state)
 	assert_int_equal(sink_set_add(s, "syslog:udp:[::1]:514?facility=local7&bom=0"), 0);
 	assert_int_equal(sink_set_add(s, "syslog:udp:[::1]:514?facility=local7&bom=0"), -1);
 	assert_int_equal(sink_set_count(s), 1);
+	sink_set_close(s, 0);
+
+	s = sink_set_new(NULL);
+	assert_int_equal(sink_set_add(s, "jsonl:/dev/null"), 0);
 	struct ev v;
 	make_event(&v, 3, "k");
 	assert_int_equal(sink_set_emit(s, &v.e), 0);

@@ -106,6 +106,7 @@ void *sink_thread(void *arg)
 	struct sink *k = arg;
 	double backoff = 0, retry_at = 0;
 	unsigned unmarked = 0; /* events done since the marker was written */
+	double mark_at = 0;    /* when to write it if the queue stays empty */
 	char err[192];
 
 	pthread_mutex_lock(&k->mu);
@@ -114,6 +115,11 @@ void *sink_thread(void *arg)
 		if (k->stopping && (k->head == NULL || now >= k->deadline))
 			break;
 		if (k->head == NULL && unmarked > 0) {
+			/* a short idle time first: the next event is not kept waiting by a sync */
+			if (!k->stopping && now < mark_at) {
+				wait_until(k, mark_at);
+				continue;
+			}
 			uint64_t seq = k->st.done_seq;
 			unmarked = 0;
 			pthread_mutex_unlock(&k->mu);
@@ -146,6 +152,7 @@ void *sink_thread(void *arg)
 		retry_at = done ? 0 : t + backoff;
 		if (done) {
 			sink_item_free(it);
+			mark_at = t + SINK_MARK_IDLE;
 			if (++unmarked >= SINK_MARK_EVERY) {
 				uint64_t seq = k->st.done_seq;
 				unmarked = 0;

@@ -284,8 +284,10 @@ int sink_set_emit(struct sink_set *s, const struct sink_event *ev)
 	int rc = 0;
 	size_t len = 0;
 	char *line = s->spool_dir ? spool_line(ev, &len) : NULL;
+	uint8_t written[s->n ? s->n : 1];
 	for (size_t i = 0; i < s->n; i++) {
 		struct sink *k = s->v[i];
+		written[i] = 0;
 		if (!has_room(k, ev->seq))
 			continue;
 		struct sink_item *it = sink_item_new(ev, t);
@@ -293,16 +295,22 @@ int sink_set_emit(struct sink_set *s, const struct sink_event *ev)
 			sink_enqueue(k, it);
 			continue;
 		}
-		/* appended and queued under spool_mu: a rewrite of the spool sees both or neither
-		 */
+		/* Queued and appended under spool_mu (a rewrite of the spool sees both or neither),
+		 * the sync after: the delivery starts while the disk syncs. An event delivered
+		 * before its line is durable is not lost by a crash, and seq <= the done marker is
+		 * skipped at reload whether its line made it or not. */
+		it->spool_len = len;
 		pthread_mutex_lock(&k->spool_mu);
-		if (spool_append(k, line, len, ev->seq) < 0)
+		sink_enqueue(k, it);
+		if (spool_write(k, line, len, ev->seq) < 0)
 			rc = -1; /* still delivered if this process lives */
 		else
-			it->spool_len = len;
-		sink_enqueue(k, it);
+			written[i] = 1;
 		pthread_mutex_unlock(&k->spool_mu);
 	}
+	for (size_t i = 0; i < s->n; i++)
+		if (written[i] && spool_sync(s->v[i], ev->seq) < 0)
+			rc = -1;
 	free(line);
 	return rc;
 }

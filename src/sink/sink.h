@@ -34,7 +34,10 @@ struct sink_event {
 struct sink_set;
 
 /* A set with no sink yet. spool_dir (created if missing) makes the queues durable; NULL
- * keeps them in memory only. NULL (logged) when the directory cannot be used. */
+ * keeps them in memory only. NULL (logged) when the directory cannot be used.
+ * Threads: add sinks before emitting; emit and next_seq from one thread (the emitter);
+ * stats from any thread. The sockets are written with MSG_NOSIGNAL and libcurl avoids
+ * SIGPIPE, but a program with network peers should ignore SIGPIPE anyway (serve does). */
 struct sink_set *sink_set_new(const char *spool_dir);
 
 /*

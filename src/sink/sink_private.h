@@ -9,6 +9,7 @@
 #define SINK_QUEUE_MAX 100000 /* events queued in memory per sink; past it new ones drop */
 #define SINK_BACKOFF_MIN 0.5  /* seconds before the first retry, doubled up to the max */
 #define SINK_BACKOFF_MAX 60.0
+#define SINK_MARK_IDLE 0.2           /* seconds of an empty queue before the marker is written */
 #define SINK_MARK_EVERY 32           /* the done marker is written at least every so many events */
 #define SINK_DGRAM_MAX 2048          /* bytes of a syslog datagram (RFC 5426 6.1: SHOULD 2048) */
 #define SINK_SPOOL_LIMIT (16u << 20) /* sink_set_spool_limit's default */
@@ -104,8 +105,10 @@ void syslog_close(struct sink *k);
 int spool_open(struct sink *k, const char *dir, uint64_t *max_seq);
 /* The spool line of ev (with "\n"), newly allocated. */
 char *spool_line(const struct sink_event *ev, size_t *len);
-/* Append a line and fdatasync (under spool_mu). 0 or -1 (logged). */
-int spool_append(struct sink *k, const char *line, size_t len, uint64_t seq);
+/* Append a line (under spool_mu). 0 or -1 (logged). */
+int spool_write(struct sink *k, const char *line, size_t len, uint64_t seq);
+/* fdatasync the spool (takes spool_mu). 0 or -1 (logged). */
+int spool_sync(struct sink *k, uint64_t seq);
 /* Empty the spool when everything in it is at or below done (marker already written); else
  * rewrite it with the queued events when it is past spool_limit and more than twice their
  * size (a receiver that never quite catches up keeps the spool bounded). */

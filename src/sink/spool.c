@@ -296,7 +296,7 @@ int spool_open(struct sink *k, const char *dir, uint64_t *max_seq)
 	return 0;
 }
 
-int spool_append(struct sink *k, const char *line, size_t len, uint64_t seq)
+int spool_write(struct sink *k, const char *line, size_t len, uint64_t seq)
 {
 	int rc = 0;
 	size_t off = 0;
@@ -310,8 +310,6 @@ int spool_append(struct sink *k, const char *line, size_t len, uint64_t seq)
 		}
 		off += (size_t)w;
 	}
-	if (rc == 0 && fdatasync(k->spool_fd) != 0)
-		rc = -1;
 	if (rc < 0) {
 		log_err("sink: %s: spool %s: write of seq %llu failed: %s", k->name, k->spool_path,
 		    (unsigned long long)seq, strerror(errno));
@@ -324,6 +322,17 @@ int spool_append(struct sink *k, const char *line, size_t len, uint64_t seq)
 		k->spooled_seq = seq;
 	}
 	return rc;
+}
+
+int spool_sync(struct sink *k, uint64_t seq)
+{
+	pthread_mutex_lock(&k->spool_mu);
+	int rc = fdatasync(k->spool_fd);
+	if (rc != 0)
+		log_err("sink: %s: spool %s: sync after seq %llu failed: %s", k->name,
+		    k->spool_path, (unsigned long long)seq, strerror(errno));
+	pthread_mutex_unlock(&k->spool_mu);
+	return rc == 0 ? 0 : -1;
 }
 
 /* Rewrite the spool with the queued events (under spool_mu). */

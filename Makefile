@@ -29,7 +29,7 @@ RM_LDFLAGS = $(HARDEN_LD) $(LDFLAGS)
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lbz2 -lpthread -lm
 TEST_LDLIBS = $(shell pkg-config --libs cmocka)
 
-MODULES  = core sign mrt bmp origins rpki irr topo registry store observe alert engine report conform serve fetch
+MODULES  = core sign mrt bmp origins rpki irr topo registry store observe alert engine report conform serve fetch sink
 LIB_SRC  = $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_SRC  = $(wildcard src/cli/*.c)
@@ -90,9 +90,10 @@ asan:
 	  OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 
 # The threaded paths (analyze's reference loaders and route job, stat's and dump's decompression
-# and bzip2 threads, the store's block builder, serve's HTTP thread, RTR) under ThreadSanitizer:
-# any report in any process (test binaries and the routemark they run) fails the target.
-TSAN_TESTS = test_analyze_real test_mrt_bz2 test_mrt_files test_observe test_store \
+# and bzip2 threads, the store's block builder, serve's HTTP thread, RTR, the alert sinks'
+# delivery threads) under ThreadSanitizer: any report in any process (test binaries and the
+# routemark they run) fails the target.
+TSAN_TESTS = test_analyze_real test_mrt_bz2 test_mrt_files test_observe test_store test_sink \
              test_serve test_rtr test_rov_rtrlib test_revalidate_rtr
 tsan:
 	$(MAKE) build-tsan/routemark $(TSAN_TESTS:%=build-tsan/tests/%) BUILD=build-tsan CC=clang \

@@ -179,6 +179,7 @@ static const char script[] =
     "  var list = document.getElementById('live');\n"
     "  var status = document.getElementById('live-status');\n"
     "  if (!list || !status || !window.EventSource) return;\n"
+    "  status.textContent = 'Live: connecting to the event stream.';\n"
     "  var es = new EventSource('/api/v1/events?after=' + (list.dataset.after || '0'));\n"
     "  es.onopen = function () {\n"
     "    status.textContent = 'Live: new alert events appear here as they are stored.';\n"

@@ -93,7 +93,7 @@ asan:
 # and bzip2 threads, the store's block builder, serve's HTTP thread, RTR) under ThreadSanitizer:
 # any report in any process (test binaries and the routemark they run) fails the target.
 TSAN_TESTS = test_analyze_real test_mrt_bz2 test_mrt_files test_observe test_store \
-             test_serve test_rtr test_rov_rtrlib
+             test_serve test_serve_events test_rtr test_rov_rtrlib
 tsan:
 	$(MAKE) build-tsan/routemark $(TSAN_TESTS:%=build-tsan/tests/%) BUILD=build-tsan CC=clang \
 	  HARDEN= HARDEN_LD= OPT="-O1 -g -fsanitize=thread -fno-omit-frame-pointer"

@@ -409,10 +409,10 @@ int serve_start(const struct serve_config *c, struct serve **out)
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
 	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
 	                 (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
-	sv->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, sv, MHD_OPTION_LISTEN_SOCKET,
-	    (MHD_socket)lfd, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(n > 1 ? n : 0),
-	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, sv, MHD_OPTION_NOTIFY_COMPLETED, on_done, sv,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+	sv->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, sv, MHD_OPTION_EXTERNAL_LOGGER,
+	    mhd_log, NULL, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)lfd, MHD_OPTION_THREAD_POOL_SIZE,
+	    (unsigned)(n > 1 ? n : 0), MHD_OPTION_URI_LOG_CALLBACK, on_uri, sv,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_done, sv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)512, MHD_OPTION_END);
 	if (sv->d == NULL) {
 		log_err("--listen %s: cannot serve on this socket", listen);

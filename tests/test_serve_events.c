@@ -5,11 +5,19 @@
  * would) delivered within seconds, keep-alive comments, the bound on streams (503), other
  * requests served while streams wait, a client that went away noticed, and a stop with streams
  * open. */
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <json-c/json.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "testutil.h"
 #include "serve/serve.h"
@@ -20,6 +28,7 @@ static struct serve *sv;
 static uint16_t port;
 static struct store *writer; /* the monitor's connection */
 static int64_t ids[3];
+static pid_t child = -1; /* a server program started by a test: killed in teardown if left */
 
 #define KEEPALIVE_MS 300
 
@@ -73,6 +82,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	char cmd[400];
+	if (child > 0) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+	}
 	serve_stop(sv, 500);
 	store_close(writer);
 	curl_global_cleanup();
@@ -465,6 +478,101 @@ static void test_events_errors_and_head(void **state)
 	free(r.data);
 }
 
+/* ---------------------------------------------------------------- the program, as nobody */
+
+static int free_port(void)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), p = -1;
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+		p = ntohs(a.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return p;
+}
+
+static int answers(int p)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET,
+	    .sin_port = htons((uint16_t)p),
+	    .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int ok = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/* `routemark serve --user nobody` (privileges dropped, Landlock where the kernel has it) on the
+ * store the monitor writes as root: a stream gets the replay and a new event. */
+static void test_events_program_as_nobody(void **state)
+{
+	if (geteuid() != 0 || getpwnam("nobody") == NULL) {
+		printf("SKIP: %s: needs root and the user nobody\n", __func__);
+		skip();
+	}
+	assert_int_equal(chmod(dir, 0755), 0);
+	char listen[64], errpath[400], hdr[64];
+	int p = free_port();
+	snprintf(listen, sizeof(listen), "127.0.0.1:%d", p);
+	snprintf(errpath, sizeof(errpath), "%s/stderr", dir);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd >= 0)
+			dup2(fd, 2);
+		/* LeakSanitizer cannot work in a sandboxed, undumpable process */
+		setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
+		execl(test_bin(), test_bin(), "serve", "--db", db, "--listen", listen, "--user",
+		    "nobody", "--threads", "1", "--events-max", "4", (char *)NULL);
+		_exit(127);
+	}
+	assert_true(pid > 0);
+	child = pid;
+	int up = 0;
+	for (int i = 0; i < 200 && !up; i++) { /* 20 s */
+		up = answers(p);
+		if (!up) {
+			struct timespec ts = {0, 100 * 1000 * 1000};
+			nanosleep(&ts, NULL);
+		}
+	}
+	assert_true(up);
+	uint16_t own = port;
+	port = (uint16_t)p;
+	struct stream s;
+	snprintf(hdr, sizeof(hdr), "Last-Event-ID: %lld", (long long)ids[1]);
+	stream_start(&s, 0, "/api/v1/events", hdr);
+	char want[64];
+	snprintf(want, sizeof(want), "id: %lld\n", (long long)ids[2]);
+	assert_true(pump_until(&s, want, 10));
+	double t0 = now_s();
+	int64_t nid = put_event("rpki-invalid/203.0.113.0/24/AS64503", "opened", 1764670500,
+	    "203.0.113.0/24 from AS64503 is RPKI-invalid");
+	assert_true(pump_until(&s, "RPKI-invalid\"}\n\n", 10));
+	printf("events: as nobody, a stored event reached the stream in %.0f ms\n",
+	    (now_s() - t0) * 1e3);
+	int64_t id[16];
+	char data[16][600];
+	size_t n = parse(s.data, id, data, 16);
+	assert_true(n >= 2);
+	assert_int_equal(id[n - 1], nid);
+	stream_close(&s, 0);
+	struct stream r = get("GET", "/api/v1/alerts", NULL);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.data, "RPKI-invalid"));
+	free(r.data);
+	port = own;
+	int st = 0;
+	kill(pid, SIGTERM);
+	waitpid(pid, &st, 0);
+	child = -1;
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 /* The server stops with a stream open: the stream ends, promptly. Runs last. */
 static void test_events_stop(void **state)
 {
@@ -493,6 +601,7 @@ int main(void)
 	    cmocka_unit_test(test_events_new_only),
 	    cmocka_unit_test(test_events_bound_keepalive),
 	    cmocka_unit_test(test_events_errors_and_head),
+	    cmocka_unit_test(test_events_program_as_nobody),
 	    cmocka_unit_test(test_events_stop),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1075,6 +1075,75 @@ static void test_out_of_memory(void **state)
 
 /* The server never writes: the store file is unchanged after all the requests, and a store
  * that does not exist is not created. */
+/* A raw HTTP/1.1 GET of an event stream on port p: the bytes read until needle came (or
+ * timeout), in out. Returns the socket (to close), or -1. */
+static int raw_stream(uint16_t p, const char *path, const char *needle, char *out, size_t size)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(p)};
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
+		return -1;
+	char req[256];
+	int n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", path);
+	if (write(fd, req, (size_t)n) != n)
+		return -1;
+	struct timeval tv = {.tv_sec = 10};
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	size_t len = 0;
+	out[0] = '\0';
+	while (strstr(out, needle) == NULL && len + 1 < size) {
+		ssize_t k = read(fd, out + len, size - len - 1);
+		if (k <= 0)
+			break;
+		len += (size_t)k;
+		out[len] = '\0';
+	}
+	return fd;
+}
+
+/* The alert endpoints over a store without alerts: empty lists, a stream's answer, and the
+ * bound on streams (a second server on the store allowing one). */
+static void test_alerts_events(void **state)
+{
+	REQUIRE_SERVER();
+	json_object *j = get_json("/api/v1/alerts", 200);
+	assert_int_equal(json_object_array_length(field(j, "items")), 0);
+	assert_int_equal(json_object_get_int64(field(j, "last_event_id")), 0);
+	json_object_put(j);
+	json_object_put(get_json("/api/v1/alerts?state=all&limit=5", 200));
+	json_object_put(get_json("/api/v1/alerts?state=nope", 400));
+	json_object_put(get_json("/api/v1/events?after=x", 400));
+	struct serve_config c = {
+	    .db = fx.db, .listen = "127.0.0.1:0", .threads = 2, .events_max = 1};
+	struct serve *one;
+	assert_int_equal(serve_start(&c, &one), 0);
+	char buf[2048];
+	int fd =
+	    raw_stream(serve_port(one), "/api/v1/events?after=0", "retry: 3000", buf, sizeof(buf));
+	assert_true(fd >= 0);
+	assert_int_equal(strncmp(buf, "HTTP/1.1 200", 12), 0);
+	assert_non_null(strcasestr(buf, "Content-Type: text/event-stream\r\n"));
+	assert_non_null(strstr(buf, "retry: 3000"));
+	size_t n = oas_check_raw(spec(), "GET", "/api/v1/events", 200, "text/event-stream");
+	if (n)
+		fprintf(stderr, "%s", spec()->err);
+	assert_int_equal(n, 0);
+	nvalidated++;
+	uint16_t keep = fx.port;
+	fx.port = serve_port(one);
+	json_object_put(get_json("/api/v1/events", 503));
+	fx.port = keep;
+	close(fd);
+	serve_stop(one, 500);
+	/* the dashboard's navigation has the alerts page */
+	struct resp r = get("/alerts");
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "<a href=\"/alerts\">Alerts</a>"));
+	assert_non_null(strstr(r.body, "No open alert."));
+	free(r.body);
+}
+
 static void test_readonly(void **state)
 {
 	REQUIRE_SERVER();
@@ -1169,6 +1238,7 @@ int main(void)
 	    cmocka_unit_test(test_pages),
 	    cmocka_unit_test(test_conformance_pages),
 	    cmocka_unit_test(test_out_of_memory),
+	    cmocka_unit_test(test_alerts_events),
 	    cmocka_unit_test(test_readonly),
 	    cmocka_unit_test(test_openapi_all_responses_checked),
 	};

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include "serve_fixture.h"
+#include "store/store.h"
 
 static const char *chromium(void)
 {
@@ -131,6 +132,31 @@ static void test_conformance_compare_page(void **state)
 	check_page("conformance-compare", "/compare/conformance?asn=6939,3257,174", n);
 }
 
+/* The alerts page with an alert the monitor stored: the table, and its script subscribed to
+ * the event stream (the status line it sets once the stream is open). */
+static void test_alerts_page(void **state)
+{
+	REQUIRE_CHROMIUM();
+	struct store *w;
+	assert_int_equal(store_open(fx.db, 0, &w), 0);
+	struct store_alert_event ev = {.alert_id = "origin-hijack/192.0.2.0/24/AS64501",
+	    .kind = "origin-hijack",
+	    .state = "opened",
+	    .time = 1764670000,
+	    .prefix = "192.0.2.0/24",
+	    .asn = 6939,
+	    .severity = 2,
+	    .title = "AS64501 originates 192.0.2.0/24 of AS6939",
+	    .text = "Seen by 3 of 12 peers.",
+	    .json = "{\"title\":\"AS64501 originates 192.0.2.0/24 of AS6939\"}"};
+	assert_int_equal(store_put_alert_event(w, &ev), 0);
+	store_close(w);
+	const char *n[] = {"<h1>Alerts</h1>", "AS64501 originates 192.0.2.0/24 of AS6939",
+	    "Seen by 3 of 12 peers.", "<a href=\"/as/6939\">AS6939</a>",
+	    "<p id=\"live-status\" class=\"muted\">Live: ", NULL};
+	check_page("alerts", "/alerts", n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -139,6 +165,7 @@ int main(void)
 	    cmocka_unit_test(test_compare_page),
 	    cmocka_unit_test(test_conformance_page),
 	    cmocka_unit_test(test_conformance_compare_page),
+	    cmocka_unit_test(test_alerts_page),
 	};
 	return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 }

@@ -15,12 +15,14 @@ static void usage(FILE *f)
 	fprintf(f,
 	    "usage: routemark serve [--db FILE] [--listen ADDR:PORT] [--threads N]\n"
 	    "                       [--access-log FILE] [--cors ORIGIN]\n"
-	    "                       [--cache-size MIB] [--cache-ttl SECONDS]\n"
+	    "                       [--cache-size MIB] [--cache-ttl SECONDS] [--events-max N]\n"
 	    "                       [--user NAME [--group NAME]]\n"
 	    "                       [--sign-key KEY [--issuer NAME] [--valid-for DURATION]]\n"
 	    "                       [--jwks-key FILE]...\n\n"
 	    "Serve the store read-only as a JSON API under /api/v1/ (docs/openapi.yaml) and a\n"
-	    "web dashboard (overview, AS, prefix, incidents and compare pages; /badge/ASn.svg).\n\n"
+	    "web dashboard (overview, AS, prefix, incidents, compare and alerts pages;\n"
+	    "/badge/ASn.svg), and the live monitor's alert events as Server-Sent Events\n"
+	    "(/api/v1/events).\n\n"
 	    "  --db FILE            the store (default routemark.db), opened read-only\n"
 	    "  --listen ADDR:PORT   numeric address and port (default %s; [::1]:8080 for\n"
 	    "                       IPv6; port 0 picks a free one)\n"
@@ -38,6 +40,9 @@ static void usage(FILE *f)
 	    "  --cache-ttl SECONDS  rebuild a cached answer after this long (default %d), so\n"
 	    "                       verdicts that depend on the clock (an attestation's\n"
 	    "                       validity) stay current\n"
+	    "  --events-max N       alert event streams (/api/v1/events) open at once (1 to\n"
+	    "                       %d, default %d; one more is answered 503); a waiting\n"
+	    "                       stream holds no worker thread\n"
 	    "  --user NAME          the user to run as once the socket is bound (required when\n"
 	    "                       started as root, which is otherwise refused)\n"
 	    "  --group NAME         the group to run as (default the user's primary group)\n"
@@ -58,7 +63,8 @@ static void usage(FILE *f)
 	    "1 usage error, missing or unreadable store, unusable address, started as root\n"
 	    "without --user, privileges not dropped.\n",
 	    SERVE_DEFAULT_LISTEN, SERVE_MAX_THREADS, SERVE_DEFAULT_CACHE_MIB,
-	    SERVE_DEFAULT_CACHE_TTL, SERVE_MAX_JWKS);
+	    SERVE_DEFAULT_CACHE_TTL, SERVE_EVENTS_MAX_LIMIT, SERVE_DEFAULT_EVENTS_MAX,
+	    SERVE_MAX_JWKS);
 }
 
 int cmd_serve(int argc, char **argv)
@@ -71,6 +77,7 @@ int cmd_serve(int argc, char **argv)
 	    {"cors", required_argument, NULL, 'c'},
 	    {"cache-size", required_argument, NULL, 'C'},
 	    {"cache-ttl", required_argument, NULL, 'T'},
+	    {"events-max", required_argument, NULL, 'E'},
 	    {"user", required_argument, NULL, 'u'},
 	    {"group", required_argument, NULL, 'g'},
 	    {"sign-key", required_argument, NULL, 'K'},
@@ -129,6 +136,15 @@ int cmd_serve(int argc, char **argv)
 				return 1;
 			}
 			c.cache_ttl = (int)v;
+			break;
+		case 'E':
+			v = strtol(optarg, &end, 10);
+			if (*end || end == optarg || v < 1 || v > SERVE_EVENTS_MAX_LIMIT) {
+				log_err("--events-max %s: expected 1 to %d", optarg,
+				    SERVE_EVENTS_MAX_LIMIT);
+				return 1;
+			}
+			c.events_max = (unsigned)v;
 			break;
 		case 'u':
 			user = optarg;

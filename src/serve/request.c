@@ -31,7 +31,9 @@ void serve_dispatch(struct req *r)
 		return;
 	}
 	r->store = serve_conn_get(r->sv);
-	struct resp_cache *cache = r->sv->cache;
+	/* an event stream is never cached; the alerts page runs its script */
+	struct resp_cache *cache = rt->fn == api_events ? NULL : r->sv->cache;
+	r->script = rt->fn == page_alerts;
 	if (cache && store_changed(r->store) != 0) /* a new snapshot, dispute, filing... */
 		resp_cache_invalidate(cache);
 	if (resp_cache_get(cache, r->uri, r)) {

@@ -1,8 +1,9 @@
 /*
  * serve — the observatory on the web: a JSON API under /api/v1/ (docs/openapi.yaml is its
- * contract) and a server-rendered dashboard (HTML with inline CSS and SVG charts, no
- * JavaScript, no external assets), served by libmicrohttpd with a thread pool over a store
- * opened read-only, one SQLite connection per worker.
+ * contract) and a server-rendered dashboard (HTML with inline CSS and SVG charts, no external
+ * assets; JavaScript only on the alerts page, which works without it), served by
+ * libmicrohttpd with a thread pool over a store opened read-only, one SQLite connection per
+ * worker; the live monitor's alert events as a Server-Sent Events stream (events.c).
  *
  * Every path is a row of one route table (routes.c): adding a page or an endpoint is one row
  * and one handler function.
@@ -17,6 +18,8 @@
 #define SERVE_MAX_THREADS 64
 #define SERVE_DEFAULT_CACHE_MIB 64
 #define SERVE_DEFAULT_CACHE_TTL 300
+#define SERVE_DEFAULT_EVENTS_MAX 64
+#define SERVE_EVENTS_MAX_LIMIT 400 /* below the daemon's 512 connections */
 
 struct serve_config {
 	const char *db;          /* the store, opened read-only */
@@ -44,6 +47,11 @@ struct serve_config {
 	size_t njwks_keys;
 	const char *issuer;
 	int64_t valid_for;
+	/* the alert event stream (/api/v1/events): the most streams open at once (0 =
+	 * SERVE_DEFAULT_EVENTS_MAX; one more is answered 503) and the milliseconds between
+	 * keep-alive comments (0 = 15000) */
+	unsigned events_max;
+	int events_keepalive_ms;
 };
 struct privdrop;
 

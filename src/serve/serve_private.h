@@ -91,9 +91,12 @@ const char *param_metric(const char *s);
 /* ---------------------------------------------------------------- requests */
 
 struct serve;
+struct sse_client;
+struct MHD_Connection;
 
 struct req {
 	struct serve *sv;
+	struct MHD_Connection *con;
 	char *uri; /* raw request target as sent */
 	size_t uri_len;
 	struct timespec t0;
@@ -116,6 +119,8 @@ struct req {
 	int gzipped;      /* the body is gzip-coded already (from the cache) */
 	const char *link; /* a Link header (RFC 8288), or NULL */
 	int is_api;
+	int script;                /* a page with its own script (/alerts): CSP allows it */
+	struct sse_client *stream; /* an event stream (api_events) instead of a body */
 	/* the settings of the snapshot shown (readiness thresholds): set by req_snapshot,
 	 * the defaults before */
 	struct observe_config cfg;
@@ -242,6 +247,8 @@ int api_compare_conformance(struct req *r);
 int api_as_disputes(struct req *r);
 int api_as_conformance_jws(struct req *r);
 int api_jwks(struct req *r);
+int api_events(struct req *r);
+int api_alerts(struct req *r);
 
 int page_overview(struct req *r);
 int page_as(struct req *r);
@@ -253,6 +260,8 @@ int page_search(struct req *r);
 int page_top(struct req *r);
 int page_as_conformance(struct req *r);
 int page_compare_conformance(struct req *r);
+int page_alerts(struct req *r);
+int alerts_js(struct req *r);
 int badge_svg(struct req *r);
 /* The AS page's section on the disputes of asn's findings (api_dispute.c); -1 on a store
  * error. */

@@ -10,6 +10,8 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -156,6 +158,26 @@ static void http_date(int64_t t, char *buf, size_t size)
 	strftime(buf, size, "%a, %d %b %Y %H:%M:%S GMT", &tm);
 }
 
+/* An event stream (events.c): the body comes from the hub as events are stored; never
+ * cached, never compressed, and the connection closes when the stream ends. */
+static enum MHD_Result respond_stream(struct MHD_Connection *con, struct req *r)
+{
+	struct MHD_Response *resp = events_response(r);
+	if (resp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, "Content-Type", "text/event-stream");
+	MHD_add_response_header(resp, "Cache-Control", "no-cache");
+	MHD_add_response_header(resp, "Connection", "close");
+	MHD_add_response_header(resp, "X-Accel-Buffering", "no");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (r->sv->cfg.cors_origin)
+		MHD_add_response_header(
+		    resp, "Access-Control-Allow-Origin", r->sv->cfg.cors_origin);
+	enum MHD_Result rc = MHD_queue_response(con, 200, resp);
+	MHD_destroy_response(resp);
+	return rc;
+}
+
 static enum MHD_Result respond(struct MHD_Connection *con, struct req *r)
 {
 	char etag[20], date[40];
@@ -184,6 +206,8 @@ static enum MHD_Result respond(struct MHD_Connection *con, struct req *r)
 		r->body.len = 0;
 	}
 	struct MHD_Response *resp;
+	if (r->stream && status == 200)
+		return respond_stream(con, r);
 	if (r->body.len) {
 		resp =
 		    MHD_create_response_from_buffer(r->body.len, r->body.p, MHD_RESPMEM_MUST_FREE);
@@ -214,8 +238,11 @@ static enum MHD_Result respond(struct MHD_Connection *con, struct req *r)
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	if (!r->is_api)
 		MHD_add_response_header(resp, "Content-Security-Policy",
-		    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
-		    "form-action 'self'; frame-ancestors 'none'");
+		    r->script ? "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+		                "script-src 'self'; connect-src 'self'; form-action 'self'; "
+		                "frame-ancestors 'none'"
+		              : "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+		                "form-action 'self'; frame-ancestors 'none'");
 	if (status == 503)
 		MHD_add_response_header(resp, "Retry-After", "5");
 	if (r->link && status < 400)
@@ -247,6 +274,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	}
 	if (r->status)
 		return MHD_YES;
+	r->con = con;
 	snprintf(r->method, sizeof(r->method), "%s", method);
 	snprintf(r->version, sizeof(r->version), "%s", version);
 	r->head = strcmp(method, "HEAD") == 0;
@@ -265,6 +293,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 
 /* ---------------------------------------------------------------- start and stop */
 
+/* libmicrohttpd's messages through our log, but for a client gone while its answer was sent:
+ * an event stream ends that way every time a page is left. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char m[512];
+	vsnprintf(m, sizeof(m), fmt, ap);
+	m[strcspn(m, "\n")] = '\0';
+	if (strstr(m, "no longer available for sending") == NULL)
+		log_warn("serve: %s", m);
+}
+
 static void pool_close(struct serve *sv)
 {
 	for (unsigned i = 0; i < sv->nconns; i++)
@@ -274,6 +313,8 @@ static void pool_close(struct serve *sv)
 	resp_cache_free(sv->cache);
 	sv->cache = NULL;
 	serve_keys_free(sv);
+	events_free(sv->events);
+	sv->events = NULL;
 }
 
 /* A listening TCP socket on ss (bound here, before privileges are dropped: port 80 works). */
@@ -345,7 +386,7 @@ int serve_start(const struct serve_config *c, struct serve **out)
 		sv->cache = resp_cache_new(
 		    (size_t)(c->cache_mib ? c->cache_mib : SERVE_DEFAULT_CACHE_MIB) << 20,
 		    c->cache_ttl ? c->cache_ttl : SERVE_DEFAULT_CACHE_TTL);
-	if (serve_keys_load(sv) != 0)
+	if (serve_keys_load(sv) != 0 || (sv->events = events_new(c)) == NULL)
 		goto fail;
 	/* the store is opened (and its -wal / -shm files created, which SQLite gives to the
 	 * owner of the store when it runs as root) before the drop: the user need not be able to
@@ -362,13 +403,17 @@ int serve_start(const struct serve_config *c, struct serve **out)
 		if (rc != 0)
 			goto fail;
 	}
+	if (events_run(sv->events) != 0)
+		goto fail;
+	/* suspend / resume: an event stream waits suspended, holding no worker (events.c) */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
-	                 MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
-	sv->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, sv, MHD_OPTION_LISTEN_SOCKET,
-	    (MHD_socket)lfd, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(n > 1 ? n : 0),
-	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, sv, MHD_OPTION_NOTIFY_COMPLETED, on_done, sv,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
-	    MHD_OPTION_END);
+	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
+	                 (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+	sv->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, sv, MHD_OPTION_EXTERNAL_LOGGER,
+	    mhd_log, NULL, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)lfd, MHD_OPTION_THREAD_POOL_SIZE,
+	    (unsigned)(n > 1 ? n : 0), MHD_OPTION_URI_LOG_CALLBACK, on_uri, sv,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_done, sv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)512, MHD_OPTION_END);
 	if (sv->d == NULL) {
 		log_err("--listen %s: cannot serve on this socket", listen);
 		goto fail;
@@ -403,6 +448,7 @@ void serve_stop(struct serve *sv, int grace_ms)
 	MHD_socket fd = MHD_quiesce_daemon(sv->d);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
+	events_shutdown(sv->events); /* the streams end; none may stay suspended */
 	for (int waited = 0; waited < grace_ms; waited += 20) {
 		const union MHD_DaemonInfo *di =
 		    MHD_get_daemon_info(sv->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);

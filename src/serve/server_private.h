@@ -33,7 +33,23 @@ struct serve {
 	struct sign_key *sign_key;
 	char *jwks;
 	char issuer[256];
+	struct events_hub *events; /* the alert event streams (events.c) */
 };
+
+/* ---------------------------------------------------------------- event streams (events.c) */
+
+struct events_hub;
+struct MHD_Response;
+/* Open the hub's store connection (before the privilege drop); NULL, logged, on failure. */
+struct events_hub *events_new(const struct serve_config *c);
+/* Start its thread (after the sandbox, which binds only the threads started after it). */
+int events_run(struct events_hub *h);
+/* End every stream (the server stops): none stays suspended. */
+void events_shutdown(struct events_hub *h);
+/* Once the daemon is stopped: join the thread, close, free. */
+void events_free(struct events_hub *h);
+/* The response of a stream api_events opened (r->stream; NULL when out of memory). */
+struct MHD_Response *events_response(struct req *r);
 
 /* Load the keys of the configuration (before the privilege drop); -1 (logged) when one
  * cannot be read. Free them. */

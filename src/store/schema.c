@@ -125,6 +125,22 @@ const char *const store_migrations[] = {
     "  kind TEXT NOT NULL, code TEXT NOT NULL, detail TEXT NOT NULL,"
     "  warning INTEGER NOT NULL);"
     "CREATE INDEX snapshot_gap_of ON snapshot_gap(snapshot_id);",
+    /* 7 -> 8: the live monitor's alert events (src/store/alert.c), outside snapshots: every
+     * event of an alert's life (opened, updated, resolved) in order of id (AUTOINCREMENT:
+     * never reused, a stream's Last-Event-ID stays meaningful), and per alert its latest
+     * event (the current state) and since when it is open */
+    "CREATE TABLE alert_event ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  alert_id TEXT NOT NULL, kind TEXT NOT NULL, state TEXT NOT NULL,"
+    "  time INTEGER NOT NULL, prefix TEXT NOT NULL, asn INTEGER NOT NULL,"
+    "  severity INTEGER NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL,"
+    "  json TEXT NOT NULL);"
+    "CREATE INDEX alert_event_of ON alert_event(alert_id, time);"
+    "CREATE TABLE alert ("
+    "  alert_id TEXT PRIMARY KEY,"
+    "  last_id INTEGER NOT NULL, open INTEGER NOT NULL, since INTEGER NOT NULL);"
+    "CREATE INDEX alert_open ON alert(open, last_id);"
+    "CREATE INDEX alert_recent ON alert(last_id);",
 };
 
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

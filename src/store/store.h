@@ -18,7 +18,7 @@
 
 #include "core/core.h"
 
-#define STORE_SCHEMA_VERSION 7 /* = store_nmigrations (schema.c) */
+#define STORE_SCHEMA_VERSION 8 /* = store_nmigrations (schema.c) */
 
 struct store;
 
@@ -411,5 +411,65 @@ int store_set_action1(struct store *s, int64_t snap, uint32_t asn, double action
 /* Add delta to a global figure of snap (created at delta when absent). */
 int store_add_global(
     struct store *s, int64_t snap, const char *scope, const char *key, double delta);
+
+/* ---------------------------------------------------------------- alert events (alert.c) */
+
+/*
+ * The live monitor's alerts: each is raised, grows and ends as a series of events (opened,
+ * updated with more peers, resolved), written by the monitor outside snapshots and read by the
+ * server (its event stream and alerts page). Ids increase with every event stored and are
+ * never reused: a reader that saw id N asks for the events after N.
+ *
+ * Idempotent: an event equal to a stored one in alert_id, state, time and JSON (compared as
+ * SQLite's minified json()) is not stored again; a monitor restarting and emitting the alerts
+ * it still sees with their original times therefore adds nothing, while an event with new
+ * content (more peers, a new time) is a new event.
+ */
+struct store_alert_event {
+	int64_t id;           /* set by store_put_alert_event: increasing; the SSE event id */
+	const char *alert_id; /* stable id of the alert across its life,
+	                       * e.g. "origin-hijack/192.0.2.0/24/AS64500" */
+	const char *kind;     /* "origin-hijack", "more-specific", "rpki-invalid", "route-leak",
+	                       * "bogon-asn", "aspa-new-upstream", "visibility-loss" (a free token;
+	                       * not validated here) */
+	const char *state;    /* "opened", "updated", "resolved" */
+	int64_t time;         /* unix seconds (0 when writing: now) */
+	const char *prefix;   /* "" when none (NULL is written as "") */
+	uint32_t asn;         /* the AS concerned (watched AS or offending origin); 0 none */
+	int severity;         /* RFC 5424 0..7 */
+	const char *title;    /* one line */
+	const char *text;     /* plain-words paragraph */
+	const char *json;     /* the whole event as one JSON object (evidence included); stored
+	                       * minified, on one line */
+	/* reading store_alerts_current: when the alert was opened (the time of its latest
+	 * "opened" event, or of its first event); 0 elsewhere */
+	int64_t since;
+};
+
+/* Store ev (not inside an open snapshot): sets ev->id (and ev->time when 0). Returns 0, 1
+ * when an equal event was stored before (ev->id is its id; nothing written), or -1 (logged:
+ * a read-only store, a missing alert_id, kind or state, a state other than the three, a
+ * severity outside 0..7, json not a JSON object, a database error). */
+int store_put_alert_event(struct store *s, struct store_alert_event *ev);
+
+/* Called per event; the strings are valid during the call. A non-zero return stops the walk
+ * and is returned by the walking function. */
+typedef int (*store_alert_fn)(const struct store_alert_event *ev, void *arg);
+
+/* The events with id > after, oldest first, at most limit (0 = all). 0, fn's stop value, or
+ * -1 on a database error (logged). */
+int store_alert_events(struct store *s, int64_t after, size_t limit, store_alert_fn fn, void *arg);
+
+/* The latest event of every alert (its current state, with since), newest first, at most limit
+ * (0 = all): which is STORE_ALERTS_ALL, _OPEN (latest state not "resolved") or _RESOLVED
+ * (open_only 1 / 0 reads as OPEN / ALL). Returns as store_alert_events. */
+#define STORE_ALERTS_ALL 0
+#define STORE_ALERTS_OPEN 1
+#define STORE_ALERTS_RESOLVED 2
+int store_alerts_current(struct store *s, int which, size_t limit, store_alert_fn fn, void *arg);
+
+/* The id of the newest event stored (0 when none): where a reader that wants only new
+ * events starts. 0 or -1. */
+int store_alert_last_id(struct store *s, int64_t *id);
 
 #endif

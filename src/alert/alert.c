@@ -826,6 +826,11 @@ void alert_engine_reload(struct alert_engine *ae, struct watch *watch, int64_t n
 	ae->watch = watch;
 }
 
+void alert_engine_set_vrps(struct alert_engine *ae, const struct vrp_table *vrps)
+{
+	ae->refs.vrps = vrps;
+}
+
 void alert_engine_stats(const struct alert_engine *ae, struct alert_stats *st)
 {
 	*st = ae->st;

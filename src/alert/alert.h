@@ -162,6 +162,9 @@ void alert_tick(struct alert_engine *ae, int64_t now);
 /* SIGHUP: a new watch file. Alerts the new file no longer backs are resolved ("no longer
  * watched"); the routes kept are judged again by the caller's next changes only. */
 void alert_engine_reload(struct alert_engine *ae, struct watch *watch, int64_t now);
+/* The VRPs the evidence is built from from now on (a live RTR cache's new table). */
+struct vrp_table;
+void alert_engine_set_vrps(struct alert_engine *ae, const struct vrp_table *vrps);
 void alert_engine_stats(const struct alert_engine *ae, struct alert_stats *st);
 /* Every open alert, for a status page: fn gets its latest event. */
 void alert_engine_each_open(const struct alert_engine *ae, alert_event_fn fn, void *arg);

@@ -3,7 +3,8 @@
  * (--connect), each judged by its own BMP parser into one route state; --bmp-file reads a
  * captured BMP stream and --mrt replays MRT files into the same state. At the end (SIGTERM,
  * SIGINT, --duration, end of the files) a summary is printed and --rib-out writes the final
- * routes as JSON lines. Live checks and alerts are not built yet.
+ * routes as JSON lines. Every route change goes through the live engine (monitor_live.c):
+ * the checks, the window's snapshot (--db) and, with --watch, alerts to the sinks.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,6 +17,7 @@
 
 #include "bmp/bmp.h"
 #include "cli/cli.h"
+#include "cli/monitor.h"
 #include "engine/engine.h"
 #include "core/core.h"
 #include "mrt/mrt.h"
@@ -25,37 +27,46 @@ static void usage(FILE *f)
 	fprintf(f,
 	    "usage: routemark monitor --listen ADDR:PORT | --connect HOST:PORT ... |\n"
 	    "                         --bmp-file FILE | --mrt FILE ...\n"
+	    "                         [--watch FILE] [--sink SPEC]... [--spool DIR]\n"
 	    "                         [--rib-out FILE] [--duration SECONDS] [--idle-timeout "
 	    "SECONDS]\n"
 	    "                         [--speed N] [--db FILE [--snapshot-every MINUTES]]\n"
-	    "                         [--router-name NAME] [--strict] [-q]\n\n"
+	    "                         [reference data] [--router-name NAME] [--strict] [-q]\n\n"
 	    "Keep the routes of every BMP router, view and peer: routers connecting over TCP,\n"
-	    "routers connected to, a captured BMP stream, or MRT files replayed; print a "
-	    "summary.\n\n"
+	    "routers connected to, a captured BMP stream, or MRT files replayed. Every change\n"
+	    "goes through the checks; with a watch file, alerts open, update and resolve.\n\n"
 	    "  --listen ADDR:PORT   accept BMP routers ([ADDR6]:PORT; port 0: any, reported)\n"
 	    "  --connect HOST:PORT  connect to a BMP router (repeatable; reconnects after a close\n"
 	    "                       or error, waiting 1 s doubling to 60 s)\n"
 	    "  --bmp-file FILE      read a BMP stream ('-' standard input; gzip, bzip2, xz, zstd)\n"
 	    "  --mrt FILE           replay MRT updates or RIBs (repeatable; more files may follow\n"
 	    "                       as arguments), merged by record time, as one pseudo-router\n"
+	    "  --watch FILE         the watch file (YAML; BGPalerter's prefixes.yml works as it\n"
+	    "                       is): alerts on hijacks, more specifics, RPKI invalids, leaks,\n"
+	    "                       bogon ASNs, new upstreams, visibility loss (SIGHUP reloads)\n"
+	    "  --sink SPEC          where alerts go (repeatable): webhook:URL (or a bare http(s)\n"
+	    "                       URL), syslog:udp:HOST:PORT, syslog:tcp:HOST:PORT,\n"
+	    "                       syslog:unix:PATH, jsonl:FILE ('jsonl:-' standard output)\n"
+	    "  --spool DIR          keep undelivered alerts on disk across restarts\n"
 	    "  --rib-out FILE       write the final routes as JSON lines ('-' standard output)\n"
 	    "  --duration SECONDS   stop after SECONDS (as on SIGTERM)\n"
 	    "  --idle-timeout SECONDS  drop a router that sends nothing for SECONDS (default 0:\n"
 	    "                       never; BMP has no keepalive: TCP keepalive finds dead hosts)\n"
 	    "  --speed N            --mrt: N x real time (default: as fast as possible)\n"
-	    "  --db FILE            store a snapshot of the routes held at the end (through the\n"
-	    "                       engine; no reference data yet) in the store FILE\n"
+	    "  --db FILE            store a snapshot of the window at the end (SIGTERM too) and\n"
+	    "                       the alert events (which `serve` streams) in the store FILE\n"
 	    "  --snapshot-every MINUTES  the station: also every MINUTES\n"
 	    "  --router-name NAME   --bmp-file: the router's name (default: its sysName, else the\n"
 	    "                       file name); --mrt: the pseudo-router's (default: mrt)\n"
 	    "  --strict             --bmp-file: stop at the first malformed message (exit 2)\n"
 	    "  -q, --quiet          count malformed messages without logging them\n"
-	    "  -h, --help           this text\n\n"
-	    "A router's routes are flushed when its session ends. Not built yet: live checks and\n"
-	    "alerts.\n");
+	    "  -h, --help           this text\n\n" REFS_HELP "\n"
+	    "A router's routes are flushed when its session ends. Times: the station's clock\n"
+	    "live; the records' when reading a file or replaying (the same alerts either way).\n");
 }
 
 struct monitor {
+	struct monitor_live *ml;
 	struct bmp_rib *rib;
 	uint32_t router;
 	char *router_name; /* of the current router */
@@ -79,6 +90,10 @@ static void on_event(void *arg, const struct bmp_msg *m, const struct mrt_route 
 	}
 	if (rt == NULL && m->type == BMP_INITIATION)
 		mon->named = 1;
+	if (rt)
+		monitor_live_route(mon->ml, mon->router_name, m->view, &m->peer, rt);
+	else if (m->type == BMP_PEER_DOWN)
+		monitor_live_down(mon->ml, mon->router_name, &m->peer);
 	bmp_rib_event(mon->rib, mon->router, m, rt);
 }
 
@@ -197,20 +212,14 @@ static void print_malformed(const struct bmp_stats *st, const struct mrt_stats *
 
 /* ------------------------------------------------------------ modes */
 
-struct monitor_opts {
-	const char *file, *rib_out, *name, *listen, *db;
-	const char **connect, **mrt;
-	size_t nconnect, nmrt;
-	double duration, idle_timeout, speed, snapshot_every; /* the last in seconds */
-	int strict, quiet;
-};
-
-static volatile sig_atomic_t stop_flag;
+static volatile sig_atomic_t stop_flag, reload_flag;
 
 static void on_stop(int sig)
 {
-	(void)sig;
-	stop_flag = 1;
+	if (sig == SIGHUP)
+		reload_flag = 1;
+	else
+		stop_flag = 1;
 }
 
 /* SIGTERM, SIGINT and the --duration timer (SIGALRM) set stop_flag; no SA_RESTART, so a
@@ -224,6 +233,7 @@ static void stop_signals(double duration)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGALRM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	if (duration > 0) {
 		struct itimerval it;
 		memset(&it, 0, sizeof(it));
@@ -245,27 +255,20 @@ static int rib_out_write(const char *path, const struct bmp_rib *rib)
 	return cli_output_close(f, bmp_rib_write_json(rib, f) != 0);
 }
 
-/* --db: one snapshot of the state now. 0, or 1 on a store error. */
-static int snapshot(const struct monitor_opts *mo, const struct bmp_rib *rib)
-{
-	if (mo->db == NULL)
-		return 0;
-	uint64_t n;
-	int r = engine_snapshot_bmp(rib, mo->db, &n);
-	if (r == 0)
-		printf("snapshot of %llu routes stored in %s\n", (unsigned long long)n, mo->db);
-	else if (r == 1)
-		printf("no routes held: no snapshot stored\n");
-	return r < 0;
-}
-
 static int run_file(const struct monitor_opts *mo)
 {
 	const char *label = strcmp(mo->file, "-") == 0 ? "stdin" : mo->file;
 	struct zinput *in = zinput_open(mo->file, label, 0, 0);
 	if (in == NULL)
 		return 1;
-	struct monitor mon = {.rib = bmp_rib_new(), .fixed_name = mo->name};
+	struct monitor_live ml;
+	struct monitor mon = {.rib = bmp_rib_new(), .fixed_name = mo->name, .ml = &ml};
+	if (monitor_live_open(&ml, mo, mon.rib, 0) != 0) {
+		zinput_close(in);
+		monitor_live_close(&ml);
+		bmp_rib_free(mon.rib);
+		return 1;
+	}
 	mon.router_name = xstrdup(mo->name ? mo->name : label);
 	mon.router = bmp_rib_router(mon.rib, mon.router_name);
 	struct bmp_parser_opts po = {.source = label, .strict = mo->strict, .quiet = mo->quiet};
@@ -294,7 +297,11 @@ static int run_file(const struct monitor_opts *mo)
 	zinput_close(in);
 
 	print_summary(label, p, mon.rib, secs);
+	monitor_live_summary(&ml);
 	rc = rib_out_write(mo->rib_out, mon.rib);
+	if (monitor_live_snapshot(&ml) != 0)
+		rc = 1;
+	monitor_live_close(&ml);
 	const struct bmp_stats *st = bmp_parser_stats(p);
 	uint64_t bad = 0;
 	for (int k = 0; k < BMP_BAD_KINDS; k++)
@@ -322,13 +329,23 @@ static void status_line(const struct bmp_station_stats *ss, const struct bmp_rib
 static int run_station(const struct monitor_opts *mo)
 {
 	struct bmp_rib *rib = bmp_rib_new();
+	struct monitor_live ml;
+	if (monitor_live_open(&ml, mo, rib, 1) != 0) {
+		monitor_live_close(&ml);
+		bmp_rib_free(rib);
+		return 1;
+	}
 	struct bmp_station_opts so = {.listen = mo->listen,
 	    .connect = mo->connect,
 	    .nconnect = mo->nconnect,
 	    .idle_timeout = mo->idle_timeout,
-	    .quiet = mo->quiet};
+	    .quiet = mo->quiet,
+	    .on_route = monitor_live_route,
+	    .on_down = monitor_live_down,
+	    .arg = &ml};
 	struct bmp_station *st = bmp_station_new(&so, rib);
 	if (st == NULL) {
+		monitor_live_close(&ml);
 		bmp_rib_free(rib);
 		return 1;
 	}
@@ -341,19 +358,24 @@ static int run_station(const struct monitor_opts *mo)
 	uint64_t last_msgs = 0;
 	struct bmp_station_stats ss;
 	while (!stop_flag) {
-		if (bmp_station_poll(st, 1000) != 0) {
+		if (bmp_station_poll(st, 250) != 0) {
 			log_warn("monitor: poll: %s", strerror(errno));
 			rc = 1;
 			break;
 		}
 		double now = clock_mono();
+		monitor_live_tick(&ml);
+		if (reload_flag) {
+			reload_flag = 0;
+			monitor_live_reload(&ml);
+		}
 		if (tty && now - last >= 1) {
 			bmp_station_stats(st, &ss);
 			status_line(&ss, rib, (double)(ss.messages - last_msgs) / (now - last));
 			last = now, last_msgs = ss.messages;
 		}
 		if (mo->db && mo->snapshot_every > 0 && now >= next_snap) {
-			if (snapshot(mo, rib) != 0)
+			if (monitor_live_snapshot(&ml) != 0)
 				rc = 1;
 			next_snap = now + mo->snapshot_every;
 		}
@@ -380,9 +402,11 @@ static int run_station(const struct monitor_opts *mo)
 	printf("  input buffer: at most %zu bytes a router (peak %zu; %llu rounds full)\n",
 	    ss.buf_max, ss.buf_peak, (unsigned long long)ss.buf_full);
 	print_rib_summary(rib);
-	if (rib_out_write(mo->rib_out, rib) != 0 || snapshot(mo, rib) != 0)
+	monitor_live_summary(&ml);
+	if (rib_out_write(mo->rib_out, rib) != 0 || monitor_live_snapshot(&ml) != 0)
 		rc = 1;
 	bmp_station_free(st);
+	monitor_live_close(&ml);
 	bmp_rib_free(rib);
 	return rc;
 }
@@ -390,12 +414,21 @@ static int run_station(const struct monitor_opts *mo)
 static int run_mrt(const struct monitor_opts *mo)
 {
 	struct bmp_rib *rib = bmp_rib_new();
+	struct monitor_live ml;
+	if (monitor_live_open(&ml, mo, rib, 0) != 0) {
+		monitor_live_close(&ml);
+		bmp_rib_free(rib);
+		return 1;
+	}
 	struct bmp_replay_opts ro = {.files = mo->mrt,
 	    .nfiles = mo->nmrt,
 	    .router_name = mo->name,
 	    .speed = mo->speed,
 	    .quiet = mo->quiet,
-	    .stop = &stop_flag};
+	    .stop = &stop_flag,
+	    .on_route = monitor_live_route,
+	    .on_down = monitor_live_down,
+	    .arg = &ml};
 	struct bmp_replay_stats rs;
 	stop_signals(mo->duration);
 	double t0 = clock_mono();
@@ -409,8 +442,10 @@ static int run_mrt(const struct monitor_opts *mo)
 	printf("  record times %u to %u (%u s); %llu malformed records\n", rs.first_ts, rs.last_ts,
 	    rs.last_ts - rs.first_ts, (unsigned long long)rs.malformed);
 	print_rib_summary(rib);
-	if (rib_out_write(mo->rib_out, rib) != 0 || snapshot(mo, rib) != 0)
+	monitor_live_summary(&ml);
+	if (rib_out_write(mo->rib_out, rib) != 0 || monitor_live_snapshot(&ml) != 0)
 		rc = 1;
+	monitor_live_close(&ml);
 	bmp_rib_free(rib);
 	return rc;
 }
@@ -438,8 +473,9 @@ int cmd_monitor(int argc, char **argv)
 	    {"mrt", required_argument, NULL, 'm'}, {"duration", required_argument, NULL, 'd'},
 	    {"idle-timeout", required_argument, NULL, 'i'}, {"speed", required_argument, NULL, 'S'},
 	    {"db", required_argument, NULL, 'D'}, {"snapshot-every", required_argument, NULL, 'E'},
-	    {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0}};
+	    {"watch", required_argument, NULL, 'W'}, {"sink", required_argument, NULL, 'K'},
+	    {"spool", required_argument, NULL, 'P'}, {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'}, REFS_LONG_OPTIONS, {NULL, 0, NULL, 0}};
 	struct monitor_opts mo;
 	memset(&mo, 0, sizeof(mo));
 	int c, rc = 0;
@@ -447,6 +483,7 @@ int cmd_monitor(int argc, char **argv)
 		return 1;
 	mo.connect = xcalloc((size_t)argc + 1, sizeof(*mo.connect));
 	mo.mrt = xcalloc((size_t)argc + 1, sizeof(*mo.mrt));
+	mo.sinks = xcalloc((size_t)argc + 1, sizeof(*mo.sinks));
 	while ((c = cli_getopt(argc, argv, "hq", opts, usage, &rc)) != -1) {
 		switch (c) {
 		case CLI_OPT_EXIT:
@@ -499,8 +536,24 @@ int cmd_monitor(int argc, char **argv)
 		case 'q':
 			mo.quiet = 1;
 			break;
+		case 'W':
+			mo.watch = optarg;
+			break;
+		case 'K':
+			mo.sinks[mo.nsinks++] = optarg;
+			break;
+		case 'P':
+			mo.spool = optarg;
+			break;
+		default:
+			if (!refs_option(&mo.refs, c, optarg)) {
+				rc = 1;
+				goto out;
+			}
+			break;
 		}
 	}
+	mo.refs.strict = mo.strict;
 	/* --mrt FILE...: the files after the options */
 	if (mo.nmrt)
 		while (optind < argc)
@@ -516,9 +569,8 @@ int cmd_monitor(int argc, char **argv)
 		    "is needed\n");
 		usage(stderr);
 		rc = 1;
-	} else if (mo.file && mo.db) {
-		fprintf(
-		    stderr, "routemark: monitor: --db goes with --listen, --connect or --mrt\n");
+	} else if ((mo.nsinks || mo.spool) && !mo.watch) {
+		fprintf(stderr, "routemark: monitor: --sink and --spool go with --watch\n");
 		rc = 1;
 	} else if (mo.file) {
 		rc = run_file(&mo);
@@ -530,5 +582,7 @@ int cmd_monitor(int argc, char **argv)
 out:
 	free(mo.connect);
 	free(mo.mrt);
+	free(mo.sinks);
+	refs_spec_free(&mo.refs.spec);
 	return rc;
 }

@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alert/alert.h"
+#include "bmp/bmp.h"
 #include "observe/observe.h"
 #include "store/store.h"
 
@@ -68,6 +70,9 @@ struct engine;
 /* rs must outlive the engine. */
 struct engine *engine_new(struct refset *rs, const struct observe_config *cfg);
 void engine_free(struct engine *e);
+/* The VRPs the checks use from now on (live RTR); the caller keeps the table alive. */
+struct vrp_table;
+void engine_set_vrps(struct engine *e, const struct vrp_table *vrps);
 /* A new input: the RIB entries of one file (or one table transfer) are one sighting. */
 void engine_file_begin(struct engine *e);
 /* One route from any source: a RIB entry, an announcement or a withdrawal. */
@@ -180,12 +185,68 @@ int engine_space_figures(
 
 /* ---------------------------------------------------------------- the live door (live.c) */
 
+/*
+ * Route changes from BMP routers or a replayed archive (src/bmp) through the engine: the
+ * pre-policy changes into the window's snapshot (update-stream events and incidents as in
+ * batch analysis), every view's changes that concern the watch file into the alert engine
+ * (src/alert). engine_live_snapshot scores and stores the window with the routes held.
+ */
 struct bmp_rib;
-/* Score the routes a BMP route state (src/bmp) holds now and store them in db as one
- * snapshot labelled with the time: each router's best view (Loc-RIB, else post-policy, else
- * pre-policy) fed as RIB entries. 0, 1 when nothing was held (nothing stored), -1 on an
- * error (logged); *routes the routes fed. */
-int engine_snapshot_bmp(const struct bmp_rib *rib, const char *db, uint64_t *routes);
+struct bmp_peer;
+struct watch;
+struct alert_event;
+struct engine_live;
+
+struct engine_live_opts {
+	struct refset *refs;              /* the reference data (may hold nothing); outlives */
+	const struct observe_config *cfg; /* NULL: the defaults */
+	struct watch *watch;              /* NULL: no alerts; else the live engine's */
+	void (*on_alert)(void *arg, const struct alert_event *ev);
+	void *arg;
+};
+
+struct engine_live_stats {
+	uint64_t changes, withdrawals; /* route changes fed, of all views */
+	uint64_t judged;               /* pre-policy changes into the snapshot's checks */
+	uint64_t checked;              /* changes concerning the watch file, checked for alerts */
+	uint64_t peer_downs, router_downs, snapshots;
+	uint64_t rtr_updates;                  /* VRP tables taken after the first */
+	uint64_t became_invalid, became_valid; /* routes, by re-validation */
+	uint64_t became_other;                 /* other ROV changes (e.g. valid to not found) */
+	double reval_seconds_max;
+	struct alert_stats alerts;
+};
+
+struct engine_live *engine_live_new(const struct engine_live_opts *o);
+void engine_live_free(struct engine_live *l);
+/* One change (bmp_route_fn's arguments). */
+void engine_live_route(struct engine_live *l, const char *router, enum bmp_view view,
+    const struct bmp_peer *peer, const struct mrt_route *rt);
+/* A peer's (peer set) or router's session ended; rib still holds its routes. */
+void engine_live_down(struct engine_live *l, const struct bmp_rib *rib, const char *router,
+    const struct bmp_peer *peer, int64_t now);
+/* Time passes (alerts' hold-down and updates). */
+void engine_live_tick(struct engine_live *l, int64_t now);
+/* SIGHUP: a new watch file (the live engine's from now on); the routes held are judged
+ * against it at once. -1 when the engine was started without one (watch freed). */
+int engine_live_reload(
+    struct engine_live *l, struct watch *watch, const struct bmp_rib *rib, int64_t now);
+/* A live RTR cache's new VRP table (the live engine takes a reference): the routes rib holds
+ * that the changed VRPs cover are judged again (engine_revalidate); routes whose ROV state
+ * changed are counted as became-invalid / became-valid, go into the window's checks again
+ * (pre-policy) and to the alert engine. The first table is only taken. st may be NULL. */
+struct engine_reval_stats;
+void engine_live_set_vrps(struct engine_live *l, struct vrp_table *vrps, const struct bmp_rib *rib,
+    int64_t now, struct engine_reval_stats *st);
+void engine_live_stats(const struct engine_live *l, struct engine_live_stats *st);
+void engine_live_each_open_alert(
+    const struct engine_live *l, void (*fn)(void *arg, const struct alert_event *ev), void *arg);
+/* Score the window (its changes and the routes rib holds now: each router's pre-policy view,
+ * else Loc-RIB, else post-policy, as RIB entries) and store it in db as one snapshot labelled
+ * with the time; the next window starts. 0, 1 when nothing was held or fed (nothing stored),
+ * -1 on an error (logged); *routes the routes held (fed as RIB entries). */
+int engine_live_snapshot(struct engine_live *l, const struct bmp_rib *rib, const char *db,
+    int64_t now, uint64_t *routes);
 
 /* ---------------------------------------------------------------- the file door */
 

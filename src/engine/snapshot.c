@@ -31,6 +31,11 @@ void engine_free(struct engine *e)
 	free(e);
 }
 
+void engine_set_vrps(struct engine *e, const struct vrp_table *vrps)
+{
+	observe_set_vrps(e->ob, vrps);
+}
+
 void engine_file_begin(struct engine *e)
 {
 	observe_file_begin(e->ob);

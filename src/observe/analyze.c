@@ -317,3 +317,8 @@ void observe_route(struct observe *o, const struct mrt_route *rt)
 	if (rt->kind == MRT_ROUTE_ANNOUNCE)
 		update_open(o, &rt->prefix, peer, rt->ts, &v);
 }
+
+void observe_set_vrps(struct observe *o, const struct vrp_table *vrps)
+{
+	o->refs.vrps = vrps;
+}

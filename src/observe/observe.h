@@ -218,6 +218,8 @@ struct observe;
 
 struct observe *observe_new(const struct observe_refs *refs, const struct observe_config *cfg);
 void observe_free(struct observe *o);
+/* The VRPs the checks use from now on (a live RTR cache's new table). */
+void observe_set_vrps(struct observe *o, const struct vrp_table *vrps);
 /* The contact, name and organisation data, which only writing uses, when it was loaded
  * after observe_new (analyze loads it while the routes are read). */
 void observe_set_contacts(struct observe *o, const struct pdb *pdb, const struct asnames *names,

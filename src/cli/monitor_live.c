@@ -1,0 +1,292 @@
+/*
+ * routemark monitor, the live side: reference data and watch file loaded once, every route
+ * change through the live engine (src/engine/live.c), every alert event to the log, the
+ * sinks (src/sink) and, with --db, the store's event table that `serve` streams.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "alert/alert.h"
+#include "rpki/rpki.h"
+#include "cli/cli.h"
+#include "cli/monitor.h"
+#include "sink/sink.h"
+#include "store/store.h"
+
+static uint64_t seq_base; /* sink sequence numbers go on from the spool's */
+
+static void on_alert(void *arg, const struct alert_event *ev)
+{
+	struct monitor_live *ml = arg;
+	ml->alerts_emitted++;
+	if (!ml->mo->quiet)
+		log_info("alert %s", ev->title);
+	if (ml->sinks) {
+		struct sink_event se = {.seq = seq_base + ev->seq,
+		    .time = ev->time,
+		    .kind = alert_kind_name(ev->kind),
+		    .state = alert_state_name(ev->state),
+		    .severity = ev->severity,
+		    .title = ev->title,
+		    .text = ev->text,
+		    .json = ev->json};
+		if (sink_set_emit(ml->sinks, &se) != 0)
+			ml->alert_errors++;
+	}
+	if (ml->events) {
+		char pfx[PREFIX_STRLEN] = "";
+		if (ev->has_prefix)
+			prefix_format(&ev->prefix, pfx, sizeof(pfx));
+		struct store_alert_event se = {.alert_id = ev->id,
+		    .kind = alert_kind_name(ev->kind),
+		    .state = alert_state_name(ev->state),
+		    .time = ev->time,
+		    .prefix = pfx,
+		    .asn = ev->asn,
+		    .severity = ev->severity,
+		    .title = ev->title,
+		    .text = ev->text,
+		    .json = ev->json};
+		if (store_put_alert_event(ml->events, &se) != 0)
+			ml->alert_errors++;
+	}
+}
+
+#define RTR_WAIT_S 60
+
+static int rtr_open(struct monitor_live *ml, const char *rtr)
+{
+	char *host, *port;
+	const char *err;
+	if (hostport_split(rtr, &host, &port, &err) != 0) {
+		log_err("--rtr %s: %s", rtr, err);
+		return -1;
+	}
+	ml->rtr = rtr_client_start(host, port);
+	free(host);
+	free(port);
+	if (ml->rtr == NULL)
+		return -1;
+	if (rtr_client_wait_sync(ml->rtr, RTR_WAIT_S * 1000) != 0) {
+		log_err("--rtr %s: no complete VRP set from the RTR cache within %d s", rtr,
+		    RTR_WAIT_S);
+		return -1;
+	}
+	return 0;
+}
+
+/* A new table from the RTR cache: the routes it concerns are judged again. */
+static void rtr_poll(struct monitor_live *ml)
+{
+	uint32_t upd, serial;
+	struct vrp_table *t = rtr_client_table_at(ml->rtr, &upd, &serial);
+	if (t == NULL)
+		return;
+	if (upd != ml->rtr_update) {
+		ml->rtr_update = upd;
+		struct engine_live_stats before, after;
+		engine_live_stats(ml->live, &before);
+		struct engine_reval_stats rs;
+		engine_live_set_vrps(ml->live, t, ml->rib, (int64_t)time(NULL), &rs);
+		engine_live_stats(ml->live, &after);
+		log_info("monitor: RTR serial %u: %zu VRPs, %zu changed; %zu routes judged again, "
+		         "%llu became invalid, %llu became valid, in %.3f s",
+		    serial, vrp_table_count(t), rs.vrps_changed, rs.routes_examined,
+		    (unsigned long long)(after.became_invalid - before.became_invalid),
+		    (unsigned long long)(after.became_valid - before.became_valid), rs.seconds);
+	}
+	vrp_table_release(t);
+}
+
+int monitor_live_open(
+    struct monitor_live *ml, const struct monitor_opts *mo, struct bmp_rib *rib, int wall_clock)
+{
+	memset(ml, 0, sizeof(*ml));
+	ml->mo = mo, ml->rib = rib, ml->wall_clock = wall_clock;
+	struct cli_refs *refs = (struct cli_refs *)&mo->refs;
+	struct observe_refs loaded;
+	/* the station keeps an RTR cache's session: its new tables re-validate the routes */
+	const char *rtr = wall_clock ? refs->spec.rtr : NULL;
+	if (rtr)
+		refs->spec.rtr = NULL;
+	if (refs_load(refs, &loaded) != 0)
+		return 1;
+	if (rtr && rtr_open(ml, rtr) != 0)
+		return 1;
+	struct watch *w = NULL;
+	if (mo->watch) {
+		w = watch_load(mo->watch);
+		if (w == NULL)
+			return 1;
+		log_info("monitor: watching %zu prefixes and %zu ASes (%s)", w->nprefixes, w->nasns,
+		    mo->watch);
+	}
+	if (mo->nsinks) {
+		ml->sinks = sink_set_new(mo->spool);
+		if (ml->sinks == NULL) {
+			watch_free(w);
+			return 1;
+		}
+		for (size_t i = 0; i < mo->nsinks; i++)
+			if (sink_set_add(ml->sinks, mo->sinks[i]) != 0) {
+				watch_free(w);
+				return 1;
+			}
+		seq_base = sink_set_next_seq(ml->sinks) - 1;
+	}
+	if (mo->db && w) {
+		if (store_open(mo->db, 0, &ml->events) != 0) {
+			watch_free(w);
+			return 1;
+		}
+	}
+	struct engine_live_opts lo = {
+	    .refs = refs->set, .watch = w, .on_alert = on_alert, .arg = ml};
+	ml->live = engine_live_new(&lo);
+	if (ml->rtr) {
+		uint32_t serial;
+		struct vrp_table *t = rtr_client_table_at(ml->rtr, &ml->rtr_update, &serial);
+		engine_live_set_vrps(ml->live, t, NULL, (int64_t)time(NULL), NULL);
+		log_info("monitor: RTR: %zu VRPs (serial %u)", vrp_table_count(t), serial);
+		vrp_table_release(t);
+	}
+	return 0;
+}
+
+static int64_t now_of(const struct monitor_live *ml, int64_t fallback)
+{
+	return ml->wall_clock || fallback == 0 ? (int64_t)time(NULL) : fallback;
+}
+
+void monitor_live_route(void *arg, const char *router, enum bmp_view view,
+    const struct bmp_peer *peer, const struct mrt_route *rt)
+{
+	struct monitor_live *ml = arg;
+	if (ml->wall_clock) {
+		struct mrt_route r = *rt;
+		r.ts = (uint32_t)time(NULL);
+		engine_live_route(ml->live, router, view, peer, &r);
+		return;
+	}
+	engine_live_route(ml->live, router, view, peer, rt);
+}
+
+void monitor_live_down(void *arg, const char *router, const struct bmp_peer *peer)
+{
+	struct monitor_live *ml = arg;
+	int64_t t = peer && peer->ts_sec && !ml->wall_clock ? peer->ts_sec : 0;
+	engine_live_down(ml->live, ml->rib, router, peer, now_of(ml, t));
+}
+
+void monitor_live_tick(struct monitor_live *ml)
+{
+	if (ml->rtr)
+		rtr_poll(ml);
+	engine_live_tick(ml->live, (int64_t)time(NULL));
+}
+
+void monitor_live_reload(struct monitor_live *ml)
+{
+	if (ml->mo->watch == NULL) {
+		log_warn("monitor: SIGHUP: no watch file to reload");
+		return;
+	}
+	struct watch *w = watch_load(ml->mo->watch);
+	if (w == NULL) {
+		log_warn("monitor: SIGHUP: %s not reloaded (the watch file in use stays)",
+		    ml->mo->watch);
+		return;
+	}
+	size_t np = w->nprefixes, na = w->nasns;
+	engine_live_reload(ml->live, w, ml->rib, (int64_t)time(NULL));
+	log_info("monitor: SIGHUP: %s reloaded: %zu prefixes, %zu ASes", ml->mo->watch, np, na);
+}
+
+int monitor_live_snapshot(struct monitor_live *ml)
+{
+	if (ml->mo->db == NULL)
+		return 0;
+	uint64_t n;
+	struct engine_live_stats st;
+	engine_live_stats(ml->live, &st);
+	uint64_t changes = st.judged - ml->judged_stored;
+	int r = engine_live_snapshot(ml->live, ml->rib, ml->mo->db, (int64_t)time(NULL), &n);
+	if (r == 0)
+		printf("snapshot of %llu routes held and %llu pre-policy changes stored in %s\n",
+		    (unsigned long long)n, (unsigned long long)changes, ml->mo->db);
+	else if (r == 1)
+		printf("no routes held or changed: no snapshot stored\n");
+	ml->judged_stored = st.judged;
+	return r < 0;
+}
+
+static void print_open(void *arg, const struct alert_event *ev)
+{
+	(void)arg;
+	char when[32], pfx[PREFIX_STRLEN] = "-";
+	if (ev->has_prefix)
+		prefix_format(&ev->prefix, pfx, sizeof(pfx));
+	printf("  open: %s since %s, %zu peers (%zu accepted)\n", ev->id,
+	    time_utc_format(ev->time, when, sizeof(when)), ev->peers, ev->accepted);
+}
+
+void monitor_live_summary(const struct monitor_live *ml)
+{
+	struct engine_live_stats st;
+	engine_live_stats(ml->live, &st);
+	printf("checks: %llu changes (%llu withdrawals), %llu pre-policy into the snapshot's "
+	       "checks, %llu checked for the watch file; %llu peers and %llu routers down\n",
+	    (unsigned long long)st.changes, (unsigned long long)st.withdrawals,
+	    (unsigned long long)st.judged, (unsigned long long)st.checked,
+	    (unsigned long long)st.peer_downs, (unsigned long long)st.router_downs);
+	if (ml->rtr)
+		printf("rtr: %llu new VRP tables; routes re-validated: %llu became invalid, %llu "
+		       "became valid, %llu other changes; slowest re-validation %.3f s\n",
+		    (unsigned long long)st.rtr_updates, (unsigned long long)st.became_invalid,
+		    (unsigned long long)st.became_valid, (unsigned long long)st.became_other,
+		    st.reval_seconds_max);
+	if (ml->mo->watch == NULL)
+		return;
+	const struct alert_stats *a = &st.alerts;
+	printf("alerts: %llu opened, %llu updated, %llu resolved, %zu open now; %zu routes "
+	       "tracked\n",
+	    (unsigned long long)a->opened, (unsigned long long)a->updated,
+	    (unsigned long long)a->resolved, a->open_now, a->tracked_routes);
+	printf("  opened by kind:");
+	for (int k = 0; k < ALERT_KINDS; k++)
+		if (a->by_kind[k])
+			printf(" %s %llu", alert_kind_name((enum alert_kind)k),
+			    (unsigned long long)a->by_kind[k]);
+	printf("\n");
+	engine_live_each_open_alert(ml->live, print_open, NULL);
+	if (ml->alert_errors)
+		printf("  %llu alert events could not be queued or stored\n",
+		    (unsigned long long)ml->alert_errors);
+	for (int i = 0; ml->sinks && i < sink_set_count(ml->sinks); i++) {
+		struct sink_stats ss;
+		if (sink_set_stats(ml->sinks, i, &ss) != 0)
+			continue;
+		printf(
+		    "  sink %s: %llu delivered, %llu pending, %llu dropped, %llu failed attempts; "
+		    "latency p50 %.1f ms, p99 %.1f ms%s%s\n",
+		    ss.name, (unsigned long long)ss.delivered, (unsigned long long)ss.pending,
+		    (unsigned long long)ss.dropped, (unsigned long long)ss.failed, ss.lat_p50 * 1e3,
+		    ss.lat_p99 * 1e3, *ss.last_error ? "; last error: " : "", ss.last_error);
+	}
+}
+
+void monitor_live_close(struct monitor_live *ml)
+{
+	engine_live_free(ml->live);
+	ml->live = NULL;
+	if (ml->rtr)
+		rtr_client_stop(ml->rtr);
+	ml->rtr = NULL;
+	sink_set_close(ml->sinks, 5);
+	ml->sinks = NULL;
+	store_close(ml->events);
+	ml->events = NULL;
+	refs_free((struct cli_refs *)&ml->mo->refs);
+}

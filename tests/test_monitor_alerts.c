@@ -1,0 +1,255 @@
+/*
+ * routemark monitor with a watch file, end to end through the binary: the real FRR 8.4
+ * capture (ExaBGP feeding FRR, a live /26 hijack announced and withdrawn through ExaBGP) opens
+ * and resolves exactly one alert for it; an MRT update stream replayed gives the same alerts
+ * by record time, into a JSON-lines sink and the store's event table, and a snapshot.
+ */
+#include <json-c/json.h>
+#include <sys/stat.h>
+
+#include "testutil.h"
+#include "mrtgen.h"
+#include "store/store.h"
+
+#define FRR "bmp/frr-8.4.4_exabgp_pre-post-policy.bmp"
+
+static char *tmpdir(void)
+{
+	char t[] = "/tmp/rm_monalert_XXXXXX";
+	assert_non_null(mkdtemp(t));
+	return xstrdup(t);
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* The events of a JSON-lines sink file, parsed. */
+struct events {
+	json_object *ev[256];
+	int n;
+};
+
+static void read_events(const char *path, struct events *e)
+{
+	memset(e, 0, sizeof(*e));
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	char line[65536];
+	while (fgets(line, sizeof(line), f)) {
+		assert_true(e->n < 256);
+		json_object *o = json_tokener_parse(line);
+		assert_non_null(o);
+		e->ev[e->n++] = o;
+	}
+	fclose(f);
+}
+
+static void free_events(struct events *e)
+{
+	for (int i = 0; i < e->n; i++)
+		json_object_put(e->ev[i]);
+}
+
+static const char *str(json_object *o, const char *k)
+{
+	json_object *x;
+	return json_object_object_get_ex(o, k, &x) ? json_object_get_string(x) : "";
+}
+
+/* How many events of alert id in state (NULL: any). */
+static int count(const struct events *e, const char *id, const char *state)
+{
+	int n = 0;
+	for (int i = 0; i < e->n; i++)
+		if (strcmp(str(e->ev[i], "id"), id) == 0 &&
+		    (state == NULL || strcmp(str(e->ev[i], "state"), state) == 0))
+			n++;
+	return n;
+}
+
+static int first(const struct events *e, const char *id, const char *state)
+{
+	for (int i = 0; i < e->n; i++)
+		if (strcmp(str(e->ev[i], "id"), id) == 0 &&
+		    strcmp(str(e->ev[i], "state"), state) == 0)
+			return i;
+	return -1;
+}
+
+static void test_frr_capture_hijack(void **state)
+{
+	(void)state;
+	REQUIRE_DATA(cap, FRR);
+	char *d = tmpdir(), watch[512], out[512], cmd[2048];
+	snprintf(watch, sizeof(watch), "%s/watch.yml", d);
+	snprintf(out, sizeof(out), "%s/alerts.jsonl", d);
+	/* the lab's ASNs are private and documentation ones: bogon-asn alerts are off */
+	write_text(watch, "192.0.2.0/24:\n  description: watched by the lab\n  asn: 64496\n"
+	                  "options:\n  holdDown: 0\n  disable: [bogon-asn]\n");
+	snprintf(cmd, sizeof(cmd),
+	    "%s monitor -q --bmp-file %s --watch %s --sink jsonl:%s > %s/out.txt", test_bin(), cap,
+	    watch, out, d);
+	assert_int_equal(system(cmd), 0);
+	struct events e;
+	read_events(out, &e);
+	/* the live /26 hijack: one alert, opened then resolved when ExaBGP withdrew it */
+	const char *h = "more-specific/192.0.2.0/26/AS64666";
+	assert_int_equal(count(&e, h, "opened"), 1);
+	assert_int_equal(count(&e, h, "resolved"), 1);
+	int o = first(&e, h, "opened"), r = first(&e, h, "resolved");
+	assert_true(o < r);
+	assert_non_null(strstr(str(e.ev[r], "resolution"), "withdrawn"));
+	assert_non_null(
+	    strstr(str(e.ev[o], "text"), "a more specific of the watched 192.0.2.0/24"));
+	assert_string_equal(str(e.ev[o], "watched"), "192.0.2.0/24 (watched by the lab)");
+	/* FRR prepends its own AS: the path as FRR sent it, the origin still AS64666 */
+	assert_string_equal(str(e.ev[o], "path"), "65001 65002 64666");
+	/* the static /25 of AS64666 stays until ExaBGP stops: resolved by the Peer Down */
+	const char *s = "more-specific/192.0.2.128/25/AS64666";
+	assert_int_equal(count(&e, s, "opened"), 1);
+	assert_int_equal(count(&e, s, "resolved"), 1);
+	assert_non_null(strstr(str(e.ev[first(&e, s, "resolved")], "resolution"), "went down"));
+	/* the expected origin opens nothing */
+	assert_int_equal(count(&e, "origin-hijack/192.0.2.0/24/AS64496", NULL), 0);
+	/* sequence numbers increase */
+	for (int i = 1; i < e.n; i++) {
+		json_object *a, *b;
+		assert_true(json_object_object_get_ex(e.ev[i - 1], "seq", &a));
+		assert_true(json_object_object_get_ex(e.ev[i], "seq", &b));
+		assert_true(json_object_get_int64(a) < json_object_get_int64(b));
+	}
+	free_events(&e);
+	char sum[512];
+	snprintf(sum, sizeof(sum),
+	    "grep -q 'alerts: 2 opened, .* 2 resolved, 0 open now' %s/out.txt", d);
+	assert_int_equal(system(sum), 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", d);
+	assert_int_equal(system(cmd), 0);
+	free(d);
+}
+
+/* One UPDATE of peer ip .n (AS 2914) at time ts: announce pfx with path, or withdraw it. */
+static void update(
+    struct mrtgen_buf *b, uint32_t ts, int n, const char *pfx, const uint32_t *path, size_t np)
+{
+	struct mrtgen_session s;
+	memset(&s, 0, sizeof(s));
+	s.ts = ts, s.usec = -1, s.as4 = 1;
+	s.peer_as = path ? path[0] : 2914, s.local_as = 12654;
+	s.afi = 1;
+	s.peer_ip[0] = 10, s.peer_ip[3] = (uint8_t)n;
+	s.local_ip[0] = 10, s.local_ip[3] = 254;
+	struct prefix p;
+	assert_int_equal(prefix_parse(pfx, &p), 0);
+	struct mrtgen_buf nlri, attrs;
+	mrtgen_buf_init(&nlri);
+	mrtgen_buf_init(&attrs);
+	mrtgen_nlri(&nlri, p.len, p.addr);
+	if (path) {
+		mrtgen_attr_origin(&attrs, 0);
+		mrtgen_attr_aspath_seq(&attrs, path, np, 1);
+		uint8_t nh[4] = {10, 0, 0, (uint8_t)n};
+		mrtgen_attr_nexthop(&attrs, nh);
+		mrtgen_bgp4mp_update(b, &s, NULL, &attrs, &nlri);
+	} else {
+		mrtgen_bgp4mp_update(b, &s, &nlri, NULL, NULL);
+	}
+	mrtgen_buf_free(&nlri);
+	mrtgen_buf_free(&attrs);
+}
+
+static int count_events(const struct store_alert_event *ev, void *arg)
+{
+	int *n = arg;
+	assert_true(ev->id > 0);
+	assert_non_null(strstr(ev->json, "\"text\""));
+	(*n)++;
+	return 0;
+}
+
+static void test_mrt_replay_alerts_and_store(void **state)
+{
+	(void)state;
+	char *d = tmpdir(), mrt[512], watch[512], out[512], db[512], cmd[4096];
+	snprintf(mrt, sizeof(mrt), "%s/updates.mrt", d);
+	snprintf(watch, sizeof(watch), "%s/watch.yml", d);
+	snprintf(out, sizeof(out), "%s/alerts.jsonl", d);
+	snprintf(db, sizeof(db), "%s/live.db", d);
+	struct mrtgen_buf b;
+	mrtgen_buf_init(&b);
+	const uint32_t t0 = 1700000000;
+	uint32_t good[][2] = {{2914, 3333}, {1299, 3333}, {174, 3333}};
+	for (int n = 1; n <= 3; n++)
+		update(&b, t0, n, "193.0.0.0/21", good[n - 1], 2);
+	uint32_t hij[] = {2914, 666};
+	update(&b, t0 + 10, 1, "193.0.0.0/21", hij, 2);     /* origin hijack from peer 1 */
+	update(&b, t0 + 20, 1, "193.0.0.0/21", good[0], 2); /* corrected */
+	uint32_t other[] = {1299, 15169};
+	update(&b, t0 + 200, 2, "8.8.8.0/24", other, 2); /* time passes: the hold-down ends */
+	assert_int_equal(mrtgen_write_file(&b, mrt), 0);
+	mrtgen_buf_free(&b);
+	write_text(watch, "193.0.0.0/21:\n  asn: 3333\n");
+	snprintf(cmd, sizeof(cmd),
+	    "%s monitor -q --mrt %s --watch %s --sink jsonl:%s --db %s > %s/out.txt 2>&1",
+	    test_bin(), mrt, watch, out, db, d);
+	assert_int_equal(system(cmd), 0);
+	struct events e;
+	read_events(out, &e);
+	const char *id = "origin-hijack/193.0.0.0/21/AS666";
+	assert_int_equal(e.n, 2);
+	assert_int_equal(count(&e, id, "opened"), 1);
+	assert_int_equal(count(&e, id, "resolved"), 1);
+	json_object *x;
+	assert_true(json_object_object_get_ex(e.ev[0], "time_unix", &x));
+	assert_int_equal(json_object_get_int64(x), t0 + 10); /* the record's time */
+	assert_true(json_object_object_get_ex(e.ev[1], "time_unix", &x));
+	assert_int_equal(json_object_get_int64(x), t0 + 200); /* 60 s hold-down, next record */
+	assert_non_null(strstr(str(e.ev[1], "resolution"), "corrected"));
+	free_events(&e);
+	/* the store: both events, and the window's snapshot */
+	struct store *s;
+	assert_int_equal(store_open(db, 1, &s), 0);
+	int n = 0;
+	assert_int_equal(store_alert_events(s, 0, 100, count_events, &n), 0);
+	assert_int_equal(n, 2);
+	store_close(s);
+	snprintf(cmd, sizeof(cmd),
+	    "grep -q 'snapshot of 4 routes held and 6 pre-policy changes stored' %s/out.txt", d);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", d);
+	assert_int_equal(system(cmd), 0);
+	free(d);
+}
+
+static void test_usage_errors(void **state)
+{
+	(void)state;
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd),
+	    "%s monitor --mrt /dev/null --sink jsonl:- 2>&1 | grep -q 'go with --watch'",
+	    test_bin());
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd),
+	    "printf '1.2.3.0/24:\\n  colour: red\\n' > /tmp/rm_bad_watch.yml; %s monitor --mrt "
+	    "/dev/null "
+	    "--watch /tmp/rm_bad_watch.yml 2>&1 | grep -q 'rm_bad_watch.yml:2:3: unknown key'; "
+	    "r=$?; rm -f "
+	    "/tmp/rm_bad_watch.yml; exit $r",
+	    test_bin());
+	assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_frr_capture_hijack),
+	    cmocka_unit_test(test_mrt_replay_alerts_and_store),
+	    cmocka_unit_test(test_usage_errors),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

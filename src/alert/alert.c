@@ -14,6 +14,7 @@
 
 #include "alert/alert_private.h"
 #include "rpki/rpki.h"
+#include "irr/irr.h"
 #include "registry/registry.h"
 #include "topo/topo.h"
 
@@ -566,6 +567,37 @@ static void alert_describe(struct alert_engine *ae, struct ae_alert *a, const st
 		a->evidence = xstrdup(evidence);
 		arena_free(&ar);
 		break;
+	}
+	if (a->evidence == NULL) {
+		/* hijacks and new upstreams: what the watch file expects against what was seen,
+		 * with the route's own RPKI and IRR verdicts */
+		struct jsonw jw;
+		jsonw_init(&jw);
+		jsonw_object(&jw);
+		jsonw_kstr(&jw, "kind", alert_kind_name(c->kind));
+		if (c->wp) {
+			char pfx[PREFIX_STRLEN];
+			jsonw_kstr(
+			    &jw, "watched_prefix", prefix_format(&c->wp->prefix, pfx, sizeof(pfx)));
+			jsonw_key(&jw, "expected_origins");
+			jsonw_array(&jw);
+			for (size_t i = 0; i < c->wp->norigins; i++)
+				jsonw_int(&jw, c->wp->origins[i]);
+			jsonw_end_array(&jw);
+		}
+		if (v->has_origin)
+			jsonw_kint(&jw, "origin", v->origin);
+		if (c->kind == ALERT_NEW_UPSTREAM) {
+			jsonw_kint(&jw, "upstream", c->asn);
+			jsonw_kstr(&jw, "listed_by", c->listed_by);
+		}
+		if (v->rov_checked)
+			jsonw_kstr(&jw, "rpki", rov_state_name((enum rov_state)v->rov));
+		if (v->irr_checked)
+			jsonw_kstr(&jw, "irr", irr_verdict_name((enum irr_verdict)v->irr));
+		jsonw_end_object(&jw);
+		a->evidence = xstrdup(jw.s);
+		jsonw_free(&jw);
 	}
 }
 

@@ -264,6 +264,19 @@ void monitor_live_summary(const struct monitor_live *ml)
 	if (ml->alert_errors)
 		printf("  %llu alert events could not be queued or stored\n",
 		    (unsigned long long)ml->alert_errors);
+	/* what was emitted last is usually on its way: give the sinks a moment */
+	for (double t0 = clock_mono(); ml->sinks && clock_mono() - t0 < 2;) {
+		uint64_t pending = 0;
+		for (int i = 0; i < sink_set_count(ml->sinks); i++) {
+			struct sink_stats ss;
+			if (sink_set_stats(ml->sinks, i, &ss) == 0)
+				pending += ss.pending;
+		}
+		if (pending == 0)
+			break;
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
 	for (int i = 0; ml->sinks && i < sink_set_count(ml->sinks); i++) {
 		struct sink_stats ss;
 		if (sink_set_stats(ml->sinks, i, &ss) != 0)

@@ -4,8 +4,16 @@
  * and resolves exactly one alert for it; an MRT update stream replayed gives the same alerts
  * by record time, into a JSON-lines sink and the store's event table, and a snapshot.
  */
+#include <arpa/inet.h>
+#include <curl/curl.h>
 #include <json-c/json.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <fcntl.h>
 
 #include "testutil.h"
 #include "mrtgen.h"
@@ -226,6 +234,164 @@ static void test_mrt_replay_alerts_and_store(void **state)
 	free(d);
 }
 
+struct body {
+	char *p;
+	size_t n;
+};
+
+static size_t on_body(char *p, size_t sz, size_t n, void *arg)
+{
+	struct body *b = arg;
+	b->p = realloc(b->p, b->n + sz * n + 1);
+	memcpy(b->p + b->n, p, sz * n);
+	b->n += sz * n;
+	b->p[b->n] = '\0';
+	return sz * n;
+}
+
+static long http_get(unsigned port, const char *path, struct body *b)
+{
+	char url[256];
+	long status = 0;
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", port, path);
+	memset(b, 0, sizeof(*b));
+	CURL *c = curl_easy_init();
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(c);
+	if (b->p == NULL)
+		b->p = calloc(1, 1);
+	return status;
+}
+
+/* The value of the sample line that starts with name (labels included), or -1. */
+static double sample(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (strncmp(l, name, n) == 0 && l[n] == ' ')
+			return strtod(l + n + 1, NULL);
+	return -1;
+}
+
+/* Wait (up to 60 s) for a line of the file holding what; its number after "port ". */
+static unsigned wait_port(const char *file, const char *what)
+{
+	for (int i = 0; i < 600; i++) {
+		FILE *f = fopen(file, "r");
+		char line[512];
+		while (f && fgets(line, sizeof(line), f)) {
+			const char *p = strstr(line, "(port ");
+			if (strstr(line, what) && p) {
+				fclose(f);
+				return (unsigned)atoi(p + 6);
+			}
+		}
+		if (f)
+			fclose(f);
+		usleep(100 * 1000);
+	}
+	fail_msg("no \"%s\" in %s", what, file);
+	return 0;
+}
+
+static int file_has(const char *file, const char *what)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd), "grep -q '%s' %s", what, file);
+	return system(cmd) == 0;
+}
+
+/* The station live: the FRR capture sent over TCP; /metrics counts it and the alerts; SIGHUP
+ * reloads the watch file; SIGTERM ends it with the summary. */
+static void test_station_metrics_reload(void **state)
+{
+	(void)state;
+	REQUIRE_DATA(cap, FRR);
+	char *d = tmpdir(), watch[512], out[512], err[512], cmd[2048];
+	snprintf(watch, sizeof(watch), "%s/watch.yml", d);
+	snprintf(out, sizeof(out), "jsonl:%s/alerts.jsonl", d);
+	snprintf(err, sizeof(err), "%s/err.txt", d);
+	write_text(watch,
+	    "192.0.2.0/24:\n  asn: 64496\noptions:\n  holdDown: 0\n  disable: [bogon-asn]\n");
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(fd, 2);
+		int nul = open("/dev/null", O_WRONLY);
+		dup2(nul, 1);
+		execl(test_bin(), "routemark", "monitor", "--listen", "127.0.0.1:0", "--http",
+		    "127.0.0.1:0", "--watch", watch, "--sink", out, "--duration", "60",
+		    (char *)NULL);
+		_exit(127);
+	}
+	unsigned bmp = wait_port(err, "listening on"), web = wait_port(err, "metrics on");
+	/* send the capture (it ends with ExaBGP's Peer Down: the routes go, the alerts stay
+	 * counted) and keep the session open */
+	size_t len;
+	char *data = zinput_slurp(cap, &len);
+	assert_non_null(data);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)bmp)};
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(connect(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(send(s, data, len, 0), (ssize_t)len);
+	free(data);
+	struct body b;
+	double opened = -1;
+	for (int i = 0; i < 300 && opened < 2; i++) {
+		assert_int_equal(http_get(web, "/metrics", &b), 200);
+		opened = sample(b.p, "routemark_alert_events_total{state=\"opened\"}");
+		if (opened < 2) {
+			free(b.p);
+			usleep(100 * 1000);
+		}
+	}
+	assert_true(opened == 2);
+	assert_true(sample(b.p, "routemark_route_changes_total") >= 1312);
+	assert_true(sample(b.p, "routemark_alerts_opened_total{kind=\"more-specific\"}") == 2);
+	assert_true(sample(b.p, "routemark_bmp_sessions_total{how=\"accepted\"}") == 1);
+	assert_non_null(strstr(b.p, "# TYPE routemark_routes gauge\n"));
+	/* every line is a comment or NAME{labels} VALUE */
+	for (char *l = b.p; *l; l = strchr(l, '\n') + 1) {
+		if (*l != '#') {
+			char name[256];
+			double v;
+			assert_int_equal(sscanf(l, "%255s %lf", name, &v), 2);
+			assert_true(strncmp(name, "routemark_", 10) == 0);
+		}
+		if (strchr(l, '\n') == NULL)
+			break;
+	}
+	free(b.p);
+	assert_int_equal(http_get(web, "/nothing", &b), 404);
+	free(b.p);
+	/* SIGHUP: a bad file is refused and the one in use stays; a good one is taken */
+	write_text(watch, "192.0.2.0/24:\n  colour: red\n");
+	kill(pid, SIGHUP);
+	for (int i = 0; i < 300 && !file_has(err, "not reloaded"); i++)
+		usleep(100 * 1000);
+	assert_true(file_has(err, "not reloaded"));
+	write_text(watch, "198.18.0.0/15:\n  asn: 64500\n");
+	kill(pid, SIGHUP);
+	for (int i = 0; i < 300 && !file_has(err, "reloaded: 1 prefixes"); i++)
+		usleep(100 * 1000);
+	assert_true(file_has(err, "reloaded: 1 prefixes"));
+	close(s);
+	kill(pid, SIGTERM);
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", d);
+	assert_int_equal(system(cmd), 0);
+	free(d);
+}
+
 static void test_usage_errors(void **state)
 {
 	(void)state;
@@ -249,6 +415,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_frr_capture_hijack),
 	    cmocka_unit_test(test_mrt_replay_alerts_and_store),
+	    cmocka_unit_test(test_station_metrics_reload),
 	    cmocka_unit_test(test_usage_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

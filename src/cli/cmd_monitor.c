@@ -27,7 +27,8 @@ static void usage(FILE *f)
 	fprintf(f,
 	    "usage: routemark monitor --listen ADDR:PORT | --connect HOST:PORT ... |\n"
 	    "                         --bmp-file FILE | --mrt FILE ...\n"
-	    "                         [--watch FILE] [--sink SPEC]... [--spool DIR]\n"
+	    "                         [--watch FILE] [--sink SPEC]... [--spool DIR] [--http "
+	    "ADDR:PORT]\n"
 	    "                         [--rib-out FILE] [--duration SECONDS] [--idle-timeout "
 	    "SECONDS]\n"
 	    "                         [--speed N] [--db FILE [--snapshot-every MINUTES]]\n"
@@ -48,6 +49,7 @@ static void usage(FILE *f)
 	    "                       URL), syslog:udp:HOST:PORT, syslog:tcp:HOST:PORT,\n"
 	    "                       syslog:unix:PATH, jsonl:FILE ('jsonl:-' standard output)\n"
 	    "  --spool DIR          keep undelivered alerts on disk across restarts\n"
+	    "  --http ADDR:PORT     the station: Prometheus metrics at /metrics (port 0: any)\n"
 	    "  --rib-out FILE       write the final routes as JSON lines ('-' standard output)\n"
 	    "  --duration SECONDS   stop after SECONDS (as on SIGTERM)\n"
 	    "  --idle-timeout SECONDS  drop a router that sends nothing for SECONDS (default 0:\n"
@@ -349,7 +351,17 @@ static int run_station(const struct monitor_opts *mo)
 		bmp_rib_free(rib);
 		return 1;
 	}
+	struct monitor_http *http = NULL;
+	if (mo->http && (http = monitor_http_start(mo->http)) == NULL) {
+		bmp_station_free(st);
+		monitor_live_close(&ml);
+		bmp_rib_free(rib);
+		return 1;
+	}
 	stop_signals(mo->duration); /* before saying so: a SIGTERM right after must stop cleanly */
+	if (http)
+		fprintf(stderr, "routemark: monitor: metrics on %s (port %u) at /metrics\n",
+		    mo->http, monitor_http_port(http));
 	if (mo->listen)
 		fprintf(stderr, "routemark: monitor: listening on %s (port %u)\n", mo->listen,
 		    bmp_station_port(st));
@@ -365,6 +377,10 @@ static int run_station(const struct monitor_opts *mo)
 		}
 		double now = clock_mono();
 		monitor_live_tick(&ml);
+		if (http) {
+			bmp_station_stats(st, &ss);
+			monitor_http_set(http, monitor_live_metrics(&ml, &ss));
+		}
 		if (reload_flag) {
 			reload_flag = 0;
 			monitor_live_reload(&ml);
@@ -406,6 +422,7 @@ static int run_station(const struct monitor_opts *mo)
 	if (rib_out_write(mo->rib_out, rib) != 0 || monitor_live_snapshot(&ml) != 0)
 		rc = 1;
 	bmp_station_free(st);
+	monitor_http_stop(http);
 	monitor_live_close(&ml);
 	bmp_rib_free(rib);
 	return rc;
@@ -474,10 +491,12 @@ int cmd_monitor(int argc, char **argv)
 	    {"idle-timeout", required_argument, NULL, 'i'}, {"speed", required_argument, NULL, 'S'},
 	    {"db", required_argument, NULL, 'D'}, {"snapshot-every", required_argument, NULL, 'E'},
 	    {"watch", required_argument, NULL, 'W'}, {"sink", required_argument, NULL, 'K'},
-	    {"spool", required_argument, NULL, 'P'}, {"quiet", no_argument, NULL, 'q'},
-	    {"help", no_argument, NULL, 'h'}, REFS_LONG_OPTIONS, {NULL, 0, NULL, 0}};
+	    {"spool", required_argument, NULL, 'P'}, {"http", required_argument, NULL, 'H'},
+	    {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'}, REFS_LONG_OPTIONS,
+	    {NULL, 0, NULL, 0}};
 	struct monitor_opts mo;
 	memset(&mo, 0, sizeof(mo));
+	signal(SIGPIPE, SIG_IGN); /* a router or receiver gone is an error return, not death */
 	int c, rc = 0;
 	if (cli_opt_begin("monitor", opts, &argc, &argv) != 0)
 		return 1;
@@ -545,6 +564,9 @@ int cmd_monitor(int argc, char **argv)
 		case 'P':
 			mo.spool = optarg;
 			break;
+		case 'H':
+			mo.http = optarg;
+			break;
 		default:
 			if (!refs_option(&mo.refs, c, optarg)) {
 				rc = 1;
@@ -568,6 +590,9 @@ int cmd_monitor(int argc, char **argv)
 		    "routemark: monitor: one of --listen / --connect, --bmp-file or --mrt "
 		    "is needed\n");
 		usage(stderr);
+		rc = 1;
+	} else if (mo.http && !(mo.listen || mo.nconnect)) {
+		fprintf(stderr, "routemark: monitor: --http goes with --listen or --connect\n");
 		rc = 1;
 	} else if ((mo.nsinks || mo.spool) && !mo.watch) {
 		fprintf(stderr, "routemark: monitor: --sink and --spool go with --watch\n");

@@ -14,6 +14,7 @@ struct monitor_opts {
 	const char **connect, **mrt, **sinks;
 	size_t nconnect, nmrt, nsinks;
 	const char *spool;                                    /* --spool DIR */
+	const char *http;                                     /* --http ADDR:PORT */
 	double duration, idle_timeout, speed, snapshot_every; /* the last in seconds */
 	int strict, quiet;
 	struct cli_refs refs;
@@ -48,6 +49,18 @@ void monitor_live_reload(struct monitor_live *ml);
 int monitor_live_snapshot(struct monitor_live *ml);
 /* The alert figures and the alerts open now, for the summary. */
 void monitor_live_summary(const struct monitor_live *ml);
+/* The Prometheus text exposition of everything the monitor counts (ss: the station's, or
+ * NULL); malloc'ed. */
+char *monitor_live_metrics(const struct monitor_live *ml, const struct bmp_station_stats *ss);
+
+/* --http ADDR:PORT: /metrics served from its own thread (monitor_http.c). */
+struct monitor_http;
+struct monitor_http *monitor_http_start(const char *spec);
+unsigned monitor_http_port(const struct monitor_http *h);
+/* The text a scrape returns from now on (the server takes text). */
+void monitor_http_set(struct monitor_http *h, char *text);
+void monitor_http_stop(struct monitor_http *h);
+
 /* Flush the sinks (a few seconds at most), close everything. */
 void monitor_live_close(struct monitor_live *ml);
 

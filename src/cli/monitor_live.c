@@ -3,6 +3,7 @@
  * change through the live engine (src/engine/live.c), every alert event to the log, the
  * sinks (src/sink) and, with --db, the store's event table that `serve` streams.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,18 @@
 #include "sink/sink.h"
 #include "store/store.h"
 
+/* What an operator watching the station wants to see, whatever the log level. */
+static void notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void notice(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("routemark: monitor: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
 static uint64_t seq_base; /* sink sequence numbers go on from the spool's */
 
 static void on_alert(void *arg, const struct alert_event *ev)
@@ -22,7 +35,7 @@ static void on_alert(void *arg, const struct alert_event *ev)
 	struct monitor_live *ml = arg;
 	ml->alerts_emitted++;
 	if (!ml->mo->quiet)
-		log_info("alert %s", ev->title);
+		fprintf(stderr, "routemark: alert %s\n", ev->title);
 	if (ml->sinks) {
 		struct sink_event se = {.seq = seq_base + ev->seq,
 		    .time = ev->time,
@@ -91,8 +104,8 @@ static void rtr_poll(struct monitor_live *ml)
 		struct engine_reval_stats rs;
 		engine_live_set_vrps(ml->live, t, ml->rib, (int64_t)time(NULL), &rs);
 		engine_live_stats(ml->live, &after);
-		log_info("monitor: RTR serial %u: %zu VRPs, %zu changed; %zu routes judged again, "
-		         "%llu became invalid, %llu became valid, in %.3f s",
+		notice("RTR serial %u: %zu VRPs, %zu changed; %zu routes judged again, "
+		       "%llu became invalid, %llu became valid, in %.3f s",
 		    serial, vrp_table_count(t), rs.vrps_changed, rs.routes_examined,
 		    (unsigned long long)(after.became_invalid - before.became_invalid),
 		    (unsigned long long)(after.became_valid - before.became_valid), rs.seconds);
@@ -120,8 +133,8 @@ int monitor_live_open(
 		w = watch_load(mo->watch);
 		if (w == NULL)
 			return 1;
-		log_info("monitor: watching %zu prefixes and %zu ASes (%s)", w->nprefixes, w->nasns,
-		    mo->watch);
+		notice(
+		    "watching %zu prefixes and %zu ASes (%s)", w->nprefixes, w->nasns, mo->watch);
 	}
 	if (mo->nsinks) {
 		ml->sinks = sink_set_new(mo->spool);
@@ -149,7 +162,7 @@ int monitor_live_open(
 		uint32_t serial;
 		struct vrp_table *t = rtr_client_table_at(ml->rtr, &ml->rtr_update, &serial);
 		engine_live_set_vrps(ml->live, t, NULL, (int64_t)time(NULL), NULL);
-		log_info("monitor: RTR: %zu VRPs (serial %u)", vrp_table_count(t), serial);
+		notice("RTR: %zu VRPs (serial %u)", vrp_table_count(t), serial);
 		vrp_table_release(t);
 	}
 	return 0;
@@ -201,7 +214,7 @@ void monitor_live_reload(struct monitor_live *ml)
 	}
 	size_t np = w->nprefixes, na = w->nasns;
 	engine_live_reload(ml->live, w, ml->rib, (int64_t)time(NULL));
-	log_info("monitor: SIGHUP: %s reloaded: %zu prefixes, %zu ASes", ml->mo->watch, np, na);
+	notice("SIGHUP: %s reloaded: %zu prefixes, %zu ASes", ml->mo->watch, np, na);
 }
 
 int monitor_live_snapshot(struct monitor_live *ml)
@@ -302,4 +315,144 @@ void monitor_live_close(struct monitor_live *ml)
 	store_close(ml->events);
 	ml->events = NULL;
 	refs_free((struct cli_refs *)&ml->mo->refs);
+}
+
+/* ---------------------------------------------------------------- /metrics */
+
+static void metric(FILE *f, const char *name, const char *type, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+char *monitor_live_metrics(const struct monitor_live *ml, const struct bmp_station_stats *ss)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (f == NULL)
+		return xstrdup("");
+	if (ss) {
+		metric(f, "routemark_bmp_routers", "gauge", "BMP sessions open now");
+		fprintf(f, "routemark_bmp_routers %zu\n", ss->routers);
+		metric(
+		    f, "routemark_bmp_sessions_total", "counter", "BMP sessions by how they began");
+		fprintf(f, "routemark_bmp_sessions_total{how=\"accepted\"} %llu\n",
+		    (unsigned long long)ss->accepted);
+		fprintf(f, "routemark_bmp_sessions_total{how=\"connected\"} %llu\n",
+		    (unsigned long long)ss->connected);
+		metric(f, "routemark_bmp_sessions_ended_total", "counter",
+		    "BMP sessions by how they ended");
+		fprintf(f, "routemark_bmp_sessions_ended_total{how=\"closed\"} %llu\n",
+		    (unsigned long long)ss->closed);
+		fprintf(f, "routemark_bmp_sessions_ended_total{how=\"error\"} %llu\n",
+		    (unsigned long long)ss->dropped_error);
+		fprintf(f, "routemark_bmp_sessions_ended_total{how=\"idle\"} %llu\n",
+		    (unsigned long long)ss->dropped_idle);
+		metric(f, "routemark_bmp_messages_total", "counter",
+		    "BMP messages parsed (sessions ended)");
+		fprintf(f, "routemark_bmp_messages_total %llu\n", (unsigned long long)ss->messages);
+		metric(f, "routemark_bmp_malformed_total", "counter",
+		    "malformed BMP messages (sessions ended)");
+		fprintf(
+		    f, "routemark_bmp_malformed_total %llu\n", (unsigned long long)ss->malformed);
+		metric(f, "routemark_bmp_buffer_peak_bytes", "gauge",
+		    "the most unparsed bytes a router's buffer held");
+		fprintf(f, "routemark_bmp_buffer_peak_bytes %zu\n", ss->buf_peak);
+	}
+	struct bmp_rib_stats rs;
+	bmp_rib_stats(ml->rib, &rs);
+	metric(f, "routemark_routes", "gauge", "routes held, by view");
+	for (int v = 0; v < BMP_VIEWS; v++)
+		fprintf(f, "routemark_routes{view=\"%s\"} %zu\n", bmp_view_name((enum bmp_view)v),
+		    rs.by_view[v]);
+	metric(f, "routemark_peers", "gauge", "router/view/peer rows held");
+	fprintf(f, "routemark_peers %zu\n", rs.peers);
+	metric(f, "routemark_attribute_sets", "gauge", "distinct interned attribute sets");
+	fprintf(f, "routemark_attribute_sets %zu\n", rs.attr_sets);
+	metric(f, "routemark_state_bytes", "gauge", "memory of the route state, by part");
+	fprintf(f, "routemark_state_bytes{part=\"routes\"} %zu\n", rs.table_bytes);
+	fprintf(f, "routemark_state_bytes{part=\"attributes\"} %zu\n", rs.attr_bytes);
+
+	struct engine_live_stats st;
+	engine_live_stats(ml->live, &st);
+	metric(f, "routemark_route_changes_total", "counter", "route changes fed, all views");
+	fprintf(f, "routemark_route_changes_total %llu\n", (unsigned long long)st.changes);
+	metric(f, "routemark_route_withdrawals_total", "counter", "withdrawals among them");
+	fprintf(f, "routemark_route_withdrawals_total %llu\n", (unsigned long long)st.withdrawals);
+	metric(f, "routemark_route_checks_total", "counter",
+	    "changes checked: pre-policy into the snapshot, or concerning the watch file");
+	fprintf(f, "routemark_route_checks_total{for=\"snapshot\"} %llu\n",
+	    (unsigned long long)st.judged);
+	fprintf(f, "routemark_route_checks_total{for=\"watch\"} %llu\n",
+	    (unsigned long long)st.checked);
+	metric(f, "routemark_snapshots_total", "counter", "snapshots stored");
+	fprintf(f, "routemark_snapshots_total %llu\n", (unsigned long long)st.snapshots);
+	metric(f, "routemark_rtr_updates_total", "counter", "new VRP tables from the RTR cache");
+	fprintf(f, "routemark_rtr_updates_total %llu\n", (unsigned long long)st.rtr_updates);
+	metric(f, "routemark_rov_changes_total", "counter",
+	    "routes whose ROV state a new table changed");
+	fprintf(f, "routemark_rov_changes_total{to=\"invalid\"} %llu\n",
+	    (unsigned long long)st.became_invalid);
+	fprintf(f, "routemark_rov_changes_total{to=\"valid\"} %llu\n",
+	    (unsigned long long)st.became_valid);
+	fprintf(f, "routemark_rov_changes_total{to=\"other\"} %llu\n",
+	    (unsigned long long)st.became_other);
+	metric(f, "routemark_revalidation_seconds_max", "gauge", "the slowest re-validation");
+	fprintf(f, "routemark_revalidation_seconds_max %.6f\n", st.reval_seconds_max);
+	if (ml->mo->watch) {
+		const struct alert_stats *a = &st.alerts;
+		metric(f, "routemark_alert_events_total", "counter", "alert events by state");
+		fprintf(f, "routemark_alert_events_total{state=\"opened\"} %llu\n",
+		    (unsigned long long)a->opened);
+		fprintf(f, "routemark_alert_events_total{state=\"updated\"} %llu\n",
+		    (unsigned long long)a->updated);
+		fprintf(f, "routemark_alert_events_total{state=\"resolved\"} %llu\n",
+		    (unsigned long long)a->resolved);
+		metric(f, "routemark_alerts_opened_total", "counter", "alerts opened, by kind");
+		for (int k = 0; k < ALERT_KINDS; k++)
+			fprintf(f, "routemark_alerts_opened_total{kind=\"%s\"} %llu\n",
+			    alert_kind_name((enum alert_kind)k), (unsigned long long)a->by_kind[k]);
+		metric(f, "routemark_alerts_open", "gauge", "alerts open now");
+		fprintf(f, "routemark_alerts_open %zu\n", a->open_now);
+		metric(f, "routemark_alert_routes_tracked", "gauge",
+		    "routes the alert engine keeps (watched prefixes and ASes)");
+		fprintf(f, "routemark_alert_routes_tracked %zu\n", a->tracked_routes);
+	}
+	int nsinks = ml->sinks ? sink_set_count(ml->sinks) : 0;
+	struct sink_stats *k = nsinks ? xcalloc((size_t)nsinks, sizeof(*k)) : NULL;
+	for (int i = 0; i < nsinks; i++)
+		if (sink_set_stats(ml->sinks, i, &k[i]) != 0)
+			snprintf(k[i].id, sizeof(k[i].id), "?");
+	if (nsinks) {
+		static const char *outcome[] = {"delivered", "dropped", "failed_attempt"};
+		metric(f, "routemark_sink_events_total", "counter",
+		    "alert events by sink and outcome");
+		for (int i = 0; i < nsinks; i++)
+			for (int o = 0; o < 3; o++)
+				fprintf(f,
+				    "routemark_sink_events_total{sink=\"%s\",outcome=\"%s\"} "
+				    "%llu\n",
+				    k[i].id, outcome[o],
+				    (unsigned long long)(o == 0   ? k[i].delivered
+				                         : o == 1 ? k[i].dropped
+				                                  : k[i].failed));
+		metric(
+		    f, "routemark_sink_pending", "gauge", "alert events queued, not yet delivered");
+		for (int i = 0; i < nsinks; i++)
+			fprintf(f, "routemark_sink_pending{sink=\"%s\"} %llu\n", k[i].id,
+			    (unsigned long long)k[i].pending);
+		metric(f, "routemark_sink_latency_seconds", "gauge",
+		    "from emit to delivery, over the last deliveries");
+		for (int i = 0; i < nsinks; i++) {
+			fprintf(f,
+			    "routemark_sink_latency_seconds{sink=\"%s\",quantile=\"0.5\"} %.6f\n",
+			    k[i].id, k[i].lat_p50);
+			fprintf(f,
+			    "routemark_sink_latency_seconds{sink=\"%s\",quantile=\"0.99\"} %.6f\n",
+			    k[i].id, k[i].lat_p99);
+		}
+	}
+	free(k);
+	fclose(f);
+	return text;
 }

@@ -284,10 +284,8 @@ int sink_set_emit(struct sink_set *s, const struct sink_event *ev)
 	int rc = 0;
 	size_t len = 0;
 	char *line = s->spool_dir ? spool_line(ev, &len) : NULL;
-	uint8_t written[s->n ? s->n : 1];
 	for (size_t i = 0; i < s->n; i++) {
 		struct sink *k = s->v[i];
-		written[i] = 0;
 		if (!has_room(k, ev->seq))
 			continue;
 		struct sink_item *it = sink_item_new(ev, t);
@@ -304,12 +302,10 @@ int sink_set_emit(struct sink_set *s, const struct sink_event *ev)
 		sink_enqueue(k, it);
 		if (spool_write(k, line, len, ev->seq) < 0)
 			rc = -1; /* still delivered if this process lives */
-		else
-			written[i] = 1;
 		pthread_mutex_unlock(&k->spool_mu);
 	}
-	for (size_t i = 0; i < s->n; i++)
-		if (written[i] && spool_sync(s->v[i], ev->seq) < 0)
+	for (size_t i = 0; line && i < s->n; i++)
+		if (spool_sync(s->v[i], ev->seq) < 0)
 			rc = -1;
 	free(line);
 	return rc;

@@ -107,7 +107,7 @@ int spool_open(struct sink *k, const char *dir, uint64_t *max_seq);
 char *spool_line(const struct sink_event *ev, size_t *len);
 /* Append a line (under spool_mu). 0 or -1 (logged). */
 int spool_write(struct sink *k, const char *line, size_t len, uint64_t seq);
-/* fdatasync the spool (takes spool_mu). 0 or -1 (logged). */
+/* fdatasync the spool when seq was written to it (takes spool_mu). 0 or -1 (logged). */
 int spool_sync(struct sink *k, uint64_t seq);
 /* Empty the spool when everything in it is at or below done (marker already written); else
  * rewrite it with the queued events when it is past spool_limit and more than twice their

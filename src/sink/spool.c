@@ -327,7 +327,7 @@ int spool_write(struct sink *k, const char *line, size_t len, uint64_t seq)
 int spool_sync(struct sink *k, uint64_t seq)
 {
 	pthread_mutex_lock(&k->spool_mu);
-	int rc = fdatasync(k->spool_fd);
+	int rc = k->spooled_seq == seq ? fdatasync(k->spool_fd) : 0; /* else not written */
 	if (rc != 0)
 		log_err("sink: %s: spool %s: sync after seq %llu failed: %s", k->name,
 		    k->spool_path, (unsigned long long)seq, strerror(errno));

@@ -28,6 +28,7 @@ files_of() {
 	fuzz_rpsl) echo src/irr/rpsl.c src/irr/nrtm.c src/irr/whois.c ;;
 	fuzz_sources) echo src/fetch/sources.c ;;
 	fuzz_spool) echo src/sink/spool.c ;;
+	fuzz_watch) echo src/alert/watch.c ;;
 	fuzz_vrp) echo src/rpki/vrp_json.c src/rpki/vrp_csv.c src/rpki/vrp_rcynic.c \
 		src/rpki/vrp_load.c ;;
 	esac

@@ -38,7 +38,7 @@ static void write_text(const char *path, const char *text)
 
 /* The events of a JSON-lines sink file, parsed. */
 struct events {
-	json_object *ev[256];
+	json_object *ev[1024];
 	int n;
 };
 
@@ -49,7 +49,7 @@ static void read_events(const char *path, struct events *e)
 	assert_non_null(f);
 	char line[65536];
 	while (fgets(line, sizeof(line), f)) {
-		assert_true(e->n < 256);
+		assert_true(e->n < 1024);
 		json_object *o = json_tokener_parse(line);
 		assert_non_null(o);
 		e->ev[e->n++] = o;
@@ -392,6 +392,45 @@ static void test_station_metrics_reload(void **state)
 	free(d);
 }
 
+/* Filtering seen from inside: GoBGP's import policy drops the 20 prefixes of 198.19.0.0/16
+ * (the lab's config); of what the router received, those are the routes not accepted. */
+static void test_filtering_from_inside(void **state)
+{
+	(void)state;
+	REQUIRE_DATA(cap, "bmp/gobgp-3.10_pre-post-policy_loc-rib.bmp");
+	REQUIRE_DATA(vrps, "rpki/rpki_2023-11-07_derived_roas_aspas.json.gz");
+	char *d = tmpdir(), cmd[4096];
+	snprintf(cmd, sizeof(cmd),
+	    "%s monitor -q --bmp-file %s --vrps %s --filtering-out %s/f.jsonl > %s/out.txt 2>&1",
+	    test_bin(), cap, vrps, d, d);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd),
+	    "grep -q 'filtering of router gobgp-r2 (pre-policy against post-policy): 541 routes "
+	    "received; rpki-invalid 7 received, 7 accepted, bogon-prefix 22 received, 2 accepted' "
+	    "%s/out.txt",
+	    d);
+	assert_int_equal(system(cmd), 0);
+	char path[600];
+	snprintf(path, sizeof(path), "%s/f.jsonl", d);
+	struct events e;
+	read_events(path, &e);
+	int refused = 0;
+	for (int i = 0; i < e.n; i++) {
+		json_object *x;
+		assert_true(json_object_object_get_ex(e.ev[i], "accepted", &x));
+		if (!json_object_get_boolean(x)) {
+			refused++;
+			assert_int_equal(strncmp(str(e.ev[i], "prefix"), "198.19.", 7), 0);
+		}
+	}
+	assert_int_equal(e.n, 541); /* the peer is AS65003: a private ASN in every path */
+	assert_int_equal(refused, 20);
+	free_events(&e);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", d);
+	assert_int_equal(system(cmd), 0);
+	free(d);
+}
+
 static void test_usage_errors(void **state)
 {
 	(void)state;
@@ -416,6 +455,7 @@ int main(void)
 	    cmocka_unit_test(test_frr_capture_hijack),
 	    cmocka_unit_test(test_mrt_replay_alerts_and_store),
 	    cmocka_unit_test(test_station_metrics_reload),
+	    cmocka_unit_test(test_filtering_from_inside),
 	    cmocka_unit_test(test_usage_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

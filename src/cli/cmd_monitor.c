@@ -29,7 +29,8 @@ static void usage(FILE *f)
 	    "                         --bmp-file FILE | --mrt FILE ...\n"
 	    "                         [--watch FILE] [--sink SPEC]... [--spool DIR] [--http "
 	    "ADDR:PORT]\n"
-	    "                         [--rib-out FILE] [--duration SECONDS] [--idle-timeout "
+	    "                         [--rib-out FILE] [--filtering-out FILE]\n"
+	    "                         [--duration SECONDS] [--idle-timeout "
 	    "SECONDS]\n"
 	    "                         [--speed N] [--db FILE [--snapshot-every MINUTES]]\n"
 	    "                         [reference data] [--router-name NAME] [--strict] [-q]\n\n"
@@ -50,6 +51,10 @@ static void usage(FILE *f)
 	    "                       syslog:unix:PATH, jsonl:FILE ('jsonl:-' standard output)\n"
 	    "  --spool DIR          keep undelivered alerts on disk across restarts\n"
 	    "  --http ADDR:PORT     the station: Prometheus metrics at /metrics (port 0: any)\n"
+	    "  --filtering-out FILE the RPKI-invalid, bogon and leaked routes each router "
+	    "received\n"
+	    "                       (pre-policy) and whether it accepted them (post-policy or\n"
+	    "                       Loc-RIB), as JSON lines ('-' standard output)\n"
 	    "  --rib-out FILE       write the final routes as JSON lines ('-' standard output)\n"
 	    "  --duration SECONDS   stop after SECONDS (as on SIGTERM)\n"
 	    "  --idle-timeout SECONDS  drop a router that sends nothing for SECONDS (default 0:\n"
@@ -299,7 +304,8 @@ static int run_file(const struct monitor_opts *mo)
 	zinput_close(in);
 
 	print_summary(label, p, mon.rib, secs);
-	monitor_live_summary(&ml);
+	if (monitor_live_summary(&ml) != 0)
+		rc = 1;
 	rc = rib_out_write(mo->rib_out, mon.rib);
 	if (monitor_live_snapshot(&ml) != 0)
 		rc = 1;
@@ -418,7 +424,8 @@ static int run_station(const struct monitor_opts *mo)
 	printf("  input buffer: at most %zu bytes a router (peak %zu; %llu rounds full)\n",
 	    ss.buf_max, ss.buf_peak, (unsigned long long)ss.buf_full);
 	print_rib_summary(rib);
-	monitor_live_summary(&ml);
+	if (monitor_live_summary(&ml) != 0)
+		rc = 1;
 	if (rib_out_write(mo->rib_out, rib) != 0 || monitor_live_snapshot(&ml) != 0)
 		rc = 1;
 	bmp_station_free(st);
@@ -459,7 +466,8 @@ static int run_mrt(const struct monitor_opts *mo)
 	printf("  record times %u to %u (%u s); %llu malformed records\n", rs.first_ts, rs.last_ts,
 	    rs.last_ts - rs.first_ts, (unsigned long long)rs.malformed);
 	print_rib_summary(rib);
-	monitor_live_summary(&ml);
+	if (monitor_live_summary(&ml) != 0)
+		rc = 1;
 	if (rib_out_write(mo->rib_out, rib) != 0 || monitor_live_snapshot(&ml) != 0)
 		rc = 1;
 	monitor_live_close(&ml);
@@ -492,8 +500,8 @@ int cmd_monitor(int argc, char **argv)
 	    {"db", required_argument, NULL, 'D'}, {"snapshot-every", required_argument, NULL, 'E'},
 	    {"watch", required_argument, NULL, 'W'}, {"sink", required_argument, NULL, 'K'},
 	    {"spool", required_argument, NULL, 'P'}, {"http", required_argument, NULL, 'H'},
-	    {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'}, REFS_LONG_OPTIONS,
-	    {NULL, 0, NULL, 0}};
+	    {"filtering-out", required_argument, NULL, 'F'}, {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'}, REFS_LONG_OPTIONS, {NULL, 0, NULL, 0}};
 	struct monitor_opts mo;
 	memset(&mo, 0, sizeof(mo));
 	signal(SIGPIPE, SIG_IGN); /* a router or receiver gone is an error return, not death */
@@ -566,6 +574,9 @@ int cmd_monitor(int argc, char **argv)
 			break;
 		case 'H':
 			mo.http = optarg;
+			break;
+		case 'F':
+			mo.filtering_out = optarg;
 			break;
 		default:
 			if (!refs_option(&mo.refs, c, optarg)) {

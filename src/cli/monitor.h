@@ -15,6 +15,7 @@ struct monitor_opts {
 	size_t nconnect, nmrt, nsinks;
 	const char *spool;                                    /* --spool DIR */
 	const char *http;                                     /* --http ADDR:PORT */
+	const char *filtering_out;                            /* --filtering-out FILE */
 	double duration, idle_timeout, speed, snapshot_every; /* the last in seconds */
 	int strict, quiet;
 	struct cli_refs refs;
@@ -47,8 +48,9 @@ void monitor_live_tick(struct monitor_live *ml);
 void monitor_live_reload(struct monitor_live *ml);
 /* --db: a snapshot of the window now. 0, or 1 on a store error. */
 int monitor_live_snapshot(struct monitor_live *ml);
-/* The alert figures and the alerts open now, for the summary. */
-void monitor_live_summary(const struct monitor_live *ml);
+/* The checks' and alerts' figures, the alerts open now, and the filtering seen from inside
+ * (--filtering-out written). 0, or 1 when that file could not be written. */
+int monitor_live_summary(const struct monitor_live *ml);
 /* The Prometheus text exposition of everything the monitor counts (ss: the station's, or
  * NULL); malloc'ed. */
 char *monitor_live_metrics(const struct monitor_live *ml, const struct bmp_station_stats *ss);

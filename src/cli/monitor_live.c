@@ -62,7 +62,7 @@ static void on_alert(void *arg, const struct alert_event *ev)
 		    .title = ev->title,
 		    .text = ev->text,
 		    .json = ev->json};
-		if (store_put_alert_event(ml->events, &se) != 0)
+		if (store_put_alert_event(ml->events, &se) < 0)
 			ml->alert_errors++;
 	}
 }
@@ -156,7 +156,7 @@ int monitor_live_open(
 		}
 	}
 	struct engine_live_opts lo = {
-	    .refs = refs->set, .watch = w, .on_alert = on_alert, .arg = ml};
+	    .refs = refs->set, .watch = w, .rib = rib, .on_alert = on_alert, .arg = ml};
 	ml->live = engine_live_new(&lo);
 	if (ml->rtr) {
 		uint32_t serial;
@@ -245,8 +245,41 @@ static void print_open(void *arg, const struct alert_event *ev)
 	    time_utc_format(ev->time, when, sizeof(when)), ev->peers, ev->accepted);
 }
 
-void monitor_live_summary(const struct monitor_live *ml)
+/* Filtering seen from inside, for routers that say what they accepted. 0, or 1 when
+ * --filtering-out could not be written. */
+static int filtering_summary(const struct monitor_live *ml)
 {
+	FILE *f = NULL;
+	if (ml->mo->filtering_out &&
+	    (f = cli_output_open(
+	         strcmp(ml->mo->filtering_out, "-") == 0 ? NULL : ml->mo->filtering_out)) == NULL)
+		return 1;
+	struct engine_filtering flt;
+	int rc = engine_live_filtering(ml->live, f, &flt);
+	if (f)
+		rc = cli_output_close(f, rc != 0);
+	for (size_t i = 0; i < flt.n; i++) {
+		const struct engine_filtering_router *r = &flt.r[i];
+		if (!(r->views & (1u << BMP_VIEW_POST | 1u << BMP_VIEW_LOC_RIB)) ||
+		    !(r->views & (1u << BMP_VIEW_PRE)))
+			continue;
+		printf("filtering of router %s (pre-policy against %s): %llu routes received;",
+		    r->router, r->views & (1u << BMP_VIEW_POST) ? "post-policy" : "Loc-RIB",
+		    (unsigned long long)r->received_routes);
+		for (int k = 0; k < ENGINE_FILTER_KINDS; k++)
+			printf("%s %s %llu received, %llu accepted", k ? "," : "",
+			    engine_filter_kind_name((enum engine_filter_kind)k),
+			    (unsigned long long)r->k[k].received,
+			    (unsigned long long)r->k[k].accepted);
+		printf("\n");
+	}
+	engine_filtering_free(&flt);
+	return rc != 0;
+}
+
+int monitor_live_summary(const struct monitor_live *ml)
+{
+	int rc = filtering_summary(ml);
 	struct engine_live_stats st;
 	engine_live_stats(ml->live, &st);
 	printf("checks: %llu changes (%llu withdrawals), %llu pre-policy into the snapshot's "
@@ -261,7 +294,7 @@ void monitor_live_summary(const struct monitor_live *ml)
 		    (unsigned long long)st.became_valid, (unsigned long long)st.became_other,
 		    st.reval_seconds_max);
 	if (ml->mo->watch == NULL)
-		return;
+		return rc;
 	const struct alert_stats *a = &st.alerts;
 	printf("alerts: %llu opened, %llu updated, %llu resolved, %zu open now; %zu routes "
 	       "tracked\n",
@@ -301,6 +334,7 @@ void monitor_live_summary(const struct monitor_live *ml)
 		    (unsigned long long)ss.dropped, (unsigned long long)ss.failed, ss.lat_p50 * 1e3,
 		    ss.lat_p99 * 1e3, *ss.last_error ? "; last error: " : "", ss.last_error);
 	}
+	return rc;
 }
 
 void monitor_live_close(struct monitor_live *ml)

@@ -18,6 +18,7 @@
 #define ROUTEMARK_ENGINE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "alert/alert.h"
@@ -201,6 +202,7 @@ struct engine_live_opts {
 	struct refset *refs;              /* the reference data (may hold nothing); outlives */
 	const struct observe_config *cfg; /* NULL: the defaults */
 	struct watch *watch;              /* NULL: no alerts; else the live engine's */
+	const struct bmp_rib *rib;        /* the route state the changes go to (filtering) */
 	void (*on_alert)(void *arg, const struct alert_event *ev);
 	void *arg;
 };
@@ -241,6 +243,36 @@ void engine_live_set_vrps(struct engine_live *l, struct vrp_table *vrps, const s
 void engine_live_stats(const struct engine_live *l, struct engine_live_stats *st);
 void engine_live_each_open_alert(
     const struct engine_live *l, void (*fn)(void *arg, const struct alert_event *ev), void *arg);
+
+/* Filtering seen from inside (filtering.c), over the window's changes: of the routes a
+ * router received (pre-policy) that are RPKI invalid, bogon prefixes, carry a bogon ASN or are
+ * leaks, how many it accepted (its post-policy view from the same peer, or its Loc-RIB with
+ * the same origin). Only routers that export a post-policy view or a Loc-RIB are judged. */
+enum engine_filter_kind {
+	ENGINE_FILTER_RPKI_INVALID = 0,
+	ENGINE_FILTER_BOGON_PREFIX,
+	ENGINE_FILTER_BOGON_ASN,
+	ENGINE_FILTER_LEAK,
+	ENGINE_FILTER_KINDS
+};
+const char *engine_filter_kind_name(enum engine_filter_kind k);
+struct engine_filtering_router {
+	char *router;
+	unsigned views;           /* bit per enum bmp_view it exported */
+	uint64_t received_routes; /* pre-policy announcements judged */
+	struct {
+		uint64_t received, accepted;
+	} k[ENGINE_FILTER_KINDS];
+};
+struct engine_filtering {
+	struct engine_filtering_router *r; /* in the order first seen */
+	size_t n, cap;
+};
+/* The figures so far; with jsonl, one line per problem route received ({router, peer, peer_as,
+ * prefix, path, problems, accepted, accepted_in}), sorted. 0, or -1 on a write error. */
+int engine_live_filtering(const struct engine_live *l, FILE *jsonl, struct engine_filtering *out);
+void engine_filtering_free(struct engine_filtering *f);
+
 /* Score the window (its changes and the routes rib holds now: each router's pre-policy view,
  * else Loc-RIB, else post-policy, as RIB entries) and store it in db as one snapshot labelled
  * with the time; the next window starts. 0, 1 when nothing was held or fed (nothing stored),

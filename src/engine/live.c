@@ -20,6 +20,7 @@
 #include "alert/alert.h"
 #include "bmp/bmp.h"
 #include "engine/engine.h"
+#include "engine/engine_private.h"
 #include "observe/observe.h"
 #include "rpki/rpki.h"
 #include "store/store.h"
@@ -35,6 +36,8 @@ struct engine_live {
 	struct engine_live_stats st;
 	int64_t window_start;
 	struct vrp_table *rtr_vrps; /* a live RTR cache's table (referenced), else NULL */
+	const struct bmp_rib *rib;
+	struct live_filter *filter;
 };
 
 struct engine_live *engine_live_new(const struct engine_live_opts *o)
@@ -51,6 +54,8 @@ struct engine_live *engine_live_new(const struct engine_live_opts *o)
 	if (o->watch)
 		l->ae = alert_engine_new(&l->refs, o->watch, o->on_alert, o->arg);
 	l->window_start = (int64_t)time(NULL);
+	l->rib = o->rib;
+	l->filter = live_filter_new();
 	return l;
 }
 
@@ -62,6 +67,7 @@ void engine_live_free(struct engine_live *l)
 	alert_engine_free(l->ae);
 	if (l->rtr_vrps)
 		vrp_table_release(l->rtr_vrps);
+	live_filter_free(l->filter);
 	free(l->comm);
 	free(l);
 }
@@ -109,6 +115,7 @@ void engine_live_route(struct engine_live *l, const char *router, enum bmp_view 
 		engine_route(l->e, &r);
 		l->st.judged++;
 	}
+	live_filter_route(l->filter, &l->refs, l->rib, router, view, peer, rt);
 	if (l->ae == NULL)
 		return;
 	struct alert_route ar = {.router = router,
@@ -247,6 +254,11 @@ int engine_live_reload(
 	if (rib)
 		bmp_rib_walk(rib, refeed_route, &rf);
 	return 0;
+}
+
+int engine_live_filtering(const struct engine_live *l, FILE *jsonl, struct engine_filtering *out)
+{
+	return live_filter_report(l->filter, jsonl, out);
 }
 
 void engine_live_stats(const struct engine_live *l, struct engine_live_stats *st)

@@ -1,0 +1,20 @@
+/* engine: what its files share and no other module sees. */
+#ifndef ROUTEMARK_ENGINE_PRIVATE_H
+#define ROUTEMARK_ENGINE_PRIVATE_H
+
+#include <stdio.h>
+
+#include "engine/engine.h"
+
+/* filtering.c: filtering seen from inside, kept as the live changes come. */
+struct live_filter;
+struct live_filter *live_filter_new(void);
+void live_filter_free(struct live_filter *lf);
+/* One change of any view (the route state rib holds the others already). */
+void live_filter_route(struct live_filter *lf, const struct observe_refs *refs,
+    const struct bmp_rib *rib, const char *router, enum bmp_view view, const struct bmp_peer *peer,
+    const struct mrt_route *rt);
+/* The figures into out (engine_filtering_free it) and, with jsonl, the routes. 0 or -1. */
+int live_filter_report(const struct live_filter *lf, FILE *jsonl, struct engine_filtering *out);
+
+#endif

@@ -204,7 +204,11 @@ int api_events(struct req *r)
 	if (r->head)
 		return 0;
 	pthread_mutex_lock(&h->mu);
-	if (h->stopping || h->n >= h->max) {
+	if (h->stopping) {
+		pthread_mutex_unlock(&h->mu);
+		return req_error(r, 503, "stopping", "the server is stopping");
+	}
+	if (h->n >= h->max) {
 		pthread_mutex_unlock(&h->mu);
 		return req_error(r, 503, "too_many_streams",
 		    "%u event streams are open, the most this server keeps (--events-max); "

@@ -328,9 +328,6 @@ static int run_cycles(int fd, unsigned r, int cycles, const char *label)
 	if (rc != 0)
 		return rc;
 	qsort(lat, (size_t)n, sizeof(lat[0]), cmp_double);
-	double sum = 0;
-	for (int i = 0; i < n; i++)
-		sum += lat[i];
 	printf("alert latency, BMP message -> webhook POST, %-24s %3d hijacks: p50 %6.2f ms  "
 	       "p99 %6.2f ms  max %6.2f ms%s\n",
 	    label, n, pct(lat, n, 0.5) * 1e3, pct(lat, n, 0.99) * 1e3, lat[n - 1] * 1e3,

@@ -5,10 +5,13 @@
 # Debian package check (scripts/ci-deb.sh); binutils (readelf) for scripts/check-hardening.sh; curl for bench/bench_serve.sh.
 # python3-jwcrypto: an independent JWS/EdDSA implementation the tests check signed reports with;
 # openssl: the command the tests (and the docs) make Ed25519 signing keys with.
+# frr, exabgp, python3-exabgp: the live lab test (tests/test_live_lab.c: ExaBGP feeds FRR's
+# bgpd, which exports BMP to the monitor); their daemons must not start on install (below).
 PKGS="build-essential clang pkg-config zlib1g-dev libbz2-dev liblzma-dev libzstd-dev
       librtr-dev libjson-c-dev libsqlite3-dev libcmocka-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libyaml-dev libclang-rt-14-dev
       clang-format bgpdump stayrtr bgpq4 bzip2 xz-utils zstd time bc hyperfine chromium wrk
-      llvm-14 debhelper lintian man-db binutils curl python3-jwcrypto openssl"
+      llvm-14 debhelper lintian man-db binutils curl python3-jwcrypto openssl
+      frr exabgp python3-exabgp"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
@@ -18,4 +21,14 @@ echo "deps: installing$missing"
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
+# No daemon starts on install (frr, exabgp): a policy-rc.d refusing every start while
+# installing, unless the machine has one already.
+prc=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	prc=/usr/sbin/policy-rc.d
+	printf '#!/bin/sh\nexit 101\n' | $SUDO tee $prc >/dev/null && $SUDO chmod 755 $prc
+fi
 $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+rc=$?
+[ -n "$prc" ] && $SUDO rm -f "$prc"
+exit $rc

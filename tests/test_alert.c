@@ -365,6 +365,10 @@ static void test_rpki_invalid_made_valid(void **state)
 	assert_true(json_object_object_get_ex(x, "covering_vrps", &e));
 	assert_int_equal(json_object_array_length(e), 1);
 	assert_non_null(strstr(ev_str(w, 0, "detail"), "RPKI invalid"));
+	/* the text says it once, with the reason */
+	const char *t = strstr(ev_str(w, 0, "text"), "is RPKI invalid (invalid-asn). Networks");
+	assert_non_null(t);
+	assert_null(strstr(t + 1, "is RPKI invalid"));
 	/* a new VRP for AS3334 arrives (an RTR serial change): the route is judged again */
 	vrp_table_release(w->vrps);
 	w->vrps = vrp_table_new();

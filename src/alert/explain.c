@@ -107,10 +107,16 @@ static char *condition_words(const struct ae_alert *a, const char *pfx)
 		    "those addresses to AS%u.",
 		    pfx, a->watched, a->asn, expected, a->asn);
 	case ALERT_RPKI_INVALID:
+		/* the checks' detail is the whole sentence ("PFX from ASn is RPKI invalid
+		 * (invalid-asn)"): not said twice */
+		if (*detail)
+			return xasprintf("%s. Networks that validate routes (ROV) drop it; any "
+			                 "that accepted it do not filter invalid routes.",
+			    detail);
 		return xasprintf(
-		    "%s from AS%u is RPKI invalid%s%s. Networks that validate routes "
+		    "%s from AS%u is RPKI invalid. Networks that validate routes "
 		    "(ROV) drop it; any that accepted it do not filter invalid routes.",
-		    pfx, a->asn, *detail ? ": " : "", detail);
+		    pfx, a->asn);
 	case ALERT_ROUTE_LEAK:
 		return xasprintf(
 		    "The route to %s carries a route leak by AS%u%s%s: a route learnt "

@@ -305,7 +305,7 @@ static int finish(struct wload *l)
 		}
 		*slot = &w->prefixes[i];
 	}
-	if (w->nasns)
+	if (w->nasns) /* asns is NULL without monitorASns: qsort's argument must not be */
 		qsort(w->asns, w->nasns, sizeof(*w->asns), cmp_asn);
 	for (size_t i = 1; i < w->nasns; i++)
 		if (w->asns[i].asn == w->asns[i - 1].asn) {

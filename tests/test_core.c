@@ -259,6 +259,68 @@ static void test_trie_random(void **state)
 	trie_free(&t);
 }
 
+static int prefix_qcmp(const void *a, const void *b)
+{
+	return prefix_cmp(a, b);
+}
+
+static int order_cb(const struct prefix *p, void *value, void *arg)
+{
+	struct prefix *last = arg;
+	assert_true(last->afi == 0 || prefix_cmp(last, p) < 0);
+	assert_int_equal(prefix_cmp(value, p), 0);
+	*last = *p;
+	return 0;
+}
+
+/* Inserts in runs of sorted prefixes (as dumps hold them) mixed with random ones, repeats,
+ * parents after children and both families: the insert that starts below the last path must
+ * build the same trie as one from the root. */
+static void test_trie_sorted_runs(void **state)
+{
+	enum { N = 6000 };
+	static struct prefix list[N], sorted[N];
+	struct trie t;
+	trie_init(&t);
+	srand(7);
+	for (int i = 0; i < N; i++) {
+		struct prefix p = {.afi = (i / 500) % 3 == 2 ? AFI_IPV6 : AFI_IPV4};
+		p.len = (uint8_t)(rand() % (p.afi == AFI_IPV4 ? 33 : 65));
+		uint32_t a = (uint32_t)rand() & 0x0f0fffff, b = (uint32_t)rand();
+		memcpy(p.addr, &a, 4);
+		memcpy(p.addr + 4, &b, 4);
+		prefix_mask(&p);
+		list[i] = p;
+	}
+	/* sort a third of it in runs of 200; repeat some neighbours */
+	for (int i = 0; i + 200 <= N; i += 600)
+		qsort(list + i, 200, sizeof(*list), prefix_qcmp);
+	for (int i = 1; i < N; i += 7)
+		list[i] = list[i - 1];
+	for (int i = 0; i < N; i++) {
+		int created;
+		void **slot = trie_insert(&t, &list[i], &created);
+		if (created)
+			*slot = &list[i];
+		else
+			assert_int_equal(prefix_cmp(*slot, &list[i]), 0);
+	}
+	memcpy(sorted, list, sizeof(list));
+	qsort(sorted, N, sizeof(*sorted), prefix_qcmp);
+	size_t distinct = 0;
+	for (int i = 0; i < N; i++)
+		distinct += i == 0 || prefix_cmp(&sorted[i - 1], &sorted[i]) != 0;
+	assert_int_equal(t.count, distinct);
+	for (int i = 0; i < N; i++) {
+		struct prefix *got = trie_exact(&t, &list[i]);
+		assert_non_null(got);
+		assert_int_equal(prefix_cmp(got, &list[i]), 0);
+	}
+	struct prefix last = {0};
+	trie_walk_all(&t, order_cb, &last);
+	trie_free(&t);
+}
+
 static void test_split_ws(void **state)
 {
 	char s[] = "  a bb\tccc  ";
@@ -426,6 +488,7 @@ int main(void)
 	    cmocka_unit_test(test_intern),
 	    cmocka_unit_test(test_trie),
 	    cmocka_unit_test(test_trie_random),
+	    cmocka_unit_test(test_trie_sorted_runs),
 	    cmocka_unit_test(test_split_ws),
 	    cmocka_unit_test(test_jsonw),
 	    cmocka_unit_test(test_hostport),

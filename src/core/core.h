@@ -226,6 +226,10 @@ struct trie {
 	struct trie_node *root[2]; /* [0] IPv4, [1] IPv6 */
 	size_t count;
 	struct arena arena;
+	/* The nodes containing the last inserted prefix, root first: an insert starts below the
+	 * deepest of them that contains the new prefix (sorted input skips most of the walk). */
+	struct trie_node **path;
+	unsigned npath;
 };
 
 void trie_init(struct trie *t);

@@ -42,7 +42,7 @@ enum rpsl_class rpsl_class_from_key(const char *key)
 const char *rpsl_object_get(const struct rpsl_object *o, const char *key)
 {
 	for (size_t i = 0; i < o->nattrs; i++)
-		if (strcmp(o->attrs[i].key, key) == 0)
+		if (o->attrs[i].key[0] == key[0] && strcmp(o->attrs[i].key, key) == 0)
 			return o->attrs[i].value;
 	return NULL;
 }

@@ -1,6 +1,7 @@
 /* core: prefixes, ASNs, AS paths, interning, trie. */
 #include "testutil.h"
 #include "core/core.h"
+#include <arpa/inet.h>
 #include <json-c/json.h>
 
 static struct prefix P(const char *s) {
@@ -49,6 +50,37 @@ static void test_prefix_wire(void **state)
 	assert_int_equal(trailing, 0);
 	assert_int_equal(prefix_from_wire(&p, AFI_IPV4, 33, b, &trailing), -1);
 	assert_int_equal(prefix_from_wire(&p, 3, 8, b, &trailing), -1);
+}
+
+/* IPv4 addresses read without inet_pton must be read as inet_pton reads them. */
+static void test_prefix_ipv4_as_inet_pton(void **state)
+{
+	const char *cases[] = {"0.0.0.0/0", "255.255.255.255/32", "1.2.3.0/24", "01.2.3.0/24",
+	    "1.2.3.00/32", "1.2.3.256/32", "1.2.3/24", "1.2.3.4.5/32", "1..3.4/32", "1.2.3.4",
+	    "1.2.3.4 /32", " 1.2.3.4/32", "1.2.3.4a/32", "1000.2.3.4/32", "10.0.0.0/33",
+	    "10.1.0.0/8", "192.0.2.0/", "::ffff:1.2.3.4/128", "1.2.3.4/032", "0.0.0.0/32"};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char addr[64];
+		uint8_t want[4];
+		const char *sl = strchr(cases[i], '/');
+		size_t n = sl ? (size_t)(sl - cases[i]) : strlen(cases[i]);
+		snprintf(addr, sizeof(addr), "%.*s", (int)n, cases[i]);
+		int pton = strchr(addr, ':') ? 1 : inet_pton(AF_INET, addr, want) == 1;
+		struct prefix p;
+		int r = prefix_parse_loose(cases[i], &p);
+		if (!pton)
+			assert_int_equal(r, -1);
+		else if (r == 0 && p.afi == AFI_IPV4 && p.len == 32)
+			assert_memory_equal(p.addr, want, 4);
+	}
+	struct prefix p;
+	assert_int_equal(prefix_parse("1.2.3.0/24", &p), 0);
+	assert_int_equal(p.len, 24);
+	assert_int_equal(prefix_parse("01.2.3.0/24", &p), -1);
+	assert_int_equal(prefix_parse("1.2.3.1/24", &p), -1); /* host bits */
+	assert_int_equal(prefix_parse("10.1.0.0/8", &p), -1);
+	assert_int_equal(prefix_parse_loose("10.1.0.0/8", &p), 0);
+	assert_int_equal(p.addr[1], 0);
 }
 
 static void test_prefix_contains(void **state)
@@ -487,6 +519,7 @@ int main(void)
 	    cmocka_unit_test(test_aspath),
 	    cmocka_unit_test(test_intern),
 	    cmocka_unit_test(test_trie),
+	    cmocka_unit_test(test_prefix_ipv4_as_inet_pton),
 	    cmocka_unit_test(test_trie_random),
 	    cmocka_unit_test(test_trie_sorted_runs),
 	    cmocka_unit_test(test_split_ws),

@@ -119,8 +119,17 @@ static const char *joined(struct irr_db *db, const struct rpsl_object *o, const 
 	}
 	if (n == 0 || (len == 1 && n == 1))
 		return NULL;
-	if (n == 1 && strpbrk(one, "\n,") == NULL)
-		return irr_intern(db, one);
+	if (n == 1 && strpbrk(one, "\n,") == NULL) {
+		/* objects come in runs of one maintainer: the last value, as written, first */
+		if (db->intern_hint && strcmp(db->intern_hint_in, one) == 0)
+			return db->intern_hint;
+		const char *r = irr_intern(db, one);
+		if (len <= sizeof(db->intern_hint_in)) {
+			memcpy(db->intern_hint_in, one, len);
+			db->intern_hint = r;
+		}
+		return r;
+	}
 	char small[256], *b = len <= sizeof(small) ? small : xmalloc(len), *w = b;
 	for (size_t i = 0; i < o->nattrs; i++) {
 		if (strcmp(o->attrs[i].key, key) != 0)

@@ -113,6 +113,26 @@ static void test_asn_parse(void **state)
 	assert_int_equal(asn_parse("AS", &a), -1);
 	assert_int_equal(asn_parse("12x", &a), -1);
 	assert_int_equal(asn_parse("-1", &a), -1);
+	assert_int_equal(asn_parse("4294967295", &a), 0);
+	assert_int_equal(a, 4294967295u);
+	assert_int_equal(asn_parse("99999999999999999999999", &a), -1);
+	assert_int_equal(asn_parse("65535.65535", &a), 0);
+	assert_int_equal(a, 4294967295u);
+	assert_int_equal(asn_parse("65536.1", &a), -1);
+	assert_int_equal(asn_parse("1.65536", &a), -1);
+	assert_int_equal(asn_parse("1.", &a), -1);
+	assert_int_equal(asn_parse("AS 1", &a), -1);
+	assert_int_equal(asn_parse("0001", &a), 0);
+	assert_int_equal(a, 1);
+	struct prefix p;
+	assert_int_equal(prefix_parse("10.0.0.0/08", &p), 0);
+	assert_int_equal(p.len, 8);
+	assert_int_equal(prefix_parse("10.0.0.0/000000000000000000000033", &p), -1);
+	assert_int_equal(prefix_parse("10.0.0.0/99999999999999999999", &p), -1);
+	assert_int_equal(prefix_parse("10.0.0.0/8x", &p), -1);
+	assert_int_equal(prefix_parse("10.0.0.0/+8", &p), -1);
+	assert_int_equal(prefix_parse("2001:db8::/128", &p), 0);
+	assert_int_equal(prefix_parse("2001:db8::/129", &p), -1);
 }
 
 static void test_aspath(void **state)

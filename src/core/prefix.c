@@ -62,11 +62,13 @@ static int prefix_parse_common(const char *s, struct prefix *p, int strict)
 	int max = prefix_maxlen(p->afi);
 	if (slash) {
 		const char *l = slash + 1;
-		char *end;
 		if (*l < '0' || *l > '9')
 			return -1;
-		long len = strtol(l, &end, 10);
-		if (*end != '\0' || len < 0 || len > max)
+		long len = 0;
+		for (; *l >= '0' && *l <= '9'; l++)
+			if (len <= 128)
+				len = len * 10 + (*l - '0');
+		if (*l != '\0' || len > max)
 			return -1;
 		p->len = (uint8_t)len;
 	} else

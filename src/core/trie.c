@@ -10,9 +10,9 @@
 
 struct trie_node {
 	struct prefix p;
+	uint8_t has_value; /* in the prefix's padding: 48 bytes a node */
 	struct trie_node *child[2];
 	void *value;
-	int has_value;
 };
 
 void trie_init(struct trie *t)

@@ -445,44 +445,6 @@ int irr_db_delete(struct irr_db *db, const struct rpsl_object *o, const char *de
 	return 1;
 }
 
-int irr_db_load(struct irr_db *db, const char *path, struct irr_load_stats *st)
-{
-	struct rpsl_reader r;
-	struct rpsl_object o;
-	char err[256];
-	int rc;
-	memset(st, 0, sizeof(*st));
-	if (rpsl_reader_open(&r, path) != 0) {
-		snprintf(st->err, sizeof(st->err), "%s", r.err);
-		rpsl_reader_close(&r);
-		return -1;
-	}
-	uint16_t file = irr_db_file(db, path);
-	while ((rc = rpsl_reader_next(&r, &o)) > 0) {
-		if (rc != RPSL_OBJECT)
-			continue;
-		st->objects++;
-		int a = irr_db_add(db, &o, file, NULL, err, sizeof(err));
-		if (a == 1)
-			st->ignored++;
-		if (a < 0) {
-			st->malformed++;
-			if (st->err[0] == '\0')
-				snprintf(st->err, sizeof(st->err),
-				    "%.100s:%u (offset %llu): %.120s", path, o.line,
-				    (unsigned long long)o.offset, err);
-			if (st->malformed <= 20)
-				log_warn("%.100s:%u (offset %llu): %.120s", path, o.line,
-				    (unsigned long long)o.offset, err);
-		}
-	}
-	st->malformed += r.malformed;
-	if (st->err[0] == '\0' && r.err[0])
-		snprintf(st->err, sizeof(st->err), "%s", r.err);
-	rpsl_reader_close(&r);
-	return rc < 0 ? -1 : 0;
-}
-
 const struct irr_route *irr_db_routes_exact(const struct irr_db *db, const struct prefix *p)
 {
 	return trie_exact(&db->routes, p);

@@ -1,6 +1,7 @@
 /* core: prefixes, ASNs, AS paths, interning, trie. */
 #include "testutil.h"
 #include "core/core.h"
+#include <arpa/inet.h>
 #include <json-c/json.h>
 
 static struct prefix P(const char *s) {
@@ -51,6 +52,37 @@ static void test_prefix_wire(void **state)
 	assert_int_equal(prefix_from_wire(&p, 3, 8, b, &trailing), -1);
 }
 
+/* IPv4 addresses read without inet_pton must be read as inet_pton reads them. */
+static void test_prefix_ipv4_as_inet_pton(void **state)
+{
+	const char *cases[] = {"0.0.0.0/0", "255.255.255.255/32", "1.2.3.0/24", "01.2.3.0/24",
+	    "1.2.3.00/32", "1.2.3.256/32", "1.2.3/24", "1.2.3.4.5/32", "1..3.4/32", "1.2.3.4",
+	    "1.2.3.4 /32", " 1.2.3.4/32", "1.2.3.4a/32", "1000.2.3.4/32", "10.0.0.0/33",
+	    "10.1.0.0/8", "192.0.2.0/", "::ffff:1.2.3.4/128", "1.2.3.4/032", "0.0.0.0/32"};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char addr[64];
+		uint8_t want[4];
+		const char *sl = strchr(cases[i], '/');
+		size_t n = sl ? (size_t)(sl - cases[i]) : strlen(cases[i]);
+		snprintf(addr, sizeof(addr), "%.*s", (int)n, cases[i]);
+		int pton = strchr(addr, ':') ? 1 : inet_pton(AF_INET, addr, want) == 1;
+		struct prefix p;
+		int r = prefix_parse_loose(cases[i], &p);
+		if (!pton)
+			assert_int_equal(r, -1);
+		else if (r == 0 && p.afi == AFI_IPV4 && p.len == 32)
+			assert_memory_equal(p.addr, want, 4);
+	}
+	struct prefix p;
+	assert_int_equal(prefix_parse("1.2.3.0/24", &p), 0);
+	assert_int_equal(p.len, 24);
+	assert_int_equal(prefix_parse("01.2.3.0/24", &p), -1);
+	assert_int_equal(prefix_parse("1.2.3.1/24", &p), -1); /* host bits */
+	assert_int_equal(prefix_parse("10.1.0.0/8", &p), -1);
+	assert_int_equal(prefix_parse_loose("10.1.0.0/8", &p), 0);
+	assert_int_equal(p.addr[1], 0);
+}
+
 static void test_prefix_contains(void **state)
 {
 	struct prefix a = P("10.0.0.0/8"), b = P("10.1.0.0/16"), c = P("11.0.0.0/8");
@@ -81,6 +113,26 @@ static void test_asn_parse(void **state)
 	assert_int_equal(asn_parse("AS", &a), -1);
 	assert_int_equal(asn_parse("12x", &a), -1);
 	assert_int_equal(asn_parse("-1", &a), -1);
+	assert_int_equal(asn_parse("4294967295", &a), 0);
+	assert_int_equal(a, 4294967295u);
+	assert_int_equal(asn_parse("99999999999999999999999", &a), -1);
+	assert_int_equal(asn_parse("65535.65535", &a), 0);
+	assert_int_equal(a, 4294967295u);
+	assert_int_equal(asn_parse("65536.1", &a), -1);
+	assert_int_equal(asn_parse("1.65536", &a), -1);
+	assert_int_equal(asn_parse("1.", &a), -1);
+	assert_int_equal(asn_parse("AS 1", &a), -1);
+	assert_int_equal(asn_parse("0001", &a), 0);
+	assert_int_equal(a, 1);
+	struct prefix p;
+	assert_int_equal(prefix_parse("10.0.0.0/08", &p), 0);
+	assert_int_equal(p.len, 8);
+	assert_int_equal(prefix_parse("10.0.0.0/000000000000000000000033", &p), -1);
+	assert_int_equal(prefix_parse("10.0.0.0/99999999999999999999", &p), -1);
+	assert_int_equal(prefix_parse("10.0.0.0/8x", &p), -1);
+	assert_int_equal(prefix_parse("10.0.0.0/+8", &p), -1);
+	assert_int_equal(prefix_parse("2001:db8::/128", &p), 0);
+	assert_int_equal(prefix_parse("2001:db8::/129", &p), -1);
 }
 
 static void test_aspath(void **state)
@@ -259,6 +311,68 @@ static void test_trie_random(void **state)
 	trie_free(&t);
 }
 
+static int prefix_qcmp(const void *a, const void *b)
+{
+	return prefix_cmp(a, b);
+}
+
+static int order_cb(const struct prefix *p, void *value, void *arg)
+{
+	struct prefix *last = arg;
+	assert_true(last->afi == 0 || prefix_cmp(last, p) < 0);
+	assert_int_equal(prefix_cmp(value, p), 0);
+	*last = *p;
+	return 0;
+}
+
+/* Inserts in runs of sorted prefixes (as dumps hold them) mixed with random ones, repeats,
+ * parents after children and both families: the insert that starts below the last path must
+ * build the same trie as one from the root. */
+static void test_trie_sorted_runs(void **state)
+{
+	enum { N = 6000 };
+	static struct prefix list[N], sorted[N];
+	struct trie t;
+	trie_init(&t);
+	srand(7);
+	for (int i = 0; i < N; i++) {
+		struct prefix p = {.afi = (i / 500) % 3 == 2 ? AFI_IPV6 : AFI_IPV4};
+		p.len = (uint8_t)(rand() % (p.afi == AFI_IPV4 ? 33 : 65));
+		uint32_t a = (uint32_t)rand() & 0x0f0fffff, b = (uint32_t)rand();
+		memcpy(p.addr, &a, 4);
+		memcpy(p.addr + 4, &b, 4);
+		prefix_mask(&p);
+		list[i] = p;
+	}
+	/* sort a third of it in runs of 200; repeat some neighbours */
+	for (int i = 0; i + 200 <= N; i += 600)
+		qsort(list + i, 200, sizeof(*list), prefix_qcmp);
+	for (int i = 1; i < N; i += 7)
+		list[i] = list[i - 1];
+	for (int i = 0; i < N; i++) {
+		int created;
+		void **slot = trie_insert(&t, &list[i], &created);
+		if (created)
+			*slot = &list[i];
+		else
+			assert_int_equal(prefix_cmp(*slot, &list[i]), 0);
+	}
+	memcpy(sorted, list, sizeof(list));
+	qsort(sorted, N, sizeof(*sorted), prefix_qcmp);
+	size_t distinct = 0;
+	for (int i = 0; i < N; i++)
+		distinct += i == 0 || prefix_cmp(&sorted[i - 1], &sorted[i]) != 0;
+	assert_int_equal(t.count, distinct);
+	for (int i = 0; i < N; i++) {
+		struct prefix *got = trie_exact(&t, &list[i]);
+		assert_non_null(got);
+		assert_int_equal(prefix_cmp(got, &list[i]), 0);
+	}
+	struct prefix last = {0};
+	trie_walk_all(&t, order_cb, &last);
+	trie_free(&t);
+}
+
 static void test_split_ws(void **state)
 {
 	char s[] = "  a bb\tccc  ";
@@ -425,7 +539,9 @@ int main(void)
 	    cmocka_unit_test(test_aspath),
 	    cmocka_unit_test(test_intern),
 	    cmocka_unit_test(test_trie),
+	    cmocka_unit_test(test_prefix_ipv4_as_inet_pton),
 	    cmocka_unit_test(test_trie_random),
+	    cmocka_unit_test(test_trie_sorted_runs),
 	    cmocka_unit_test(test_split_ws),
 	    cmocka_unit_test(test_jsonw),
 	    cmocka_unit_test(test_hostport),

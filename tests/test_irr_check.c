@@ -143,6 +143,63 @@ static void test_cli(void **state)
 	assert_int_equal(WEXITSTATUS(pclose(p)), 1);
 }
 
+/* A dump of many batches (the loader's reader thread hands objects over in 512 KiB
+ * batches): every object indexed in file order, a later copy of a route replacing the
+ * earlier one, malformed objects counted and the first one named. */
+static void test_load_in_order(void **state)
+{
+	enum { N = 30000, REPEAT = 200 };
+	char path[] = "/tmp/rm_irrload_XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	assert_non_null(f);
+	fprintf(f, "%% comment\n\n");
+	for (int i = 0; i < N + REPEAT; i++) {
+		int k = i < N ? i : (i - N) * 97;
+		if (i < N && k % 1000 == 999) /* malformed: bad origin */
+			fprintf(f, "route: 10.%d.%d.0/24\norigin: ASx\nsource: T\n\n",
+			    k / 256 % 256, k % 256);
+		else
+			fprintf(f,
+			    "route: 10.%d.%d.0/24\norigin: AS%d\nmnt-by: M%s-%d\nsource: T\n\n",
+			    k / 256 % 256, k % 256, 64512 + k, i < N ? "A" : "B", k);
+	}
+	fclose(f);
+	struct irr_db d;
+	struct irr_load_stats st;
+	irr_db_init(&d);
+	assert_int_equal(irr_db_load(&d, path, &st), 0);
+	assert_int_equal(st.objects, N + REPEAT);
+	assert_int_equal(st.malformed, N / 1000);
+	assert_non_null(strstr(st.err, ":4998 ")); /* object 999 starts on line 3 + 999 * 5 */
+	size_t revived = 0; /* repeats of a malformed object are new routes */
+	for (int i = 0; i < REPEAT; i++)
+		revived += i * 97 % 1000 == 999;
+	assert_int_equal(d.count[RPSL_ROUTE], N - N / 1000 + revived);
+	for (int k = 0; k < N; k += 13) {
+		char pfx[32], want[32];
+		struct prefix p;
+		snprintf(pfx, sizeof(pfx), "10.%d.%d.0/24", k / 256 % 256, k % 256);
+		assert_int_equal(prefix_parse(pfx, &p), 0);
+		const struct irr_route *r = irr_db_routes_exact(&d, &p);
+		int again = k % 97 == 0 && k / 97 < REPEAT;
+		if (k % 1000 == 999 && !again) {
+			assert_null(r);
+			continue;
+		}
+		assert_non_null(r);
+		assert_int_equal(r->origin, 64512 + k);
+		assert_null(r->next);
+		snprintf(want, sizeof(want), "M%s-%d", again ? "B" : "A", k);
+		assert_string_equal(r->mnt_by, want);
+		assert_int_equal(
+		    r->line, again ? 3 + 5u * (N + k / 97) - N / 1000 : 3 + 5u * k - k / 1000);
+	}
+	irr_db_free(&d);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -150,6 +207,7 @@ int main(void)
 	    cmocka_unit_test(test_every_object),
 	    cmocka_unit_test(test_most_specific_evidence),
 	    cmocka_unit_test(test_cli),
+	    cmocka_unit_test(test_load_in_order),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -251,11 +251,84 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* A table of many batches (rows are parsed on a thread and handed over 4096 at a time):
+ * routes in row order, MOAS rows giving each origin, a malformed row skipped (or ending the
+ * read under strict after every row before it), and a reader closed half-way. */
+static void test_many_rows(void **state)
+{
+	enum { N = 20000, BAD = 15000 };
+	char *text = xmalloc((size_t)N * 40);
+	size_t o = 0;
+	for (int i = 0; i < N; i++) {
+		if (i == BAD)
+			o += (size_t)sprintf(
+			    text + o, "10.%d.%d.1\t24\t7\n", i / 256 % 256, i % 256);
+		else if (i % 10 == 3)
+			o += (size_t)sprintf(text + o, "10.%d.%d.0\t24\t%d_%d\n", i / 256 % 256,
+			    i % 256, i + 1, i + 2);
+		else
+			o += (size_t)sprintf(
+			    text + o, "10.%d.%d.0\t24\t%d\n", i / 256 % 256, i % 256, i + 1);
+	}
+	const char *path = write_tmp("routeviews-rv2-20240101-1200.pfx2as", text);
+	free(text);
+	for (int strict = 0; strict <= 1; strict++) {
+		struct origins_reader *r = origins_open(path, ORIGINS_PFX2AS, 1704110400, strict);
+		assert_non_null(r);
+		struct mrt_route rt;
+		int rc, i = 0, second = 0;
+		uint64_t routes = 0;
+		while ((rc = origins_next(r, &rt)) == 1) {
+			uint32_t origin;
+			assert_int_equal(
+			    aspath_words_origin(rt.attrs->aspath, rt.attrs->aspath_nwords, &origin),
+			    0);
+			if (second) { /* the second origin of a MOAS row */
+				assert_int_equal(origin, i + 2);
+				second = 0;
+				i++;
+			} else {
+				if (i == BAD)
+					i++;
+				assert_int_equal(rt.record, (uint64_t)i + 1);
+				assert_int_equal(rt.prefix.addr[1], i / 256 % 256);
+				assert_int_equal(rt.prefix.addr[2], i % 256);
+				assert_int_equal(origin, i + 1);
+				if (i % 10 == 3)
+					second = 1;
+				else
+					i++;
+			}
+			routes++;
+		}
+		const struct origins_stats *st = origins_stats(r);
+		assert_int_equal(st->malformed, 1);
+		if (strict) {
+			assert_int_equal(rc, -2);
+			assert_int_equal(i, BAD);
+		} else {
+			assert_int_equal(rc, 0);
+			assert_int_equal(i, N);
+			assert_int_equal(st->entries, N);
+			assert_int_equal(st->routes, routes);
+			assert_int_equal(routes, N - 1 + N / 10);
+		}
+		origins_close(r);
+	}
+	struct origins_reader *r = origins_open(path, ORIGINS_PFX2AS, 1704110400, 0);
+	struct mrt_route rt;
+	for (int k = 0; k < 10; k++)
+		assert_int_equal(origins_next(r, &rt), 1);
+	origins_close(r); /* the parsing thread stops without the rest being read */
+	unlink(path);
+}
+
 int main(void)
 {
 	log_set_level(LOG_LVL_ERR);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_formats),
+	    cmocka_unit_test(test_many_rows),
 	    cmocka_unit_test(test_time_from_name),
 	    cmocka_unit_test(test_same_era_bundles),
 	};

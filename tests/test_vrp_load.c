@@ -190,6 +190,48 @@ static void test_malformed(void **state)
 	vrp_table_free(u);
 }
 
+/* A ROA in the plain form (read without json-c) gives what the same ROA gives when a nested
+ * member sends it through json-c: the same VRP, or the same complaint. */
+static void test_json_plain_form(void **state)
+{
+	const char *elems[] = {
+	    "\"asn\":13335,\"prefix\":\"1.0.0.0/24\",\"maxLength\":24,\"ta\":\"x\"",
+	    "\"asn\":\"AS13335\",\"prefix\":\"1.0.1.0/24\",\"maxLength\":24",
+	    "\"origin\":\"64500\",\"prefix\":\"1.0.2.0/24\"",
+	    "\"asn\":1,\"origin\":2,\"prefix\":\"1.0.3.0/24\",\"max_length\":25",
+	    "\"asn\":4294967296,\"prefix\":\"1.0.4.0/24\"",
+	    "\"asn\":4294967295,\"prefix\":\"1.0.4.0/24\"",
+	    "\"asn\":5,\"prefix\":\"1.0.6.0/24\",\"maxLength\":\"24\"",
+	    "\"asn\":5,\"prefix\":\"1.0.8.0/24\",\"maxLength\":300", "\"asn\":5,\"prefix\":17",
+	    "\"asn\":5", "\"prefix\":\"1.0.9.0/24\"",
+	    " \"asn\" : 6 , \"prefix\" : \"1.0.12.0/24\" , \"maxlength\" : 26 , \"maxLength\": 24 ",
+	    "\"asn\":8,\"prefix\":\"2001:db8::/32\",\"maxLength\":48",
+	    "\"asn\":9,\"prefix\":\"1.0.15.1/24\"",
+	    "\"asn\":10,\"prefix\":\"1.0.16.0/24\",\"maxLength\":16",
+	    "\"asn\":\"AS1.5\",\"prefix\":\"1.0.19.0/24\"",
+	    "\"asn\":\"ASX\",\"prefix\":\"1.0.19.0/24\""};
+	for (size_t i = 0; i < sizeof(elems) / sizeof(elems[0]); i++) {
+		char plain[512], general[512];
+		snprintf(plain, sizeof(plain), "{\"roas\":[{%s}]}", elems[i]);
+		snprintf(general, sizeof(general), "{\"roas\":[{\"z\":{},%s}]}", elems[i]);
+		struct vrp_load_stats a, b;
+		struct vrp_table *ta = load_buf(plain, 0, 0, &a, NULL);
+		struct vrp_table *tb = load_buf(general, 0, 0, &b, NULL);
+		assert_int_equal(a.malformed, b.malformed);
+		assert_int_equal(a.vrps, b.vrps);
+		assert_string_equal(a.first_error, b.first_error);
+		assert_int_equal(vrp_table_count(ta), vrp_table_count(tb));
+		for (size_t k = 0; k < vrp_table_count(ta); k++) {
+			const struct vrp *x = vrp_table_get(ta, k), *y = vrp_table_get(tb, k);
+			assert_int_equal(prefix_cmp(&x->p, &y->p), 0);
+			assert_int_equal(x->maxlen, y->maxlen);
+			assert_int_equal(x->asn, y->asn);
+		}
+		vrp_table_free(ta);
+		vrp_table_free(tb);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +240,7 @@ int main(void)
 	    cmocka_unit_test(test_rcynic_matches_csv),
 	    cmocka_unit_test(test_formats_in_memory),
 	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_json_plain_form),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,18 +5,29 @@
 
 #include "core.h"
 
+/* Decimal digits at s, saturating above 2^32 (all a caller needs to reject); *end after. */
+static uint64_t dec_sat(const char *s, const char **end)
+{
+	uint64_t v = 0;
+	for (; *s >= '0' && *s <= '9'; s++)
+		if (v <= UINT32_MAX)
+			v = v * 10 + (uint64_t)(*s - '0');
+	*end = s;
+	return v;
+}
+
 int asn_parse(const char *s, uint32_t *asn)
 {
 	if ((s[0] == 'A' || s[0] == 'a') && (s[1] == 'S' || s[1] == 's'))
 		s += 2;
 	if (!isdigit((unsigned char)*s))
 		return -1;
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
+	const char *end;
+	uint64_t v = dec_sat(s, &end);
 	if (*end == '.') { /* asdot: high.low */
 		if (v > 0xffff || !isdigit((unsigned char)end[1]))
 			return -1;
-		unsigned long long lo = strtoull(end + 1, &end, 10);
+		uint64_t lo = dec_sat(end + 1, &end);
 		if (*end != '\0' || lo > 0xffff)
 			return -1;
 		*asn = (uint32_t)(v << 16 | lo);

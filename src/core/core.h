@@ -228,6 +228,10 @@ struct trie {
 	struct trie_node *root[2]; /* [0] IPv4, [1] IPv6 */
 	size_t count;
 	struct arena arena;
+	/* The nodes containing the last inserted prefix, root first: an insert starts below the
+	 * deepest of them that contains the new prefix (sorted input skips most of the walk). */
+	struct trie_node **path;
+	unsigned npath;
 };
 
 void trie_init(struct trie *t);
@@ -340,7 +344,13 @@ void *xreallocarray(void *p, size_t nmemb, size_t size);
 /* Make room for at least need elements of size bytes in *p (capacity *cap, doubled, at least
  * 16), overflow-checked. */
 void xgrow(void **p, size_t *cap, size_t need, size_t size);
-#define XGROW(arr, cap, need) xgrow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+/* The common case (room left) without a call: XGROW runs once per appended element. */
+static inline void xgrow_inline(void **p, size_t *cap, size_t need, size_t size)
+{
+	if (need > *cap)
+		xgrow(p, cap, need, size);
+}
+#define XGROW(arr, cap, need) xgrow_inline((void **)&(arr), &(cap), (need), sizeof(*(arr)))
 /* A newly allocated formatted string: no size guesses for strings built from input. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xstrdup(const char *s);

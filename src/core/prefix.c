@@ -14,6 +14,30 @@ void prefix_mask(struct prefix *p)
 		memset(p->addr + full, 0, 16 - full);
 }
 
+/* The usual "a.b.c.d" (four decimal octets up to 255, no leading zeros: a subset of what
+ * inet_pton accepts, read the same) without the copy and the call; 0 for anything else. */
+static int ipv4_fast(const char *s, size_t n, uint8_t *out)
+{
+	size_t i = 0;
+	for (int oct = 0; oct < 4; oct++) {
+		unsigned v = 0, nd = 0;
+		while (i < n && s[i] >= '0' && s[i] <= '9' && nd < 4) {
+			v = v * 10 + (unsigned)(s[i] - '0');
+			i++;
+			nd++;
+		}
+		if (nd == 0 || nd > 3 || v > 255 || (nd > 1 && s[i - nd] == '0'))
+			return 0;
+		out[oct] = (uint8_t)v;
+		if (oct < 3) {
+			if (i >= n || s[i] != '.')
+				return 0;
+			i++;
+		}
+	}
+	return i == n;
+}
+
 static int prefix_parse_common(const char *s, struct prefix *p, int strict)
 {
 	char buf[64];
@@ -21,10 +45,12 @@ static int prefix_parse_common(const char *s, struct prefix *p, int strict)
 	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
 	if (alen == 0 || alen >= sizeof(buf))
 		return -1;
+	memset(p, 0, sizeof(*p));
 	memcpy(buf, s, alen);
 	buf[alen] = '\0';
-	memset(p, 0, sizeof(*p));
-	if (strchr(buf, ':')) {
+	if (ipv4_fast(s, alen, p->addr)) {
+		p->afi = AFI_IPV4;
+	} else if (strchr(buf, ':')) {
 		if (inet_pton(AF_INET6, buf, p->addr) != 1)
 			return -1;
 		p->afi = AFI_IPV6;
@@ -36,11 +62,13 @@ static int prefix_parse_common(const char *s, struct prefix *p, int strict)
 	int max = prefix_maxlen(p->afi);
 	if (slash) {
 		const char *l = slash + 1;
-		char *end;
 		if (*l < '0' || *l > '9')
 			return -1;
-		long len = strtol(l, &end, 10);
-		if (*end != '\0' || len < 0 || len > max)
+		long len = 0;
+		for (; *l >= '0' && *l <= '9'; l++)
+			if (len <= 128)
+				len = len * 10 + (*l - '0');
+		if (*l != '\0' || len > max)
 			return -1;
 		p->len = (uint8_t)len;
 	} else

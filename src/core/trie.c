@@ -10,9 +10,9 @@
 
 struct trie_node {
 	struct prefix p;
+	uint8_t has_value; /* in the prefix's padding: 48 bytes a node */
 	struct trie_node *child[2];
 	void *value;
-	int has_value;
 };
 
 void trie_init(struct trie *t)
@@ -26,7 +26,11 @@ void trie_free(struct trie *t)
 	arena_free(&t->arena);
 	memset(t->root, 0, sizeof(t->root));
 	t->count = 0;
+	t->path = NULL;
+	t->npath = 0;
 }
+
+#define PATH_MAX_NODES 130 /* lengths 0..128 strictly increase along a path */
 
 static struct trie_node *node_new(struct trie *t, const struct prefix *p)
 {
@@ -50,6 +54,13 @@ static unsigned common_len(const struct prefix *a, const struct prefix *b, unsig
 	return c < max ? c : max;
 }
 
+/* Record n as the next node of the path to the prefix being inserted. */
+static void path_push(struct trie *t, struct trie_node *n)
+{
+	if (t->npath < PATH_MAX_NODES)
+		t->path[t->npath++] = n;
+}
+
 void **trie_insert(struct trie *t, const struct prefix *p, int *created)
 {
 	struct trie_node **slot = &t->root[p->afi == AFI_IPV6];
@@ -57,6 +68,26 @@ void **trie_insert(struct trie *t, const struct prefix *p, int *created)
 	if (created == NULL)
 		created = &dummy;
 	*created = 0;
+	if (t->path == NULL)
+		t->path = arena_alloc(&t->arena, PATH_MAX_NODES * sizeof(*t->path));
+	/* Every node containing p lies on the walk from the root to p, and nodes are never
+	 * removed nor their prefixes changed: start below the deepest remembered one. */
+	unsigned i = t->npath;
+	while (i > 0 && !prefix_contains(&t->path[i - 1]->p, p))
+		i--;
+	t->npath = i;
+	if (i > 0) {
+		struct trie_node *a = t->path[i - 1];
+		if (a->p.len == p->len) {
+			if (!a->has_value) {
+				a->has_value = 1;
+				t->count++;
+				*created = 1;
+			}
+			return &a->value;
+		}
+		slot = &a->child[prefix_bit(p, a->p.len)];
+	}
 	for (;;) {
 		struct trie_node *n = *slot;
 		if (n == NULL) {
@@ -65,6 +96,7 @@ void **trie_insert(struct trie *t, const struct prefix *p, int *created)
 			*slot = n;
 			t->count++;
 			*created = 1;
+			path_push(t, n);
 			return &n->value;
 		}
 		unsigned max = n->p.len < p->len ? n->p.len : p->len;
@@ -75,9 +107,11 @@ void **trie_insert(struct trie *t, const struct prefix *p, int *created)
 				t->count++;
 				*created = 1;
 			}
+			path_push(t, n);
 			return &n->value;
 		}
 		if (c == n->p.len) { /* n contains p: descend */
+			path_push(t, n);
 			slot = &n->child[prefix_bit(p, n->p.len)];
 			continue;
 		}
@@ -88,6 +122,7 @@ void **trie_insert(struct trie *t, const struct prefix *p, int *created)
 			*slot = m;
 			t->count++;
 			*created = 1;
+			path_push(t, m);
 			return &m->value;
 		}
 		/* they diverge at bit c: a glue node with both as children */
@@ -102,6 +137,8 @@ void **trie_insert(struct trie *t, const struct prefix *p, int *created)
 		*slot = glue;
 		t->count++;
 		*created = 1;
+		path_push(t, glue);
+		path_push(t, m);
 		return &m->value;
 	}
 }

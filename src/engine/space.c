@@ -123,6 +123,38 @@ static double union_units(const struct span *v, size_t i, size_t j, int want)
 	return total;
 }
 
+/*
+ * Sort the spans by scope, family and start. The routes come from the store in prefix order,
+ * so a scope's spans are mostly in order already: they are grouped by scope keeping their
+ * order (a counting sort) and a group is sorted only when it is not in order. Spans of equal
+ * start may end in any order: the union does not depend on it.
+ */
+static void sort_spans(struct space *sp)
+{
+	size_t *at = xcalloc(sp->nscopes + 1, sizeof(*at));
+	for (size_t i = 0; i < sp->n; i++)
+		at[sp->v[i].scope + 1]++;
+	for (size_t k = 0; k < sp->nscopes; k++)
+		at[k + 1] += at[k];
+	struct span *w = xreallocarray(NULL, sp->n, sizeof(*w));
+	for (size_t i = 0; i < sp->n; i++)
+		w[at[sp->v[i].scope]++] = sp->v[i];
+	free(sp->v);
+	sp->v = w;
+	sp->cap = sp->n;
+	for (size_t i = 0; i < sp->n;) {
+		size_t j = i + 1;
+		int sorted = 1;
+		for (; j < sp->n && sp->v[j].scope == sp->v[i].scope; j++)
+			if (sorted && span_cmp(&sp->v[j - 1], &sp->v[j]) > 0)
+				sorted = 0;
+		if (!sorted)
+			qsort(sp->v + i, j - i, sizeof(*sp->v), span_cmp);
+		i = j;
+	}
+	free(at);
+}
+
 int engine_space_figures(
     struct store *s, int64_t snap, const struct delegated *deleg, int have_vrps)
 {
@@ -130,7 +162,7 @@ int engine_space_figures(
 	scope_id(&sp, "all");
 	int rc = store_each_route(s, snap, add_route, &sp);
 	if (rc == 0 && sp.n)
-		qsort(sp.v, sp.n, sizeof(*sp.v), span_cmp);
+		sort_spans(&sp);
 	if (rc == 0 && (rc = store_edit_begin(s)) == 0) {
 		for (size_t i = 0; i < sp.n && rc == 0;) {
 			size_t j = i;

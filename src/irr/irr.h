@@ -160,6 +160,10 @@ struct irr_db {
 	char *sources[IRR_MAX_SOURCES];   /* upper-case names, in order of first appearance */
 	uint64_t serial[IRR_MAX_SOURCES]; /* last NRTM serial applied per source (0 = none) */
 	size_t nsources;
+	size_t src_hint; /* the source of the last object loaded (a look-up hint) */
+	/* the last single value interned for a route object, as written, and its interned form */
+	char intern_hint_in[64];
+	const char *intern_hint;
 	char **files;
 	size_t nfiles;
 	size_t count[RPSL_CLASS_COUNT]; /* objects held, by class */

@@ -103,20 +103,46 @@ static uint32_t parse_time(const char *s)
 	return t > 0 && t < (time_t)UINT32_MAX ? (uint32_t)t : 0;
 }
 
-/* All values of key joined by ' ', interned; NULL when the object has none. */
+/* All values of key joined by ' ' (newlines and commas as spaces), interned; NULL when the
+ * object has none. One value without a newline or comma (the usual mnt-by) is interned as
+ * it is. */
 static const char *joined(struct irr_db *db, const struct rpsl_object *o, const char *key)
 {
-	struct irr_buf b = {0};
+	const char *one = NULL;
+	size_t n = 0, len = 0;
+	for (size_t i = 0; i < o->nattrs; i++) {
+		if (o->attrs[i].key[0] != key[0] || strcmp(o->attrs[i].key, key) != 0)
+			continue;
+		one = o->attrs[i].value;
+		len += strlen(one) + 1;
+		n++;
+	}
+	if (n == 0 || (len == 1 && n == 1))
+		return NULL;
+	if (n == 1 && strpbrk(one, "\n,") == NULL) {
+		/* objects come in runs of one maintainer: the last value, as written, first */
+		if (db->intern_hint && strcmp(db->intern_hint_in, one) == 0)
+			return db->intern_hint;
+		const char *r = irr_intern(db, one);
+		if (len <= sizeof(db->intern_hint_in)) {
+			memcpy(db->intern_hint_in, one, len);
+			db->intern_hint = r;
+		}
+		return r;
+	}
+	char small[256], *b = len <= sizeof(small) ? small : xmalloc(len), *w = b;
 	for (size_t i = 0; i < o->nattrs; i++) {
 		if (strcmp(o->attrs[i].key, key) != 0)
 			continue;
-		if (b.len)
-			irr_buf_append(&b, " ", 1);
+		if (w > b)
+			*w++ = ' ';
 		for (const char *p = o->attrs[i].value; *p; p++)
-			irr_buf_append(&b, *p == '\n' || *p == ',' ? " " : p, 1);
+			*w++ = *p == '\n' || *p == ',' ? ' ' : *p;
 	}
-	const char *r = b.len ? irr_intern(db, b.p) : NULL;
-	irr_buf_free(&b);
+	*w = '\0';
+	const char *r = w > b ? irr_intern(db, b) : NULL;
+	if (b != small)
+		free(b);
 	return r;
 }
 
@@ -128,8 +154,17 @@ static int object_source(
 		src = def ? def : "UNKNOWN";
 	char name[64];
 	size_t n = strcspn(src, " \t\n#");
-	snprintf(name, sizeof(name), "%.*s", (int)(n < 63 ? n : 63), src);
+	if (n > 63)
+		n = 63;
+	/* objects come in runs of one source: try the last one found first */
+	if (db->src_hint < db->nsources && strncasecmp(db->sources[db->src_hint], src, n) == 0 &&
+	    db->sources[db->src_hint][n] == '\0')
+		return (int)db->src_hint;
+	memcpy(name, src, n);
+	name[n] = '\0';
 	int i = irr_db_source(db, name);
+	if (i >= 0)
+		db->src_hint = (size_t)i;
 	if (i < 0)
 		snprintf(err, errlen, "more than %d sources", IRR_MAX_SOURCES);
 	return i;
@@ -408,44 +443,6 @@ int irr_db_delete(struct irr_db *db, const struct rpsl_object *o, const char *de
 		}
 	}
 	return 1;
-}
-
-int irr_db_load(struct irr_db *db, const char *path, struct irr_load_stats *st)
-{
-	struct rpsl_reader r;
-	struct rpsl_object o;
-	char err[256];
-	int rc;
-	memset(st, 0, sizeof(*st));
-	if (rpsl_reader_open(&r, path) != 0) {
-		snprintf(st->err, sizeof(st->err), "%s", r.err);
-		rpsl_reader_close(&r);
-		return -1;
-	}
-	uint16_t file = irr_db_file(db, path);
-	while ((rc = rpsl_reader_next(&r, &o)) > 0) {
-		if (rc != RPSL_OBJECT)
-			continue;
-		st->objects++;
-		int a = irr_db_add(db, &o, file, NULL, err, sizeof(err));
-		if (a == 1)
-			st->ignored++;
-		if (a < 0) {
-			st->malformed++;
-			if (st->err[0] == '\0')
-				snprintf(st->err, sizeof(st->err),
-				    "%.100s:%u (offset %llu): %.120s", path, o.line,
-				    (unsigned long long)o.offset, err);
-			if (st->malformed <= 20)
-				log_warn("%.100s:%u (offset %llu): %.120s", path, o.line,
-				    (unsigned long long)o.offset, err);
-		}
-	}
-	st->malformed += r.malformed;
-	if (st->err[0] == '\0' && r.err[0])
-		snprintf(st->err, sizeof(st->err), "%s", r.err);
-	rpsl_reader_close(&r);
-	return rc < 0 ? -1 : 0;
 }
 
 const struct irr_route *irr_db_routes_exact(const struct irr_db *db, const struct prefix *p)

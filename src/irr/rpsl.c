@@ -28,6 +28,11 @@ const char *rpsl_class_name(enum rpsl_class c)
 
 enum rpsl_class rpsl_class_from_key(const char *key)
 {
+	/* the reader's keys are lower case: route objects (most of a dump) without strcasecmp */
+	if (strcmp(key, "route") == 0)
+		return RPSL_ROUTE;
+	if (strcmp(key, "route6") == 0)
+		return RPSL_ROUTE6;
 	for (int i = 1; i < RPSL_CLASS_COUNT; i++)
 		if (strcasecmp(key, class_names[i]) == 0)
 			return (enum rpsl_class)i;
@@ -37,7 +42,7 @@ enum rpsl_class rpsl_class_from_key(const char *key)
 const char *rpsl_object_get(const struct rpsl_object *o, const char *key)
 {
 	for (size_t i = 0; i < o->nattrs; i++)
-		if (strcmp(o->attrs[i].key, key) == 0)
+		if (o->attrs[i].key[0] == key[0] && strcmp(o->attrs[i].key, key) == 0)
 			return o->attrs[i].value;
 	return NULL;
 }
@@ -219,17 +224,19 @@ static void add_attr(struct rpsl_reader *r, char *s, size_t n, size_t klen)
 {
 	XGROW(r->attrs, r->acap, r->nattrs + 1);
 	struct rpsl_attr *a = &r->attrs[r->nattrs++];
+	char *v;
+	size_t vn = clean_value(s + klen + 1, n - klen - 1, &v);
+	XGROW(r->text, r->tcap, r->tlen + klen + vn + 2);
+	char *t = r->text + r->tlen;
 	a->line = r->lineno;
 	a->key = (const char *)(uintptr_t)r->tlen;
 	for (size_t i = 0; i < klen; i++)
-		s[i] = (char)tolower((unsigned char)s[i]);
-	text_append(r, s, klen);
-	text_append(r, "", 1);
-	char *v;
-	size_t vn = clean_value(s + klen + 1, n - klen - 1, &v);
-	a->value = (const char *)(uintptr_t)r->tlen;
-	text_append(r, v, vn);
-	text_append(r, "", 1);
+		t[i] = (char)tolower((unsigned char)s[i]);
+	t[klen] = '\0';
+	memcpy(t + klen + 1, v, vn);
+	t[klen + 1 + vn] = '\0';
+	a->value = (const char *)(uintptr_t)(r->tlen + klen + 1);
+	r->tlen += klen + vn + 2;
 }
 
 /* Continuation: the value so far ends with the NUL at text[tlen - 1]. */

@@ -1,5 +1,6 @@
 /* Prefix-to-origin tables (CAIDA prefix2as, RIS riswhois, pyasn) read as RIB routes. */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -10,17 +11,54 @@
 #define DETECT_LINES 20 /* rows that must agree on the format */
 #define LOG_FIRST 10    /* malformed rows logged one by one */
 
+#define BATCH_ROWS 4096 /* rows handed from the parsing thread to the caller at a time */
+#define NBATCH 4        /* batches in flight */
+
+/* A parsed row: its origins are pool[first .. first + norigin) of its batch. */
+struct row_rec {
+	struct prefix prefix;
+	uint8_t norigin;
+	uint32_t first;
+	uint64_t row; /* its line number */
+};
+
+struct row_batch {
+	struct row_rec rec[BATCH_ROWS];
+	size_t n;
+	uint32_t *pool;
+	size_t npool, cappool;
+	int rc; /* set on the last batch: next_row's result that ended the table */
+	int last;
+};
+
+/*
+ * A thread reads and parses the rows (next_row: the fields below marked "parser") into
+ * batches; origins_next hands their routes out in order. Without the thread (it could not
+ * be started) origins_next fills the batches itself.
+ */
 struct origins_reader {
 	struct zlines lines;
 	enum origins_format fmt;
 	uint32_t ts;
 	int strict;
-	struct origins_stats st;
-	/* the row being handed out: its prefix and the origins left */
+	struct origins_stats st; /* parser; read by the caller once the table is read */
+	/* parser: the row just parsed */
 	struct prefix prefix;
 	uint32_t origin[MAX_ORIGINS];
-	int norigin, next;
-	uint64_t row; /* its line number */
+	int norigin;
+	uint64_t row;
+	/* batches */
+	pthread_t thread;
+	int threaded, stop;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct row_batch *b[NBATCH];
+	unsigned head, tail; /* batches taken by the caller / filled by the parser */
+	/* the caller: the batch, row and origin being handed out */
+	struct row_batch *cur;
+	size_t pos;
+	int next;
+	int end, end_rc;
 	uint32_t words[2];
 	struct bgp_attrs attrs;
 };
@@ -80,6 +118,21 @@ static int parse_origins(char *s, uint32_t *out, int *n, uint64_t *sets)
 	return 0;
 }
 
+/* snprintf(dst, size, "%s%c%s", a, sep, b) without the format machinery (sep 0: a alone). */
+static void join(char *dst, size_t size, const char *a, char sep, const char *b)
+{
+	size_t o = 0;
+	for (; *a && o + 1 < size; a++)
+		dst[o++] = *a;
+	if (sep) {
+		if (o + 1 < size)
+			dst[o++] = sep;
+		for (; *b && o + 1 < size; b++)
+			dst[o++] = *b;
+	}
+	dst[o] = '\0';
+}
+
 /* Split a row into its prefix text and origins text by format; -1 when it has not the
  * shape. pfx2as gives the address and length separately (joined into pbuf). */
 static int row_fields(enum origins_format f, char *line, char *pbuf, size_t size, char **origins)
@@ -90,19 +143,19 @@ static int row_fields(enum origins_format f, char *line, char *pbuf, size_t size
 	case ORIGINS_PFX2AS:
 		if (n != 3 || !all_digits(fld[1]) || strchr(fld[0], '/'))
 			return -1;
-		snprintf(pbuf, size, "%s/%s", fld[0], fld[1]);
+		join(pbuf, size, fld[0], '/', fld[1]);
 		*origins = fld[2];
 		return 0;
 	case ORIGINS_RISWHOIS:
 		if (n != 3 || !strchr(fld[1], '/') || !all_digits(fld[2]))
 			return -1;
-		snprintf(pbuf, size, "%s", fld[1]);
+		join(pbuf, size, fld[1], 0, NULL);
 		*origins = fld[0];
 		return 0;
 	case ORIGINS_PYASN:
 		if (n != 2 || !strchr(fld[0], '/'))
 			return -1;
-		snprintf(pbuf, size, "%s", fld[0]);
+		join(pbuf, size, fld[0], 0, NULL);
 		*origins = fld[1];
 		return 0;
 	default:
@@ -115,9 +168,10 @@ static int row_parse(enum origins_format f, const char *line, struct prefix *p, 
     int *norig, uint64_t *sets)
 {
 	char copy[512], pbuf[128], *otext;
-	if (strlen(line) >= sizeof(copy))
+	size_t len = strlen(line);
+	if (len >= sizeof(copy))
 		return -1;
-	memcpy(copy, line, strlen(line) + 1);
+	memcpy(copy, line, len + 1);
 	if (row_fields(f, copy, pbuf, sizeof(pbuf), &otext) != 0 || prefix_parse(pbuf, p) != 0)
 		return -1;
 	return parse_origins(otext, orig, norig, sets);
@@ -202,24 +256,6 @@ int64_t origins_time_from_name(const char *path)
 	return -1;
 }
 
-struct origins_reader *origins_open(
-    const char *path, enum origins_format f, uint32_t ts, int strict)
-{
-	struct origins_reader *r = xcalloc(1, sizeof(*r));
-	if (zlines_open(&r->lines, path) != 0) {
-		free(r);
-		return NULL;
-	}
-	r->fmt = f;
-	r->ts = ts;
-	r->strict = strict;
-	r->attrs.present = 1u << BGP_ATTR_AS_PATH;
-	r->attrs.origin = BGP_ORIGIN_INCOMPLETE;
-	r->attrs.aspath = r->words;
-	r->attrs.aspath_nwords = 2;
-	return r;
-}
-
 /* Read rows until one with an origin; 1, 0 at the end, -1 / -2 as origins_next. */
 static int next_row(struct origins_reader *r)
 {
@@ -247,7 +283,6 @@ static int next_row(struct origins_reader *r)
 		if (r->norigin == 0)
 			continue; /* AS sets only */
 		r->row = r->lines.lineno;
-		r->next = 0;
 		return 1;
 	}
 	if (rc == 0 && r->st.malformed > LOG_FIRST)
@@ -256,23 +291,131 @@ static int next_row(struct origins_reader *r)
 	return rc;
 }
 
+/* Fill b with the next rows (next_row); the last batch carries the result that ended it. */
+static void fill_batch(struct origins_reader *r, struct row_batch *b)
+{
+	b->n = b->npool = 0;
+	b->last = 0;
+	while (b->n < BATCH_ROWS) {
+		int rc = next_row(r);
+		if (rc != 1) {
+			b->last = 1;
+			b->rc = rc;
+			return;
+		}
+		struct row_rec *w = &b->rec[b->n++];
+		w->prefix = r->prefix;
+		w->norigin = (uint8_t)r->norigin;
+		w->first = (uint32_t)b->npool;
+		w->row = r->row;
+		XGROW(b->pool, b->cappool, b->npool + (size_t)r->norigin);
+		memcpy(b->pool + b->npool, r->origin, (size_t)r->norigin * sizeof(*r->origin));
+		b->npool += (size_t)r->norigin;
+	}
+}
+
+static void *parser_main(void *arg)
+{
+	struct origins_reader *r = arg;
+	for (;;) {
+		pthread_mutex_lock(&r->mu);
+		while (r->tail - r->head >= NBATCH && !r->stop)
+			pthread_cond_wait(&r->cv, &r->mu);
+		int stop = r->stop;
+		pthread_mutex_unlock(&r->mu);
+		if (stop)
+			return NULL;
+		struct row_batch *b = r->b[r->tail % NBATCH];
+		fill_batch(r, b);
+		pthread_mutex_lock(&r->mu);
+		r->tail++;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+		if (b->last)
+			return NULL;
+	}
+}
+
+struct origins_reader *origins_open(
+    const char *path, enum origins_format f, uint32_t ts, int strict)
+{
+	struct origins_reader *r = xcalloc(1, sizeof(*r));
+	if (zlines_open(&r->lines, path) != 0) {
+		free(r);
+		return NULL;
+	}
+	r->fmt = f;
+	r->ts = ts;
+	r->strict = strict;
+	r->attrs.present = 1u << BGP_ATTR_AS_PATH;
+	r->attrs.origin = BGP_ORIGIN_INCOMPLETE;
+	r->attrs.aspath = r->words;
+	r->attrs.aspath_nwords = 2;
+	for (int i = 0; i < NBATCH; i++)
+		r->b[i] = xcalloc(1, sizeof(*r->b[i]));
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->cv, NULL);
+	r->threaded = pthread_create(&r->thread, NULL, parser_main, r) == 0;
+	return r;
+}
+
+/* The next row to hand out, or NULL at the end (r->end_rc says how it ended). */
+static const struct row_rec *next_rec(struct origins_reader *r)
+{
+	if (r->cur && r->pos < r->cur->n)
+		return &r->cur->rec[r->pos++];
+	if (r->end)
+		return NULL;
+	if (r->cur) { /* give the batch back */
+		int last = r->cur->last;
+		if (last) {
+			r->end = 1;
+			r->end_rc = r->cur->rc;
+		}
+		if (r->threaded) {
+			pthread_mutex_lock(&r->mu);
+			r->head++;
+			pthread_cond_broadcast(&r->cv);
+			pthread_mutex_unlock(&r->mu);
+		}
+		r->cur = NULL;
+		if (last)
+			return NULL;
+	}
+	if (r->threaded) {
+		pthread_mutex_lock(&r->mu);
+		while (r->head == r->tail)
+			pthread_cond_wait(&r->cv, &r->mu);
+		pthread_mutex_unlock(&r->mu);
+		r->cur = r->b[r->head % NBATCH];
+	} else {
+		r->cur = r->b[0];
+		fill_batch(r, r->cur);
+	}
+	r->pos = 0;
+	return next_rec(r);
+}
+
 int origins_next(struct origins_reader *r, struct mrt_route *rt)
 {
-	if (r->next >= r->norigin) {
-		int rc = next_row(r);
-		if (rc != 1)
-			return rc;
+	const struct row_rec *w;
+	if (r->cur && r->pos > 0 && r->next < r->cur->rec[r->pos - 1].norigin) {
+		w = &r->cur->rec[r->pos - 1];
+	} else {
+		if ((w = next_rec(r)) == NULL)
+			return r->end_rc;
+		r->next = 0;
 	}
-	uint32_t asn = r->origin[r->next++];
+	uint32_t asn = r->cur->pool[w->first + (uint32_t)r->next++];
 	r->words[0] = ASPATH_SEG_HDR(AS_SEQUENCE, 1);
 	r->words[1] = asn;
 	memset(rt, 0, sizeof(*rt));
 	rt->kind = MRT_ROUTE_RIB;
 	rt->ts = r->ts;
-	rt->record = r->row;
-	rt->peer.afi = r->prefix.afi;
-	rt->prefix = r->prefix;
-	memcpy(rt->prefix_wire, r->prefix.addr, sizeof(rt->prefix_wire));
+	rt->record = w->row;
+	rt->peer.afi = w->prefix.afi;
+	rt->prefix = w->prefix;
+	memcpy(rt->prefix_wire, w->prefix.addr, sizeof(rt->prefix_wire));
 	rt->safi = 1;
 	rt->origin_only = 1;
 	rt->attrs = &r->attrs;
@@ -294,6 +437,19 @@ void origins_close(struct origins_reader *r)
 {
 	if (r == NULL)
 		return;
+	if (r->threaded) {
+		pthread_mutex_lock(&r->mu);
+		r->stop = 1;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+		pthread_join(r->thread, NULL);
+	}
+	pthread_mutex_destroy(&r->mu);
+	pthread_cond_destroy(&r->cv);
+	for (int i = 0; i < NBATCH; i++) {
+		free(r->b[i]->pool);
+		free(r->b[i]);
+	}
 	zlines_close(&r->lines);
 	free(r);
 }

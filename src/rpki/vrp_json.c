@@ -215,6 +215,137 @@ static struct json_object *parse_value(struct scan *s, int *err)
 	return o;
 }
 
+/*
+ * A ROA element in the form every validator writes: a flat object whose members are plain
+ * strings (no escapes, ASCII) and non-negative integers of up to 18 digits, no member named
+ * twice. read as json_roa reads it, without json-c. Returns 1 and json_roa's result in *rc,
+ * or 0 when the element has another form (json-c then parses it).
+ */
+struct flat_val {
+	const char *s; /* a string's bytes, NULL for an integer */
+	size_t n;
+	int64_t num;
+};
+
+static int flat_roa(struct load_ctx *c, const char *b, size_t len, int *rc)
+{
+	static const char *const keys[] = {
+	    "asn", "origin", "prefix", "maxLength", "maxlength", "max_length"};
+	enum { K_ASN, K_ORIGIN, K_PREFIX, K_MAXLENGTH, K_MAXLENGTH2, K_MAX_LENGTH, NKEYS };
+	struct flat_val v[NKEYS];
+	int seen = 0;
+	size_t i = 1; /* past '{' */
+#define WS()                                                                                       \
+	while (i < len && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r'))           \
+	i++
+	WS();
+	if (i < len && b[i] == '}')
+		i++;
+	else
+		for (;;) {
+			if (i >= len || b[i] != '"')
+				return 0;
+			size_t k0 = ++i;
+			while (i < len && b[i] != '"' && b[i] != '\\' &&
+			       (unsigned char)b[i] >= 0x20 && (unsigned char)b[i] < 0x80)
+				i++;
+			if (i >= len || b[i] != '"')
+				return 0;
+			size_t kn = i++ - k0;
+			WS();
+			if (i >= len || b[i] != ':')
+				return 0;
+			i++;
+			WS();
+			struct flat_val x = {0};
+			if (i < len && b[i] == '"') {
+				x.s = b + ++i;
+				while (i < len && b[i] != '"' && b[i] != '\\' &&
+				       (unsigned char)b[i] >= 0x20 && (unsigned char)b[i] < 0x80)
+					i++;
+				if (i >= len || b[i] != '"')
+					return 0;
+				x.n = (size_t)(b + i++ - x.s);
+			} else if (i < len && b[i] >= '0' && b[i] <= '9') {
+				size_t d0 = i;
+				for (; i < len && b[i] >= '0' && b[i] <= '9'; i++)
+					x.num = x.num * 10 + (b[i] - '0');
+				if (i - d0 > 18 || (b[d0] == '0' && i - d0 > 1))
+					return 0;
+				if (i < len && (b[i] == '.' || b[i] == 'e' || b[i] == 'E'))
+					return 0;
+			} else {
+				return 0; /* nested, negative, literal: json-c */
+			}
+			for (int k = 0; k < NKEYS; k++) {
+				if (strlen(keys[k]) != kn || memcmp(keys[k], b + k0, kn) != 0)
+					continue;
+				if (seen & (1 << k))
+					return 0; /* named twice */
+				seen |= 1 << k;
+				v[k] = x;
+			}
+			WS();
+			if (i < len && b[i] == ',') {
+				i++;
+				WS();
+				continue;
+			}
+			if (i < len && b[i] == '}') {
+				i++;
+				break;
+			}
+			return 0;
+		}
+#undef WS
+	if (i != len)
+		return 0;
+	/* json_roa's checks, in its order */
+	char text[128];
+	uint32_t asn = 0;
+	int ka = seen & (1 << K_ASN) ? K_ASN : seen & (1 << K_ORIGIN) ? K_ORIGIN : -1;
+	int bad = ka < 0;
+	if (!bad && v[ka].s) {
+		if (v[ka].n >= sizeof(text))
+			return 0;
+		memcpy(text, v[ka].s, v[ka].n);
+		text[v[ka].n] = '\0';
+		bad = asn_parse(text, &asn) != 0;
+	} else if (!bad) {
+		bad = v[ka].num > UINT32_MAX;
+		asn = (uint32_t)v[ka].num;
+	}
+	if (bad) {
+		c->st->records++;
+		*rc = load_bad(c, 0, "missing or bad asn");
+		return 1;
+	}
+	if (!(seen & (1 << K_PREFIX)) || v[K_PREFIX].s == NULL) {
+		c->st->records++;
+		*rc = load_bad(c, 0, "missing or bad prefix");
+		return 1;
+	}
+	long maxlen = -1;
+	int km = seen & (1 << K_MAXLENGTH)    ? K_MAXLENGTH
+	         : seen & (1 << K_MAXLENGTH2) ? K_MAXLENGTH2
+	         : seen & (1 << K_MAX_LENGTH) ? K_MAX_LENGTH
+	                                      : -1;
+	if (km >= 0) {
+		if (v[km].s) {
+			c->st->records++;
+			*rc = load_bad(c, 0, "maxLength is not an integer");
+			return 1;
+		}
+		maxlen = v[km].num > 255 ? 255 : (long)v[km].num;
+	}
+	if (v[K_PREFIX].n >= sizeof(text))
+		return 0;
+	memcpy(text, v[K_PREFIX].s, v[K_PREFIX].n);
+	text[v[K_PREFIX].n] = '\0';
+	*rc = load_vrp(c, 0, asn, text, maxlen);
+	return 1;
+}
+
 /* The "roas" array (or a top-level array), one element at a time. -1 syntax, -2 strict. */
 static int scan_roas(struct scan *s)
 {
@@ -226,15 +357,26 @@ static int scan_roas(struct scan *s)
 	}
 	for (long i = 0;; i++) {
 		skip_ws(s);
-		int err;
+		int err, rc;
+		if (s->pos < s->len && s->buf[s->pos] == '{') {
+			size_t end = value_end(s->buf, s->len, s->pos);
+			s->c->item = i;
+			if (end > s->pos && flat_roa(s->c, s->buf + s->pos, end - s->pos, &rc)) {
+				if (rc < 0)
+					return -2;
+				s->pos = end;
+				goto next;
+			}
+		}
 		struct json_object *r = parse_value(s, &err);
 		if (err)
 			return -1;
 		s->c->item = i;
-		int rc = json_roa(s->c, r);
+		rc = json_roa(s->c, r);
 		json_object_put(r);
 		if (rc < 0)
 			return -2;
+	next:
 		skip_ws(s);
 		if (s->pos < s->len && s->buf[s->pos] == ',') {
 			s->pos++;

@@ -5,10 +5,12 @@
 # Debian package check (scripts/ci-deb.sh); binutils (readelf) for scripts/check-hardening.sh; curl for bench/bench_serve.sh.
 # python3-jwcrypto: an independent JWS/EdDSA implementation the tests check signed reports with;
 # openssl: the command the tests (and the docs) make Ed25519 signing keys with.
+# tshark: the independent BMP decoder tests/test_bmp_tshark.c checks the monitor's state against;
+# pmacct: pmbmpd, the BMP collector bench/bench_pmbmpd.sh measures ingest against (not started).
 PKGS="build-essential clang pkg-config zlib1g-dev libbz2-dev liblzma-dev libzstd-dev
       librtr-dev libjson-c-dev libsqlite3-dev libcmocka-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libyaml-dev libclang-rt-14-dev
       clang-format bgpdump stayrtr bgpq4 bzip2 xz-utils zstd time bc hyperfine chromium wrk
-      llvm-14 debhelper lintian man-db binutils curl python3-jwcrypto openssl"
+      llvm-14 debhelper lintian man-db binutils curl python3-jwcrypto openssl tshark pmacct"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -7,10 +7,12 @@
 # openssl: the command the tests (and the docs) make Ed25519 signing keys with.
 # frr, exabgp, python3-exabgp: the live lab test (tests/test_live_lab.c: ExaBGP feeds FRR's
 # bgpd, which exports BMP to the monitor); their daemons must not start on install (below).
+# tshark: the independent BMP decoder tests/test_bmp_tshark.c checks the monitor's state against;
+# pmacct: pmbmpd, the BMP collector bench/bench_pmbmpd.sh measures ingest against (not started).
 PKGS="build-essential clang pkg-config zlib1g-dev libbz2-dev liblzma-dev libzstd-dev
       librtr-dev libjson-c-dev libsqlite3-dev libcmocka-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libyaml-dev libclang-rt-14-dev
       clang-format bgpdump stayrtr bgpq4 bzip2 xz-utils zstd time bc hyperfine chromium wrk
-      llvm-14 debhelper lintian man-db binutils curl python3-jwcrypto openssl
+      llvm-14 debhelper lintian man-db binutils curl python3-jwcrypto openssl tshark pmacct
       frr exabgp python3-exabgp"
 missing=""
 for p in $PKGS; do

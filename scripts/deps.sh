@@ -13,7 +13,7 @@ PKGS="build-essential clang pkg-config zlib1g-dev libbz2-dev liblzma-dev libzstd
       librtr-dev libjson-c-dev libsqlite3-dev libcmocka-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libyaml-dev libclang-rt-14-dev
       clang-format bgpdump stayrtr bgpq4 bzip2 xz-utils zstd time bc hyperfine chromium wrk
       llvm-14 debhelper lintian man-db binutils curl python3-jwcrypto openssl
-      frr exabgp python3-exabgp gobgpd"
+      frr exabgp python3-exabgp gobgpd iproute2"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

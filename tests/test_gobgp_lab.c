@@ -43,7 +43,7 @@ static struct lab {
 	char dir[64];
 	char ns[32];
 	int ns_made;
-	pid_t mon_a, mon_b, monitored, feeder;
+	pid_t mon_a, mon_b, monitored, feeder, tshark;
 } lab;
 
 static double now_s(void)
@@ -567,6 +567,7 @@ static int teardown(void **state)
 	stop(&lab.monitored, 10);
 	stop(&lab.mon_a, 10);
 	stop(&lab.mon_b, 10);
+	stop(&lab.tshark, 10);
 	char cmd[600];
 	int rc = 0;
 	if (lab.ns_made) {
@@ -603,6 +604,16 @@ static void test_gobgp_pair(void **state)
 	    "ip -n %s addr add " MONITORED "/32 dev lo",
 	    lab.ns, lab.ns, lab.ns);
 	assert_int_equal(system(cmd), 0);
+
+	/* tshark on the first station's port, when installed: a second decoder */
+	if (access("/usr/bin/tshark", X_OK) == 0) {
+		char filter[32];
+		snprintf(filter, sizeof(filter), "tcp port %d", BMP_A);
+		char *ts_argv[] = {
+		    "tshark", "-n", "-i", "lo", "-f", filter, "-w", path_of("bmp.pcapng"), NULL};
+		lab.tshark = spawn_ns("tshark.log", ts_argv);
+		wait_file("tshark.log", "Capturing on");
+	}
 
 	/* the stations, then the routers */
 	char listen_a[32], listen_b[32];
@@ -683,12 +694,16 @@ static void test_gobgp_pair(void **state)
 	assert_int_equal(WEXITSTATUS(st), 0);
 	routemark_routes(path_of("rib-a.jsonl"), &got);
 	routes_expect_equal(&want, &got);
-	/* the replaced path and the withdrawn hijack, in every view */
+	/* the replaced path, the AS_SET and the withdrawn hijack, in every view */
+	int seen = 0;
 	for (size_t i = 0; i < got.n; i++) {
 		assert_null(strstr(got.v[i], " 192.0.2.0/25 "));
 		if (strstr(got.v[i], " 192.0.2.0/24 "))
-			assert_non_null(strstr(got.v[i], "[65003 64511 64496] 64496"));
+			seen += strstr(got.v[i], " [65003 64511 64496] 64496") != NULL;
+		if (strstr(got.v[i], " 203.0.113.0/24 "))
+			seen += strstr(got.v[i], " [65003 64500 64501 64502] null") != NULL;
 	}
+	assert_int_equal(seen, 6);
 	assert_int_equal(routes_count(&got, "pre-policy"), c.pre);
 	routes_free(&want);
 	routes_free(&got);

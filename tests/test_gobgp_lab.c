@@ -296,7 +296,8 @@ static size_t routes_count(const struct routes *r, const char *view)
 }
 
 /* Equal as sorted lists; else name the first few differences. */
-static void routes_expect_equal(struct routes *want, struct routes *got)
+static void routes_expect_equal(
+    const char *wname, struct routes *want, const char *gname, struct routes *got)
 {
 	qsort(want->v, want->n, sizeof(*want->v), cmp_str);
 	qsort(got->v, got->n, sizeof(*got->v), cmp_str);
@@ -310,12 +311,12 @@ static void routes_expect_equal(struct routes *want, struct routes *got)
 		}
 		diff++;
 		if (shown++ < 10)
-			print_error("%s: %s\n", c < 0 ? "only gobgp" : "only routemark",
-			    c < 0 ? want->v[i] : got->v[j]);
+			print_error(
+			    "only %s: %s\n", c < 0 ? wname : gname, c < 0 ? want->v[i] : got->v[j]);
 		c < 0 ? i++ : j++;
 	}
 	if (diff)
-		fail_msg("%d routes differ (gobgp %zu, routemark %zu)", diff, want->n, got->n);
+		fail_msg("%d routes differ (%s %zu, %s %zu)", diff, wname, want->n, gname, got->n);
 }
 
 /* A GoBGP path's AS_PATH (attribute type 2) as "a b c" and its origin AS (the last of a final
@@ -420,6 +421,189 @@ static void routemark_routes(const char *file, struct routes *r)
 		json_object_put(o);
 	}
 	free(s);
+}
+
+/* ---------------------------------------------------------------- tshark, a second decoder */
+
+/* a JSON value that tshark gives as one item or, repeated, as an array */
+static size_t jlen(json_object *o)
+{
+	return o == NULL                                 ? 0
+	       : json_object_is_type(o, json_type_array) ? json_object_array_length(o)
+	                                                 : 1;
+}
+
+static json_object *jidx(json_object *o, size_t i)
+{
+	return json_object_is_type(o, json_type_array) ? json_object_array_get_idx(o, i) : o;
+}
+
+static json_object *jget(json_object *o, const char *k)
+{
+	json_object *x;
+	return o && json_object_object_get_ex(o, k, &x) ? x : NULL;
+}
+
+/* The state the stream builds, as "view peer prefix" -> "path origin" (few thousand: a plain
+ * array searched from the end). */
+struct kv {
+	char **k, **v;
+	size_t n, cap;
+};
+
+static ssize_t kv_find(struct kv *s, const char *k)
+{
+	for (size_t i = s->n; i-- > 0;)
+		if (strcmp(s->k[i], k) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+static void kv_del_at(struct kv *s, size_t i)
+{
+	free(s->k[i]);
+	free(s->v[i]);
+	s->k[i] = s->k[s->n - 1];
+	s->v[i] = s->v[s->n - 1];
+	s->n--;
+}
+
+static void kv_set(struct kv *s, const char *k, const char *v)
+{
+	ssize_t i = kv_find(s, k);
+	if (i >= 0) {
+		free(s->v[i]);
+		s->v[i] = xstrdup(v);
+		return;
+	}
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 1024;
+		s->k = realloc(s->k, s->cap * sizeof(*s->k));
+		s->v = realloc(s->v, s->cap * sizeof(*s->v));
+		assert_true(s->k && s->v);
+	}
+	s->k[s->n] = xstrdup(k);
+	s->v[s->n++] = xstrdup(v);
+}
+
+/* "[a b c] origin" from a BGP UPDATE's path attributes as tshark decodes them */
+static void tshark_path(json_object *bgp, char *out, size_t size)
+{
+	json_object *attrs =
+	    jget(jget(bgp, "bgp.update.path_attributes"), "bgp.update.path_attribute");
+	char path[8192] = "";
+	size_t n = 0;
+	const char *last = NULL, *last_type = NULL;
+	for (size_t i = 0; i < jlen(attrs); i++) {
+		json_object *segs =
+		    jget(jidx(attrs, i), "bgp.update.path_attribute.as_path_segment");
+		for (size_t j = 0; j < jlen(segs); j++) {
+			json_object *seg = jidx(segs, j);
+			json_object *as =
+			    jget(seg, "bgp.update.path_attribute.as_path_segment.as4");
+			if (as == NULL)
+				as = jget(seg, "bgp.update.path_attribute.as_path_segment.as2");
+			last_type = json_object_get_string(
+			    jget(seg, "bgp.update.path_attribute.as_path_segment.type"));
+			for (size_t k = 0; k < jlen(as); k++) {
+				last = json_object_get_string(jidx(as, k));
+				n += (size_t)snprintf(
+				    path + n, sizeof(path) - n, "%s%s", n ? " " : "", last);
+				assert_true(n < sizeof(path));
+			}
+		}
+	}
+	snprintf(out, size, "[%s] %s", path,
+	    last && last_type && strcmp(last_type, "2") == 0 ? last : "null");
+}
+
+/* Replay the BMP stream tshark decodes from the capture: Route Monitoring withdrawals and
+ * announcements per view (peer type 3: loc-rib; L flag: post-policy; else pre-policy),
+ * Peer Down flushing the peer's Adj-RIB-In views. */
+static void tshark_routes(const char *pcap, struct routes *r)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd),
+	    "tshark -n -r %s -d tcp.port==%d,bmp -Y bmp -T json --no-duplicate-keys -J bmp "
+	    "2>/dev/null",
+	    pcap, BMP_A);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	char *out = slurp_stream(p);
+	assert_int_equal(pclose(p), 0);
+	json_object *frames = json_tokener_parse(out);
+	free(out);
+	assert_non_null(frames);
+	struct kv s = {0};
+	char key[256], val[8300];
+	for (size_t f = 0; f < json_object_array_length(frames); f++) {
+		json_object *bmp = jget(
+		    jget(jget(json_object_array_get_idx(frames, f), "_source"), "layers"), "bmp");
+		for (size_t m = 0; m < jlen(bmp); m++) {
+			json_object *msg = jidx(bmp, m), *ph = jget(msg, "bmp.peer.header");
+			const char *type = json_object_get_string(jget(msg, "bmp.type"));
+			const char *peer = json_object_get_string(jget(ph, "bmp.peer.ip.addr"));
+			if (type == NULL || peer == NULL)
+				continue;
+			if (strcmp(type, "2") == 0) { /* Peer Down */
+				for (size_t i = s.n; i-- > 0;) {
+					char v[32], pp[64];
+					if (sscanf(s.k[i], "%31s %63s", v, pp) == 2 &&
+					    strcmp(pp, peer) == 0 && strcmp(v, "loc-rib") != 0)
+						kv_del_at(&s, i);
+				}
+				continue;
+			}
+			if (strcmp(type, "0") != 0)
+				continue;
+			const char *ptype = json_object_get_string(jget(ph, "bmp.peer.type"));
+			long flags =
+			    strtol(json_object_get_string(jget(ph, "bmp.peer.flags")), NULL, 16);
+			const char *view =
+			    ptype && strcmp(ptype, "3") == 0 ? "loc-rib"
+			    : flags & 0x10 ? (flags & 0x40 ? "adj-rib-out-post" : "adj-rib-out-pre")
+			    : flags & 0x40 ? "post-policy"
+			                   : "pre-policy";
+			json_object *bgp = jget(msg, "bgp");
+			json_object *wd = jget(bgp, "bgp.update.withdrawn_routes");
+			if (wd && json_object_is_type(wd, json_type_object)) {
+				json_object_object_foreach(wd, wprefix, wv)
+				{
+					(void)wv;
+					snprintf(key, sizeof(key), "%s %s %s", view, peer, wprefix);
+					ssize_t i = kv_find(&s, key);
+					if (i >= 0)
+						kv_del_at(&s, (size_t)i);
+				}
+			}
+			json_object *nlri = jget(bgp, "bgp.update.nlri");
+			if (nlri && json_object_is_type(nlri, json_type_object)) {
+				tshark_path(bgp, val, sizeof(val));
+				json_object_object_foreach(nlri, nprefix, nv)
+				{
+					(void)nv;
+					snprintf(key, sizeof(key), "%s %s %s", view, peer, nprefix);
+					kv_set(&s, key, val);
+				}
+			}
+		}
+	}
+	json_object_put(frames);
+	for (size_t i = 0; i < s.n; i++) {
+		size_t len = strlen(s.k[i]) + strlen(s.v[i]) + 2;
+		if (r->n == r->cap) {
+			r->cap = r->cap ? 2 * r->cap : 1024;
+			r->v = realloc(r->v, r->cap * sizeof(*r->v));
+			assert_non_null(r->v);
+		}
+		r->v[r->n] = malloc(len);
+		assert_non_null(r->v[r->n]);
+		snprintf(r->v[r->n++], len, "%s %s", s.k[i], s.v[i]);
+		free(s.k[i]);
+		free(s.v[i]);
+	}
+	free(s.k);
+	free(s.v);
 }
 
 /* ---------------------------------------------------------------- polling */
@@ -693,7 +877,7 @@ static void test_gobgp_pair(void **state)
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
 	routemark_routes(path_of("rib-a.jsonl"), &got);
-	routes_expect_equal(&want, &got);
+	routes_expect_equal("gobgp", &want, "routemark", &got);
 	/* the replaced path, the AS_SET and the withdrawn hijack, in every view */
 	int seen = 0;
 	for (size_t i = 0; i < got.n; i++) {
@@ -706,6 +890,20 @@ static void test_gobgp_pair(void **state)
 	assert_int_equal(seen, 6);
 	assert_int_equal(routes_count(&got, "pre-policy"), c.pre);
 	routes_free(&want);
+
+	/* tshark's decoding of the same stream, replayed, ends in the same state */
+	const char *tshark_said = "tshark absent: not compared";
+	if (lab.tshark) {
+		kill(lab.tshark, SIGINT); /* tshark writes the capture out and exits */
+		double t1 = now_s();
+		while (waitpid(lab.tshark, NULL, WNOHANG) == 0 && now_s() - t1 < WAIT_S)
+			sleep_ms(50);
+		stop(&lab.tshark, 5);
+		tshark_routes(path_of("bmp.pcapng"), &want);
+		routes_expect_equal("tshark", &want, "routemark", &got);
+		routes_free(&want);
+		tshark_said = "tshark's decoding agrees";
+	}
 	routes_free(&got);
 	assert_true(file_has(path_of("monitor-a.log"), " 0 malformed;"));
 
@@ -725,8 +923,8 @@ static void test_gobgp_pair(void **state)
 
 	printf("gobgp pair: session after %.1f s, table agreed after %.1f s: pre-policy %ld, "
 	       "post-policy %ld, Loc-RIB %ld routes equal route for route; PeerDown emptied "
-	       "the other station; %.1f s in all\n",
-	    t_session, t_table, c.pre, c.post, c.loc, now_s() - t_start);
+	       "the other station; %s; %.1f s in all\n",
+	    t_session, t_table, c.pre, c.post, c.loc, tshark_said, now_s() - t_start);
 }
 
 int main(void)

@@ -4,8 +4,8 @@
  * exports BMP with route-monitoring-policy "all" (pre-policy, post-policy and Loc-RIB) to two
  * `routemark monitor --listen` stations. The feeder gets the first records of a real
  * RouteViews RIB (`gobgp mrt inject`) and a few hand-made routes: 20 that the monitored
- * router's import policy drops (so pre-policy != post-policy), a watched /24 whose path is
- * replaced, and a /25 hijack announced and withdrawn.
+ * router's import policy drops (so pre-policy != post-policy), a /24 whose path is replaced,
+ * a path ending in an AS_SET and a /25 hijack announced and withdrawn.
  *
  * The independent decoder is GoBGP itself: its Adj-RIB-In (`neighbor X adj-in -j`: the
  * pre-policy view) and its global table (`global rib -j`: every path that passed the import
@@ -13,8 +13,10 @@
  * The first station's --rib-out, written at SIGTERM, must equal them route for route
  * (prefix, AS path, origin AS, peer). The second station stays up while the feeder stops: its
  * final state must be empty (PeerDown flushes pre-policy; GoBGP withdraws post-policy and
- * Loc-RIB explicitly). Every process runs in its own process group and is stopped by its PID
- * in the teardown, which also deletes the namespace, also when a check fails.
+ * Loc-RIB explicitly). With tshark installed, the first station's port is captured too and
+ * tshark's decoding of the stream, replayed, must end in the same state. Every process runs
+ * in its own process group and is stopped by its PID in the teardown, which also deletes the
+ * namespace, also when a check fails (LIVELAB_KEEP=1 keeps the folder and its logs).
  * Needs gobgpd (scripts/deps.sh) and root (network namespaces); else the test fails.
  */
 #include <errno.h>

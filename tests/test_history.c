@@ -205,12 +205,56 @@ static void test_diff_command(void **state)
 	free(out);
 }
 
+/* diff --roas: the two snapshots' VRP files read again (by the recorded path, when the
+ * SHA-256 still matches): the ROAs that appeared and disappeared. */
+static void test_diff_roas(void **state)
+{
+	(void)state;
+	REQUIRE_DATA(mrt, "mrt/bgpdump__updates.20020722.2238.gz");
+	char dir[] = "/tmp/rm_diffroas_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char cmd[2048], out[4096];
+	snprintf(cmd, sizeof(cmd),
+	    "cd %s && printf 'ASN,IP Prefix,Max Length,Trust "
+	    "Anchor\\nAS3333,193.0.0.0/21,21,ripe\\n"
+	    "AS15169,8.8.8.0/24,24,arin\\n' > a.csv && printf 'ASN,IP Prefix,Max Length,Trust "
+	    "Anchor\\nAS3333,193.0.0.0/21,24,ripe\\nAS13335,1.1.1.0/24,24,apnic\\n' > b.csv && "
+	    "%s analyze --db d.db --vrps a.csv %s >/dev/null 2>&1 && %s analyze --db d.db --vrps "
+	    "b.csv %s >/dev/null 2>&1 && %s diff --db d.db --roas 1 2 > out.txt 2>&1",
+	    dir, test_bin(), mrt, test_bin(), mrt, test_bin());
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s/out.txt", dir);
+	FILE *f = fopen(cmd, "r");
+	assert_non_null(f);
+	size_t n = fread(out, 1, sizeof(out) - 1, f);
+	out[n] = '\0';
+	fclose(f);
+	assert_non_null(strstr(out, "ROAs (VRPs) from a.csv to b.csv:"));
+	assert_non_null(strstr(out, "  - 193.0.0.0/21             max 21  AS3333\n"));
+	assert_non_null(strstr(out, "  + 193.0.0.0/21             max 24  AS3333\n"));
+	assert_non_null(strstr(out, "  + 1.1.1.0/24               max 24  AS13335\n"));
+	assert_non_null(strstr(out, "  2 appeared, 2 disappeared (2 VRPs before, 2 after)"));
+	/* a VRP file changed since its snapshot is not taken for it */
+	snprintf(cmd, sizeof(cmd),
+	    "cd %s && echo 'AS1,2.0.0.0/8,8,x' >> b.csv && %s diff --db d.db --roas 1 2 2>&1 | "
+	    "grep "
+	    "-q 'b.csv has changed since snapshot 2 was made'",
+	    dir, test_bin());
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "cd %s && %s diff --db d.db --roas 1 2 >/dev/null 2>&1", dir,
+	    test_bin());
+	assert_int_equal(WEXITSTATUS(system(cmd)), 1);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_space),
 	    cmocka_unit_test(test_diff),
 	    cmocka_unit_test(test_diff_command),
+	    cmocka_unit_test(test_diff_roas),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

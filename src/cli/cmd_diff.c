@@ -7,23 +7,30 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
+#include "fetch/fetch.h"
 #include "report/report.h"
+#include "rpki/rpki.h"
 #include "store/store.h"
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: routemark diff [--db FILE] [--limit N] [--format text|json] OLD NEW\n\n"
-	           "Compare two snapshots (ids, as `routemark summary` shows them): the routes\n"
-	           "(prefix, origin) in both whose RPKI state changed (became valid, invalid or\n"
-	           "not-found), a table of old state against new, the routes that appeared or\n"
-	           "disappeared by state, and the first changes in prefix order.\n\n"
-	           "options:\n"
-	           "  --db FILE           the store (default routemark.db)\n"
-	           "  --limit N           list at most N changes (default 20; 0: counts only)\n"
-	           "  --format FMT        text (default) or json (schema routemark.diff/1)\n"
-	           "  -h, --help          this help\n\n"
-	           "exit codes: 0 shown; 1 usage, no such snapshot, or a store error. See "
-	           "routemark-diff(1).\n");
+	fprintf(f,
+	    "usage: routemark diff [--db FILE] [--limit N] [--format text|json] [--roas] OLD "
+	    "NEW\n\n"
+	    "Compare two snapshots (ids, as `routemark summary` shows them): the routes\n"
+	    "(prefix, origin) in both whose RPKI state changed (became valid, invalid or\n"
+	    "not-found), a table of old state against new, the routes that appeared or\n"
+	    "disappeared by state, and the first changes in prefix order.\n\n"
+	    "options:\n"
+	    "  --db FILE           the store (default routemark.db)\n"
+	    "  --limit N           list at most N changes (default 20; 0: counts only)\n"
+	    "  --format FMT        text (default) or json (schema routemark.diff/1)\n"
+	    "  --roas              also the ROAs (VRPs) that appeared and disappeared between\n"
+	    "                      the two snapshots' VRP files, read again from the paths\n"
+	    "                      recorded with them when their SHA-256 still matches\n"
+	    "  -h, --help          this help\n\n"
+	    "exit codes: 0 shown; 1 usage, no such snapshot, or a store error. See "
+	    "routemark-diff(1).\n");
 }
 
 static int snapshot_arg(struct store *s, const char *db, const char *arg, int64_t *id)
@@ -45,18 +52,112 @@ static int snapshot_arg(struct store *s, const char *db, const char *arg, int64_
 	return 0;
 }
 
+/* ------------------------------------------------------------ --roas */
+
+struct roas {
+	size_t appeared, disappeared, listed, limit;
+	json_object *list; /* json: the first limit changes */
+	int text;
+};
+
+static void on_vrp(const struct vrp *v, int added, void *arg)
+{
+	struct roas *r = arg;
+	added ? r->appeared++ : r->disappeared++;
+	if (r->listed >= r->limit)
+		return;
+	r->listed++;
+	char pfx[PREFIX_STRLEN];
+	prefix_format(&v->p, pfx, sizeof(pfx));
+	if (r->text) {
+		printf("  %c %-24s max %-3u AS%u\n", added ? '+' : '-', pfx, v->maxlen, v->asn);
+		return;
+	}
+	json_object *o = json_object_new_object();
+	json_object_object_add(
+	    o, "change", json_object_new_string(added ? "appeared" : "disappeared"));
+	json_object_object_add(o, "prefix", json_object_new_string(pfx));
+	json_object_object_add(o, "maxLength", json_object_new_int(v->maxlen));
+	json_object_object_add(o, "asn", json_object_new_int64(v->asn));
+	json_object_array_add(r->list, o);
+}
+
+/* A snapshot's VRP file as recorded: read again when it is still the same bytes. */
+static struct vrp_table *vrps_again(const struct report_diff_vrps *v, int64_t snap)
+{
+	char sha[65];
+	if (v->path == NULL) {
+		log_err("diff --roas: snapshot %lld recorded no VRP file", (long long)snap);
+		return NULL;
+	}
+	if (fetch_sha256_file(v->path, sha) != 0) {
+		log_err("diff --roas: %s (VRPs of snapshot %lld) cannot be read", v->path,
+		    (long long)snap);
+		return NULL;
+	}
+	if (v->sha256 && strcmp(sha, v->sha256) != 0) {
+		log_err(
+		    "diff --roas: %s has changed since snapshot %lld was made (SHA-256 %.12s..., "
+		    "recorded %.12s...)",
+		    v->path, (long long)snap, sha, v->sha256);
+		return NULL;
+	}
+	struct vrp_table *t;
+	struct aspa_table *a;
+	if (vrp_source_load(v->path, NULL, 0, 0, &t, &a) != 0)
+		return NULL;
+	aspa_table_free(a);
+	return t;
+}
+
+/* The ROAs that appeared and disappeared; into json when given, else printed. 0 or -1. */
+static int roas_diff(const struct report_diff *d, size_t limit, json_object *json)
+{
+	struct vrp_table *a = vrps_again(&d->vrps[0], d->from);
+	struct vrp_table *b = a ? vrps_again(&d->vrps[1], d->to) : NULL;
+	if (b == NULL) {
+		if (a)
+			vrp_table_release(a);
+		return -1;
+	}
+	struct roas r = {.limit = limit, .text = json == NULL};
+	if (json)
+		r.list = json_object_new_array();
+	else
+		printf("\nROAs (VRPs) from %s to %s:\n", d->vrps[0].path, d->vrps[1].path);
+	vrp_table_diff(a, b, on_vrp, &r);
+	if (json) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "from", json_object_new_string(d->vrps[0].path));
+		json_object_object_add(o, "to", json_object_new_string(d->vrps[1].path));
+		json_object_object_add(o, "appeared", json_object_new_int64((int64_t)r.appeared));
+		json_object_object_add(
+		    o, "disappeared", json_object_new_int64((int64_t)r.disappeared));
+		json_object_object_add(o, "changes", r.list);
+		json_object_object_add(json, "roas", o);
+	} else {
+		printf("  %zu appeared, %zu disappeared (%zu VRPs before, %zu after)%s\n",
+		    r.appeared, r.disappeared, vrp_table_count(a), vrp_table_count(b),
+		    r.listed < r.appeared + r.disappeared ? "; the first ones above" : "");
+	}
+	vrp_table_release(a);
+	vrp_table_release(b);
+	return 0;
+}
+
 int cmd_diff(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    {"db", required_argument, NULL, 'd'},
 	    {"limit", required_argument, NULL, 'n'},
 	    {"format", required_argument, NULL, 'f'},
+	    {"roas", no_argument, NULL, 'r'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *db = "routemark.db", *format = "text";
 	long long limit = 20;
-	int opt, rc;
+	int opt, rc, roas = 0;
 	if (cli_opt_begin("diff", longopts, &argc, &argv) != 0)
 		return 1;
 	while ((opt = cli_getopt(argc, argv, "h", longopts, usage, &rc)) != -1) {
@@ -73,6 +174,9 @@ int cmd_diff(int argc, char **argv)
 				log_err("--limit %s: expected a number from 0 to 1000000", optarg);
 				return 1;
 			}
+			break;
+		case 'r':
+			roas = 1;
 			break;
 		case 'f':
 			format = optarg;
@@ -101,9 +205,13 @@ int cmd_diff(int argc, char **argv)
 		store_close(s);
 		return 1;
 	}
-	if (strcmp(format, "json") == 0)
-		cli_print_json(report_diff_json(&d));
-	else {
+	rc = 0;
+	if (strcmp(format, "json") == 0) {
+		json_object *j = report_diff_json(&d);
+		if (roas && roas_diff(&d, (size_t)limit, j) != 0)
+			rc = 1;
+		cli_print_json(j);
+	} else {
 		char t1[64], t2[64];
 		struct store_snapshot a, b;
 		store_snapshot_get(s, from, &a);
@@ -113,8 +221,10 @@ int cmd_diff(int argc, char **argv)
 		printf("snapshot %lld (%s) -> snapshot %lld (%s)\n", (long long)from, t1,
 		    (long long)to, t2);
 		report_diff_text(stdout, &d);
+		if (roas && roas_diff(&d, (size_t)limit, NULL) != 0)
+			rc = 1;
 	}
 	report_diff_free(&d);
 	store_close(s);
-	return 0;
+	return rc;
 }

@@ -136,24 +136,28 @@ static void print_vrp(char sign, const struct vrp *v, int jsonl)
 		printf("%c %s %u AS%u\n", sign, buf, v->maxlen, v->asn);
 }
 
+struct vdiff {
+	int jsonl;
+	size_t add, del;
+};
+
+static void on_change(const struct vrp *v, int added, void *arg)
+{
+	struct vdiff *d = arg;
+	print_vrp(added ? '+' : '-', v, d->jsonl);
+	added ? d->add++ : d->del++;
+}
+
 static void diff(const struct vrp_table *a, const struct vrp_table *b, int jsonl)
 {
-	size_t i = 0, j = 0, na = vrp_table_count(a), nb = vrp_table_count(b), add = 0, del = 0;
-	while (i < na || j < nb) {
-		int c = i == na   ? 1
-		        : j == nb ? -1
-		                  : vrp_cmp(vrp_table_get(a, i), vrp_table_get(b, j));
-		if (c < 0)
-			print_vrp('-', vrp_table_get(a, i++), jsonl), del++;
-		else if (c > 0)
-			print_vrp('+', vrp_table_get(b, j++), jsonl), add++;
-		else
-			i++, j++;
-	}
+	struct vdiff d = {.jsonl = jsonl};
+	vrp_table_diff(a, b, on_change, &d);
+	size_t na = vrp_table_count(a);
 	if (jsonl)
-		printf("{\"added\":%zu,\"removed\":%zu,\"unchanged\":%zu}\n", add, del, na - del);
+		printf("{\"added\":%zu,\"removed\":%zu,\"unchanged\":%zu}\n", d.add, d.del,
+		    na - d.del);
 	else
-		printf("diff: %zu added, %zu removed, %zu unchanged\n", add, del, na - del);
+		printf("diff: %zu added, %zu removed, %zu unchanged\n", d.add, d.del, na - d.del);
 }
 
 int cmd_vrps(int argc, char **argv)

@@ -59,6 +59,18 @@ static void put_words(struct wbuf *w, const uint32_t *v, uint32_t n)
 		put32(w, v[i]);
 }
 
+/* The path's segment headers must cover its words exactly, with known types. */
+static int path_ok(const uint32_t *w, uint32_t n)
+{
+	for (uint32_t i = 0; i < n;) {
+		uint32_t t = ASPATH_SEG_TYPE(w[i]), cnt = ASPATH_SEG_COUNT(w[i]);
+		if (t < AS_SET || t > AS_CONFED_SET || cnt == 0 || cnt > n - i - 1)
+			return 0;
+		i += 1 + cnt;
+	}
+	return 1;
+}
+
 ssize_t bus_event_encode(const struct bus_event *ev, uint8_t **buf, size_t *cap)
 {
 	size_t rl = ev->router ? strlen(ev->router) : 0;
@@ -158,18 +170,6 @@ static int get_words(struct rd *r, uint32_t max, uint32_t mult, uint32_t **next,
 		cur_u32(&r->c, &(*next)[i]);
 	*next += (size_t)n * mult;
 	return 0;
-}
-
-/* The path's segment headers must cover its words exactly, with known types. */
-static int path_ok(const uint32_t *w, uint32_t n)
-{
-	for (uint32_t i = 0; i < n;) {
-		uint32_t t = ASPATH_SEG_TYPE(w[i]), cnt = ASPATH_SEG_COUNT(w[i]);
-		if (t < AS_SET || t > AS_CONFED_SET || cnt == 0 || cnt > n - i - 1)
-			return 0;
-		i += 1 + cnt;
-	}
-	return 1;
 }
 
 static int decode_attrs(struct rd *r, struct bus_event *ev, uint8_t flags, uint32_t *words)

@@ -25,6 +25,7 @@ struct bus_nats {
 	pthread_cond_t cond; /* inflight fell (with b->mu) */
 	uint64_t inflight;
 	volatile int closing; /* set once, before the context goes */
+	int closed;           /* the closed callback ran: no callback comes after it */
 	struct retry {
 		natsMsg *m;
 		double due; /* clock_mono */
@@ -59,6 +60,17 @@ static void on_reconnected(natsConnection *nc, void *arg)
 	char url[256] = "";
 	natsConnection_GetConnectedUrl(nc, url, sizeof(url));
 	log_info("bus %s: reconnected to %s", b->url, url);
+}
+
+/* The last callback of a connection (libnats calls them in order on one thread): after it,
+ * nothing calls back into the bus. */
+static void on_closed(natsConnection *nc, void *arg)
+{
+	struct bus *b = arg;
+	pthread_mutex_lock(&b->mu);
+	b->nats->closed = 1;
+	pthread_cond_broadcast(&b->nats->cond);
+	pthread_mutex_unlock(&b->mu);
 }
 
 static void settle(struct bus *b, uint64_t *field)
@@ -204,6 +216,8 @@ static int connect_servers(struct bus *b)
 		s = natsOptions_SetDisconnectedCB(n->opts, on_disconnected, b);
 	if (s == NATS_OK)
 		s = natsOptions_SetReconnectedCB(n->opts, on_reconnected, b);
+	if (s == NATS_OK)
+		s = natsOptions_SetClosedCB(n->opts, on_closed, b);
 	if (s == NATS_OK)
 		s = natsConnection_Connect(&n->nc, n->opts);
 	for (size_t i = 0; i < b->u.nservers; i++)
@@ -503,8 +517,17 @@ void bus_nats_close(struct bus *b)
 		natsSubscription_Destroy(n->sub);
 	if (n->js)
 		jsCtx_Destroy(n->js);
-	if (n->nc)
+	if (n->nc) {
+		natsConnection_Close(n->nc);
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 10;
+		pthread_mutex_lock(&b->mu);
+		while (!n->closed && pthread_cond_timedwait(&n->cond, &b->mu, &until) == 0)
+			;
+		pthread_mutex_unlock(&b->mu);
 		natsConnection_Destroy(n->nc);
+	}
 	natsOptions_Destroy(n->opts);
 	for (size_t i = 0; i < n->nretry; i++) /* libnats' threads are gone */
 		natsMsg_Destroy(n->retry[i].m);

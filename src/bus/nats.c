@@ -26,6 +26,7 @@ struct bus_nats {
 	uint64_t inflight;
 	volatile int closing; /* set once, before the context goes */
 	int closed;           /* the closed callback ran: no callback comes after it */
+	int in_ack;           /* acknowledgement handlers running (with b->mu) */
 	struct retry {
 		natsMsg *m;
 		double due; /* clock_mono */
@@ -73,6 +74,7 @@ static void on_closed(natsConnection *nc, void *arg)
 	pthread_mutex_unlock(&b->mu);
 }
 
+/* One publish less in flight; field (when not NULL) counts it. */
 static void settle(struct bus *b, uint64_t *field)
 {
 	pthread_mutex_lock(&b->mu);
@@ -84,9 +86,10 @@ static void settle(struct bus *b, uint64_t *field)
 }
 
 /* Every acknowledgement or failure of an asynchronous publish, in libnats' thread. A failure
- * (the server's error, no stream leader, no acknowledgement within ACK_WAIT_MS) is sent
- * again with the same Nats-Msg-Id, so a copy the server stored already is not stored twice. */
-static void on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void *arg)
+ * (the server's error, no stream leader, no acknowledgement within ACK_WAIT_MS) is queued to
+ * be sent again with the same Nats-Msg-Id, so a copy the server stored already is not stored twice.
+ */
+static void ack_one(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void *arg)
 {
 	struct bus *b = arg;
 	if (pa) {
@@ -193,6 +196,20 @@ static int queue_full(struct bus_nats *n)
 static int unsettled(struct bus_nats *n)
 {
 	return n->inflight > 0;
+}
+
+/* The handler counts itself running, so bus_nats_close can wait for it to leave. */
+static void on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void *arg)
+{
+	struct bus *b = arg;
+	pthread_mutex_lock(&b->mu);
+	b->nats->in_ack++;
+	pthread_mutex_unlock(&b->mu);
+	ack_one(js, msg, pa, pae, arg);
+	pthread_mutex_lock(&b->mu);
+	b->nats->in_ack--;
+	pthread_cond_broadcast(&b->nats->cond);
+	pthread_mutex_unlock(&b->mu);
 }
 
 static int connect_servers(struct bus *b)

@@ -28,7 +28,8 @@
  * is sought back to it).
  *
  * Errors are logged once where they happen, naming the URL and the server's message. The
- * libraries reconnect by themselves (every server of the URL, 250 ms apart, for ever).
+ * libraries reconnect by themselves (NATS: every server of the URL, 250 ms apart, for ever;
+ * Kafka: 250 ms doubling to 5 s).
  * One thread uses a bus; the libraries' own threads only call back into it.
  */
 #ifndef ROUTEMARK_BUS_H

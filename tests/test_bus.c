@@ -221,6 +221,27 @@ static void test_event_roundtrip(void **state)
 	assert_string_equal(err, "AS path segments do not add up");
 	ev.router = "";
 	assert_int_equal(bus_event_encode(&ev, &buf, &cap), -1);
+
+	/* the end of a peer's session, and of a router's: no prefix, no attributes */
+	for (int d = BUS_DOWN_PEER; d <= BUS_DOWN_ROUTER; d++) {
+		make_event(&ev, 3, 99, words);
+		ev.down = d;
+		n = bus_event_encode(&ev, &buf, &cap);
+		assert_int_equal(n, 6 + 8 + 4 + 8 + 8 + 12 + 1 + (ssize_t)strlen(router_name(3)));
+		assert_int_equal(bus_event_decode(buf, (size_t)n, &back, &err, &off), 0);
+		assert_int_equal(back.down, d);
+		assert_int_equal(back.peer_as, ev.peer_as);
+		assert_int_equal(back.seq, 99);
+		assert_int_equal(back.npath, 0);
+		assert_int_equal(back.prefix.afi, 0);
+		assert_string_equal(back.router, router_name(3));
+		bus_event_free(&back);
+		buf[1] |= 0x01; /* a withdrawal flag too */
+		assert_int_equal(bus_event_decode(buf, (size_t)n, &back, &err, &off), -1);
+		assert_string_equal(err, "a down event with route flags");
+	}
+	ev.down = 3;
+	assert_int_equal(bus_event_encode(&ev, &buf, &cap), -1);
 	free(buf);
 }
 
@@ -405,7 +426,7 @@ static void test_nats_single(void **state)
 /* ---------------------------------------------------------------- the collector */
 
 struct collected {
-	uint64_t events, bad, gaps, announces;
+	uint64_t events, bad, gaps, announces, downs;
 	uint64_t last_seq;
 	char router[64];
 };
@@ -423,8 +444,10 @@ static int on_collected(void *arg, const struct bus_msg *m)
 	if (c->events == 0)
 		snprintf(c->router, sizeof(c->router), "%s", ev.router);
 	if (strcmp(ev.router, c->router) != 0 || strcmp(m->key, ev.router) != 0 ||
-	    m->msg_id != ev.seq || ev.prefix.afi == 0)
+	    m->msg_id != ev.seq || (ev.prefix.afi == 0) != (ev.down != 0))
 		c->bad++;
+	if (ev.down)
+		c->downs++;
 	if (c->events && ev.seq != c->last_seq + 1)
 		c->gaps++;
 	if (!ev.withdraw && ev.npath > 0)

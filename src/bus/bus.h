@@ -99,8 +99,13 @@ void bus_close(struct bus *b);
 
 /* ------------------------------------------------------------ route events (event.c) */
 
-/* One route change of a router, view and peer, as collectors publish it. Arrays point into
- * the event's own storage (decode) or the caller's (encode). */
+/* One route change of a router, view and peer, as collectors publish it, or the end of a
+ * peer's session (down: BUS_DOWN_PEER, every route of the peer in every view of the router is
+ * gone) or of the router's (BUS_DOWN_ROUTER, every route of the router; the peer fields are
+ * zero); a down event has no prefix, path id or attributes. Arrays point into the event's own
+ * storage (decode) or the caller's (encode). */
+enum bus_down { BUS_DOWN_NONE = 0, BUS_DOWN_PEER, BUS_DOWN_ROUTER };
+
 struct bus_event {
 	const char *router; /* 1..255 bytes, no NUL */
 	uint64_t seq;       /* per router: (collector start time << 32) + count */
@@ -113,6 +118,7 @@ struct bus_event {
 	uint8_t peer_afi; /* AFI_IPV4 / AFI_IPV6 */
 	uint8_t peer_addr[16];
 	uint32_t peer_as, peer_bgp_id;
+	int down; /* enum bus_down */
 	struct prefix prefix;
 	int has_path_id;
 	uint32_t path_id;

@@ -13,7 +13,9 @@
 #define F_PATH_ID 0x02
 #define F_MED 0x04
 #define F_LOCAL_PREF 0x08
-#define F_KNOWN 0x0f
+#define F_DOWN_PEER 0x10
+#define F_DOWN_ROUTER 0x20
+#define F_KNOWN 0x3f
 
 #define MAX_WORDS 4096 /* of the AS path, communities, large communities (each) */
 
@@ -74,18 +76,28 @@ static int path_ok(const uint32_t *w, uint32_t n)
 ssize_t bus_event_encode(const struct bus_event *ev, uint8_t **buf, size_t *cap)
 {
 	size_t rl = ev->router ? strlen(ev->router) : 0;
+	int down = ev->down == BUS_DOWN_PEER || ev->down == BUS_DOWN_ROUTER;
 	if (rl == 0 || rl > 255 || (ev->peer_afi != AFI_IPV4 && ev->peer_afi != AFI_IPV6) ||
-	    (ev->prefix.afi != AFI_IPV4 && ev->prefix.afi != AFI_IPV6) ||
-	    ev->prefix.len > prefix_maxlen(ev->prefix.afi))
+	    ev->view > 4 || ev->peer_type > 3 || ev->time_usec >= 1000000 ||
+	    (ev->down != BUS_DOWN_NONE && !down))
+		return -1;
+	if (!down && ((ev->prefix.afi != AFI_IPV4 && ev->prefix.afi != AFI_IPV6) ||
+	                 ev->prefix.len > prefix_maxlen(ev->prefix.afi)))
 		return -1;
 	if (!ev->withdraw &&
 	    (ev->npath > MAX_WORDS || ev->ncomm > MAX_WORDS || ev->nlarge > MAX_WORDS / 3 ||
 	        (ev->nh_len != 0 && ev->nh_len != 4 && ev->nh_len != 16)))
 		return -1;
 	struct wbuf w = {*buf, 0, *cap};
-	uint8_t flags = (ev->withdraw ? F_WITHDRAW : 0) | (ev->has_path_id ? F_PATH_ID : 0);
-	if (!ev->withdraw)
-		flags |= (ev->has_med ? F_MED : 0) | (ev->has_local_pref ? F_LOCAL_PREF : 0);
+	uint8_t flags;
+	if (down)
+		flags = ev->down == BUS_DOWN_PEER ? F_DOWN_PEER : F_DOWN_ROUTER;
+	else {
+		flags = (ev->withdraw ? F_WITHDRAW : 0) | (ev->has_path_id ? F_PATH_ID : 0);
+		if (!ev->withdraw)
+			flags |=
+			    (ev->has_med ? F_MED : 0) | (ev->has_local_pref ? F_LOCAL_PREF : 0);
+	}
 	put8(&w, BUS_EVENT_VERSION);
 	put8(&w, flags);
 	put8(&w, ev->view);
@@ -99,14 +111,16 @@ ssize_t bus_event_encode(const struct bus_event *ev, uint8_t **buf, size_t *cap)
 	put64(&w, ev->seq);
 	put64(&w, (uint64_t)ev->time_sec);
 	put32(&w, ev->time_usec);
-	put8(&w, ev->prefix.afi);
-	put8(&w, ev->prefix.len);
-	put(&w, ev->prefix.addr, (ev->prefix.len + 7u) / 8);
-	if (ev->has_path_id)
-		put32(&w, ev->path_id);
+	if (!down) {
+		put8(&w, ev->prefix.afi);
+		put8(&w, ev->prefix.len);
+		put(&w, ev->prefix.addr, (ev->prefix.len + 7u) / 8);
+		if (ev->has_path_id)
+			put32(&w, ev->path_id);
+	}
 	put8(&w, (uint8_t)rl);
 	put(&w, ev->router, rl);
-	if (!ev->withdraw) {
+	if (!down && !ev->withdraw) {
 		put8(&w, ev->origin);
 		put8(&w, ev->nh_len);
 		put(&w, ev->nexthop, ev->nh_len);
@@ -199,6 +213,26 @@ static int decode_attrs(struct rd *r, struct bus_event *ev, uint8_t flags, uint3
 	return 0;
 }
 
+/* The prefix and path id of a route event. */
+static int decode_prefix(struct rd *r, struct bus_event *ev, uint8_t flags)
+{
+	uint8_t pafi, plen;
+	if (cur_u8(&r->c, &pafi) != 0 || (pafi != AFI_IPV4 && pafi != AFI_IPV6) ||
+	    cur_u8(&r->c, &plen) != 0 || plen > prefix_maxlen(pafi))
+		return fail(r, "prefix family or length wrong");
+	uint8_t pb[16];
+	int trailing = 0;
+	if (cur_bytes(&r->c, pb, (plen + 7u) / 8) != 0)
+		return fail(r, "prefix cut");
+	prefix_from_wire(&ev->prefix, pafi, plen, pb, &trailing);
+	if (trailing)
+		return fail(r, "prefix with bits set past its length");
+	ev->has_path_id = !!(flags & F_PATH_ID);
+	if (ev->has_path_id && cur_u32(&r->c, &ev->path_id) != 0)
+		return fail(r, "path id cut");
+	return 0;
+}
+
 static int decode(struct rd *r, struct bus_event *ev)
 {
 	uint8_t v, flags, rl;
@@ -209,6 +243,13 @@ static int decode(struct rd *r, struct bus_event *ev)
 		return fail(r, "unknown flags");
 	if ((flags & F_WITHDRAW) && (flags & (F_MED | F_LOCAL_PREF)))
 		return fail(r, "a withdrawal with attributes");
+	ev->down = flags & F_DOWN_PEER     ? BUS_DOWN_PEER
+	           : flags & F_DOWN_ROUTER ? BUS_DOWN_ROUTER
+	                                   : 0;
+	if (ev->down && (flags & ~(F_DOWN_PEER | F_DOWN_ROUTER)) != 0)
+		return fail(r, "a down event with route flags");
+	if ((flags & F_DOWN_PEER) && (flags & F_DOWN_ROUTER))
+		return fail(r, "a peer and a router down at once");
 	if (cur_u8(&r->c, &ev->view) != 0 || ev->view > 4)
 		return fail(r, "view not 0..4");
 	if (cur_u8(&r->c, &ev->peer_type) != 0 || ev->peer_type > 3)
@@ -226,20 +267,8 @@ static int decode(struct rd *r, struct bus_event *ev)
 	ev->time_sec = (int64_t)t;
 	if (ev->time_usec >= 1000000)
 		return fail(r, "microseconds not below 1000000");
-	uint8_t pafi, plen;
-	if (cur_u8(&r->c, &pafi) != 0 || (pafi != AFI_IPV4 && pafi != AFI_IPV6) ||
-	    cur_u8(&r->c, &plen) != 0 || plen > prefix_maxlen(pafi))
-		return fail(r, "prefix family or length wrong");
-	uint8_t pb[16];
-	int trailing = 0;
-	if (cur_bytes(&r->c, pb, (plen + 7u) / 8) != 0)
-		return fail(r, "prefix cut");
-	prefix_from_wire(&ev->prefix, pafi, plen, pb, &trailing);
-	if (trailing)
-		return fail(r, "prefix with bits set past its length");
-	ev->has_path_id = !!(flags & F_PATH_ID);
-	if (ev->has_path_id && cur_u32(&r->c, &ev->path_id) != 0)
-		return fail(r, "path id cut");
+	if (!ev->down && decode_prefix(r, ev, flags) != 0)
+		return -1;
 	if (cur_u8(&r->c, &rl) != 0 || rl == 0 || r->c.len < rl || memchr(r->c.p, 0, rl))
 		return fail(r, "router name cut, empty or with a NUL");
 	/* one allocation: the router name, then every word */
@@ -251,7 +280,7 @@ static int decode(struct rd *r, struct bus_event *ev)
 	name[rl] = '\0';
 	ev->router = name;
 	ev->withdraw = !!(flags & F_WITHDRAW);
-	if (!ev->withdraw && decode_attrs(r, ev, flags, w) != 0)
+	if (!ev->down && !ev->withdraw && decode_attrs(r, ev, flags, w) != 0)
 		return -1;
 	if (r->c.len)
 		return fail(r, "bytes after the last field");

@@ -1,7 +1,8 @@
 /*
  * routemark monitor --collect-only --bus URL: the station or the MRT replay as a collector.
  * Every route change becomes a route event (src/bus, docs/scaling.md) published with the
- * router as its key, so each router's changes stay in order on one subject or partition; no
+ * router as its key, so each router's changes stay in order on one subject or partition, and
+ * so does every end of a peer's or router's session (its routes are gone); no
  * reference data, checks or alerts here (evaluators consume the bus).
  */
 #include <stdio.h>
@@ -26,7 +27,7 @@ struct collector {
 	size_t nrouters, cap;
 	uint8_t *buf;
 	size_t bufcap;
-	uint64_t events, unencodable, errors;
+	uint64_t events, downs, unencodable, errors;
 	double first, last; /* clock_mono of the first and last event published */
 };
 
@@ -50,6 +51,24 @@ static uint32_t *wire_words(const uint8_t *p, size_t nwords)
 		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
 		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
 	return w;
+}
+
+static void publish(struct collector *c, const struct bus_event *ev)
+{
+	ssize_t n = bus_event_encode(ev, &c->buf, &c->bufcap);
+	if (n < 0) {
+		c->unencodable++;
+		return;
+	}
+	if (bus_publish(c->bus, ev->router, c->buf, (size_t)n, ev->seq) != 0) {
+		c->errors++;
+		return;
+	}
+	c->last = clock_mono();
+	if (c->events++ == 0)
+		c->first = c->last;
+	if (ev->down)
+		c->downs++;
 }
 
 static void on_route(void *arg, const char *router, enum bmp_view view, const struct bmp_peer *peer,
@@ -93,20 +112,31 @@ static void on_route(void *arg, const char *router, enum bmp_view view, const st
 		ev.comm = comm, ev.ncomm = a->ncommunities;
 		ev.large = large, ev.nlarge = a->nlarge;
 	}
-	ssize_t n = bus_event_encode(&ev, &c->buf, &c->bufcap);
+	publish(c, &ev);
 	free(comm);
 	free(large);
-	if (n < 0) {
-		c->unencodable++;
-		return;
+}
+
+/* A peer's session ended (peer set) or the router's: its routes are gone. */
+static void on_down(void *arg, const char *router, const struct bmp_peer *peer)
+{
+	struct collector *c = arg;
+	struct bus_event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.router = router;
+	ev.seq = next_seq(c, router);
+	ev.time_sec = (int64_t)time(NULL);
+	ev.peer_afi = AFI_IPV4;
+	ev.down = peer ? BUS_DOWN_PEER : BUS_DOWN_ROUTER;
+	if (peer) {
+		ev.peer_type = peer->type, ev.peer_flags = peer->flags;
+		memcpy(ev.peer_rd, peer->rd, 8);
+		ev.peer_afi = peer->afi == AFI_IPV6 ? AFI_IPV6 : AFI_IPV4;
+		memcpy(ev.peer_addr, peer->addr, 16);
+		ev.peer_as = peer->asn, ev.peer_bgp_id = peer->bgp_id;
+		ev.view = (uint8_t)bmp_peer_view(peer);
 	}
-	if (bus_publish(c->bus, router, c->buf, (size_t)n, ev.seq) != 0) {
-		c->errors++;
-		return;
-	}
-	c->last = clock_mono();
-	if (c->events++ == 0)
-		c->first = c->last;
+	publish(c, &ev);
 }
 
 static int collect_station(const struct monitor_opts *mo, struct collector *c, struct bmp_rib *rib,
@@ -118,6 +148,7 @@ static int collect_station(const struct monitor_opts *mo, struct collector *c, s
 	    .idle_timeout = mo->idle_timeout,
 	    .quiet = mo->quiet,
 	    .on_route = on_route,
+	    .on_down = on_down,
 	    .arg = c};
 	struct bmp_station *st = bmp_station_new(&so, rib);
 	if (st == NULL)
@@ -159,6 +190,7 @@ int monitor_collect(const struct monitor_opts *mo, volatile sig_atomic_t *stop)
 		    .quiet = mo->quiet,
 		    .stop = stop,
 		    .on_route = on_route,
+		    .on_down = on_down,
 		    .arg = &c};
 		struct bmp_replay_stats rs;
 		rc = bmp_replay(rib, &ro, &rs) != 0;
@@ -175,13 +207,14 @@ int monitor_collect(const struct monitor_opts *mo, volatile sig_atomic_t *stop)
 	double busy = c.last - c.first;
 	struct bus_stats bs;
 	bus_stats(c.bus, &bs);
-	printf("bus: %llu route events of %zu routers published to %s, %llu acknowledged, %llu "
+	printf("bus: %llu route events (%llu peer or router ends) of %zu routers published to %s, "
+	       "%llu acknowledged, %llu "
 	       "sent again, %llu failed, %llu not publishable; in %.3f s (%.3f s reading), "
 	       "%.3f s from the first event published to the last: %.0f events/s\n",
-	    (unsigned long long)c.events, c.nrouters, mo->bus, (unsigned long long)bs.acked,
-	    (unsigned long long)bs.retried, (unsigned long long)(bs.failed + c.errors),
-	    (unsigned long long)c.unencodable, secs, t_read, busy,
-	    busy > 0 ? (double)c.events / busy : 0.0);
+	    (unsigned long long)c.events, (unsigned long long)c.downs, c.nrouters, mo->bus,
+	    (unsigned long long)bs.acked, (unsigned long long)bs.retried,
+	    (unsigned long long)(bs.failed + c.errors), (unsigned long long)c.unencodable, secs,
+	    t_read, busy, busy > 0 ? (double)c.events / busy : 0.0);
 	if (c.errors || bs.failed)
 		rc = 1;
 	bus_close(c.bus);

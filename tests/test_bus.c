@@ -427,6 +427,7 @@ static void test_nats_single(void **state)
 
 struct collected {
 	uint64_t events, bad, gaps, announces, downs;
+	int last_down; /* of the last event */
 	uint64_t last_seq;
 	char router[64];
 };
@@ -448,6 +449,7 @@ static int on_collected(void *arg, const struct bus_msg *m)
 		c->bad++;
 	if (ev.down)
 		c->downs++;
+	c->last_down = ev.down;
 	if (c->events && ev.seq != c->last_seq + 1)
 		c->gaps++;
 	if (!ev.withdraw && ev.npath > 0)
@@ -502,6 +504,88 @@ static void test_monitor_collect(void **state)
 	    "%s monitor --collect-only --bus nats://127.0.0.1:%d --mrt '%s' >/dev/null 2>&1",
 	    test_bin(), lab.port[0], mrt);
 	assert_int_not_equal(system(cmd), 0);
+}
+
+/* The station as a collector: a router sends the FRR capture over TCP and closes; its route
+ * changes, its peers' ends and its own end arrive on the stream in order. */
+static void test_station_collect(void **state)
+{
+	REQUIRE_DATA(cap, "bmp/frr-8.4.4_exabgp_pre-post-policy.bmp");
+	start_nats1();
+	char url[128], listen[64];
+	snprintf(url, sizeof(url), "nats://127.0.0.1:%d/STATION", lab.port[0]);
+	int port = free_port();
+	snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
+	char *argv[] = {(char *)test_bin(), "monitor", "--collect-only", "--listen", listen,
+	    "--bus", url, "--duration", "60", NULL};
+	lab.pid[1] = spawn("collector.log", argv);
+	/* ready when it says so (a probe connection would be a router session of its own) */
+	char log[512], line[512];
+	snprintf(log, sizeof(log), "%s/collector.log", lab.dir);
+	double until = clock_mono() + 15;
+	for (int ready = 0; !ready;) {
+		FILE *lf = fopen(log, "r");
+		while (lf && fgets(line, sizeof(line), lf))
+			ready |= strstr(line, "collecting; listening") != NULL;
+		if (lf)
+			fclose(lf);
+		assert_true(waitpid(lab.pid[1], NULL, WNOHANG) == 0);
+		assert_true(clock_mono() < until);
+		if (!ready)
+			sleep_ms(20);
+	}
+
+	size_t len;
+	char *bytes = zinput_slurp(cap, &len);
+	assert_non_null(bytes);
+	struct sockaddr_in a = {.sin_family = AF_INET,
+	    .sin_port = htons((uint16_t)port),
+	    .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	for (size_t off = 0; off < len;) {
+		ssize_t w = write(fd, bytes + off, len - off);
+		assert_true(w > 0);
+		off += (size_t)w;
+	}
+	free(bytes);
+	shutdown(fd, SHUT_WR);
+	char c1;
+	assert_true(read(fd, &c1, 1) <= 0); /* the station closes when it has read it all */
+	close(fd);
+	kill(lab.pid[1], SIGTERM);
+	int st;
+	assert_int_equal(waitpid(lab.pid[1], &st, 0), lab.pid[1]);
+	lab.pid[1] = 0;
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+
+	FILE *f = fopen(log, "r");
+	assert_non_null(f);
+	unsigned long long published = 0, ends = 0;
+	while (fgets(line, sizeof(line), f)) {
+		fputs(line, stdout);
+		sscanf(
+		    line, "bus: %llu route events (%llu peer or router ends)", &published, &ends);
+	}
+	fclose(f);
+	assert_true(published > 100);
+	assert_true(ends >= 1);
+
+	static struct collected c;
+	memset(&c, 0, sizeof(c));
+	struct bus *b = bus_open(url);
+	assert_non_null(b);
+	assert_int_equal(bus_consume(b, "evaluator", on_collected, &c), 0);
+	double end = clock_mono() + 30;
+	while (c.events < published && clock_mono() < end)
+		assert_true(bus_poll(b, 500) >= 0);
+	bus_close(b);
+	assert_int_equal(c.events, published);
+	assert_int_equal(c.downs, ends);
+	assert_int_equal(c.bad, 0);
+	assert_int_equal(c.gaps, 0);
+	assert_true(c.router[0] != '\0'); /* one router (its sysName), all in sequence */
+	assert_int_equal(c.last_down, BUS_DOWN_ROUTER);
 }
 
 /* ---------------------------------------------------------------- NATS, 3 nodes */
@@ -680,6 +764,7 @@ int main(void)
 	    cmocka_unit_test(test_url_errors),
 	    cmocka_unit_test_setup_teardown(test_nats_single, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_monitor_collect, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_station_collect, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_nats_cluster, setup, teardown),
 	    cmocka_unit_test(test_kafka_mock),
 	};

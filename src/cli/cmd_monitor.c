@@ -621,6 +621,11 @@ int cmd_monitor(int argc, char **argv)
 		fprintf(stderr, "routemark: monitor: --collect-only and --bus go together, with "
 		                "--listen, --connect or --mrt\n");
 		rc = 1;
+	} else if (mo.collect_only && (mo.watch || mo.nsinks || mo.spool || mo.db || mo.http ||
+	                                  mo.rib_out || mo.filtering_out)) {
+		fprintf(stderr, "routemark: monitor: --collect-only only publishes: no --watch, "
+		                "--sink, --spool, --db, --http, --rib-out or --filtering-out\n");
+		rc = 1;
 	} else if (mo.collect_only) {
 		stop_signals(mo.duration);
 		rc = monitor_collect(&mo, &stop_flag);

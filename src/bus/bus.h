@@ -40,8 +40,10 @@
 
 #include "core/core.h"
 
-#define BUS_PUBLISH_TRIES 10 /* JetStream: sends of a message before it counts as failed */
-#define BUS_KEY_MAX 255      /* bytes of a key */
+#define BUS_PUBLISH_TRIES                                                                          \
+	40              /* JetStream: sends of a message before it counts as failed (over          \
+	                   a minute at least: 0.25 s growing to 2 s apart) */
+#define BUS_KEY_MAX 255 /* bytes of a key */
 
 enum bus_kind { BUS_NATS = 1, BUS_KAFKA };
 

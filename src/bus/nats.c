@@ -113,7 +113,7 @@ static void ack_one(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, voi
 		pthread_mutex_lock(&b->mu);
 		XGROW(n->retry, n->cap_retry, n->nretry + 1);
 		n->retry[n->nretry].m = msg;
-		n->retry[n->nretry++].due = clock_mono() + 0.25 * tries;
+		n->retry[n->nretry++].due = clock_mono() + (tries < 8 ? 0.25 * tries : 2.0);
 		pthread_cond_broadcast(&n->cond);
 		pthread_mutex_unlock(&b->mu);
 		return;

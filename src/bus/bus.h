@@ -40,9 +40,9 @@
 
 #include "core/core.h"
 
-#define BUS_PUBLISH_TRIES                                                                          \
-	40              /* JetStream: sends of a message before it counts as failed (over          \
-	                   a minute at least: 0.25 s growing to 2 s apart) */
+/* JetStream: sends of a message before it counts as failed (over a minute at least: 0.25 s
+ * growing to 2 s apart). */
+#define BUS_PUBLISH_TRIES 40
 #define BUS_KEY_MAX 255 /* bytes of a key */
 
 enum bus_kind { BUS_NATS = 1, BUS_KAFKA };

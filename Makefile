@@ -12,7 +12,7 @@ PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/routemark
-PKGS     = zlib liblzma libzstd rtrlib json-c sqlite3 libcurl libcrypto libmicrohttpd yaml-0.1
+PKGS     = zlib liblzma libzstd rtrlib json-c sqlite3 libcurl libcrypto libmicrohttpd yaml-0.1 libnats rdkafka
 OPT     ?= -O2 -g
 # Hardening of the normal build (the sanitizer and fuzz builds set HARDEN= and HARDEN_LD=):
 # _FORTIFY_SOURCE=3 where the compiler and libc support it (2 otherwise; see
@@ -29,7 +29,7 @@ RM_LDFLAGS = $(HARDEN_LD) $(LDFLAGS)
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lbz2 -lpthread -lm
 TEST_LDLIBS = $(shell pkg-config --libs cmocka)
 
-MODULES  = core sign mrt bmp origins rpki irr topo registry store observe alert engine report conform serve fetch sink
+MODULES  = core sign mrt bmp origins rpki irr topo registry store observe alert engine report conform serve fetch sink bus
 LIB_SRC  = $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_SRC  = $(wildcard src/cli/*.c)

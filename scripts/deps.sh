@@ -11,11 +11,13 @@
 # pmacct: pmbmpd, the BMP collector bench/bench_pmbmpd.sh measures ingest against (not started).
 # gobgpd (gobgpd and the gobgp CLI): the GoBGP pair test (tests/test_gobgp_lab.c, in a network
 # namespace: iproute2's `ip netns`); its service must not start on install either.
+# libnats-dev, nats-server, librdkafka-dev: the bus (src/bus; tests/test_bus.c starts nats-server
+# itself and uses librdkafka's mock cluster); nats-server's daemon must not start either.
 PKGS="build-essential clang pkg-config zlib1g-dev libbz2-dev liblzma-dev libzstd-dev
       librtr-dev libjson-c-dev libsqlite3-dev libcmocka-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libyaml-dev libclang-rt-14-dev
       clang-format bgpdump stayrtr bgpq4 bzip2 xz-utils zstd time bc hyperfine chromium wrk
       llvm-14 debhelper lintian man-db binutils curl python3-jwcrypto openssl tshark pmacct
-      frr exabgp python3-exabgp gobgpd iproute2"
+      frr exabgp python3-exabgp gobgpd iproute2 libnats-dev nats-server librdkafka-dev"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
@@ -25,7 +27,7 @@ echo "deps: installing$missing"
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
-# No daemon starts on install (frr, exabgp, gobgpd): a policy-rc.d refusing every start while
+# No daemon starts on install (frr, exabgp, gobgpd, nats-server): a policy-rc.d refusing every start while
 # installing, unless the machine has one already.
 prc=""
 if [ ! -e /usr/sbin/policy-rc.d ]; then

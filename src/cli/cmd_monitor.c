@@ -33,7 +33,10 @@ static void usage(FILE *f)
 	    "                         [--duration SECONDS] [--idle-timeout "
 	    "SECONDS]\n"
 	    "                         [--speed N] [--db FILE [--snapshot-every MINUTES]]\n"
-	    "                         [reference data] [--router-name NAME] [--strict] [-q]\n\n"
+	    "                         [reference data] [--router-name NAME] [--strict] [-q]\n"
+	    "       routemark monitor --collect-only --bus URL --listen ADDR:PORT | --connect "
+	    "HOST:PORT ... |\n"
+	    "                         --mrt FILE ...\n\n"
 	    "Keep the routes of every BMP router, view and peer: routers connecting over TCP,\n"
 	    "routers connected to, a captured BMP stream, or MRT files replayed. Every change\n"
 	    "goes through the checks; with a watch file, alerts open, update and resolve.\n\n"
@@ -55,6 +58,11 @@ static void usage(FILE *f)
 	    "received\n"
 	    "                       (pre-policy) and whether it accepted them (post-policy or\n"
 	    "                       Loc-RIB), as JSON lines ('-' standard output)\n"
+	    "  --collect-only       only collect: publish every route change on the bus (--bus),\n"
+	    "                       no reference data, checks or alerts\n"
+	    "  --bus URL            nats://HOST:PORT[,...]/STREAM[?replicas=N] or\n"
+	    "                       kafka://HOST:PORT[,...]/TOPIC[?partitions=N]: one ordered\n"
+	    "                       subject or partition per router\n"
 	    "  --rib-out FILE       write the final routes as JSON lines ('-' standard output)\n"
 	    "  --duration SECONDS   stop after SECONDS (as on SIGTERM)\n"
 	    "  --idle-timeout SECONDS  drop a router that sends nothing for SECONDS (default 0:\n"
@@ -501,6 +509,7 @@ int cmd_monitor(int argc, char **argv)
 	    {"watch", required_argument, NULL, 'W'}, {"sink", required_argument, NULL, 'K'},
 	    {"spool", required_argument, NULL, 'P'}, {"http", required_argument, NULL, 'H'},
 	    {"filtering-out", required_argument, NULL, 'F'}, {"quiet", no_argument, NULL, 'q'},
+	    {"bus", required_argument, NULL, 'B'}, {"collect-only", no_argument, NULL, 'C'},
 	    {"help", no_argument, NULL, 'h'}, REFS_LONG_OPTIONS, {NULL, 0, NULL, 0}};
 	struct monitor_opts mo;
 	memset(&mo, 0, sizeof(mo));
@@ -578,6 +587,12 @@ int cmd_monitor(int argc, char **argv)
 		case 'F':
 			mo.filtering_out = optarg;
 			break;
+		case 'B':
+			mo.bus = optarg;
+			break;
+		case 'C':
+			mo.collect_only = 1;
+			break;
 		default:
 			if (!refs_option(&mo.refs, c, optarg)) {
 				rc = 1;
@@ -602,6 +617,18 @@ int cmd_monitor(int argc, char **argv)
 		    "is needed\n");
 		usage(stderr);
 		rc = 1;
+	} else if (mo.collect_only != (mo.bus != NULL) || (mo.collect_only && mo.file)) {
+		fprintf(stderr, "routemark: monitor: --collect-only and --bus go together, with "
+		                "--listen, --connect or --mrt\n");
+		rc = 1;
+	} else if (mo.collect_only && (mo.watch || mo.nsinks || mo.spool || mo.db || mo.http ||
+	                                  mo.rib_out || mo.filtering_out)) {
+		fprintf(stderr, "routemark: monitor: --collect-only only publishes: no --watch, "
+		                "--sink, --spool, --db, --http, --rib-out or --filtering-out\n");
+		rc = 1;
+	} else if (mo.collect_only) {
+		stop_signals(mo.duration);
+		rc = monitor_collect(&mo, &stop_flag);
 	} else if (mo.http && !(mo.listen || mo.nconnect)) {
 		fprintf(stderr, "routemark: monitor: --http goes with --listen or --connect\n");
 		rc = 1;

@@ -16,6 +16,8 @@ struct monitor_opts {
 	const char *spool;                                    /* --spool DIR */
 	const char *http;                                     /* --http ADDR:PORT */
 	const char *filtering_out;                            /* --filtering-out FILE */
+	const char *bus;                                      /* --bus URL */
+	int collect_only;                                     /* --collect-only */
 	double duration, idle_timeout, speed, snapshot_every; /* the last in seconds */
 	int strict, quiet;
 	struct cli_refs refs;
@@ -62,6 +64,10 @@ unsigned monitor_http_port(const struct monitor_http *h);
 /* The text a scrape returns from now on (the server takes text). */
 void monitor_http_set(struct monitor_http *h, char *text);
 void monitor_http_stop(struct monitor_http *h);
+
+/* --collect-only --bus URL (monitor_bus.c): the station or the MRT replay publishing every
+ * route change as a route event, until *stop (the station) or the files' end. 0, or 1. */
+int monitor_collect(const struct monitor_opts *mo, volatile sig_atomic_t *stop);
 
 /* Flush the sinks (a few seconds at most), close everything. */
 void monitor_live_close(struct monitor_live *ml);

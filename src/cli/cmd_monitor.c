@@ -36,7 +36,9 @@ static void usage(FILE *f)
 	    "                         [reference data] [--router-name NAME] [--strict] [-q]\n"
 	    "       routemark monitor --collect-only --bus URL --listen ADDR:PORT | --connect "
 	    "HOST:PORT ... |\n"
-	    "                         --mrt FILE ...\n\n"
+	    "                         --mrt FILE ...\n"
+	    "       routemark monitor --bus URL [--durable NAME] [--idle-timeout SECONDS] [--watch "
+	    "FILE ...]\n\n"
 	    "Keep the routes of every BMP router, view and peer: routers connecting over TCP,\n"
 	    "routers connected to, a captured BMP stream, or MRT files replayed. Every change\n"
 	    "goes through the checks; with a watch file, alerts open, update and resolve.\n\n"
@@ -62,11 +64,16 @@ static void usage(FILE *f)
 	    "                       no reference data, checks or alerts\n"
 	    "  --bus URL            nats://HOST:PORT[,...]/STREAM[?replicas=N] or\n"
 	    "                       kafka://HOST:PORT[,...]/TOPIC[?partitions=N]: one ordered\n"
-	    "                       subject or partition per router\n"
+	    "                       subject or partition per router; alone (no --collect-only,\n"
+	    "                       no input): evaluate what collectors publish, with a durable\n"
+	    "                       consumer, through the checks, snapshots and alerts\n"
+	    "  --durable NAME       the evaluator's consumer (default routemark-evaluator; a\n"
+	    "                       restart with the same name goes on where it stopped)\n"
 	    "  --rib-out FILE       write the final routes as JSON lines ('-' standard output)\n"
 	    "  --duration SECONDS   stop after SECONDS (as on SIGTERM)\n"
 	    "  --idle-timeout SECONDS  drop a router that sends nothing for SECONDS (default 0:\n"
-	    "                       never; BMP has no keepalive: TCP keepalive finds dead hosts)\n"
+	    "                       never; BMP has no keepalive: TCP keepalive finds dead hosts);\n"
+	    "                       the evaluator: stop when nothing came for SECONDS\n"
 	    "  --speed N            --mrt: N x real time (default: as fast as possible)\n"
 	    "  --db FILE            store a snapshot of the window at the end (SIGTERM too) and\n"
 	    "                       the alert events (which `serve` streams) in the store FILE\n"
@@ -510,7 +517,8 @@ int cmd_monitor(int argc, char **argv)
 	    {"spool", required_argument, NULL, 'P'}, {"http", required_argument, NULL, 'H'},
 	    {"filtering-out", required_argument, NULL, 'F'}, {"quiet", no_argument, NULL, 'q'},
 	    {"bus", required_argument, NULL, 'B'}, {"collect-only", no_argument, NULL, 'C'},
-	    {"help", no_argument, NULL, 'h'}, REFS_LONG_OPTIONS, {NULL, 0, NULL, 0}};
+	    {"durable", required_argument, NULL, 'U'}, {"help", no_argument, NULL, 'h'},
+	    REFS_LONG_OPTIONS, {NULL, 0, NULL, 0}};
 	struct monitor_opts mo;
 	memset(&mo, 0, sizeof(mo));
 	signal(SIGPIPE, SIG_IGN); /* a router or receiver gone is an error return, not death */
@@ -587,6 +595,9 @@ int cmd_monitor(int argc, char **argv)
 		case 'F':
 			mo.filtering_out = optarg;
 			break;
+		case 'U':
+			mo.durable = optarg;
+			break;
 		case 'B':
 			mo.bus = optarg;
 			break;
@@ -611,9 +622,23 @@ int cmd_monitor(int argc, char **argv)
 		goto out;
 	}
 	int modes = (mo.file != NULL) + (mo.nmrt > 0) + (mo.listen || mo.nconnect);
-	if (modes != 1) {
+	int evaluate = modes == 0 && mo.bus && !mo.collect_only;
+	if (evaluate && mo.http) {
+		fprintf(stderr, "routemark: monitor: --http goes with --listen or --connect\n");
+		rc = 1;
+	} else if (evaluate && (mo.nsinks || mo.spool) && !mo.watch) {
+		fprintf(stderr, "routemark: monitor: --sink and --spool go with --watch\n");
+		rc = 1;
+	} else if (evaluate) {
+		stop_signals(mo.duration);
+		rc = monitor_evaluate(&mo, &stop_flag);
+	} else if (mo.durable) {
+		fprintf(
+		    stderr, "routemark: monitor: --durable goes with --bus alone (an evaluator)\n");
+		rc = 1;
+	} else if (modes != 1) {
 		fprintf(stderr,
-		    "routemark: monitor: one of --listen / --connect, --bmp-file or --mrt "
+		    "routemark: monitor: one of --listen / --connect, --bmp-file, --mrt or --bus "
 		    "is needed\n");
 		usage(stderr);
 		rc = 1;

@@ -13,11 +13,12 @@ struct monitor_opts {
 	const char *file, *rib_out, *name, *listen, *db, *watch;
 	const char **connect, **mrt, **sinks;
 	size_t nconnect, nmrt, nsinks;
-	const char *spool;                                    /* --spool DIR */
-	const char *http;                                     /* --http ADDR:PORT */
-	const char *filtering_out;                            /* --filtering-out FILE */
-	const char *bus;                                      /* --bus URL */
-	int collect_only;                                     /* --collect-only */
+	const char *spool;         /* --spool DIR */
+	const char *http;          /* --http ADDR:PORT */
+	const char *filtering_out; /* --filtering-out FILE */
+	const char *bus;           /* --bus URL */
+	int collect_only;          /* --collect-only */
+	const char *durable;       /* --durable NAME: the evaluator's consumer */
 	double duration, idle_timeout, speed, snapshot_every; /* the last in seconds */
 	int strict, quiet;
 	struct cli_refs refs;
@@ -68,6 +69,8 @@ void monitor_http_stop(struct monitor_http *h);
 /* --collect-only --bus URL (monitor_bus.c): the station or the MRT replay publishing every
  * route change as a route event, until *stop (the station) or the files' end. 0, or 1. */
 int monitor_collect(const struct monitor_opts *mo, volatile sig_atomic_t *stop);
+/* --bus URL alone: evaluate the route events collectors publish (monitor_eval.c). */
+int monitor_evaluate(const struct monitor_opts *mo, volatile sig_atomic_t *stop);
 
 /* Flush the sinks (a few seconds at most), close everything. */
 void monitor_live_close(struct monitor_live *ml);

@@ -27,16 +27,6 @@ void ae_words_free(struct ae_words *w)
 	jsonw_free(&w->json);
 }
 
-/* RFC 3339, UTC, to the second: "2026-12-02T13:05:09Z". */
-static const char *time_rfc3339(int64_t t, char *buf, size_t size)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return buf;
-}
-
 static const char *severity_name(int s)
 {
 	static const char *names[] = {"emergency", "alert", "critical", "error", "warning",
@@ -190,9 +180,11 @@ void ae_explain(const struct alert_engine *ae, const struct ae_alert *a, struct 
 	jsonw_kstr(j, "id", a->id);
 	jsonw_kstr(j, "kind", alert_kind_name(a->kind));
 	jsonw_kstr(j, "state", alert_state_name(ev->state));
-	jsonw_kstr(j, "time", time_rfc3339(ev->time, when, sizeof(when)));
+	jsonw_kstr(
+	    j, "time", time_utc_strftime(ev->time, "%Y-%m-%dT%H:%M:%SZ", when, sizeof(when)));
 	jsonw_kint(j, "time_unix", ev->time);
-	jsonw_kstr(j, "opened", time_rfc3339(a->opened, when, sizeof(when)));
+	jsonw_kstr(
+	    j, "opened", time_utc_strftime(a->opened, "%Y-%m-%dT%H:%M:%SZ", when, sizeof(when)));
 	jsonw_kstr(j, "severity", severity_name(ev->severity));
 	if (a->has_prefix)
 		jsonw_kstr(j, "prefix", pfx);

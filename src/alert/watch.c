@@ -279,15 +279,9 @@ static int top_pair(
 	return each_pair(l, v, prefix_pair, wp);
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 static int cmp_asn(const void *a, const void *b)
 {
-	return cmp_u32(&((const struct watch_asn *)a)->asn, &((const struct watch_asn *)b)->asn);
+	return u32_cmp(&((const struct watch_asn *)a)->asn, &((const struct watch_asn *)b)->asn);
 }
 
 /* The trie, sorted lists, duplicates refused. */
@@ -314,7 +308,7 @@ static int finish(struct wload *l)
 			return -1;
 		}
 	if (w->nignore_asns)
-		qsort(w->ignore_asns, w->nignore_asns, sizeof(uint32_t), cmp_u32);
+		qsort(w->ignore_asns, w->nignore_asns, sizeof(uint32_t), u32_cmp);
 	return 0;
 }
 
@@ -398,5 +392,5 @@ const struct watch_asn *watch_asn_find(const struct watch *w, uint32_t asn)
 int watch_asn_ignored(const struct watch *w, uint32_t asn)
 {
 	return w->nignore_asns &&
-	       bsearch(&asn, w->ignore_asns, w->nignore_asns, sizeof(asn), cmp_u32) != NULL;
+	       bsearch(&asn, w->ignore_asns, w->nignore_asns, sizeof(asn), u32_cmp) != NULL;
 }

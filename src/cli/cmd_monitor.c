@@ -18,6 +18,7 @@
 #include "bmp/bmp.h"
 #include "cli/cli.h"
 #include "cli/monitor.h"
+#include "serve/serve.h"
 #include "engine/engine.h"
 #include "core/core.h"
 #include "mrt/mrt.h"
@@ -372,8 +373,8 @@ static int run_station(const struct monitor_opts *mo)
 		bmp_rib_free(rib);
 		return 1;
 	}
-	struct monitor_http *http = NULL;
-	if (mo->http && (http = monitor_http_start(mo->http)) == NULL) {
+	struct serve_metrics *http = NULL;
+	if (mo->http && (http = serve_metrics_start(mo->http)) == NULL) {
 		bmp_station_free(st);
 		monitor_live_close(&ml);
 		bmp_rib_free(rib);
@@ -382,7 +383,7 @@ static int run_station(const struct monitor_opts *mo)
 	stop_signals(mo->duration); /* before saying so: a SIGTERM right after must stop cleanly */
 	if (http)
 		fprintf(stderr, "routemark: monitor: metrics on %s (port %u) at /metrics\n",
-		    mo->http, monitor_http_port(http));
+		    mo->http, serve_metrics_port(http));
 	if (mo->listen)
 		fprintf(stderr, "routemark: monitor: listening on %s (port %u)\n", mo->listen,
 		    bmp_station_port(st));
@@ -400,7 +401,7 @@ static int run_station(const struct monitor_opts *mo)
 		monitor_live_tick(&ml);
 		if (http) {
 			bmp_station_stats(st, &ss);
-			monitor_http_set(http, monitor_live_metrics(&ml, &ss));
+			serve_metrics_set(http, monitor_live_metrics(&ml, &ss));
 		}
 		if (reload_flag) {
 			reload_flag = 0;
@@ -444,7 +445,7 @@ static int run_station(const struct monitor_opts *mo)
 	if (rib_out_write(mo->rib_out, rib) != 0 || monitor_live_snapshot(&ml) != 0)
 		rc = 1;
 	bmp_station_free(st);
-	monitor_http_stop(http);
+	serve_metrics_stop(http);
 	monitor_live_close(&ml);
 	bmp_rib_free(rib);
 	return rc;

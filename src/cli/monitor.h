@@ -30,10 +30,9 @@ struct monitor_live {
 	struct bmp_rib *rib;
 	struct engine_live *live;
 	struct sink_set *sinks;
-	struct store *events;   /* --db: alert events */
-	int wall_clock;         /* the station: now is the clock's, not the records' */
-	struct rtr_client *rtr; /* the station with --rtr: the live RTR cache */
-	uint32_t rtr_update;    /* the update number of the table in use */
+	struct store *events; /* --db: alert events */
+	int wall_clock;       /* the station: now is the clock's, not the records' */
+	int rtr;              /* the station with --rtr: the live engine keeps the session */
 	uint64_t alerts_emitted, alert_errors;
 	uint64_t judged_stored; /* pre-policy changes in the snapshots stored so far */
 };
@@ -57,14 +56,6 @@ int monitor_live_summary(const struct monitor_live *ml);
 /* The Prometheus text exposition of everything the monitor counts (ss: the station's, or
  * NULL); malloc'ed. */
 char *monitor_live_metrics(const struct monitor_live *ml, const struct bmp_station_stats *ss);
-
-/* --http ADDR:PORT: /metrics served from its own thread (monitor_http.c). */
-struct monitor_http;
-struct monitor_http *monitor_http_start(const char *spec);
-unsigned monitor_http_port(const struct monitor_http *h);
-/* The text a scrape returns from now on (the server takes text). */
-void monitor_http_set(struct monitor_http *h, char *text);
-void monitor_http_stop(struct monitor_http *h);
 
 /* --collect-only --bus URL (monitor_bus.c): the station or the MRT replay publishing every
  * route change as a route event, until *stop (the station) or the files' end. 0, or 1. */

@@ -23,12 +23,6 @@ struct evaluator {
 	double last_event; /* clock_mono */
 };
 
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 static void peer_of(const struct bus_event *ev, struct bmp_peer *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -84,9 +78,9 @@ static int on_event(void *arg, const struct bus_msg *m)
 		size_t words = ev.ncomm + 3 * (size_t)ev.nlarge;
 		XGROW(e->comm, e->comm_cap, 4 * words + 1);
 		for (size_t i = 0; i < ev.ncomm; i++)
-			put_be32(e->comm + 4 * i, ev.comm[i]);
+			be32_put(e->comm + 4 * i, ev.comm[i]);
 		for (size_t i = 0; i < 3 * (size_t)ev.nlarge; i++)
-			put_be32(e->comm + 4 * (ev.ncomm + i), ev.large[i]);
+			be32_put(e->comm + 4 * (ev.ncomm + i), ev.large[i]);
 		ba.origin = ev.origin;
 		ba.present |= 1ull << BGP_ATTR_ORIGIN | 1ull << BGP_ATTR_AS_PATH;
 		ba.aspath = ev.path, ba.aspath_nwords = ev.npath;

@@ -10,7 +10,6 @@
 #include <time.h>
 
 #include "alert/alert.h"
-#include "rpki/rpki.h"
 #include "cli/cli.h"
 #include "cli/monitor.h"
 #include "sink/sink.h"
@@ -67,50 +66,22 @@ static void on_alert(void *arg, const struct alert_event *ev)
 	}
 }
 
-#define RTR_WAIT_S 60
-
-static int rtr_open(struct monitor_live *ml, const char *rtr)
-{
-	char *host, *port;
-	const char *err;
-	if (hostport_split(rtr, &host, &port, &err) != 0) {
-		log_err("--rtr %s: %s", rtr, err);
-		return -1;
-	}
-	ml->rtr = rtr_client_start(host, port);
-	free(host);
-	free(port);
-	if (ml->rtr == NULL)
-		return -1;
-	if (rtr_client_wait_sync(ml->rtr, RTR_WAIT_S * 1000) != 0) {
-		log_err("--rtr %s: no complete VRP set from the RTR cache within %d s", rtr,
-		    RTR_WAIT_S);
-		return -1;
-	}
-	return 0;
-}
-
 /* A new table from the RTR cache: the routes it concerns are judged again. */
 static void rtr_poll(struct monitor_live *ml)
 {
-	uint32_t upd, serial;
-	struct vrp_table *t = rtr_client_table_at(ml->rtr, &upd, &serial);
-	if (t == NULL)
+	struct engine_live_stats before, after;
+	engine_live_stats(ml->live, &before);
+	struct engine_reval_stats rs;
+	uint32_t serial;
+	size_t nvrps;
+	if (engine_live_rtr_poll(ml->live, (int64_t)time(NULL), &rs, &serial, &nvrps) != 1)
 		return;
-	if (upd != ml->rtr_update) {
-		ml->rtr_update = upd;
-		struct engine_live_stats before, after;
-		engine_live_stats(ml->live, &before);
-		struct engine_reval_stats rs;
-		engine_live_set_vrps(ml->live, t, ml->rib, (int64_t)time(NULL), &rs);
-		engine_live_stats(ml->live, &after);
-		notice("RTR serial %u: %zu VRPs, %zu changed; %zu routes judged again, "
-		       "%llu became invalid, %llu became valid, in %.3f s",
-		    serial, vrp_table_count(t), rs.vrps_changed, rs.routes_examined,
-		    (unsigned long long)(after.became_invalid - before.became_invalid),
-		    (unsigned long long)(after.became_valid - before.became_valid), rs.seconds);
-	}
-	vrp_table_release(t);
+	engine_live_stats(ml->live, &after);
+	notice("RTR serial %u: %zu VRPs, %zu changed; %zu routes judged again, %llu became "
+	       "invalid, %llu became valid, in %.3f s",
+	    serial, nvrps, rs.vrps_changed, rs.routes_examined,
+	    (unsigned long long)(after.became_invalid - before.became_invalid),
+	    (unsigned long long)(after.became_valid - before.became_valid), rs.seconds);
 }
 
 int monitor_live_open(
@@ -125,8 +96,6 @@ int monitor_live_open(
 	if (rtr)
 		refs->spec.rtr = NULL;
 	if (refs_load(refs, &loaded) != 0)
-		return 1;
-	if (rtr && rtr_open(ml, rtr) != 0)
 		return 1;
 	struct watch *w = NULL;
 	if (mo->watch) {
@@ -158,12 +127,13 @@ int monitor_live_open(
 	struct engine_live_opts lo = {
 	    .refs = refs->set, .watch = w, .rib = rib, .on_alert = on_alert, .arg = ml};
 	ml->live = engine_live_new(&lo);
-	if (ml->rtr) {
+	if (rtr) {
 		uint32_t serial;
-		struct vrp_table *t = rtr_client_table_at(ml->rtr, &ml->rtr_update, &serial);
-		engine_live_set_vrps(ml->live, t, NULL, (int64_t)time(NULL), NULL);
-		notice("RTR: %zu VRPs (serial %u)", vrp_table_count(t), serial);
-		vrp_table_release(t);
+		size_t nvrps;
+		if (engine_live_rtr_open(ml->live, rtr, &serial, &nvrps) != 0)
+			return 1;
+		ml->rtr = 1;
+		notice("RTR: %zu VRPs (serial %u)", nvrps, serial);
 	}
 	return 0;
 }
@@ -341,9 +311,7 @@ void monitor_live_close(struct monitor_live *ml)
 {
 	engine_live_free(ml->live);
 	ml->live = NULL;
-	if (ml->rtr)
-		rtr_client_stop(ml->rtr);
-	ml->rtr = NULL;
+	ml->rtr = 0;
 	sink_set_close(ml->sinks, 5);
 	ml->sinks = NULL;
 	store_close(ml->events);

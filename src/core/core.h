@@ -253,6 +253,13 @@ int trie_walk_all(const struct trie *t, trie_walk_fn fn, void *arg);
 
 /* ---------------------------------------------------------------- byte cursor */
 
+/* v as 4 bytes in network order (communities as the UPDATE carries them). */
+static inline void be32_put(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
 /* Bounds-checked reading of wire data: every get fails (returns -1) instead of reading past
  * the end, and leaves the cursor unchanged on failure. */
 struct cursor {
@@ -363,6 +370,8 @@ size_t u32_lower_bound(const void *base, size_t n, size_t size, size_t offset, u
 uint32_t hash_bytes(const void *p, size_t n, uint32_t seed); /* FNV-1a style, fast enough */
 /* t (Unix seconds) as "2014-05-30 22:00 UTC" in buf; "-" when t <= 0. Returns the text. */
 const char *time_utc_format(int64_t t, char *buf, size_t size);
+/* t (UTC) formatted by strftime's fmt; "-" when t <= 0. */
+const char *time_utc_strftime(int64_t t, const char *fmt, char *buf, size_t size);
 /* Unix seconds, or YYYY-MM-DD[(T| )HH:MM[:SS]][Z] in UTC; -1 when malformed. */
 int time_parse_utc(const char *s, int64_t *out);
 double clock_mono(void);       /* seconds on the monotonic clock (for intervals) */

@@ -217,14 +217,19 @@ double clock_thread_cpu(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-const char *time_utc_format(int64_t t, char *buf, size_t size)
+const char *time_utc_strftime(int64_t t, const char *fmt, char *buf, size_t size)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
 	if (t <= 0 || gmtime_r(&tt, &tm) == NULL)
 		return "-";
-	strftime(buf, size, "%Y-%m-%d %H:%M UTC", &tm);
+	strftime(buf, size, fmt, &tm);
 	return buf;
+}
+
+const char *time_utc_format(int64_t t, char *buf, size_t size)
+{
+	return time_utc_strftime(t, "%Y-%m-%d %H:%M UTC", buf, size);
 }
 
 int u32_cmp(const void *a, const void *b)

@@ -240,6 +240,15 @@ int engine_live_reload(
 struct engine_reval_stats;
 void engine_live_set_vrps(struct engine_live *l, struct vrp_table *vrps, const struct bmp_rib *rib,
     int64_t now, struct engine_reval_stats *st);
+/* Keep an RTR cache's session (HOST:PORT, [V6ADDR]:PORT; RTRlib's threads) and take its
+ * first complete table (waiting up to 60 s): its serial and size in *serial, *nvrps. 0, or
+ * -1 (logged). The session ends with the live engine. */
+int engine_live_rtr_open(
+    struct engine_live *l, const char *hostport, uint32_t *serial, size_t *nvrps);
+/* A table the cache published since the last one taken goes to engine_live_set_vrps (with the
+ * route state of the options). 1 when one was taken (st, serial, nvrps filled), else 0. */
+int engine_live_rtr_poll(struct engine_live *l, int64_t now, struct engine_reval_stats *st,
+    uint32_t *serial, size_t *nvrps);
 void engine_live_stats(const struct engine_live *l, struct engine_live_stats *st);
 void engine_live_each_open_alert(
     const struct engine_live *l, void (*fn)(void *arg, const struct alert_event *ev), void *arg);

@@ -38,6 +38,8 @@ struct engine_live {
 	struct vrp_table *rtr_vrps; /* a live RTR cache's table (referenced), else NULL */
 	const struct bmp_rib *rib;
 	struct live_filter *filter;
+	struct rtr_client *rtr; /* engine_live_rtr_open's session */
+	uint32_t rtr_update;    /* the update number of the table taken last */
 };
 
 struct engine_live *engine_live_new(const struct engine_live_opts *o)
@@ -65,6 +67,8 @@ void engine_live_free(struct engine_live *l)
 		return;
 	engine_free(l->e);
 	alert_engine_free(l->ae);
+	if (l->rtr)
+		rtr_client_stop(l->rtr);
 	if (l->rtr_vrps)
 		vrp_table_release(l->rtr_vrps);
 	live_filter_free(l->filter);
@@ -337,6 +341,51 @@ void engine_live_set_vrps(struct engine_live *l, struct vrp_table *vrps, const s
 		vrp_table_release(old_owned);
 }
 
+#define RTR_WAIT_S 60
+
+int engine_live_rtr_open(
+    struct engine_live *l, const char *hostport, uint32_t *serial, size_t *nvrps)
+{
+	char *host, *port;
+	const char *err;
+	if (hostport_split(hostport, &host, &port, &err) != 0) {
+		log_err("--rtr %s: %s", hostport, err);
+		return -1;
+	}
+	l->rtr = rtr_client_start(host, port);
+	free(host);
+	free(port);
+	if (l->rtr == NULL)
+		return -1;
+	if (rtr_client_wait_sync(l->rtr, RTR_WAIT_S * 1000) != 0) {
+		log_err("--rtr %s: no complete VRP set from the RTR cache within %d s", hostport,
+		    RTR_WAIT_S);
+		return -1;
+	}
+	struct vrp_table *t = rtr_client_table_at(l->rtr, &l->rtr_update, serial);
+	*nvrps = vrp_table_count(t);
+	engine_live_set_vrps(l, t, NULL, (int64_t)time(NULL), NULL);
+	vrp_table_release(t);
+	return 0;
+}
+
+int engine_live_rtr_poll(struct engine_live *l, int64_t now, struct engine_reval_stats *st,
+    uint32_t *serial, size_t *nvrps)
+{
+	uint32_t upd;
+	struct vrp_table *t = l->rtr ? rtr_client_table_at(l->rtr, &upd, serial) : NULL;
+	if (t == NULL)
+		return 0;
+	int taken = upd != l->rtr_update;
+	if (taken) {
+		l->rtr_update = upd;
+		*nvrps = vrp_table_count(t);
+		engine_live_set_vrps(l, t, l->rib, now, st);
+	}
+	vrp_table_release(t);
+	return taken;
+}
+
 /* ---------------------------------------------------------------- snapshots */
 
 struct router_views {
@@ -374,12 +423,6 @@ static enum bmp_view best_view(unsigned views)
 	return BMP_VIEW_POST;
 }
 
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 /* An interned attribute set as the decoder's bgp_attrs (communities in *comm). */
 static void attrs_of(const struct bmp_attrs *a, struct bgp_attrs *ba, uint8_t **comm, size_t *cap)
 {
@@ -387,7 +430,7 @@ static void attrs_of(const struct bmp_attrs *a, struct bgp_attrs *ba, uint8_t **
 	XGROW(*comm, *cap, need + 1);
 	const uint32_t *w = bmp_attrs_path(a) + a->npath;
 	for (uint32_t k = 0; k < a->ncomm + 3 * a->nlarge; k++)
-		put_be32(*comm + 4 * k, w[k]);
+		be32_put(*comm + 4 * k, w[k]);
 	memset(ba, 0, sizeof(*ba));
 	ba->present = a->present;
 	ba->origin = a->origin;

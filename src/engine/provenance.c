@@ -232,11 +232,7 @@ static void gap(
 
 static const char *day(int64_t t, char *buf, size_t size)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(buf, size, "%Y-%m-%d", &tm);
-	return buf;
+	return time_utc_strftime(t, "%Y-%m-%d", buf, size);
 }
 
 /* The five RIRs' trust anchors, told from a "ta" value. */

@@ -30,11 +30,7 @@ int report_provenance_read(struct store *s, const struct store_snapshot *snap, s
 
 static const char *day(int64_t t, char *buf, size_t size)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(buf, size, "%Y-%m-%d", &tm);
-	return buf;
+	return time_utc_strftime(t, "%Y-%m-%d", buf, size);
 }
 
 int report_provenance_distance(

@@ -73,4 +73,16 @@ int serve_run(const struct serve_config *c);
 struct sockaddr_storage;
 int serve_parse_listen(const char *s, struct sockaddr_storage *ss, unsigned *len);
 
+/* ---------------------------------------------------------------- metrics.c */
+
+/* Prometheus text at /metrics for a process that is no `serve` (the live monitor): listen on
+ * spec (ADDR:PORT, [V6ADDR]:PORT; port 0: any free one) with its own thread. NULL (logged)
+ * when the address cannot be used. */
+struct serve_metrics;
+struct serve_metrics *serve_metrics_start(const char *spec);
+unsigned serve_metrics_port(const struct serve_metrics *h);
+/* The text a scrape returns from now on (the server takes text, malloc'ed). */
+void serve_metrics_set(struct serve_metrics *h, char *text);
+void serve_metrics_stop(struct serve_metrics *h);
+
 #endif

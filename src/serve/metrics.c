@@ -1,7 +1,7 @@
 /*
- * routemark monitor --http ADDR:PORT: Prometheus text metrics at /metrics (libmicrohttpd, its
- * own thread). The station's loop renders the text (monitor_metrics) every round and hands it
- * over under a mutex; a scrape copies it, so the HTTP thread never touches the live state.
+ * A small HTTP server of Prometheus text metrics at /metrics (libmicrohttpd, its own thread),
+ * for `routemark monitor --http`. The owner renders the text and hands it over under a mutex
+ * (serve_metrics_set); a scrape copies it, so the HTTP thread never touches live state.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -14,9 +14,10 @@
 
 #include <microhttpd.h>
 
-#include "cli/monitor.h"
+#include "core/core.h"
+#include "serve/serve.h"
 
-struct monitor_http {
+struct serve_metrics {
 	struct MHD_Daemon *d;
 	pthread_mutex_t mu;
 	char *text;
@@ -27,7 +28,7 @@ static enum MHD_Result on_request(void *arg, struct MHD_Connection *conn, const 
     const char *method, const char *version, const char *upload, size_t *upload_size, void **state)
 {
 	(void)version, (void)upload, (void)upload_size, (void)state;
-	struct monitor_http *h = arg;
+	struct serve_metrics *h = arg;
 	unsigned status = MHD_HTTP_OK;
 	char *body;
 	const char *type = "text/plain; version=0.0.4; charset=utf-8";
@@ -105,13 +106,13 @@ static int listen_on(const char *spec, unsigned *port)
 	return fd;
 }
 
-struct monitor_http *monitor_http_start(const char *spec)
+struct serve_metrics *serve_metrics_start(const char *spec)
 {
 	unsigned port;
 	int fd = listen_on(spec, &port);
 	if (fd < 0)
 		return NULL;
-	struct monitor_http *h = xcalloc(1, sizeof(*h));
+	struct serve_metrics *h = xcalloc(1, sizeof(*h));
 	pthread_mutex_init(&h->mu, NULL);
 	h->port = port;
 	h->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO, 0, NULL, NULL,
@@ -127,12 +128,12 @@ struct monitor_http *monitor_http_start(const char *spec)
 	return h;
 }
 
-unsigned monitor_http_port(const struct monitor_http *h)
+unsigned serve_metrics_port(const struct serve_metrics *h)
 {
 	return h->port;
 }
 
-void monitor_http_set(struct monitor_http *h, char *text)
+void serve_metrics_set(struct serve_metrics *h, char *text)
 {
 	pthread_mutex_lock(&h->mu);
 	free(h->text);
@@ -140,7 +141,7 @@ void monitor_http_set(struct monitor_http *h, char *text)
 	pthread_mutex_unlock(&h->mu);
 }
 
-void monitor_http_stop(struct monitor_http *h)
+void serve_metrics_stop(struct serve_metrics *h)
 {
 	if (h == NULL)
 		return;

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "testutil.h"
+#include "netutil.h"
 
 #include "bus/bus.h"
 #include "core/core.h"
@@ -37,30 +38,6 @@ static void sleep_ms(int ms)
 {
 	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
 	nanosleep(&ts, NULL);
-}
-
-static int free_port(void)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET};
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(fd >= 0);
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	close(fd);
-	return ntohs(a.sin_port);
-}
-
-static int port_open(int port)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET,
-	    .sin_port = htons((uint16_t)port),
-	    .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	int ok = connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
-	close(fd);
-	return ok;
 }
 
 /* nats-server with argv, output to DIR/log; dies with the test (PDEATHSIG). */
@@ -87,7 +64,7 @@ static pid_t spawn(const char *log, char *const argv[])
 static void wait_port(int port, pid_t pid)
 {
 	double end = clock_mono() + 15;
-	while (!port_open(port)) {
+	while (!loopback_port_open(port)) {
 		assert_true(waitpid(pid, NULL, WNOHANG) == 0); /* still running */
 		assert_true(clock_mono() < end);
 		sleep_ms(20);
@@ -253,7 +230,7 @@ static void test_url_errors(void **state)
 	assert_null(bus_open("nats://127.0.0.1:4222/S?replicas=9"));  /* replicas */
 	assert_null(bus_open("kafka://127.0.0.1:9092/t?replicas=3")); /* a NATS parameter */
 	assert_null(bus_open("amqp://127.0.0.1:5672/q"));
-	int port = free_port(); /* nothing listens there */
+	int port = loopback_free_port(NULL); /* nothing listens there */
 	char url[128];
 	snprintf(url, sizeof(url), "nats://127.0.0.1:%d/S", port);
 	assert_null(bus_open(url));
@@ -348,7 +325,7 @@ static void poll_until(struct bus *b, struct seen *s, uint64_t want, double secs
 static void start_nats1(void)
 {
 	char port[16], sd[300];
-	lab.port[0] = free_port();
+	lab.port[0] = loopback_free_port(NULL);
 	snprintf(port, sizeof(port), "%d", lab.port[0]);
 	snprintf(sd, sizeof(sd), "%s/js", lab.dir);
 	char *argv[] = {"nats-server", "-a", "127.0.0.1", "-p", port, "-js", "-sd", sd, NULL};
@@ -578,7 +555,7 @@ static void test_station_collect(void **state)
 	start_nats1();
 	char url[128], listen[64];
 	snprintf(url, sizeof(url), "nats://127.0.0.1:%d/STATION", lab.port[0]);
-	int port = free_port();
+	int port = loopback_free_port(NULL);
 	snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
 	char *argv[] = {(char *)test_bin(), "monitor", "--collect-only", "--listen", listen,
 	    "--bus", url, "--duration", "60", NULL};
@@ -657,7 +634,7 @@ static void test_station_collect(void **state)
 static void start_nats3(void)
 {
 	for (int i = 0; i < 3; i++)
-		lab.port[i] = free_port(), lab.cport[i] = free_port();
+		lab.port[i] = loopback_free_port(NULL), lab.cport[i] = loopback_free_port(NULL);
 	for (int i = 0; i < 3; i++) {
 		char conf[300], log[32];
 		snprintf(conf, sizeof(conf), "%s/n%d.conf", lab.dir, i + 1);

@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "testutil.h"
+#include "netutil.h"
 #include "core/core.h"
 
 #define BGPD "/usr/lib/frr/bgpd"
@@ -103,30 +104,6 @@ static void sleep_ms(int ms)
 {
 	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
 	nanosleep(&ts, NULL);
-}
-
-static int free_port(const char *addr)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET};
-	inet_pton(AF_INET, addr, &a.sin_addr);
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(fd >= 0);
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	close(fd);
-	return ntohs(a.sin_port);
-}
-
-static int port_open(int port)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET,
-	    .sin_port = htons((uint16_t)port),
-	    .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	int ok = connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
-	close(fd);
-	return ok;
 }
 
 static char *path_of(const char *name)
@@ -451,7 +428,8 @@ static void test_live_hijack_and_rtr(void **state)
 
 	/* the RTR cache */
 	write_file("vrps.json", VRPS_BEFORE);
-	int rtr_port = free_port("127.0.0.1"), metrics_port = free_port("127.0.0.1");
+	int rtr_port = loopback_free_port("127.0.0.1"),
+	    metrics_port = loopback_free_port("127.0.0.1");
 	char rtr_bind[32], metrics[32], rtr_spec[32];
 	snprintf(rtr_bind, sizeof(rtr_bind), "127.0.0.1:%d", rtr_port);
 	snprintf(metrics, sizeof(metrics), "127.0.0.1:%d", metrics_port);
@@ -469,7 +447,7 @@ static void test_live_hijack_and_rtr(void **state)
 	unsigned hook_port = MHD_get_daemon_info(lab.hook, MHD_DAEMON_INFO_BIND_PORT)->port;
 
 	double t0 = now_s();
-	while (!port_open(rtr_port)) {
+	while (!loopback_port_open(rtr_port)) {
 		assert_true(alive(lab.stayrtr));
 		assert_true(now_s() - t0 < WAIT_S);
 		sleep_ms(50);
@@ -493,7 +471,7 @@ static void test_live_hijack_and_rtr(void **state)
 	assert_true(file_has(path_of("monitor.log"), "monitor: RTR: 2 VRPs"));
 
 	/* FRR bgpd (BMP to the station), then ExaBGP feeding it */
-	int bgp_port = free_port("127.0.0.2");
+	int bgp_port = loopback_free_port("127.0.0.2");
 	char bgp_port_s[16];
 	snprintf(bgp_port_s, sizeof(bgp_port_s), "%d", bgp_port);
 	write_frr_conf(bmp_port);

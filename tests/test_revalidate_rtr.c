@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 
 #include "testutil.h"
+#include "netutil.h"
 #include "bmp/bmp.h"
 #include "engine/engine.h"
 #include "rpki/rpki.h"
@@ -31,29 +32,6 @@ static const char *find_stayrtr(void)
 		path += n + (c != NULL);
 	}
 	return NULL;
-}
-
-static int free_port(void)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(fd >= 0);
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	close(fd);
-	return ntohs(a.sin_port);
-}
-
-static int port_open(int port)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET,
-	    .sin_port = htons((uint16_t)port),
-	    .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	int ok = connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
-	close(fd);
-	return ok;
 }
 
 static void write_vrps(const char *dir, const char *roas)
@@ -157,7 +135,7 @@ static void test_stayrtr_revalidate(void **state)
 	    "{\"asn\":64496,\"prefix\":\"192.0.2.0/24\",\"maxLength\":24,\"ta\":\"t\"},"
 	    "{\"asn\":64497,\"prefix\":\"198.51.100.0/22\",\"maxLength\":24,\"ta\":\"t\"},"
 	    "{\"asn\":64498,\"prefix\":\"10.0.0.0/8\",\"maxLength\":16,\"ta\":\"t\"}");
-	int port = free_port(), mport = free_port();
+	int port = loopback_free_port(NULL), mport = loopback_free_port(NULL);
 	char cache[4200], bind_s[64], metrics[64], logp[4200], portstr[16];
 	snprintf(cache, sizeof(cache), "%s/vrps.json", dir);
 	snprintf(logp, sizeof(logp), "%s/stayrtr.log", dir);
@@ -176,9 +154,9 @@ static void test_stayrtr_revalidate(void **state)
 		    "-refresh", "1", "-checktime=false", (char *)NULL);
 		_exit(127);
 	}
-	for (int i = 0; i < 200 && !port_open(port); i++)
+	for (int i = 0; i < 200 && !loopback_port_open(port); i++)
 		usleep(100000);
-	assert_true(port_open(port));
+	assert_true(loopback_port_open(port));
 
 	/* the routes: two peers */
 	struct bmp_rib *rib = bmp_rib_new();

@@ -119,6 +119,18 @@ static void test_watch_errors(void **state)
 	assert_non_null(w);
 	assert_int_equal(w->nprefixes + w->nasns, 0);
 	watch_free(w);
+	/* a list key given twice adds to the first list (a fuzz find: the second, scalar one
+	 * was written past the end of the first list's allocation) */
+	const char *twice = "192.0.2.0/24:\n  asn: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, "
+	                    "15, 16, 17, 18, 19]\n  asn: 20\n"
+	                    "options:\n  ignoreASns: [7, 8]\n  ignoreASns: 9\n";
+	w = watch_load_mem(twice, strlen(twice), "twice.yml");
+	assert_non_null(w);
+	assert_int_equal(w->prefixes[0].norigins, 20);
+	assert_int_equal(w->prefixes[0].origins[19], 20);
+	assert_int_equal(w->nignore_asns, 3);
+	assert_true(watch_asn_ignored(w, 9) && watch_asn_ignored(w, 7));
+	watch_free(w);
 }
 
 /* ---------------------------------------------------------------- the engine */

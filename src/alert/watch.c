@@ -78,12 +78,12 @@ static int parse_asn_node(struct wload *l, const yaml_node_t *n, uint32_t *asn)
 	return 0;
 }
 
-/* An AS number or a list of them. */
+/* An AS number or a list of them, added to *out (a key given twice adds to the first list). */
 static int parse_asn_list(struct wload *l, const yaml_node_t *n, uint32_t **out, size_t *nout)
 {
-	size_t cap = 0;
+	size_t cap = *nout; /* *out holds exactly *nout: grows on the first addition */
 	if (n->type == YAML_SCALAR_NODE) {
-		XGROW(*out, cap, 1);
+		XGROW(*out, cap, *nout + 1);
 		return parse_asn_node(l, n, &(*out)[(*nout)++]);
 	}
 	if (n->type != YAML_SEQUENCE_NODE) {

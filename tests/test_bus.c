@@ -229,6 +229,12 @@ static void test_url_errors(void **state)
 	assert_null(bus_open("nats://127.0.0.1/S"));                  /* no port */
 	assert_null(bus_open("nats://127.0.0.1:4222/S?replicas=9"));  /* replicas */
 	assert_null(bus_open("kafka://127.0.0.1:9092/t?replicas=3")); /* a NATS parameter */
+	assert_null(bus_open("nats://127.0.0.1:4222/S?partitions=0"));
+	assert_null(bus_open("nats://127.0.0.1:4222/S?partitions=2000")); /* over 1024 */
+	/* the partition of a key: a pure function of the key, within range */
+	assert_int_equal(bus_key_partition("edge-1", 8), bus_key_partition("edge-1", 8));
+	for (int p = 1; p <= 64; p *= 2)
+		assert_true(bus_key_partition("r", p) >= 0 && bus_key_partition("r", p) < p);
 	assert_null(bus_open("amqp://127.0.0.1:5672/q"));
 	int port = loopback_free_port(NULL); /* nothing listens there */
 	char url[128];
@@ -547,6 +553,79 @@ static void test_evaluator(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* Run an evaluator (extra: its options) until the stream is drained; the events it applied,
+ * by router name, from its "bus: events of N routers: a (n), b (m)" line into names/counts. */
+static size_t evaluate_routers(
+    const char *url, const char *extra, char names[][16], unsigned long long *counts)
+{
+	char cmd[1024], line[1024];
+	snprintf(cmd, sizeof(cmd), "%s monitor -q --bus '%s' --idle-timeout 2 %s 2>&1", test_bin(),
+	    url, extra);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	size_t n = 0;
+	while (fgets(line, sizeof(line), p)) {
+		fputs(line, stdout);
+		char *c = strstr(line, ": ") ? strstr(line + 5, ": ") : NULL;
+		if (strncmp(line, "bus: events of", 14) != 0 || c == NULL)
+			continue;
+		for (c += 2; n < 8 && sscanf(c, "%15[^ ] (%llu)", names[n], &counts[n]) == 2; n++)
+			c = strstr(c, "), ") ? strstr(c, "), ") + 3 : c + strlen(c);
+	}
+	assert_int_equal(pclose(p), 0);
+	return n;
+}
+
+/* Routers spread over evaluators: four collectors (one router each) publish onto a stream of 8
+ * partitions; evaluators --shard 0/2 and 1/2 each take exactly the routers whose partition
+ * falls to them, every one of its events, and together what one evaluator of the whole
+ * stream takes. */
+static void test_evaluator_shards(void **state)
+{
+	REQUIRE_DATA(mrt, "mrt/bgpdump__updates.20100722.2015.gz");
+	start_nats1();
+	char url[128], cmd[1024];
+	snprintf(url, sizeof(url), "nats://127.0.0.1:%d/SHARDS?partitions=8", lab.port[0]);
+	static const char *const routers[] = {"edge-1", "edge-2", "edge-3", "edge-4"};
+	int shard_of[4], on[2] = {0, 0};
+	for (int i = 0; i < 4; i++) {
+		shard_of[i] = bus_key_partition(routers[i], 8) % 2;
+		on[shard_of[i]]++;
+		snprintf(cmd, sizeof(cmd),
+		    "%s monitor --collect-only --bus '%s' --router-name %s --mrt '%s' >/dev/null "
+		    "2>&1",
+		    test_bin(), url, routers[i], mrt);
+		assert_int_equal(system(cmd), 0);
+	}
+	assert_true(on[0] > 0 && on[1] > 0); /* the names were chosen so that both get some */
+	char all[8][16], sh[2][8][16];
+	unsigned long long nall[8], nsh[2][8];
+	assert_int_equal(evaluate_routers(url, "--durable whole", all, nall), 4);
+	assert_true(nall[0] > 1000);
+	for (int s = 0; s < 2; s++) {
+		char extra[64];
+		snprintf(extra, sizeof(extra), "--durable part --shard %d/2", s);
+		assert_int_equal(evaluate_routers(url, extra, sh[s], nsh[s]), (size_t)on[s]);
+		for (int k = 0; k < on[s]; k++) {
+			int i = 0;
+			while (i < 4 && strcmp(routers[i], sh[s][k]) != 0)
+				i++;
+			assert_true(i < 4);
+			assert_int_equal(shard_of[i], s);     /* its partition's shard */
+			assert_int_equal(nsh[s][k], nall[i]); /* every event of the router */
+		}
+	}
+	/* a shard is refused without partitions, and a shard that is none */
+	snprintf(cmd, sizeof(cmd),
+	    "%s monitor -q --bus nats://127.0.0.1:%d/SHARDS --shard 1/2 --idle-timeout 1 "
+	    ">/dev/null 2>&1",
+	    test_bin(), lab.port[0]);
+	assert_int_not_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s monitor -q --bus '%s' --shard 2/2 >/dev/null 2>&1",
+	    test_bin(), url);
+	assert_int_not_equal(system(cmd), 0);
+}
+
 /* The station as a collector: a router sends the FRR capture over TCP and closes; its route
  * changes, its peers' ends and its own end arrive on the stream in order. */
 static void test_station_collect(void **state)
@@ -807,6 +886,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_monitor_collect, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_station_collect, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_evaluator, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_evaluator_shards, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_nats_cluster, setup, teardown),
 	    cmocka_unit_test(test_kafka_mock),
 	};

@@ -47,13 +47,16 @@ static int parse_params(char *q, struct bus_url *u, const char **err)
 				*err = "ack_wait: not 1..86400 seconds";
 				return -1;
 			}
-		} else if (strcmp(kv, "partitions") == 0 && u->kind == BUS_KAFKA) {
-			if (param_int(v, 1, 10000, &u->partitions) != 0) {
-				*err = "partitions: not 1..10000";
+		} else if (strcmp(kv, "partitions") == 0) {
+			if (param_int(v, 1, u->kind == BUS_NATS ? BUS_NATS_PARTITIONS_MAX : 10000,
+			        &u->partitions) != 0) {
+				*err = u->kind == BUS_NATS ? "partitions: not 1..1024"
+				                           : "partitions: not 1..10000";
 				return -1;
 			}
 		} else {
-			*err = u->kind == BUS_NATS ? "unknown parameter (nats: replicas, ack_wait)"
+			*err = u->kind == BUS_NATS ? "unknown parameter (nats: replicas, ack_wait, "
+			                             "partitions)"
 			                           : "unknown parameter (kafka: partitions)";
 			return -1;
 		}
@@ -200,14 +203,46 @@ int bus_flush(struct bus *b, int timeout_ms)
 
 int bus_consume(struct bus *b, const char *durable_name, bus_handler fn, void *arg)
 {
+	return bus_consume_shard(b, durable_name, 0, 1, fn, arg);
+}
+
+int bus_consume_shard(struct bus *b, const char *durable_name, unsigned shard, unsigned nshards,
+    bus_handler fn, void *arg)
+{
 	if (!name_ok(durable_name, 0)) {
 		log_err("bus %s: consumer name '%s': letters, digits, '-' and '_' only", b->url,
 		    durable_name);
 		return -1;
 	}
+	if (nshards == 0 || shard >= nshards) {
+		log_err("bus %s: shard %u of %u: no such shard", b->url, shard, nshards);
+		return -1;
+	}
+	if (nshards > 1 && b->kind == BUS_KAFKA) {
+		log_err("bus %s: Kafka spreads the partitions over the members of a consumer group "
+		        "by itself: start every evaluator with the same consumer name and no shard",
+		    b->url);
+		return -1;
+	}
+	if (nshards > 1 && (unsigned)b->u.partitions < nshards) {
+		log_err("bus %s: %u shards need at least as many partitions (?partitions=N in the "
+		        "URL of collectors and evaluators alike; now %d)",
+		    b->url, nshards, b->u.partitions);
+		return -1;
+	}
 	b->fn = fn, b->arg = arg;
-	return b->kind == BUS_NATS ? bus_nats_consume(b, durable_name)
+	return b->kind == BUS_NATS ? bus_nats_consume(b, durable_name, shard, nshards)
 	                           : bus_kafka_consume(b, durable_name);
+}
+
+int bus_partition_of(const struct bus *b, const char *key)
+{
+	return b->u.partitions > 0 ? bus_key_partition(key, b->u.partitions) : -1;
+}
+
+int bus_key_partition(const char *key, int partitions)
+{
+	return (int)(hash_bytes(key, strlen(key), 0x726d6275u) % (uint32_t)partitions);
 }
 
 int bus_poll(struct bus *b, int timeout_ms)

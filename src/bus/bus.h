@@ -4,10 +4,10 @@
  * ordered stream per key (a router); evaluators consume them with durable consumers.
  * docs/scaling.md ("The bus", "Route events") has the semantics and the event format.
  *
- *   nats://HOST:PORT[,HOST:PORT...]/STREAM[?replicas=N&ack_wait=S]
+ *   nats://HOST:PORT[,HOST:PORT...]/STREAM[?replicas=N&ack_wait=S&partitions=P]
  *       the JetStream stream STREAM (subjects STREAM.>, file storage, N replicas, created
  *       when absent); a key is the subject STREAM.<key> (characters other than letters,
- *       digits, '-' and '_' become '_').
+ *       digits, '-' and '_' become '_'), with P partitions STREAM.<p>.<key>.
  *   kafka://HOST:PORT[,HOST:PORT...]/TOPIC[?partitions=N]
  *       the topic TOPIC (created with N partitions when N is given and it is absent); a key
  *       is the message key, so the partitioner puts every message of a key in one partition.
@@ -44,6 +44,7 @@
  * growing to 2 s apart). */
 #define BUS_PUBLISH_TRIES 40
 #define BUS_KEY_MAX 255 /* bytes of a key */
+#define BUS_NATS_PARTITIONS_MAX 1024
 
 enum bus_kind { BUS_NATS = 1, BUS_KAFKA };
 
@@ -91,6 +92,19 @@ int bus_flush(struct bus *b, int timeout_ms);
  * the stream's start, acknowledgements waited for ack_wait seconds, 30 by default). 0, or -1
  * (logged). */
 int bus_consume(struct bus *b, const char *durable_name, bus_handler fn, void *arg);
+/* The same for one shard of nshards evaluators that share the work: JetStream with
+ * ?partitions=P (P >= nshards) puts a key on the subject STREAM.<p>.<key>, p = bus_partition_of;
+ * shard s takes the partitions p with p % nshards == s, through one durable consumer each
+ * ("<durable_name>-p<p>", filtered on STREAM.<p>.>), so every key goes to exactly one shard and
+ * keeps its order. nshards 1 is bus_consume. Kafka refuses nshards > 1: the members of one
+ * consumer group share the partitions by themselves. 0, or -1 (logged). */
+int bus_consume_shard(struct bus *b, const char *durable_name, unsigned shard, unsigned nshards,
+    bus_handler fn, void *arg);
+/* The partition of key (JetStream with ?partitions=P: a hash of the key modulo P; the same on
+ * every machine), or -1 without partitions (Kafka's own partitioner places keys). */
+int bus_partition_of(const struct bus *b, const char *key);
+/* The partition of key among partitions (> 0), as bus_partition_of computes it. */
+int bus_key_partition(const char *key, int partitions);
 /* Wait up to timeout_ms for messages and hand them to the handler. Returns how many were
  * acknowledged (acknowledgements reach the engine before it returns), or -1 (logged). */
 int bus_poll(struct bus *b, int timeout_ms);

@@ -12,7 +12,8 @@ struct bus_url {
 	size_t nservers;
 	char *name;     /* stream or topic */
 	int replicas;   /* nats: stream replicas (1 when not given) */
-	int partitions; /* kafka: partitions to create the topic with (0: not created) */
+	int partitions; /* kafka: partitions to create the topic with (0: not created);
+	                   nats: subjects STREAM.<partition>.<key> (0: STREAM.<key>) */
 	int ack_wait;   /* nats: seconds a delivered message waits for its ack (30) */
 };
 
@@ -44,7 +45,7 @@ void bus_fail(struct bus *b, const char *what);
 int bus_nats_open(struct bus *b);
 int bus_nats_publish(struct bus *b, const char *key, const void *msg, size_t len, uint64_t id);
 int bus_nats_flush(struct bus *b, int timeout_ms);
-int bus_nats_consume(struct bus *b, const char *durable);
+int bus_nats_consume(struct bus *b, const char *durable, unsigned shard, unsigned nshards);
 int bus_nats_poll(struct bus *b, int timeout_ms);
 void bus_nats_close(struct bus *b);
 

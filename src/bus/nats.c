@@ -1,6 +1,7 @@
 /*
  * The bus on NATS JetStream (libnats): one stream STREAM with the subjects STREAM.>, a key
- * its own subject (JetStream keeps a stream's order, so each key's), asynchronous
+ * its own subject (JetStream keeps a stream's order, so each key's; with partitions the subject
+ * STREAM.<partition>.<key>, so that shards of evaluators can each take some), asynchronous
  * publishing with the acknowledgements counted (and failures sent again) in libnats'
  * thread, and a durable pull consumer with explicit acknowledgements.
  */
@@ -16,12 +17,15 @@
 #define QUEUE_WAIT_S 30   /* bus_publish waits at most this for room */
 #define API_RETRY_S 20    /* stream and consumer creation: a cluster electing a leader */
 #define FETCH_BATCH 256
+#define DRAIN_BATCHES 16 /* a shard's partition fetched again while it fills its batch */
 
 struct bus_nats {
 	natsOptions *opts;
 	natsConnection *nc;
 	jsCtx *js;
-	natsSubscription *sub;
+	natsSubscription **subs; /* one per partition a shard takes, else one */
+	size_t nsubs;
+	size_t next_sub;     /* where the next poll starts: every partition gets its turn */
 	pthread_cond_t cond; /* inflight fell (with b->mu) */
 	uint64_t inflight;
 	volatile int closing; /* set once, before the context goes */
@@ -351,9 +355,12 @@ int bus_nats_publish(struct bus *b, const char *key, const void *msg, size_t len
 		    QUEUE_WAIT_S);
 		return -1;
 	}
-	size_t sl = strlen(n->subj), kl = strlen(key);
+	int part = bus_partition_of(b, key);
+	char *pfx = part >= 0 ? xasprintf("%s%d.", n->subj, part) : NULL;
+	size_t sl = strlen(pfx ? pfx : n->subj), kl = strlen(key);
 	char *subj = xmalloc(sl + kl + 1);
-	memcpy(subj, n->subj, sl);
+	memcpy(subj, pfx ? pfx : n->subj, sl);
+	free(pfx);
 	for (size_t i = 0; i < kl; i++) {
 		char c = key[i];
 		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -408,20 +415,17 @@ int bus_nats_flush(struct bus *b, int timeout_ms)
 	return 0;
 }
 
-int bus_nats_consume(struct bus *b, const char *durable)
+/* The durable consumer durable filtered on filter, and a pull subscription bound to it. */
+static int consumer_add(struct bus *b, const char *durable, const char *filter)
 {
 	struct bus_nats *n = b->nats;
-	if (n->sub) {
-		natsSubscription_Destroy(n->sub);
-		n->sub = NULL;
-	}
 	jsConsumerConfig cc;
 	jsConsumerConfig_Init(&cc);
 	cc.Durable = durable;
 	cc.AckPolicy = js_AckExplicit;
 	cc.DeliverPolicy = js_DeliverAll;
 	cc.AckWait = (int64_t)b->u.ack_wait * 1000000000;
-	cc.FilterSubject = n->filter;
+	cc.FilterSubject = filter;
 	cc.MaxAckPending = 4 * FETCH_BATCH;
 	double until = clock_mono() + API_RETRY_S;
 	natsStatus s;
@@ -447,15 +451,47 @@ int bus_nats_consume(struct bus *b, const char *durable)
 	jsSubOptions_Init(&so);
 	so.Stream = b->u.name;
 	so.Consumer = durable;
-	s = js_PullSubscribe(&n->sub, n->js, n->filter, durable, NULL, &so, &jerr);
+	natsSubscription *sub = NULL;
+	s = js_PullSubscribe(&sub, n->js, filter, durable, NULL, &so, &jerr);
 	if (s != NATS_OK) {
 		log_err("bus %s: consumer %s: %s", b->url, durable, last_error(s));
 		return -1;
 	}
+	n->subs = xreallocarray(n->subs, n->nsubs + 1, sizeof(*n->subs));
+	n->subs[n->nsubs++] = sub;
 	return 0;
 }
 
-static void fill_msg(natsMsg *m, struct bus_msg *bm, const char *prefix)
+static void subs_drop(struct bus_nats *n)
+{
+	for (size_t i = 0; i < n->nsubs; i++)
+		natsSubscription_Destroy(n->subs[i]);
+	free(n->subs);
+	n->subs = NULL;
+	n->nsubs = n->next_sub = 0;
+}
+
+int bus_nats_consume(struct bus *b, const char *durable, unsigned shard, unsigned nshards)
+{
+	struct bus_nats *n = b->nats;
+	subs_drop(n);
+	if (nshards <= 1) /* every partition (if any) through one consumer */
+		return consumer_add(b, durable, n->filter);
+	for (int p = 0; p < b->u.partitions; p++) {
+		if ((unsigned)p % nshards != shard)
+			continue;
+		char *name = xasprintf("%s-p%d", durable, p);
+		char *filter = xasprintf("%s%d.>", n->subj, p);
+		int rc = consumer_add(b, name, filter);
+		free(name);
+		free(filter);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void fill_msg(natsMsg *m, struct bus_msg *bm, const char *prefix, int partitioned)
 {
 	const char *v = NULL;
 	memset(bm, 0, sizeof(*bm));
@@ -467,6 +503,8 @@ static void fill_msg(natsMsg *m, struct bus_msg *bm, const char *prefix)
 		const char *subj = natsMsg_GetSubject(m);
 		size_t pl = strlen(prefix);
 		bm->key = strncmp(subj, prefix, pl) == 0 ? subj + pl : subj;
+		if (partitioned && strchr(bm->key, '.')) /* STREAM.<p>.<key> */
+			bm->key = strchr(bm->key, '.') + 1;
 	}
 	if (natsMsgHeader_Get(m, "Nats-Msg-Id", &v) == NATS_OK && v) {
 		const char *c = strrchr(v, ':');
@@ -480,12 +518,15 @@ static void fill_msg(natsMsg *m, struct bus_msg *bm, const char *prefix)
 	}
 }
 
-int bus_nats_poll(struct bus *b, int timeout_ms)
+/* One fetch of one subscription: how many were acknowledged, or -1. */
+/* One fetch of one subscription, the messages handled and acknowledged (not yet flushed): how
+ * many were acknowledged, or -1. *full: the fetch filled its batch (more may be waiting). */
+static int poll_sub(struct bus *b, natsSubscription *sub, int timeout_ms, int *full)
 {
-	struct bus_nats *n = b->nats;
 	natsMsgList list = {0};
 	jsErrCode jerr = 0;
-	natsStatus s = natsSubscription_Fetch(&list, n->sub, FETCH_BATCH, timeout_ms, &jerr);
+	*full = 0;
+	natsStatus s = natsSubscription_Fetch(&list, sub, FETCH_BATCH, timeout_ms, &jerr);
 	if (s == NATS_TIMEOUT)
 		return 0;
 	if (s != NATS_OK) {
@@ -500,7 +541,7 @@ int bus_nats_poll(struct bus *b, int timeout_ms)
 			continue;
 		}
 		struct bus_msg bm;
-		fill_msg(m, &bm, n->subj);
+		fill_msg(m, &bm, b->nats->subj, b->u.partitions > 0);
 		bus_count(b, &b->st.delivered, 1);
 		if (b->fn(b->arg, &bm) != 0) {
 			refused = 1;
@@ -514,14 +555,48 @@ int bus_nats_poll(struct bus *b, int timeout_ms)
 		}
 		acked++;
 	}
+	*full = list.Count == FETCH_BATCH && !refused;
 	natsMsgList_Destroy(&list);
 	bus_count(b, &b->st.consumed, (uint64_t)acked);
-	/* the acknowledgements are at the server when the flush's PONG is back */
-	if ((s = natsConnection_FlushTimeout(n->nc, 10000)) != NATS_OK) {
+	return acked;
+}
+
+/* The acknowledgements are at the server when the flush's PONG is back. */
+static int acks_flush(struct bus *b)
+{
+	natsStatus s = natsConnection_FlushTimeout(b->nats->nc, 10000);
+	if (s != NATS_OK) {
 		log_err("bus %s: acknowledgements not confirmed: %s", b->url, last_error(s));
 		return -1;
 	}
-	return acked;
+	return 0;
+}
+
+int bus_nats_poll(struct bus *b, int timeout_ms)
+{
+	struct bus_nats *n = b->nats;
+	int full;
+	if (n->nsubs == 1) {
+		int r = poll_sub(b, n->subs[0], timeout_ms > 0 ? timeout_ms : 1, &full);
+		return r < 0 || acks_flush(b) != 0 ? -1 : r;
+	}
+	/* a shard's partitions in turn: first a short look at each (a partition that fills its
+	 * batch is drained further, up to DRAIN_BATCHES), then, when none had anything, a wait
+	 * shared among them */
+	int each = timeout_ms / (int)n->nsubs > 0 ? timeout_ms / (int)n->nsubs : 1, acked = 0;
+	for (int pass = 0; pass < 2 && acked == 0; pass++)
+		for (size_t k = 0; k < n->nsubs; k++) {
+			natsSubscription *sub = n->subs[(n->next_sub + k) % n->nsubs];
+			int batches = 0;
+			do {
+				int r = poll_sub(b, sub, pass ? each : 1, &full);
+				if (r < 0)
+					return -1;
+				acked += r;
+			} while (full && ++batches < DRAIN_BATCHES);
+		}
+	n->next_sub = (n->next_sub + 1) % n->nsubs;
+	return acks_flush(b) != 0 ? -1 : acked;
 }
 
 void bus_nats_close(struct bus *b)
@@ -530,8 +605,7 @@ void bus_nats_close(struct bus *b)
 	if (n == NULL)
 		return;
 	n->closing = 1;
-	if (n->sub)
-		natsSubscription_Destroy(n->sub);
+	subs_drop(n);
 	if (n->js)
 		jsCtx_Destroy(n->js);
 	if (n->nc) {

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "bmp/bmp.h"
+#include "bus/bus.h"
 #include "cli/cli.h"
 #include "cli/monitor.h"
 #include "serve/serve.h"
@@ -38,8 +39,9 @@ static void usage(FILE *f)
 	    "       routemark monitor --collect-only --bus URL --listen ADDR:PORT | --connect "
 	    "HOST:PORT ... |\n"
 	    "                         --mrt FILE ...\n"
-	    "       routemark monitor --bus URL [--durable NAME] [--idle-timeout SECONDS] [--watch "
-	    "FILE ...]\n\n"
+	    "       routemark monitor --bus URL [--durable NAME] [--shard I/N] [--idle-timeout "
+	    "SECONDS]\n"
+	    "                         [--watch FILE ...]\n\n"
 	    "Keep the routes of every BMP router, view and peer: routers connecting over TCP,\n"
 	    "routers connected to, a captured BMP stream, or MRT files replayed. Every change\n"
 	    "goes through the checks; with a watch file, alerts open, update and resolve.\n\n"
@@ -63,13 +65,17 @@ static void usage(FILE *f)
 	    "                       Loc-RIB), as JSON lines ('-' standard output)\n"
 	    "  --collect-only       only collect: publish every route change on the bus (--bus),\n"
 	    "                       no reference data, checks or alerts\n"
-	    "  --bus URL            nats://HOST:PORT[,...]/STREAM[?replicas=N] or\n"
+	    "  --bus URL            nats://HOST:PORT[,...]/STREAM[?replicas=N&partitions=P] or\n"
 	    "                       kafka://HOST:PORT[,...]/TOPIC[?partitions=N]: one ordered\n"
 	    "                       subject or partition per router; alone (no --collect-only,\n"
 	    "                       no input): evaluate what collectors publish, with a durable\n"
 	    "                       consumer, through the checks, snapshots and alerts\n"
 	    "  --durable NAME       the evaluator's consumer (default routemark-evaluator; a\n"
 	    "                       restart with the same name goes on where it stopped)\n"
+	    "  --shard I/N          this evaluator is shard I (0..N-1) of N sharing the routers\n"
+	    "                       (JetStream with ?partitions=P, P >= N, for collectors and\n"
+	    "                       evaluators alike; on Kafka, evaluators of one --durable group\n"
+	    "                       share the partitions without it)\n"
 	    "  --rib-out FILE       write the final routes as JSON lines ('-' standard output)\n"
 	    "  --duration SECONDS   stop after SECONDS (as on SIGTERM)\n"
 	    "  --idle-timeout SECONDS  drop a router that sends nothing for SECONDS (default 0:\n"
@@ -518,8 +524,8 @@ int cmd_monitor(int argc, char **argv)
 	    {"spool", required_argument, NULL, 'P'}, {"http", required_argument, NULL, 'H'},
 	    {"filtering-out", required_argument, NULL, 'F'}, {"quiet", no_argument, NULL, 'q'},
 	    {"bus", required_argument, NULL, 'B'}, {"collect-only", no_argument, NULL, 'C'},
-	    {"durable", required_argument, NULL, 'U'}, {"help", no_argument, NULL, 'h'},
-	    REFS_LONG_OPTIONS, {NULL, 0, NULL, 0}};
+	    {"durable", required_argument, NULL, 'U'}, {"shard", required_argument, NULL, 'R'},
+	    {"help", no_argument, NULL, 'h'}, REFS_LONG_OPTIONS, {NULL, 0, NULL, 0}};
 	struct monitor_opts mo;
 	memset(&mo, 0, sizeof(mo));
 	signal(SIGPIPE, SIG_IGN); /* a router or receiver gone is an error return, not death */
@@ -599,6 +605,21 @@ int cmd_monitor(int argc, char **argv)
 		case 'U':
 			mo.durable = optarg;
 			break;
+		case 'R': {
+			unsigned i, n;
+			char end;
+			if (sscanf(optarg, "%u/%u%c", &i, &n, &end) != 2 || n == 0 || i >= n ||
+			    n > BUS_NATS_PARTITIONS_MAX) {
+				fprintf(stderr,
+				    "routemark: monitor: --shard %s: I/N with 0 <= I < N <= %d "
+				    "expected\n",
+				    optarg, BUS_NATS_PARTITIONS_MAX);
+				rc = 1;
+				goto out;
+			}
+			mo.shard = i, mo.nshards = n;
+			break;
+		}
 		case 'B':
 			mo.bus = optarg;
 			break;
@@ -633,9 +654,9 @@ int cmd_monitor(int argc, char **argv)
 	} else if (evaluate) {
 		stop_signals(mo.duration);
 		rc = monitor_evaluate(&mo, &stop_flag);
-	} else if (mo.durable) {
-		fprintf(
-		    stderr, "routemark: monitor: --durable goes with --bus alone (an evaluator)\n");
+	} else if (mo.durable || mo.nshards) {
+		fprintf(stderr, "routemark: monitor: --durable and --shard go with --bus alone (an "
+		                "evaluator)\n");
 		rc = 1;
 	} else if (modes != 1) {
 		fprintf(stderr,

@@ -19,6 +19,7 @@ struct monitor_opts {
 	const char *bus;           /* --bus URL */
 	int collect_only;          /* --collect-only */
 	const char *durable;       /* --durable NAME: the evaluator's consumer */
+	unsigned shard, nshards;   /* --shard I/N (nshards 0: not given) */
 	double duration, idle_timeout, speed, snapshot_every; /* the last in seconds */
 	int strict, quiet;
 	struct cli_refs refs;

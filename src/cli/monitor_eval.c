@@ -18,9 +18,12 @@ struct evaluator {
 	struct monitor_live *ml;
 	struct bmp_rib *rib;
 	uint64_t events, downs, bad;
+	uint64_t *per_router; /* events by router id (the route state's) */
+	size_t cap_router;
 	uint8_t *comm;
 	size_t comm_cap;
-	double last_event; /* clock_mono */
+	double last_event;  /* clock_mono */
+	double first_event; /* clock_mono; 0 before the first */
 };
 
 static void peer_of(const struct bus_event *ev, struct bmp_peer *p)
@@ -41,6 +44,8 @@ static int on_event(void *arg, const struct bus_msg *m)
 	const char *err;
 	size_t off;
 	e->last_event = clock_mono();
+	if (e->first_event == 0)
+		e->first_event = e->last_event;
 	if (bus_event_decode(m->data, m->len, &ev, &err, &off) != 0) {
 		log_warn("bus: message %llu of %s: byte %zu: %s (skipped)",
 		    (unsigned long long)m->position, m->key, off, err);
@@ -50,6 +55,12 @@ static int on_event(void *arg, const struct bus_msg *m)
 	struct bmp_peer peer;
 	peer_of(&ev, &peer);
 	uint32_t router = bmp_rib_router(e->rib, ev.router);
+	if (router >= e->cap_router) {
+		size_t old = e->cap_router;
+		XGROW(e->per_router, e->cap_router, (size_t)router + 1);
+		memset(e->per_router + old, 0, (e->cap_router - old) * sizeof(*e->per_router));
+	}
+	e->per_router[router]++;
 	if (ev.down) {
 		/* the live side sees the routes before they go */
 		monitor_live_down(e->ml, ev.router, ev.down == BUS_DOWN_PEER ? &peer : NULL);
@@ -110,6 +121,28 @@ static int on_event(void *arg, const struct bus_msg *m)
 	return 0;
 }
 
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The routers whose events this evaluator took, by name, with their counts (a shard's share). */
+static void print_routers(const struct evaluator *e)
+{
+	const char **names = xreallocarray(NULL, e->cap_router + 1, sizeof(*names));
+	size_t n = 0;
+	for (size_t i = 0; i < e->cap_router; i++)
+		if (e->per_router[i])
+			names[n++] = bmp_rib_router_name(e->rib, (uint32_t)i);
+	qsort(names, n, sizeof(*names), name_cmp);
+	printf("bus: events of %zu router%s", n, n == 1 ? "" : "s");
+	for (size_t i = 0; i < n; i++)
+		printf("%s%s (%llu)", i ? ", " : ": ", names[i],
+		    (unsigned long long)e->per_router[bmp_rib_router(e->rib, names[i])]);
+	printf("\n");
+	free(names);
+}
+
 int monitor_evaluate(const struct monitor_opts *mo, volatile sig_atomic_t *stop)
 {
 	struct bus *bus = bus_open(mo->bus);
@@ -126,9 +159,14 @@ int monitor_evaluate(const struct monitor_opts *mo, volatile sig_atomic_t *stop)
 	struct evaluator e = {.ml = &ml, .rib = rib, .last_event = clock_mono()};
 	const char *durable = mo->durable ? mo->durable : "routemark-evaluator";
 	int rc = 0;
-	if (bus_consume(bus, durable, on_event, &e) != 0)
+	unsigned nshards = mo->nshards ? mo->nshards : 1;
+	if (bus_consume_shard(bus, durable, mo->shard, nshards, on_event, &e) != 0)
 		rc = 1;
-	fprintf(stderr, "routemark: monitor: evaluating %s as %s\n", mo->bus, durable);
+	if (nshards > 1)
+		fprintf(stderr, "routemark: monitor: evaluating %s as %s, shard %u of %u\n",
+		    mo->bus, durable, mo->shard, nshards);
+	else
+		fprintf(stderr, "routemark: monitor: evaluating %s as %s\n", mo->bus, durable);
 	while (rc == 0 && !*stop) {
 		if (bus_poll(bus, 250) < 0) {
 			rc = 1;
@@ -137,14 +175,18 @@ int monitor_evaluate(const struct monitor_opts *mo, volatile sig_atomic_t *stop)
 		if (mo->idle_timeout > 0 && clock_mono() - e.last_event >= mo->idle_timeout)
 			break; /* nothing new for that long: the stream is drained */
 	}
-	printf(
-	    "bus: %llu route events applied (%llu peer or router ends), %llu malformed skipped\n",
-	    (unsigned long long)e.events, (unsigned long long)e.downs, (unsigned long long)e.bad);
+	double span = e.first_event ? e.last_event - e.first_event : 0;
+	printf("bus: %llu route events applied (%llu peer or router ends), %llu malformed skipped; "
+	       "%.3f s from the first to the last: %.0f events/s\n",
+	    (unsigned long long)e.events, (unsigned long long)e.downs, (unsigned long long)e.bad,
+	    span, span > 0 ? (double)(e.events + e.downs) / span : 0);
+	print_routers(&e);
 	if (monitor_live_summary(&ml) != 0 || monitor_live_snapshot(&ml) != 0)
 		rc = 1;
 	monitor_live_close(&ml);
 	bmp_rib_free(rib);
 	bus_close(bus);
 	free(e.comm);
+	free(e.per_router);
 	return rc;
 }

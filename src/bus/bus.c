@@ -235,6 +235,39 @@ int bus_consume_shard(struct bus *b, const char *durable_name, unsigned shard, u
 	                           : bus_kafka_consume(b, durable_name);
 }
 
+int bus_consume_key(
+    struct bus *b, const char *durable_name, const char *key, bus_handler fn, void *arg)
+{
+	if (!name_ok(durable_name, 0)) {
+		log_err("bus %s: consumer name '%s': letters, digits, '-' and '_' only", b->url,
+		    durable_name);
+		return -1;
+	}
+	if (b->kind != BUS_NATS) {
+		log_err("bus %s: a consumer of one key needs NATS JetStream", b->url);
+		return -1;
+	}
+	b->fn = fn, b->arg = arg;
+	return bus_nats_consume_key(b, durable_name, key);
+}
+
+int bus_consumer_delete(struct bus *b, const char *durable_name)
+{
+	b->fn = NULL;
+	return b->kind == BUS_NATS ? bus_nats_consumer_delete(b, durable_name) : 0;
+}
+
+void bus_set_fetch(struct bus *b, int n)
+{
+	b->fetch = n;
+}
+
+void bus_progress(struct bus *b)
+{
+	if (b->kind == BUS_NATS)
+		bus_nats_progress(b);
+}
+
 int bus_partition_of(const struct bus *b, const char *key)
 {
 	return b->u.partitions > 0 ? bus_key_partition(key, b->u.partitions) : -1;

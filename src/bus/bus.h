@@ -39,6 +39,7 @@
 #include <stdint.h>
 
 #include "core/core.h"
+#include "mrt/mrt.h"
 
 /* JetStream: sends of a message before it counts as failed (over a minute at least: 0.25 s
  * growing to 2 s apart). */
@@ -100,6 +101,19 @@ int bus_consume(struct bus *b, const char *durable_name, bus_handler fn, void *a
  * consumer group share the partitions by themselves. 0, or -1 (logged). */
 int bus_consume_shard(struct bus *b, const char *durable_name, unsigned shard, unsigned nshards,
     bus_handler fn, void *arg);
+/* JetStream: the durable consumer durable_name of the messages of one key only (its
+ * subject), replacing the bus's consumer; Kafka: -1 (a partition holds many keys). */
+int bus_consume_key(
+    struct bus *b, const char *durable_name, const char *key, bus_handler fn, void *arg);
+/* Drop the bus's consumer and delete the durable consumer durable_name at the server (gone
+ * already is fine). 0, or -1 (logged). */
+int bus_consumer_delete(struct bus *b, const char *durable_name);
+/* Messages a poll fetches at most (JetStream; default 256): 1 for a work queue whose jobs are
+ * long, so that the others stay for other consumers. */
+void bus_set_fetch(struct bus *b, int n);
+/* From a handler: the message is still being worked on (JetStream: its acknowledgement wait
+ * starts again, so a long job is not delivered to another consumer meanwhile). */
+void bus_progress(struct bus *b);
 /* The partition of key (JetStream with ?partitions=P: a hash of the key modulo P; the same on
  * every machine), or -1 without partitions (Kafka's own partitioner places keys). */
 int bus_partition_of(const struct bus *b, const char *key);
@@ -164,5 +178,65 @@ ssize_t bus_event_encode(const struct bus_event *ev, uint8_t **buf, size_t *cap)
 int bus_event_decode(
     const void *data, size_t len, struct bus_event *ev, const char **err, size_t *off);
 void bus_event_free(struct bus_event *ev);
+
+/* ------------------------------------------------------------ route batches (batch.c) */
+
+/* A job of a batch analysis: one input file. Jobs go on the key BUS_JOBS_KEY (workers share
+ * one consumer of it); the routes of file i of run R on the key bus_job_key(R, i). */
+#define BUS_JOBS_KEY "jobs"
+struct bus_job {
+	char run[48];          /* the coordinator's run id: letters, digits, '-' */
+	uint32_t file, nfiles; /* 0-based index, count */
+	int64_t table_time;    /* engine_job's table_time */
+	int strict;
+	char path[4096]; /* as the coordinator names it: the same path on every machine */
+};
+/* The text form ("routemark-job 1" and "key value" lines). Length, or -1 when it does not
+ * fit or a field is out of range. */
+int bus_job_encode(const struct bus_job *j, char *buf, size_t size);
+/* 0, or -1 when data is no job (any field missing, unknown or out of range). */
+int bus_job_decode(const void *data, size_t len, struct bus_job *j);
+void bus_job_key(const char *run, uint32_t file, char *buf, size_t size);
+
+/* The routes a worker read from one input file of a batch analysis, in order, cut into
+ * messages; the last batch of a file carries its closing figures (docs/scaling.md). */
+#define BUS_BATCH_ROUTES 2048    /* routes a batch holds at most */
+#define BUS_BATCH_MAX_WORDS 4096 /* AS path words of a route */
+
+struct bus_batch_trailer {
+	uint64_t records, malformed, routes; /* of the file, as engine_read_input counted */
+	int64_t data_time;                   /* the file's first record's time (0 unknown) */
+	int rc;                              /* engine_read_input's result: 0, -1, -2 or -3 */
+	int table;                           /* 1: a prefix-to-origin table */
+	uint64_t size;
+};
+
+struct bus_batch_writer {
+	uint8_t *buf;
+	size_t len, cap;
+	uint32_t count;
+};
+
+/* Start a batch of file index file, number seq (0, 1, ... within the file). */
+void bus_batch_begin(struct bus_batch_writer *w, uint32_t file, uint32_t seq);
+/* Add one route (RIB entry, announcement, withdrawal or state change). -1 when it cannot
+ * travel (an AS path over BUS_BATCH_MAX_WORDS words, or malformed segments). */
+int bus_batch_add(struct bus_batch_writer *w, const struct mrt_route *rt);
+/* Close the batch (t: the file's closing figures, making it its last); the message is
+ * w->buf, w->len. */
+void bus_batch_end(struct bus_batch_writer *w, const struct bus_batch_trailer *t);
+void bus_batch_writer_free(struct bus_batch_writer *w);
+
+struct bus_batch {
+	uint32_t file, seq, count;
+	int last;
+	struct bus_batch_trailer trailer; /* when last */
+};
+typedef void (*bus_batch_route_fn)(void *arg, const struct mrt_route *rt);
+/* Check a batch and hand its routes to fn (may be NULL) in order; each route (and its
+ * attributes) is valid during the call. Nothing reaches fn unless the whole batch is right.
+ * 0, or -1 with *err (static text) and *off (the byte offset). */
+int bus_batch_decode(const void *data, size_t len, struct bus_batch *b, bus_batch_route_fn fn,
+    void *arg, const char **err, size_t *off);
 
 #endif

@@ -30,6 +30,7 @@ struct bus {
 	char *err;            /* the engine's last message of a failed publish */
 	bus_handler fn;
 	void *arg;
+	int fetch; /* bus_set_fetch; 0: the engine's default */
 	struct bus_nats *nats;
 	struct bus_kafka *kafka;
 };
@@ -47,6 +48,9 @@ int bus_nats_publish(struct bus *b, const char *key, const void *msg, size_t len
 int bus_nats_flush(struct bus *b, int timeout_ms);
 int bus_nats_consume(struct bus *b, const char *durable, unsigned shard, unsigned nshards);
 int bus_nats_poll(struct bus *b, int timeout_ms);
+int bus_nats_consume_key(struct bus *b, const char *durable, const char *key);
+int bus_nats_consumer_delete(struct bus *b, const char *durable);
+void bus_nats_progress(struct bus *b);
 void bus_nats_close(struct bus *b);
 
 int bus_kafka_open(struct bus *b);

@@ -26,6 +26,7 @@ struct bus_nats {
 	natsSubscription **subs; /* one per partition a shard takes, else one */
 	size_t nsubs;
 	size_t next_sub;     /* where the next poll starts: every partition gets its turn */
+	natsMsg *current;    /* the message the handler has (bus_progress) */
 	pthread_cond_t cond; /* inflight fell (with b->mu) */
 	uint64_t inflight;
 	volatile int closing; /* set once, before the context goes */
@@ -345,16 +346,11 @@ static int reserve(struct bus *b)
 	return 0;
 }
 
-int bus_nats_publish(struct bus *b, const char *key, const void *msg, size_t len, uint64_t id)
+/* The subject of key: STREAM.<key> or STREAM.<partition>.<key>, characters other than letters,
+ * digits, '-' and '_' as '_' (malloc'ed). */
+static char *subject_of(struct bus *b, const char *key)
 {
 	struct bus_nats *n = b->nats;
-	if (len > INT32_MAX)
-		return -1;
-	if (reserve(b) != 0) {
-		log_err("bus %s: %d messages unacknowledged for %d s", b->url, INFLIGHT_MAX,
-		    QUEUE_WAIT_S);
-		return -1;
-	}
 	int part = bus_partition_of(b, key);
 	char *pfx = part >= 0 ? xasprintf("%s%d.", n->subj, part) : NULL;
 	size_t sl = strlen(pfx ? pfx : n->subj), kl = strlen(key);
@@ -368,6 +364,20 @@ int bus_nats_publish(struct bus *b, const char *key, const void *msg, size_t len
 		subj[sl + i] = ok ? c : '_';
 	}
 	subj[sl + kl] = '\0';
+	return subj;
+}
+
+int bus_nats_publish(struct bus *b, const char *key, const void *msg, size_t len, uint64_t id)
+{
+	struct bus_nats *n = b->nats;
+	if (len > INT32_MAX)
+		return -1;
+	if (reserve(b) != 0) {
+		log_err("bus %s: %d messages unacknowledged for %d s", b->url, INFLIGHT_MAX,
+		    QUEUE_WAIT_S);
+		return -1;
+	}
+	char *subj = subject_of(b, key);
 	natsMsg *m = NULL;
 	natsStatus s = natsMsg_Create(&m, subj, NULL, msg, (int)len);
 	free(subj);
@@ -462,6 +472,36 @@ static int consumer_add(struct bus *b, const char *durable, const char *filter)
 	return 0;
 }
 
+static void subs_drop(struct bus_nats *n);
+
+int bus_nats_consume_key(struct bus *b, const char *durable, const char *key)
+{
+	subs_drop(b->nats);
+	char *filter = subject_of(b, key);
+	int rc = consumer_add(b, durable, filter);
+	free(filter);
+	return rc;
+}
+
+int bus_nats_consumer_delete(struct bus *b, const char *durable)
+{
+	struct bus_nats *n = b->nats;
+	subs_drop(n); /* a subscription bound to it would delete it on its own */
+	jsErrCode jerr = 0;
+	natsStatus s = js_DeleteConsumer(n->js, b->u.name, durable, NULL, &jerr);
+	if (s != NATS_OK && s != NATS_NOT_FOUND && jerr != JSConsumerNotFoundErr) {
+		log_err("bus %s: consumer %s: delete: %s", b->url, durable, last_error(s));
+		return -1;
+	}
+	return 0;
+}
+
+void bus_nats_progress(struct bus *b)
+{
+	if (b->nats->current)
+		natsMsg_InProgress(b->nats->current, NULL);
+}
+
 static void subs_drop(struct bus_nats *n)
 {
 	for (size_t i = 0; i < n->nsubs; i++)
@@ -526,7 +566,8 @@ static int poll_sub(struct bus *b, natsSubscription *sub, int timeout_ms, int *f
 	natsMsgList list = {0};
 	jsErrCode jerr = 0;
 	*full = 0;
-	natsStatus s = natsSubscription_Fetch(&list, sub, FETCH_BATCH, timeout_ms, &jerr);
+	natsStatus s = natsSubscription_Fetch(
+	    &list, sub, b->fetch > 0 ? b->fetch : FETCH_BATCH, timeout_ms, &jerr);
 	if (s == NATS_TIMEOUT)
 		return 0;
 	if (s != NATS_OK) {
@@ -543,7 +584,10 @@ static int poll_sub(struct bus *b, natsSubscription *sub, int timeout_ms, int *f
 		struct bus_msg bm;
 		fill_msg(m, &bm, b->nats->subj, b->u.partitions > 0);
 		bus_count(b, &b->st.delivered, 1);
-		if (b->fn(b->arg, &bm) != 0) {
+		b->nats->current = m;
+		int hr = b->fn(b->arg, &bm);
+		b->nats->current = NULL;
+		if (hr != 0) {
 			refused = 1;
 			bus_count(b, &b->st.refused, 1);
 			natsMsg_Nak(m, NULL);
@@ -555,7 +599,7 @@ static int poll_sub(struct bus *b, natsSubscription *sub, int timeout_ms, int *f
 		}
 		acked++;
 	}
-	*full = list.Count == FETCH_BATCH && !refused;
+	*full = list.Count == (b->fetch > 0 ? b->fetch : FETCH_BATCH) && !refused;
 	natsMsgList_Destroy(&list);
 	bus_count(b, &b->st.consumed, (uint64_t)acked);
 	return acked;

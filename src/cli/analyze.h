@@ -14,6 +14,8 @@ struct analyze_opts {
 	struct cli_refs refs;
 	int progress;    /* a progress line on stderr (default: when it is a terminal) */
 	int no_progress; /* --no-progress was given */
+	const char *bus; /* analyze --bus URL: workers read the files */
+	double bus_wait; /* --wait SECONDS */
 };
 
 enum {
@@ -45,5 +47,21 @@ void analyze_opts_free(struct analyze_opts *o);
 /* Run o's job on the MRT files (a progress line when o->progress) and print what was
  * stored. Returns engine_analyze's exit status: 0, 1 or 2. */
 int analyze_run(struct analyze_opts *o, const char *const *mrt, size_t nmrt);
+
+/* analyze_bus.c: analyze --bus URL, the coordinator of a batch whose files workers read. */
+struct bus;
+struct analyze_bus {
+	const char *url;
+	double wait; /* seconds without routes from a worker before giving up; 0 = never */
+	/* set by analyze_bus_attach */
+	struct bus *bus;
+	char run[48];
+	const struct engine_job *job;
+	uint64_t routes, dups; /* routes taken; batches published twice (a job taken over) */
+};
+/* Open the bus and make job's routing inputs come from workers (job->mrt set). 0, or -1
+ * (said). */
+int analyze_bus_attach(struct analyze_bus *ab, struct engine_job *job);
+void analyze_bus_close(struct analyze_bus *ab);
 
 #endif

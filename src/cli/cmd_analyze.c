@@ -29,6 +29,12 @@ static void usage(FILE *f)
 	    "                     warning of the snapshot's provenance (default 30)\n"
 	    "  --time TIME        the time of the tables' routes (YYYY-MM-DD[THH:MM] UTC or unix\n"
 	    "                     seconds; default: the date in each table's file name)\n"
+	    "  --bus URL          nats://HOST:PORT[,...]/STREAM: put one job per file on the bus;\n"
+	    "                     workers (routemark worker --bus URL, any machines) read the\n"
+	    "                     files, this process judges their routes in file order and\n"
+	    "                     stores the snapshot a plain analyze would\n"
+	    "  --wait SECONDS     --bus: give up after SECONDS without routes from a worker\n"
+	    "                     (default 0: wait)\n"
 	    "  --set KEY=VALUE    a setting MANRS publishes no number for; repeatable: curve_k,\n"
 	    "                     ready, aspiring, snapshot_score, rpki_invalid_factor,\n"
 	    "                     action1_with_m1 (see routemark metrics)\n"
@@ -138,7 +144,21 @@ int analyze_run(struct analyze_opts *o, const char *const *mrt, size_t nmrt)
 	job->mrt = mrt;
 	job->nmrt = nmrt;
 	job->progress = o->progress ? progress_show : NULL;
+	struct analyze_bus ab = {.url = o->bus, .wait = o->bus_wait};
+	if (o->bus && analyze_bus_attach(&ab, job) != 0) {
+		analyze_bus_close(&ab);
+		return 1;
+	}
 	int status = engine_analyze(job, &out);
+	if (o->bus) {
+		if (status == 0)
+			printf(
+			    "bus: run %s: %llu routes of %zu files read by workers (%llu batches "
+			    "published twice, taken once)\n",
+			    ab.run, (unsigned long long)ab.routes, nmrt,
+			    (unsigned long long)ab.dups);
+		analyze_bus_close(&ab);
+	}
 	if (status == 0)
 		print_summary(&out, job->db);
 	else if (o->progress)
@@ -150,6 +170,8 @@ int cmd_analyze(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    JOB_LONG_OPTIONS,
+	    {"bus", required_argument, NULL, 'B'},
+	    {"wait", required_argument, NULL, 'W'},
 	    {"help", no_argument, NULL, 'h'},
 	    REFS_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
@@ -164,8 +186,25 @@ int cmd_analyze(int argc, char **argv)
 			analyze_opts_free(&o);
 			return rc;
 		}
+		if (opt == 'B') {
+			o.bus = optarg;
+			continue;
+		}
+		if (opt == 'W') {
+			char *end;
+			o.bus_wait = strtod(optarg, &end);
+			if (*end || end == optarg || !(o.bus_wait >= 0)) {
+				fprintf(stderr, "routemark: analyze: --wait %s: seconds\n", optarg);
+				goto usage;
+			}
+			continue;
+		}
 		if ((r = analyze_option(&o, opt, optarg)) < 0)
 			goto usage;
+	}
+	if (o.bus_wait > 0 && o.bus == NULL) {
+		fprintf(stderr, "routemark: analyze: --wait goes with --bus\n");
+		goto usage;
 	}
 	if (optind == argc) {
 		log_err("analyze: no MRT files given");

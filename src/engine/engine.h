@@ -302,6 +302,17 @@ struct engine_progress {
 
 typedef void (*engine_progress_fn)(const struct engine_progress *p, void *arg);
 
+/* Where routes go while an input is read. */
+typedef void (*engine_route_fn)(void *arg, const struct mrt_route *rt);
+
+/* Read one routing input (an MRT file, or a prefix-to-origin table told from its content) as
+ * engine_analyze does, each route to fn in order: in is filled (kind "mrt" or "table", path,
+ * records, malformed, data_time, date_from; not the checksum or size), *routes counts them.
+ * table_time as in engine_job. Returns 0, -1 unreadable or a table without a time (logged), -2
+ * malformed under strict, -3 no valid MRT record in it (logged). */
+int engine_read_input(const char *path, int64_t table_time, int strict, struct engine_input *in,
+    uint64_t *routes, engine_route_fn fn, void *arg);
+
 struct engine_job {
 	const char *db;    /* the store */
 	const char *label; /* NULL: the data's start time */
@@ -314,6 +325,13 @@ struct engine_job {
 	struct observe_config cfg;   /* the settings MANRS publishes no number for */
 	engine_progress_fn progress; /* NULL: none */
 	void *progress_arg;
+	/* NULL: the routing inputs are read here. Else they were read elsewhere (the workers of a
+	 * batch over the bus) and this hands them over: for every input i in order,
+	 * engine_file_begin(e), then engine_route(e, rt) for each of its routes in order, and
+	 * in[i]'s kind, records, malformed, data_time and date_from. Returns 0, or
+	 * engine_read_input's codes (-3 after saying why). */
+	int (*read_routes)(void *arg, struct engine *e, struct engine_input *in, size_t nin);
+	void *read_routes_arg;
 };
 
 struct engine_outcome {

@@ -101,12 +101,20 @@ void engine_snapshot_key(const struct engine_input *in, size_t nin, const char *
 
 struct reading {
 	const struct engine_job *job;
-	struct engine *e;
+	engine_route_fn route; /* where the routes go: the engine (engine_analyze), or a worker's */
+	void *route_arg;
+	int strict;
+	int64_t table_time;
 	double t0;
 	uint64_t before, total; /* bytes of the files already read, of all MRT files */
-	uint64_t routes;
+	uint64_t routes;        /* fed, of all files */
 	const struct engine_input *inputs;
 };
+
+static void route_to_engine(void *arg, const struct mrt_route *rt)
+{
+	engine_route(arg, rt);
+}
 
 static void report(
     struct reading *rd, size_t idx, const char *name, const struct mrt_reader *r, int done)
@@ -127,11 +135,18 @@ static void report(
 	rd->job->progress(&p, rd->job->progress_arg);
 }
 
+/* A file begins: the engine's next sighting (a worker marks it in its own stream). */
+static void file_begin(struct reading *rd)
+{
+	if (rd->route == route_to_engine)
+		engine_file_begin(rd->route_arg);
+}
+
 /* Stream one MRT file (r: already open, or NULL) into the engine. Returns 0, -1 unreadable,
  * -2 malformed (strict), -3 no valid MRT record in it (said). */
 static int read_file(struct reading *rd, struct engine_input *in, struct mrt_reader *r, size_t idx)
 {
-	struct mrt_options mo = {.strict = rd->job->refs->strict, .bz2_sequential = 1};
+	struct mrt_options mo = {.strict = rd->strict, .bz2_sequential = 1};
 	if (r == NULL)
 		r = mrt_reader_open(in->path, &mo);
 	if (r == NULL)
@@ -139,13 +154,13 @@ static int read_file(struct reading *rd, struct engine_input *in, struct mrt_rea
 	struct mrt_route rt;
 	int rc;
 	double last = clock_mono();
-	uint64_t fed0 = engine_routes_fed(rd->e);
-	engine_file_begin(rd->e);
+	uint64_t fed0 = rd->routes;
+	file_begin(rd);
 	const char *base = strrchr(in->path, '/') ? strrchr(in->path, '/') + 1 : in->path;
+	int progress = rd->job && rd->job->progress;
 	while ((rc = mrt_reader_next_route(r, &rt)) > 0) {
-		engine_route(rd->e, &rt);
-		if (rd->job->progress && (++rd->routes & 0xffff) == 0 &&
-		    clock_mono() - last > 0.5) {
+		rd->route(rd->route_arg, &rt);
+		if ((++rd->routes & 0xffff) == 0 && progress && clock_mono() - last > 0.5) {
 			last = clock_mono();
 			report(rd, idx, base, r, 0);
 		}
@@ -162,7 +177,7 @@ static int read_file(struct reading *rd, struct engine_input *in, struct mrt_rea
 			bad += st->malformed[k];
 	st = NULL;
 	in->malformed = bad;
-	if (rd->job->progress)
+	if (progress)
 		report(rd, idx, base, r, 1);
 	mrt_reader_close(r);
 	if (rc == MRT_ERR_MALFORMED)
@@ -171,7 +186,7 @@ static int read_file(struct reading *rd, struct engine_input *in, struct mrt_rea
 		return -1;
 	/* a record with a discarded attribute (RFC 7606) still gives its route: a file is
 	 * foreign when nothing in it was a valid record and nothing gave a route */
-	if (in->records <= bad && engine_routes_fed(rd->e) == fed0) {
+	if (in->records <= bad && rd->routes == fed0) {
 		log_err("%s: no valid MRT record in %llu bytes (not an MRT file?); nothing stored",
 		    in->path, (unsigned long long)in->size);
 		return -3;
@@ -183,23 +198,23 @@ static int read_file(struct reading *rd, struct engine_input *in, struct mrt_rea
  * table's time. Returns 0, -1 unreadable or no time known, -2 malformed (strict). */
 static int read_table(struct reading *rd, struct engine_input *in, enum origins_format fmt)
 {
-	int64_t ts = rd->job->table_time ? rd->job->table_time : origins_time_from_name(in->path);
+	int64_t ts = rd->table_time ? rd->table_time : origins_time_from_name(in->path);
 	if (ts <= 0 || ts > UINT32_MAX) {
 		log_err("%s: a %s table without a date in its name: give its time (--time)",
 		    in->path, origins_format_name(fmt));
 		return -1;
 	}
-	struct origins_reader *r = origins_open(in->path, fmt, (uint32_t)ts, rd->job->refs->strict);
+	struct origins_reader *r = origins_open(in->path, fmt, (uint32_t)ts, rd->strict);
 	if (r == NULL)
 		return -1;
 	in->kind = "table";
 	in->data_time = ts;
-	in->date_from = rd->job->table_time ? "given" : "name";
-	engine_file_begin(rd->e);
+	in->date_from = rd->table_time ? "given" : "name";
+	file_begin(rd);
 	struct mrt_route rt;
 	int rc;
 	while ((rc = origins_next(r, &rt)) > 0) {
-		engine_route(rd->e, &rt);
+		rd->route(rd->route_arg, &rt);
 		rd->routes++;
 	}
 	const struct origins_stats *st = origins_stats(r);
@@ -210,7 +225,7 @@ static int read_table(struct reading *rd, struct engine_input *in, enum origins_
 	    in->path, origins_format_name(fmt), (unsigned long long)st->entries,
 	    (unsigned long long)st->routes, (unsigned long long)st->moas,
 	    (unsigned long long)st->as_sets, (unsigned long long)st->malformed);
-	if (rd->job->progress) {
+	if (rd->job && rd->job->progress) {
 		uint64_t d, size;
 		origins_progress(r, &d, &size);
 		const char *base = strrchr(in->path, '/') ? strrchr(in->path, '/') + 1 : in->path;
@@ -232,6 +247,27 @@ static int read_table(struct reading *rd, struct engine_input *in, enum origins_
 static enum origins_format input_format(const char *path)
 {
 	return strcmp(path, "-") == 0 ? ORIGINS_NONE : origins_detect(path);
+}
+
+int engine_read_input(const char *path, int64_t table_time, int strict, struct engine_input *in,
+    uint64_t *routes, engine_route_fn fn, void *arg)
+{
+	struct reading rd = {.route = fn,
+	    .route_arg = arg,
+	    .strict = strict,
+	    .table_time = table_time,
+	    .t0 = clock_mono(),
+	    .inputs = in};
+	memset(in, 0, sizeof(*in));
+	in->kind = "mrt";
+	in->path = path;
+	struct stat sb;
+	if (stat(path, &sb) == 0)
+		in->size = (uint64_t)sb.st_size;
+	enum origins_format fmt = input_format(path);
+	int rc = fmt != ORIGINS_NONE ? read_table(&rd, in, fmt) : read_file(&rd, in, NULL, 0);
+	*routes = rd.routes;
+	return rc;
 }
 
 /* first: the first file opened as MRT already, or NULL; fmt0: the first file's format. */
@@ -281,9 +317,10 @@ int engine_analyze(const struct engine_job *job, struct engine_outcome *out)
 	log_info("checksums at %.2f s (%.2f s CPU)", clock_mono() - t0, cpu());
 	struct mrt_options first_opt = {
 	    .strict = job->refs->strict, .readahead = FIRST_READAHEAD, .bz2_sequential = 1};
-	enum origins_format fmt0 = input_format(in.v[0].path);
+	enum origins_format fmt0 = job->read_routes ? ORIGINS_NONE : input_format(in.v[0].path);
 	struct mrt_reader *first = NULL; /* a table is quick to read: no head start */
-	if (fmt0 == ORIGINS_NONE && (first = mrt_reader_open(in.v[0].path, &first_opt)) == NULL) {
+	if (fmt0 == ORIGINS_NONE && !job->read_routes &&
+	    (first = mrt_reader_open(in.v[0].path, &first_opt)) == NULL) {
 		log_err("%s: cannot be read; nothing stored", in.v[0].path);
 		goto out;
 	}
@@ -296,10 +333,21 @@ int engine_analyze(const struct engine_job *job, struct engine_outcome *out)
 	}
 	log_info("reference data loaded at %.2f s (%.2f s CPU)", clock_mono() - t0, cpu());
 	e = engine_new(rs, &job->cfg);
-	struct reading rd = {.job = job, .e = e, .t0 = clock_mono(), .inputs = in.v};
+	struct reading rd = {.job = job,
+	    .route = route_to_engine,
+	    .route_arg = e,
+	    .strict = job->refs->strict,
+	    .table_time = job->table_time,
+	    .t0 = clock_mono(),
+	    .inputs = in.v};
 	for (size_t i = 0; i < job->nmrt; i++)
 		rd.total += in.v[i].size;
-	if ((status = read_all(&rd, &in, first, fmt0)) != 0)
+	if (job->read_routes) { /* read elsewhere (workers), handed over in order */
+		rc = job->read_routes(job->read_routes_arg, e, in.v, job->nmrt);
+		status = rc == 0 ? 0 : rc == -2 ? 2 : 1;
+	} else
+		status = read_all(&rd, &in, first, fmt0);
+	if (status != 0)
 		goto out;
 	status = 1;
 	log_info("read %zu files at %.2f s (%.2f s CPU)", job->nmrt, clock_mono() - t0, cpu());

@@ -139,6 +139,11 @@ static void test_bad_ranges(void **state)
 	assert_int_equal(
 	    run("--backfill 2024-01..2024-02 --every year --dry-run", out, sizeof(out)), 1);
 	assert_non_null(strstr(out, "expected day, week or month"));
+	assert_int_equal(
+	    run("--backfill 2024-01..2024-02 --label x --dry-run", out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "each snapshot is labelled with its date"));
+	assert_int_equal(run("--every day --dry-run", out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "--every goes with --backfill"));
 	/* weeks and the plan: a month as TO is its last day; nothing fetched, nothing stored */
 	assert_int_equal(run("--backfill 2024-01-03..2024-02 --every week --dry-run --only asrel "
 	                     "--db /nonexistent/db",

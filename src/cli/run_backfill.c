@@ -239,7 +239,13 @@ static char *merge_vrps(const char *cache, const char *label, const struct bf_fi
 			continue;
 		size_t len;
 		char *text = zinput_slurp(f[i].path, &len);
-		if (text == NULL) {
+		if (text == NULL || text[strspn(text, " \t\r\n")] == '{') {
+			if (text)
+				log_err(
+				    "%s: the VRP files of a date are merged as CSV; this one is "
+				    "JSON",
+				    f[i].url);
+			free(text);
 			ok = 0;
 			break;
 		}

@@ -1,4 +1,5 @@
-/* libFuzzer target: the sources list parser of `routemark run` and its URL templates. */
+/* libFuzzer target: the sources list parser of `routemark run` and its URL templates, current
+ * and archived. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (int i = 0; i < s.n; i++) {
 			source_url(&s.v[i], 1764000000, url, sizeof(url));
 			source_url(&s.v[i], 0, url, sizeof(url));
+			source_archive_url(&s.v[i], 1704412800, url, sizeof(url));
+			source_archive_url(&s.v[i], 0, url, sizeof(url));
 		}
 		sources_free(&s);
 	}

@@ -10,7 +10,7 @@ static void test_default_list(void **state)
 {
 	struct sources s;
 	assert_int_equal(sources_parse(sources_default_text, "built-in", &s), 0);
-	assert_int_equal(s.n, 15);
+	assert_int_equal(s.n, 20);
 	int mrt = 0;
 	for (int i = 0; i < s.n; i++)
 		mrt += strcmp(s.v[i].kind, "mrt") == 0;

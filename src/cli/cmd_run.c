@@ -11,6 +11,7 @@
 #include "cli/analyze.h"
 #include "cli/cli.h"
 #include "cli/refs.h"
+#include "cli/run.h"
 #include "fetch/fetch.h"
 
 static void usage(FILE *f)
@@ -25,7 +26,9 @@ static void usage(FILE *f)
 	    "With a mirror (--mirror, ROUTEMARK_MIRROR, or the shared data when offline) and no\n"
 	    "--sources or --only, run makes a history instead: one snapshot per routing data set\n"
 	    "of the history, in time order, each with the reference data closest in time, and\n"
-	    "says which it used and how far it is from the routing data.\n\n"
+	    "says which it used and how far it is from the routing data.\n"
+	    "With --backfill, run builds a history from the public archives: one snapshot per\n"
+	    "date, labelled with the date; dates already stored are skipped (a rerun resumes).\n\n"
 	    "options:\n"
 	    "  --db FILE           the store (default routemark.db)\n"
 	    "  --cache DIR         download cache (default $XDG_CACHE_HOME/routemark or\n"
@@ -39,8 +42,12 @@ static void usage(FILE *f)
 	    "  --history FILE      with a mirror: the snapshots to make and the reference data\n"
 	    "                      to choose from (default: built in; see --list-history)\n"
 	    "  --list-history      print the built-in history in the file format and exit\n"
+	    "  --backfill FROM..TO every date of the range (YYYY-MM-DD or YYYY-MM, a month as\n"
+	    "                      TO meaning its last day) from each source's archive\n"
+	    "  --every UNIT        with --backfill: day, week or month (default month)\n"
 	    "  --dry-run           with a mirror: print which data each snapshot would use, and\n"
-	    "                      its distance from the routing data, then exit\n"
+	    "                      its distance from the routing data, then exit; with\n"
+	    "                      --backfill: print each date's sources and URLs, fetch nothing\n"
 	    "  --label TEXT        a name for the snapshot\n"
 	    "  --strict            malformed input is fatal (exit 2)\n"
 	    "  --no-progress       no progress lines\n"
@@ -48,7 +55,8 @@ static void usage(FILE *f)
 	    "  --stale-days N      reference data more than N days from the routing data is a\n"
 	    "                      warning of the snapshot's provenance (default 30)\n"
 	    "  -h, --help          this help\n\n"
-	    "exit codes: 0 stored; 1 no routing data could be had, or a store error; 2 malformed\n"
+	    "exit codes: 0 stored; 1 no routing data could be had, a backfill date failed, or a\n"
+	    "store error; 2 malformed\n"
 	    "input under --strict. See routemark-run(1).\n");
 }
 
@@ -63,7 +71,7 @@ static char *default_cache(void)
 	return xstrdup("routemark-cache");
 }
 
-static int kind_wanted(const char *only, const char *kind)
+int run_kind_wanted(const char *only, const char *kind)
 {
 	if (only == NULL)
 		return 1;
@@ -188,11 +196,14 @@ int cmd_run(int argc, char **argv)
 	    {"history", required_argument, NULL, 'H'},
 	    {"list-history", no_argument, NULL, 'T'},
 	    {"dry-run", no_argument, NULL, 'n'},
+	    {"backfill", required_argument, NULL, 'B'},
+	    {"every", required_argument, NULL, 'E'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	char *cache = NULL;
-	const char *sources_file = NULL, *only = NULL, *history = NULL;
+	const char *sources_file = NULL, *only = NULL, *history = NULL, *backfill = NULL,
+	           *every = NULL;
 	int dry = 0;
 	struct fetch_options fo = {.progress = 1};
 	struct analyze_opts o;
@@ -236,6 +247,12 @@ int cmd_run(int argc, char **argv)
 		case 'n':
 			dry = 1;
 			break;
+		case 'B':
+			backfill = optarg;
+			break;
+		case 'E':
+			every = optarg;
+			break;
 		}
 	}
 	fo.progress = !o.no_progress;
@@ -248,6 +265,21 @@ int cmd_run(int argc, char **argv)
 	if (fo.cache_dir == NULL)
 		fo.cache_dir = cache = default_cache();
 	fetch_global_init();
+	if (backfill || every) {
+		int status = 1;
+		if (backfill == NULL)
+			log_err("run: --every goes with --backfill");
+		else if (history)
+			log_err("run: --history makes a history from a mirror; --backfill from the "
+			        "archives");
+		else
+			status = run_backfill(&o, &fo, &src, only, backfill, every, dry);
+		analyze_opts_free(&o);
+		sources_free(&src);
+		free(cache);
+		fetch_global_cleanup();
+		return status;
+	}
 	if (fo.mirror_dir == NULL && (fo.mirror_dir = offline_mirror(&src)) != NULL)
 		fprintf(stderr,
 		    "run: the network cannot be reached; using the mirror %s "
@@ -283,7 +315,7 @@ int cmd_run(int argc, char **argv)
 	for (int i = 0; i < src.n; i++) {
 		const struct source *s = &src.v[i];
 		char url[1024];
-		if (!kind_wanted(only, s->kind))
+		if (!run_kind_wanted(only, s->kind) || strcmp(s->url, "-") == 0)
 			continue;
 		if (fo.mirror_dir && strcmp(s->mirror, "-") == 0) {
 			fprintf(stderr,

@@ -117,6 +117,8 @@ struct engine_gaps {
 };
 void engine_gaps_init(struct engine_gaps *g);
 void engine_gaps_free(struct engine_gaps *g);
+/* Add one gap (its strings copied); one with the same detail is said once. */
+void engine_gaps_add(struct engine_gaps *g, const struct store_gap *x);
 /* Add the gaps of inputs in (dated) against the routing data's time: reference data more
  * than stale_days (0: STORE_STALE_DAYS) away (a warning for what decides verdicts), a derived VRP
  * set, an RIR trust anchor absent from it (warning), major IRR sources not loaded (warning), kinds
@@ -332,6 +334,10 @@ struct engine_job {
 	 * engine_read_input's codes (-3 after saying why). */
 	int (*read_routes)(void *arg, struct engine *e, struct engine_input *in, size_t nin);
 	void *read_routes_arg;
+	/* gaps the caller knows of, recorded with the others (run --backfill: reference data
+	 * with no archive, taken as it is today) */
+	const struct store_gap *gaps;
+	size_t ngaps;
 };
 
 struct engine_outcome {

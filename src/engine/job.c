@@ -369,6 +369,8 @@ int engine_analyze(const struct engine_job *job, struct engine_outcome *out)
 	out->snap.label = job->label ? job->label : out->label;
 	int stale = job->stale_days > 0 ? job->stale_days : STORE_STALE_DAYS;
 	engine_gaps_find(in.v, in.n, job->refs, refset_refs(rs), out->tot.first_ts, stale, &gaps);
+	for (size_t i = 0; i < job->ngaps; i++)
+		engine_gaps_add(&gaps, &job->gaps[i]);
 	store_results_add_global(&res, "all", "provenance_stale_days", stale);
 	for (size_t i = 0; i < gaps.n; i++)
 		if (gaps.v[i].warning)

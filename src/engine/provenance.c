@@ -230,6 +230,12 @@ static void gap(
 	g->v[g->n++] = (struct store_gap){kind, code, arena_strdup(&g->arena, buf), warning};
 }
 
+void engine_gaps_add(struct engine_gaps *g, const struct store_gap *x)
+{
+	gap(g, arena_strdup(&g->arena, x->kind), arena_strdup(&g->arena, x->code), x->warning, "%s",
+	    x->detail);
+}
+
 static const char *day(int64_t t, char *buf, size_t size)
 {
 	return time_utc_strftime(t, "%Y-%m-%d", buf, size);

@@ -55,15 +55,20 @@ void fetch_global_cleanup(void);
 
 /* ---------------------------------------------------------------- sources */
 
-/* The public data sets `routemark run` fetches: kind, name, URL (possibly dated), and the file
- * that stands for it in a mirror directory. */
+/* The public data sets `routemark run` fetches: kind, name, URL (possibly dated), the file
+ * that stands for it in a mirror directory, and where its past editions are archived (for
+ * `run --backfill`). */
 struct source {
 	char kind[16]; /* mrt, vrps, irr, asrel, bogons, delegated, peeringdb, asnames */
 	char name[48];
 	char period[8];   /* publication period: "2h", "8h", "1d", "1M", or "-" (a fixed URL) */
 	char lag[8];      /* how long after a period its file appears: "3h", "45d", "-" */
-	char url[512];    /* may hold {YYYY} {MM} {DD} {HH} */
+	char url[512];    /* may hold {YYYY} {MM} {DD} {HH} {mm}; "-": archive only (backfill) */
 	char mirror[256]; /* path in a mirror directory, "-" when a mirror has none */
+	/* the file of a past date: a template like url; "=" the url's own template; "current"
+	 * no archive (a backfill takes today's file); "-" a backfill does not use it (another
+	 * source archives the same data) */
+	char archive[512];
 };
 
 struct sources {
@@ -73,12 +78,17 @@ struct sources {
 
 /* The built-in list (the text that --list-sources prints). */
 extern const char sources_default_text[];
-/* Parse the text form ("kind name period lag url mirror" lines, # comments). Errors name
- * origin and line. Returns 0 or -1. */
+/* Parse the text form ("kind name period lag url mirror [archive]" lines, # comments; without
+ * archive: "=" for a dated URL, "current" for a fixed one). Errors name origin and line.
+ * Returns 0 or -1. */
 int sources_parse(const char *text, const char *origin, struct sources *out);
 int sources_load_file(const char *path, struct sources *out);
 void sources_free(struct sources *s);
 /* The URL of s for the newest period published by time now. Returns -1 on a bad template. */
 int source_url(const struct source *s, time_t now, char *buf, size_t size);
+/* The archived URL of s for the period holding date (monthly: the first of its month).
+ * Returns 0, 1 when s has no archive ("current" or "-": no URL written), -1 on a bad
+ * template. */
+int source_archive_url(const struct source *s, time_t date, char *buf, size_t size);
 
 #endif

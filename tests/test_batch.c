@@ -8,6 +8,7 @@
 #include "natslab.h"
 
 #include "bus/bus.h"
+#include "mrt/mrt.h"
 #include "core/core.h"
 #include "store/store.h"
 
@@ -52,24 +53,24 @@ static void test_batch_format(void **state)
 	assert_int_equal(prefix_parse("2001:db8::/33", &in[1].prefix), 0);
 	in[2] = in[0];
 	in[2].kind = MRT_ROUTE_STATE;
-	struct bus_batch_writer w;
+	struct mrt_batch_writer w;
 	memset(&w, 0, sizeof(w));
-	bus_batch_begin(&w, 2, 5);
+	mrt_batch_begin(&w, 2, 5);
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(bus_batch_add(&w, &in[i]), 0);
-	struct bus_batch_trailer t = {.records = 9,
+		assert_int_equal(mrt_batch_add(&w, &in[i]), 0);
+	struct mrt_batch_trailer t = {.records = 9,
 	    .malformed = 1,
 	    .routes = 3,
 	    .data_time = 1401487200,
 	    .rc = 0,
 	    .size = 77};
-	bus_batch_end(&w, &t);
+	mrt_batch_end(&w, &t);
 	struct batch_seen s;
 	memset(&s, 0, sizeof(s));
-	struct bus_batch b;
+	struct mrt_batch b;
 	const char *err;
 	size_t off;
-	assert_int_equal(bus_batch_decode(w.buf, w.len, &b, batch_route, &s, &err, &off), 0);
+	assert_int_equal(mrt_batch_decode(w.buf, w.len, &b, batch_route, &s, &err, &off), 0);
 	assert_int_equal(s.n, 3);
 	assert_true(b.file == 2 && b.seq == 5 && b.count == 3 && b.last);
 	assert_true(b.trailer.records == 9 && b.trailer.malformed == 1 && b.trailer.size == 77);
@@ -84,14 +85,14 @@ static void test_batch_format(void **state)
 	/* cut anywhere, or a byte past the end: refused, and no route handed over */
 	for (size_t cut = 0; cut < w.len; cut++) {
 		memset(&s, 0, sizeof(s));
-		assert_int_equal(bus_batch_decode(w.buf, cut, &b, batch_route, &s, &err, &off), -1);
+		assert_int_equal(mrt_batch_decode(w.buf, cut, &b, batch_route, &s, &err, &off), -1);
 		assert_int_equal(s.n, 0);
 		assert_non_null(err);
 	}
 	/* a path whose segment runs past its words cannot be sent */
 	path[0] = (uint32_t)AS_SEQUENCE << 16 | 9;
-	assert_int_equal(bus_batch_add(&w, &in[0]), -1);
-	bus_batch_writer_free(&w);
+	assert_int_equal(mrt_batch_add(&w, &in[0]), -1);
+	mrt_batch_writer_free(&w);
 
 	/* jobs */
 	struct bus_job j = {.file = 1, .nfiles = 3, .table_time = 1704067200, .strict = 1}, k;

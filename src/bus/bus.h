@@ -39,7 +39,6 @@
 #include <stdint.h>
 
 #include "core/core.h"
-#include "mrt/mrt.h"
 
 /* JetStream: sends of a message before it counts as failed (over a minute at least: 0.25 s
  * growing to 2 s apart). */
@@ -197,46 +196,5 @@ int bus_job_encode(const struct bus_job *j, char *buf, size_t size);
 /* 0, or -1 when data is no job (any field missing, unknown or out of range). */
 int bus_job_decode(const void *data, size_t len, struct bus_job *j);
 void bus_job_key(const char *run, uint32_t file, char *buf, size_t size);
-
-/* The routes a worker read from one input file of a batch analysis, in order, cut into
- * messages; the last batch of a file carries its closing figures (docs/scaling.md). */
-#define BUS_BATCH_ROUTES 2048    /* routes a batch holds at most */
-#define BUS_BATCH_MAX_WORDS 4096 /* AS path words of a route */
-
-struct bus_batch_trailer {
-	uint64_t records, malformed, routes; /* of the file, as engine_read_input counted */
-	int64_t data_time;                   /* the file's first record's time (0 unknown) */
-	int rc;                              /* engine_read_input's result: 0, -1, -2 or -3 */
-	int table;                           /* 1: a prefix-to-origin table */
-	uint64_t size;
-};
-
-struct bus_batch_writer {
-	uint8_t *buf;
-	size_t len, cap;
-	uint32_t count;
-};
-
-/* Start a batch of file index file, number seq (0, 1, ... within the file). */
-void bus_batch_begin(struct bus_batch_writer *w, uint32_t file, uint32_t seq);
-/* Add one route (RIB entry, announcement, withdrawal or state change). -1 when it cannot
- * travel (an AS path over BUS_BATCH_MAX_WORDS words, or malformed segments). */
-int bus_batch_add(struct bus_batch_writer *w, const struct mrt_route *rt);
-/* Close the batch (t: the file's closing figures, making it its last); the message is
- * w->buf, w->len. */
-void bus_batch_end(struct bus_batch_writer *w, const struct bus_batch_trailer *t);
-void bus_batch_writer_free(struct bus_batch_writer *w);
-
-struct bus_batch {
-	uint32_t file, seq, count;
-	int last;
-	struct bus_batch_trailer trailer; /* when last */
-};
-typedef void (*bus_batch_route_fn)(void *arg, const struct mrt_route *rt);
-/* Check a batch and hand its routes to fn (may be NULL) in order; each route (and its
- * attributes) is valid during the call. Nothing reaches fn unless the whole batch is right.
- * 0, or -1 with *err (static text) and *off (the byte offset). */
-int bus_batch_decode(const void *data, size_t len, struct bus_batch *b, bus_batch_route_fn fn,
-    void *arg, const char **err, size_t *off);
 
 #endif

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "bus/bus.h"
+#include "mrt/mrt.h"
 #include "cli/analyze.h"
 
 struct coord {
@@ -23,7 +24,7 @@ struct coord {
 	uint32_t file;     /* the file being taken */
 	uint32_t expected; /* its next batch */
 	int done, rc, bad;
-	struct bus_batch_trailer t;
+	struct mrt_batch_trailer t;
 	uint64_t routes, dups;
 	double last_msg; /* clock_mono */
 };
@@ -36,11 +37,11 @@ static void to_engine(void *arg, const struct mrt_route *rt)
 static int on_batch(void *arg, const struct bus_msg *m)
 {
 	struct coord *c = arg;
-	struct bus_batch b;
+	struct mrt_batch b;
 	const char *err;
 	size_t off;
 	c->last_msg = clock_mono();
-	if (bus_batch_decode(m->data, m->len, &b, NULL, NULL, &err, &off) != 0 ||
+	if (mrt_batch_decode(m->data, m->len, &b, NULL, NULL, &err, &off) != 0 ||
 	    b.file != c->file) {
 		log_err("bus: message %llu of %s: byte %zu: %s", (unsigned long long)m->position,
 		    m->key, b.file != c->file ? 0 : off,
@@ -57,7 +58,7 @@ static int on_batch(void *arg, const struct bus_msg *m)
 		return 1; /* an earlier batch comes again first */
 	if (b.seq == 0)
 		engine_file_begin(c->e);
-	bus_batch_decode(m->data, m->len, &b, to_engine, c->e, &err, &off);
+	mrt_batch_decode(m->data, m->len, &b, to_engine, c->e, &err, &off);
 	c->routes += b.count;
 	c->expected++;
 	if (b.last) {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "bus/bus.h"
+#include "mrt/mrt.h"
 #include "cli/cli.h"
 #include "engine/engine.h"
 
@@ -46,7 +47,7 @@ static void usage(FILE *f)
 
 struct worker {
 	struct bus *bus;
-	struct bus_batch_writer w;
+	struct mrt_batch_writer w;
 	struct bus_job job;
 	char key[BUS_KEY_MAX + 1];
 	uint32_t seq;
@@ -57,25 +58,25 @@ struct worker {
 	double last_job;
 };
 
-static void flush_batch(struct worker *k, const struct bus_batch_trailer *t)
+static void flush_batch(struct worker *k, const struct mrt_batch_trailer *t)
 {
-	bus_batch_end(&k->w, t);
+	mrt_batch_end(&k->w, t);
 	if (bus_publish(k->bus, k->key, k->w.buf, k->w.len, (uint64_t)k->seq + 1) != 0)
 		k->failed = 1;
-	bus_batch_begin(&k->w, k->job.file, ++k->seq);
+	mrt_batch_begin(&k->w, k->job.file, ++k->seq);
 }
 
 static void on_route(void *arg, const struct mrt_route *rt)
 {
 	struct worker *k = arg;
-	if (bus_batch_add(&k->w, rt) != 0) {
+	if (mrt_batch_add(&k->w, rt) != 0) {
 		log_err("%s: record %llu: a route's AS path cannot be sent (over %d words)",
-		    k->job.path, (unsigned long long)rt->record, BUS_BATCH_MAX_WORDS);
+		    k->job.path, (unsigned long long)rt->record, MRT_BATCH_MAX_WORDS);
 		k->failed = 1;
 		return;
 	}
 	k->sent_routes++;
-	if (k->w.count >= BUS_BATCH_ROUTES) {
+	if (k->w.count >= MRT_BATCH_ROUTES) {
 		flush_batch(k, NULL);
 		double now = clock_mono();
 		if (now - k->last_progress > 1) { /* still at it: no redelivery meanwhile */
@@ -102,12 +103,12 @@ static int on_job(void *arg, const struct bus_msg *m)
 	bus_job_key(k->job.run, k->job.file, k->key, sizeof(k->key));
 	fprintf(stderr, "routemark: worker: run %s file %u/%u: %s\n", k->job.run, k->job.file + 1,
 	    k->job.nfiles, k->job.path);
-	bus_batch_begin(&k->w, k->job.file, 0);
+	mrt_batch_begin(&k->w, k->job.file, 0);
 	struct engine_input in;
 	uint64_t routes = 0;
 	int rc = engine_read_input(
 	    k->job.path, k->job.table_time, k->job.strict, &in, &routes, on_route, k);
-	struct bus_batch_trailer t = {.records = in.records,
+	struct mrt_batch_trailer t = {.records = in.records,
 	    .malformed = in.malformed,
 	    .routes = routes,
 	    .data_time = in.data_time,
@@ -207,6 +208,6 @@ int cmd_worker(int argc, char **argv)
 	printf("worker: %llu jobs, %llu routes published\n", (unsigned long long)k.jobs,
 	    (unsigned long long)k.routes);
 	bus_close(k.bus);
-	bus_batch_writer_free(&k.w);
+	mrt_batch_writer_free(&k.w);
 	return rc;
 }

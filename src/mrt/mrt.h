@@ -346,4 +346,49 @@ struct mrt_printer {
 const struct mrt_printer *mrt_printer_find(const char *name);
 extern const struct mrt_printer *const mrt_printers[]; /* NULL-terminated */
 
+/* ---------------------------------------------------------------- route batches (batch.c) */
+
+/* Decoded routes in a compact form, in order, cut into batches: the routes of one input file
+ * read by another thread (engine) or machine (a batch analysis's workers); the last batch of a
+ * file carries its closing figures. */
+#define MRT_BATCH_ROUTES 2048    /* routes a batch holds at most */
+#define MRT_BATCH_MAX_WORDS 4096 /* AS path words of a route */
+
+struct mrt_batch_trailer {
+	uint64_t records, malformed, routes; /* of the file, as its reader counted */
+	int64_t data_time;                   /* the file's first record's time (0 unknown) */
+	int rc;    /* the reader's result: 0, or -1 unreadable, -2 malformed (strict), -3 no valid
+	              record */
+	int table; /* 1: a prefix-to-origin table */
+	uint64_t size;
+};
+
+struct mrt_batch_writer {
+	uint8_t *buf;
+	size_t len, cap;
+	uint32_t count;
+};
+
+/* Start a batch of file index file, number seq (0, 1, ... within the file). */
+void mrt_batch_begin(struct mrt_batch_writer *w, uint32_t file, uint32_t seq);
+/* Add one route (RIB entry, announcement, withdrawal or state change). -1 when it cannot
+ * travel (an AS path over MRT_BATCH_MAX_WORDS words, or malformed segments). */
+int mrt_batch_add(struct mrt_batch_writer *w, const struct mrt_route *rt);
+/* Close the batch (t: the file's closing figures, making it its last); the message is
+ * w->buf, w->len. */
+void mrt_batch_end(struct mrt_batch_writer *w, const struct mrt_batch_trailer *t);
+void mrt_batch_writer_free(struct mrt_batch_writer *w);
+
+struct mrt_batch {
+	uint32_t file, seq, count;
+	int last;
+	struct mrt_batch_trailer trailer; /* when last */
+};
+typedef void (*mrt_batch_route_fn)(void *arg, const struct mrt_route *rt);
+/* Check a batch and hand its routes to fn (may be NULL) in order; each route (and its
+ * attributes) is valid during the call. Nothing reaches fn unless the whole batch is right.
+ * 0, or -1 with *err (static text) and *off (the byte offset). */
+int mrt_batch_decode(const void *data, size_t len, struct mrt_batch *b, mrt_batch_route_fn fn,
+    void *arg, const char **err, size_t *off);
+
 #endif

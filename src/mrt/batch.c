@@ -1,13 +1,14 @@
 /*
- * Route batches: the routes a worker read from one input file, in order, as the coordinator
- * of a batch analysis feeds them to its engine (docs/scaling.md, "Batch analysis"). Only what
- * the checks read travels: kind, time, peer (family, address, AS), prefix, SAFI, the AS path
- * and OTC; big-endian, each field at a place fixed by the ones before it.
+ * Route batches: decoded routes in a compact form, in order, for another thread or machine to
+ * judge (engine's parallel reading, the workers of a batch analysis over the bus;
+ * docs/scaling.md, "Batch analysis"). Only what the checks read is kept: kind, time, peer
+ * (family, address, AS), prefix, SAFI, path id, the AS path and OTC; big-endian, each field at
+ * a place fixed by the ones before it.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "bus/bus.h"
+#include "mrt/mrt.h"
 
 #define MAGIC "RMB1"
 #define HDR_LEN 17     /* magic, file, seq, flags, count */
@@ -34,33 +35,33 @@ static int path_ok(const uint32_t *w, uint32_t n)
 	return 1;
 }
 
-static void put8(struct bus_batch_writer *w, uint8_t v)
+static void put8(struct mrt_batch_writer *w, uint8_t v)
 {
 	XGROW(w->buf, w->cap, w->len + 1);
 	w->buf[w->len++] = v;
 }
 
-static void put32(struct bus_batch_writer *w, uint32_t v)
+static void put32(struct mrt_batch_writer *w, uint32_t v)
 {
 	XGROW(w->buf, w->cap, w->len + 4);
 	be32_put(w->buf + w->len, v);
 	w->len += 4;
 }
 
-static void put64(struct bus_batch_writer *w, uint64_t v)
+static void put64(struct mrt_batch_writer *w, uint64_t v)
 {
 	put32(w, (uint32_t)(v >> 32));
 	put32(w, (uint32_t)v);
 }
 
-static void put_bytes(struct bus_batch_writer *w, const void *p, size_t n)
+static void put_bytes(struct mrt_batch_writer *w, const void *p, size_t n)
 {
 	XGROW(w->buf, w->cap, w->len + n);
 	memcpy(w->buf + w->len, p, n);
 	w->len += n;
 }
 
-void bus_batch_begin(struct bus_batch_writer *w, uint32_t file, uint32_t seq)
+void mrt_batch_begin(struct mrt_batch_writer *w, uint32_t file, uint32_t seq)
 {
 	w->len = 0;
 	w->count = 0;
@@ -68,16 +69,16 @@ void bus_batch_begin(struct bus_batch_writer *w, uint32_t file, uint32_t seq)
 	put32(w, file);
 	put32(w, seq);
 	put8(w, 0);
-	put32(w, 0); /* count, set by bus_batch_end */
+	put32(w, 0); /* count, set by mrt_batch_end */
 }
 
-int bus_batch_add(struct bus_batch_writer *w, const struct mrt_route *rt)
+int mrt_batch_add(struct mrt_batch_writer *w, const struct mrt_route *rt)
 {
 	const struct bgp_attrs *a = rt->attrs;
 	int attrs = (rt->kind == MRT_ROUTE_RIB || rt->kind == MRT_ROUTE_ANNOUNCE) && a != NULL;
 	if (rt->kind < MRT_ROUTE_RIB || rt->kind > MRT_ROUTE_STATE ||
 	    (attrs &&
-	        (a->aspath_nwords > BUS_BATCH_MAX_WORDS || !path_ok(a->aspath, a->aspath_nwords))))
+	        (a->aspath_nwords > MRT_BATCH_MAX_WORDS || !path_ok(a->aspath, a->aspath_nwords))))
 		return -1;
 	uint8_t flags = (rt->origin_only ? RF_ORIGIN_ONLY : 0) | (rt->has_path_id ? RF_PATH_ID : 0);
 	if (attrs)
@@ -108,7 +109,7 @@ int bus_batch_add(struct bus_batch_writer *w, const struct mrt_route *rt)
 	return 0;
 }
 
-void bus_batch_end(struct bus_batch_writer *w, const struct bus_batch_trailer *t)
+void mrt_batch_end(struct mrt_batch_writer *w, const struct mrt_batch_trailer *t)
 {
 	be32_put(w->buf + 13, w->count);
 	if (t == NULL)
@@ -123,7 +124,7 @@ void bus_batch_end(struct bus_batch_writer *w, const struct bus_batch_trailer *t
 	put64(w, t->size);
 }
 
-void bus_batch_writer_free(struct bus_batch_writer *w)
+void mrt_batch_writer_free(struct mrt_batch_writer *w)
 {
 	free(w->buf);
 	memset(w, 0, sizeof(*w));
@@ -166,11 +167,11 @@ static uint64_t get64(struct rd *r)
 	return hi << 32 | get32(r);
 }
 
-int bus_batch_decode(const void *data, size_t len, struct bus_batch *b, bus_batch_route_fn fn,
+int mrt_batch_decode(const void *data, size_t len, struct mrt_batch *b, mrt_batch_route_fn fn,
     void *arg, const char **err, size_t *off)
 {
 	/* the whole batch is checked before the first route goes to fn */
-	if (fn && bus_batch_decode(data, len, b, NULL, NULL, err, off) != 0)
+	if (fn && mrt_batch_decode(data, len, b, NULL, NULL, err, off) != 0)
 		return -1;
 	struct rd r = {.p = data, .len = len};
 	memset(b, 0, sizeof(*b));
@@ -191,7 +192,7 @@ int bus_batch_decode(const void *data, size_t len, struct bus_batch *b, bus_batc
 		return -1;
 	}
 	b->last = flags;
-	uint32_t words[BUS_BATCH_MAX_WORDS];
+	uint32_t words[MRT_BATCH_MAX_WORDS];
 	for (uint32_t i = 0; i < b->count; i++) {
 		size_t start = r.off;
 		struct mrt_route rt;
@@ -252,7 +253,7 @@ int bus_batch_decode(const void *data, size_t len, struct bus_batch *b, bus_batc
 		}
 		if (attrs) {
 			uint32_t nw = get32(&r);
-			if (!r.bad && (nw > BUS_BATCH_MAX_WORDS || !need(&r, 4 * (size_t)nw))) {
+			if (!r.bad && (nw > MRT_BATCH_MAX_WORDS || !need(&r, 4 * (size_t)nw))) {
 				*err = "a route's AS path is too long";
 				*off = start;
 				return -1;
@@ -299,97 +300,4 @@ int bus_batch_decode(const void *data, size_t len, struct bus_batch *b, bus_batc
 		return -1;
 	}
 	return 0;
-}
-
-/* ---------------------------------------------------------------- jobs */
-
-static int run_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n >= sizeof(((struct bus_job *)0)->run))
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		        (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return 0;
-	return 1;
-}
-
-int bus_job_encode(const struct bus_job *j, char *buf, size_t size)
-{
-	if (!run_ok(j->run) || j->file >= j->nfiles || j->path[0] == '\0' ||
-	    strchr(j->path, '\n') != NULL)
-		return -1;
-	int n = snprintf(buf, size,
-	    "routemark-job 1\nrun %s\nfile %u\nfiles %u\ntable_time %lld\nstrict %d\npath %s\n",
-	    j->run, j->file, j->nfiles, (long long)j->table_time, j->strict ? 1 : 0, j->path);
-	return n < 0 || (size_t)n >= size ? -1 : n;
-}
-
-int bus_job_decode(const void *data, size_t len, struct bus_job *j)
-{
-	memset(j, 0, sizeof(*j));
-	const char *p = data, *end = p + len;
-	unsigned seen = 0;
-	int first = 1;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (nl == NULL)
-			return -1; /* every line ends */
-		size_t ll = (size_t)(nl - p);
-		char line[4200];
-		if (ll >= sizeof(line))
-			return -1;
-		memcpy(line, p, ll);
-		line[ll] = '\0';
-		p = nl + 1;
-		if (memchr(line, '\0', ll) != NULL)
-			return -1;
-		if (first) {
-			if (strcmp(line, "routemark-job 1") != 0)
-				return -1;
-			first = 0;
-			continue;
-		}
-		char *v = strchr(line, ' ');
-		if (v == NULL)
-			return -1;
-		*v++ = '\0';
-		char *e;
-		unsigned bit;
-		if (strcmp(line, "run") == 0) {
-			if (!run_ok(v))
-				return -1;
-			snprintf(j->run, sizeof(j->run), "%s", v);
-			bit = 1;
-		} else if (strcmp(line, "path") == 0) {
-			if (*v == '\0' || strlen(v) >= sizeof(j->path))
-				return -1;
-			snprintf(j->path, sizeof(j->path), "%s", v);
-			bit = 2;
-		} else {
-			long long x = strtoll(v, &e, 10);
-			if (*v == '\0' || *e != '\0' || x < 0)
-				return -1;
-			if (strcmp(line, "file") == 0 && x < UINT32_MAX)
-				j->file = (uint32_t)x, bit = 4;
-			else if (strcmp(line, "files") == 0 && x <= UINT32_MAX)
-				j->nfiles = (uint32_t)x, bit = 8;
-			else if (strcmp(line, "table_time") == 0 && x <= UINT32_MAX)
-				j->table_time = x, bit = 16;
-			else if (strcmp(line, "strict") == 0 && x <= 1)
-				j->strict = (int)x, bit = 32;
-			else
-				return -1;
-		}
-		if (seen & bit)
-			return -1; /* a field twice */
-		seen |= bit;
-	}
-	return seen == 63 && j->file < j->nfiles ? 0 : -1;
-}
-
-void bus_job_key(const char *run, uint32_t file, char *buf, size_t size)
-{
-	snprintf(buf, size, "res-%s-%u", run, file);
 }

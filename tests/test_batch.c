@@ -119,7 +119,12 @@ static void route_hash(const struct store_route_brief *r, void *arg)
 {
 	struct routes_seen *s = arg;
 	s->n++;
-	s->hash = (s->hash ^ hash_bytes(r, sizeof(*r), (uint32_t)s->n)) * 0x100000001b3ull;
+	uint8_t b[16 + 2 + 4 + 2]; /* the fields, not the struct: its padding is undefined */
+	memcpy(b, r->prefix.addr, 16);
+	b[16] = r->prefix.afi, b[17] = r->prefix.len;
+	memcpy(b + 18, &r->origin, 4);
+	b[22] = r->rpki, b[23] = r->irr;
+	s->hash = (s->hash ^ hash_bytes(b, sizeof(b), (uint32_t)s->n)) * 0x100000001b3ull;
 }
 
 /* The newest snapshot of two stores is the same: key, label, every route with its states,
@@ -188,33 +193,67 @@ static void same_snapshot(const char *db1, const char *db2)
 	arena_free(&a);
 }
 
+struct inputs {
+	char f[3][512], vrps[512], asrel[512];
+};
+
+/* The three routing files and two reference files of the batch tests (a 2010 update file, a
+ * 2014 RIS update file, the 2014 RouteViews RIB: 513,077 routes); 0 after a SKIP line when
+ * absent (test_data_path's answer lives until its next call: each is copied). */
+static int inputs_find(struct inputs *x)
+{
+	static const char *const rel[5] = {"mrt/bgpdump__updates.20100722.2015.gz",
+	    "mrt/libbgpstream__ris.rrc06.updates.1401488100.gz",
+	    "mrt/libbgpstream__routeviews.route-views.jinx.ribs.1401487200.bz2",
+	    "rpki/vrps_2017-06-01_from_compress_roas.csv", "caida/20140101.as-rel.txt.bz2"};
+	char *dst[5] = {x->f[0], x->f[1], x->f[2], x->vrps, x->asrel};
+	for (int i = 0; i < 5; i++) {
+		const char *p = test_data_path(rel[i]);
+		if (p == NULL) {
+			printf("SKIP: shared data file %s is absent\n", rel[i]);
+			skip();
+			return 0;
+		}
+		snprintf(dst[i], 512, "%s", p);
+	}
+	return 1;
+}
+
+/* Files read by reader threads (--threads 3) give the snapshot one thread gives. */
+static void test_threads(void **state)
+{
+	struct inputs x;
+	if (!inputs_find(&x))
+		return;
+	char cmd[8192], db[2][512];
+	for (int k = 0; k < 2; k++) {
+		snprintf(db[k], sizeof(db[k]), "%s/threads%d.db", lab.dir, k ? 3 : 1);
+		snprintf(cmd, sizeof(cmd),
+		    "%s analyze --no-progress --threads %d --db %s --vrps '%s' --asrel '%s' '%s' "
+		    "'%s' "
+		    "'%s' > %s.txt 2>&1",
+		    test_bin(), k ? 3 : 1, db[k], x.vrps, x.asrel, x.f[0], x.f[1], x.f[2], db[k]);
+		assert_int_equal(system(cmd), 0);
+	}
+	same_snapshot(db[0], db[1]);
+	/* an unreadable file among them: nothing stored, said, whatever the threads */
+	snprintf(cmd, sizeof(cmd),
+	    "%s analyze --no-progress --threads 3 --db %s/bad.db '%s' /nonexistent.mrt '%s' 2>&1 | "
+	    "grep -q 'nonexistent.mrt'",
+	    test_bin(), lab.dir, x.f[0], x.f[1]);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "test ! -s %s/bad.db", lab.dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* analyze --bus with workers stores what a plain analyze stores; a worker killed in the middle
  * of a file leaves its job to another, and the snapshot is still the same. */
 static void test_batch_workers(void **state)
 {
-	/* test_data_path's answer lives until its next call: each is copied */
-	char f1[512], f2[512], f3[512], vrps[512], asrel[512];
-	{
-		REQUIRE_DATA(p, "mrt/bgpdump__updates.20100722.2015.gz");
-		snprintf(f1, sizeof(f1), "%s", p);
-	}
-	{
-		REQUIRE_DATA(p, "mrt/libbgpstream__ris.rrc06.updates.1401488100.gz");
-		snprintf(f2, sizeof(f2), "%s", p);
-	}
-	{
-		REQUIRE_DATA(
-		    p, "mrt/libbgpstream__routeviews.route-views.jinx.ribs.1401487200.bz2");
-		snprintf(f3, sizeof(f3), "%s", p);
-	}
-	{
-		REQUIRE_DATA(p, "rpki/vrps_2017-06-01_from_compress_roas.csv");
-		snprintf(vrps, sizeof(vrps), "%s", p);
-	}
-	{
-		REQUIRE_DATA(p, "caida/20140101.as-rel.txt.bz2");
-		snprintf(asrel, sizeof(asrel), "%s", p);
-	}
+	struct inputs x;
+	if (!inputs_find(&x))
+		return;
+	const char *f1 = x.f[0], *f2 = x.f[1], *f3 = x.f[2], *vrps = x.vrps, *asrel = x.asrel;
 	start_nats1();
 	char url[128], cmd[8192], refs[4096];
 	snprintf(url, sizeof(url), "nats://127.0.0.1:%d/BATCH?ack_wait=2", lab.port[0]);
@@ -249,7 +288,7 @@ static void test_batch_workers(void **state)
 	 * takes the job when it comes again (ack_wait 2 s) */
 	lab.pid[1] = spawn("w3.log", w);
 	char *c[] = {(char *)test_bin(), "analyze", "--no-progress", "--bus", url, "--wait", "90",
-	    "--db", bus2, "--vrps", vrps, "--asrel", asrel, f1, f2, f3, NULL};
+	    "--db", bus2, "--vrps", x.vrps, "--asrel", x.asrel, x.f[0], x.f[1], x.f[2], NULL};
 	pid_t coord = spawn("coord.txt", c);
 	snprintf(log, sizeof(log), "%s/w3.log", lab.dir);
 	double until = clock_mono() + 60;
@@ -290,6 +329,7 @@ int main(void)
 	signal(SIGPIPE, SIG_IGN);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_batch_format),
+	    cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_batch_workers, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -26,6 +26,7 @@ enum {
 	JOB_OPT_SET,
 	JOB_OPT_TIME,
 	JOB_OPT_STALE_DAYS,
+	JOB_OPT_THREADS,
 };
 
 #define JOB_LONG_OPTIONS                                                                           \
@@ -35,6 +36,7 @@ enum {
 	    {"no-progress", no_argument, NULL, JOB_OPT_NO_PROGRESS},                               \
 	    {"time", required_argument, NULL, JOB_OPT_TIME},                                       \
 	    {"stale-days", required_argument, NULL, JOB_OPT_STALE_DAYS},                           \
+	    {"threads", required_argument, NULL, JOB_OPT_THREADS},                                 \
 	{                                                                                          \
 		"set", required_argument, NULL, JOB_OPT_SET                                        \
 	}

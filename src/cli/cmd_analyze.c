@@ -35,6 +35,9 @@ static void usage(FILE *f)
 	    "                     stores the snapshot a plain analyze would\n"
 	    "  --wait SECONDS     --bus: give up after SECONDS without routes from a worker\n"
 	    "                     (default 0: wait)\n"
+	    "  --threads N        read up to N routing files at once (default: the CPUs less one\n"
+	    "                     for judging, 1 to 8); their routes are judged in the order\n"
+	    "                     named, so the snapshot is the same whatever N\n"
 	    "  --set KEY=VALUE    a setting MANRS publishes no number for; repeatable: curve_k,\n"
 	    "                     ready, aspiring, snapshot_score, rpki_invalid_factor,\n"
 	    "                     action1_with_m1 (see routemark metrics)\n"
@@ -84,6 +87,9 @@ void analyze_opts_init(struct analyze_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->job.db = "routemark.db";
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	/* one core judges; readers take the others */
+	o->job.threads = cpus < 3 ? 1 : cpus > 9 ? 8 : (int)cpus - 1;
 	o->progress = isatty(2);
 	observe_config_default(&o->job.cfg);
 }
@@ -106,6 +112,16 @@ int analyze_option(struct analyze_opts *o, int opt, const char *arg)
 		return 1;
 	case JOB_OPT_SET:
 		return observe_config_set(&o->job.cfg, arg) == 0 ? 1 : -1;
+	case JOB_OPT_THREADS: {
+		char *end;
+		long v = strtol(arg, &end, 10);
+		if (*end || end == arg || v < 1 || v > 64) {
+			fprintf(stderr, "routemark: --threads %s: expected 1 to 64\n", arg);
+			return -1;
+		}
+		o->job.threads = (int)v;
+		return 1;
+	}
 	case JOB_OPT_STALE_DAYS: {
 		char *end;
 		long v = strtol(arg, &end, 10);

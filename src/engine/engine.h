@@ -334,6 +334,10 @@ struct engine_job {
 	 * engine_read_input's codes (-3 after saying why). */
 	int (*read_routes)(void *arg, struct engine *e, struct engine_input *in, size_t nin);
 	void *read_routes_arg;
+	/* reader threads for several routing inputs (0 or 1: the files one after the other on
+	 * this thread): files decompressed and decoded at once, their routes judged in the order
+	 * named, so the snapshot is the same whatever the count (parallel.c) */
+	int threads;
 	/* gaps the caller knows of, recorded with the others (run --backfill: reference data
 	 * with no archive, taken as it is today) */
 	const struct store_gap *gaps;

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "engine/engine.h"
+#include "engine_private.h"
 #include "fetch/fetch.h"
 #include "mrt/mrt.h"
 #include "origins/origins.h"
@@ -303,6 +304,7 @@ int engine_analyze(const struct engine_job *job, struct engine_outcome *out)
 		add_input("mrt", job->mrt[i], &in);
 	refs_spec_each_file(job->refs, add_input, &in);
 	int status = 1;
+	struct engine_par *par = NULL;
 	struct refset *rs = NULL;
 	struct engine *e = NULL;
 	struct store_results res;
@@ -317,10 +319,15 @@ int engine_analyze(const struct engine_job *job, struct engine_outcome *out)
 	log_info("checksums at %.2f s (%.2f s CPU)", clock_mono() - t0, cpu());
 	struct mrt_options first_opt = {
 	    .strict = job->refs->strict, .readahead = FIRST_READAHEAD, .bz2_sequential = 1};
-	enum origins_format fmt0 = job->read_routes ? ORIGINS_NONE : input_format(in.v[0].path);
+	int parallel = !job->read_routes && job->threads > 1 && job->nmrt > 1;
+	enum origins_format fmt0 =
+	    job->read_routes || parallel ? ORIGINS_NONE : input_format(in.v[0].path);
 	struct mrt_reader *first = NULL; /* a table is quick to read: no head start */
-	if (fmt0 == ORIGINS_NONE && !job->read_routes &&
-	    (first = mrt_reader_open(in.v[0].path, &first_opt)) == NULL) {
+	if (parallel)                    /* the readers start now, while the reference data loads */
+		par = engine_par_start(
+		    in.v, job->nmrt, job->threads, job->table_time, job->refs->strict);
+	else if (fmt0 == ORIGINS_NONE && !job->read_routes &&
+	         (first = mrt_reader_open(in.v[0].path, &first_opt)) == NULL) {
 		log_err("%s: cannot be read; nothing stored", in.v[0].path);
 		goto out;
 	}
@@ -342,8 +349,10 @@ int engine_analyze(const struct engine_job *job, struct engine_outcome *out)
 	    .inputs = in.v};
 	for (size_t i = 0; i < job->nmrt; i++)
 		rd.total += in.v[i].size;
-	if (job->read_routes) { /* read elsewhere (workers), handed over in order */
-		rc = job->read_routes(job->read_routes_arg, e, in.v, job->nmrt);
+	if (job->read_routes || par) { /* read elsewhere (workers, threads), in order */
+		uint64_t routes;
+		rc = par ? engine_par_take(par, e, job, &routes)
+		         : job->read_routes(job->read_routes_arg, e, in.v, job->nmrt);
 		status = rc == 0 ? 0 : rc == -2 ? 2 : 1;
 	} else
 		status = read_all(&rd, &in, first, fmt0);
@@ -383,6 +392,7 @@ int engine_analyze(const struct engine_job *job, struct engine_outcome *out)
 	out->seconds = clock_mono() - t0;
 	status = 0;
 out:
+	engine_par_end(par); /* readers stopped before what they read goes */
 	engine_gaps_free(&gaps);
 	store_results_free(&res);
 	engine_free(e);

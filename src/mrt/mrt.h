@@ -351,8 +351,9 @@ extern const struct mrt_printer *const mrt_printers[]; /* NULL-terminated */
 /* Decoded routes in a compact form, in order, cut into batches: the routes of one input file
  * read by another thread (engine) or machine (a batch analysis's workers); the last batch of a
  * file carries its closing figures. */
-#define MRT_BATCH_ROUTES 2048    /* routes a batch holds at most */
-#define MRT_BATCH_MAX_WORDS 4096 /* AS path words of a route */
+#define MRT_BATCH_ROUTES 2048 /* routes a batch holds at most */
+#define MRT_BATCH_MAX_WORDS                                                                        \
+	17000 /* AS path words of a route: more than an AS_PATH of 65,535 bytes holds */
 
 struct mrt_batch_trailer {
 	uint64_t records, malformed, routes; /* of the file, as its reader counted */

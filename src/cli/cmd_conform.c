@@ -50,7 +50,7 @@ int conform_cli_exit(enum conform_overall o)
 
 int conform_cli_store(const char *db, int writable, struct store **out)
 {
-	if (writable || access(db, W_OK) == 0) {
+	if (writable || store_is_url(db) || access(db, W_OK) == 0) {
 		if (store_open(db, 0, out) == 0)
 			return 0;
 		if (writable)

@@ -304,7 +304,7 @@ int cmd_dispute(int argc, char **argv)
 	}
 	int writes = strcmp(verb, "list") != 0 && strcmp(verb, "show") != 0;
 	struct store *s;
-	if (access(o.db, F_OK) != 0) { /* disputes are of findings: never a new store */
+	if (!store_is_url(o.db) && access(o.db, F_OK) != 0) { /* never a new store file */
 		fprintf(stderr, "routemark: dispute: %s: no such store\n", o.db);
 		return 1;
 	}

@@ -1,5 +1,6 @@
 /* The live monitor's alert events: written by the monitor outside snapshots, each in a
  * transaction of its own; read by the server's event stream and alerts page. */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -52,6 +53,19 @@ static int step_one(struct store *s, struct db_stmt *st, int64_t *v, const char 
 static int json_object_ok(struct store *s, const char *json)
 {
 	struct db_stmt *st;
+	if (db_is_pg(s->db)) { /* no json_valid: a cast of what is not JSON fails */
+		if (db_prepare(s->db,
+		        "SELECT CASE WHEN jsonb_typeof(CAST(?1 AS jsonb)) = 'object' THEN 1 ELSE 0 "
+		        "END",
+		        &st) != 0)
+			return fail(s, "checking an alert event");
+		db_bind_text(st, 1, json);
+		int64_t ok = 0;
+		if (db_step(st) == DB_ROW)
+			ok = db_col_int64(st, 0);
+		db_finalize(st);
+		return ok != 0;
+	}
 	if (db_prepare(s->db,
 	        "SELECT CASE WHEN json_valid(?1) THEN json_type(?1) = 'object' ELSE 0 END",
 	        &st) != 0)
@@ -62,14 +76,39 @@ static int json_object_ok(struct store *s, const char *json)
 	return rc < 0 ? -1 : ok != 0;
 }
 
+/* Valid JSON without the blanks between its tokens: the text SQLite's json() stores, for
+ * PostgreSQL (which would keep it as given, or print it its own way as jsonb). */
+static char *json_compact(const char *json)
+{
+	char *o = xmalloc(strlen(json) + 1), *p = o;
+	int in_str = 0;
+	for (const char *c = json; *c; c++) {
+		if (in_str) {
+			*p++ = *c;
+			if (*c == '\\' && c[1])
+				*p++ = *++c;
+			else if (*c == '"')
+				in_str = 0;
+		} else if (*c != ' ' && *c != '\t' && *c != '\n' && *c != '\r') {
+			*p++ = *c;
+			in_str = *c == '"';
+		}
+	}
+	*p = '\0';
+	return o;
+}
+
 /* The id of a stored event equal to ev, or 0. */
 static int find_equal(struct store *s, const struct store_alert_event *ev, int64_t *id)
 {
 	struct db_stmt *st;
 	*id = 0;
 	if (db_prepare(s->db,
-	        "SELECT id FROM alert_event WHERE alert_id = ?1 AND time = ?2 AND state = ?3 "
-	        "AND json = json(?4) ORDER BY id LIMIT 1",
+	        store_sql(s,
+	            "SELECT id FROM alert_event WHERE alert_id = ?1 AND time = ?2 AND state = ?3 "
+	            "AND json = json(?4) ORDER BY id LIMIT 1",
+	            "SELECT id FROM alert_event WHERE alert_id = ?1 AND time = ?2 AND state = ?3 "
+	            "AND json = ?4 ORDER BY id LIMIT 1"),
 	        &st) != 0)
 		return fail(s, "reading alert events");
 	db_bind_text(st, 1, ev->alert_id);
@@ -83,8 +122,11 @@ static int insert_event(struct store *s, struct store_alert_event *ev)
 {
 	struct db_stmt *st;
 	if (db_prepare(s->db,
-	        "INSERT INTO alert_event (alert_id, kind, state, time, prefix, asn, severity, "
-	        "title, text, json) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,json(?10))",
+	        store_sql(s,
+	            "INSERT INTO alert_event (alert_id, kind, state, time, prefix, asn, severity, "
+	            "title, text, json) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,json(?10))",
+	            "INSERT INTO alert_event (alert_id, kind, state, time, prefix, asn, severity, "
+	            "title, text, json) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"),
 	        &st) != 0)
 		return fail(s, "writing an alert event");
 	db_bind_text(st, 1, ev->alert_id);
@@ -105,7 +147,7 @@ static int insert_event(struct store *s, struct store_alert_event *ev)
 	        "INSERT INTO alert (alert_id, last_id, open, since) VALUES (?1, ?2, ?3, ?4) "
 	        "ON CONFLICT(alert_id) DO UPDATE SET last_id = excluded.last_id, "
 	        "open = excluded.open, "
-	        "since = CASE WHEN alert.open THEN alert.since ELSE excluded.since END",
+	        "since = CASE WHEN alert.open <> 0 THEN alert.since ELSE excluded.since END",
 	        &st) != 0)
 		return fail(s, "writing an alert");
 	db_bind_text(st, 1, ev->alert_id);
@@ -148,6 +190,10 @@ int store_put_alert_event(struct store *s, struct store_alert_event *ev)
 	if (begin(s))
 		return -1;
 	int64_t dup;
+	const char *given = ev->json;
+	char *compact = db_is_pg(s->db) ? json_compact(ev->json) : NULL;
+	if (compact)
+		ev->json = compact;
 	int rc = find_equal(s, ev, &dup);
 	if (rc == 0 && dup) {
 		ev->id = dup;
@@ -155,6 +201,8 @@ int store_put_alert_event(struct store *s, struct store_alert_event *ev)
 	} else if (rc == 0) {
 		rc = insert_event(s, ev);
 	}
+	ev->json = given;
+	free(compact);
 	if (rc >= 0 && exec(s, "COMMIT") == 0)
 		return rc;
 	exec(s, "ROLLBACK");
@@ -237,7 +285,7 @@ int store_alert_last_id(struct store *s, int64_t *id)
 {
 	struct db_stmt *st;
 	*id = 0;
-	if (db_prepare(s->db, "SELECT ifnull(max(id), 0) FROM alert_event", &st) != 0)
+	if (db_prepare(s->db, "SELECT coalesce(max(id), 0) FROM alert_event", &st) != 0)
 		return fail(s, "reading alert events");
 	return step_one(s, st, id, "reading alert events") < 0 ? -1 : 0;
 }

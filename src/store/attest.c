@@ -104,9 +104,10 @@ int store_get_attestations(struct store *s, uint32_t asn, const char *control, s
     struct store_attestation **out, size_t *n)
 {
 	struct db_stmt *st;
-	const char *sql = "SELECT " ATT_COLS " FROM attestation "
-	                  "WHERE (?1 = 0 OR asn = ?1) AND (?2 IS NULL OR control = ?2) "
-	                  "ORDER BY created DESC, id DESC";
+	const char *sql =
+	    "SELECT " ATT_COLS " FROM attestation "
+	    "WHERE (?1 = 0 OR asn = ?1) AND (CAST(?2 AS TEXT) IS NULL OR control = ?2) "
+	    "ORDER BY created DESC, id DESC";
 	*out = NULL;
 	*n = 0;
 	if (db_prepare(s->db, sql, &st) != 0) {

@@ -58,7 +58,7 @@ static int live_of(struct store *s, int64_t finding_id, int64_t *id)
 	*id = 0;
 	if (db_prepare(s->db,
 	        "SELECT d.id FROM finding f JOIN dispute d ON d.asn = f.asn AND "
-	        "d.metric = f.metric AND d.prefix = ifnull(f.prefix, '') AND d.origin = f.origin "
+	        "d.metric = f.metric AND d.prefix = coalesce(f.prefix, '') AND d.origin = f.origin "
 	        "WHERE f.id = ?1 AND d.state IN ('open', 'accepted')",
 	        &st) != 0)
 		return fail(s, "disputes");
@@ -93,8 +93,8 @@ int store_dispute_open(
 	if (db_prepare(s->db,
 	        "INSERT INTO dispute (asn, metric, prefix, origin, finding_id, snapshot_id, "
 	        "period_start, state, reason, opened_by, created) "
-	        "SELECT f.asn, f.metric, ifnull(f.prefix, ''), ifnull(f.origin, 0), f.id, "
-	        "f.snapshot_id, ifnull(sn.period_start, 0), 'open', ?2, ?3, ?4 "
+	        "SELECT f.asn, f.metric, coalesce(f.prefix, ''), coalesce(f.origin, 0), f.id, "
+	        "f.snapshot_id, coalesce(sn.period_start, 0), 'open', ?2, ?3, ?4 "
 	        "FROM finding f JOIN snapshot sn ON sn.id = f.snapshot_id WHERE f.id = ?1",
 	        &st) != 0) {
 		fail(s, "opening a dispute");
@@ -256,7 +256,7 @@ int store_get_disputes(struct store *s, uint32_t asn, const char *state, struct 
 	*n = 0;
 	if (db_prepare(s->db,
 	        "SELECT " DISPUTE_COLS " FROM dispute WHERE (?1 = 0 OR asn = ?1) AND "
-	        "(?2 IS NULL OR state = ?2) ORDER BY created DESC, id DESC",
+	        "(CAST(?2 AS TEXT) IS NULL OR state = ?2) ORDER BY created DESC, id DESC",
 	        &st) != 0)
 		return fail(s, "disputes");
 	db_bind_int64(st, 1, asn);
@@ -301,8 +301,12 @@ int store_get_dispute_events(
  * period ?3: the oldest one, should there be several. */
 #define APPLYING                                                                                   \
 	"(SELECT d.id FROM dispute d WHERE d.state = 'accepted' AND d.asn = finding.asn AND "      \
-	"d.metric = finding.metric AND d.prefix = ifnull(finding.prefix, '') AND "                 \
-	"d.origin = ifnull(finding.origin, 0) AND d.period_start <= ?3 ORDER BY d.id LIMIT 1)"
+	"d.metric = finding.metric AND d.prefix = coalesce(finding.prefix, '') AND "               \
+	"d.origin = coalesce(finding.origin, 0) AND d.period_start <= ?3 ORDER BY d.id LIMIT 1)"
+
+#define MARK_SQL(IS_NOT)                                                                           \
+	"UPDATE finding SET disputed = " APPLYING " WHERE snapshot_id = ?1 AND asn = ?2 "          \
+	"AND disputed " IS_NOT " " APPLYING
 
 int store_dispute_mark(
     struct store *s, int64_t snap, uint32_t asn, uint64_t *changed, uint64_t *marked)
@@ -316,10 +320,8 @@ int store_dispute_mark(
 			log_err("%s: no snapshot %lld", s->path, (long long)snap);
 		return -1;
 	}
-	if (db_prepare(s->db,
-	        "UPDATE finding SET disputed = " APPLYING " WHERE snapshot_id = ?1 AND asn = ?2 "
-	        "AND disputed IS NOT " APPLYING,
-	        &st) != 0)
+	if (db_prepare(
+	        s->db, store_sql(s, MARK_SQL("IS NOT"), MARK_SQL("IS DISTINCT FROM")), &st) != 0)
 		return fail(s, "marking disputed findings");
 	db_bind_int64(st, 1, snap);
 	db_bind_int64(st, 2, asn);

@@ -80,10 +80,12 @@ static void input_row(struct db_stmt *st, void *p, struct arena *a)
 int store_get_inputs(
     struct store *s, int64_t snap, struct arena *a, struct store_input **out, size_t *n)
 {
-	return read_rows(s,
-	    "SELECT kind, path, sha256, size, records, malformed, data_time, date_from "
-	    "FROM snapshot_input WHERE snapshot_id = ?1 ORDER BY rowid",
-	    snap, a, sizeof(**out), input_row, (void **)out, n);
+#define INPUTS(ORDER)                                                                              \
+	"SELECT kind, path, sha256, size, records, malformed, data_time, date_from "               \
+	"FROM snapshot_input WHERE snapshot_id = ?1 ORDER BY " ORDER
+	/* in the order they were put; PostgreSQL has no rowid (schema_pg.c) */
+	return read_rows(s, store_sql(s, INPUTS("rowid"), INPUTS("seq")), snap, a, sizeof(**out),
+	    input_row, (void **)out, n);
 }
 
 static void gap_row(struct db_stmt *st, void *p, struct arena *a)
@@ -98,8 +100,9 @@ static void gap_row(struct db_stmt *st, void *p, struct arena *a)
 int store_get_gaps(
     struct store *s, int64_t snap, struct arena *a, struct store_gap **out, size_t *n)
 {
-	return read_rows(s,
-	    "SELECT kind, code, detail, warning FROM snapshot_gap WHERE snapshot_id = ?1 "
-	    "ORDER BY warning DESC, rowid",
-	    snap, a, sizeof(**out), gap_row, (void **)out, n);
+#define GAPS(ORDER)                                                                                \
+	"SELECT kind, code, detail, warning FROM snapshot_gap WHERE snapshot_id = ?1 "             \
+	"ORDER BY warning DESC, " ORDER
+	return read_rows(s, store_sql(s, GAPS("rowid"), GAPS("seq")), snap, a, sizeof(**out),
+	    gap_row, (void **)out, n);
 }

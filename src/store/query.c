@@ -166,7 +166,7 @@ static const struct {
     {"M5", "0", "action2"},
     {"M7IRR", "irr_registered", "action4_irr"},
     {"M7RPKI", "rpki_invalid", "action4_rpki"},
-    {"M8", "action3 > 0", "action3"},
+    {"M8", "CASE WHEN action3 > 0 THEN 1 ELSE 0 END", "action3"},
 };
 #define NSUMMARY_METRICS (sizeof(summary_metrics) / sizeof(summary_metrics[0]))
 
@@ -257,9 +257,10 @@ int store_top(struct store *s, int64_t snap, const char *metric, size_t limit, s
 	for (size_t i = 0; i < NSUMMARY_METRICS; i++)
 		if (strcmp(metric, summary_metrics[i].metric) == 0 && strcmp(metric, "M5") != 0)
 			snprintf(sql, sizeof(sql),
-			    "SELECT asn, ?2, %s AS r, %s, 0 FROM as_summary WHERE snapshot_id = ?1 "
-			    "AND r > 0 ORDER BY r DESC, asn LIMIT ?3",
-			    summary_metrics[i].raw, summary_metrics[i].percent);
+			    "SELECT asn, CAST(?2 AS TEXT), %s AS r, %s, 0 FROM as_summary WHERE "
+			    "snapshot_id = ?1 AND %s > 0 ORDER BY r DESC, asn LIMIT ?3",
+			    summary_metrics[i].raw, summary_metrics[i].percent,
+			    summary_metrics[i].raw);
 	if (prep(s, sql, &st))
 		return -1;
 	db_bind_int64(st, 1, snap);
@@ -315,11 +316,13 @@ int store_get_findings(struct store *s, int64_t snap, uint32_t asn, const char *
     size_t limit, size_t offset, struct arena *a, struct store_finding **out, size_t *n)
 {
 	struct db_stmt *st;
-	if (prep_as(s,
-	        "SELECT " FIND_COLS " FROM finding WHERE snapshot_id = ?1 AND asn = ?2 "
-	        "AND (?3 IS NULL OR metric = ?3) ORDER BY metric, prefix, id "
-	        "LIMIT ?4 OFFSET ?5",
-	        snap, asn, metric, &st))
+	/* NULLs first, as SQLite orders them (PostgreSQL: last) */
+#define FIND_SQL(NULLS)                                                                            \
+	"SELECT " FIND_COLS " FROM finding WHERE snapshot_id = ?1 AND asn = ?2 "                   \
+	"AND (CAST(?3 AS TEXT) IS NULL OR metric = ?3) ORDER BY metric, prefix" NULLS              \
+	", id LIMIT ?4 OFFSET ?5"
+	if (prep_as(
+	        s, store_sql(s, FIND_SQL(""), FIND_SQL(" NULLS FIRST")), snap, asn, metric, &st))
 		return -1;
 	db_bind_limit(st, 4, (int64_t)limit);
 	db_bind_int64(st, 5, (int64_t)offset);
@@ -331,12 +334,12 @@ int store_get_finding_briefs(struct store *s, int64_t snap, uint32_t asn, struct
 {
 	struct db_stmt *st;
 	/* FIND_COLS without the bulky ones; an accepted dispute leaves nothing to fix */
-	if (prep_as(s,
-	        "SELECT asn, metric, culprit, prefix, origin, NULL, NULL, 0, 0, 0, 0, detail, "
-	        "NULL, id, NULL, 0, 0, 0, 0 FROM finding WHERE snapshot_id = ?1 AND asn = ?2 AND "
-	        "metric <> 'M2' "
-	        "AND disputed IS NULL ORDER BY metric, prefix, id",
-	        snap, asn, NULL, &st))
+#define BRIEF_SQL(NULLS)                                                                           \
+	"SELECT asn, metric, culprit, prefix, origin, NULL, NULL, 0, 0, 0, 0, detail, "            \
+	"NULL, id, NULL, 0, 0, 0, 0 FROM finding WHERE snapshot_id = ?1 AND asn = ?2 AND "         \
+	"metric <> 'M2' AND disputed IS NULL ORDER BY metric, prefix" NULLS ", id"
+	if (prep_as(
+	        s, store_sql(s, BRIEF_SQL(""), BRIEF_SQL(" NULLS FIRST")), snap, asn, NULL, &st))
 		return -1;
 	return read_findings(s, st, a, out, n);
 }
@@ -348,9 +351,9 @@ static int count_findings(struct store *s, int64_t snap, uint32_t asn, const cha
 	struct db_stmt *st;
 	if (prep_as(s,
 	        scored_only ? "SELECT count(*) FROM finding WHERE snapshot_id = ?1 AND asn = ?2 "
-	                      "AND (?3 IS NULL OR metric = ?3) AND disputed IS NULL"
+	                      "AND (CAST(?3 AS TEXT) IS NULL OR metric = ?3) AND disputed IS NULL"
 	                    : "SELECT count(*) FROM finding WHERE snapshot_id = ?1 AND asn = ?2 "
-	                      "AND (?3 IS NULL OR metric = ?3)",
+	                      "AND (CAST(?3 AS TEXT) IS NULL OR metric = ?3)",
 	        snap, asn, metric, &st))
 		return -1;
 	int rc = db_step(st);
@@ -379,8 +382,10 @@ int store_get_incidents(struct store *s, int64_t snap, uint32_t asn, const char 
 	/* two statements, so that one AS's incidents are found through incident_asn
 	 * (an "?2 = 0 OR asn = ?2" term would leave only snapshot_id usable) */
 #define INC_SQL(ASN)                                                                               \
-	"SELECT asn, metric, start, end, weight, score, nevents, duration_known FROM incident "    \
-	"WHERE snapshot_id = ?1 " ASN "AND (?3 IS NULL OR metric = ?3) AND (?4 = 0 OR end >= ?4) " \
+	"SELECT asn, metric, start, \"end\", weight, score, nevents, duration_known FROM "         \
+	"incident "                                                                                \
+	"WHERE snapshot_id = ?1 " ASN                                                              \
+	"AND (CAST(?3 AS TEXT) IS NULL OR metric = ?3) AND (?4 = 0 OR \"end\" >= ?4) "             \
 	"AND (?5 = 0 OR start <= ?5) ORDER BY start DESC, asn, metric LIMIT ?6 OFFSET ?7"
 	if (prep_as(s, asn ? INC_SQL("AND asn = ?2 ") : INC_SQL(""), snap, asn, metric, &st))
 		return -1;
@@ -487,9 +492,13 @@ int store_find_org(
 {
 	struct db_stmt *st;
 	*id = *name = NULL;
+	/* PostgreSQL has no NOCASE: lower() both (SQLite's NOCASE folds ASCII only) */
+#define ORG_SQL(MATCH)                                                                             \
+	"SELECT org_id, org_name FROM as_info WHERE org_id = ?1 OR " MATCH                         \
+	" ORDER BY org_id <> ?1, org_id LIMIT 1"
 	if (prep(s,
-	        "SELECT org_id, org_name FROM as_info WHERE org_id = ?1 "
-	        "OR org_name = ?1 COLLATE NOCASE ORDER BY org_id <> ?1, org_id LIMIT 1",
+	        store_sql(s, ORG_SQL("org_name = ?1 COLLATE NOCASE"),
+	            ORG_SQL("lower(org_name) = lower(?1)")),
 	        &st))
 		return -1;
 	db_bind_text(st, 1, q);
@@ -536,11 +545,12 @@ int store_search_as(struct store *s, const char *q, size_t limit, struct arena *
 	struct vec v = {.size = sizeof(**out)};
 	uint32_t asn = 0;
 	int is_asn = asn_parse(q, &asn) == 0;
-	if (prep(s,
-	        "SELECT asn, name, cc, rir FROM as_info WHERE asn = ?1 "
-	        "OR (?2 <> '' AND name LIKE '%' || ?2 || '%' ESCAPE '\\') "
-	        "ORDER BY asn = ?1 DESC, asn LIMIT ?3",
-	        &st))
+	/* LIKE ignores ASCII case in SQLite; PostgreSQL's ILIKE does */
+#define SEARCH_SQL(LIKE)                                                                           \
+	"SELECT asn, name, cc, rir FROM as_info WHERE asn = ?1 "                                   \
+	"OR (?2 <> '' AND name " LIKE " '%' || ?2 || '%' ESCAPE '\\') "                            \
+	"ORDER BY asn = ?1 DESC, asn LIMIT ?3"
+	if (prep(s, store_sql(s, SEARCH_SQL("LIKE"), SEARCH_SQL("ILIKE")), &st))
 		return -1;
 	/* escape LIKE wildcards in the user's text */
 	char esc[256];

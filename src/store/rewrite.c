@@ -89,7 +89,8 @@ int store_set_incidents(struct store *s, int64_t snap, uint32_t asn, const char 
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		st = prep(s,
-		    "INSERT INTO incident (snapshot_id, asn, metric, start, end, weight, score, "
+		    "INSERT INTO incident (snapshot_id, asn, metric, start, \"end\", weight, "
+		    "score, "
 		    "nevents, duration_known) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
 		    snap, asn);
 		if (st == NULL)
@@ -111,7 +112,8 @@ int store_set_metric(struct store *s, int64_t snap, const struct store_metric *m
 {
 	struct db_stmt *st = prep(s,
 	    remove ? "DELETE FROM as_metric WHERE snapshot_id = ?1 AND asn = ?2 AND metric = ?3"
-	           : "INSERT OR REPLACE INTO as_metric VALUES (?1,?2,?3,?4,?5,?6)",
+	           : store_sql(s, "INSERT OR REPLACE INTO as_metric VALUES (?1,?2,?3,?4,?5,?6)",
+	                 STORE_PG_PUT_METRIC),
 	    snap, m->asn);
 	if (st == NULL)
 		return -1;
@@ -146,8 +148,8 @@ int store_add_global(
     struct store *s, int64_t snap, const char *scope, const char *key, double delta)
 {
 	struct db_stmt *st = prep(s,
-	    "INSERT INTO global_stat VALUES (?1, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET "
-	    "value = value + excluded.value",
+	    "INSERT INTO global_stat VALUES (?1, ?3, ?4, ?5) ON CONFLICT (snapshot_id, scope, key) "
+	    "DO UPDATE SET value = global_stat.value + excluded.value",
 	    snap, 0);
 	if (st == NULL)
 		return -1;

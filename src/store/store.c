@@ -18,15 +18,40 @@ static const char *const stmt_sql[ST_COUNT] = {
                    "path, peer_ip, peer_asn, peers, first_seen, last_seen, detail, evidence, "
                    "rib_first, rib_last, upd_first, upd_last) "
                    "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)",
-    [ST_INCIDENT] = "INSERT INTO incident (snapshot_id, asn, metric, start, end, weight, score, "
-                    "nevents, duration_known) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+    [ST_INCIDENT] =
+        "INSERT INTO incident (snapshot_id, asn, metric, start, \"end\", weight, score, "
+        "nevents, duration_known) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
     [ST_GLOBAL] = "INSERT OR REPLACE INTO global_stat VALUES (?1,?2,?3,?4)",
     [ST_ASINFO] = "INSERT INTO as_info (asn, name, cc, rir, org_id, org_name) "
                   "VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(asn) DO UPDATE SET "
-                  "name = coalesce(excluded.name, name), cc = coalesce(excluded.cc, cc), "
-                  "rir = coalesce(excluded.rir, rir), "
-                  "org_id = coalesce(excluded.org_id, org_id), "
-                  "org_name = coalesce(excluded.org_name, org_name)",
+                  "name = coalesce(excluded.name, as_info.name), "
+                  "cc = coalesce(excluded.cc, as_info.cc), "
+                  "rir = coalesce(excluded.rir, as_info.rir), "
+                  "org_id = coalesce(excluded.org_id, as_info.org_id), "
+                  "org_name = coalesce(excluded.org_name, as_info.org_name)",
+};
+
+/* PostgreSQL's, where they differ: no INSERT OR REPLACE */
+static const char *const stmt_sql_pg[ST_COUNT] = {
+    [ST_METRIC] = STORE_PG_PUT_METRIC,
+    [ST_SUMMARY] = "INSERT INTO as_summary (snapshot_id, asn, prefixes_v4, "
+                   "prefixes_v6, routes, rpki_valid, rpki_invalid, rpki_notfound, "
+                   "irr_registered, irr_unregistered, action1, action2, action3, "
+                   "action4_irr, action4_rpki, aspa, aspa_invalid) VALUES "
+                   "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17) "
+                   "ON CONFLICT (snapshot_id, asn) DO UPDATE SET "
+                   "prefixes_v4 = excluded.prefixes_v4, prefixes_v6 = excluded.prefixes_v6, "
+                   "routes = excluded.routes, rpki_valid = excluded.rpki_valid, "
+                   "rpki_invalid = excluded.rpki_invalid, "
+                   "rpki_notfound = excluded.rpki_notfound, "
+                   "irr_registered = excluded.irr_registered, "
+                   "irr_unregistered = excluded.irr_unregistered, "
+                   "action1 = excluded.action1, action2 = excluded.action2, "
+                   "action3 = excluded.action3, action4_irr = excluded.action4_irr, "
+                   "action4_rpki = excluded.action4_rpki, aspa = excluded.aspa, "
+                   "aspa_invalid = excluded.aspa_invalid",
+    [ST_GLOBAL] = "INSERT INTO global_stat VALUES (?1,?2,?3,?4) ON CONFLICT (snapshot_id, "
+                  "scope, key) DO UPDATE SET value = excluded.value",
 };
 
 static int db_fail(struct store *s, const char *what)
@@ -228,7 +253,8 @@ struct sqlite3 *store_db(struct store *s)
 
 static struct db_stmt *stmt(struct store *s, enum store_stmt k)
 {
-	if (s->st[k] == NULL && db_prepare(s->db, stmt_sql[k], &s->st[k]) != 0) {
+	const char *sql = db_is_pg(s->db) && stmt_sql_pg[k] ? stmt_sql_pg[k] : stmt_sql[k];
+	if (s->st[k] == NULL && db_prepare(s->db, sql, &s->st[k]) != 0) {
 		db_fail(s, "preparing a statement");
 		return NULL;
 	}

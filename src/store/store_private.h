@@ -51,6 +51,11 @@ struct block_job;
 int store_routes_flush(struct store *s);
 void store_routes_clear(struct store *s);
 
+/* as_metric's row, replaced (store.c, rewrite.c) on PostgreSQL */
+#define STORE_PG_PUT_METRIC                                                                        \
+	"INSERT INTO as_metric VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT (snapshot_id, asn, metric) " \
+	"DO UPDATE SET raw = excluded.raw, percent = excluded.percent, count = excluded.count"
+
 /* The SQL of the backend in use: a (SQLite) or b (PostgreSQL). */
 static inline const char *store_sql(const struct store *s, const char *a, const char *b)
 {

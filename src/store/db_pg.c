@@ -8,6 +8,12 @@
  * types are inferred by the server; results come as text (PostgreSQL 12 and later print
  * floats exactly), bytea decoded from its hex form.
  *
+ * Writes: an INSERT inside a transaction is pipelined (libpq's pipeline mode): sent without
+ * waiting for its answer, the answers read when anything else runs (or every PIPE_MAX
+ * statements), so a snapshot's hundred thousand rows do not cost a round trip each. An
+ * error of a pipelined INSERT is reported by the statement that reads it; the transaction
+ * has failed then, and its COMMIT too.
+ *
  * Change notices: a connection that wrote in a transaction sends NOTIFY routemark with its
  * COMMIT (and after a write outside a transaction); db_pg_changed LISTENs and reports
  * whether any came. A connection lost between statements is opened again once, outside a
@@ -23,6 +29,7 @@
 
 #define MAXP 32      /* placeholders per statement */
 #define MAXCACHE 512 /* SQL texts remembered per connection */
+#define PIPE_MAX 512 /* pipelined statements before their answers are read */
 #define OID_TEXT 25
 #define OID_BYTEA 17
 
@@ -33,6 +40,7 @@ struct pg_sql {
 	unsigned char used[MAXP + 1];
 	int prepared; /* as "rm<index>" */
 	unsigned runs;
+	int insert; /* an INSERT without RETURNING: pipelined in a transaction */
 };
 
 struct pg {
@@ -44,6 +52,8 @@ struct pg {
 	int dirty;     /* wrote in the open transaction */
 	int listening; /* LISTEN routemark sent */
 	int lost;      /* opened again: a change to report */
+	int pending;   /* pipelined statements whose answers are unread */
+	int pipe_err;  /* a pipelined statement failed: prepared names are unsure */
 	struct pg_sql *sql;
 	size_t nsql, capsql;
 };
@@ -55,7 +65,7 @@ struct pg_stmt {
 	int len[MAXP], fmt[MAXP];
 	char num[MAXP][32];
 	PGresult *res;
-	int row, nrows;
+	int ran, row, nrows;
 	unsigned char *blob; /* the decoded bytea of column blobcol */
 	size_t bloblen;
 	int blobcol;
@@ -152,7 +162,7 @@ static int pg_prepare(struct db *db, const char *sql, struct db_stmt **out)
 		if (strcmp(p->sql[i].sql, sql) == 0)
 			break;
 	if (i == p->nsql) {
-		if (p->nsql == MAXCACHE) { /* not expected: forget the oldest unprepared */
+		if (p->nsql == MAXCACHE) { /* not expected: the store has a few dozen */
 			set_err(p, "too many distinct statements");
 			*out = NULL;
 			return -1;
@@ -161,6 +171,7 @@ static int pg_prepare(struct db *db, const char *sql, struct db_stmt **out)
 		struct pg_sql *q = &p->sql[p->nsql++];
 		memset(q, 0, sizeof(*q));
 		q->sql = xstrdup(sql);
+		q->insert = strncmp(sql, "INSERT", 6) == 0 && strstr(sql, "RETURNING") == NULL;
 		translate(q);
 	}
 	struct pg_stmt *s = xcalloc(1, sizeof(*s));
@@ -175,6 +186,7 @@ static void drop_result(struct pg_stmt *s)
 {
 	PQclear(s->res);
 	s->res = NULL;
+	s->ran = 0;
 	free(s->blob);
 	s->blob = NULL;
 	s->blobcol = -1;
@@ -276,6 +288,80 @@ static PGresult *run(struct pg *p, struct pg_stmt *s)
 	return PQexecPrepared(p->c, name, q->nparams, s->val, s->len, s->fmt, 0);
 }
 
+/* Read the answers of the pipelined statements and leave pipeline mode: 0, or -1 when one
+ * failed (its message kept). */
+static int flush(struct pg *p)
+{
+	if (!PQpipelineStatus(p->c))
+		return 0;
+	int synced = PQpipelineSync(p->c) == 1, err = !synced;
+	while (synced && PQstatus(p->c) != CONNECTION_BAD) {
+		PGresult *r = PQgetResult(p->c);
+		if (r == NULL) {
+			if (PQstatus(p->c) == CONNECTION_BAD)
+				break;
+			continue; /* the end of one statement's answers */
+		}
+		ExecStatusType rs = PQresultStatus(r);
+		if (rs == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			break;
+		}
+		if (rs == PGRES_COMMAND_OK && PQcmdTuples(r)[0])
+			p->changes = strtoll(PQcmdTuples(r), NULL, 10);
+		else if (rs != PGRES_COMMAND_OK && rs != PGRES_PIPELINE_ABORTED && !err) {
+			set_err(p, PQresultErrorMessage(r));
+			err = 1;
+		}
+		PQclear(r);
+	}
+	if (PQstatus(p->c) == CONNECTION_BAD && !err) {
+		set_err(p, PQerrorMessage(p->c));
+		err = 1;
+	}
+	p->pending = 0;
+	PQexitPipelineMode(p->c);
+	if (err) { /* names prepared in the pipeline may not exist: forget them all */
+		for (size_t i = 0; i < p->nsql; i++)
+			p->sql[i].prepared = 0;
+		p->pipe_err = 1;
+	}
+	return err ? -1 : 0;
+}
+
+/* Send an INSERT of the open transaction without waiting for its answer. */
+static int pipelined(struct pg *p, struct pg_stmt *s)
+{
+	struct pg_sql *q = &p->sql[s->sql];
+	if (!PQpipelineStatus(p->c) && PQenterPipelineMode(p->c) != 1) {
+		set_err(p, PQerrorMessage(p->c));
+		return DB_ERROR;
+	}
+	Oid types[MAXP];
+	for (int i = 0; i < q->nparams; i++)
+		types[i] = !q->used[i + 1] ? OID_TEXT : s->fmt[i] ? OID_BYTEA : 0;
+	char name[24];
+	snprintf(name, sizeof(name), "rm%zu", s->sql);
+	int ok;
+	if (!q->prepared && q->runs++ == 0) {
+		ok = PQsendQueryParams(p->c, q->pg, q->nparams, types, s->val, s->len, s->fmt, 0);
+	} else {
+		ok = q->prepared || PQsendPrepare(p->c, name, q->pg, q->nparams, types);
+		q->prepared = 1;
+		ok = ok && PQsendQueryPrepared(p->c, name, q->nparams, s->val, s->len, s->fmt, 0);
+	}
+	if (!ok) {
+		set_err(p, PQerrorMessage(p->c));
+		flush(p);
+		return DB_ERROR;
+	}
+	p->dirty = 1;
+	s->ran = 1;
+	if (++p->pending >= PIPE_MAX && flush(p) != 0)
+		return DB_ERROR;
+	return DB_DONE;
+}
+
 /* A NOTIFY for readers after a write outside a transaction (in one: with its COMMIT). */
 static void notify_now(struct pg *p)
 {
@@ -287,6 +373,13 @@ static int pg_step(struct db_stmt *st)
 {
 	struct pg_stmt *s = PS(st);
 	struct pg *p = P(st->db);
+	if (s->ran && s->res == NULL) /* a pipelined INSERT */
+		return DB_DONE;
+	if (!s->ran && p->sql[s->sql].insert &&
+	    (PQpipelineStatus(p->c) || PQtransactionStatus(p->c) == PQTRANS_INTRANS))
+		return pipelined(p, s);
+	if (flush(p) != 0)
+		return DB_ERROR;
 	if (s->res == NULL) {
 		int idle = PQtransactionStatus(p->c) == PQTRANS_IDLE;
 		PGresult *r = run(p, s);
@@ -310,6 +403,7 @@ static int pg_step(struct db_stmt *st)
 				notify_now(p);
 		}
 		s->res = r;
+		s->ran = 1;
 		s->row = -1;
 		s->nrows = rs == PGRES_TUPLES_OK ? PQntuples(r) : 0;
 	}
@@ -393,9 +487,16 @@ static int pg_col_null(struct db_stmt *st, int i)
 static int pg_exec(struct db *db, const char *sql)
 {
 	struct pg *p = P(db);
+	int commit = strcmp(sql, "COMMIT") == 0, rollback = strcmp(sql, "ROLLBACK") == 0;
+	if (flush(p) != 0 && !rollback) {
+		if (commit) { /* the transaction failed: end it */
+			PQclear(PQexec(p->c, "ROLLBACK"));
+			p->dirty = 0;
+		}
+		return -1;
+	}
 	int idle = PQtransactionStatus(p->c) == PQTRANS_IDLE;
-	int commit = strcmp(sql, "COMMIT") == 0;
-	if (strcmp(sql, "ROLLBACK") == 0)
+	if (rollback)
 		p->dirty = 0;
 	PGresult *r = PQexec(p->c, commit && p->dirty ? "NOTIFY routemark; COMMIT" : sql);
 	ExecStatusType rs = PQresultStatus(r);
@@ -414,16 +515,23 @@ static int pg_exec(struct db *db, const char *sql)
 	PQclear(r);
 	if (commit)
 		p->dirty = 0;
+	if (p->pipe_err && PQtransactionStatus(p->c) == PQTRANS_IDLE) {
+		PQclear(PQexec(p->c, "DEALLOCATE ALL"));
+		p->pipe_err = 0;
+	}
 	return ok ? 0 : -1;
 }
 
 static int64_t pg_changes(struct db *db)
 {
+	flush(P(db));
 	return P(db)->changes;
 }
 
 static int64_t pg_last_id(struct db *db)
 {
+	if (flush(P(db)) != 0)
+		return 0;
 	PGresult *r = PQexec(P(db)->c, "SELECT lastval()");
 	int64_t v = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1
 	                ? strtoll(PQgetvalue(r, 0, 0), NULL, 10)
@@ -499,6 +607,8 @@ int db_pg_open(const char *url, int readonly, struct db **out)
 int db_pg_changed(struct db *db)
 {
 	struct pg *p = P(db);
+	if (flush(p) != 0)
+		return -1;
 	if (!p->listening) {
 		p->listening = 1;
 		PGresult *r = PQexec(p->c, "LISTEN routemark");

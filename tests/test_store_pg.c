@@ -7,7 +7,8 @@
  *   - identity: the same real inputs (the jinx updates, then the jinx RIB, with VRPs,
  *     relationships, route objects and AS names) analysed into a SQLite file and into
  *     PostgreSQL: report, summary, top and prefix print the same bytes, and so does the
- *     server's API and pages; alert events written to both read back the same;
+ *     server's API and pages; alert events written to both read back the same, and so do a
+ *     dispute accepted (scores rewritten) and attestations filed and revoked;
  *   - restart: PostgreSQL stopped and started again under a reader holding a connection: the
  *     reader reconnects (and says the store changed), a new analyze stores its snapshot, a
  *     new reader opens;
@@ -219,15 +220,15 @@ static void sql_both(const char *sql)
 	PQfinish(c);
 }
 
-/* The same command on both stores: same exit status, same bytes. */
-static void same_cli(const char *cmd)
+/* The same command on both stores: exit status want, the same bytes. */
+static void same_cli_rc(const char *cmd, int want)
 {
 	char args[1024], *a, *b;
 	snprintf(args, sizeof(args), "%s --db %s", cmd, pg.lite);
 	int ra = run_out(args, &a);
 	snprintf(args, sizeof(args), "%s --db %s", cmd, pg.url);
 	int rb = run_out(args, &b);
-	if (ra != 0 || rb != 0 || strcmp(a, b) != 0)
+	if (ra != want || rb != want || strcmp(a, b) != 0)
 		fail_msg("'%s': SQLite (exit %d, %zu bytes) and PostgreSQL (exit %d, %zu bytes) "
 		         "differ:\n%.400s\n---\n%.400s",
 		    cmd, ra, strlen(a), rb, strlen(b), a, b);
@@ -235,6 +236,11 @@ static void same_cli(const char *cmd)
 		fail_msg("'%s': only \"%s\"", cmd, a);
 	free(a);
 	free(b);
+}
+
+static void same_cli(const char *cmd)
+{
+	same_cli_rc(cmd, 0);
 }
 
 struct body {
@@ -349,6 +355,41 @@ static void test_identity(void **state)
 	    "prefix 194.116.156.0/24", "prefix --format json 8.8.8.0/24", "diff 1 2"};
 	for (size_t i = 0; i < sizeof(cli) / sizeof(cli[0]); i++)
 		same_cli(cli[i]);
+
+	/* a dispute accepted (the AS's scores rewritten) and attestations filed, one revoked:
+	 * the same on both once their clock times are made equal */
+	char ev[400];
+	snprintf(ev, sizeof(ev), "%s/evidence.txt", pg.dir);
+	FILE *f = fopen(ev, "w");
+	assert_non_null(f);
+	fputs("SAV on every customer port\n", f);
+	fclose(f);
+	const char *db[2] = {pg.lite, pg.url};
+	for (int i = 0; i < 2; i++) {
+		char args[1200], *out;
+		const char *const steps[] = {
+		    "dispute open --finding 100 --reason 'LOA on file' --by noc",
+		    "dispute accept 1 --reviewer rev --note seen",
+		    "attest 2119 --control PLUS-SAV-1 --file %s --by auditor",
+		    "attest 2119 --control PLUS-SAV-1 --file %s --by auditor2",
+		    "attest revoke 2 --by auditor --reason wrong"};
+		for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
+			int n = snprintf(args, sizeof(args), steps[k], ev);
+			snprintf(args + n, sizeof(args) - (size_t)n, " --db %s", db[i]);
+			if (run_out(args, &out) != 0)
+				fail_msg("%s: %s", args, out);
+			free(out);
+		}
+	}
+	sql_both("UPDATE dispute SET created = 1700000100, decided = 1700000200;"
+	         "UPDATE dispute_event SET time = 1700000000 + id;"
+	         "UPDATE attestation SET created = 1700000000 + id, valid_from = 1700000000 + id, "
+	         "valid_until = 1900000000 + id, revoked = CASE WHEN revoked IS NULL THEN NULL "
+	         "ELSE 1700000300 END");
+	same_cli("dispute show 1");
+	same_cli("dispute list --format json");
+	same_cli("attest list 2119");
+	same_cli_rc("conform --format json 2119", 3); /* not conformant */
 
 	char a[8192], b[8192];
 	alerts(pg.lite, a);

@@ -13,7 +13,8 @@
  *     reader reconnects (and says the store changed), a new analyze stores its snapshot, a
  *     new reader opens;
  *   - replicas: two `routemark serve` processes on one database, each with its responses
- *     cached; an analyze into it reaches both (NOTIFY), long before the cache's TTL.
+ *     cached; an analyze into it, and an alert event written to it, reach both (NOTIFY),
+ *     long before the cache's TTL.
  */
 #include <curl/curl.h>
 #include <fcntl.h>
@@ -506,6 +507,38 @@ static void test_replicas(void **state)
 				usleep(20000);
 		}
 		assert_int_equal(got, n[i] + 1);
+	}
+	/* and an alert event the live monitor writes */
+	for (int i = 0; i < 2; i++) {
+		struct body x;
+		assert_int_equal(http_get(port[i], "/api/v1/alerts?state=all", &x), 200);
+		assert_null(strstr(x.p, "leak:203.0.113.0/24"));
+		free(x.p);
+	}
+	struct store *w;
+	assert_int_equal(store_open(pg.url, 0, &w), 0);
+	struct store_alert_event ev = {.alert_id = "leak:203.0.113.0/24",
+	    .kind = "leak",
+	    .state = "opened",
+	    .prefix = "203.0.113.0/24",
+	    .asn = 64501,
+	    .severity = 3,
+	    .title = "Route leak",
+	    .text = "203.0.113.0/24 leaked",
+	    .json = "{\"alert\":\"leak\"}"};
+	assert_int_equal(store_put_alert_event(w, &ev), 0);
+	store_close(w);
+	for (int i = 0; i < 2; i++) {
+		int seen = 0;
+		for (double end = now_s() + 30; !seen && now_s() < end;) {
+			struct body x;
+			if (http_get(port[i], "/api/v1/alerts?state=all", &x) == 200)
+				seen = strstr(x.p, "leak:203.0.113.0/24") != NULL;
+			free(x.p);
+			if (!seen)
+				usleep(20000);
+		}
+		assert_true(seen);
 	}
 	for (int i = 0; i < 2; i++) {
 		int st;

@@ -613,11 +613,15 @@ int db_pg_changed(struct db *db)
 		p->listening = 1;
 		PGresult *r = PQexec(p->c, "LISTEN routemark");
 		int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+		if (!ok)
+			set_err(p, PQresultErrorMessage(r)); /* e.g. a hot standby */
 		PQclear(r);
-		if (ok || (reconnect(p) == 0 && (p->lost = 0) == 0))
-			return 0;
-		p->listening = 0;
-		return -1;
+		if (!ok && reconnect(p) != 0) { /* (reconnecting LISTENs again) */
+			p->listening = 0;
+			return -1;
+		}
+		p->lost = 0; /* listening from now on: nothing to report yet */
+		return 0;
 	}
 	int changed = 0;
 	if (PQconsumeInput(p->c) == 0 || PQstatus(p->c) == CONNECTION_BAD) {

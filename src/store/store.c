@@ -210,8 +210,12 @@ int store_open(const char *path, int readonly, struct store **out)
 
 int store_changed(struct store *s)
 {
-	if (db_is_pg(s->db)) /* notifications from the triggers of schema_pg.c */
-		return db_pg_changed(s->db);
+	if (db_is_pg(s->db)) { /* notifications (LISTEN routemark: db_pg.c) */
+		int rc = db_pg_changed(s->db);
+		if (rc < 0)
+			db_fail(s, "change notices");
+		return rc;
+	}
 	if (s->dv_st == NULL && db_prepare(s->db, "PRAGMA data_version", &s->dv_st) != 0) {
 		db_fail(s, "data_version");
 		return -1;

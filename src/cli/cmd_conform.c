@@ -17,7 +17,7 @@ static void usage(FILE *f)
 	    "the evidence behind it (routes, VRPs, route objects, findings, incidents, filings,\n"
 	    "dates) from the store's snapshots in the window, and the overall verdict.\n\n"
 	    "options:\n"
-	    "  --db FILE           the store (default routemark.db)\n"
+	    "  --db FILE|URL       the store (default routemark.db; or postgresql://...)\n"
 	    "  --profile NAME|FILE a shipped profile (default manrs-plus-draft) or a profile file\n"
 	    "  --list-profiles     print the shipped profiles and exit\n"
 	    "  --window DURATION   observation window (e.g. 90d, 12w), overriding the profile's\n"

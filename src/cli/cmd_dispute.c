@@ -31,7 +31,7 @@ static void usage(FILE *f)
 	    "open or accepted dispute per finding identity. 'apply' re-applies every accepted\n"
 	    "dispute to every snapshot (idempotent).\n\n"
 	    "options:\n"
-	    "  --db FILE           the store (default routemark.db)\n"
+	    "  --db FILE|URL       the store (default routemark.db; or postgresql://...)\n"
 	    "  --finding ID        the finding disputed\n"
 	    "  --reason TEXT       why the finding is wrong (required to open)\n"
 	    "  --by WHO            who disputes it (default $USER)\n"

@@ -27,7 +27,7 @@ static void usage(FILE *f)
 	    "of the history, in time order, each with the reference data closest in time, and\n"
 	    "says which it used and how far it is from the routing data.\n\n"
 	    "options:\n"
-	    "  --db FILE           the store (default routemark.db)\n"
+	    "  --db FILE|URL       the store (default routemark.db; or postgresql://...)\n"
 	    "  --cache DIR         download cache (default $XDG_CACHE_HOME/routemark or\n"
 	    "                      ~/.cache/routemark)\n"
 	    "  --mirror DIR        take every source from DIR instead of the network (also\n"

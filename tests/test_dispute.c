@@ -18,6 +18,7 @@
 #include <curl/curl.h>
 #include <json-c/json.h>
 #include <math.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -28,6 +29,8 @@
 #include "observe/observe.h"
 #include "serve/serve.h"
 #include "store/store.h"
+#include <sqlite3.h>
+
 #include "store/store_private.h" /* the tables, to compare whole snapshots */
 
 #define T0 1704067200 /* 2024-01-01 */

@@ -21,7 +21,7 @@ static void usage(FILE *f)
 	    "RPKI, the IRR and the bogon lists; it has no AS paths, so the path metrics (leaks,\n"
 	    "customers' routes, bogon ASNs in paths) of a snapshot of tables alone are no data.\n\n"
 	    "options:\n"
-	    "  --db FILE          the store (default routemark.db)\n"
+	    "  --db FILE|URL      the store (default routemark.db; or postgresql://...)\n"
 	    "  --label TEXT       a name for the snapshot (default: the data's time span)\n"
 	    "  --strict           malformed input (MRT records, reference rows) is fatal: exit 2\n"
 	    "  --no-progress      no progress line on a terminal\n"

@@ -23,7 +23,7 @@ static void usage(FILE *f)
 	    "who attests, and the period it is valid for. The file itself is not copied.\n"
 	    "Conformance verdicts count a filing only while it is valid and not revoked.\n\n"
 	    "options:\n"
-	    "  --db FILE           the store (default routemark.db)\n"
+	    "  --db FILE|URL       the store (default routemark.db; or postgresql://...)\n"
 	    "  --control ID        the control (checked against --profile)\n"
 	    "  --file EVIDENCE     the evidence document\n"
 	    "  --by WHO            who attests (required; for revoke: who revokes)\n"

@@ -18,7 +18,7 @@ static void usage(FILE *f)
 	    "with the overall verdict, links to the evidence and the dates of the data: a\n"
 	    "procurement comparison. Ranking: " CONFORM_RANKING_RULE ".\n\n"
 	    "options:\n"
-	    "  --db FILE           the store (default routemark.db)\n"
+	    "  --db FILE|URL       the store (default routemark.db; or postgresql://...)\n"
 	    "  --profile NAME|FILE the profile (default manrs-plus-draft, or --require's)\n"
 	    "  --require NAME|FILE exit 0 only when every AS conforms to this profile (see "
 	    "below)\n"

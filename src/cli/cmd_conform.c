@@ -17,7 +17,7 @@ static void usage(FILE *f)
 	    "the evidence behind it (routes, VRPs, route objects, findings, incidents, filings,\n"
 	    "dates) from the store's snapshots in the window, and the overall verdict.\n\n"
 	    "options:\n"
-	    "  --db FILE           the store (default routemark.db)\n"
+	    "  --db FILE|URL       the store (default routemark.db; or postgresql://...)\n"
 	    "  --profile NAME|FILE a shipped profile (default manrs-plus-draft) or a profile file\n"
 	    "  --list-profiles     print the shipped profiles and exit\n"
 	    "  --window DURATION   observation window (e.g. 90d, 12w), overriding the profile's\n"
@@ -50,7 +50,7 @@ int conform_cli_exit(enum conform_overall o)
 
 int conform_cli_store(const char *db, int writable, struct store **out)
 {
-	if (writable || access(db, W_OK) == 0) {
+	if (writable || store_is_url(db) || access(db, W_OK) == 0) {
 		if (store_open(db, 0, out) == 0)
 			return 0;
 		if (writable)

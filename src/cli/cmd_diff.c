@@ -22,7 +22,7 @@ static void usage(FILE *f)
 	    "not-found), a table of old state against new, the routes that appeared or\n"
 	    "disappeared by state, and the first changes in prefix order.\n\n"
 	    "options:\n"
-	    "  --db FILE           the store (default routemark.db)\n"
+	    "  --db FILE|URL       the store (default routemark.db; or postgresql://...)\n"
 	    "  --limit N           list at most N changes (default 20; 0: counts only)\n"
 	    "  --format FMT        text (default) or json (schema routemark.diff/1)\n"
 	    "  --roas              also the ROAs (VRPs) that appeared and disappeared between\n"

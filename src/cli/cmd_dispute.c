@@ -31,7 +31,7 @@ static void usage(FILE *f)
 	    "open or accepted dispute per finding identity. 'apply' re-applies every accepted\n"
 	    "dispute to every snapshot (idempotent).\n\n"
 	    "options:\n"
-	    "  --db FILE           the store (default routemark.db)\n"
+	    "  --db FILE|URL       the store (default routemark.db; or postgresql://...)\n"
 	    "  --finding ID        the finding disputed\n"
 	    "  --reason TEXT       why the finding is wrong (required to open)\n"
 	    "  --by WHO            who disputes it (default $USER)\n"
@@ -304,7 +304,7 @@ int cmd_dispute(int argc, char **argv)
 	}
 	int writes = strcmp(verb, "list") != 0 && strcmp(verb, "show") != 0;
 	struct store *s;
-	if (access(o.db, F_OK) != 0) { /* disputes are of findings: never a new store */
+	if (!store_is_url(o.db) && access(o.db, F_OK) != 0) { /* never a new store file */
 		fprintf(stderr, "routemark: dispute: %s: no such store\n", o.db);
 		return 1;
 	}

@@ -19,7 +19,7 @@ static void usage(FILE *f)
 	    "--orgs): routes, metrics, readiness and findings over its networks (counts summed,\n"
 	    "M7IRR and M7RPKI from the summed counts, other scores the worst network's).\n\n"
 	    "options:\n"
-	    "  --db FILE           the store (default routemark.db)\n"
+	    "  --db FILE|URL       the store (default routemark.db; or postgresql://...)\n"
 	    "  --format FMT        text (default), json (schema " REPORT_SCHEMA "), html\n"
 	    "  --snapshot ID       a given snapshot (default: the newest)\n"
 	    "  --findings N        at most N findings (default 100; 0 = all)\n"

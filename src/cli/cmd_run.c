@@ -30,7 +30,7 @@ static void usage(FILE *f)
 	    "With --backfill, run builds a history from the public archives: one snapshot per\n"
 	    "date, labelled with the date; dates already stored are skipped (a rerun resumes).\n\n"
 	    "options:\n"
-	    "  --db FILE           the store (default routemark.db)\n"
+	    "  --db FILE|URL       the store (default routemark.db; or postgresql://...)\n"
 	    "  --cache DIR         download cache (default $XDG_CACHE_HOME/routemark or\n"
 	    "                      ~/.cache/routemark)\n"
 	    "  --mirror DIR        take every source from DIR instead of the network (also\n"

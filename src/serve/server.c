@@ -393,7 +393,11 @@ int serve_start(const struct serve_config *c, struct serve **out)
 	 * create files in the store's directory */
 	if (c->drop && privdrop_apply("serve", c->drop) != 0)
 		goto fail;
-	if (c->sandbox) {
+	if (c->sandbox && store_is_url(c->db)) {
+		/* a PostgreSQL store: its connections are open, no file is needed */
+		if (sandbox_restrict("serve", NULL, 0) != 0)
+			goto fail;
+	} else if (c->sandbox) {
 		char *dir = store_dir(c->db);
 		const char *ro[1] = {dir};
 		int rc = dir ? sandbox_restrict("serve", ro, 1) : -1;

@@ -1,5 +1,6 @@
 /* The live monitor's alert events: written by the monitor outside snapshots, each in a
  * transaction of its own; read by the server's event stream and alerts page. */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -7,16 +8,23 @@
 
 static int fail(struct store *s, const char *what)
 {
-	log_err("%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+	log_err("%s: %s: %s", s->path, what, db_errmsg(s->db));
 	return -1;
+}
+
+static int begin(struct store *s)
+{
+	if (db_begin(s->db) != 0) {
+		log_err("%s: %s", s->path, db_errmsg(s->db));
+		return -1;
+	}
+	return 0;
 }
 
 static int exec(struct store *s, const char *sql)
 {
-	char *msg = NULL;
-	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		log_err("%s: %s", s->path, msg ? msg : "sqlite error");
-		sqlite3_free(msg);
+	if (db_exec(s->db, sql) != 0) {
+		log_err("%s: %s", s->path, db_errmsg(s->db));
 		return -1;
 	}
 	return 0;
@@ -28,15 +36,15 @@ static int known_state(const char *st)
 	       strcmp(st, "resolved") == 0;
 }
 
-/* One statement with ?1.. bound by the caller, stepped once: SQLITE_ROW's first column
- * as an integer into *v (when v), or SQLITE_DONE. -1 on an error. */
-static int step_one(struct store *s, sqlite3_stmt *st, int64_t *v, const char *what)
+/* One statement with ?1.. bound by the caller, stepped once: DB_ROW's first column
+ * as an integer into *v (when v), or DB_DONE. -1 on an error. */
+static int step_one(struct store *s, struct db_stmt *st, int64_t *v, const char *what)
 {
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && v)
-		*v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	int rc = db_step(st);
+	if (rc == DB_ROW && v)
+		*v = db_col_int64(st, 0);
+	db_finalize(st);
+	if (rc != DB_ROW && rc != DB_DONE)
 		return fail(s, what);
 	return rc;
 }
@@ -44,67 +52,108 @@ static int step_one(struct store *s, sqlite3_stmt *st, int64_t *v, const char *w
 /* Is json one JSON object? 1, 0, or -1. */
 static int json_object_ok(struct store *s, const char *json)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db,
-	        "SELECT CASE WHEN json_valid(?1) THEN json_type(?1) = 'object' ELSE 0 END", -1, &st,
-	        NULL) != SQLITE_OK)
+	struct db_stmt *st;
+	if (db_is_pg(s->db)) { /* no json_valid: a cast of what is not JSON fails */
+		if (db_prepare(s->db,
+		        "SELECT CASE WHEN jsonb_typeof(CAST(?1 AS jsonb)) = 'object' THEN 1 ELSE 0 "
+		        "END",
+		        &st) != 0)
+			return fail(s, "checking an alert event");
+		db_bind_text(st, 1, json);
+		int64_t ok = 0;
+		if (db_step(st) == DB_ROW)
+			ok = db_col_int64(st, 0);
+		db_finalize(st);
+		return ok != 0;
+	}
+	if (db_prepare(s->db,
+	        "SELECT CASE WHEN json_valid(?1) THEN json_type(?1) = 'object' ELSE 0 END",
+	        &st) != 0)
 		return fail(s, "checking an alert event");
-	store_bind_text(st, 1, json);
+	db_bind_text(st, 1, json);
 	int64_t ok = 0;
 	int rc = step_one(s, st, &ok, "checking an alert event");
 	return rc < 0 ? -1 : ok != 0;
 }
 
+/* Valid JSON without the blanks between its tokens: the text SQLite's json() stores, for
+ * PostgreSQL (which would keep it as given, or print it its own way as jsonb). */
+static char *json_compact(const char *json)
+{
+	char *o = xmalloc(strlen(json) + 1), *p = o;
+	int in_str = 0;
+	for (const char *c = json; *c; c++) {
+		if (in_str) {
+			*p++ = *c;
+			if (*c == '\\' && c[1])
+				*p++ = *++c;
+			else if (*c == '"')
+				in_str = 0;
+		} else if (*c != ' ' && *c != '\t' && *c != '\n' && *c != '\r') {
+			*p++ = *c;
+			in_str = *c == '"';
+		}
+	}
+	*p = '\0';
+	return o;
+}
+
 /* The id of a stored event equal to ev, or 0. */
 static int find_equal(struct store *s, const struct store_alert_event *ev, int64_t *id)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	*id = 0;
-	if (sqlite3_prepare_v2(s->db,
-	        "SELECT id FROM alert_event WHERE alert_id = ?1 AND time = ?2 AND state = ?3 "
-	        "AND json = json(?4) ORDER BY id LIMIT 1",
-	        -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(s->db,
+	        store_sql(s,
+	            "SELECT id FROM alert_event WHERE alert_id = ?1 AND time = ?2 AND state = ?3 "
+	            "AND json = json(?4) ORDER BY id LIMIT 1",
+	            "SELECT id FROM alert_event WHERE alert_id = ?1 AND time = ?2 AND state = ?3 "
+	            "AND json = ?4 ORDER BY id LIMIT 1"),
+	        &st) != 0)
 		return fail(s, "reading alert events");
-	store_bind_text(st, 1, ev->alert_id);
-	sqlite3_bind_int64(st, 2, ev->time);
-	store_bind_text(st, 3, ev->state);
-	store_bind_text(st, 4, ev->json);
+	db_bind_text(st, 1, ev->alert_id);
+	db_bind_int64(st, 2, ev->time);
+	db_bind_text(st, 3, ev->state);
+	db_bind_text(st, 4, ev->json);
 	return step_one(s, st, id, "reading alert events") < 0 ? -1 : 0;
 }
 
 static int insert_event(struct store *s, struct store_alert_event *ev)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db,
-	        "INSERT INTO alert_event (alert_id, kind, state, time, prefix, asn, severity, "
-	        "title, text, json) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,json(?10))",
-	        -1, &st, NULL) != SQLITE_OK)
+	struct db_stmt *st;
+	if (db_prepare(s->db,
+	        store_sql(s,
+	            "INSERT INTO alert_event (alert_id, kind, state, time, prefix, asn, severity, "
+	            "title, text, json) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,json(?10))",
+	            "INSERT INTO alert_event (alert_id, kind, state, time, prefix, asn, severity, "
+	            "title, text, json) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"),
+	        &st) != 0)
 		return fail(s, "writing an alert event");
-	store_bind_text(st, 1, ev->alert_id);
-	store_bind_text(st, 2, ev->kind);
-	store_bind_text(st, 3, ev->state);
-	sqlite3_bind_int64(st, 4, ev->time);
-	store_bind_text(st, 5, ev->prefix ? ev->prefix : "");
-	sqlite3_bind_int64(st, 6, ev->asn);
-	sqlite3_bind_int(st, 7, ev->severity);
-	store_bind_text(st, 8, ev->title ? ev->title : "");
-	store_bind_text(st, 9, ev->text ? ev->text : "");
-	store_bind_text(st, 10, ev->json);
+	db_bind_text(st, 1, ev->alert_id);
+	db_bind_text(st, 2, ev->kind);
+	db_bind_text(st, 3, ev->state);
+	db_bind_int64(st, 4, ev->time);
+	db_bind_text(st, 5, ev->prefix ? ev->prefix : "");
+	db_bind_int64(st, 6, ev->asn);
+	db_bind_int64(st, 7, ev->severity);
+	db_bind_text(st, 8, ev->title ? ev->title : "");
+	db_bind_text(st, 9, ev->text ? ev->text : "");
+	db_bind_text(st, 10, ev->json);
 	if (step_one(s, st, NULL, "writing an alert event") < 0)
 		return -1;
-	ev->id = sqlite3_last_insert_rowid(s->db);
+	ev->id = db_last_id(s->db);
 	/* the alert's current state: open since this event when it was not open before */
-	if (sqlite3_prepare_v2(s->db,
+	if (db_prepare(s->db,
 	        "INSERT INTO alert (alert_id, last_id, open, since) VALUES (?1, ?2, ?3, ?4) "
 	        "ON CONFLICT(alert_id) DO UPDATE SET last_id = excluded.last_id, "
 	        "open = excluded.open, "
-	        "since = CASE WHEN alert.open THEN alert.since ELSE excluded.since END",
-	        -1, &st, NULL) != SQLITE_OK)
+	        "since = CASE WHEN alert.open <> 0 THEN alert.since ELSE excluded.since END",
+	        &st) != 0)
 		return fail(s, "writing an alert");
-	store_bind_text(st, 1, ev->alert_id);
-	sqlite3_bind_int64(st, 2, ev->id);
-	sqlite3_bind_int(st, 3, strcmp(ev->state, "resolved") != 0);
-	sqlite3_bind_int64(st, 4, ev->time);
+	db_bind_text(st, 1, ev->alert_id);
+	db_bind_int64(st, 2, ev->id);
+	db_bind_int64(st, 3, strcmp(ev->state, "resolved") != 0);
+	db_bind_int64(st, 4, ev->time);
 	return step_one(s, st, NULL, "writing an alert") < 0 ? -1 : 0;
 }
 
@@ -138,9 +187,13 @@ int store_put_alert_event(struct store *s, struct store_alert_event *ev)
 			return -1;
 		s->bulk = 0;
 	}
-	if (exec(s, "BEGIN IMMEDIATE"))
+	if (begin(s))
 		return -1;
 	int64_t dup;
+	const char *given = ev->json;
+	char *compact = db_is_pg(s->db) ? json_compact(ev->json) : NULL;
+	if (compact)
+		ev->json = compact;
 	int rc = find_equal(s, ev, &dup);
 	if (rc == 0 && dup) {
 		ev->id = dup;
@@ -148,6 +201,8 @@ int store_put_alert_event(struct store *s, struct store_alert_event *ev)
 	} else if (rc == 0) {
 		rc = insert_event(s, ev);
 	}
+	ev->json = given;
+	free(compact);
 	if (rc >= 0 && exec(s, "COMMIT") == 0)
 		return rc;
 	exec(s, "ROLLBACK");
@@ -158,50 +213,50 @@ int store_put_alert_event(struct store *s, struct store_alert_event *ev)
 	"e.id, e.alert_id, e.kind, e.state, e.time, e.prefix, e.asn, e.severity, e.title, "        \
 	"e.text, e.json"
 
-static const char *col(sqlite3_stmt *st, int i)
+static const char *col(struct db_stmt *st, int i)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? (const char *)t : "";
+	const char *t = db_col_text(st, i);
+	return t ? t : "";
 }
 
 /* Each row of st (EVENT_COLS, then since when with_since) handed to fn. */
-static int walk(struct store *s, sqlite3_stmt *st, int with_since, store_alert_fn fn, void *arg)
+static int walk(struct store *s, struct db_stmt *st, int with_since, store_alert_fn fn, void *arg)
 {
-	int rc = SQLITE_DONE, stop = 0;
-	while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	int rc = DB_DONE, stop = 0;
+	while (stop == 0 && (rc = db_step(st)) == DB_ROW) {
 		struct store_alert_event ev = {
-		    .id = sqlite3_column_int64(st, 0),
+		    .id = db_col_int64(st, 0),
 		    .alert_id = col(st, 1),
 		    .kind = col(st, 2),
 		    .state = col(st, 3),
-		    .time = sqlite3_column_int64(st, 4),
+		    .time = db_col_int64(st, 4),
 		    .prefix = col(st, 5),
-		    .asn = (uint32_t)sqlite3_column_int64(st, 6),
-		    .severity = sqlite3_column_int(st, 7),
+		    .asn = (uint32_t)db_col_int64(st, 6),
+		    .severity = (int)db_col_int64(st, 7),
 		    .title = col(st, 8),
 		    .text = col(st, 9),
 		    .json = col(st, 10),
-		    .since = with_since ? sqlite3_column_int64(st, 11) : 0,
+		    .since = with_since ? db_col_int64(st, 11) : 0,
 		};
 		stop = fn(&ev, arg);
 	}
-	if (stop == 0 && rc != SQLITE_DONE) {
+	if (stop == 0 && rc != DB_DONE) {
 		fail(s, "reading alert events");
 		stop = -1;
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return stop;
 }
 
 int store_alert_events(struct store *s, int64_t after, size_t limit, store_alert_fn fn, void *arg)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db,
+	struct db_stmt *st;
+	if (db_prepare(s->db,
 	        "SELECT " EVENT_COLS " FROM alert_event e WHERE e.id > ?1 ORDER BY e.id LIMIT ?2",
-	        -1, &st, NULL) != SQLITE_OK)
+	        &st) != 0)
 		return fail(s, "reading alert events");
-	sqlite3_bind_int64(st, 1, after);
-	sqlite3_bind_int64(st, 2, limit ? (int64_t)limit : -1);
+	db_bind_int64(st, 1, after);
+	db_bind_limit(st, 2, (int64_t)limit);
 	return walk(s, st, 0, fn, arg);
 }
 
@@ -219,19 +274,18 @@ int store_alerts_current(struct store *s, int which, size_t limit, store_alert_f
 	    "SELECT " EVENT_COLS ", a.since FROM alert a JOIN alert_event e ON e.id = a.last_id "
 	    "%sORDER BY a.last_id DESC LIMIT ?1",
 	    where[which]);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	struct db_stmt *st;
+	if (db_prepare(s->db, sql, &st) != 0)
 		return fail(s, "reading alerts");
-	sqlite3_bind_int64(st, 1, limit ? (int64_t)limit : -1);
+	db_bind_limit(st, 1, (int64_t)limit);
 	return walk(s, st, 1, fn, arg);
 }
 
 int store_alert_last_id(struct store *s, int64_t *id)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	*id = 0;
-	if (sqlite3_prepare_v2(
-	        s->db, "SELECT ifnull(max(id), 0) FROM alert_event", -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(s->db, "SELECT coalesce(max(id), 0) FROM alert_event", &st) != 0)
 		return fail(s, "reading alert events");
 	return step_one(s, st, id, "reading alert events") < 0 ? -1 : 0;
 }

@@ -25,15 +25,15 @@ static void *vec_push(struct vec *x, struct arena *a)
 	return e;
 }
 
-static double col_pct(sqlite3_stmt *st, int i)
+static double col_pct(struct db_stmt *st, int i)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_double(st, i);
+	return db_col_null(st, i) ? -1 : db_col_double(st, i);
 }
 
-static int prep(struct store *s, const char *sql, sqlite3_stmt **st)
+static int prep(struct store *s, const char *sql, struct db_stmt **st)
 {
-	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
-		log_err("%s: query: %s", s->path, sqlite3_errmsg(s->db));
+	if (db_prepare(s->db, sql, st) != 0) {
+		log_err("%s: query: %s", s->path, db_errmsg(s->db));
 		return -1;
 	}
 	return 0;
@@ -42,22 +42,22 @@ static int prep(struct store *s, const char *sql, sqlite3_stmt **st)
 /* prep, then bind what most queries select by: ?1 the snapshot, ?2 the AS and ?3 the metric
  * (left NULL, "any", when metric is NULL). */
 static int prep_as(struct store *s, const char *sql, int64_t snap, uint32_t asn, const char *metric,
-    sqlite3_stmt **st)
+    struct db_stmt **st)
 {
 	if (prep(s, sql, st))
 		return -1;
-	sqlite3_bind_int64(*st, 1, snap);
-	sqlite3_bind_int64(*st, 2, asn);
+	db_bind_int64(*st, 1, snap);
+	db_bind_int64(*st, 2, asn);
 	if (metric)
-		sqlite3_bind_text(*st, 3, metric, -1, SQLITE_STATIC);
+		db_bind_text(*st, 3, metric);
 	return 0;
 }
 
-static int done(struct store *s, sqlite3_stmt *st, int rc)
+static int done(struct store *s, struct db_stmt *st, int rc)
 {
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		log_err("%s: query: %s", s->path, sqlite3_errmsg(s->db));
+	db_finalize(st);
+	if (rc != DB_DONE) {
+		log_err("%s: query: %s", s->path, db_errmsg(s->db));
 		return -1;
 	}
 	return 0;
@@ -67,32 +67,32 @@ static int done(struct store *s, sqlite3_stmt *st, int rc)
 	"id, key, created, period_start, period_end, label, routes, prefixes_v4, "                 \
 	"prefixes_v6, ases"
 
-static void read_snapshot(sqlite3_stmt *st, int c, struct arena *a, struct store_snapshot *x)
+static void read_snapshot(struct db_stmt *st, int c, struct arena *a, struct store_snapshot *x)
 {
-	x->id = sqlite3_column_int64(st, c);
-	const unsigned char *k = sqlite3_column_text(st, c + 1);
-	snprintf(x->key, sizeof(x->key), "%s", k ? (const char *)k : "");
-	x->created = sqlite3_column_int64(st, c + 2);
-	x->period_start = sqlite3_column_int64(st, c + 3);
-	x->period_end = sqlite3_column_int64(st, c + 4);
+	x->id = db_col_int64(st, c);
+	const char *k = db_col_text(st, c + 1);
+	snprintf(x->key, sizeof(x->key), "%s", k ? k : "");
+	x->created = db_col_int64(st, c + 2);
+	x->period_start = db_col_int64(st, c + 3);
+	x->period_end = db_col_int64(st, c + 4);
 	x->label = store_col_text(st, c + 5, a);
-	x->routes = (uint64_t)sqlite3_column_int64(st, c + 6);
-	x->prefixes_v4 = (uint64_t)sqlite3_column_int64(st, c + 7);
-	x->prefixes_v6 = (uint64_t)sqlite3_column_int64(st, c + 8);
-	x->ases = (uint64_t)sqlite3_column_int64(st, c + 9);
+	x->routes = (uint64_t)db_col_int64(st, c + 6);
+	x->prefixes_v4 = (uint64_t)db_col_int64(st, c + 7);
+	x->prefixes_v6 = (uint64_t)db_col_int64(st, c + 8);
+	x->ases = (uint64_t)db_col_int64(st, c + 9);
 }
 
 int store_snapshots(
     struct store *s, size_t limit, struct arena *a, struct store_snapshot **out, size_t *n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	struct vec v = {.size = sizeof(**out)};
 	if (prep(s, "SELECT " SNAP_COLS " FROM snapshot ORDER BY created DESC, id DESC LIMIT ?1",
 	        &st))
 		return -1;
-	sqlite3_bind_int64(st, 1, limit ? (int64_t)limit : -1);
+	db_bind_limit(st, 1, (int64_t)limit);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = db_step(st)) == DB_ROW)
 		read_snapshot(st, 0, a, vec_push(&v, a));
 	*out = v.v;
 	*n = v.n;
@@ -104,24 +104,22 @@ int store_snapshots(
 	"rpki_notfound, irr_registered, irr_unregistered, action1, action2, action3, "             \
 	"action4_irr, action4_rpki, aspa, aspa_invalid"
 
-static void read_summary(sqlite3_stmt *st, int c, struct store_as_summary *x)
+static void read_summary(struct db_stmt *st, int c, struct store_as_summary *x)
 {
 	memset(x, 0, sizeof(*x));
-	x->asn = (uint32_t)sqlite3_column_int64(st, c);
+	x->asn = (uint32_t)db_col_int64(st, c);
 	uint64_t *f[] = {&x->prefixes_v4, &x->prefixes_v6, &x->routes, &x->rpki_valid,
 	    &x->rpki_invalid, &x->rpki_notfound, &x->irr_registered, &x->irr_unregistered};
 	for (int i = 0; i < 8; i++)
-		*f[i] = (uint64_t)sqlite3_column_int64(st, c + 1 + i);
+		*f[i] = (uint64_t)db_col_int64(st, c + 1 + i);
 	x->action[0] = -1;
 	x->action[1] = col_pct(st, c + 9);
 	x->action[2] = col_pct(st, c + 10);
 	x->action[3] = col_pct(st, c + 11);
 	x->action4_irr = col_pct(st, c + 12);
 	x->action4_rpki = col_pct(st, c + 13);
-	x->aspa =
-	    sqlite3_column_type(st, c + 14) == SQLITE_NULL ? -1 : sqlite3_column_int(st, c + 14);
-	x->aspa_invalid =
-	    sqlite3_column_type(st, c + 15) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, c + 15);
+	x->aspa = db_col_null(st, c + 14) ? -1 : (int)db_col_int64(st, c + 14);
+	x->aspa_invalid = db_col_null(st, c + 15) ? -1 : db_col_int64(st, c + 15);
 	/* Action 4 as one number: the lower of its two parts (no data if both have none) */
 	x->action[4] = x->action4_irr < 0                 ? x->action4_rpki
 	               : x->action4_rpki < 0              ? x->action4_irr
@@ -132,26 +130,26 @@ static void read_summary(sqlite3_stmt *st, int c, struct store_as_summary *x)
 int store_get_summary(
     struct store *s, int64_t snap, uint32_t asn, struct store_as_summary *out, int *found)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	if (prep_as(s, "SELECT " SUM_COLS " FROM as_summary WHERE snapshot_id = ?1 AND asn = ?2",
 	        snap, asn, NULL, &st))
 		return -1;
-	int rc = sqlite3_step(st);
-	*found = rc == SQLITE_ROW;
+	int rc = db_step(st);
+	*found = rc == DB_ROW;
 	if (*found) {
 		read_summary(st, 0, out);
-		rc = SQLITE_DONE;
+		rc = DB_DONE;
 	}
 	return done(s, st, rc);
 }
 
-static void read_metric(sqlite3_stmt *st, struct arena *a, struct store_metric *m)
+static void read_metric(struct db_stmt *st, struct arena *a, struct store_metric *m)
 {
-	m->asn = (uint32_t)sqlite3_column_int64(st, 0);
+	m->asn = (uint32_t)db_col_int64(st, 0);
 	m->metric = store_col_text(st, 1, a);
-	m->raw = sqlite3_column_double(st, 2);
+	m->raw = db_col_double(st, 2);
 	m->percent = col_pct(st, 3);
-	m->count = (uint64_t)sqlite3_column_int64(st, 4);
+	m->count = (uint64_t)db_col_int64(st, 4);
 }
 
 /*
@@ -168,7 +166,7 @@ static const struct {
     {"M5", "0", "action2"},
     {"M7IRR", "irr_registered", "action4_irr"},
     {"M7RPKI", "rpki_invalid", "action4_rpki"},
-    {"M8", "action3 > 0", "action3"},
+    {"M8", "CASE WHEN action3 > 0 THEN 1 ELSE 0 END", "action3"},
 };
 #define NSUMMARY_METRICS (sizeof(summary_metrics) / sizeof(summary_metrics[0]))
 
@@ -190,7 +188,7 @@ static int metric_cmp(const void *a, const void *b)
 int store_get_metrics(struct store *s, int64_t snap, uint32_t asn, struct arena *a,
     struct store_metric **out, size_t *n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	struct vec v = {.size = sizeof(**out)};
 	int rc;
 	*out = NULL;
@@ -200,7 +198,7 @@ int store_get_metrics(struct store *s, int64_t snap, uint32_t asn, struct arena 
 	        "WHERE snapshot_id = ?1 AND asn = ?2",
 	        snap, asn, NULL, &st))
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = db_step(st)) == DB_ROW)
 		read_metric(st, a, vec_push(&v, a));
 	if (done(s, st, rc))
 		return -1;
@@ -225,12 +223,12 @@ int store_get_metrics(struct store *s, int64_t snap, uint32_t asn, struct arena 
 		        "scope = 'metric_default'",
 		        &st))
 			return -1;
-		sqlite3_bind_int64(st, 1, snap);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			const char *name = (const char *)sqlite3_column_text(st, 0);
+		db_bind_int64(st, 1, snap);
+		while ((rc = db_step(st)) == DB_ROW) {
+			const char *name = db_col_text(st, 0);
 			if (name == NULL || have_metric(&v, name))
 				continue;
-			double d = sqlite3_column_double(st, 1);
+			double d = db_col_double(st, 1);
 			struct store_metric *m = vec_push(&v, a);
 			*m =
 			    (struct store_metric){asn, arena_strdup(a, name), 0, d < 0 ? -1 : d, 0};
@@ -248,7 +246,7 @@ int store_get_metrics(struct store *s, int64_t snap, uint32_t asn, struct arena 
 int store_top(struct store *s, int64_t snap, const char *metric, size_t limit, struct arena *a,
     struct store_metric **out, size_t *n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	struct vec v = {.size = sizeof(**out)};
 	char sql[512];
 	snprintf(sql, sizeof(sql),
@@ -259,16 +257,17 @@ int store_top(struct store *s, int64_t snap, const char *metric, size_t limit, s
 	for (size_t i = 0; i < NSUMMARY_METRICS; i++)
 		if (strcmp(metric, summary_metrics[i].metric) == 0 && strcmp(metric, "M5") != 0)
 			snprintf(sql, sizeof(sql),
-			    "SELECT asn, ?2, %s AS r, %s, 0 FROM as_summary WHERE snapshot_id = ?1 "
-			    "AND r > 0 ORDER BY r DESC, asn LIMIT ?3",
-			    summary_metrics[i].raw, summary_metrics[i].percent);
+			    "SELECT asn, CAST(?2 AS TEXT), %s AS r, %s, 0 FROM as_summary WHERE "
+			    "snapshot_id = ?1 AND %s > 0 ORDER BY r DESC, asn LIMIT ?3",
+			    summary_metrics[i].raw, summary_metrics[i].percent,
+			    summary_metrics[i].raw);
 	if (prep(s, sql, &st))
 		return -1;
-	sqlite3_bind_int64(st, 1, snap);
-	sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, limit ? (int64_t)limit : -1);
+	db_bind_int64(st, 1, snap);
+	db_bind_text(st, 2, metric);
+	db_bind_limit(st, 3, (int64_t)limit);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = db_step(st)) == DB_ROW)
 		read_metric(st, a, vec_push(&v, a));
 	*out = v.v;
 	*n = v.n;
@@ -282,31 +281,31 @@ int store_top(struct store *s, int64_t snap, const char *metric, size_t limit, s
 
 /* Step st (FIND_COLS) to the end, collecting its rows. */
 static int read_findings(
-    struct store *s, sqlite3_stmt *st, struct arena *a, struct store_finding **out, size_t *n)
+    struct store *s, struct db_stmt *st, struct arena *a, struct store_finding **out, size_t *n)
 {
 	struct vec v = {.size = sizeof(**out)};
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		struct store_finding *f = vec_push(&v, a);
-		f->asn = (uint32_t)sqlite3_column_int64(st, 0);
+		f->asn = (uint32_t)db_col_int64(st, 0);
 		f->metric = store_col_text(st, 1, a);
-		f->culprit = (uint32_t)sqlite3_column_int64(st, 2);
+		f->culprit = (uint32_t)db_col_int64(st, 2);
 		f->prefix = store_col_text(st, 3, a);
-		f->origin = (uint32_t)sqlite3_column_int64(st, 4);
+		f->origin = (uint32_t)db_col_int64(st, 4);
 		f->path = store_col_text(st, 5, a);
 		f->peer_ip = store_col_text(st, 6, a);
-		f->peer_asn = (uint32_t)sqlite3_column_int64(st, 7);
-		f->peers = (uint32_t)sqlite3_column_int64(st, 8);
-		f->first_seen = sqlite3_column_int64(st, 9);
-		f->last_seen = sqlite3_column_int64(st, 10);
+		f->peer_asn = (uint32_t)db_col_int64(st, 7);
+		f->peers = (uint32_t)db_col_int64(st, 8);
+		f->first_seen = db_col_int64(st, 9);
+		f->last_seen = db_col_int64(st, 10);
 		f->detail = store_col_text(st, 11, a);
 		f->evidence = store_col_text(st, 12, a);
-		f->id = sqlite3_column_int64(st, 13);
-		f->disputed = sqlite3_column_int64(st, 14);
-		f->rib_first = sqlite3_column_int64(st, 15);
-		f->rib_last = sqlite3_column_int64(st, 16);
-		f->upd_first = sqlite3_column_int64(st, 17);
-		f->upd_last = sqlite3_column_int64(st, 18);
+		f->id = db_col_int64(st, 13);
+		f->disputed = db_col_int64(st, 14);
+		f->rib_first = db_col_int64(st, 15);
+		f->rib_last = db_col_int64(st, 16);
+		f->upd_first = db_col_int64(st, 17);
+		f->upd_last = db_col_int64(st, 18);
 	}
 	*out = v.v;
 	*n = v.n;
@@ -316,29 +315,31 @@ static int read_findings(
 int store_get_findings(struct store *s, int64_t snap, uint32_t asn, const char *metric,
     size_t limit, size_t offset, struct arena *a, struct store_finding **out, size_t *n)
 {
-	sqlite3_stmt *st;
-	if (prep_as(s,
-	        "SELECT " FIND_COLS " FROM finding WHERE snapshot_id = ?1 AND asn = ?2 "
-	        "AND (?3 IS NULL OR metric = ?3) ORDER BY metric, prefix, id "
-	        "LIMIT ?4 OFFSET ?5",
-	        snap, asn, metric, &st))
+	struct db_stmt *st;
+	/* NULLs first, as SQLite orders them (PostgreSQL: last) */
+#define FIND_SQL(NULLS)                                                                            \
+	"SELECT " FIND_COLS " FROM finding WHERE snapshot_id = ?1 AND asn = ?2 "                   \
+	"AND (CAST(?3 AS TEXT) IS NULL OR metric = ?3) ORDER BY metric, prefix" NULLS              \
+	", id LIMIT ?4 OFFSET ?5"
+	if (prep_as(
+	        s, store_sql(s, FIND_SQL(""), FIND_SQL(" NULLS FIRST")), snap, asn, metric, &st))
 		return -1;
-	sqlite3_bind_int64(st, 4, limit ? (int64_t)limit : -1);
-	sqlite3_bind_int64(st, 5, (int64_t)offset);
+	db_bind_limit(st, 4, (int64_t)limit);
+	db_bind_int64(st, 5, (int64_t)offset);
 	return read_findings(s, st, a, out, n);
 }
 
 int store_get_finding_briefs(struct store *s, int64_t snap, uint32_t asn, struct arena *a,
     struct store_finding **out, size_t *n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	/* FIND_COLS without the bulky ones; an accepted dispute leaves nothing to fix */
-	if (prep_as(s,
-	        "SELECT asn, metric, culprit, prefix, origin, NULL, NULL, 0, 0, 0, 0, detail, "
-	        "NULL, id, NULL, 0, 0, 0, 0 FROM finding WHERE snapshot_id = ?1 AND asn = ?2 AND "
-	        "metric <> 'M2' "
-	        "AND disputed IS NULL ORDER BY metric, prefix, id",
-	        snap, asn, NULL, &st))
+#define BRIEF_SQL(NULLS)                                                                           \
+	"SELECT asn, metric, culprit, prefix, origin, NULL, NULL, 0, 0, 0, 0, detail, "            \
+	"NULL, id, NULL, 0, 0, 0, 0 FROM finding WHERE snapshot_id = ?1 AND asn = ?2 AND "         \
+	"metric <> 'M2' AND disputed IS NULL ORDER BY metric, prefix" NULLS ", id"
+	if (prep_as(
+	        s, store_sql(s, BRIEF_SQL(""), BRIEF_SQL(" NULLS FIRST")), snap, asn, NULL, &st))
 		return -1;
 	return read_findings(s, st, a, out, n);
 }
@@ -347,17 +348,17 @@ int store_get_finding_briefs(struct store *s, int64_t snap, uint32_t asn, struct
 static int count_findings(struct store *s, int64_t snap, uint32_t asn, const char *metric,
     int scored_only, uint64_t *count)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	if (prep_as(s,
 	        scored_only ? "SELECT count(*) FROM finding WHERE snapshot_id = ?1 AND asn = ?2 "
-	                      "AND (?3 IS NULL OR metric = ?3) AND disputed IS NULL"
+	                      "AND (CAST(?3 AS TEXT) IS NULL OR metric = ?3) AND disputed IS NULL"
 	                    : "SELECT count(*) FROM finding WHERE snapshot_id = ?1 AND asn = ?2 "
-	                      "AND (?3 IS NULL OR metric = ?3)",
+	                      "AND (CAST(?3 AS TEXT) IS NULL OR metric = ?3)",
 	        snap, asn, metric, &st))
 		return -1;
-	int rc = sqlite3_step(st);
-	*count = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
-	return done(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc);
+	int rc = db_step(st);
+	*count = rc == DB_ROW ? (uint64_t)db_col_int64(st, 0) : 0;
+	return done(s, st, rc == DB_ROW ? DB_DONE : rc);
 }
 
 int store_count_findings(
@@ -376,32 +377,34 @@ int store_get_incidents(struct store *s, int64_t snap, uint32_t asn, const char 
     int64_t from, int64_t to, size_t limit, size_t offset, struct arena *a,
     struct store_incident **out, size_t *n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	struct vec v = {.size = sizeof(**out)};
 	/* two statements, so that one AS's incidents are found through incident_asn
 	 * (an "?2 = 0 OR asn = ?2" term would leave only snapshot_id usable) */
 #define INC_SQL(ASN)                                                                               \
-	"SELECT asn, metric, start, end, weight, score, nevents, duration_known FROM incident "    \
-	"WHERE snapshot_id = ?1 " ASN "AND (?3 IS NULL OR metric = ?3) AND (?4 = 0 OR end >= ?4) " \
+	"SELECT asn, metric, start, \"end\", weight, score, nevents, duration_known FROM "         \
+	"incident "                                                                                \
+	"WHERE snapshot_id = ?1 " ASN                                                              \
+	"AND (CAST(?3 AS TEXT) IS NULL OR metric = ?3) AND (?4 = 0 OR \"end\" >= ?4) "             \
 	"AND (?5 = 0 OR start <= ?5) ORDER BY start DESC, asn, metric LIMIT ?6 OFFSET ?7"
 	if (prep_as(s, asn ? INC_SQL("AND asn = ?2 ") : INC_SQL(""), snap, asn, metric, &st))
 		return -1;
 #undef INC_SQL
-	sqlite3_bind_int64(st, 4, from);
-	sqlite3_bind_int64(st, 5, to);
-	sqlite3_bind_int64(st, 6, limit ? (int64_t)limit : -1);
-	sqlite3_bind_int64(st, 7, (int64_t)offset);
+	db_bind_int64(st, 4, from);
+	db_bind_int64(st, 5, to);
+	db_bind_limit(st, 6, (int64_t)limit);
+	db_bind_int64(st, 7, (int64_t)offset);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		struct store_incident *i = vec_push(&v, a);
-		i->asn = (uint32_t)sqlite3_column_int64(st, 0);
+		i->asn = (uint32_t)db_col_int64(st, 0);
 		i->metric = store_col_text(st, 1, a);
-		i->start = sqlite3_column_int64(st, 2);
-		i->end = sqlite3_column_int64(st, 3);
-		i->weight = sqlite3_column_double(st, 4);
-		i->score = sqlite3_column_double(st, 5);
-		i->nevents = (uint32_t)sqlite3_column_int64(st, 6);
-		i->duration_known = sqlite3_column_int(st, 7);
+		i->start = db_col_int64(st, 2);
+		i->end = db_col_int64(st, 3);
+		i->weight = db_col_double(st, 4);
+		i->score = db_col_double(st, 5);
+		i->nevents = (uint32_t)db_col_int64(st, 6);
+		i->duration_known = (int)db_col_int64(st, 7);
 	}
 	*out = v.v;
 	*n = v.n;
@@ -411,7 +414,7 @@ int store_get_incidents(struct store *s, int64_t snap, uint32_t asn, const char 
 int store_get_history(
     struct store *s, uint32_t asn, struct arena *a, struct store_history **out, size_t *n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	struct vec v = {.size = sizeof(**out)};
 	if (prep(s,
 	        "SELECT snapshot.id, key, created, period_start, period_end, label, "
@@ -424,12 +427,12 @@ int store_get_history(
 	        "ORDER BY period_start, created, id",
 	        &st))
 		return -1;
-	sqlite3_bind_int64(st, 1, asn);
+	db_bind_int64(st, 1, asn);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		struct store_history *h = vec_push(&v, a);
 		read_snapshot(st, 0, a, &h->snap);
-		h->found = sqlite3_column_int(st, 10);
+		h->found = (int)db_col_int64(st, 10);
 		if (h->found)
 			read_summary(st, 11, &h->sum);
 	}
@@ -441,21 +444,21 @@ int store_get_history(
 int store_get_globals(struct store *s, int64_t snap, const char *scope, struct arena *a,
     struct store_global **out, size_t *n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	struct vec v = {.size = sizeof(**out)};
 	if (prep(s,
 	        "SELECT scope, key, value FROM global_stat WHERE snapshot_id = ?1 "
 	        "AND (?2 = '' OR scope = ?2) ORDER BY scope, key",
 	        &st))
 		return -1;
-	sqlite3_bind_int64(st, 1, snap);
-	sqlite3_bind_text(st, 2, scope ? scope : "", -1, SQLITE_STATIC);
+	db_bind_int64(st, 1, snap);
+	db_bind_text(st, 2, scope ? scope : "");
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		struct store_global *g = vec_push(&v, a);
 		g->scope = store_col_text(st, 0, a);
 		g->key = store_col_text(st, 1, a);
-		g->value = sqlite3_column_double(st, 2);
+		g->value = db_col_double(st, 2);
 	}
 	*out = v.v;
 	*n = v.n;
@@ -465,21 +468,21 @@ int store_get_globals(struct store *s, int64_t snap, const char *scope, struct a
 int store_get_asinfo(
     struct store *s, uint32_t asn, struct arena *a, struct store_asinfo *out, int *found)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	if (prep(s, "SELECT asn, name, cc, rir, org_id, org_name FROM as_info WHERE asn = ?1", &st))
 		return -1;
-	sqlite3_bind_int64(st, 1, asn);
-	int rc = sqlite3_step(st);
+	db_bind_int64(st, 1, asn);
+	int rc = db_step(st);
 	memset(out, 0, sizeof(*out));
 	out->asn = asn;
-	*found = rc == SQLITE_ROW;
+	*found = rc == DB_ROW;
 	if (*found) {
 		out->name = store_col_text(st, 1, a);
 		out->cc = store_col_text(st, 2, a);
 		out->rir = store_col_text(st, 3, a);
 		out->org_id = store_col_text(st, 4, a);
 		out->org_name = store_col_text(st, 5, a);
-		rc = SQLITE_DONE;
+		rc = DB_DONE;
 	}
 	return done(s, st, rc);
 }
@@ -487,20 +490,24 @@ int store_get_asinfo(
 int store_find_org(
     struct store *s, const char *q, struct arena *a, const char **id, const char **name, int *found)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	*id = *name = NULL;
+	/* PostgreSQL has no NOCASE: lower() both (SQLite's NOCASE folds ASCII only) */
+#define ORG_SQL(MATCH)                                                                             \
+	"SELECT org_id, org_name FROM as_info WHERE org_id = ?1 OR " MATCH                         \
+	" ORDER BY org_id <> ?1, org_id LIMIT 1"
 	if (prep(s,
-	        "SELECT org_id, org_name FROM as_info WHERE org_id = ?1 "
-	        "OR org_name = ?1 COLLATE NOCASE ORDER BY org_id <> ?1, org_id LIMIT 1",
+	        store_sql(s, ORG_SQL("org_name = ?1 COLLATE NOCASE"),
+	            ORG_SQL("lower(org_name) = lower(?1)")),
 	        &st))
 		return -1;
-	sqlite3_bind_text(st, 1, q, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	*found = rc == SQLITE_ROW;
+	db_bind_text(st, 1, q);
+	int rc = db_step(st);
+	*found = rc == DB_ROW;
 	if (*found) {
 		*id = store_col_text(st, 0, a);
 		*name = store_col_text(st, 1, a);
-		rc = SQLITE_DONE;
+		rc = DB_DONE;
 	}
 	return done(s, st, rc);
 }
@@ -508,18 +515,18 @@ int store_find_org(
 int store_org_members(
     struct store *s, const char *id, struct arena *a, struct store_asinfo **out, size_t *n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	struct vec v = {.size = sizeof(**out)};
 	if (prep(s,
 	        "SELECT asn, name, cc, rir, org_id, org_name FROM as_info WHERE org_id = ?1 "
 	        "ORDER BY asn",
 	        &st))
 		return -1;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, id);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		struct store_asinfo *x = vec_push(&v, a);
-		x->asn = (uint32_t)sqlite3_column_int64(st, 0);
+		x->asn = (uint32_t)db_col_int64(st, 0);
 		x->name = store_col_text(st, 1, a);
 		x->cc = store_col_text(st, 2, a);
 		x->rir = store_col_text(st, 3, a);
@@ -534,15 +541,16 @@ int store_org_members(
 int store_search_as(struct store *s, const char *q, size_t limit, struct arena *a,
     struct store_asinfo **out, size_t *n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	struct vec v = {.size = sizeof(**out)};
 	uint32_t asn = 0;
 	int is_asn = asn_parse(q, &asn) == 0;
-	if (prep(s,
-	        "SELECT asn, name, cc, rir FROM as_info WHERE asn = ?1 "
-	        "OR (?2 <> '' AND name LIKE '%' || ?2 || '%' ESCAPE '\\') "
-	        "ORDER BY asn = ?1 DESC, asn LIMIT ?3",
-	        &st))
+	/* LIKE ignores ASCII case in SQLite; PostgreSQL's ILIKE does */
+#define SEARCH_SQL(LIKE)                                                                           \
+	"SELECT asn, name, cc, rir FROM as_info WHERE asn = ?1 "                                   \
+	"OR (?2 <> '' AND name " LIKE " '%' || ?2 || '%' ESCAPE '\\') "                            \
+	"ORDER BY asn = ?1 DESC, asn LIMIT ?3"
+	if (prep(s, store_sql(s, SEARCH_SQL("LIKE"), SEARCH_SQL("ILIKE")), &st))
 		return -1;
 	/* escape LIKE wildcards in the user's text */
 	char esc[256];
@@ -553,13 +561,13 @@ int store_search_as(struct store *s, const char *q, size_t limit, struct arena *
 		esc[k++] = *c;
 	}
 	esc[k] = '\0';
-	sqlite3_bind_int64(st, 1, is_asn ? (int64_t)asn : -1);
-	sqlite3_bind_text(st, 2, esc, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, limit ? (int64_t)limit : -1);
+	db_bind_int64(st, 1, is_asn ? (int64_t)asn : -1);
+	db_bind_text(st, 2, esc);
+	db_bind_limit(st, 3, (int64_t)limit);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		struct store_asinfo *x = vec_push(&v, a);
-		x->asn = (uint32_t)sqlite3_column_int64(st, 0);
+		x->asn = (uint32_t)db_col_int64(st, 0);
 		x->name = store_col_text(st, 1, a);
 		x->cc = store_col_text(st, 2, a);
 		x->rir = store_col_text(st, 3, a);

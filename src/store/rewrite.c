@@ -7,7 +7,7 @@
 
 static int fail(struct store *s, const char *what)
 {
-	log_err("%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+	log_err("%s: %s: %s", s->path, what, db_errmsg(s->db));
 	return -1;
 }
 
@@ -20,7 +20,7 @@ int store_edit_begin(struct store *s)
 	s->in_edit = 1;
 	if (s->in_snapshot) /* part of the snapshot's transaction */
 		return 0;
-	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+	if (db_begin(s->db) != 0) {
 		s->in_edit = 0;
 		return fail(s, "rescoring");
 	}
@@ -34,9 +34,9 @@ int store_edit_commit(struct store *s)
 	s->in_edit = 0;
 	if (s->in_snapshot)
 		return 0;
-	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+	if (db_exec(s->db, "COMMIT") != 0) {
 		fail(s, "rescoring");
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		db_exec(s->db, "ROLLBACK");
 		return -1;
 	}
 	return 0;
@@ -49,58 +49,59 @@ void store_edit_abort(struct store *s)
 	s->in_edit = 0;
 	if (s->in_snapshot) /* the snapshot's writer aborts it all */
 		return;
-	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	db_exec(s->db, "ROLLBACK");
 }
 
 /* sql prepared with ?1 the snapshot and ?2 the AS bound, or NULL (logged). */
-static sqlite3_stmt *prep(struct store *s, const char *sql, int64_t snap, uint32_t asn)
+static struct db_stmt *prep(struct store *s, const char *sql, int64_t snap, uint32_t asn)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	if (!s->in_edit) {
 		log_err("%s: rescoring outside store_edit_begin", s->path);
 		return NULL;
 	}
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+	if (db_prepare(s->db, sql, &st) != 0) {
 		fail(s, "rescoring");
 		return NULL;
 	}
-	sqlite3_bind_int64(st, 1, snap);
-	sqlite3_bind_int64(st, 2, asn);
+	db_bind_int64(st, 1, snap);
+	db_bind_int64(st, 2, asn);
 	return st;
 }
 
-static int run(struct store *s, sqlite3_stmt *st)
+static int run(struct store *s, struct db_stmt *st)
 {
 	if (st == NULL)
 		return -1;
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : fail(s, "rescoring");
+	int rc = db_step(st);
+	db_finalize(st);
+	return rc == DB_DONE ? 0 : fail(s, "rescoring");
 }
 
 int store_set_incidents(struct store *s, int64_t snap, uint32_t asn, const char *metric,
     const struct store_incident *v, size_t n)
 {
-	sqlite3_stmt *st = prep(s,
+	struct db_stmt *st = prep(s,
 	    "DELETE FROM incident WHERE snapshot_id = ?1 AND asn = ?2 AND metric = ?3", snap, asn);
 	if (st)
-		store_bind_text(st, 3, metric);
+		db_bind_text(st, 3, metric);
 	if (run(s, st))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		st = prep(s,
-		    "INSERT INTO incident (snapshot_id, asn, metric, start, end, weight, score, "
+		    "INSERT INTO incident (snapshot_id, asn, metric, start, \"end\", weight, "
+		    "score, "
 		    "nevents, duration_known) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
 		    snap, asn);
 		if (st == NULL)
 			return -1;
-		store_bind_text(st, 3, metric);
-		sqlite3_bind_int64(st, 4, v[i].start);
-		sqlite3_bind_int64(st, 5, v[i].end);
-		sqlite3_bind_double(st, 6, v[i].weight);
-		sqlite3_bind_double(st, 7, v[i].score);
-		sqlite3_bind_int64(st, 8, v[i].nevents);
-		sqlite3_bind_int(st, 9, v[i].duration_known);
+		db_bind_text(st, 3, metric);
+		db_bind_int64(st, 4, v[i].start);
+		db_bind_int64(st, 5, v[i].end);
+		db_bind_double(st, 6, v[i].weight);
+		db_bind_double(st, 7, v[i].score);
+		db_bind_int64(st, 8, v[i].nevents);
+		db_bind_int64(st, 9, v[i].duration_known);
 		if (run(s, st))
 			return -1;
 	}
@@ -109,50 +110,51 @@ int store_set_incidents(struct store *s, int64_t snap, uint32_t asn, const char 
 
 int store_set_metric(struct store *s, int64_t snap, const struct store_metric *m, int remove)
 {
-	sqlite3_stmt *st = prep(s,
+	struct db_stmt *st = prep(s,
 	    remove ? "DELETE FROM as_metric WHERE snapshot_id = ?1 AND asn = ?2 AND metric = ?3"
-	           : "INSERT OR REPLACE INTO as_metric VALUES (?1,?2,?3,?4,?5,?6)",
+	           : store_sql(s, "INSERT OR REPLACE INTO as_metric VALUES (?1,?2,?3,?4,?5,?6)",
+	                 STORE_PG_PUT_METRIC),
 	    snap, m->asn);
 	if (st == NULL)
 		return -1;
-	store_bind_text(st, 3, m->metric);
+	db_bind_text(st, 3, m->metric);
 	if (!remove) { /* as store_put_metric: no data stores NULL */
 		if (m->percent < 0) {
-			sqlite3_bind_null(st, 4);
-			sqlite3_bind_null(st, 5);
+			db_bind_null(st, 4);
+			db_bind_null(st, 5);
 		} else {
-			sqlite3_bind_double(st, 4, m->raw);
-			sqlite3_bind_double(st, 5, m->percent);
+			db_bind_double(st, 4, m->raw);
+			db_bind_double(st, 5, m->percent);
 		}
-		sqlite3_bind_int64(st, 6, (int64_t)m->count);
+		db_bind_int64(st, 6, (int64_t)m->count);
 	}
 	return run(s, st);
 }
 
 int store_set_action1(struct store *s, int64_t snap, uint32_t asn, double action1)
 {
-	sqlite3_stmt *st = prep(
+	struct db_stmt *st = prep(
 	    s, "UPDATE as_summary SET action1 = ?3 WHERE snapshot_id = ?1 AND asn = ?2", snap, asn);
 	if (st == NULL)
 		return -1;
 	if (action1 < 0)
-		sqlite3_bind_null(st, 3);
+		db_bind_null(st, 3);
 	else
-		sqlite3_bind_double(st, 3, action1);
+		db_bind_double(st, 3, action1);
 	return run(s, st);
 }
 
 int store_add_global(
     struct store *s, int64_t snap, const char *scope, const char *key, double delta)
 {
-	sqlite3_stmt *st = prep(s,
-	    "INSERT INTO global_stat VALUES (?1, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET "
-	    "value = value + excluded.value",
+	struct db_stmt *st = prep(s,
+	    "INSERT INTO global_stat VALUES (?1, ?3, ?4, ?5) ON CONFLICT (snapshot_id, scope, key) "
+	    "DO UPDATE SET value = global_stat.value + excluded.value",
 	    snap, 0);
 	if (st == NULL)
 		return -1;
-	store_bind_text(st, 3, scope);
-	store_bind_text(st, 4, key);
-	sqlite3_bind_double(st, 5, delta);
+	db_bind_text(st, 3, scope);
+	db_bind_text(st, 4, key);
+	db_bind_double(st, 5, delta);
 	return run(s, st);
 }

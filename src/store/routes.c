@@ -295,24 +295,23 @@ static int insert_blocks(struct store *s, const struct block_job *j)
 		log_err("%s: %s", s->path, j->err);
 		return -1;
 	}
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO route_block VALUES (?1, ?2, ?3, ?4, ?5)", -1,
-	        &st, NULL) != SQLITE_OK)
+	struct db_stmt *st;
+	if (db_prepare(s->db, "INSERT INTO route_block VALUES (?1, ?2, ?3, ?4, ?5)", &st) != 0)
 		return -1;
-	int rc = SQLITE_DONE;
-	for (size_t i = 0; i < j->nb && rc == SQLITE_DONE; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, s->snap_id);
-		sqlite3_bind_int(st, 2, j->kind);
-		sqlite3_bind_int64(st, 3, j->b[i].key);
-		sqlite3_bind_int64(st, 4, (int64_t)j->b[i].n);
-		sqlite3_bind_blob(st, 5, j->b[i].z, (int)j->b[i].zn, SQLITE_STATIC);
-		rc = sqlite3_step(st);
+	int rc = DB_DONE;
+	for (size_t i = 0; i < j->nb && rc == DB_DONE; i++) {
+		db_reset(st);
+		db_bind_int64(st, 1, s->snap_id);
+		db_bind_int64(st, 2, j->kind);
+		db_bind_int64(st, 3, j->b[i].key);
+		db_bind_int64(st, 4, (int64_t)j->b[i].n);
+		db_bind_blob(st, 5, j->b[i].z, j->b[i].zn);
+		rc = db_step(st);
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		log_err("%s: writing routes: %s", s->path, sqlite3_errmsg(s->db));
-	return rc == SQLITE_DONE ? 0 : -1;
+	db_finalize(st);
+	if (rc != DB_DONE)
+		log_err("%s: writing routes: %s", s->path, db_errmsg(s->db));
+	return rc == DB_DONE ? 0 : -1;
 }
 
 int store_routes_flush(struct store *s)
@@ -361,20 +360,20 @@ static void decode(const uint8_t *e, struct arena *a, struct store_route *r)
 }
 
 /* The records of one block, decompressed into the arena. */
-static int read_block(struct store *s, sqlite3_stmt *st, int64_t snap, int kind, int64_t key,
+static int read_block(struct store *s, struct db_stmt *st, int64_t snap, int kind, int64_t key,
     struct arena *a, const uint8_t **data, size_t *n)
 {
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, snap);
-	sqlite3_bind_int(st, 2, kind);
-	sqlite3_bind_int64(st, 3, key);
-	int rc = sqlite3_step(st);
+	db_reset(st);
+	db_bind_int64(st, 1, snap);
+	db_bind_int64(st, 2, kind);
+	db_bind_int64(st, 3, key);
+	int rc = db_step(st);
 	*n = 0;
 	*data = NULL;
-	if (rc == SQLITE_ROW) {
-		const void *z = sqlite3_column_blob(st, 0);
-		size_t zn = (size_t)sqlite3_column_bytes(st, 0);
-		size_t want = (size_t)sqlite3_column_int64(st, 1) * ROUTE_REC;
+	if (rc == DB_ROW) {
+		const void *z = db_col_blob(st, 0);
+		size_t zn = (size_t)db_col_bytes(st, 0);
+		size_t want = (size_t)db_col_int64(st, 1) * ROUTE_REC;
 		unsigned long long size = z ? ZSTD_getFrameContentSize(z, zn) : 0;
 		if (z == NULL || size != want) {
 			log_err("%s: a damaged route block (snapshot %lld, key %lld)", s->path,
@@ -392,9 +391,9 @@ static int read_block(struct store *s, sqlite3_stmt *st, int64_t snap, int kind,
 		*n = want / ROUTE_REC;
 		return 0;
 	}
-	if (rc == SQLITE_DONE)
+	if (rc == DB_DONE)
 		return 0;
-	log_err("%s: reading routes: %s", s->path, sqlite3_errmsg(s->db));
+	log_err("%s: reading routes: %s", s->path, db_errmsg(s->db));
 	return -1;
 }
 
@@ -418,15 +417,15 @@ static struct store_route *push(struct store_route **v, size_t *n, size_t *cap, 
  * query, rather than shown without routes. */
 static int legacy_layout(struct store *s, int64_t snap)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int legacy = 0;
-	if (sqlite3_prepare_v2(s->db,
-	        "SELECT 1 FROM route_block WHERE snapshot_id = ?1 AND kind IN (0, 1) LIMIT 1", -1,
-	        &st, NULL) != SQLITE_OK)
+	if (db_prepare(s->db,
+	        "SELECT 1 FROM route_block WHERE snapshot_id = ?1 AND kind IN (0, 1) LIMIT 1",
+	        &st) != 0)
 		return 0;
-	sqlite3_bind_int64(st, 1, snap);
-	legacy = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	db_bind_int64(st, 1, snap);
+	legacy = db_step(st) == DB_ROW;
+	db_finalize(st);
 	if (legacy)
 		log_warn("%s: snapshot %lld stores its routes in an older layout this routemark "
 		         "does not read; run analyze again on its inputs",
@@ -437,19 +436,19 @@ static int legacy_layout(struct store *s, int64_t snap)
 int store_get_routes_by_origin(struct store *s, int64_t snap, uint32_t asn, struct arena *a,
     struct store_route **out, size_t *n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	size_t cap = 0, nb;
 	const uint8_t *data;
 	*out = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(s->db, BLOCK_SQL, -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(s->db, BLOCK_SQL, &st) != 0)
 		return -1;
 	int rc = read_block(
 	    s, st, snap, KIND_ORIGIN, (int64_t)(asn >> ORIGIN_GROUP_SHIFT), a, &data, &nb);
 	for (size_t i = 0; rc == 0 && i < nb; i++)
 		if (get32(data + i * ROUTE_REC + 24) == asn)
 			decode(data + i * ROUTE_REC, a, push(out, n, &cap, a));
-	sqlite3_finalize(st);
+	db_finalize(st);
 	if (rc == 0 && nb == 0)
 		legacy_layout(s, snap);
 	return rc;
@@ -458,11 +457,11 @@ int store_get_routes_by_origin(struct store *s, int64_t snap, uint32_t asn, stru
 int store_get_routes_by_prefix(struct store *s, int64_t snap, const struct prefix *p, int covering,
     struct arena *a, struct store_route **out, size_t *n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	size_t cap = 0, seen = 0;
 	*out = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(s->db, BLOCK_SQL, -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(s->db, BLOCK_SQL, &st) != 0)
 		return -1;
 	int b = BUCKET_BITS(p->afi), rc = 0;
 	/* shortest covering prefixes first, the asked one last; by origin within a length.
@@ -503,7 +502,7 @@ int store_get_routes_by_prefix(struct store *s, int64_t snap, const struct prefi
 			decode(hit[i], a, push(out, n, &cap, a));
 		break; /* that one block holds every length from B on */
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	if (rc == 0 && seen == 0)
 		legacy_layout(s, snap);
 	return rc;
@@ -511,23 +510,23 @@ int store_get_routes_by_prefix(struct store *s, int64_t snap, const struct prefi
 
 int store_each_route(struct store *s, int64_t snap, store_route_fn fn, void *arg)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db,
+	struct db_stmt *st;
+	if (db_prepare(s->db,
 	        "SELECT data, n, key FROM route_block WHERE snapshot_id = ?1 AND kind = ?2 "
 	        "ORDER BY key",
-	        -1, &st, NULL) != SQLITE_OK) {
-		log_err("%s: reading routes: %s", s->path, sqlite3_errmsg(s->db));
+	        &st) != 0) {
+		log_err("%s: reading routes: %s", s->path, db_errmsg(s->db));
 		return -1;
 	}
-	sqlite3_bind_int64(st, 1, snap);
-	sqlite3_bind_int(st, 2, KIND_ADDRESS);
+	db_bind_int64(st, 1, snap);
+	db_bind_int64(st, 2, KIND_ADDRESS);
 	uint8_t *buf = NULL;
 	size_t cap = 0, seen = 0;
 	int rc, status = 0;
-	while (status == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const void *z = sqlite3_column_blob(st, 0);
-		size_t zn = (size_t)sqlite3_column_bytes(st, 0);
-		size_t want = (size_t)sqlite3_column_int64(st, 1) * ROUTE_REC;
+	while (status == 0 && (rc = db_step(st)) == DB_ROW) {
+		const void *z = db_col_blob(st, 0);
+		size_t zn = (size_t)db_col_bytes(st, 0);
+		size_t want = (size_t)db_col_int64(st, 1) * ROUTE_REC;
 		unsigned long long size = z ? ZSTD_getFrameContentSize(z, zn) : 0;
 		if (want > cap) {
 			free(buf);
@@ -537,7 +536,7 @@ int store_each_route(struct store *s, int64_t snap, store_route_fn fn, void *arg
 		size_t got = z && size == want ? ZSTD_decompress(buf, want, z, zn) : 0;
 		if (z == NULL || size != want || ZSTD_isError(got) || got != want) {
 			log_err("%s: a damaged route block (snapshot %lld, key %lld)", s->path,
-			    (long long)snap, (long long)sqlite3_column_int64(st, 2));
+			    (long long)snap, (long long)db_col_int64(st, 2));
 			status = -1;
 			break;
 		}
@@ -552,11 +551,11 @@ int store_each_route(struct store *s, int64_t snap, store_route_fn fn, void *arg
 			seen++;
 		}
 	}
-	if (status == 0 && rc != SQLITE_DONE) {
-		log_err("%s: reading routes: %s", s->path, sqlite3_errmsg(s->db));
+	if (status == 0 && rc != DB_DONE) {
+		log_err("%s: reading routes: %s", s->path, db_errmsg(s->db));
 		status = -1;
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	free(buf);
 	if (status == 0 && seen == 0)
 		legacy_layout(s, snap);

@@ -18,29 +18,61 @@ static const char *const stmt_sql[ST_COUNT] = {
                    "path, peer_ip, peer_asn, peers, first_seen, last_seen, detail, evidence, "
                    "rib_first, rib_last, upd_first, upd_last) "
                    "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)",
-    [ST_INCIDENT] = "INSERT INTO incident (snapshot_id, asn, metric, start, end, weight, score, "
-                    "nevents, duration_known) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+    [ST_INCIDENT] =
+        "INSERT INTO incident (snapshot_id, asn, metric, start, \"end\", weight, score, "
+        "nevents, duration_known) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
     [ST_GLOBAL] = "INSERT OR REPLACE INTO global_stat VALUES (?1,?2,?3,?4)",
     [ST_ASINFO] = "INSERT INTO as_info (asn, name, cc, rir, org_id, org_name) "
                   "VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(asn) DO UPDATE SET "
-                  "name = coalesce(excluded.name, name), cc = coalesce(excluded.cc, cc), "
-                  "rir = coalesce(excluded.rir, rir), "
-                  "org_id = coalesce(excluded.org_id, org_id), "
-                  "org_name = coalesce(excluded.org_name, org_name)",
+                  "name = coalesce(excluded.name, as_info.name), "
+                  "cc = coalesce(excluded.cc, as_info.cc), "
+                  "rir = coalesce(excluded.rir, as_info.rir), "
+                  "org_id = coalesce(excluded.org_id, as_info.org_id), "
+                  "org_name = coalesce(excluded.org_name, as_info.org_name)",
+};
+
+/* PostgreSQL's, where they differ: no INSERT OR REPLACE */
+static const char *const stmt_sql_pg[ST_COUNT] = {
+    [ST_METRIC] = STORE_PG_PUT_METRIC,
+    [ST_SUMMARY] = "INSERT INTO as_summary (snapshot_id, asn, prefixes_v4, "
+                   "prefixes_v6, routes, rpki_valid, rpki_invalid, rpki_notfound, "
+                   "irr_registered, irr_unregistered, action1, action2, action3, "
+                   "action4_irr, action4_rpki, aspa, aspa_invalid) VALUES "
+                   "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17) "
+                   "ON CONFLICT (snapshot_id, asn) DO UPDATE SET "
+                   "prefixes_v4 = excluded.prefixes_v4, prefixes_v6 = excluded.prefixes_v6, "
+                   "routes = excluded.routes, rpki_valid = excluded.rpki_valid, "
+                   "rpki_invalid = excluded.rpki_invalid, "
+                   "rpki_notfound = excluded.rpki_notfound, "
+                   "irr_registered = excluded.irr_registered, "
+                   "irr_unregistered = excluded.irr_unregistered, "
+                   "action1 = excluded.action1, action2 = excluded.action2, "
+                   "action3 = excluded.action3, action4_irr = excluded.action4_irr, "
+                   "action4_rpki = excluded.action4_rpki, aspa = excluded.aspa, "
+                   "aspa_invalid = excluded.aspa_invalid",
+    [ST_GLOBAL] = "INSERT INTO global_stat VALUES (?1,?2,?3,?4) ON CONFLICT (snapshot_id, "
+                  "scope, key) DO UPDATE SET value = excluded.value",
 };
 
 static int db_fail(struct store *s, const char *what)
 {
-	log_err("%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+	log_err("%s: %s: %s", s->path, what, s->db ? db_errmsg(s->db) : "out of connections");
 	return -1;
+}
+
+static int begin(struct store *s)
+{
+	if (db_begin(s->db) != 0) {
+		log_err("%s: %s", s->path, db_errmsg(s->db));
+		return -1;
+	}
+	return 0;
 }
 
 static int exec(struct store *s, const char *sql)
 {
-	char *msg = NULL;
-	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		log_err("%s: %s", s->path, msg ? msg : "sqlite error");
-		sqlite3_free(msg);
+	if (db_exec(s->db, sql) != 0) {
+		log_err("%s: %s", s->path, db_errmsg(s->db));
 		return -1;
 	}
 	return 0;
@@ -48,19 +80,23 @@ static int exec(struct store *s, const char *sql)
 
 int store_schema_version(struct store *s)
 {
-	sqlite3_stmt *st;
+	if (db_is_pg(s->db))
+		return store_pg_schema_version(s);
+	struct db_stmt *st;
 	int v = -1;
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(s->db, "PRAGMA user_version", &st) != 0)
 		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	if (db_step(st) == DB_ROW)
+		v = (int)db_col_int64(st, 0);
+	db_finalize(st);
 	return v;
 }
 
 /* Bring the schema to STORE_SCHEMA_VERSION, each step in its own transaction. */
 static int migrate(struct store *s)
 {
+	if (db_is_pg(s->db))
+		return store_pg_migrate(s);
 	int v = store_schema_version(s);
 	if (v < 0)
 		return db_fail(s, "reading the schema version");
@@ -72,7 +108,7 @@ static int migrate(struct store *s)
 	for (; v < store_nmigrations; v++) {
 		char pragma[64];
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d;", v + 1);
-		if (exec(s, "BEGIN IMMEDIATE") || exec(s, store_migrations[v]) || exec(s, pragma)) {
+		if (begin(s) || exec(s, store_migrations[v]) || exec(s, pragma)) {
 			exec(s, "ROLLBACK");
 			log_err("%s: migration to schema %d failed", s->path, v + 1);
 			return -1;
@@ -91,29 +127,35 @@ static int migrate(struct store *s)
 /* A database without any table yet: a file just created. */
 static int is_empty(struct store *s)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int empty = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL) ==
-	    SQLITE_OK) {
-		empty = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0;
-		sqlite3_finalize(st);
+	if (db_prepare(s->db, "SELECT count(*) FROM sqlite_schema", &st) == 0) {
+		empty = db_step(st) == DB_ROW && db_col_int64(st, 0) == 0;
+		db_finalize(st);
 	}
 	return empty;
 }
 
-int store_open(const char *path, int readonly, struct store **out)
+int store_is_url(const char *path)
 {
-	struct store *s = xcalloc(1, sizeof(*s));
-	s->path = xstrdup(path);
-	s->readonly = readonly;
-	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	flags |= SQLITE_OPEN_NOMUTEX;
-	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
-		db_fail(s, "cannot open database");
-		store_close(s);
-		return -1;
-	}
-	sqlite3_busy_timeout(s->db, 5000);
+	return strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0;
+}
+
+/* The URL without its password, for messages. */
+static char *redact(const char *url)
+{
+	const char *at = strchr(url, '@'), *user = strstr(url, "://");
+	const char *colon = user && at ? memchr(user + 3, ':', (size_t)(at - user - 3)) : NULL;
+	if (colon == NULL)
+		return xstrdup(url);
+	char *r = xmalloc(strlen(url) + 8);
+	snprintf(r, strlen(url) + 8, "%.*s:***%s", (int)(colon - url), url, at);
+	return r;
+}
+
+/* SQLite: the file's settings for a writer or a reader. */
+static int lite_setup(struct store *s)
+{
 	/* 32 KiB pages (a new store only; an existing one keeps its size): a snapshot writes
 	 * tens of MB, and with 4 KiB pages the syscalls and page headers of writing and
 	 * checkpointing them were a tenth of an analysis (jinx RIB: 0.94 -> 0.86 s) */
@@ -121,19 +163,36 @@ int store_open(const char *path, int readonly, struct store **out)
 	 * is closed: pages new to a file need no journal, so its first snapshot is written once
 	 * instead of to the WAL and again into the file (nobody can be reading a file that did
 	 * not exist). Every store in use is in WAL mode, so readers never wait for a writer. */
-	s->bulk = !readonly && is_empty(s);
-	if (!readonly &&
-	    (exec(s, "PRAGMA page_size = 32768") ||
-	        exec(s, s->bulk ? "PRAGMA synchronous = FULL" : "PRAGMA journal_mode = WAL") ||
-	        exec(s, "PRAGMA foreign_keys = OFF") ||
-	        (!s->bulk && exec(s, "PRAGMA synchronous = NORMAL")) ||
-	        exec(s, "PRAGMA cache_size = -65536") || migrate(s))) {
+	if (!s->readonly) {
+		s->bulk = is_empty(s);
+		return exec(s, "PRAGMA page_size = 32768") ||
+		               exec(s, s->bulk ? "PRAGMA synchronous = FULL"
+		                               : "PRAGMA journal_mode = WAL") ||
+		               exec(s, "PRAGMA foreign_keys = OFF") ||
+		               (!s->bulk && exec(s, "PRAGMA synchronous = NORMAL")) ||
+		               exec(s, "PRAGMA cache_size = -65536")
+		           ? -1
+		           : 0;
+	}
+	/* readers: map the file (no copy through read() per page) and a larger page cache */
+	return exec(s, "PRAGMA mmap_size = 1073741824") || exec(s, "PRAGMA cache_size = -16384")
+	           ? -1
+	           : 0;
+}
+
+int store_open(const char *path, int readonly, struct store **out)
+{
+	struct store *s = xcalloc(1, sizeof(*s));
+	int pg = store_is_url(path);
+	s->path = pg ? redact(path) : xstrdup(path);
+	s->readonly = readonly;
+	if ((pg ? db_pg_open(path, readonly, &s->db) : db_sqlite_open(path, readonly, &s->db)) !=
+	    0) {
+		db_fail(s, "cannot open database");
 		store_close(s);
 		return -1;
 	}
-	/* readers: map the file (no copy through read() per page) and a larger page cache */
-	if (readonly &&
-	    (exec(s, "PRAGMA mmap_size = 1073741824") || exec(s, "PRAGMA cache_size = -16384"))) {
+	if ((!pg && lite_setup(s)) || (!readonly && migrate(s))) {
 		store_close(s);
 		return -1;
 	}
@@ -141,7 +200,7 @@ int store_open(const char *path, int readonly, struct store **out)
 		log_err(
 		    "%s: not a routemark store of schema %d (found %d); run 'routemark analyze' "
 		    "to create or upgrade it",
-		    path, STORE_SCHEMA_VERSION, store_schema_version(s));
+		    s->path, STORE_SCHEMA_VERSION, store_schema_version(s));
 		store_close(s);
 		return -1;
 	}
@@ -151,15 +210,20 @@ int store_open(const char *path, int readonly, struct store **out)
 
 int store_changed(struct store *s)
 {
-	if (s->dv_st == NULL &&
-	    sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &s->dv_st, NULL) != SQLITE_OK) {
+	if (db_is_pg(s->db)) { /* notifications (LISTEN routemark: db_pg.c) */
+		int rc = db_pg_changed(s->db);
+		if (rc < 0)
+			db_fail(s, "change notices");
+		return rc;
+	}
+	if (s->dv_st == NULL && db_prepare(s->db, "PRAGMA data_version", &s->dv_st) != 0) {
 		db_fail(s, "data_version");
 		return -1;
 	}
-	int rc = sqlite3_step(s->dv_st);
-	int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(s->dv_st, 0) : -1;
-	sqlite3_reset(s->dv_st);
-	if (rc != SQLITE_ROW) {
+	int rc = db_step(s->dv_st);
+	int64_t v = rc == DB_ROW ? db_col_int64(s->dv_st, 0) : -1;
+	db_reset(s->dv_st);
+	if (rc != DB_ROW) {
 		db_fail(s, "data_version");
 		return -1;
 	}
@@ -175,12 +239,12 @@ void store_close(struct store *s)
 	if (s->in_snapshot)
 		store_snapshot_abort(s);
 	for (int i = 0; i < ST_COUNT; i++)
-		sqlite3_finalize(s->st[i]);
-	sqlite3_finalize(s->dv_st);
+		db_finalize(s->st[i]);
+	db_finalize(s->dv_st);
 	if (s->bulk && exec(s, "PRAGMA journal_mode = WAL"))
 		log_warn("%s: left in rollback-journal mode (readers wait while it is written)",
 		    s->path);
-	sqlite3_close(s->db);
+	db_close(s->db);
 	free(s->label);
 	free(s->path);
 	free(s);
@@ -188,61 +252,61 @@ void store_close(struct store *s)
 
 struct sqlite3 *store_db(struct store *s)
 {
-	return s->db;
+	return db_sqlite_handle(s->db);
 }
 
-static sqlite3_stmt *stmt(struct store *s, enum store_stmt k)
+static struct db_stmt *stmt(struct store *s, enum store_stmt k)
 {
-	if (s->st[k] == NULL &&
-	    sqlite3_prepare_v2(s->db, stmt_sql[k], -1, &s->st[k], NULL) != SQLITE_OK) {
+	const char *sql = db_is_pg(s->db) && stmt_sql_pg[k] ? stmt_sql_pg[k] : stmt_sql[k];
+	if (s->st[k] == NULL && db_prepare(s->db, sql, &s->st[k]) != 0) {
 		db_fail(s, "preparing a statement");
 		return NULL;
 	}
-	sqlite3_reset(s->st[k]);
-	sqlite3_clear_bindings(s->st[k]);
+	db_reset(s->st[k]);
+	db_clear(s->st[k]);
 	return s->st[k];
 }
 
 /* Statement k for a row of the snapshot being written, ?1 bound to it; NULL outside one. */
-static sqlite3_stmt *snap_stmt(struct store *s, enum store_stmt k)
+static struct db_stmt *snap_stmt(struct store *s, enum store_stmt k)
 {
-	sqlite3_stmt *st = stmt(s, k);
+	struct db_stmt *st = stmt(s, k);
 	if (st == NULL || !s->in_snapshot)
 		return NULL;
-	sqlite3_bind_int64(st, 1, s->snap_id);
+	db_bind_int64(st, 1, s->snap_id);
 	return st;
 }
 
-static int step_done(struct store *s, sqlite3_stmt *st)
+static int step_done(struct store *s, struct db_stmt *st)
 {
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(s, "writing");
+	int rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? 0 : db_fail(s, "writing");
 }
 
-static void bind_pct(sqlite3_stmt *st, int i, double v)
+static void bind_pct(struct db_stmt *st, int i, double v)
 {
 	if (v < 0)
-		sqlite3_bind_null(st, i);
+		db_bind_null(st, i);
 	else
-		sqlite3_bind_double(st, i, v);
+		db_bind_double(st, i, v);
 }
 
 int store_snapshot_begin(struct store *s, struct store_snapshot *snap)
 {
 	if (s->readonly || s->in_snapshot)
 		return -1;
-	if (exec(s, "BEGIN IMMEDIATE"))
+	if (begin(s))
 		return -1;
 	s->in_snapshot = 1;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	/* Replace a snapshot of the same inputs. Foreign keys are declared for readers and
 	 * tools but not enforced (checking them costs a lookup per row written), so the
 	 * snapshot's rows are removed here, table by table. */
 	static const char *const tables[] = {"snapshot_input", "snapshot_gap", "as_metric",
 	    "as_summary", "finding", "incident", "route_block", "global_stat"};
-	int rc = SQLITE_DONE;
-	for (size_t i = 0; i <= sizeof(tables) / sizeof(tables[0]) && rc == SQLITE_DONE; i++) {
+	int rc = DB_DONE;
+	for (size_t i = 0; i <= sizeof(tables) / sizeof(tables[0]) && rc == DB_DONE; i++) {
 		char sql[160];
 		if (i < sizeof(tables) / sizeof(tables[0]))
 			snprintf(sql, sizeof(sql),
@@ -251,31 +315,31 @@ int store_snapshot_begin(struct store *s, struct store_snapshot *snap)
 			    tables[i]);
 		else /* the snapshot row itself, last */
 			snprintf(sql, sizeof(sql), "DELETE FROM snapshot WHERE key = ?1");
-		if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL))
+		if (db_prepare(s->db, sql, &st))
 			goto fail;
-		store_bind_text(st, 1, snap->key);
-		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
+		db_bind_text(st, 1, snap->key);
+		rc = db_step(st);
+		db_finalize(st);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		goto fail;
 	if (snap->created == 0)
 		snap->created = (int64_t)time(NULL);
-	if (sqlite3_prepare_v2(s->db,
+	if (db_prepare(s->db,
 	        "INSERT INTO snapshot (key, created, period_start, period_end, label) "
 	        "VALUES (?1, ?2, ?3, ?4, ?5)",
-	        -1, &st, NULL))
+	        &st))
 		goto fail;
-	store_bind_text(st, 1, snap->key);
-	sqlite3_bind_int64(st, 2, snap->created);
-	sqlite3_bind_int64(st, 3, snap->period_start);
-	sqlite3_bind_int64(st, 4, snap->period_end);
-	store_bind_text(st, 5, snap->label);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	db_bind_text(st, 1, snap->key);
+	db_bind_int64(st, 2, snap->created);
+	db_bind_int64(st, 3, snap->period_start);
+	db_bind_int64(st, 4, snap->period_end);
+	db_bind_text(st, 5, snap->label);
+	rc = db_step(st);
+	db_finalize(st);
+	if (rc != DB_DONE)
 		goto fail;
-	snap->id = s->snap_id = sqlite3_last_insert_rowid(s->db);
+	snap->id = s->snap_id = db_last_id(s->db);
 	return 0;
 fail:
 	db_fail(s, "starting a snapshot");
@@ -285,128 +349,128 @@ fail:
 
 int store_put_input(struct store *s, const struct store_input *in)
 {
-	sqlite3_stmt *st = snap_stmt(s, ST_INPUT);
+	struct db_stmt *st = snap_stmt(s, ST_INPUT);
 	if (st == NULL)
 		return -1;
-	store_bind_text(st, 2, in->kind);
-	store_bind_text(st, 3, in->path);
-	store_bind_text(st, 4, in->sha256);
-	sqlite3_bind_int64(st, 5, (int64_t)in->size);
-	sqlite3_bind_int64(st, 6, (int64_t)in->records);
-	sqlite3_bind_int64(st, 7, (int64_t)in->malformed);
+	db_bind_text(st, 2, in->kind);
+	db_bind_text(st, 3, in->path);
+	db_bind_text(st, 4, in->sha256);
+	db_bind_int64(st, 5, (int64_t)in->size);
+	db_bind_int64(st, 6, (int64_t)in->records);
+	db_bind_int64(st, 7, (int64_t)in->malformed);
 	if (in->data_time > 0)
-		sqlite3_bind_int64(st, 8, in->data_time);
+		db_bind_int64(st, 8, in->data_time);
 	else
-		sqlite3_bind_null(st, 8);
-	store_bind_text(st, 9, in->data_time > 0 ? in->date_from : NULL);
+		db_bind_null(st, 8);
+	db_bind_text(st, 9, in->data_time > 0 ? in->date_from : NULL);
 	return step_done(s, st);
 }
 
 int store_put_metric(struct store *s, const struct store_metric *m)
 {
-	sqlite3_stmt *st = snap_stmt(s, ST_METRIC);
+	struct db_stmt *st = snap_stmt(s, ST_METRIC);
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 2, m->asn);
-	store_bind_text(st, 3, m->metric);
+	db_bind_int64(st, 2, m->asn);
+	db_bind_text(st, 3, m->metric);
 	if (m->percent < 0)
-		sqlite3_bind_null(st, 4);
+		db_bind_null(st, 4);
 	else
-		sqlite3_bind_double(st, 4, m->raw);
+		db_bind_double(st, 4, m->raw);
 	bind_pct(st, 5, m->percent);
-	sqlite3_bind_int64(st, 6, (int64_t)m->count);
+	db_bind_int64(st, 6, (int64_t)m->count);
 	return step_done(s, st);
 }
 
 int store_put_summary(struct store *s, const struct store_as_summary *a)
 {
-	sqlite3_stmt *st = snap_stmt(s, ST_SUMMARY);
+	struct db_stmt *st = snap_stmt(s, ST_SUMMARY);
 	if (st == NULL)
 		return -1;
 	const uint64_t v[] = {a->prefixes_v4, a->prefixes_v6, a->routes, a->rpki_valid,
 	    a->rpki_invalid, a->rpki_notfound, a->irr_registered, a->irr_unregistered};
-	sqlite3_bind_int64(st, 2, a->asn);
+	db_bind_int64(st, 2, a->asn);
 	for (int i = 0; i < 8; i++)
-		sqlite3_bind_int64(st, 3 + i, (int64_t)v[i]);
+		db_bind_int64(st, 3 + i, (int64_t)v[i]);
 	bind_pct(st, 11, a->action[1]);
 	bind_pct(st, 12, a->action[2]);
 	bind_pct(st, 13, a->action[3]);
 	bind_pct(st, 14, a->action4_irr);
 	bind_pct(st, 15, a->action4_rpki);
 	if (a->aspa < 0)
-		sqlite3_bind_null(st, 16);
+		db_bind_null(st, 16);
 	else
-		sqlite3_bind_int(st, 16, a->aspa);
+		db_bind_int64(st, 16, a->aspa);
 	if (a->aspa_invalid < 0)
-		sqlite3_bind_null(st, 17);
+		db_bind_null(st, 17);
 	else
-		sqlite3_bind_int64(st, 17, a->aspa_invalid);
+		db_bind_int64(st, 17, a->aspa_invalid);
 	return step_done(s, st);
 }
 
 int store_put_finding(struct store *s, const struct store_finding *f)
 {
-	sqlite3_stmt *st = snap_stmt(s, ST_FINDING);
+	struct db_stmt *st = snap_stmt(s, ST_FINDING);
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 2, f->asn);
-	store_bind_text(st, 3, f->metric);
-	sqlite3_bind_int64(st, 4, f->culprit);
-	store_bind_text(st, 5, f->prefix);
-	sqlite3_bind_int64(st, 6, f->origin);
-	store_bind_text(st, 7, f->path);
-	store_bind_text(st, 8, f->peer_ip);
-	sqlite3_bind_int64(st, 9, f->peer_asn);
-	sqlite3_bind_int64(st, 10, f->peers);
-	sqlite3_bind_int64(st, 11, f->first_seen);
-	sqlite3_bind_int64(st, 12, f->last_seen);
-	store_bind_text(st, 13, f->detail);
-	store_bind_text(st, 14, f->evidence);
-	sqlite3_bind_int64(st, 15, f->rib_first);
-	sqlite3_bind_int64(st, 16, f->rib_last);
-	sqlite3_bind_int64(st, 17, f->upd_first);
-	sqlite3_bind_int64(st, 18, f->upd_last);
+	db_bind_int64(st, 2, f->asn);
+	db_bind_text(st, 3, f->metric);
+	db_bind_int64(st, 4, f->culprit);
+	db_bind_text(st, 5, f->prefix);
+	db_bind_int64(st, 6, f->origin);
+	db_bind_text(st, 7, f->path);
+	db_bind_text(st, 8, f->peer_ip);
+	db_bind_int64(st, 9, f->peer_asn);
+	db_bind_int64(st, 10, f->peers);
+	db_bind_int64(st, 11, f->first_seen);
+	db_bind_int64(st, 12, f->last_seen);
+	db_bind_text(st, 13, f->detail);
+	db_bind_text(st, 14, f->evidence);
+	db_bind_int64(st, 15, f->rib_first);
+	db_bind_int64(st, 16, f->rib_last);
+	db_bind_int64(st, 17, f->upd_first);
+	db_bind_int64(st, 18, f->upd_last);
 	return step_done(s, st);
 }
 
 int store_put_incident(struct store *s, const struct store_incident *i)
 {
-	sqlite3_stmt *st = snap_stmt(s, ST_INCIDENT);
+	struct db_stmt *st = snap_stmt(s, ST_INCIDENT);
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 2, i->asn);
-	store_bind_text(st, 3, i->metric);
-	sqlite3_bind_int64(st, 4, i->start);
-	sqlite3_bind_int64(st, 5, i->end);
-	sqlite3_bind_double(st, 6, i->weight);
-	sqlite3_bind_double(st, 7, i->score);
-	sqlite3_bind_int64(st, 8, i->nevents);
-	sqlite3_bind_int(st, 9, i->duration_known);
+	db_bind_int64(st, 2, i->asn);
+	db_bind_text(st, 3, i->metric);
+	db_bind_int64(st, 4, i->start);
+	db_bind_int64(st, 5, i->end);
+	db_bind_double(st, 6, i->weight);
+	db_bind_double(st, 7, i->score);
+	db_bind_int64(st, 8, i->nevents);
+	db_bind_int64(st, 9, i->duration_known);
 	return step_done(s, st);
 }
 
 int store_put_global(struct store *s, const struct store_global *g)
 {
-	sqlite3_stmt *st = snap_stmt(s, ST_GLOBAL);
+	struct db_stmt *st = snap_stmt(s, ST_GLOBAL);
 	if (st == NULL)
 		return -1;
-	store_bind_text(st, 2, g->scope);
-	store_bind_text(st, 3, g->key);
-	sqlite3_bind_double(st, 4, g->value);
+	db_bind_text(st, 2, g->scope);
+	db_bind_text(st, 3, g->key);
+	db_bind_double(st, 4, g->value);
 	return step_done(s, st);
 }
 
 int store_put_asinfo(struct store *s, const struct store_asinfo *x)
 {
-	sqlite3_stmt *st = stmt(s, ST_ASINFO);
+	struct db_stmt *st = stmt(s, ST_ASINFO);
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, x->asn);
-	store_bind_text(st, 2, x->name);
-	store_bind_text(st, 3, x->cc);
-	store_bind_text(st, 4, x->rir);
-	store_bind_text(st, 5, x->org_id);
-	store_bind_text(st, 6, x->org_name);
+	db_bind_int64(st, 1, x->asn);
+	db_bind_text(st, 2, x->name);
+	db_bind_text(st, 3, x->cc);
+	db_bind_text(st, 4, x->rir);
+	db_bind_text(st, 5, x->org_id);
+	db_bind_text(st, 6, x->org_name);
 	return step_done(s, st);
 }
 
@@ -418,26 +482,26 @@ int store_snapshot_commit(struct store *s, const struct store_snapshot *snap)
 		store_snapshot_abort(s);
 		return -1;
 	}
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db,
+	struct db_stmt *st;
+	if (db_prepare(s->db,
 	        "UPDATE snapshot SET routes = ?2, prefixes_v4 = ?3, prefixes_v6 = ?4, ases = ?5, "
 	        "period_start = ?6, period_end = ?7, label = coalesce(?8, label) WHERE id = ?1",
-	        -1, &st, NULL) != SQLITE_OK) {
+	        &st) != 0) {
 		db_fail(s, "finishing a snapshot");
 		store_snapshot_abort(s);
 		return -1;
 	}
-	sqlite3_bind_int64(st, 1, s->snap_id);
-	sqlite3_bind_int64(st, 2, (int64_t)snap->routes);
-	sqlite3_bind_int64(st, 3, (int64_t)snap->prefixes_v4);
-	sqlite3_bind_int64(st, 4, (int64_t)snap->prefixes_v6);
-	sqlite3_bind_int64(st, 5, (int64_t)snap->ases);
-	sqlite3_bind_int64(st, 6, snap->period_start);
-	sqlite3_bind_int64(st, 7, snap->period_end);
-	store_bind_text(st, 8, snap->label);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE || exec(s, "COMMIT")) {
+	db_bind_int64(st, 1, s->snap_id);
+	db_bind_int64(st, 2, (int64_t)snap->routes);
+	db_bind_int64(st, 3, (int64_t)snap->prefixes_v4);
+	db_bind_int64(st, 4, (int64_t)snap->prefixes_v6);
+	db_bind_int64(st, 5, (int64_t)snap->ases);
+	db_bind_int64(st, 6, snap->period_start);
+	db_bind_int64(st, 7, snap->period_end);
+	db_bind_text(st, 8, snap->label);
+	int rc = db_step(st);
+	db_finalize(st);
+	if (rc != DB_DONE || exec(s, "COMMIT")) {
 		db_fail(s, "committing a snapshot");
 		store_snapshot_abort(s);
 		return -1;
@@ -451,42 +515,42 @@ void store_snapshot_abort(struct store *s)
 	store_routes_clear(s);
 	if (!s->in_snapshot)
 		return;
-	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	db_exec(s->db, "ROLLBACK");
 	s->in_snapshot = 0;
 }
 
 int store_snapshot_get(struct store *s, int64_t id, struct store_snapshot *snap)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	const char *sql =
 	    id ? "SELECT id, key, created, period_start, period_end, label, routes, "
 	         "prefixes_v4, prefixes_v6, ases FROM snapshot WHERE id = ?1"
 	       : "SELECT id, key, created, period_start, period_end, label, routes, "
 	         "prefixes_v4, prefixes_v6, ases FROM snapshot ORDER BY created DESC, "
 	         "id DESC LIMIT 1";
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(s->db, sql, &st) != 0)
 		return db_fail(s, "reading snapshots");
 	if (id)
-		sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return rc == SQLITE_DONE ? 0 : db_fail(s, "reading snapshots");
+		db_bind_int64(st, 1, id);
+	int rc = db_step(st);
+	if (rc != DB_ROW) {
+		db_finalize(st);
+		return rc == DB_DONE ? 0 : db_fail(s, "reading snapshots");
 	}
 	memset(snap, 0, sizeof(*snap));
-	snap->id = sqlite3_column_int64(st, 0);
-	snprintf(snap->key, sizeof(snap->key), "%s", (const char *)sqlite3_column_text(st, 1));
-	snap->created = sqlite3_column_int64(st, 2);
-	snap->period_start = sqlite3_column_int64(st, 3);
-	snap->period_end = sqlite3_column_int64(st, 4);
+	snap->id = db_col_int64(st, 0);
+	snprintf(snap->key, sizeof(snap->key), "%s", db_col_text(st, 1));
+	snap->created = db_col_int64(st, 2);
+	snap->period_start = db_col_int64(st, 3);
+	snap->period_end = db_col_int64(st, 4);
 	free(s->label);
-	const unsigned char *l = sqlite3_column_text(st, 5);
-	s->label = l ? xstrdup((const char *)l) : NULL;
+	const char *l = db_col_text(st, 5);
+	s->label = l ? xstrdup(l) : NULL;
 	snap->label = s->label;
-	snap->routes = (uint64_t)sqlite3_column_int64(st, 6);
-	snap->prefixes_v4 = (uint64_t)sqlite3_column_int64(st, 7);
-	snap->prefixes_v6 = (uint64_t)sqlite3_column_int64(st, 8);
-	snap->ases = (uint64_t)sqlite3_column_int64(st, 9);
-	sqlite3_finalize(st);
+	snap->routes = (uint64_t)db_col_int64(st, 6);
+	snap->prefixes_v4 = (uint64_t)db_col_int64(st, 7);
+	snap->prefixes_v6 = (uint64_t)db_col_int64(st, 8);
+	snap->ases = (uint64_t)db_col_int64(st, 9);
+	db_finalize(st);
 	return 1;
 }

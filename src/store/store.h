@@ -25,6 +25,8 @@ struct store;
 /* Open (creating and migrating when writable). Read-only opens fail on a missing file or an
  * older schema. Errors are logged with the path. */
 int store_open(const char *path, int readonly, struct store **out);
+/* Is path a PostgreSQL URL (postgresql://, postgres://) rather than a file? */
+int store_is_url(const char *path);
 void store_close(struct store *s);
 int store_schema_version(struct store *s);
 /* 1 when another connection committed to the store since this connection last asked (the

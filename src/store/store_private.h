@@ -2,16 +2,18 @@
 #ifndef ROUTEMARK_STORE_PRIVATE_H
 #define ROUTEMARK_STORE_PRIVATE_H
 
-#include <sqlite3.h>
-
+#include "db.h"
 #include "store/store.h"
 
-/* The SQLite handle: for this backend's files and its white-box tests only; nothing above
- * the store sees SQLite. */
+/* The SQLite handle (NULL on PostgreSQL): for white-box tests only; nothing above the store
+ * sees the database. */
 struct sqlite3 *store_db(struct store *s);
 
 extern const char *const store_migrations[];
 extern const int store_nmigrations;
+/* schema_pg.c: the PostgreSQL schema at STORE_SCHEMA_VERSION, and its bringing up to date */
+int store_pg_migrate(struct store *s);
+int store_pg_schema_version(struct store *s);
 
 enum store_stmt {
 	ST_INPUT,
@@ -25,22 +27,22 @@ enum store_stmt {
 };
 
 struct store {
-	sqlite3 *db;
+	struct db *db;
 	char *path;
 	int readonly;
 	int bulk; /* a new file, in rollback-journal mode until closed (store.c) */
 	int in_snapshot;
 	int in_edit; /* rescoring (rewrite.c) */
 	int64_t snap_id;
-	sqlite3_stmt *st[ST_COUNT];
+	struct db_stmt *st[ST_COUNT];
 	/* strings handed out by store_snapshot_get */
 	char *label;
 	/* routes of the snapshot being written, stored at commit (routes.c) */
 	uint8_t *rec;
 	size_t nrec, caprec;
 	struct block_job *jobs[2]; /* compressing them, once store_routes_done was called */
-	/* store_changed: PRAGMA data_version and the value it gave last */
-	sqlite3_stmt *dv_st;
+	/* store_changed: PRAGMA data_version and the value it gave last (SQLite) */
+	struct db_stmt *dv_st;
 	int64_t dv;
 };
 
@@ -49,20 +51,22 @@ struct block_job;
 int store_routes_flush(struct store *s);
 void store_routes_clear(struct store *s);
 
-/* Bind text, or NULL when v is NULL. */
-static inline void store_bind_text(sqlite3_stmt *st, int i, const char *v)
+/* as_metric's row, replaced (store.c, rewrite.c) on PostgreSQL */
+#define STORE_PG_PUT_METRIC                                                                        \
+	"INSERT INTO as_metric VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT (snapshot_id, asn, metric) " \
+	"DO UPDATE SET raw = excluded.raw, percent = excluded.percent, count = excluded.count"
+
+/* The SQL of the backend in use: a (SQLite) or b (PostgreSQL). */
+static inline const char *store_sql(const struct store *s, const char *a, const char *b)
 {
-	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
+	return db_is_pg(s->db) ? b : a;
 }
 
 /* Column i's text copied into the arena, or NULL for SQL NULL. */
-static inline const char *store_col_text(sqlite3_stmt *st, int i, struct arena *a)
+static inline const char *store_col_text(struct db_stmt *st, int i, struct arena *a)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? arena_strdup(a, (const char *)t) : NULL;
+	const char *t = db_col_text(st, i);
+	return t ? arena_strdup(a, t) : NULL;
 }
 
 #endif

@@ -106,4 +106,14 @@ static inline void start_nats1(void)
 	wait_port(lab.port[0], lab.pid[0]);
 }
 
+/* 1 when nats-server is installed, else 0 after a FAIL line (scripts/deps.sh installs it: a
+ * missing server is a broken set-up, never a skip). */
+static inline int natslab_have_server(void)
+{
+	if (system("command -v nats-server >/dev/null 2>&1") == 0)
+		return 1;
+	printf("FAIL: nats-server is not installed (scripts/deps.sh installs it)\n");
+	return 0;
+}
+
 #endif

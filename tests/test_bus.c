@@ -786,10 +786,8 @@ static void test_kafka_mock(void **state)
 
 int main(void)
 {
-	if (system("command -v nats-server >/dev/null 2>&1") != 0) {
-		printf("FAIL: nats-server is not installed (scripts/deps.sh installs it)\n");
+	if (!natslab_have_server())
 		return 1;
-	}
 	signal(SIGPIPE, SIG_IGN);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_event_roundtrip),

@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 
 #include "testutil.h"
+#include "httpget.h"
 #include "mrtgen.h"
 #include "openapi_check.h"
 #include "conform/conform.h"
@@ -511,40 +512,6 @@ static void test_later_analysis(void **state)
 }
 
 /* ---------------------------------------------------------------- HTTP */
-
-struct body {
-	char *p;
-	size_t n;
-};
-
-static size_t on_body(char *p, size_t sz, size_t n, void *arg)
-{
-	struct body *b = arg;
-	b->p = realloc(b->p, b->n + sz * n + 1);
-	memcpy(b->p + b->n, p, sz * n);
-	b->n += sz * n;
-	b->p[b->n] = '\0';
-	return sz * n;
-}
-
-static long http_get(uint16_t port, const char *path, struct body *b)
-{
-	char url[512];
-	long status = 0;
-	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", port, path);
-	memset(b, 0, sizeof(*b));
-	CURL *c = curl_easy_init();
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-	if (curl_easy_perform(c) == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_cleanup(c);
-	if (b->p == NULL)
-		b->p = calloc(1, 1);
-	return status;
-}
 
 /* GET path as JSON, checked against docs/openapi.yaml (strict). */
 static json_object *api(struct oas *o, uint16_t port, const char *path)

@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "testutil.h"
+#include "httpget.h"
 #include "netutil.h"
 #include "serve/serve.h"
 #include "store/store.h"
@@ -242,40 +243,6 @@ static void same_cli_rc(const char *cmd, int want)
 static void same_cli(const char *cmd)
 {
 	same_cli_rc(cmd, 0);
-}
-
-struct body {
-	char *p;
-	size_t n;
-};
-
-static size_t on_body(char *p, size_t sz, size_t n, void *arg)
-{
-	struct body *b = arg;
-	b->p = realloc(b->p, b->n + sz * n + 1);
-	memcpy(b->p + b->n, p, sz * n);
-	b->n += sz * n;
-	b->p[b->n] = '\0';
-	return sz * n;
-}
-
-static long http_get(int port, const char *path, struct body *b)
-{
-	char url[1024];
-	long status = 0;
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", port, path);
-	memset(b, 0, sizeof(*b));
-	CURL *c = curl_easy_init();
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-	if (curl_easy_perform(c) == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_cleanup(c);
-	if (b->p == NULL)
-		b->p = calloc(1, 1);
-	return status;
 }
 
 /* Alert events written to s and read back, as text. */

@@ -71,7 +71,9 @@ static void progress_show(const struct engine_progress *p, void *arg)
 static void print_summary(const struct engine_outcome *o, const char *db)
 {
 	const struct observe_totals *t = &o->tot;
-	printf("snapshot %lld stored in %s (%s)\n", (long long)o->snap.id, db, o->snap.label);
+	char *name = store_display_name(db);
+	printf("snapshot %lld stored in %s (%s)\n", (long long)o->snap.id, name, o->snap.label);
+	free(name);
 	printf("  routes (prefix, origin): %llu   prefixes: %llu IPv4, %llu IPv6   ASes: %llu\n",
 	    (unsigned long long)t->routes, (unsigned long long)t->prefixes_v4,
 	    (unsigned long long)t->prefixes_v6, (unsigned long long)t->ases);

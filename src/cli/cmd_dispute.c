@@ -305,7 +305,9 @@ int cmd_dispute(int argc, char **argv)
 	int writes = strcmp(verb, "list") != 0 && strcmp(verb, "show") != 0;
 	struct store *s;
 	if (!store_is_url(o.db) && access(o.db, F_OK) != 0) { /* never a new store file */
-		fprintf(stderr, "routemark: dispute: %s: no such store\n", o.db);
+		char *name = store_display_name(o.db);
+		fprintf(stderr, "routemark: dispute: %s: no such store\n", name);
+		free(name);
 		return 1;
 	}
 	if (conform_cli_store(o.db, writes, &s) != 0)

@@ -236,8 +236,11 @@ static void print_text(FILE *out, const struct verify_opts *o, const struct verd
 	fprintf(out, "  valid        from %s until %s (checked at %s)\n",
 	    time_utc_format(in->nbf, t1, sizeof(t1)), time_utc_format(in->exp, t2, sizeof(t2)),
 	    time_utc_format(o->at, t3, sizeof(t3)));
-	if (v->reevaluated)
-		fprintf(out, "  evaluated    again on %s: the same payload\n", o->db);
+	if (v->reevaluated) {
+		char *name = store_display_name(o->db);
+		fprintf(out, "  evaluated    again on %s: the same payload\n", name);
+		free(name);
+	}
 }
 
 /* Check the report; v->reason says what failed. Returns 0, 1 (not valid) or 2. */
@@ -295,7 +298,9 @@ static int check(
 			goto out;
 		}
 		if (rc == 1) {
-			snprintf(why, whysize, "evaluated again on %s: %s", o->db, diff);
+			char *name = store_display_name(o->db);
+			snprintf(why, whysize, "evaluated again on %s: %s", name, diff);
+			free(name);
 			if (strncmp(diff, "differs in ", 11) == 0 && strstr(diff, "references"))
 				refs_hint(&v->info, why, whysize);
 			goto out;

@@ -196,10 +196,12 @@ int monitor_live_snapshot(struct monitor_live *ml)
 	engine_live_stats(ml->live, &st);
 	uint64_t changes = st.judged - ml->judged_stored;
 	int r = engine_live_snapshot(ml->live, ml->rib, ml->mo->db, (int64_t)time(NULL), &n);
-	if (r == 0)
+	if (r == 0) {
+		char *name = store_display_name(ml->mo->db);
 		printf("snapshot of %llu routes held and %llu pre-policy changes stored in %s\n",
-		    (unsigned long long)n, (unsigned long long)changes, ml->mo->db);
-	else if (r == 1)
+		    (unsigned long long)n, (unsigned long long)changes, name);
+		free(name);
+	} else if (r == 1)
 		printf("no routes held or changed: no snapshot stored\n");
 	ml->judged_stored = st.judged;
 	return r < 0;

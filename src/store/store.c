@@ -153,6 +153,11 @@ static char *redact(const char *url)
 	return r;
 }
 
+char *store_display_name(const char *path)
+{
+	return store_is_url(path) ? redact(path) : xstrdup(path);
+}
+
 /* SQLite: the file's settings for a writer or a reader. */
 static int lite_setup(struct store *s)
 {

@@ -27,6 +27,8 @@ struct store;
 int store_open(const char *path, int readonly, struct store **out);
 /* Is path a PostgreSQL URL (postgresql://, postgres://) rather than a file? */
 int store_is_url(const char *path);
+/* path for messages: a file's name, or the URL with its password as "***" (malloc'ed). */
+char *store_display_name(const char *path);
 void store_close(struct store *s);
 int store_schema_version(struct store *s);
 /* 1 when another connection committed to the store since this connection last asked (the

@@ -507,6 +507,20 @@ static void test_replicas(void **state)
 		}
 		assert_true(seen);
 	}
+	/* the database restarts under the two servers (sandboxed: TCP to its port only): their
+	 * connections are opened again and the next snapshot shows in both */
+	assert_int_equal(pg_stop(), 0);
+	assert_int_equal(pg_start(), 0);
+	analyze(pg.url, "mrt/bgpdump__updates.20100722.2015.gz");
+	for (int i = 0; i < 2; i++) {
+		int got = 0;
+		for (double end = now_s() + 30; got != n[i] + 2 && now_s() < end;) {
+			got = snapshots_of(port[i]);
+			if (got != n[i] + 2)
+				usleep(50000);
+		}
+		assert_int_equal(got, n[i] + 2);
+	}
 	for (int i = 0; i < 2; i++) {
 		int st;
 		kill(pid[i], SIGTERM);

@@ -110,6 +110,11 @@ int sandbox_landlocked(void)
 struct ll_ruleset_attr {
 	uint64_t handled_access_fs, handled_access_net;
 };
+/* struct landlock_net_port_attr (ABI 4) */
+#define LL_RULE_NET_PORT 2
+struct ll_net_port_attr {
+	uint64_t allowed_access, port;
+};
 
 static const char *landlock_why(int e)
 {
@@ -118,7 +123,8 @@ static const char *landlock_why(int e)
 	                         : strerror(e);
 }
 
-static int landlock(const char *who, const char *const *ro, size_t nro)
+static int landlock(
+    const char *who, const char *const *ro, size_t nro, const uint16_t *ports, size_t nports)
 {
 	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
 	if (abi < 0) {
@@ -168,6 +174,15 @@ static int landlock(const char *who, const char *const *ro, size_t nro)
 		}
 		close(fd);
 	}
+	for (size_t i = 0; i < nports && rc == 0 && abi >= 4; i++) {
+		struct ll_net_port_attr np = {
+		    .allowed_access = LL_NET_CONNECT_TCP, .port = ports[i]};
+		if (syscall(SYS_landlock_add_rule, rfd, LL_RULE_NET_PORT, &np, 0) != 0) {
+			log_err("%s: landlock rule for TCP port %u: %s", who, ports[i],
+			    strerror(errno));
+			rc = -1;
+		}
+	}
 	if (rc == 0 && syscall(SYS_landlock_restrict_self, rfd, 0) != 0) {
 		log_err("%s: landlock_restrict_self: %s", who, strerror(errno));
 		rc = -1;
@@ -176,13 +191,14 @@ static int landlock(const char *who, const char *const *ro, size_t nro)
 	if (rc == 0) {
 		landlocked = 1;
 		log_info("%s: Landlock ABI %ld: reads beneath %zu path%s only, no writes, no new "
-		         "TCP binds or connections",
-		    who, abi, nro, nro == 1 ? "" : "s");
+		         "TCP binds, TCP connections to %zu port%s only",
+		    who, abi, nro, nro == 1 ? "" : "s", nports, nports == 1 ? "" : "s");
 	}
 	return rc;
 }
 #else
-static int landlock(const char *who, const char *const *ro, size_t nro)
+static int landlock(
+    const char *who, const char *const *ro, size_t nro, const uint16_t *ports, size_t nports)
 {
 	log_warn("%s: no Landlock on this system: going on without its file-system sandbox", who);
 	landlocked = 0;
@@ -192,11 +208,17 @@ static int landlock(const char *who, const char *const *ro, size_t nro)
 
 int sandbox_restrict(const char *who, const char *const *ro, size_t nro)
 {
+	return sandbox_restrict_net(who, ro, nro, NULL, 0);
+}
+
+int sandbox_restrict_net(
+    const char *who, const char *const *ro, size_t nro, const uint16_t *ports, size_t nports)
+{
 #ifdef PR_SET_NO_NEW_PRIVS
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
 		log_err("%s: prctl(PR_SET_NO_NEW_PRIVS): %s", who, strerror(errno));
 		return -1;
 	}
 #endif
-	return landlock(who, ro, nro);
+	return landlock(who, ro, nro, ports, nports);
 }

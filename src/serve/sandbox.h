@@ -36,6 +36,10 @@ int privdrop_apply(const char *who, const struct privdrop *p);
  * Applies to the calling thread and the threads it starts later: call it before starting
  * any. */
 int sandbox_restrict(const char *who, const char *const *ro, size_t nro);
+/* The same, with TCP connections to the nports ports allowed (a PostgreSQL store: its
+ * connections can be opened again after the server restarted). */
+int sandbox_restrict_net(
+    const char *who, const char *const *ro, size_t nro, const uint16_t *ports, size_t nports);
 
 /* Whether Landlock confined this process: 1 yes, 0 not available, -1 not tried. */
 int sandbox_landlocked(void);

@@ -394,8 +394,11 @@ int serve_start(const struct serve_config *c, struct serve **out)
 	if (c->drop && privdrop_apply("serve", c->drop) != 0)
 		goto fail;
 	if (c->sandbox && store_is_url(c->db)) {
-		/* a PostgreSQL store: its connections are open, no file is needed */
-		if (sandbox_restrict("serve", NULL, 0) != 0)
+		/* a PostgreSQL store: no file is needed; TCP to its server's ports only, so
+		 * that a connection lost in a restart can be opened again */
+		uint16_t ports[16];
+		size_t np = store_url_ports(c->db, ports, 16);
+		if (sandbox_restrict_net("serve", NULL, 0, ports, np) != 0)
 			goto fail;
 	} else if (c->sandbox) {
 		char *dir = store_dir(c->db);

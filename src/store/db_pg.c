@@ -26,6 +26,7 @@
 
 #include "core/core.h"
 #include "db.h"
+#include "store/store.h"
 
 #define MAXP 32      /* placeholders per statement */
 #define MAXCACHE 512 /* SQL texts remembered per connection */
@@ -638,4 +639,33 @@ int db_pg_changed(struct db *db)
 		changed = 1;
 	}
 	return changed;
+}
+
+size_t store_url_ports(const char *path, uint16_t *ports, size_t max)
+{
+	if (!store_is_url(path))
+		return 0;
+	PQconninfoOption *opts = PQconninfoParse(path, NULL);
+	if (opts == NULL)
+		return 0;
+	const char *host = "", *port = "";
+	for (PQconninfoOption *o = opts; o->keyword; o++)
+		if (o->val && strcmp(o->keyword, "host") == 0)
+			host = o->val;
+		else if (o->val && strcmp(o->keyword, "port") == 0)
+			port = o->val;
+	/* comma-separated lists: the i-th port goes with the i-th host; one port for all */
+	size_t n = 0;
+	const char *h = host, *p = port;
+	do {
+		size_t hl = strcspn(h, ","), pl = strcspn(p, ",");
+		long v = pl ? strtol(p, NULL, 10) : 5432;
+		if (!(hl && h[0] == '/') && v > 0 && v < 65536 && n < max)
+			ports[n++] = (uint16_t)v; /* a host not given is localhost over TCP too */
+		h += hl + (h[hl] == ',');
+		if (p[pl] == ',')
+			p += pl + 1;
+	} while (*h);
+	PQconninfoFree(opts);
+	return n;
 }

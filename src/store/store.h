@@ -27,6 +27,10 @@ struct store;
 int store_open(const char *path, int readonly, struct store **out);
 /* Is path a PostgreSQL URL (postgresql://, postgres://) rather than a file? */
 int store_is_url(const char *path);
+/* The TCP ports a PostgreSQL store's connections go to (libpq's reading of the URL: each
+ * host's port, 5432 when none is given; none for a Unix-socket directory), at most max; how
+ * many. 0 for a file. For a sandbox that must let reconnections through. */
+size_t store_url_ports(const char *path, uint16_t *ports, size_t max);
 /* path for messages: a file's name, or the URL with its password as "***" (malloc'ed). */
 char *store_display_name(const char *path);
 void store_close(struct store *s);

@@ -40,7 +40,8 @@ static struct {
 	int port, drop;
 	uid_t uid;
 	gid_t gid;
-	pid_t serve[2]; /* test_replicas' servers, stopped by teardown should a check fail */
+	pid_t serve[2];     /* test_replicas' servers, stopped by teardown should a check fail */
+	pid_t nats, worker; /* test_batch's */
 } pg;
 
 static double now_s(void)
@@ -148,10 +149,12 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	for (int i = 0; i < 2; i++)
-		if (pg.serve[i] > 0) {
-			kill(pg.serve[i], SIGTERM);
-			waitpid(pg.serve[i], NULL, 0);
+	pid_t *kids[4] = {&pg.serve[0], &pg.serve[1], &pg.worker, &pg.nats};
+	for (int i = 0; i < 4; i++)
+		if (*kids[i] > 0) {
+			kill(*kids[i], SIGTERM);
+			waitpid(*kids[i], NULL, 0);
+			*kids[i] = 0;
 		}
 	int rc = pg_stop();
 	curl_global_cleanup();
@@ -529,10 +532,61 @@ static void test_replicas(void **state)
 	}
 }
 
+/* Start argv with its output to /dev/null; its pid. */
+static pid_t start_quiet(char *const argv[])
+{
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* The batch of issue 16 as written: analyze --bus (a worker reads the file, on a nats-server
+ * started here) into PostgreSQL gives what a plain analyze into SQLite gives. */
+static void test_batch(void **state)
+{
+	REQUIRE_DATA(upd, "mrt/bgpdump__updates.20100722.2015.gz");
+	char file[1024], port[16], js[400], url[128];
+	snprintf(file, sizeof(file), "%s", upd);
+	int np = loopback_free_port(NULL);
+	snprintf(port, sizeof(port), "%d", np);
+	snprintf(js, sizeof(js), "%s/js", pg.dir);
+	char *nats[] = {"nats-server", "-a", "127.0.0.1", "-p", port, "-js", "-sd", js, NULL};
+	pg.nats = start_quiet(nats);
+	for (double end = now_s() + 15; !loopback_port_open(np); usleep(20000))
+		assert_true(now_s() < end);
+	snprintf(url, sizeof(url), "nats://127.0.0.1:%d/PGBATCH", np);
+	char *worker[] = {(char *)test_bin(), "worker", "--bus", url, "--idle-timeout", "60", NULL};
+	pg.worker = start_quiet(worker);
+	char args[2048], *out;
+	snprintf(args, sizeof(args), "-q analyze --db %s --vrps %s %s", pg.lite,
+	    test_data_path("rpki/vrps_2017-06-01_from_compress_roas.csv"), file);
+	assert_int_equal(run_out(args, &out), 0);
+	free(out);
+	snprintf(args, sizeof(args),
+	    "analyze --no-progress --bus %s --wait 60 --db %s --vrps %s %s", url, pg.url,
+	    test_data_path("rpki/vrps_2017-06-01_from_compress_roas.csv"), file);
+	if (run_out(args, &out) != 0 || strstr(out, "read by workers") == NULL)
+		fail_msg("analyze --bus into PostgreSQL: %s", out);
+	free(out);
+	sql_both("UPDATE snapshot SET created = 1700000000 + id");
+	static const char *const cli[] = {"summary", "summary --format json", "top --by M2",
+	    "top --by M2 --format json", "diff 2 3"};
+	for (size_t i = 0; i < sizeof(cli) / sizeof(cli[0]); i++)
+		same_cli(cli[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_identity),
+	    cmocka_unit_test(test_batch),
 	    cmocka_unit_test(test_restart),
 	    cmocka_unit_test(test_replicas),
 	};

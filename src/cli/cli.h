@@ -93,6 +93,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_worker(int argc, char **argv);
+int cmd_compact(int argc, char **argv);
 
 /* rpki (cmd_vrps.c): load VRPs (and with aspa, ASPAs) from a file or an RTR cache
  * "host:port"; returns a built table (release with vrp_table_release) or NULL with *rc set to

@@ -20,6 +20,7 @@ static const struct command commands[] = {
     {"summary", cmd_summary, "Internet-wide RPKI/IRR coverage and MANRS readiness"},
     {"top", cmd_top, "ASes ranked by a metric"},
     {"diff", cmd_diff, "routes whose RPKI state changed between two snapshots"},
+    {"compact", cmd_compact, "keep old snapshots as their aggregates: history stays small"},
     {"prefix", cmd_prefix, "who originates a prefix, with its RPKI, IRR and bogon state"},
     {"metrics", cmd_metrics, "the MANRS metrics measured and the defaults used"},
     {"conform", cmd_conform,

@@ -206,6 +206,24 @@ void store_snapshot_abort(struct store *s);
  * is none, -1 on error. snap->label is owned by the store until the next call. */
 int store_snapshot_get(struct store *s, int64_t id, struct store_snapshot *snap);
 
+/* ---------------------------------------------------------------- compaction (compact.c) */
+
+struct store_compact_stats {
+	int already;      /* compacted before: nothing done */
+	int64_t blocks;   /* route blocks removed */
+	int64_t bytes;    /* their compressed bytes */
+	int64_t findings; /* findings removed */
+	int64_t kept;     /* findings kept (a dispute names them) */
+};
+/* Compact snapshot snap to its aggregates, in one transaction: its route blocks and findings
+ * go (but those a dispute names), its per-AS summaries and metrics, incidents, global figures,
+ * inputs and gaps stay, and a warning gap "compacted" says so. 0 (also when it was compacted
+ * already: out->already), or -1 (logged; nothing changed). */
+int store_compact(struct store *s, int64_t snap, struct store_compact_stats *out);
+/* Give the space back (SQLite: VACUUM, the file shrinks; PostgreSQL: VACUUM ANALYZE). Outside a
+ * transaction. 0 or -1 (logged). */
+int store_reclaim(struct store *s);
+
 /* ---------------------------------------------------------------- reading */
 
 /*

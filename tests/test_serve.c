@@ -333,6 +333,37 @@ static void test_org(void **state)
 	json_object_put(j);
 	j = get_json("/api/v1/org/ORG-CTCL1-AP-APNIC?snapshot=x", 400);
 	json_object_put(j);
+	/* its history: one entry per snapshot it is in, in time order; the newest's routes the
+	 * scorecard's */
+	j = get_json("/api/v1/org/ORG-CTCL1-AP-APNIC/history", 200);
+	json_object *series = field(j, "series");
+	size_t ns = json_object_array_length(series);
+	assert_true(ns >= 1);
+	int64_t last = 0;
+	for (size_t i = 0; i < ns; i++) {
+		json_object *e = json_object_array_get_idx(series, i);
+		int64_t t = json_object_get_int64(field(e, "period_start"));
+		assert_true(t >= last);
+		last = t;
+	}
+	int seen = 0;
+	for (size_t i = 0; i < ns; i++) {
+		json_object *e = json_object_array_get_idx(series, i);
+		if (ifield(e, "snapshot") != snap.id)
+			continue;
+		assert_int_equal(ifield(e, "routes"), (int64_t)routes);
+		assert_int_equal(ifield(e, "networks"), 3);
+		seen = 1;
+	}
+	assert_true(seen);
+	json_object_put(j);
+	j = get_json("/api/v1/org/NO-SUCH-ORG/history", 404);
+	json_object_put(j);
+	char longid[300] = "/api/v1/org/";
+	memset(longid + 12, 'X', 250);
+	snprintf(longid + 262, sizeof(longid) - 262, "/history");
+	j = get_json(longid, 400);
+	json_object_put(j);
 	/* the AS's scorecard names its organisation and siblings */
 	j = get_json("/api/v1/as/3462?findings=0", 200);
 	assert_string_equal(

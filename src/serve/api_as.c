@@ -159,7 +159,7 @@ int api_incidents(struct req *r)
 	return api_incidents_of(r, 0);
 }
 
-static json_object *j_actions(const struct observe_config *c, const struct store_as_summary *s)
+json_object *j_actions(const struct observe_config *c, const struct store_as_summary *s)
 {
 	json_object *o = json_object_new_object();
 	for (int i = 0; i < ACTION_COUNT; i++) {

@@ -273,10 +273,24 @@ static int match_one(const struct route *rt, const struct target *t, struct rout
 	int i = 0;
 	while (pattern_next(&p, ps, sizeof(ps))) {
 		if (strcmp(ps, "{*}") == 0) {
-			if (i >= t->nseg)
+			/* the segments up to the literal ones that follow it in the pattern
+			 * ("/api/v1/org/{*}/history"), at least one */
+			int tail = 0;
+			for (const char *q = p; *q; q++)
+				tail += *q == '/';
+			int end = t->nseg - tail;
+			if (i >= end)
 				return 404;
+			for (int k = 0; k < tail; k++) {
+				char lit[32];
+				const char *q = p;
+				for (int m = 0; m <= k; m++)
+					pattern_next(&q, lit, sizeof(lit));
+				if (strcmp(lit, t->seg[end + k]) != 0)
+					return 404;
+			}
 			size_t o = 0;
-			for (; i < t->nseg; i++) {
+			for (; i < end; i++) {
 				size_t l = strlen(t->seg[i]);
 				if (o + l + 2 > sizeof(a->rest))
 					return 404;

@@ -22,6 +22,7 @@ const struct route serve_routes[] = {
     {ROUTE_API, "/api/v1/as/{asn}/history", api_as_history, "", NULL},
     {ROUTE_API, "/api/v1/as/{asn}/disputes", api_as_disputes, "state", NULL},
     {ROUTE_API, "/api/v1/prefix/{*}", api_prefix, SNAP ",covering", NULL},
+    {ROUTE_API, "/api/v1/org/{*}/history", api_org_history, "", NULL},
     {ROUTE_API, "/api/v1/org/{*}", api_org, SNAP, NULL},
     {ROUTE_API, "/api/v1/incidents", api_incidents, SNAP ",metric,asn,from,to," PAGING, NULL},
     {ROUTE_API, "/api/v1/search", api_search, "q,limit", NULL},

@@ -191,6 +191,10 @@ int etag_match(const char *inm, const char *etag);
 struct json_object *jstr(const char *s);
 struct json_object *jint(int64_t v);
 struct json_object *jpct(double v); /* null when < 0: "no data" */
+/* {"filtering": {"score", "readiness"}, ...}: a summary's Action scores under c's thresholds. */
+struct observe_config;
+struct store_as_summary;
+struct json_object *j_actions(const struct observe_config *c, const struct store_as_summary *s);
 void jadd(struct json_object *o, const char *k, struct json_object *v);
 struct json_object *j_snapshot(const struct store_snapshot *s);
 struct json_object *j_incident(const struct store_incident *n);
@@ -237,6 +241,7 @@ int api_as_history(struct req *r);
 int api_as_incidents(struct req *r);
 int api_prefix(struct req *r);
 int api_org(struct req *r);
+int api_org_history(struct req *r);
 int api_incidents(struct req *r);
 int api_search(struct req *r);
 int api_top(struct req *r);

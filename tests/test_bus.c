@@ -471,7 +471,7 @@ static size_t evaluate_routers(
     const char *url, const char *extra, char names[][16], unsigned long long *counts)
 {
 	char cmd[1024], line[1024];
-	snprintf(cmd, sizeof(cmd), "%s monitor -q --bus '%s' --idle-timeout 2 %s 2>&1", test_bin(),
+	snprintf(cmd, sizeof(cmd), "%s monitor -q --bus '%s' --idle-timeout 5 %s 2>&1", test_bin(),
 	    url, extra);
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);

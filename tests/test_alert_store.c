@@ -71,7 +71,7 @@ static void test_alert_events(void **state)
 {
 	struct store *s;
 	assert_int_equal(store_open(dbpath, 0, &s), 0);
-	assert_int_equal(store_schema_version(s), 8);
+	assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
 	int64_t last = -1, a1, a2, a3, b1, dup;
 	assert_int_equal(store_alert_last_id(s, &last), 0);
 	assert_int_equal(last, 0);

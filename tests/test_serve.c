@@ -622,6 +622,13 @@ static void test_snapshots_history_compare(void **state)
 	assert_int_equal(d.changed, 0);
 	assert_true(d.routes_from > 400000 && d.routes_to > 0);
 	json_object_put(j);
+	/* and the ROAs, from the VRP set the store kept once for both: none changed */
+	j = get_json("/api/v1/diff?from=2&to=1&limit=3&roas=true", 200);
+	assert_true(ifield(j, "roas.vrps_before") > 10000);
+	assert_int_equal(ifield(j, "roas.vrps_after"), ifield(j, "roas.vrps_before"));
+	assert_int_equal(ifield(j, "roas.appeared") + ifield(j, "roas.disappeared"), 0);
+	assert_int_equal(json_object_array_length(field(j, "roas.changes")), 0);
+	json_object_put(j);
 	report_diff_free(&d);
 	arena_free(&a);
 	store_close(s);
@@ -878,6 +885,7 @@ static void test_errors(void **state)
 	    {"/api/v1/diff?from=1", 400},
 	    {"/api/v1/diff?from=x&to=1", 400},
 	    {"/api/v1/diff?from=1&to=2&limit=5000", 400},
+	    {"/api/v1/diff?from=1&to=2&roas=maybe", 400},
 	    {"/api/v1/diff?from=1&to=999", 404},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

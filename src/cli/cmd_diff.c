@@ -54,55 +54,28 @@ static int snapshot_arg(struct store *s, const char *db, const char *arg, int64_
 
 /* ------------------------------------------------------------ --roas */
 
-struct roas {
-	size_t appeared, disappeared, listed, limit;
-	json_object *list; /* json: the first limit changes */
-	int text;
-};
-
-static void on_vrp(const struct vrp *v, int added, void *arg)
+/* A snapshot's VRP set: the one the store kept, else its VRP file as recorded, read again when
+ * it is still the same bytes. */
+static struct vrp_table *vrps_of(struct store *s, const struct report_diff_vrps *v, int64_t snap)
 {
-	struct roas *r = arg;
-	added ? r->appeared++ : r->disappeared++;
-	if (r->listed >= r->limit)
-		return;
-	r->listed++;
-	char pfx[PREFIX_STRLEN];
-	prefix_format(&v->p, pfx, sizeof(pfx));
-	if (r->text) {
-		printf("  %c %-24s max %-3u AS%u\n", added ? '+' : '-', pfx, v->maxlen, v->asn);
-		return;
-	}
-	json_object *o = json_object_new_object();
-	json_object_object_add(
-	    o, "change", json_object_new_string(added ? "appeared" : "disappeared"));
-	json_object_object_add(o, "prefix", json_object_new_string(pfx));
-	json_object_object_add(o, "maxLength", json_object_new_int(v->maxlen));
-	json_object_object_add(o, "asn", json_object_new_int64(v->asn));
-	json_object_array_add(r->list, o);
-}
-
-/* A snapshot's VRP file as recorded: read again when it is still the same bytes. */
-static struct vrp_table *vrps_again(const struct report_diff_vrps *v, int64_t snap)
-{
-	char sha[65];
-	if (v->path == NULL) {
-		log_err("diff --roas: snapshot %lld recorded no VRP file", (long long)snap);
-		return NULL;
+	char why[200], sha[65];
+	struct vrp_table *t = report_diff_vrps_stored(s, v, snap, why, sizeof(why));
+	if (t != NULL || v->path == NULL) {
+		if (t == NULL)
+			log_err("diff --roas: %s", why);
+		return t;
 	}
 	if (fetch_sha256_file(v->path, sha) != 0) {
-		log_err("diff --roas: %s (VRPs of snapshot %lld) cannot be read", v->path,
-		    (long long)snap);
+		log_err("diff --roas: %s; %s (its VRP file) cannot be read", why, v->path);
 		return NULL;
 	}
 	if (v->sha256 && strcmp(sha, v->sha256) != 0) {
-		log_err(
-		    "diff --roas: %s has changed since snapshot %lld was made (SHA-256 %.12s..., "
-		    "recorded %.12s...)",
-		    v->path, (long long)snap, sha, v->sha256);
+		log_err("diff --roas: %s; %s has changed since snapshot %lld was made (SHA-256 "
+		        "%.12s..., "
+		        "recorded %.12s...)",
+		    why, v->path, (long long)snap, sha, v->sha256);
 		return NULL;
 	}
-	struct vrp_table *t;
 	struct aspa_table *a;
 	if (vrp_source_load(v->path, NULL, 0, 0, &t, &a) != 0)
 		return NULL;
@@ -111,35 +84,34 @@ static struct vrp_table *vrps_again(const struct report_diff_vrps *v, int64_t sn
 }
 
 /* The ROAs that appeared and disappeared; into json when given, else printed. 0 or -1. */
-static int roas_diff(const struct report_diff *d, size_t limit, json_object *json)
+static int roas_diff(struct store *s, const struct report_diff *d, size_t limit, json_object *json)
 {
-	struct vrp_table *a = vrps_again(&d->vrps[0], d->from);
-	struct vrp_table *b = a ? vrps_again(&d->vrps[1], d->to) : NULL;
+	struct vrp_table *a = vrps_of(s, &d->vrps[0], d->from);
+	struct vrp_table *b = a ? vrps_of(s, &d->vrps[1], d->to) : NULL;
 	if (b == NULL) {
 		if (a)
 			vrp_table_release(a);
 		return -1;
 	}
-	struct roas r = {.limit = limit, .text = json == NULL};
+	struct report_roas r;
+	report_roas_diff(a, b, limit, &r);
 	if (json)
-		r.list = json_object_new_array();
-	else
-		printf("\nROAs (VRPs) from %s to %s:\n", d->vrps[0].path, d->vrps[1].path);
-	vrp_table_diff(a, b, on_vrp, &r);
-	if (json) {
-		json_object *o = json_object_new_object();
-		json_object_object_add(o, "from", json_object_new_string(d->vrps[0].path));
-		json_object_object_add(o, "to", json_object_new_string(d->vrps[1].path));
-		json_object_object_add(o, "appeared", json_object_new_int64((int64_t)r.appeared));
 		json_object_object_add(
-		    o, "disappeared", json_object_new_int64((int64_t)r.disappeared));
-		json_object_object_add(o, "changes", r.list);
-		json_object_object_add(json, "roas", o);
-	} else {
+		    json, "roas", report_roas_json(&r, d->vrps[0].path, d->vrps[1].path));
+	else {
+		printf("\nROAs (VRPs) from %s to %s:\n", d->vrps[0].path, d->vrps[1].path);
+		for (size_t i = 0; i < r.n; i++) {
+			const struct vrp *v = &r.changes[i].vrp;
+			char pfx[PREFIX_STRLEN];
+			prefix_format(&v->p, pfx, sizeof(pfx));
+			printf("  %c %-24s max %-3u AS%u\n", r.changes[i].added ? '+' : '-', pfx,
+			    v->maxlen, v->asn);
+		}
 		printf("  %zu appeared, %zu disappeared (%zu VRPs before, %zu after)%s\n",
-		    r.appeared, r.disappeared, vrp_table_count(a), vrp_table_count(b),
-		    r.listed < r.appeared + r.disappeared ? "; the first ones above" : "");
+		    r.appeared, r.disappeared, r.before, r.after,
+		    r.n < r.appeared + r.disappeared ? "; the first ones above" : "");
 	}
+	report_roas_free(&r);
 	vrp_table_release(a);
 	vrp_table_release(b);
 	return 0;
@@ -208,7 +180,7 @@ int cmd_diff(int argc, char **argv)
 	rc = 0;
 	if (strcmp(format, "json") == 0) {
 		json_object *j = report_diff_json(&d);
-		if (roas && roas_diff(&d, (size_t)limit, j) != 0)
+		if (roas && roas_diff(s, &d, (size_t)limit, j) != 0)
 			rc = 1;
 		cli_print_json(j);
 	} else {
@@ -221,7 +193,7 @@ int cmd_diff(int argc, char **argv)
 		printf("snapshot %lld (%s) -> snapshot %lld (%s)\n", (long long)from, t1,
 		    (long long)to, t2);
 		report_diff_text(stdout, &d);
-		if (roas && roas_diff(&d, (size_t)limit, NULL) != 0)
+		if (roas && roas_diff(s, &d, (size_t)limit, NULL) != 0)
 			rc = 1;
 	}
 	report_diff_free(&d);

@@ -260,6 +260,12 @@ static inline void be32_put(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
+/* The 4 bytes at p in network order. */
+static inline uint32_t be32_load(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 /* Bounds-checked reading of wire data: every get fails (returns -1) instead of reading past
  * the end, and leaves the cursor unchanged on failure. */
 struct cursor {

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "observe/observe.h"
+#include "rpki/rpki.h"
 #include "store/store.h"
 
 #define REPORT_SCHEMA "routemark.report/1"
@@ -199,6 +200,27 @@ const char *report_diff_state(int code); /* "valid", ..., "no-data" */
 /* Schema routemark.diff/1 (docs/json-schema.md); the caller owns it. */
 struct json_object *report_diff_json(const struct report_diff *d);
 void report_diff_text(FILE *f, const struct report_diff *d);
+
+/* diff_roas.c: the ROAs (VRPs) that appeared and disappeared between two snapshots. */
+struct report_roas {
+	size_t before, after;         /* VRPs in each set */
+	size_t appeared, disappeared; /* in all */
+	struct report_roas_change {
+		struct vrp vrp;
+		int added;
+	} * changes; /* the first limit, in prefix order */
+	size_t n, limit;
+};
+/* The VRP set the store kept for snapshot snap's VRP file (v, from report_diff), built; NULL with
+ * why filled when there is none (no VRP file, analyzed before routemark kept them, damaged). */
+struct vrp_table *report_diff_vrps_stored(
+    struct store *s, const struct report_diff_vrps *v, int64_t snap, char *why, size_t size);
+void report_roas_diff(
+    const struct vrp_table *from, const struct vrp_table *to, size_t limit, struct report_roas *r);
+void report_roas_free(struct report_roas *r);
+/* {"from", "to", "vrps_before", "vrps_after", "appeared", "disappeared", "changes": [{change,
+ * prefix, maxLength, asn}]}; from and to name the two sets (file names). */
+struct json_object *report_roas_json(const struct report_roas *r, const char *from, const char *to);
 
 const char *report_pct(double pct, char *buf, size_t size); /* "87.5 %" or "no data" */
 const char *report_time(int64_t t, char *buf, size_t size); /* "2014-05-30 22:00 UTC" */

@@ -40,6 +40,11 @@ int vrp_table_build(struct vrp_table *t);
 size_t vrp_table_count(const struct vrp_table *t);
 const struct vrp *vrp_table_get(const struct vrp_table *t, size_t i);
 
+/* A built table as bytes (vrp_pack.c: the records zstd-compressed; *out malloc'ed) and back (a
+ * built table, or -1 with *err saying what is wrong). For the store's VRP sets. */
+int vrp_table_pack(const struct vrp_table *t, uint8_t **out, size_t *outlen);
+int vrp_table_unpack(const uint8_t *buf, size_t len, struct vrp_table **out, const char **err);
+
 /* Reference counting for tables shared between an updater (the RTR client) and readers: a new
  * table has one reference; vrp_table_release frees it when the last one goes. */
 struct vrp_table *vrp_table_ref(struct vrp_table *t);

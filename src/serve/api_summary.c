@@ -192,8 +192,11 @@ int api_history(struct req *r)
 int api_diff(struct req *r)
 {
 	const char *fp = target_param(&r->t, "from"), *tp = target_param(&r->t, "to");
-	const char *lp = target_param(&r->t, "limit");
+	const char *lp = target_param(&r->t, "limit"), *rp = target_param(&r->t, "roas");
 	uint64_t from, to, limit = 100;
+	int roas = 0;
+	if (rp && param_bool(rp, &roas) != 0)
+		return req_error(r, 400, "bad_parameter", "roas=%s: expected true or false", rp);
 	if (fp == NULL || tp == NULL)
 		return req_error(
 		    r, 400, "bad_parameter", "from and to: two snapshot ids are needed");
@@ -219,6 +222,28 @@ int api_diff(struct req *r)
 		return req_error(r, 500, "store_error", "the store could not be read");
 	}
 	json_object *o = report_diff_json(&d);
+	if (roas) { /* from the VRP sets the store kept with the two snapshots */
+		char why[200] = "";
+		struct vrp_table *va = report_diff_vrps_stored(
+		                     r->store, &d.vrps[0], d.from, why, sizeof(why)),
+		                 *vb = va ? report_diff_vrps_stored(
+		                                r->store, &d.vrps[1], d.to, why, sizeof(why))
+		                          : NULL;
+		if (vb) {
+			struct report_roas rr;
+			report_roas_diff(va, vb, (size_t)limit, &rr);
+			json_object_object_add(
+			    o, "roas", report_roas_json(&rr, d.vrps[0].path, d.vrps[1].path));
+			report_roas_free(&rr);
+		} else {
+			json_object_object_add(o, "roas", NULL);
+			json_object_object_add(o, "roas_unavailable", json_object_new_string(why));
+		}
+		if (va)
+			vrp_table_release(va);
+		if (vb)
+			vrp_table_release(vb);
+	}
 	report_diff_free(&d);
 	return req_json(r, o);
 }

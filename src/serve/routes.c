@@ -14,7 +14,7 @@ const struct route serve_routes[] = {
     {ROUTE_API, "/api/v1/summary", api_summary, SNAP, NULL},
     {ROUTE_API, "/api/v1/snapshots", api_snapshots, PAGING, NULL},
     {ROUTE_API, "/api/v1/history", api_history, "scope", NULL},
-    {ROUTE_API, "/api/v1/diff", api_diff, "from,to,limit", NULL},
+    {ROUTE_API, "/api/v1/diff", api_diff, "from,to,limit,roas", NULL},
     {ROUTE_API, "/api/v1/as/{asn}", api_as, SNAP ",findings", NULL},
     {ROUTE_API, "/api/v1/as/{asn}/findings", api_as_findings, SNAP ",metric," PAGING, NULL},
     {ROUTE_API, "/api/v1/as/{asn}/incidents", api_as_incidents, SNAP ",metric,from,to," PAGING,

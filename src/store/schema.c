@@ -141,6 +141,10 @@ const char *const store_migrations[] = {
     "  last_id INTEGER NOT NULL, open INTEGER NOT NULL, since INTEGER NOT NULL);"
     "CREATE INDEX alert_open ON alert(open, last_id);"
     "CREATE INDEX alert_recent ON alert(last_id);",
+    /* 8 -> 9: the VRP sets snapshots were judged with (src/store/vrpset.c), by the SHA-256 of
+     * the VRP file (snapshot_input.sha256), each stored once however many snapshots use it:
+     * what a snapshot diff reads to say which ROAs appeared */
+    "CREATE TABLE vrp_set (sha256 TEXT PRIMARY KEY, vrps INTEGER NOT NULL, data BLOB NOT NULL);",
 };
 
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

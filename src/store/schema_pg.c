@@ -117,9 +117,13 @@ static const char pg_base[] =
     "CREATE INDEX alert_recent ON alert(last_id);"
     "INSERT INTO store_meta VALUES ('schema_version', 8);";
 
-/* Schema versions after PG_BASE_VERSION (none yet). */
-static const char *const pg_migrations[] = {NULL};
-#define PG_NMIGRATIONS 0
+/* Schema versions after PG_BASE_VERSION, as in schema.c. */
+static const char *const pg_migrations[] = {
+    /* 8 -> 9: the VRP sets snapshots were judged with (vrpset.c) */
+    "CREATE TABLE vrp_set (sha256 TEXT COLLATE \"C\" PRIMARY KEY, vrps BIGINT NOT NULL, "
+    "data BYTEA NOT NULL)",
+};
+#define PG_NMIGRATIONS 1
 _Static_assert(PG_BASE_VERSION + PG_NMIGRATIONS == STORE_SCHEMA_VERSION,
     "the PostgreSQL schema is behind schema.c");
 

@@ -18,7 +18,7 @@
 
 #include "core/core.h"
 
-#define STORE_SCHEMA_VERSION 8 /* = store_nmigrations (schema.c) */
+#define STORE_SCHEMA_VERSION 9 /* = store_nmigrations (schema.c) */
 
 struct store;
 
@@ -205,6 +205,18 @@ void store_snapshot_abort(struct store *s);
 /* Fill snap with snapshot id, or the newest when id is 0. Returns 1 when found, 0 when there
  * is none, -1 on error. snap->label is owned by the store until the next call. */
 int store_snapshot_get(struct store *s, int64_t id, struct store_snapshot *snap);
+
+/* ---------------------------------------------------------------- VRP sets (vrpset.c) */
+
+/* Keep the VRP set of a snapshot's VRP file, by the file's SHA-256 (as recorded with the
+ * snapshot's inputs): data (vrp_table_pack's bytes) holding n VRPs; a set stored already is
+ * left as it is. Inside a snapshot. 0 or -1 (logged). */
+int store_put_vrp_set(
+    struct store *s, const char *sha256, const void *data, size_t len, uint64_t n);
+/* The set stored under sha256: *found 0 when there is none (a snapshot made before routemark
+ * kept them, or judged over RTR); data in the arena. 0 or -1 (logged). */
+int store_get_vrp_set(struct store *s, const char *sha256, struct arena *a, const void **data,
+    size_t *len, int *found);
 
 /* ---------------------------------------------------------------- compaction (compact.c) */
 

@@ -246,6 +246,25 @@ static void test_threads(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* Messages the stream holds now (-1 when it cannot be asked). */
+static int64_t stream_msgs(const char *stream)
+{
+	char url[64];
+	snprintf(url, sizeof(url), "nats://127.0.0.1:%d", lab.port[0]);
+	natsConnection *nc = NULL;
+	jsCtx *js = NULL;
+	jsStreamInfo *si = NULL;
+	int64_t n = -1;
+	if (natsConnection_ConnectTo(&nc, url) == NATS_OK &&
+	    natsConnection_JetStream(&js, nc, NULL) == NATS_OK &&
+	    js_GetStreamInfo(&si, js, stream, NULL, NULL) == NATS_OK)
+		n = (int64_t)si->State.Msgs;
+	jsStreamInfo_Destroy(si);
+	jsCtx_Destroy(js);
+	natsConnection_Destroy(nc);
+	return n;
+}
+
 /* analyze --bus with workers stores what a plain analyze stores; a worker killed in the middle
  * of a file leaves its job to another, and the snapshot is still the same. */
 static void test_batch_workers(void **state)
@@ -281,6 +300,8 @@ static void test_batch_workers(void **state)
 	snprintf(bus1, sizeof(bus1), "%s/bus.db", lab.dir);
 	snprintf(bus2, sizeof(bus2), "%s/bus2.db", lab.dir);
 	same_snapshot(plain, bus1);
+	/* the routes were purged once taken: the stream keeps the three jobs only */
+	assert_int_equal(stream_msgs("BATCH"), 3);
 	stop_pid(&lab.pid[1], SIGTERM);
 	stop_pid(&lab.pid[2], SIGTERM);
 

@@ -257,6 +257,11 @@ int bus_consumer_delete(struct bus *b, const char *durable_name)
 	return b->kind == BUS_NATS ? bus_nats_consumer_delete(b, durable_name) : 0;
 }
 
+int bus_purge_key(struct bus *b, const char *key)
+{
+	return b->kind == BUS_NATS ? bus_nats_purge_key(b, key) : 0;
+}
+
 void bus_set_fetch(struct bus *b, int n)
 {
 	b->fetch = n;

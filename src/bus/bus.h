@@ -107,6 +107,10 @@ int bus_consume_key(
 /* Drop the bus's consumer and delete the durable consumer durable_name at the server (gone
  * already is fine). 0, or -1 (logged). */
 int bus_consumer_delete(struct bus *b, const char *durable_name);
+/* JetStream: remove every message of key from the stream (read and done with: the routes of
+ * a batch's file once the coordinator took them). Kafka: nothing (retention removes them).
+ * 0, or -1 (logged as a warning). */
+int bus_purge_key(struct bus *b, const char *key);
 /* Messages a poll fetches at most (JetStream; default 256): 1 for a work queue whose jobs are
  * long, so that the others stay for other consumers. */
 void bus_set_fetch(struct bus *b, int n);

@@ -51,6 +51,7 @@ int bus_nats_poll(struct bus *b, int timeout_ms);
 int bus_nats_consume_key(struct bus *b, const char *durable, const char *key);
 int bus_nats_consumer_delete(struct bus *b, const char *durable);
 void bus_nats_progress(struct bus *b);
+int bus_nats_purge_key(struct bus *b, const char *key);
 void bus_nats_close(struct bus *b);
 
 int bus_kafka_open(struct bus *b);

@@ -496,6 +496,23 @@ int bus_nats_consumer_delete(struct bus *b, const char *durable)
 	return 0;
 }
 
+int bus_nats_purge_key(struct bus *b, const char *key)
+{
+	char *subj = subject_of(b, key);
+	jsOptions o;
+	jsOptions_Init(&o);
+	o.Wait = API_WAIT_MS;
+	o.Stream.Purge.Subject = subj;
+	jsErrCode jerr = 0;
+	natsStatus s = js_PurgeStream(b->nats->js, b->u.name, &o, &jerr);
+	free(subj);
+	if (s != NATS_OK) {
+		log_warn("bus %s: purging %s: %s", b->url, key, last_error(s));
+		return -1;
+	}
+	return 0;
+}
+
 void bus_nats_progress(struct bus *b)
 {
 	if (b->nats->current)

@@ -102,6 +102,8 @@ static int take_file(struct coord *c, struct engine_input *in, uint32_t i, uint3
 		}
 	}
 	bus_consumer_delete(ab->bus, durable);
+	if (rc == 0 && !c->bad) /* taken: the stream need not keep them */
+		bus_purge_key(ab->bus, key);
 	return rc == 0 && c->bad ? -1 : rc;
 }
 

@@ -263,10 +263,15 @@ static int connect_servers(struct bus *b)
 }
 
 /* A JetStream API call that may meet a cluster still electing its leaders. */
+/* Worth trying again (within API_RETRY_S): no answer yet, or a cluster still forming (no meta
+ * leader, or not every server's JetStream known yet: "no suitable peers for placement" for a
+ * stream of N replicas right after start). A cluster that stays short of peers is said after
+ * API_RETRY_S. */
 static int transient(natsStatus s, jsErrCode jerr)
 {
 	return s == NATS_NO_RESPONDERS || s == NATS_TIMEOUT || jerr == JSClusterNotAvailErr ||
-	       jerr == JSStreamOfflineErr;
+	       jerr == JSStreamOfflineErr || jerr == JSClusterNoPeersErr ||
+	       jerr == JSClusterNotLeaderErr;
 }
 
 static void pause_ms(int ms)

@@ -138,16 +138,7 @@ static int read_routes(void *arg, struct engine *e, struct engine_input *in, siz
 	for (size_t i = 0; i < nin; i++) {
 		if (take_file(&c, &in[i], (uint32_t)i, (uint32_t)nin) != 0)
 			return -1;
-		in[i].records = c.t.records;
-		in[i].malformed = c.t.malformed;
-		if (c.t.table) {
-			in[i].kind = "table";
-			in[i].data_time = c.t.data_time;
-			in[i].date_from = ab->job->table_time ? "given" : "name";
-		} else if (c.t.data_time) {
-			in[i].data_time = c.t.data_time;
-			in[i].date_from = "records";
-		}
+		engine_input_from_trailer(&in[i], &c.t, ab->job->table_time);
 		if (c.t.rc == -3)
 			log_err("%s: no valid MRT record in %llu bytes (not an MRT file?); nothing "
 			        "stored",

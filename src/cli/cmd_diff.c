@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
-#include "fetch/fetch.h"
+#include "engine/engine.h"
 #include "report/report.h"
 #include "rpki/rpki.h"
 #include "store/store.h"
@@ -54,32 +54,14 @@ static int snapshot_arg(struct store *s, const char *db, const char *arg, int64_
 
 /* ------------------------------------------------------------ --roas */
 
-/* A snapshot's VRP set: the one the store kept, else its VRP file as recorded, read again when
- * it is still the same bytes. */
+/* A snapshot's VRP set (the store's copy, else its file as recorded); NULL after saying why. */
 static struct vrp_table *vrps_of(struct store *s, const struct report_diff_vrps *v, int64_t snap)
 {
-	char why[200], sha[65];
-	struct vrp_table *t = report_diff_vrps_stored(s, v, snap, why, sizeof(why));
-	if (t != NULL || v->path == NULL) {
-		if (t == NULL)
-			log_err("diff --roas: %s", why);
-		return t;
-	}
-	if (fetch_sha256_file(v->path, sha) != 0) {
-		log_err("diff --roas: %s; %s (its VRP file) cannot be read", why, v->path);
-		return NULL;
-	}
-	if (v->sha256 && strcmp(sha, v->sha256) != 0) {
-		log_err("diff --roas: %s; %s has changed since snapshot %lld was made (SHA-256 "
-		        "%.12s..., "
-		        "recorded %.12s...)",
-		    why, v->path, (long long)snap, sha, v->sha256);
-		return NULL;
-	}
-	struct aspa_table *a;
-	if (vrp_source_load(v->path, NULL, 0, 0, &t, &a) != 0)
-		return NULL;
-	aspa_table_free(a);
+	char why[600];
+	struct vrp_table *t =
+	    engine_snapshot_vrps(s, v->path, v->sha256, snap, 1, why, sizeof(why));
+	if (t == NULL)
+		log_err("diff --roas: %s", why);
 	return t;
 }
 

@@ -47,43 +47,27 @@ static void usage(FILE *f)
 
 struct worker {
 	struct bus *bus;
-	struct mrt_batch_writer w;
 	struct bus_job job;
 	char key[BUS_KEY_MAX + 1];
-	uint32_t seq;
-	uint64_t sent_routes;
+	uint32_t batches;
 	double last_progress;
-	int failed; /* a publish failed or a route could not travel */
 	uint64_t jobs, routes;
 	double last_job;
 };
 
-static void flush_batch(struct worker *k, const struct mrt_batch_trailer *t)
-{
-	mrt_batch_end(&k->w, t);
-	if (bus_publish(k->bus, k->key, k->w.buf, k->w.len, (uint64_t)k->seq + 1) != 0)
-		k->failed = 1;
-	mrt_batch_begin(&k->w, k->job.file, ++k->seq);
-}
-
-static void on_route(void *arg, const struct mrt_route *rt)
+/* engine_batch_fn: a closed batch onto the job's key (message ids 1, 2, ...: the same when a
+ * job is read again); "in progress" to the job's stream once a second. */
+static int publish_batch(void *arg, const uint8_t *buf, size_t len, int last)
 {
 	struct worker *k = arg;
-	if (mrt_batch_add(&k->w, rt) != 0) {
-		log_err("%s: record %llu: a route's AS path cannot be sent (over %d words)",
-		    k->job.path, (unsigned long long)rt->record, MRT_BATCH_MAX_WORDS);
-		k->failed = 1;
-		return;
+	(void)last;
+	k->batches++;
+	double now = clock_mono();
+	if (now - k->last_progress > 1) { /* still at it: no redelivery meanwhile */
+		bus_progress(k->bus);
+		k->last_progress = now;
 	}
-	k->sent_routes++;
-	if (k->w.count >= MRT_BATCH_ROUTES) {
-		flush_batch(k, NULL);
-		double now = clock_mono();
-		if (now - k->last_progress > 1) { /* still at it: no redelivery meanwhile */
-			bus_progress(k->bus);
-			k->last_progress = now;
-		}
-	}
+	return bus_publish(k->bus, k->key, buf, len, k->batches);
 }
 
 static int on_job(void *arg, const struct bus_msg *m)
@@ -95,28 +79,15 @@ static int on_job(void *arg, const struct bus_msg *m)
 		return 0;
 	}
 	double t0 = clock_mono();
-	k->last_job = t0;
-	k->last_progress = t0;
-	k->seq = 0;
-	k->failed = 0;
-	k->sent_routes = 0;
+	k->last_job = k->last_progress = t0;
+	k->batches = 0;
 	bus_job_key(k->job.run, k->job.file, k->key, sizeof(k->key));
 	fprintf(stderr, "routemark: worker: run %s file %u/%u: %s\n", k->job.run, k->job.file + 1,
 	    k->job.nfiles, k->job.path);
-	mrt_batch_begin(&k->w, k->job.file, 0);
-	struct engine_input in;
 	uint64_t routes = 0;
-	int rc = engine_read_input(
-	    k->job.path, k->job.table_time, k->job.strict, &in, &routes, on_route, k);
-	struct mrt_batch_trailer t = {.records = in.records,
-	    .malformed = in.malformed,
-	    .routes = routes,
-	    .data_time = in.data_time,
-	    .rc = rc,
-	    .table = strcmp(in.kind, "table") == 0,
-	    .size = in.size};
-	flush_batch(k, &t);
-	if (bus_flush(k->bus, 120000) != 0 || k->failed) {
+	int rc = engine_read_batches(
+	    k->job.path, k->job.table_time, k->job.strict, k->job.file, publish_batch, k, &routes);
+	if (rc == -4 || bus_flush(k->bus, 120000) != 0) {
 		log_err("worker: run %s file %u: not every batch was published; the job stays "
 		        "for another worker",
 		    k->job.run, k->job.file + 1);
@@ -127,7 +98,7 @@ static int on_job(void *arg, const struct bus_msg *m)
 	k->last_job = clock_mono();
 	fprintf(stderr,
 	    "routemark: worker: run %s file %u/%u: %llu routes in %u batches, %.2f s%s\n",
-	    k->job.run, k->job.file + 1, k->job.nfiles, (unsigned long long)routes, k->seq,
+	    k->job.run, k->job.file + 1, k->job.nfiles, (unsigned long long)routes, k->batches,
 	    k->last_job - t0,
 	    rc == 0 ? "" : " (the file could not be read: said to the coordinator)");
 	return 0;
@@ -208,6 +179,5 @@ int cmd_worker(int argc, char **argv)
 	printf("worker: %llu jobs, %llu routes published\n", (unsigned long long)k.jobs,
 	    (unsigned long long)k.routes);
 	bus_close(k.bus);
-	mrt_batch_writer_free(&k.w);
 	return rc;
 }

@@ -133,6 +133,18 @@ int engine_store(struct engine *e, const struct store_results *res,
     const struct observe_totals *tot, const char *db, const struct engine_input *in, size_t nin,
     const struct store_gap *gaps, size_t ngaps, struct store_snapshot *snap);
 
+/* ---------------------------------------------------------------- VRP sets (vrpset.c) */
+
+/* Inside a snapshot being stored: keep vt, the set read from the snapshot's VRP file, once per
+ * file (store_put_vrp_set by the input's SHA-256). 0 or -1 (logged). */
+int engine_keep_vrp_sets(
+    struct store *s, const struct vrp_table *vt, const struct engine_input *in, size_t nin);
+/* The VRP set snapshot snap was judged with, built: the store's copy of the file of SHA-256
+ * sha256; else, with files and for a snapshot stored before they were kept, the file at path
+ * when it still has those bytes. NULL with why filled when there is none. */
+struct vrp_table *engine_snapshot_vrps(struct store *s, const char *path, const char *sha256,
+    int64_t snap, int files, char *why, size_t size);
+
 /* ---------------------------------------------------------------- plan.c: a history */
 
 /* A history from a data mirror (plan.c): the routing data of each snapshot, in time order, and
@@ -314,6 +326,19 @@ typedef void (*engine_route_fn)(void *arg, const struct mrt_route *rt);
  * malformed under strict, -3 no valid MRT record in it (logged). */
 int engine_read_input(const char *path, int64_t table_time, int strict, struct engine_input *in,
     uint64_t *routes, engine_route_fn fn, void *arg);
+
+/* batches.c: a routing input read as engine_read_input does, its routes cut into route batches
+ * of file index file (mrt_batch_*), each batch handed to emit as it closes (buf valid during the
+ * call; last: the file's closing batch, with its figures and the reading's result). A route no
+ * batch can hold fails the file (said). Returns engine_read_input's result, or -4 when emit
+ * failed (non-zero) for any batch. */
+typedef int (*engine_batch_fn)(void *arg, const uint8_t *buf, size_t len, int last);
+int engine_read_batches(const char *path, int64_t table_time, int strict, uint32_t file,
+    engine_batch_fn emit, void *arg, uint64_t *routes);
+/* The judging side: a file's closing figures into its input record, as engine_read_input fills
+ * them (records, malformed, kind, data time and where it came from). */
+void engine_input_from_trailer(
+    struct engine_input *in, const struct mrt_batch_trailer *t, int64_t table_time);
 
 struct engine_job {
 	const char *db;    /* the store */

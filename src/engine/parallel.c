@@ -43,23 +43,21 @@ struct engine_par {
 	struct file_q *q;
 };
 
-struct reader {
+/* Where a reader's batches go: its file's queue. */
+struct dest {
 	struct engine_par *p;
-	size_t file;
-	struct mrt_batch_writer w;
-	uint32_t seq;
-	int bad; /* a route could not be put in a batch: the file fails */
+	struct file_q *q;
 };
 
-static void push(struct reader *r, const struct mrt_batch_trailer *t)
+/* engine_batch_fn: a closed batch into its file's queue, waiting while the queue is full. */
+static int enqueue(void *arg, const uint8_t *buf, size_t len, int last)
 {
-	mrt_batch_end(&r->w, t);
-	struct batch *b = xmalloc(sizeof(*b) + r->w.len);
+	struct engine_par *p = ((struct dest *)arg)->p;
+	struct file_q *q = ((struct dest *)arg)->q;
+	struct batch *b = xmalloc(sizeof(*b) + len);
 	b->next = NULL;
-	b->len = r->w.len;
-	memcpy(b->data, r->w.buf, r->w.len);
-	struct engine_par *p = r->p;
-	struct file_q *q = &p->q[r->file];
+	b->len = len;
+	memcpy(b->data, buf, len);
 	pthread_mutex_lock(&p->mu);
 	while (q->bytes > QUEUE_BYTES && !p->stop)
 		pthread_cond_wait(&p->cv, &p->mu);
@@ -69,59 +67,29 @@ static void push(struct reader *r, const struct mrt_batch_trailer *t)
 		q->head = b;
 	q->tail = b;
 	q->bytes += b->len;
-	if (t)
+	if (last)
 		q->done = 1;
 	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
-	mrt_batch_begin(&r->w, (uint32_t)r->file, ++r->seq);
-}
-
-static void on_route(void *arg, const struct mrt_route *rt)
-{
-	struct reader *r = arg;
-	if (mrt_batch_add(&r->w, rt) != 0) { /* never silently: the file fails, said */
-		if (!r->bad)
-			log_err(
-			    "%s: record %llu: a route the reader thread cannot pass on (AS path "
-			    "of %u words)",
-			    r->p->in[r->file].path, (unsigned long long)rt->record,
-			    rt->attrs ? rt->attrs->aspath_nwords : 0);
-		r->bad = 1;
-		return;
-	}
-	if (r->w.count >= MRT_BATCH_ROUTES)
-		push(r, NULL);
+	return 0;
 }
 
 static void *reader_main(void *arg)
 {
 	struct engine_par *p = arg;
-	struct reader r = {.p = p};
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
 		if (p->stop || p->next == p->nin) {
 			pthread_mutex_unlock(&p->mu);
 			break;
 		}
-		r.file = p->next++;
+		size_t file = p->next++;
 		pthread_mutex_unlock(&p->mu);
-		r.seq = 0;
-		r.bad = 0;
-		mrt_batch_begin(&r.w, (uint32_t)r.file, 0);
-		struct engine_input in;
-		uint64_t routes = 0;
-		int rc = engine_read_input(
-		    p->in[r.file].path, p->table_time, p->strict, &in, &routes, on_route, &r);
-		struct mrt_batch_trailer t = {.records = in.records,
-		    .malformed = in.malformed,
-		    .routes = routes,
-		    .data_time = in.data_time,
-		    .rc = rc == 0 && r.bad ? -1 : rc,
-		    .table = strcmp(in.kind, "table") == 0,
-		    .size = in.size};
-		push(&r, &t);
+		struct dest d = {p, &p->q[file]};
+		uint64_t routes;
+		engine_read_batches(p->in[file].path, p->table_time, p->strict, (uint32_t)file,
+		    enqueue, &d, &routes);
 	}
-	mrt_batch_writer_free(&r.w);
 	return NULL;
 }
 
@@ -191,16 +159,7 @@ int engine_par_take(
 		struct engine_input *in = &p->in[i];
 		struct mrt_batch_trailer t;
 		take(p, e, i, &t);
-		in->records = t.records;
-		in->malformed = t.malformed;
-		if (t.table) {
-			in->kind = "table";
-			in->data_time = t.data_time;
-			in->date_from = p->table_time ? "given" : "name";
-		} else if (t.data_time) {
-			in->data_time = t.data_time;
-			in->date_from = "records";
-		}
+		engine_input_from_trailer(in, &t, p->table_time);
 		*routes += t.routes;
 		rc = t.rc;
 		if (rc == 0 && job->progress) {

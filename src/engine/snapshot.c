@@ -102,23 +102,10 @@ int engine_store(struct engine *e, const struct store_results *res,
 	for (size_t i = 0; i < ngaps; i++)
 		if (store_put_gap(s, &gaps[i]) != 0)
 			goto fail;
-	/* the VRP set the file gave, kept once per file: a diff of two snapshots says which
-	 * ROAs appeared (a live RTR set has no file: not kept) */
-	const struct vrp_table *vt = refset_refs(e->rs)->vrps;
-	for (size_t i = 0; i < nin && vt; i++) {
-		if (strcmp(in[i].kind, "vrps") != 0 || strlen(in[i].sha256) != 64)
-			continue;
-		uint8_t *packed;
-		size_t plen;
-		if (vrp_table_pack(vt, &packed, &plen) != 0) {
-			log_err("engine: the VRP set cannot be packed");
-			goto fail;
-		}
-		int rc = store_put_vrp_set(s, in[i].sha256, packed, plen, vrp_table_count(vt));
-		free(packed);
-		if (rc != 0)
-			goto fail;
-	}
+	/* the VRP set the file gave: a diff of two snapshots says which ROAs appeared (a live
+	 * RTR set has no file: not kept) */
+	if (engine_keep_vrp_sets(s, refset_refs(e->rs)->vrps, in, nin) != 0)
+		goto fail;
 	if (observe_write(e->ob, res, s) != 0)
 		goto fail;
 	/* accepted disputes of findings hold in every later snapshot, this one too */

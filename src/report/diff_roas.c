@@ -1,41 +1,11 @@
-/* Which ROAs (VRPs) appeared and disappeared between two snapshots: from the VRP sets the
- * store kept with them (store_get_vrp_set, by the SHA-256 of each snapshot's VRP file). */
+/* Which ROAs (VRPs) appeared and disappeared between two snapshots' VRP sets
+ * (engine_snapshot_vrps reads them), counted and the first listed, for text and JSON. */
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report/report.h"
 #include "rpki/rpki.h"
-
-struct vrp_table *report_diff_vrps_stored(
-    struct store *s, const struct report_diff_vrps *v, int64_t snap, char *why, size_t size)
-{
-	if (v->sha256 == NULL) {
-		snprintf(why, size, "snapshot %lld recorded no VRP file", (long long)snap);
-		return NULL;
-	}
-	struct arena a;
-	arena_init(&a, 1 << 12);
-	const void *data;
-	size_t len;
-	int found;
-	struct vrp_table *t = NULL;
-	if (store_get_vrp_set(s, v->sha256, &a, &data, &len, &found) != 0)
-		snprintf(why, size, "the store could not be read");
-	else if (!found)
-		snprintf(why, size,
-		    "the store has no VRP set of snapshot %lld (analyzed before routemark kept "
-		    "them)",
-		    (long long)snap);
-	else {
-		const char *err;
-		if (vrp_table_unpack(data, len, &t, &err) != 0)
-			snprintf(why, size, "the VRP set of snapshot %lld is damaged: %s",
-			    (long long)snap, err);
-	}
-	arena_free(&a);
-	return t;
-}
 
 static void on_vrp(const struct vrp *v, int added, void *arg)
 {

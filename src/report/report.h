@@ -211,10 +211,6 @@ struct report_roas {
 	} * changes; /* the first limit, in prefix order */
 	size_t n, limit;
 };
-/* The VRP set the store kept for snapshot snap's VRP file (v, from report_diff), built; NULL with
- * why filled when there is none (no VRP file, analyzed before routemark kept them, damaged). */
-struct vrp_table *report_diff_vrps_stored(
-    struct store *s, const struct report_diff_vrps *v, int64_t snap, char *why, size_t size);
 void report_roas_diff(
     const struct vrp_table *from, const struct vrp_table *to, size_t limit, struct report_roas *r);
 void report_roas_free(struct report_roas *r);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/engine.h"
 #include "report/report.h"
 #include "serve/serve_private.h"
 
@@ -224,10 +225,10 @@ int api_diff(struct req *r)
 	json_object *o = report_diff_json(&d);
 	if (roas) { /* from the VRP sets the store kept with the two snapshots */
 		char why[200] = "";
-		struct vrp_table *va = report_diff_vrps_stored(
-		                     r->store, &d.vrps[0], d.from, why, sizeof(why)),
-		                 *vb = va ? report_diff_vrps_stored(
-		                                r->store, &d.vrps[1], d.to, why, sizeof(why))
+		struct vrp_table *va = engine_snapshot_vrps(r->store, d.vrps[0].path,
+		                     d.vrps[0].sha256, d.from, 0, why, sizeof(why)),
+		                 *vb = va ? engine_snapshot_vrps(r->store, d.vrps[1].path,
+		                                d.vrps[1].sha256, d.to, 0, why, sizeof(why))
 		                          : NULL;
 		if (vb) {
 			struct report_roas rr;

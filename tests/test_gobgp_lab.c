@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "testutil.h"
+#include "proclab.h"
 #include "core/core.h"
 
 #define WAIT_S 40.0 /* any one condition; the machine is shared and loaded */
@@ -48,19 +49,6 @@ static struct lab {
 	pid_t mon_a, mon_b, monitored, feeder, tshark;
 } lab;
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
-}
-
 static char *path_of(const char *name)
 {
 	static char buf[8][512];
@@ -78,45 +66,6 @@ static void write_file(const char *name, const char *text)
 	assert_int_equal(fclose(f), 0);
 }
 
-/* All a stream gives (empty string at least); the caller frees. */
-static char *slurp_stream(FILE *f)
-{
-	char *s = NULL;
-	size_t len = 0, cap = 0, n;
-	char chunk[65536];
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (len + n + 1 > cap) {
-			cap = 2 * (len + n + 1);
-			s = realloc(s, cap);
-			assert_non_null(s);
-		}
-		memcpy(s + len, chunk, n);
-		len += n;
-	}
-	if (s == NULL)
-		return xstrdup("");
-	s[len] = '\0';
-	return s;
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (f == NULL)
-		return xstrdup("");
-	char *s = slurp_stream(f);
-	fclose(f);
-	return s;
-}
-
-static int file_has(const char *path, const char *needle)
-{
-	char *s = slurp(path);
-	int r = strstr(s, needle) != NULL;
-	free(s);
-	return r;
-}
-
 /* The output of a shell command run in the namespace (NULL when it fails); the caller frees. */
 static char *ns_run(const char *fmt, ...)
 {
@@ -128,7 +77,7 @@ static char *ns_run(const char *fmt, ...)
 	snprintf(full, sizeof(full), "ip netns exec %s %s 2>/dev/null", lab.ns, cmd);
 	FILE *p = popen(full, "r");
 	assert_non_null(p);
-	char *out = slurp_stream(p);
+	char *out = proc_slurp_stream(p);
 	if (pclose(p) != 0) {
 		free(out);
 		return NULL;
@@ -145,62 +94,16 @@ static pid_t spawn_ns(const char *log, char *const argv[])
 	for (int i = 0; argv[i] && n < 31; i++)
 		full[n++] = argv[i];
 	full[n] = NULL;
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		setpgid(0, 0);
-		int fd = open(path_of(log), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-			close(fd);
-		}
-		int null = open("/dev/null", O_RDONLY);
-		if (null >= 0)
-			dup2(null, 0);
-		execvp(full[0], full);
-		_exit(127);
-	}
-	setpgid(pid, pid); /* both sides: no race with a kill of the group */
-	return pid;
-}
-
-/* SIGTERM to the process group, wait; SIGKILL after timeout_s. Returns the exit status. */
-static int stop(pid_t *pid, double timeout_s)
-{
-	int st = -1;
-	if (*pid <= 0)
-		return st;
-	kill(-*pid, SIGTERM);
-	double end = now_s() + timeout_s;
-	for (;;) {
-		pid_t r = waitpid(*pid, &st, WNOHANG);
-		if (r == *pid || (r < 0 && errno != EINTR))
-			break;
-		if (now_s() > end) {
-			kill(-*pid, SIGKILL);
-			waitpid(*pid, &st, 0);
-			break;
-		}
-		sleep_ms(20);
-	}
-	kill(-*pid, SIGKILL);
-	*pid = 0;
-	return st;
-}
-
-static int alive(pid_t pid)
-{
-	return pid > 0 && waitpid(pid, NULL, WNOHANG) == 0;
+	return proc_spawn(path_of(log), full);
 }
 
 static void wait_file(const char *name, const char *needle)
 {
-	double t0 = now_s();
-	while (!file_has(path_of(name), needle)) {
-		if (now_s() - t0 > WAIT_S)
+	double t0 = clock_mono();
+	while (!proc_file_has(path_of(name), needle)) {
+		if (clock_mono() - t0 > WAIT_S)
 			fail_msg("'%s' not in %s within %.0f s", needle, name, WAIT_S);
-		sleep_ms(50);
+		proc_sleep_ms(50);
 	}
 }
 
@@ -405,7 +308,7 @@ static void gobgp_routes(struct routes *r)
 /* routemark's --rib-out lines. */
 static void routemark_routes(const char *file, struct routes *r)
 {
-	char *s = slurp(file), *save = NULL;
+	char *s = proc_slurp(file), *save = NULL;
 	for (char *line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		json_object *o = json_tokener_parse(line), *x;
 		assert_non_null(o);
@@ -531,7 +434,7 @@ static void tshark_routes(const char *pcap, struct routes *r)
 	    pcap, BMP_A);
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
-	char *out = slurp_stream(p);
+	char *out = proc_slurp_stream(p);
 	assert_int_equal(pclose(p), 0);
 	json_object *frames = json_tokener_parse(out);
 	free(out);
@@ -660,7 +563,7 @@ static int routemark_counts(int http_port, struct counts *c)
 static int metrics_port(const char *log)
 {
 	wait_file(log, " at /metrics");
-	char *s = slurp(path_of(log));
+	char *s = proc_slurp(path_of(log));
 	const char *p = strstr(s, "metrics on ");
 	p = p ? strstr(p, "(port ") : NULL;
 	int port = p ? atoi(p + 6) : 0;
@@ -673,28 +576,28 @@ static int metrics_port(const char *log)
  * both stations hold the same counts; the counts. */
 static struct counts wait_agree(int http_a, int http_b, int (*pred)(const struct counts *))
 {
-	double t0 = now_s(), since = now_s();
+	double t0 = clock_mono(), since = clock_mono();
 	struct counts last = {-1, -1, -1}, g, a = {-1, -1, -1}, b = {-1, -1, -1};
 	for (;;) {
-		assert_true(alive(lab.monitored));
-		assert_true(lab.mon_a == 0 || alive(lab.mon_a));
-		assert_true(alive(lab.mon_b));
+		assert_true(proc_alive(lab.monitored));
+		assert_true(lab.mon_a == 0 || proc_alive(lab.mon_a));
+		assert_true(proc_alive(lab.mon_b));
 		if (gobgp_counts(&g)) {
 			if (memcmp(&g, &last, sizeof(g)) != 0) {
 				last = g;
-				since = now_s();
+				since = clock_mono();
 			}
 			int same_a = http_a == 0 || (routemark_counts(http_a, &a) &&
 			                                memcmp(&a, &g, sizeof(g)) == 0);
 			int same_b = routemark_counts(http_b, &b) && memcmp(&b, &g, sizeof(g)) == 0;
-			if (pred(&g) && now_s() - since >= 2.0 && same_a && same_b)
+			if (pred(&g) && clock_mono() - since >= 2.0 && same_a && same_b)
 				return g;
 		}
-		if (now_s() - t0 > WAIT_S)
+		if (clock_mono() - t0 > WAIT_S)
 			fail_msg(
 			    "no agreement within %.0f s: gobgp %ld/%ld/%ld, routemark %ld/%ld/%ld",
 			    WAIT_S, last.pre, last.post, last.loc, a.pre, a.post, a.loc);
-		sleep_ms(200);
+		proc_sleep_ms(200);
 	}
 }
 
@@ -711,17 +614,17 @@ static int table_empty(const struct counts *c)
 /* a route in GoBGP's Loc-RIB (1) or not (0), polled */
 static void wait_route(const char *prefix, const char *aspath, int present)
 {
-	double t0 = now_s();
+	double t0 = clock_mono();
 	for (;;) {
 		char *s = ns_run("gobgp -p %d global rib -a ipv4 %s", API_MONITORED, prefix);
 		int has = s && strstr(s, aspath) != NULL;
 		free(s);
 		if (has == present)
 			return;
-		if (now_s() - t0 > WAIT_S)
+		if (clock_mono() - t0 > WAIT_S)
 			fail_msg("%s (%s) %s the Loc-RIB after %.0f s", prefix, aspath,
 			    present ? "not in" : "still in", WAIT_S);
-		sleep_ms(100);
+		proc_sleep_ms(100);
 	}
 }
 
@@ -749,11 +652,11 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	/* the feeder first, then the monitored router, then the stations */
-	stop(&lab.feeder, 10);
-	stop(&lab.monitored, 10);
-	stop(&lab.mon_a, 10);
-	stop(&lab.mon_b, 10);
-	stop(&lab.tshark, 10);
+	proc_stop(&lab.feeder, 10);
+	proc_stop(&lab.monitored, 10);
+	proc_stop(&lab.mon_a, 10);
+	proc_stop(&lab.mon_b, 10);
+	proc_stop(&lab.tshark, 10);
 	char cmd[600];
 	int rc = 0;
 	if (lab.ns_made) {
@@ -771,7 +674,7 @@ static int teardown(void **state)
 
 static void test_gobgp_pair(void **state)
 {
-	double t_start = now_s();
+	double t_start = clock_mono();
 	const char *mrt = test_data_path(MRT_FILE);
 	if (mrt == NULL)
 		fail_msg("shared data file %s is absent", MRT_FILE);
@@ -828,20 +731,20 @@ static void test_gobgp_pair(void **state)
 	lab.feeder = spawn_ns("feeder.log", feeder);
 
 	/* the session (~5 s) */
-	double t0 = now_s();
+	double t0 = clock_mono();
 	for (;;) {
-		assert_true(alive(lab.monitored));
-		assert_true(alive(lab.feeder));
+		assert_true(proc_alive(lab.monitored));
+		assert_true(proc_alive(lab.feeder));
 		char *s = ns_run("gobgp -p %d neighbor " FEEDER, API_MONITORED);
 		int up = s && strcasestr(s, "BGP state = established") != NULL;
 		free(s);
 		if (up)
 			break;
-		if (now_s() - t0 > WAIT_S)
+		if (clock_mono() - t0 > WAIT_S)
 			fail_msg("no BGP session within %.0f s", WAIT_S);
-		sleep_ms(100);
+		proc_sleep_ms(100);
 	}
-	double t_session = now_s() - t_start;
+	double t_session = clock_mono() - t_start;
 
 	/* the real table, then the hand-made routes */
 	snprintf(cmd, sizeof(cmd), "bzcat %s > %s", mrt, path_of("rib.mrt"));
@@ -869,13 +772,13 @@ static void test_gobgp_pair(void **state)
 
 	/* GoBGP stable and both stations at its counts: compare route for route */
 	struct counts c = wait_agree(http_a, http_b, table_in);
-	double t_table = now_s() - t_start;
+	double t_table = clock_mono() - t_start;
 	struct routes want = {0}, got = {0};
 	gobgp_routes(&want);
 	assert_int_equal(routes_count(&want, "pre-policy"), c.pre);
 	assert_int_equal(routes_count(&want, "post-policy"), c.post);
 	assert_int_equal(routes_count(&want, "loc-rib"), c.loc);
-	int st = stop(&lab.mon_a, 20);
+	int st = proc_stop(&lab.mon_a, 20);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
 	routemark_routes(path_of("rib-a.jsonl"), &got);
@@ -897,36 +800,36 @@ static void test_gobgp_pair(void **state)
 	const char *tshark_said = "tshark absent: not compared";
 	if (lab.tshark) {
 		kill(lab.tshark, SIGINT); /* tshark writes the capture out and exits */
-		double t1 = now_s();
-		while (waitpid(lab.tshark, NULL, WNOHANG) == 0 && now_s() - t1 < WAIT_S)
-			sleep_ms(50);
-		stop(&lab.tshark, 5);
+		double t1 = clock_mono();
+		while (waitpid(lab.tshark, NULL, WNOHANG) == 0 && clock_mono() - t1 < WAIT_S)
+			proc_sleep_ms(50);
+		proc_stop(&lab.tshark, 5);
 		tshark_routes(path_of("bmp.pcapng"), &want);
 		routes_expect_equal("tshark", &want, "routemark", &got);
 		routes_free(&want);
 		tshark_said = "tshark's decoding agrees";
 	}
 	routes_free(&got);
-	assert_true(file_has(path_of("monitor-a.log"), " 0 malformed;"));
+	assert_true(proc_file_has(path_of("monitor-a.log"), " 0 malformed;"));
 
 	/* the feeder stops: PeerDown; the other station's state empties as GoBGP's does */
-	stop(&lab.feeder, 10);
+	proc_stop(&lab.feeder, 10);
 	wait_agree(0, http_b, table_empty);
-	st = stop(&lab.mon_b, 20);
+	st = proc_stop(&lab.mon_b, 20);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
-	char *rib_b = slurp(path_of("rib-b.jsonl"));
+	char *rib_b = proc_slurp(path_of("rib-b.jsonl"));
 	assert_string_equal(rib_b, "");
 	free(rib_b);
 	char flushed[128];
 	snprintf(flushed, sizeof(flushed), "%ld routes flushed by Peer Down", c.pre);
-	if (!file_has(path_of("monitor-b.log"), flushed))
+	if (!proc_file_has(path_of("monitor-b.log"), flushed))
 		fail_msg("monitor-b.log lacks '%s'", flushed);
 
 	printf("gobgp pair: session after %.1f s, table agreed after %.1f s: pre-policy %ld, "
 	       "post-policy %ld, Loc-RIB %ld routes equal route for route; PeerDown emptied "
 	       "the other station; %s; %.1f s in all\n",
-	    t_session, t_table, c.pre, c.post, c.loc, tshark_said, now_s() - t_start);
+	    t_session, t_table, c.pre, c.post, c.loc, tshark_said, clock_mono() - t_start);
 }
 
 int main(void)

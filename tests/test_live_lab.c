@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "testutil.h"
+#include "proclab.h"
 #include "netutil.h"
 #include "core/core.h"
 
@@ -93,19 +94,6 @@ static struct lab {
 	struct MHD_Daemon *hook;
 } lab;
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
-}
-
 static char *path_of(const char *name)
 {
 	static char buf[8][512];
@@ -134,89 +122,10 @@ static void append_line(const char *name, const char *line)
 	assert_int_equal(fclose(f), 0);
 }
 
-/* The whole of a file (empty when absent); the caller frees. */
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (f == NULL)
-		return xstrdup("");
-	char *s = NULL;
-	size_t len = 0, cap = 0, n;
-	char chunk[8192];
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (len + n + 1 > cap) {
-			cap = 2 * (len + n + 1);
-			s = realloc(s, cap);
-			assert_non_null(s);
-		}
-		memcpy(s + len, chunk, n);
-		len += n;
-	}
-	fclose(f);
-	if (s == NULL)
-		return xstrdup("");
-	s[len] = '\0';
-	return s;
-}
-
-static int file_has(const char *path, const char *needle)
-{
-	char *s = slurp(path);
-	int r = strstr(s, needle) != NULL;
-	free(s);
-	return r;
-}
-
 /* Start argv in its own process group, output to log (in the lab folder). */
 static pid_t spawn(const char *log, char *const argv[])
 {
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		setpgid(0, 0);
-		int fd = open(path_of(log), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-			close(fd);
-		}
-		int null = open("/dev/null", O_RDONLY);
-		if (null >= 0)
-			dup2(null, 0);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	setpgid(pid, pid); /* both sides: no race with a kill of the group */
-	return pid;
-}
-
-/* SIGTERM to the process group, wait; SIGKILL after timeout_s. Returns the exit status. */
-static int stop(pid_t *pid, double timeout_s)
-{
-	int st = -1;
-	if (*pid <= 0)
-		return st;
-	kill(-*pid, SIGTERM);
-	double end = now_s() + timeout_s;
-	for (;;) {
-		pid_t r = waitpid(*pid, &st, WNOHANG);
-		if (r == *pid || (r < 0 && errno != EINTR))
-			break;
-		if (now_s() > end) {
-			kill(-*pid, SIGKILL);
-			waitpid(*pid, &st, 0);
-			break;
-		}
-		sleep_ms(20);
-	}
-	kill(-*pid, SIGKILL); /* children left in the group (ExaBGP's API process) */
-	*pid = 0;
-	return st;
-}
-
-static int alive(pid_t pid)
-{
-	return pid > 0 && waitpid(pid, NULL, WNOHANG) == 0;
+	return proc_spawn(path_of(log), argv);
 }
 
 /* ---------------------------------------------------------------- the webhook's events */
@@ -266,26 +175,26 @@ static int64_t jint(json_object *o, const char *k)
 /* Poll until the webhook has an event of id in state, or WAIT_S passes; the seconds taken. */
 static double wait_hook(const char *id, const char *state)
 {
-	double t0 = now_s();
+	double t0 = clock_mono();
 	while (hook_count(id, state, NULL) == 0) {
-		assert_true(alive(lab.monitor));
-		if (now_s() - t0 > WAIT_S)
+		assert_true(proc_alive(lab.monitor));
+		if (clock_mono() - t0 > WAIT_S)
 			fail_msg(
 			    "no '%s' event of %s at the webhook within %.0f s", state, id, WAIT_S);
-		sleep_ms(50);
+		proc_sleep_ms(50);
 	}
-	return now_s() - t0;
+	return clock_mono() - t0;
 }
 
 static double wait_file(const char *name, const char *needle)
 {
-	double t0 = now_s();
-	while (!file_has(path_of(name), needle)) {
-		if (now_s() - t0 > WAIT_S)
+	double t0 = clock_mono();
+	while (!proc_file_has(path_of(name), needle)) {
+		if (clock_mono() - t0 > WAIT_S)
 			fail_msg("'%s' not in %s within %.0f s", needle, name, WAIT_S);
-		sleep_ms(50);
+		proc_sleep_ms(50);
 	}
-	return now_s() - t0;
+	return clock_mono() - t0;
 }
 
 /* ---------------------------------------------------------------- configuration */
@@ -397,10 +306,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	/* feeders first, then the monitor, then its RTR cache */
-	stop(&lab.exabgp, 10);
-	stop(&lab.bgpd, 10);
-	stop(&lab.monitor, 10);
-	stop(&lab.stayrtr, 10);
+	proc_stop(&lab.exabgp, 10);
+	proc_stop(&lab.bgpd, 10);
+	proc_stop(&lab.monitor, 10);
+	proc_stop(&lab.stayrtr, 10);
 	if (lab.hook)
 		MHD_stop_daemon(lab.hook);
 	lab.hook = NULL;
@@ -420,7 +329,7 @@ static int teardown(void **state)
 
 static void test_live_hijack_and_rtr(void **state)
 {
-	double t_start = now_s();
+	double t_start = clock_mono();
 	assert_int_equal(need(BGPD, "frr"), 0);
 	assert_int_equal(need("/usr/sbin/exabgp", "exabgp python3-exabgp"), 0);
 	assert_int_equal(need("/usr/bin/stayrtr", "stayrtr"), 0);
@@ -446,11 +355,11 @@ static void test_live_hijack_and_rtr(void **state)
 	assert_non_null(lab.hook);
 	unsigned hook_port = MHD_get_daemon_info(lab.hook, MHD_DAEMON_INFO_BIND_PORT)->port;
 
-	double t0 = now_s();
+	double t0 = clock_mono();
 	while (!loopback_port_open(rtr_port)) {
-		assert_true(alive(lab.stayrtr));
-		assert_true(now_s() - t0 < WAIT_S);
-		sleep_ms(50);
+		assert_true(proc_alive(lab.stayrtr));
+		assert_true(clock_mono() - t0 < WAIT_S);
+		proc_sleep_ms(50);
 	}
 
 	/* the station: any free port, read back from its log */
@@ -463,12 +372,12 @@ static void test_live_hijack_and_rtr(void **state)
 	    jsonl_spec, NULL};
 	lab.monitor = spawn("monitor.log", mon_argv);
 	wait_file("monitor.log", "(port ");
-	char *log = slurp(path_of("monitor.log"));
+	char *log = proc_slurp(path_of("monitor.log"));
 	const char *p = strstr(log, "(port ");
 	int bmp_port = atoi(p + 6);
 	free(log);
 	assert_true(bmp_port > 0);
-	assert_true(file_has(path_of("monitor.log"), "monitor: RTR: 2 VRPs"));
+	assert_true(proc_file_has(path_of("monitor.log"), "monitor: RTR: 2 VRPs"));
 
 	/* FRR bgpd (BMP to the station), then ExaBGP feeding it */
 	int bgp_port = loopback_free_port("127.0.0.2");
@@ -480,11 +389,11 @@ static void test_live_hijack_and_rtr(void **state)
 	    "-P", "0", NULL};
 	lab.bgpd = spawn("bgpd.stdout", bgpd_argv);
 	struct stat sb;
-	t0 = now_s();
+	t0 = clock_mono();
 	while (stat(path_of("bgpd.vty"), &sb) != 0) {
-		assert_true(alive(lab.bgpd));
-		assert_true(now_s() - t0 < WAIT_S);
-		sleep_ms(50);
+		assert_true(proc_alive(lab.bgpd));
+		assert_true(clock_mono() - t0 < WAIT_S);
+		proc_sleep_ms(50);
 	}
 	write_exabgp_conf(bgp_port);
 	char *exa_argv[] = {
@@ -494,7 +403,7 @@ static void test_live_hijack_and_rtr(void **state)
 	/* the feed has arrived when the invalid route of the second watched prefix alerts */
 	const char *inv = "rpki-invalid/198.51.100.0/24/AS64497";
 	double t_feed = wait_hook(inv, "opened");
-	double t_up = now_s() - t_start;
+	double t_up = clock_mono() - t_start;
 
 	/* FRR's own view: 3 of the 4 prefixes accepted (198.19.0.0/24 denied by its policy) */
 	char cmd[1024];
@@ -520,9 +429,9 @@ static void test_live_hijack_and_rtr(void **state)
 	write_file("vrps.json", VRPS_AFTER);
 	double t_rtr = wait_hook(inv, "resolved");
 	wait_file("monitor.log", "became valid");
-	assert_true(file_has(path_of("monitor.log"), "monitor: RTR serial "));
-	assert_true(file_has(path_of("monitor.log"), ": 3 VRPs, 1 changed;"));
-	assert_true(file_has(path_of("monitor.log"), "0 became invalid, 2 became valid"));
+	assert_true(proc_file_has(path_of("monitor.log"), "monitor: RTR serial "));
+	assert_true(proc_file_has(path_of("monitor.log"), ": 3 VRPs, 1 changed;"));
+	assert_true(proc_file_has(path_of("monitor.log"), "0 became invalid, 2 became valid"));
 
 	/* exactly these three alerts, each opened once and resolved once */
 	json_object *o, *r;
@@ -575,7 +484,7 @@ static void test_live_hijack_and_rtr(void **state)
 	}
 	pthread_mutex_unlock(&hook_mu);
 	assert_int_equal(slack, n);
-	char *jl = slurp(path_of("alerts.jsonl"));
+	char *jl = proc_slurp(path_of("alerts.jsonl"));
 	int lines = 0;
 	for (const char *s = jl; (s = strchr(s, '\n')) != NULL; s++)
 		lines++;
@@ -583,20 +492,21 @@ static void test_live_hijack_and_rtr(void **state)
 	assert_int_equal(lines, n);
 
 	/* the monitor's summary at SIGTERM */
-	int st = stop(&lab.monitor, 15);
+	int st = proc_stop(&lab.monitor, 15);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
 	const char *mlog = path_of("monitor.log");
-	assert_true(file_has(mlog, "rtr: 1 new VRP tables; routes re-validated: 0 became invalid, "
-	                           "2 became valid"));
-	assert_true(file_has(mlog, "alerts: 3 opened, "));
-	assert_true(file_has(mlog, " 3 resolved, 0 open now"));
-	assert_true(file_has(mlog, "  opened by kind: more-specific 1 rpki-invalid 2"));
+	assert_true(
+	    proc_file_has(mlog, "rtr: 1 new VRP tables; routes re-validated: 0 became invalid, "
+	                        "2 became valid"));
+	assert_true(proc_file_has(mlog, "alerts: 3 opened, "));
+	assert_true(proc_file_has(mlog, " 3 resolved, 0 open now"));
+	assert_true(proc_file_has(mlog, "  opened by kind: more-specific 1 rpki-invalid 2"));
 	printf("live lab: feed up after %.1f s (first alert %.1f s after ExaBGP started), hijack "
 	       "opened %.2f s after the announce, resolved %.2f s after the withdrawal, RTR "
 	       "change resolved %.2f s after the VRP file changed; %d webhook events; %.1f s in "
 	       "all\n",
-	    t_up, t_feed, t_open, t_resolve, t_rtr, n, now_s() - t_start);
+	    t_up, t_feed, t_open, t_resolve, t_rtr, n, clock_mono() - t_start);
 }
 
 int main(void)

@@ -356,6 +356,22 @@ static int on_collected(void *arg, const struct bus_msg *m)
 }
 
 /* monitor --collect-only replays an MRT file onto the stream; every event decodes, in order. */
+/* A consumer of the whole stream at url takes the events (up to want, 30 s at most) into c;
+ * with quiet, then nothing more comes. */
+static void consume_all(const char *url, unsigned long long want, struct collected *c, int quiet)
+{
+	memset(c, 0, sizeof(*c));
+	struct bus *b = bus_open(url);
+	assert_non_null(b);
+	assert_int_equal(bus_consume(b, "evaluator", on_collected, c), 0);
+	double end = clock_mono() + 30;
+	while (c->events < want && clock_mono() < end)
+		assert_true(bus_poll(b, 500) >= 0);
+	if (quiet)
+		assert_int_equal(bus_poll(b, 200), 0);
+	bus_close(b);
+}
+
 static void test_monitor_collect(void **state)
 {
 	REQUIRE_DATA(mrt, "mrt/bgpdump__updates.20100722.2015.gz");
@@ -375,15 +391,7 @@ static void test_monitor_collect(void **state)
 	assert_true(published > 1000);
 
 	static struct collected c;
-	memset(&c, 0, sizeof(c));
-	struct bus *b = bus_open(url);
-	assert_non_null(b);
-	assert_int_equal(bus_consume(b, "evaluator", on_collected, &c), 0);
-	double end = clock_mono() + 30;
-	while (c.events < published && clock_mono() < end)
-		assert_true(bus_poll(b, 500) >= 0);
-	assert_int_equal(bus_poll(b, 200), 0);
-	bus_close(b);
+	consume_all(url, published, &c, 1);
 	assert_int_equal(c.events, published);
 	assert_int_equal(c.bad, 0);
 	assert_int_equal(c.gaps, 0);
@@ -604,14 +612,7 @@ static void test_station_collect(void **state)
 	assert_true(ends >= 1);
 
 	static struct collected c;
-	memset(&c, 0, sizeof(c));
-	struct bus *b = bus_open(url);
-	assert_non_null(b);
-	assert_int_equal(bus_consume(b, "evaluator", on_collected, &c), 0);
-	double end = clock_mono() + 30;
-	while (c.events < published && clock_mono() < end)
-		assert_true(bus_poll(b, 500) >= 0);
-	bus_close(b);
+	consume_all(url, published, &c, 0);
 	assert_int_equal(c.events, published);
 	assert_int_equal(c.downs, ends);
 	assert_int_equal(c.bad, 0);

@@ -377,7 +377,7 @@ static void test_live_hijack_and_rtr(void **state)
 	int bmp_port = atoi(p + 6);
 	free(log);
 	assert_true(bmp_port > 0);
-	assert_true(proc_file_has(path_of("monitor.log"), "monitor: RTR: 2 VRPs"));
+	wait_file("monitor.log", "monitor: RTR: 2 VRPs");
 
 	/* FRR bgpd (BMP to the station), then ExaBGP feeding it */
 	int bgp_port = loopback_free_port("127.0.0.2");

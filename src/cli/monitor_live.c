@@ -19,12 +19,15 @@
 static void notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void notice(const char *fmt, ...)
 {
+	/* one write: RTRlib's threads print to stderr too, and must not land inside the line */
+	char line[1024];
+	int n = snprintf(line, sizeof(line), "routemark: monitor: ");
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("routemark: monitor: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
 	va_end(ap);
+	strcat(line, "\n");
+	fputs(line, stderr);
 }
 
 static uint64_t seq_base; /* sink sequence numbers go on from the spool's */

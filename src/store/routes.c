@@ -200,7 +200,6 @@ static void *build_blocks(void *arg)
 	struct block_job *j = arg;
 	size_t n = j->nrec;
 	struct keyed *k = xmalloc(n * sizeof(*k));
-	uint8_t *buf = xmalloc(n * ROUTE_REC);
 	for (size_t i = 0; i < n; i++) {
 		const uint8_t *e = j->rec + i * ROUTE_REC;
 		struct prefix p;
@@ -210,9 +209,10 @@ static void *build_blocks(void *arg)
 		k[i].idx = i;
 	}
 	sort_keyed(k, n);
-	for (size_t i = 0; i < n; i++)
-		memcpy(buf + i * ROUTE_REC, j->rec + k[i].idx * ROUTE_REC, ROUTE_REC);
-	size_t cap = 0;
+	/* one group at a time through two scratch buffers, each block kept at its compressed
+	 * size: the peak is the records and their compressed copy, not twice the records */
+	uint8_t *raw = NULL, *zbuf = NULL;
+	size_t rawcap = 0, zcap = 0, cap = 0;
 	ZSTD_CCtx *cctx = ZSTD_createCCtx(); /* one context for all blocks: creating one is dear */
 	for (size_t i = 0, e; i < n; i = e) {
 		int64_t key = j->kind == KIND_ORIGIN ? k[i].key >> ORIGIN_GROUP_SHIFT : k[i].key;
@@ -224,13 +224,18 @@ static void *build_blocks(void *arg)
 			cap = cap ? cap * 2 : 1024;
 			j->b = xreallocarray(j->b, cap, sizeof(*j->b));
 		}
+		size_t len = (e - i) * ROUTE_REC, bound = ZSTD_compressBound(len);
+		if (len > rawcap)
+			raw = xrealloc(raw, rawcap = len);
+		if (bound > zcap)
+			zbuf = xrealloc(zbuf, zcap = bound);
+		for (size_t x = i; x < e; x++)
+			memcpy(raw + (x - i) * ROUTE_REC, j->rec + k[x].idx * ROUTE_REC, ROUTE_REC);
 		struct zblock *b = &j->b[j->nb++];
-		size_t raw = (e - i) * ROUTE_REC;
 		b->key = key;
 		b->n = e - i;
-		b->z = xmalloc(ZSTD_compressBound(raw));
-		b->zn = ZSTD_compressCCtx(
-		    cctx, b->z, ZSTD_compressBound(raw), buf + i * ROUTE_REC, raw, -1);
+		b->z = NULL;
+		b->zn = ZSTD_compressCCtx(cctx, zbuf, bound, raw, len, -1);
 		if (ZSTD_isError(b->zn)) {
 			snprintf(j->err, sizeof(j->err), "compressing routes: %s",
 			    ZSTD_getErrorName(b->zn));
@@ -238,10 +243,13 @@ static void *build_blocks(void *arg)
 			b->zn = 0;
 			break;
 		}
+		b->z = xmalloc(b->zn);
+		memcpy(b->z, zbuf, b->zn);
 	}
 	ZSTD_freeCCtx(cctx);
 	free(k);
-	free(buf);
+	free(raw);
+	free(zbuf);
 	return j->then ? build_blocks(j->then) : NULL;
 }
 

@@ -189,14 +189,14 @@ int64_t engine_routing_time(const char *path);
 
 /* ---------------------------------------------------------------- space.c */
 
-/* RPKI coverage by address space of stored snapshot snap, written as its global figures
+/* RPKI coverage by address space of the scored snapshot ob, added to out as global figures
  * (scopes all, afi:4, afi:6, and rir:/cc: with deleg): space_v4_24s (announced IPv4
  * /24-equivalents, overlaps once), space_v4_24s_rpki (in routes a VRP covers: valid or
  * invalid), space_v4_24s_valid, and space_v6_48s* the same in /48s; the VRP figures only with
- * have_vrps. One transaction; 0 or -1 (logged). */
+ * have_vrps. Reads ob only: it runs beside observe_write. */
 struct delegated;
-int engine_space_figures(
-    struct store *s, int64_t snap, const struct delegated *deleg, int have_vrps);
+void engine_space_figures(const struct observe *ob, const struct delegated *deleg, int have_vrps,
+    struct store_results *out);
 
 /* ---------------------------------------------------------------- the live door (live.c) */
 

@@ -311,19 +311,15 @@ int engine_analyze(const struct engine_job *job, struct engine_outcome *out)
 	struct engine_gaps gaps;
 	store_results_init(&res);
 	engine_gaps_init(&gaps);
-	if (checksum_inputs(&in) != 0)
-		goto out;
-	for (size_t i = job->nmrt; i < in.n; i++)
-		engine_input_date(&in.v[i]);
-	engine_snapshot_key(in.v, in.n, job->refs->rtr, &job->cfg, out->snap.key);
-	log_info("checksums at %.2f s (%.2f s CPU)", clock_mono() - t0, cpu());
 	struct mrt_options first_opt = {
 	    .strict = job->refs->strict, .readahead = FIRST_READAHEAD, .bz2_sequential = 1};
 	int parallel = !job->read_routes && job->threads > 1 && job->nmrt > 1;
 	enum origins_format fmt0 =
 	    job->read_routes || parallel ? ORIGINS_NONE : input_format(in.v[0].path);
 	struct mrt_reader *first = NULL; /* a table is quick to read: no head start */
-	if (parallel)                    /* the readers start now, while the reference data loads */
+	/* the reading starts first: the checksums, the data dates (the head of a bzip2 file is
+	 * a whole block to decode) and the reference data load while it decompresses */
+	if (parallel)
 		par = engine_par_start(
 		    in.v, job->nmrt, job->threads, job->table_time, job->refs->strict);
 	else if (fmt0 == ORIGINS_NONE && !job->read_routes &&
@@ -331,6 +327,14 @@ int engine_analyze(const struct engine_job *job, struct engine_outcome *out)
 		log_err("%s: cannot be read; nothing stored", in.v[0].path);
 		goto out;
 	}
+	if (checksum_inputs(&in) != 0) {
+		mrt_reader_close(first);
+		goto out;
+	}
+	for (size_t i = job->nmrt; i < in.n; i++)
+		engine_input_date(&in.v[i]);
+	engine_snapshot_key(in.v, in.n, job->refs->rtr, &job->cfg, out->snap.key);
+	log_info("checksums at %.2f s (%.2f s CPU)", clock_mono() - t0, cpu());
 	/* contacts and names are for scoring: they load while the routes are read */
 	int rc = refset_open(job->refs, 1, &rs);
 	if (rc != 0) {

@@ -2,6 +2,7 @@
  * One snapshot in the making: the route stream fed from any source into the checks, scored
  * in memory, and persisted by the store in one transaction.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,22 @@ int engine_score(struct engine *e, struct store_results *res, struct observe_tot
 	return observe_score(e->ob, res, tot);
 }
 
+/* The address-space figures, computed beside the store's writing (they read the routes only). */
+struct space_job {
+	const struct engine *e;
+	struct store_results figures;
+	pthread_t thread;
+	int running;
+};
+
+static void *space_job_run(void *arg)
+{
+	struct space_job *j = arg;
+	const struct observe_refs *r = refset_refs(j->e->rs);
+	engine_space_figures(j->e->ob, r->deleg, r->vrps != NULL, &j->figures);
+	return NULL;
+}
+
 int engine_store(struct engine *e, const struct store_results *res,
     const struct observe_totals *tot, const char *db, const struct engine_input *in, size_t nin,
     const struct store_gap *gaps, size_t ngaps, struct store_snapshot *snap)
@@ -84,6 +101,7 @@ int engine_store(struct engine *e, const struct store_results *res,
 		log_err("engine: the snapshot was not scored");
 		return -1;
 	}
+	double t0 = clock_mono();
 	if (store_open(db, 0, &s) != 0)
 		return -1;
 	/* the period is the snapshot row's from the start: accepted disputes apply by it */
@@ -106,8 +124,21 @@ int engine_store(struct engine *e, const struct store_results *res,
 	 * RTR set has no file: not kept) */
 	if (engine_keep_vrp_sets(s, refset_refs(e->rs)->vrps, in, nin) != 0)
 		goto fail;
-	if (observe_write(e->ob, res, s) != 0)
+	log_debug("store: inputs, gaps and VRP sets: +%.2f s", clock_mono() - t0);
+	struct space_job sj = {.e = e};
+	store_results_init(&sj.figures);
+	sj.running = pthread_create(&sj.thread, NULL, space_job_run, &sj) == 0;
+	if (!sj.running)
+		space_job_run(&sj);
+	int rc = observe_write(e->ob, res, s);
+	if (sj.running)
+		pthread_join(sj.thread, NULL);
+	if (rc == 0)
+		rc = store_put_results(s, &sj.figures);
+	store_results_free(&sj.figures);
+	if (rc != 0)
 		goto fail;
+	log_debug("store: routes, results and address space: +%.2f s", clock_mono() - t0);
 	/* accepted disputes of findings hold in every later snapshot, this one too */
 	size_t nrescored;
 	if (observe_apply_disputes(s, snap->id, &nrescored) != 0)
@@ -123,12 +154,7 @@ int engine_store(struct engine *e, const struct store_results *res,
 	snap->period_end = tot->last_ts;
 	if (store_snapshot_commit(s, snap) != 0)
 		goto fail;
-	/* from the routes as stored: a transaction of their own (a failure leaves the
-	 * snapshot without them: no data, never wrong) */
-	const struct observe_refs *r = refset_refs(e->rs);
-	if (engine_space_figures(s, snap->id, r->deleg, r->vrps != NULL) != 0)
-		log_warn("%s: snapshot %lld: address-space coverage not written", db,
-		    (long long)snap->id);
+	log_debug("store: committed: +%.2f s", clock_mono() - t0);
 	store_close(s);
 	return 0;
 fail:

@@ -3,7 +3,7 @@
  * /24-equivalents, IPv6 /48-equivalents; overlapping announcements counted once) is in routes
  * a VRP covers (RPKI valid or invalid) and in RPKI-valid routes. Announcements shorter than
  * /8 (IPv4) or /16 (IPv6) are left out: a default route would count the whole space. Computed from
- * a stored snapshot's routes and written as global figures of it, beside the route counts.
+ * a scored snapshot's routes in memory, as global figures of it beside the route counts.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -124,7 +124,7 @@ static double union_units(const struct span *v, size_t i, size_t j, int want)
 }
 
 /*
- * Sort the spans by scope, family and start. The routes come from the store in prefix order,
+ * Sort the spans by scope, family and start. The routes come in prefix order,
  * so a scope's spans are mostly in order already: they are grouped by scope keeping their
  * order (a counting sort) and a group is sorted only when it is not in order. Spans of equal
  * start may end in any order: the union does not depend on it.
@@ -155,44 +155,35 @@ static void sort_spans(struct space *sp)
 	free(at);
 }
 
-int engine_space_figures(
-    struct store *s, int64_t snap, const struct delegated *deleg, int have_vrps)
+void engine_space_figures(const struct observe *ob, const struct delegated *deleg, int have_vrps,
+    struct store_results *out)
 {
 	struct space sp = {.deleg = deleg};
 	scope_id(&sp, "all");
-	int rc = store_each_route(s, snap, add_route, &sp);
-	if (rc == 0 && sp.n)
+	observe_each_route(ob, add_route, &sp);
+	if (sp.n)
 		sort_spans(&sp);
-	if (rc == 0 && (rc = store_edit_begin(s)) == 0) {
-		for (size_t i = 0; i < sp.n && rc == 0;) {
-			size_t j = i;
-			while (j < sp.n && sp.v[j].scope == sp.v[i].scope &&
-			       sp.v[j].afi == sp.v[i].afi)
-				j++;
-			int v4 = sp.v[i].afi == AFI_IPV4;
-			double unit = v4 ? 256.0 : 65536.0; /* /24s of addresses, /48s of /64s */
-			const char *k[3] = {v4 ? "space_v4_24s" : "space_v6_48s",
-			    v4 ? "space_v4_24s_rpki" : "space_v6_48s_rpki",
-			    v4 ? "space_v4_24s_valid" : "space_v6_48s_valid"};
-			double val[3] = {union_units(sp.v, i, j, 0) / unit,
-			    union_units(sp.v, i, j, 2) / unit, union_units(sp.v, i, j, 1) / unit};
-			const char *scope = sp.scopes[sp.v[i].scope];
-			for (int x = 0; x < 3 && rc == 0; x++) {
-				if (x > 0 && !have_vrps)
-					break; /* no data is not zero */
-				rc = store_add_global(s, snap, scope, k[x], val[x]);
-				if (rc == 0 && sp.v[i].scope == 0) /* and the family's scope */
-					rc = store_add_global(
-					    s, snap, v4 ? "afi:4" : "afi:6", k[x], val[x]);
-			}
-			i = j;
+	for (size_t i = 0; i < sp.n;) {
+		size_t j = i;
+		while (j < sp.n && sp.v[j].scope == sp.v[i].scope && sp.v[j].afi == sp.v[i].afi)
+			j++;
+		int v4 = sp.v[i].afi == AFI_IPV4;
+		double unit = v4 ? 256.0 : 65536.0; /* /24s of addresses, /48s of /64s */
+		const char *k[3] = {v4 ? "space_v4_24s" : "space_v6_48s",
+		    v4 ? "space_v4_24s_rpki" : "space_v6_48s_rpki",
+		    v4 ? "space_v4_24s_valid" : "space_v6_48s_valid"};
+		double val[3] = {union_units(sp.v, i, j, 0) / unit,
+		    union_units(sp.v, i, j, 2) / unit, union_units(sp.v, i, j, 1) / unit};
+		const char *scope = sp.scopes[sp.v[i].scope];
+		for (int x = 0; x < 3; x++) {
+			if (x > 0 && !have_vrps)
+				break; /* no data is not zero */
+			store_results_add_global(out, scope, k[x], val[x]);
+			if (sp.v[i].scope == 0) /* and the family's scope */
+				store_results_add_global(out, v4 ? "afi:4" : "afi:6", k[x], val[x]);
 		}
-		if (rc == 0)
-			rc = store_edit_commit(s);
-		else
-			store_edit_abort(s);
+		i = j;
 	}
 	free(sp.v);
 	free(sp.scopes);
-	return rc;
 }

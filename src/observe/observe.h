@@ -248,6 +248,12 @@ int observe_score(struct observe *o, struct store_results *res, struct observe_t
  * aborts the snapshot). */
 int observe_write(const struct observe *o, const struct store_results *res, struct store *s);
 
+/* Every route of a scored snapshot in the order it is stored (prefix, then origin), as the
+ * store gives it back (store_each_route): read only, so it may run beside observe_write. */
+struct store_route_brief;
+void observe_each_route(
+    const struct observe *o, void (*fn)(const struct store_route_brief *r, void *arg), void *arg);
+
 /* ---------------------------------------------------------------- disputes (rescore.c) */
 
 /* Take the findings of asn in stored snapshot snap that an accepted dispute covers out of

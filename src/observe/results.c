@@ -41,6 +41,21 @@ static int write_routes(const struct observe *o, struct store *s)
 	return 0;
 }
 
+void observe_each_route(const struct observe *o, store_route_fn fn, void *arg)
+{
+	for (size_t i = 0; o->order && i < o->routes.n; i++) {
+		const struct rt_ent *e = o->order[i];
+		struct store_route_brief b = {.prefix = e->p, .origin = e->origin};
+		if (e->rov_checked)
+			b.rpki = e->rov == ROV_VALID     ? STORE_RPKI_VALID
+			         : e->rov == ROV_INVALID ? STORE_RPKI_INVALID
+			                                 : STORE_RPKI_NOTFOUND;
+		if (e->irr_checked) /* the store's codes: 1 exact .. 4 absent */
+			b.irr = (uint8_t)(e->irr + 1);
+		fn(&b, arg);
+	}
+}
+
 /* write_routes on a thread of its own (no SQLite: the store buffers and compresses). */
 struct route_job {
 	const struct observe *o;

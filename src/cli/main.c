@@ -63,6 +63,10 @@ int main(int argc, char **argv)
 	 * stops the other threads' CPUs to flush their TLBs, and the decompression thread beside
 	 * the checks lost a tenth of its speed to that. */
 	mallopt(M_MMAP_THRESHOLD, 256 << 20);
+	/* One arena for all threads: memory moves between them (a loader's tables, the route
+	 * and block builders' buffers) and per-thread arenas each kept their own freed memory
+	 * (jinx RIB analyze: peak RSS -25 MiB; no thread allocates in a tight loop). */
+	mallopt(M_ARENA_MAX, 1);
 	mallopt(M_TRIM_THRESHOLD, 512 << 20);
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {

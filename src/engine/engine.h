@@ -9,7 +9,8 @@
  *	engine_score(e, &results)    metrics, incidents, scores, readiness, global figures:
  *	                             computed in memory, nothing written
  *	engine_store(e, ...)         the store persists routes, findings and the results in
- *	                             one transaction
+ *	                             one transaction (begun by engine_store_begin before
+ *	                             scoring, the findings are written while it scores)
  *
  * engine_analyze runs the whole file door (checksums, the files, the snapshot) for analyze
  * and run. Messages go to the log (core); progress to a callback.
@@ -126,6 +127,12 @@ void engine_gaps_add(struct engine_gaps *g, const struct store_gap *x);
 void engine_gaps_find(const struct engine_input *in, size_t nin, const struct refs_spec *spec,
     const struct observe_refs *refs, int64_t routing_time, int stale_days, struct engine_gaps *g);
 
+/* Open the store at db and begin e's snapshot there (snap: key set; the label may come at
+ * engine_store), once all its routes are in and before engine_score: its findings are
+ * written on a thread of their own while the caller scores. engine_store finishes it,
+ * engine_free abandons it. Optional; 0 or -1 (logged). */
+int engine_store_begin(struct engine *e, const char *db, struct store_snapshot *snap);
+
 /* Persist the scored snapshot into the store at db: inputs, gaps, routes, findings, results, in
  * one transaction that replaces a snapshot of the same key. snap: key and label set by the
  * caller; id, totals and period set here. Returns 0 or -1 (logged; nothing stored). */
@@ -197,6 +204,12 @@ int64_t engine_routing_time(const char *path);
 struct delegated;
 void engine_space_figures(const struct observe *ob, const struct delegated *deleg, int have_vrps,
     struct store_results *out);
+/* The same from any routes: engine_space_add each in prefix order (as the store and
+ * observe_each_route give them), then engine_space_finish adds the figures to out and frees. */
+struct space;
+struct space *engine_space_new(const struct delegated *deleg);
+void engine_space_add(struct space *sp, const struct store_route_brief *r);
+void engine_space_finish(struct space *sp, int have_vrps, struct store_results *out);
 
 /* ---------------------------------------------------------------- the live door (live.c) */
 

@@ -15,6 +15,10 @@ struct engine {
 	struct observe *ob;
 	uint64_t fed;
 	int scored;
+	struct store *s;    /* the snapshot begun early (engine_store_begin), or NULL */
+	pthread_t findings; /* writing the findings into s while scoring goes on */
+	int writing, wrc;   /* that thread runs; what it returned */
+	const char *db;
 };
 
 struct engine *engine_new(struct refset *rs, const struct observe_config *cfg)
@@ -25,10 +29,25 @@ struct engine *engine_new(struct refset *rs, const struct observe_config *cfg)
 	return e;
 }
 
+/* The findings thread ended; its result. */
+static int findings_wait(struct engine *e)
+{
+	if (e->writing) {
+		pthread_join(e->findings, NULL);
+		e->writing = 0;
+	}
+	return e->wrc;
+}
+
 void engine_free(struct engine *e)
 {
 	if (e == NULL)
 		return;
+	findings_wait(e);
+	if (e->s) { /* begun, never stored */
+		store_snapshot_abort(e->s);
+		store_close(e->s);
+	}
 	observe_free(e->ob);
 	free(e);
 }
@@ -92,6 +111,38 @@ static void *space_job_run(void *arg)
 	return NULL;
 }
 
+static void *findings_run(void *arg)
+{
+	struct engine *e = arg;
+	e->wrc = observe_write_findings(e->ob, e->s);
+	return NULL;
+}
+
+int engine_store_begin(struct engine *e, const char *db, struct store_snapshot *snap)
+{
+	if (e->s || e->scored) {
+		log_err("engine: a snapshot is begun once, before it is scored");
+		return -1;
+	}
+	if (store_open(db, 0, &e->s) != 0)
+		return -1;
+	/* the period is the snapshot row's from the start: accepted disputes apply by it */
+	uint32_t first, last;
+	observe_period(e->ob, &first, &last);
+	snap->period_start = first;
+	snap->period_end = last;
+	if (store_snapshot_begin(e->s, snap) != 0) {
+		store_close(e->s);
+		e->s = NULL;
+		return -1;
+	}
+	e->db = db;
+	e->writing = pthread_create(&e->findings, NULL, findings_run, e) == 0;
+	if (!e->writing)
+		findings_run(e);
+	return 0;
+}
+
 int engine_store(struct engine *e, const struct store_results *res,
     const struct observe_totals *tot, const char *db, const struct engine_input *in, size_t nin,
     const struct store_gap *gaps, size_t ngaps, struct store_snapshot *snap)
@@ -102,14 +153,25 @@ int engine_store(struct engine *e, const struct store_results *res,
 		return -1;
 	}
 	double t0 = clock_mono();
-	if (store_open(db, 0, &s) != 0)
-		return -1;
-	/* the period is the snapshot row's from the start: accepted disputes apply by it */
-	snap->period_start = tot->first_ts;
-	snap->period_end = tot->last_ts;
-	if (store_snapshot_begin(s, snap) != 0) {
-		store_close(s);
-		return -1;
+	if (e->s) { /* begun: the findings are written or being written */
+		s = e->s;
+		e->s = NULL;
+		if (strcmp(db, e->db) != 0) {
+			log_err("engine: snapshot begun in %s, stored in %s", e->db, db);
+			goto fail;
+		}
+		if (findings_wait(e) != 0)
+			goto fail;
+	} else {
+		if (store_open(db, 0, &s) != 0)
+			return -1;
+		/* the period is the snapshot row's from the start: accepted disputes apply by it */
+		snap->period_start = tot->first_ts;
+		snap->period_end = tot->last_ts;
+		if (store_snapshot_begin(s, snap) != 0) {
+			store_close(s);
+			return -1;
+		}
 	}
 	for (size_t i = 0; i < nin; i++) {
 		struct store_input si = {in[i].kind, in[i].path, in[i].sha256, in[i].size,

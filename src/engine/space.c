@@ -3,7 +3,9 @@
  * /24-equivalents, IPv6 /48-equivalents; overlapping announcements counted once) is in routes
  * a VRP covers (RPKI valid or invalid) and in RPKI-valid routes. Announcements shorter than
  * /8 (IPv4) or /16 (IPv6) are left out: a default route would count the whole space. Computed from
- * a scored snapshot's routes in memory, as global figures of it beside the route counts.
+ * a scored snapshot's routes in memory, as global figures of it beside the route counts. The
+ * routes come in prefix order, so each scope's announcements arrive by start address and
+ * their union is taken as they pass: memory is a few numbers per scope, not per route.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,38 +17,69 @@
 #define SPACE_MIN_V4 8
 #define SPACE_MIN_V6 16
 
-/* One announced prefix as a range of units: IPv4 addresses, IPv6 /64s. */
-struct span {
-	uint64_t start, end; /* inclusive */
-	uint16_t scope;
-	uint8_t afi, rpki;
+/* The filters a figure counts: every announcement, those a VRP covers, the RPKI-valid ones. */
+enum { WANT_ALL, WANT_COVERED, WANT_VALID, WANTS };
+
+/* The union so far of spans of units (IPv4 addresses, IPv6 /64s) given by start. */
+struct run {
+	uint64_t s, e; /* the open interval, inclusive */
+	int open;
+	double total; /* units in the closed intervals */
+};
+
+struct scope {
+	char name[24];
+	struct run r[2][WANTS]; /* by family (IPv4, IPv6) and filter */
+	int seen[2];
 };
 
 struct space {
-	struct span *v;
+	struct scope *v;
 	size_t n, cap;
-	char (*scopes)[24];
-	size_t nscopes, capscopes;
 	const struct delegated *deleg;
 	const struct deleg_entry *last;
-	uint16_t last_rir, last_cc;
+	size_t last_rir, last_cc;
 };
 
-static uint16_t scope_id(struct space *sp, const char *name)
+static size_t scope_id(struct space *sp, const char *name)
 {
-	for (size_t i = 0; i < sp->nscopes; i++)
-		if (strcmp(sp->scopes[i], name) == 0)
-			return (uint16_t)i;
-	XGROW(sp->scopes, sp->capscopes, sp->nscopes + 1);
-	snprintf(sp->scopes[sp->nscopes], sizeof(sp->scopes[0]), "%s", name);
-	return (uint16_t)sp->nscopes++;
+	for (size_t i = 0; i < sp->n; i++)
+		if (strcmp(sp->v[i].name, name) == 0)
+			return i;
+	XGROW(sp->v, sp->cap, sp->n + 1);
+	memset(&sp->v[sp->n], 0, sizeof(sp->v[0]));
+	snprintf(sp->v[sp->n].name, sizeof(sp->v[0].name), "%s", name);
+	return sp->n++;
 }
 
-static void push(struct space *sp, const struct span *x, uint16_t scope)
+static void run_add(struct run *r, uint64_t start, uint64_t end)
 {
-	XGROW(sp->v, sp->cap, sp->n + 1);
-	sp->v[sp->n] = *x;
-	sp->v[sp->n++].scope = scope;
+	if (r->open && (r->e == UINT64_MAX || start <= r->e + 1)) {
+		if (end > r->e)
+			r->e = end;
+		return;
+	}
+	if (r->open)
+		r->total += (double)(r->e - r->s) + 1;
+	r->s = start, r->e = end, r->open = 1;
+}
+
+static double run_units(struct run *r)
+{
+	if (r->open)
+		r->total += (double)(r->e - r->s) + 1;
+	r->open = 0;
+	return r->total;
+}
+
+static void scope_add(struct scope *sc, int fam, uint64_t start, uint64_t end, uint8_t rpki)
+{
+	sc->seen[fam] = 1;
+	run_add(&sc->r[fam][WANT_ALL], start, end);
+	if (rpki == STORE_RPKI_VALID || rpki == STORE_RPKI_INVALID)
+		run_add(&sc->r[fam][WANT_COVERED], start, end);
+	if (rpki == STORE_RPKI_VALID)
+		run_add(&sc->r[fam][WANT_VALID], start, end);
 }
 
 static void add_route(const struct store_route_brief *r, void *arg)
@@ -55,23 +88,23 @@ static void add_route(const struct store_route_brief *r, void *arg)
 	const struct prefix *p = &r->prefix;
 	if (p->len < (p->afi == AFI_IPV4 ? SPACE_MIN_V4 : SPACE_MIN_V6))
 		return; /* a default route or a /1../7 would count the whole space */
-	struct span x = {.afi = p->afi, .rpki = r->rpki};
-	uint64_t top = 0;
+	uint64_t top = 0, start, end;
 	for (int i = 0; i < 8; i++)
 		top = top << 8 | p->addr[i];
 	if (p->afi == AFI_IPV4) {
-		x.start = top >> 32;
-		x.end = x.start + ((1ull << (32 - p->len)) - 1);
+		start = top >> 32;
+		end = start + ((1ull << (32 - p->len)) - 1);
 	} else {
 		int len = p->len > 64 ? 64 : p->len; /* longer than /64: the /64 it is in */
-		x.start = top;
-		x.end = len == 0 ? UINT64_MAX : x.start + ((1ull << (64 - len)) - 1);
+		start = top;
+		end = len == 0 ? UINT64_MAX : start + ((1ull << (64 - len)) - 1);
 	}
-	push(sp, &x, 0);
+	int fam = p->afi == AFI_IPV4 ? 0 : 1;
+	scope_add(&sp->v[0], fam, start, end, r->rpki);
 	if (sp->deleg == NULL)
 		return;
 	const struct deleg_entry *d = delegated_prefix(sp->deleg, p, NULL);
-	if (sp->nscopes == 1 || d != sp->last) { /* neighbours share a delegation */
+	if (sp->n == 1 || d != sp->last) { /* neighbours share a delegation */
 		char name[24];
 		snprintf(name, sizeof(name), "rir:%s", d ? deleg_rir_name(d->rir) : "unknown");
 		sp->last_rir = scope_id(sp, name);
@@ -79,111 +112,53 @@ static void add_route(const struct store_route_brief *r, void *arg)
 		sp->last_cc = scope_id(sp, name);
 		sp->last = d;
 	}
-	push(sp, &x, sp->last_rir);
-	push(sp, &x, sp->last_cc);
+	scope_add(&sp->v[sp->last_rir], fam, start, end, r->rpki);
+	scope_add(&sp->v[sp->last_cc], fam, start, end, r->rpki);
 }
 
-static int span_cmp(const void *a, const void *b)
+struct space *engine_space_new(const struct delegated *deleg)
 {
-	const struct span *x = a, *y = b;
-	if (x->scope != y->scope)
-		return x->scope < y->scope ? -1 : 1;
-	if (x->afi != y->afi)
-		return x->afi < y->afi ? -1 : 1;
-	return (x->start > y->start) - (x->start < y->start);
+	struct space *sp = xcalloc(1, sizeof(*sp));
+	sp->deleg = deleg;
+	scope_id(sp, "all");
+	return sp;
 }
 
-/* Units in the union of the spans [i, j) that pass want (all when want is 0). */
-static double union_units(const struct span *v, size_t i, size_t j, int want)
+void engine_space_add(struct space *sp, const struct store_route_brief *r)
 {
-	double total = 0;
-	int open = 0;
-	uint64_t s = 0, e = 0;
-	for (size_t k = i; k < j; k++) {
-		const struct span *x = &v[k];
-		if (want == 1 && x->rpki != STORE_RPKI_VALID)
-			continue;
-		if (want == 2 && x->rpki != STORE_RPKI_VALID && x->rpki != STORE_RPKI_INVALID)
-			continue;
-		if (open && x->start <= e + 1 && e != UINT64_MAX) {
-			if (x->end > e)
-				e = x->end;
-			continue;
+	add_route(r, sp);
+}
+
+void engine_space_finish(struct space *sp, int have_vrps, struct store_results *out)
+{
+	for (size_t i = 0; i < sp->n; i++)
+		for (int fam = 0; fam < 2; fam++) {
+			struct scope *sc = &sp->v[i];
+			if (!sc->seen[fam])
+				continue;
+			int v4 = fam == 0;
+			double unit = v4 ? 256.0 : 65536.0; /* /24s of addresses, /48s of /64s */
+			const char *k[WANTS] = {v4 ? "space_v4_24s" : "space_v6_48s",
+			    v4 ? "space_v4_24s_rpki" : "space_v6_48s_rpki",
+			    v4 ? "space_v4_24s_valid" : "space_v6_48s_valid"};
+			for (int x = 0; x < WANTS; x++) {
+				if (x > 0 && !have_vrps)
+					break; /* no data is not zero */
+				double val = run_units(&sc->r[fam][x]) / unit;
+				store_results_add_global(out, sc->name, k[x], val);
+				if (i == 0) /* and the family's scope */
+					store_results_add_global(
+					    out, v4 ? "afi:4" : "afi:6", k[x], val);
+			}
 		}
-		if (open && e == UINT64_MAX)
-			continue; /* the whole space is already in */
-		if (open)
-			total += (double)(e - s) + 1;
-		s = x->start;
-		e = x->end;
-		open = 1;
-	}
-	if (open)
-		total += (double)(e - s) + 1;
-	return total;
-}
-
-/*
- * Sort the spans by scope, family and start. The routes come in prefix order,
- * so a scope's spans are mostly in order already: they are grouped by scope keeping their
- * order (a counting sort) and a group is sorted only when it is not in order. Spans of equal
- * start may end in any order: the union does not depend on it.
- */
-static void sort_spans(struct space *sp)
-{
-	size_t *at = xcalloc(sp->nscopes + 1, sizeof(*at));
-	for (size_t i = 0; i < sp->n; i++)
-		at[sp->v[i].scope + 1]++;
-	for (size_t k = 0; k < sp->nscopes; k++)
-		at[k + 1] += at[k];
-	struct span *w = xreallocarray(NULL, sp->n, sizeof(*w));
-	for (size_t i = 0; i < sp->n; i++)
-		w[at[sp->v[i].scope]++] = sp->v[i];
 	free(sp->v);
-	sp->v = w;
-	sp->cap = sp->n;
-	for (size_t i = 0; i < sp->n;) {
-		size_t j = i + 1;
-		int sorted = 1;
-		for (; j < sp->n && sp->v[j].scope == sp->v[i].scope; j++)
-			if (sorted && span_cmp(&sp->v[j - 1], &sp->v[j]) > 0)
-				sorted = 0;
-		if (!sorted)
-			qsort(sp->v + i, j - i, sizeof(*sp->v), span_cmp);
-		i = j;
-	}
-	free(at);
+	free(sp);
 }
 
 void engine_space_figures(const struct observe *ob, const struct delegated *deleg, int have_vrps,
     struct store_results *out)
 {
-	struct space sp = {.deleg = deleg};
-	scope_id(&sp, "all");
-	observe_each_route(ob, add_route, &sp);
-	if (sp.n)
-		sort_spans(&sp);
-	for (size_t i = 0; i < sp.n;) {
-		size_t j = i;
-		while (j < sp.n && sp.v[j].scope == sp.v[i].scope && sp.v[j].afi == sp.v[i].afi)
-			j++;
-		int v4 = sp.v[i].afi == AFI_IPV4;
-		double unit = v4 ? 256.0 : 65536.0; /* /24s of addresses, /48s of /64s */
-		const char *k[3] = {v4 ? "space_v4_24s" : "space_v6_48s",
-		    v4 ? "space_v4_24s_rpki" : "space_v6_48s_rpki",
-		    v4 ? "space_v4_24s_valid" : "space_v6_48s_valid"};
-		double val[3] = {union_units(sp.v, i, j, 0) / unit,
-		    union_units(sp.v, i, j, 2) / unit, union_units(sp.v, i, j, 1) / unit};
-		const char *scope = sp.scopes[sp.v[i].scope];
-		for (int x = 0; x < 3; x++) {
-			if (x > 0 && !have_vrps)
-				break; /* no data is not zero */
-			store_results_add_global(out, scope, k[x], val[x]);
-			if (sp.v[i].scope == 0) /* and the family's scope */
-				store_results_add_global(out, v4 ? "afi:4" : "afi:6", k[x], val[x]);
-		}
-		i = j;
-	}
-	free(sp.v);
-	free(sp.scopes);
+	struct space *sp = engine_space_new(deleg);
+	observe_each_route(ob, add_route, sp);
+	engine_space_finish(sp, have_vrps, out);
 }

@@ -247,6 +247,11 @@ int observe_score(struct observe *o, struct store_results *res, struct observe_t
  * snapshot open in s (store_snapshot_begin). Returns 0 or -1 (a store error; the caller
  * aborts the snapshot). */
 int observe_write(const struct observe *o, const struct store_results *res, struct store *s);
+/* The findings alone, once the routes are all in: scoring only reads them, so this may run
+ * on another thread while observe_score does; observe_write then leaves them out. 0 or -1. */
+int observe_write_findings(struct observe *o, struct store *s);
+/* The time of the first and last route sighting fed (0 when none). */
+void observe_period(const struct observe *o, uint32_t *first, uint32_t *last);
 
 /* Every route of a scored snapshot in the order it is stored (prefix, then origin), as the
  * store gives it back (store_each_route): read only, so it may run beside observe_write. */

@@ -16,6 +16,9 @@ void otable_init(struct otable *t, size_t size, size_t keylen);
 void otable_free(struct otable *t);
 void *otable_find(const struct otable *t, const void *key);
 void *otable_upsert(struct otable *t, const void *key, int *created);
+/* Free the hash index of a table that will only be iterated (OTABLE_AT) from now on; a later
+ * upsert builds it again, a find looks through the entries. */
+void otable_drop_index(struct otable *t);
 /* The same in two steps, for a caller with other work between: the key's hash, a hint to
  * bring its slot into the cache, and the upsert with that hash. */
 uint32_t otable_hash(const struct otable *t, const void *key);
@@ -112,6 +115,7 @@ struct observe {
 	struct bogon_db builtin_bogons; /* used when refs.bogons is NULL */
 	struct otable routes;           /* struct rt_ent */
 	struct otable finds;            /* struct fd_ent */
+	int finds_written;              /* observe_write_findings ran: observe_write skips them */
 	struct otable open;             /* struct open_ent */
 	struct otable peers;            /* struct peer_ent */
 	struct otable seen;             /* every ASN seen in a path (uint32_t) */

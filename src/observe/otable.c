@@ -80,6 +80,10 @@ static void rehash(struct otable *t, size_t nslots)
 
 void *otable_find(const struct otable *t, const void *key)
 {
+	if (t->nslots == 0 && t->n > 0) /* the index was dropped: look through the entries */
+		for (size_t i = 0; i < t->n; i++)
+			if (key_eq((char *)t->v + i * t->size, key, t->keylen))
+				return (char *)t->v + i * t->size;
 	if (t->nslots == 0)
 		return NULL;
 	uint32_t h = key_hash(key, t->keylen);
@@ -109,9 +113,35 @@ void *otable_upsert(struct otable *t, const void *key, int *created)
 	return otable_upsert_hashed(t, key, key_hash(key, t->keylen), created);
 }
 
+void otable_drop_index(struct otable *t)
+{
+	free(t->slot);
+	t->slot = NULL;
+	t->nslots = 0;
+}
+
+/* The index built again from the entries (after otable_drop_index). */
+static void reindex(struct otable *t)
+{
+	size_t nslots = 1024;
+	while (nslots < (t->n + 1) * 2)
+		nslots *= 2;
+	t->slot = xcalloc(nslots, sizeof(*t->slot));
+	t->nslots = nslots;
+	for (size_t i = 0; i < t->n; i++) {
+		uint32_t h = key_hash((char *)t->v + i * t->size, t->keylen);
+		size_t j = h & (nslots - 1);
+		while (t->slot[j])
+			j = (j + 1) & (nslots - 1);
+		t->slot[j] = SLOT(h, i + 1);
+	}
+}
+
 void *otable_upsert_hashed(struct otable *t, const void *key, uint32_t h, int *created)
 {
 	*created = 0;
+	if (t->nslots == 0 && t->n > 0)
+		reindex(t);
 	if ((t->n + 1) * 2 > t->nslots) /* at most half full: short probes */
 		rehash(t, t->nslots ? t->nslots * 2 : 1024);
 	size_t j = h & (t->nslots - 1);

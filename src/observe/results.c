@@ -20,6 +20,7 @@ static const char *rov_str(const struct rt_ent *e)
 /* The routes in the order observe_score put them in. */
 static int write_routes(const struct observe *o, struct store *s)
 {
+	store_routes_reserve(s, o->routes.n);
 	for (size_t i = 0; i < o->routes.n; i++) {
 		const struct rt_ent *e = o->order[i];
 		struct store_route r = {
@@ -105,6 +106,16 @@ static int write_findings(const struct observe *o, struct store *s)
 	return 0;
 }
 
+int observe_write_findings(struct observe *o, struct store *s)
+{
+	double w0 = clock_mono(), c0 = clock_thread_cpu();
+	int rc = write_findings(o, s);
+	log_debug(
+	    "findings written: %.2f s (%.2f s CPU)", clock_mono() - w0, clock_thread_cpu() - c0);
+	o->finds_written = rc == 0;
+	return rc;
+}
+
 int observe_write(const struct observe *o, const struct store_results *res, struct store *s)
 {
 	if (o->order == NULL && o->routes.n) {
@@ -116,7 +127,7 @@ int observe_write(const struct observe *o, const struct store_results *res, stru
 	int threaded = pthread_create(&rj.thread, NULL, route_job_run, &rj) == 0;
 	if (!threaded)
 		route_job_run(&rj);
-	int rc = write_findings(o, s);
+	int rc = o->finds_written ? 0 : write_findings(o, s);
 	log_debug(
 	    "findings written: +%.2f s (%.2f s CPU)", clock_mono() - w0, clock_thread_cpu() - c0);
 	if (rc == 0)
@@ -126,4 +137,10 @@ int observe_write(const struct observe *o, const struct store_results *res, stru
 	if (threaded)
 		pthread_join(rj.thread, NULL);
 	return rc == 0 ? rj.rc : rc;
+}
+
+void observe_period(const struct observe *o, uint32_t *first, uint32_t *last)
+{
+	*first = o->first_ts;
+	*last = o->last_ts;
 }

@@ -543,6 +543,8 @@ int observe_score(struct observe *o, struct store_results *res, struct observe_t
 	score_incidents(o, &acc, res);
 	if (threaded)
 		pthread_join(rt.thread, NULL);
+	/* the routes are only gone through in order from now on: their hash index goes */
+	otable_drop_index(&o->routes);
 	for (size_t i = 0; i < rt.acc.n; i++) { /* the routes' tallies join the findings' */
 		const struct as_acc *r = OTABLE_AT(&rt.acc, i);
 		struct as_acc *a = acc_get(&acc, r->asn);

@@ -63,6 +63,14 @@ static uint32_t get32(const uint8_t *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+void store_routes_reserve(struct store *s, size_t n)
+{
+	if (n > s->caprec) {
+		s->caprec = n;
+		s->rec = xreallocarray(s->rec, s->caprec, ROUTE_REC);
+	}
+}
+
 int store_put_route(struct store *s, const struct store_route *r)
 {
 	struct prefix p;
@@ -128,9 +136,19 @@ static int64_t bucket_of(const struct prefix *p)
 	return (int64_t)p->afi << 48 | (int64_t)bits << 8 | cls;
 }
 
+/* A record's block key: its origin AS (grouped by ORIGIN_GROUP_SHIFT), or its address bucket. */
+static int64_t rec_key(int kind, const uint8_t *e)
+{
+	if (kind == KIND_ORIGIN)
+		return (int64_t)get32(e + 24);
+	struct prefix p;
+	rec_prefix(e, &p);
+	return bucket_of(&p);
+}
+
 struct keyed {
 	int64_t key;
-	size_t idx; /* ties keep the order the routes were put in (prefix order, from observe) */
+	uint32_t idx; /* ties keep the order the routes were put in (prefix order, from observe) */
 };
 
 static int cmp_keyed(const void *a, const void *b)
@@ -141,35 +159,50 @@ static int cmp_keyed(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-/* Sort by key, ties in put order. Already sorted (buckets of routes put in prefix order):
- * nothing to do; keys of 32 bits (origins): a stable two-pass radix sort; else qsort. */
-static void sort_keyed(struct keyed *k, size_t n)
+/*
+ * The order to take n (< 2^32) records in: NULL when they are in key order already (by
+ * address, routes put in prefix order are), else their indices sorted by key, ties in put
+ * order. Origins, 32-bit keys, are sorted packed with their index (8 bytes a record) by a
+ * stable two-pass radix sort; other keys (addresses out of order) by qsort.
+ */
+static uint32_t *order_of(int kind, const uint8_t *rec, size_t n)
 {
-	int sorted = 1, small = 1;
-	for (size_t i = 0; i < n; i++) {
-		if (i && k[i].key < k[i - 1].key)
-			sorted = 0;
-		if (k[i].key < 0 || k[i].key > UINT32_MAX)
-			small = 0;
-	}
-	if (sorted)
-		return;
-	if (!small) {
+	size_t i = 1;
+	while (
+	    i < n && rec_key(kind, rec + i * ROUTE_REC) >= rec_key(kind, rec + (i - 1) * ROUTE_REC))
+		i++;
+	if (i >= n)
+		return NULL;
+	uint32_t *idx = xreallocarray(NULL, n, sizeof(*idx));
+	if (kind != KIND_ORIGIN) {
+		struct keyed *k = xreallocarray(NULL, n, sizeof(*k));
+		for (size_t x = 0; x < n; x++)
+			k[x] = (struct keyed){rec_key(kind, rec + x * ROUTE_REC), (uint32_t)x};
 		qsort(k, n, sizeof(*k), cmp_keyed);
-		return;
+		for (size_t x = 0; x < n; x++)
+			idx[x] = k[x].idx;
+		free(k);
+		return idx;
 	}
-	struct keyed *tmp = xmalloc(n * sizeof(*tmp));
-	for (int shift = 0; shift < 32; shift += 16) {
+	uint64_t *v = xreallocarray(NULL, n, sizeof(*v)), *tmp = xreallocarray(NULL, n, sizeof(*v));
+	for (size_t x = 0; x < n; x++)
+		v[x] = (uint64_t)rec_key(kind, rec + x * ROUTE_REC) << 32 | x;
+	for (int shift = 32; shift < 64; shift += 16) {
 		size_t count[65537] = {0};
-		for (size_t i = 0; i < n; i++)
-			count[((uint64_t)k[i].key >> shift & 0xffff) + 1]++;
+		for (size_t x = 0; x < n; x++)
+			count[(v[x] >> shift & 0xffff) + 1]++;
 		for (size_t d = 1; d <= 65536; d++)
 			count[d] += count[d - 1];
-		for (size_t i = 0; i < n; i++)
-			tmp[count[(uint64_t)k[i].key >> shift & 0xffff]++] = k[i];
-		memcpy(k, tmp, n * sizeof(*k));
+		for (size_t x = 0; x < n; x++)
+			tmp[count[v[x] >> shift & 0xffff]++] = v[x];
+		uint64_t *t = v;
+		v = tmp, tmp = t;
 	}
+	for (size_t x = 0; x < n; x++)
+		idx[x] = (uint32_t)v[x];
+	free(v);
 	free(tmp);
+	return idx;
 }
 
 /* The compressed blocks of one kind, built by a thread of their own. */
@@ -191,6 +224,7 @@ struct block_job {
 	pthread_t thread;
 	int running;
 	struct block_job *then; /* built next by the same thread */
+	uint8_t *own;           /* the records, freed by the last job once built */
 };
 
 /* Group the records by origin group (kind 2) or address block (kind 3) and compress each
@@ -199,26 +233,25 @@ static void *build_blocks(void *arg)
 {
 	struct block_job *j = arg;
 	size_t n = j->nrec;
-	struct keyed *k = xmalloc(n * sizeof(*k));
-	for (size_t i = 0; i < n; i++) {
-		const uint8_t *e = j->rec + i * ROUTE_REC;
-		struct prefix p;
-		rec_prefix(e, &p);
-		/* by origin, whole: the group's routes come out by origin, then prefix */
-		k[i].key = j->kind == KIND_ORIGIN ? (int64_t)get32(e + 24) : bucket_of(&p);
-		k[i].idx = i;
+	if (n > UINT32_MAX) {
+		snprintf(j->err, sizeof(j->err), "%zu routes: more than a snapshot can hold", n);
+		j->failed = 1;
+		n = 0;
 	}
-	sort_keyed(k, n);
+	uint32_t *order = order_of(j->kind, j->rec, n);
+#define AT(x) (j->rec + (size_t)(order ? order[x] : (x)) * ROUTE_REC)
+#define GROUP(x)                                                                                   \
+	(j->kind == KIND_ORIGIN ? rec_key(j->kind, AT(x)) >> ORIGIN_GROUP_SHIFT                    \
+	                        : rec_key(j->kind, AT(x)))
 	/* one group at a time through two scratch buffers, each block kept at its compressed
 	 * size: the peak is the records and their compressed copy, not twice the records */
 	uint8_t *raw = NULL, *zbuf = NULL;
 	size_t rawcap = 0, zcap = 0, cap = 0;
 	ZSTD_CCtx *cctx = ZSTD_createCCtx(); /* one context for all blocks: creating one is dear */
 	for (size_t i = 0, e; i < n; i = e) {
-		int64_t key = j->kind == KIND_ORIGIN ? k[i].key >> ORIGIN_GROUP_SHIFT : k[i].key;
+		int64_t key = GROUP(i);
 		for (e = i + 1; e < n; e++)
-			if ((j->kind == KIND_ORIGIN ? k[e].key >> ORIGIN_GROUP_SHIFT : k[e].key) !=
-			    key)
+			if (GROUP(e) != key)
 				break;
 		if (j->nb == cap) {
 			cap = cap ? cap * 2 : 1024;
@@ -230,7 +263,7 @@ static void *build_blocks(void *arg)
 		if (bound > zcap)
 			zbuf = xrealloc(zbuf, zcap = bound);
 		for (size_t x = i; x < e; x++)
-			memcpy(raw + (x - i) * ROUTE_REC, j->rec + k[x].idx * ROUTE_REC, ROUTE_REC);
+			memcpy(raw + (x - i) * ROUTE_REC, AT(x), ROUTE_REC);
 		struct zblock *b = &j->b[j->nb++];
 		b->key = key;
 		b->n = e - i;
@@ -246,10 +279,14 @@ static void *build_blocks(void *arg)
 		b->z = xmalloc(b->zn);
 		memcpy(b->z, zbuf, b->zn);
 	}
+#undef GROUP
+#undef AT
 	ZSTD_freeCCtx(cctx);
-	free(k);
+	free(order);
 	free(raw);
 	free(zbuf);
+	free(j->own); /* the last kind built: the records are no longer read */
+	j->own = NULL;
 	return j->then ? build_blocks(j->then) : NULL;
 }
 
@@ -258,6 +295,7 @@ static void job_free(struct block_job *j)
 	for (size_t i = 0; i < j->nb; i++)
 		free(j->b[i].z);
 	free(j->b);
+	free(j->own);
 	free(j);
 }
 
@@ -273,6 +311,9 @@ static void jobs_start(struct store *s)
 		s->jobs[i] = j;
 	}
 	s->jobs[0]->then = s->jobs[1];
+	s->jobs[1]->own = s->rec; /* freed as soon as both kinds are built */
+	s->rec = NULL;
+	s->caprec = 0;
 	s->jobs[0]->running =
 	    pthread_create(&s->jobs[0]->thread, NULL, build_blocks, s->jobs[0]) == 0;
 	if (!s->jobs[0]->running)

@@ -175,7 +175,7 @@ static int lite_setup(struct store *s)
 		                               : "PRAGMA journal_mode = WAL") ||
 		               exec(s, "PRAGMA foreign_keys = OFF") ||
 		               (!s->bulk && exec(s, "PRAGMA synchronous = NORMAL")) ||
-		               exec(s, "PRAGMA cache_size = -65536")
+		               exec(s, "PRAGMA cache_size = -8192")
 		           ? -1
 		           : 0;
 	}

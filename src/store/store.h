@@ -160,6 +160,8 @@ int store_put_global(struct store *s, const struct store_global *g);
 /* store_put_route and store_routes_done touch only the snapshot's route buffer, not the
  * database: one other thread may call them while this one writes the other rows. */
 int store_put_route(struct store *s, const struct store_route *r);
+/* Room for n routes in the buffer (a hint: no doubling and copying on the way). */
+void store_routes_reserve(struct store *s, size_t n);
 /* All routes of the snapshot are put: compress them in the background while the rest of the
  * snapshot is written (optional; commit does it otherwise). No store_put_route after it. */
 int store_routes_done(struct store *s);

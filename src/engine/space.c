@@ -28,7 +28,8 @@ struct space {
 	char (*scopes)[24];
 	size_t nscopes, capscopes;
 	const struct delegated *deleg;
-	const struct deleg_entry *last;
+	const struct as2org *orgs;
+	struct deleg_region last;
 	uint16_t last_rir, last_cc;
 };
 
@@ -70,15 +71,18 @@ static void add_route(const struct store_route_brief *r, void *arg)
 	push(sp, &x, 0);
 	if (sp->deleg == NULL)
 		return;
-	const struct deleg_entry *d = delegated_prefix(sp->deleg, p, NULL);
-	if (sp->nscopes == 1 || d != sp->last) { /* neighbours share a delegation */
-		char name[24];
-		snprintf(name, sizeof(name), "rir:%s", d ? deleg_rir_name(d->rir) : "unknown");
+	struct deleg_region reg;
+	char name[24];
+	deleg_region(sp->deleg, sp->orgs, p, r->origin, &reg);
+	if (sp->nscopes == 1 || reg.rec != sp->last.rec) {
+		snprintf(name, sizeof(name), "rir:%s", reg.rir);
 		sp->last_rir = scope_id(sp, name);
-		snprintf(name, sizeof(name), "cc:%s", d ? d->cc : "ZZ");
-		sp->last_cc = scope_id(sp, name);
-		sp->last = d;
 	}
+	if (sp->nscopes == 1 || strcmp(reg.cc, sp->last.cc) != 0) {
+		snprintf(name, sizeof(name), "cc:%s", reg.cc);
+		sp->last_cc = scope_id(sp, name);
+	}
+	sp->last = reg; /* neighbours mostly share a delegation and a country */
 	push(sp, &x, sp->last_rir);
 	push(sp, &x, sp->last_cc);
 }
@@ -155,10 +159,10 @@ static void sort_spans(struct space *sp)
 	free(at);
 }
 
-void engine_space_figures(const struct observe *ob, const struct delegated *deleg, int have_vrps,
-    struct store_results *out)
+void engine_space_figures(const struct observe *ob, const struct delegated *deleg,
+    const struct as2org *orgs, int have_vrps, struct store_results *out)
 {
-	struct space sp = {.deleg = deleg};
+	struct space sp = {.deleg = deleg, .orgs = orgs};
 	scope_id(&sp, "all");
 	observe_each_route(ob, add_route, &sp);
 	if (sp.n)

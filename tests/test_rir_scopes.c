@@ -158,6 +158,35 @@ static void test_iana_as_delegations(void **state)
 	delegated_free(&d);
 }
 
+/* Bad input in memory: a record without a usable prefix skipped and counted, other XML refused. */
+static void test_iana_mem(void **state)
+{
+	static const char xml[] =
+	    "<?xml version='1.0'?>\n<registry id=\"ipv4-address-space\">\n"
+	    "<record><prefix>300/8</prefix><designation>ARIN</designation></record>\n"
+	    "<record><prefix>193/8</prefix><designation>RIPE NCC</designation>"
+	    "<status>ALLOCATED</status></record>\n"
+	    "<record><prefix>006/8</prefix><designation>Army</designation>"
+	    "<whois>whois.arin.net</whois><status>LEGACY</status></record>\n"
+	    "<record><prefix>240/4</prefix><designation>Future use</designation></record>\n"
+	    "<record><prefix>010/8</prefix><designation>Administered by LACNIC</designation>";
+	struct delegated d;
+	delegated_init(&d);
+	assert_int_equal(delegated_load_iana_mem(&d, xml, strlen(xml), "t.xml"), 0);
+	assert_int_equal(d.st.malformed, 1);
+	assert_int_equal(d.st.iana, 3); /* cut last record: up to the end of the buffer */
+	assert_int_equal(d.st.iana_skipped, 1);
+	assert_int_equal(at(&d, "193.1.0.0/16", NULL)->status, DELEG_ALLOCATED);
+	assert_int_equal(at(&d, "6.0.0.0/8", NULL)->status, DELEG_ASSIGNED);
+	assert_string_equal(deleg_rir_name(at(&d, "10.0.0.0/8", NULL)->rir), "lacnic");
+	const char *other = "<?xml version='1.0'?><registry id=\"as-numbers\"></registry>";
+	assert_int_equal(delegated_load_iana_mem(&d, other, strlen(other), "o.xml"), -1);
+	other = "<?xml version='1.0'?><registry id=\"ipv6-address-space\"></registry>";
+	assert_int_equal(delegated_load_iana_mem(&d, other, strlen(other), "o.xml"), -1);
+	assert_int_equal(delegated_load_iana_mem(&d, "2|nro|1", 7, "o.txt"), -1);
+	delegated_free(&d);
+}
+
 static size_t on_body(char *p, size_t sz, size_t n, void *arg)
 {
 	return fwrite(p, sz, n, (FILE *)arg);
@@ -329,6 +358,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_iana_as_delegations),
+	    cmocka_unit_test(test_iana_mem),
 	    cmocka_unit_test(test_history_per_rir),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -288,15 +288,9 @@ static int iana_rir(const struct iana_record *r)
 	return RIR_UNKNOWN;
 }
 
-struct iana_arg {
-	struct delegated *d;
-	const char *path;
-};
-
 static void iana_record(const struct iana_record *r, void *arg)
 {
-	struct iana_arg *a = arg;
-	struct delegated *d = a->d;
+	struct delegated *d = arg;
 	int rir = iana_rir(r);
 	if (rir == RIR_UNKNOWN) { /* reserved, multicast, 6to4: no registry holds it */
 		d->st.iana_skipped++;
@@ -319,7 +313,20 @@ static void iana_record(const struct iana_record *r, void *arg)
 	d->st.per_rir[rir]++;
 }
 
-/* An IANA registry file: 1 when it was one (loaded, or -1 in *rc), 0 when not XML. */
+int delegated_load_iana_mem(struct delegated *d, const char *buf, size_t len, const char *name)
+{
+	const char *kind = reg_iana_xml_kind(buf, len);
+	if (kind == NULL ||
+	    (strcmp(kind, "iana-ipv4") != 0 && strcmp(kind, "iana-ipv6-unicast") != 0)) {
+		log_err(
+		    "%s: not the IANA IPv4 address space or IPv6 unicast assignments XML", name);
+		return -1;
+	}
+	d->st.malformed += reg_iana_xml_each(buf, len, name, iana_record, d);
+	return 0;
+}
+
+/* An IANA registry file: 1 when it was XML (loaded, or -1 in *rc), 0 when not. */
 static int load_iana(struct delegated *d, const char *path, int *rc)
 {
 	char head[4096];
@@ -337,21 +344,8 @@ static int load_iana(struct delegated *d, const char *path, int *rc)
 		return 0;
 	size_t len;
 	char *buf = zinput_slurp(path, &len);
-	*rc = -1;
-	if (buf == NULL)
-		return 1;
-	const char *kind = reg_iana_xml_kind(buf, len);
-	if (kind == NULL ||
-	    (strcmp(kind, "iana-ipv4") != 0 && strcmp(kind, "iana-ipv6-unicast") != 0)) {
-		log_err("%s: XML but not the IANA IPv4 address space or IPv6 unicast assignments",
-		    path);
-		free(buf);
-		return 1;
-	}
-	struct iana_arg a = {d, path};
-	d->st.malformed += reg_iana_xml_each(buf, len, path, iana_record, &a);
+	*rc = buf ? delegated_load_iana_mem(d, buf, len, path) : -1;
 	free(buf);
-	*rc = 0;
 	return 1;
 }
 

@@ -78,6 +78,8 @@ void delegated_finish(struct delegated *d);
  * naming the RIR of each block). Several files may be loaded into one table; the most specific
  * record holding a prefix answers, and a file's record wins over IANA's for the same block. */
 int delegated_load(struct delegated *d, const char *path);
+/* The same for an IANA registry's XML in memory (fuzzing, tests); -1 when it is not one. */
+int delegated_load_iana_mem(struct delegated *d, const char *buf, size_t len, const char *name);
 /* The record whose range holds asn, or NULL. */
 const struct deleg_entry *delegated_asn(const struct delegated *d, uint32_t asn);
 /* The most specific record (CIDR) containing p, or NULL; *block gets that CIDR. */

@@ -63,8 +63,9 @@ static void test_iana_as_delegations(void **state)
 	assert_int_equal(d.nasn, 0);
 	assert_int_equal(d.st.ipv4 + d.st.ipv6, 0);
 	assert_int_equal(d.st.malformed, 0);
-	/* 256 /8s less the reserved, multicast and future-use ones; 40 IPv6 blocks less 6to4 */
-	assert_true(d.st.iana > 200 && d.st.iana < 256 + 40);
+	/* 256 /8s less 35 reserved, multicast and future-use ones; 40 IPv6 blocks less 6to4 */
+	assert_int_equal(d.st.iana, 221 + 39);
+	assert_int_equal(d.st.iana_skipped, 35 + 1);
 	const struct deleg_entry *e = at(&d, "193.0.0.0/21", blk);
 	assert_non_null(e);
 	assert_string_equal(deleg_rir_name(e->rir), "ripencc");

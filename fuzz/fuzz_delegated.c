@@ -1,6 +1,6 @@
-/* libFuzzer target: the delegation-statistics reader (and lookups), the bogon list / IANA
- * XML loader, the AS-name line parser, the PeeringDB JSON loader and the CAIDA Spoofer
- * session reader on arbitrary bytes. */
+/* libFuzzer target: the delegation-statistics reader (and lookups), the IANA registries as
+ * delegations, the bogon list / IANA XML loader, the AS-name line parser, the PeeringDB JSON loader
+ * and the CAIDA Spoofer session reader on arbitrary bytes. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +26,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p = nl ? nl + 1 : end;
 	}
 	delegated_finish(&d);
+	struct delegated x; /* the IANA registries as delegations */
+	delegated_init(&x);
+	delegated_load_iana_mem(&x, s, size, "fuzz");
 	struct bogon_db db;
 	bogon_db_init(&db);
 	bogon_load_mem(&db, s, size, "fuzz");
@@ -39,7 +42,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(p.addr, data + i, 3);
 		prefix_mask(&p);
 		bogon_check_prefix(&db, &p, NULL);
+		struct deleg_region r;
+		deleg_region(&x, NULL, &p, 0, &r);
 	}
+	delegated_free(&x);
 	bogon_db_free(&db);
 	struct pdb pdb;
 	pdb_init(&pdb);

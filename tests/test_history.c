@@ -88,7 +88,7 @@ static void space_add(const struct store_route_brief *r, void *arg)
 /* The address-space figures of stored snapshot snap, as the engine computes them. */
 static void space_of(struct store *s, int64_t snap, int have_vrps, struct store_results *out)
 {
-	struct space *sp = engine_space_new(NULL);
+	struct space *sp = engine_space_new(NULL, NULL);
 	assert_int_equal(store_each_route(s, snap, space_add, sp), 0);
 	engine_space_finish(sp, have_vrps, out);
 }

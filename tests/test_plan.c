@@ -83,6 +83,10 @@ static void test_default_history(void **state)
 	    chosen(&p.snap[3], "vrps"), "rpki_2023-11-07_derived_roas_aspas.json.gz");
 	assert_string_equal(chosen(&p.snap[3], "irr"), "irr_2024-01-01_16-irrs_route.db.gz");
 	assert_string_equal(chosen(&p.snap[3], "asrel"), "20240101.as-rel.txt.bz2");
+	/* the IANA registries as delegations (per-RIR scopes), both files of the kind */
+	for (int i = 0; i < 4; i++)
+		assert_string_equal(chosen(&p.snap[i], "delegated"),
+		    "iana__ipv4-address-space.xml iana__ipv6-unicast-address-assignments.xml");
 	/* undated names: used, as no dated file of the kind exists */
 	assert_string_equal(chosen(&p.snap[3], "asnames"), "asn_names_ASN_lookup.txt.gz");
 	engine_plan_free(&p);

@@ -50,7 +50,8 @@ enum {
 	"  --irr FILE         an RPSL dump; repeatable\n"                                          \
 	"  --asrel FILE       CAIDA AS relationships (serial-1/-2)\n"                              \
 	"  --bogons FILE      Team Cymru fullbogons or IANA address-space XML; repeatable\n"       \
-	"  --delegated FILE   NRO extended delegated statistics (the measured-AS universe)\n"      \
+	"  --delegated FILE   NRO delegated statistics (the measured-AS universe) or IANA\n"       \
+	"                     address-space XML (RIR per block); repeatable\n"                     \
 	"  --peeringdb FILE   a PeeringDB API export (net/poc); repeatable\n"                      \
 	"  --asnames FILE     AS names (ASN:NAME, CC lines, or ip-location-db CSV); repeatable\n"  \
 	"  --orgs FILE        CAIDA AS-to-organisation (as-org2info): names, countries,\n"         \

@@ -33,12 +33,14 @@
  * metrics "no data"). Arrays grow with refs_spec_add; refs_spec_free frees them (not the
  * names, which stay the caller's). */
 struct refs_spec {
-	const char *vrps, *rtr, *asrel, *delegated;
+	const char *vrps, *rtr, *asrel;
 	const char *orgs;    /* CAIDA as-org2info */
 	const char *spoofer; /* CAIDA Spoofer sessions (JSON from the Spoofer Data API) */
 	const char **irr, **bogons, **peeringdb, **asnames;
 	size_t nirr, nbogons, npeeringdb, nasnames;
 	size_t capirr, capbogons, cappeeringdb, capasnames;
+	const char **delegated; /* NRO/RIR statistics and IANA address-space registries */
+	size_t ndelegated, capdelegated;
 	int strict; /* a malformed row is fatal */
 };
 
@@ -197,17 +199,18 @@ int64_t engine_routing_time(const char *path);
 /* ---------------------------------------------------------------- space.c */
 
 /* RPKI coverage by address space of the scored snapshot ob, added to out as global figures
- * (scopes all, afi:4, afi:6, and rir:/cc: with deleg): space_v4_24s (announced IPv4
- * /24-equivalents, overlaps once), space_v4_24s_rpki (in routes a VRP covers: valid or
- * invalid), space_v4_24s_valid, and space_v6_48s* the same in /48s; the VRP figures only with
- * have_vrps. Reads ob only: it runs beside observe_write. */
+ * (scopes all, afi:4, afi:6, and rir:/cc: with deleg, as deleg_region tells them with orgs):
+ * space_v4_24s (announced IPv4 /24-equivalents, overlaps once), space_v4_24s_rpki (in routes a
+ * VRP covers: valid or invalid), space_v4_24s_valid, and space_v6_48s* the same in /48s; the VRP
+ * figures only with have_vrps. Reads ob only: it runs beside observe_write. */
 struct delegated;
-void engine_space_figures(const struct observe *ob, const struct delegated *deleg, int have_vrps,
-    struct store_results *out);
+struct as2org;
+void engine_space_figures(const struct observe *ob, const struct delegated *deleg,
+    const struct as2org *orgs, int have_vrps, struct store_results *out);
 /* The same from any routes: engine_space_add each in prefix order (as the store and
  * observe_each_route give them), then engine_space_finish adds the figures to out and frees. */
 struct space;
-struct space *engine_space_new(const struct delegated *deleg);
+struct space *engine_space_new(const struct delegated *deleg, const struct as2org *orgs);
 void engine_space_add(struct space *sp, const struct store_route_brief *r);
 void engine_space_finish(struct space *sp, int have_vrps, struct store_results *out);
 

@@ -13,7 +13,8 @@
 
 /* The history the project's shared data folder makes (see its SOURCES.md): the 2014 RIB
  * with its update streams, and the RouteViews tables of 2017-03-29, 2024-01-01 and
- * 2024-04-06; the reference data of 2014 to 2024 to choose from. */
+ * 2024-04-06; the reference data of 2014 to 2024 to choose from, and the IANA registries as
+ * delegations (per-RIR and per-country scopes). */
 const char engine_plan_default_text[] =
     "# routemark offline history: `run` with a mirror analyses each snapshot line, in time\n"
     "# order of its routing data; of every other kind, each snapshot takes the file closest\n"
@@ -39,13 +40,15 @@ const char engine_plan_default_text[] =
     "orgs      caida/20240101.as-org2info.txt.gz\n"
     "bogons    bogons/cymru_fullbogons-ipv4_20240310.txt\n"
     "bogons    bogons/cymru_fullbogons-ipv6_20240310.txt.gz\n"
-    "asnames   misc/asn_names_ASN_lookup.txt.gz\n";
+    "asnames   misc/asn_names_ASN_lookup.txt.gz\n"
+    "# the RIR of every IPv4 /8 and IPv6 block (no NRO statistics beyond an excerpt there)\n"
+    "delegated bogons/iana__ipv4-address-space.xml\n"
+    "delegated bogons/iana__ipv6-unicast-address-assignments.xml\n";
 
 /* Kinds refs_spec takes once: a snapshot gets only the closest file of these. */
 static int single(const char *kind)
 {
-	return strcmp(kind, "vrps") == 0 || strcmp(kind, "asrel") == 0 ||
-	       strcmp(kind, "delegated") == 0 || strcmp(kind, "orgs") == 0;
+	return strcmp(kind, "vrps") == 0 || strcmp(kind, "asrel") == 0 || strcmp(kind, "orgs") == 0;
 }
 
 int64_t engine_routing_time(const char *path)

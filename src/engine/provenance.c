@@ -14,6 +14,7 @@
 
 #include "engine/engine.h"
 #include "irr/irr.h"
+#include "registry/registry.h"
 
 #define HEAD_BYTES 65536 /* what is read of a file for a date in its header */
 
@@ -151,7 +152,9 @@ static int64_t content_date(const char *kind, const char *head)
 		}
 		return best;
 	}
-	if (strcmp(kind, "bogons") == 0) { /* IANA registries: <updated>2024-03-01</updated> */
+	/* IANA registries: <updated>2024-03-01</updated> (as bogons, or as delegations: then
+	 * the only delegation files dated by their content) */
+	if (strcmp(kind, "bogons") == 0 || strcmp(kind, "delegated") == 0) {
 		const char *p = strstr(head, "<updated>");
 		return p ? iso_time(p + 9) : -1;
 	}
@@ -430,16 +433,21 @@ void engine_gaps_find(const struct engine_input *in, size_t nin, const struct re
 			continue;
 		int64_t dist = engine_days_between(routing_time, x->data_time);
 		int64_t days = dist < 0 ? -dist : dist;
+		/* an IANA registry (the delegation files dated by content): the RIR of a /8
+		 * changes seldom, not a warning */
+		int iana = strcmp(x->kind, "delegated") == 0 && x->date_from &&
+		           strcmp(x->date_from, "content") == 0;
 		if (days > stale_days)
-			gap(g, x->kind, "stale", decides(x->kind),
+			gap(g, x->kind, "stale", decides(x->kind) && !iana,
 			    "%s dated %s: %" PRId64 " days %s the routing data (%s)%s",
 			    kind_name(x->kind), day(x->data_time, d1, sizeof(d1)), days,
 			    dist < 0 ? "before" : "after", day(routing_time, d2, sizeof(d2)),
 			    strcmp(x->kind, "vrps") == 0 ? ": RPKI verdicts are of another time "
 			                                   "(in the shared data a 5-month "
 			                                   "gap doubles the RPKI-invalid share)"
-			    : decides(x->kind)           ? ": its verdicts are of another time"
-			                                 : "");
+			    : iana ? " (IANA registry: the RIR of a block seldom changes)"
+			    : decides(x->kind) ? ": its verdicts are of another time"
+			                       : "");
 	}
 	if (spec->vrps)
 		vrp_gaps(g, spec->vrps);
@@ -452,9 +460,14 @@ void engine_gaps_find(const struct engine_input *in, size_t nin, const struct re
 	if (spec->asrel == NULL)
 		gap(g, "asrel", "not-loaded", 0,
 		    "no AS relationships loaded: route-leak metrics are no data");
-	if (spec->delegated == NULL)
+	if (spec->ndelegated == 0)
 		gap(g, "delegated", "not-loaded", 0,
 		    "no delegation statistics loaded: no per-RIR and per-country figures");
+	else if (refs && refs->deleg && refs->deleg->st.ipv4 + refs->deleg->st.ipv6 == 0)
+		gap(g, "delegated", "iana-only", 0,
+		    "delegations from the IANA registries only: rir: scopes by the RIR of each "
+		    "IPv4 /8 or IPv6 block, cc: scopes by the origin AS's organisation (--orgs)%s",
+		    refs->deleg->nasn ? "" : "; no ASN rows: every AS seen is measured");
 }
 
 void engine_gaps_init(struct engine_gaps *g)

@@ -50,8 +50,6 @@ int refs_spec_add(struct refs_spec *s, const char *kind, const char *path)
 		s->rtr = path;
 	else if (strcmp(kind, "asrel") == 0)
 		s->asrel = path;
-	else if (strcmp(kind, "delegated") == 0)
-		s->delegated = path;
 	else if (strcmp(kind, "orgs") == 0)
 		s->orgs = path;
 	else if (strcmp(kind, "spoofer") == 0)
@@ -64,6 +62,8 @@ int refs_spec_add(struct refs_spec *s, const char *kind, const char *path)
 		add(&s->peeringdb, &s->npeeringdb, &s->cappeeringdb, path);
 	else if (strcmp(kind, "asnames") == 0)
 		add(&s->asnames, &s->nasnames, &s->capasnames, path);
+	else if (strcmp(kind, "delegated") == 0)
+		add(&s->delegated, &s->ndelegated, &s->capdelegated, path);
 	else {
 		log_err("unknown kind of reference data '%s'", kind);
 		return -1;
@@ -77,9 +77,10 @@ void refs_spec_free(struct refs_spec *s)
 	free(s->bogons);
 	free(s->peeringdb);
 	free(s->asnames);
-	s->irr = s->bogons = s->peeringdb = s->asnames = NULL;
-	s->nirr = s->nbogons = s->npeeringdb = s->nasnames = 0;
-	s->capirr = s->capbogons = s->cappeeringdb = s->capasnames = 0;
+	free(s->delegated);
+	s->irr = s->bogons = s->peeringdb = s->asnames = s->delegated = NULL;
+	s->nirr = s->nbogons = s->npeeringdb = s->nasnames = s->ndelegated = 0;
+	s->capirr = s->capbogons = s->cappeeringdb = s->capasnames = s->capdelegated = 0;
 }
 
 static int load_irr(struct refset *r)
@@ -123,11 +124,12 @@ static int load_asrel(struct refset *r)
 
 static int load_registries(struct refset *r)
 {
-	if (r->spec->delegated) {
+	if (r->spec->ndelegated) {
 		r->deleg = xcalloc(1, sizeof(*r->deleg));
 		delegated_init(r->deleg);
-		if (delegated_load(r->deleg, r->spec->delegated) != 0)
-			return -1;
+		for (size_t i = 0; i < r->spec->ndelegated; i++)
+			if (delegated_load(r->deleg, r->spec->delegated[i]) != 0)
+				return -1;
 	}
 	r->bogon_db = xcalloc(1, sizeof(*r->bogon_db));
 	bogon_db_init(r->bogon_db);
@@ -367,8 +369,8 @@ void refs_spec_each_file(const struct refs_spec *s, refs_file_fn fn, void *arg)
 		fn("asrel", s->asrel, arg);
 	for (size_t i = 0; i < s->nbogons; i++)
 		fn("bogons", s->bogons[i], arg);
-	if (s->delegated)
-		fn("delegated", s->delegated, arg);
+	for (size_t i = 0; i < s->ndelegated; i++)
+		fn("delegated", s->delegated[i], arg);
 	for (size_t i = 0; i < s->npeeringdb; i++)
 		fn("peeringdb", s->peeringdb[i], arg);
 	for (size_t i = 0; i < s->nasnames; i++)

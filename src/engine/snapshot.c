@@ -107,7 +107,7 @@ static void *space_job_run(void *arg)
 {
 	struct space_job *j = arg;
 	const struct observe_refs *r = refset_refs(j->e->rs);
-	engine_space_figures(j->e->ob, r->deleg, r->vrps != NULL, &j->figures);
+	engine_space_figures(j->e->ob, r->deleg, r->orgs, r->vrps != NULL, &j->figures);
 	return NULL;
 }
 

@@ -37,7 +37,8 @@ struct space {
 	struct scope *v;
 	size_t n, cap;
 	const struct delegated *deleg;
-	const struct deleg_entry *last;
+	const struct as2org *orgs;
+	struct deleg_region last;
 	size_t last_rir, last_cc;
 };
 
@@ -103,23 +104,28 @@ static void add_route(const struct store_route_brief *r, void *arg)
 	scope_add(&sp->v[0], fam, start, end, r->rpki);
 	if (sp->deleg == NULL)
 		return;
-	const struct deleg_entry *d = delegated_prefix(sp->deleg, p, NULL);
-	if (sp->n == 1 || d != sp->last) { /* neighbours share a delegation */
-		char name[24];
-		snprintf(name, sizeof(name), "rir:%s", d ? deleg_rir_name(d->rir) : "unknown");
+	struct deleg_region reg;
+	char name[24];
+	deleg_region(sp->deleg, sp->orgs, p, r->origin, &reg);
+	int first = sp->n == 1; /* only "all" so far */
+	if (first || reg.rec != sp->last.rec) {
+		snprintf(name, sizeof(name), "rir:%s", reg.rir);
 		sp->last_rir = scope_id(sp, name);
-		snprintf(name, sizeof(name), "cc:%s", d ? d->cc : "ZZ");
-		sp->last_cc = scope_id(sp, name);
-		sp->last = d;
 	}
+	if (first || strcmp(reg.cc, sp->last.cc) != 0) {
+		snprintf(name, sizeof(name), "cc:%s", reg.cc);
+		sp->last_cc = scope_id(sp, name);
+	}
+	sp->last = reg; /* neighbours mostly share a delegation and a country */
 	scope_add(&sp->v[sp->last_rir], fam, start, end, r->rpki);
 	scope_add(&sp->v[sp->last_cc], fam, start, end, r->rpki);
 }
 
-struct space *engine_space_new(const struct delegated *deleg)
+struct space *engine_space_new(const struct delegated *deleg, const struct as2org *orgs)
 {
 	struct space *sp = xcalloc(1, sizeof(*sp));
 	sp->deleg = deleg;
+	sp->orgs = orgs;
 	scope_id(sp, "all");
 	return sp;
 }
@@ -155,10 +161,10 @@ void engine_space_finish(struct space *sp, int have_vrps, struct store_results *
 	free(sp);
 }
 
-void engine_space_figures(const struct observe *ob, const struct delegated *deleg, int have_vrps,
-    struct store_results *out)
+void engine_space_figures(const struct observe *ob, const struct delegated *deleg,
+    const struct as2org *orgs, int have_vrps, struct store_results *out)
 {
-	struct space *sp = engine_space_new(deleg);
+	struct space *sp = engine_space_new(deleg, orgs);
 	observe_each_route(ob, add_route, sp);
 	engine_space_finish(sp, have_vrps, out);
 }

@@ -211,7 +211,7 @@ static int measured(const struct observe *o, uint32_t asn)
 {
 	if (bogon_check_asn(o->refs.bogons, asn, NULL) == BOGON_FULL)
 		return 0;
-	if (o->refs.deleg == NULL)
+	if (o->refs.deleg == NULL || o->refs.deleg->nasn == 0) /* IANA registries only */
 		return 1;
 	const struct deleg_entry *d = delegated_asn(o->refs.deleg, asn);
 	return d && deleg_is_delegated(d);
@@ -427,7 +427,7 @@ static void score_coverage(const struct observe *o, struct store_results *res)
 	 * per-RIR and per-country scopes (a few hundred) */
 	struct gstat fam[3];
 	memset(fam, 0, sizeof(fam));
-	const struct deleg_entry *last = NULL;
+	struct deleg_region last = {0};
 	struct gstat *last_rir = NULL, *last_cc = NULL;
 	for (size_t i = 0; i < o->routes.n; i++) {
 		const struct rt_ent *e = OTABLE_AT(&o->routes, i);
@@ -435,15 +435,17 @@ static void score_coverage(const struct observe *o, struct store_results *res)
 		gstat_add(&fam[0], e);
 		gstat_add(&fam[e->p.afi == AFI_IPV4 ? 1 : 2], e);
 		if (o->refs.deleg) {
-			const struct deleg_entry *d = delegated_prefix(o->refs.deleg, &e->p, NULL);
-			if (last_rir == NULL || d != last) { /* neighbours share a delegation */
-				snprintf(scope, sizeof(scope), "rir:%s",
-				    d ? deleg_rir_name(d->rir) : "unknown");
+			struct deleg_region r;
+			deleg_region(o->refs.deleg, o->refs.orgs, &e->p, e->origin, &r);
+			if (last_rir == NULL || r.rec != last.rec) {
+				snprintf(scope, sizeof(scope), "rir:%s", r.rir);
 				last_rir = gstat_get(&g, scope);
-				snprintf(scope, sizeof(scope), "cc:%s", d ? d->cc : "ZZ");
-				last_cc = gstat_get(&g, scope);
-				last = d;
 			}
+			if (last_cc == NULL || strcmp(r.cc, last.cc) != 0) {
+				snprintf(scope, sizeof(scope), "cc:%s", r.cc);
+				last_cc = gstat_get(&g, scope);
+			}
+			last = r; /* neighbours mostly share a delegation and a country */
 			gstat_add(last_rir, e);
 			gstat_add(last_cc, e);
 		}

@@ -179,6 +179,8 @@ static enum bogon_kind admin_prefix(
 	const struct delegated *d = db->deleg;
 	if (d && (p->afi == AFI_IPV4 ? d->st.ipv4 : d->st.ipv6) > 0) {
 		v->deleg = delegated_prefix(d, p, &m);
+		if (v->deleg && v->deleg->iana) /* an IANA block: says nothing of the RIR's */
+			v->deleg = NULL;
 		if (v->deleg == NULL || !deleg_is_delegated(v->deleg)) {
 			v->source = "delegated";
 			v->what = v->deleg ? deleg_status_name(v->deleg->status)

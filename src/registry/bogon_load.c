@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "registry/registry.h"
+#include "registry/registry_private.h"
 
 #define LOG_FIRST 10
 
@@ -105,32 +106,42 @@ static int xml_prefix(const char *text, struct prefix *p)
 }
 
 /* Decide what one record means for the registry kind; returns the admin reason or NULL. */
-static const char *record_reason(struct bogon_db *db, struct bogon_file *bf, const char *rs,
-    const char *re, const struct prefix *p)
+static const char *record_reason(
+    struct bogon_db *db, struct bogon_file *bf, const struct iana_record *r)
 {
-	char status[64] = "", desc[128] = "";
-	xml_child(rs, re, "status", status, sizeof(status));
-	if (xml_child(rs, re, "designation", desc, sizeof(desc)) != 0)
-		xml_child(rs, re, "description", desc, sizeof(desc));
-	if (strcmp(bf->kind, "iana-ipv6-unicast") == 0 && strcasecmp(status, "ALLOCATED") == 0) {
-		*trie_insert(&db->iana6, p, NULL) = (void *)bf->path; /* any non-NULL value */
+	if (strcmp(bf->kind, "iana-ipv6-unicast") == 0 && strcasecmp(r->status, "ALLOCATED") == 0) {
+		*trie_insert(&db->iana6, &r->p, NULL) = (void *)bf->path; /* any non-NULL value */
 		db->have_iana6 = 1;
 		return NULL;
 	}
 	if (strcmp(bf->kind, "iana-ipv6") == 0) {
-		if (strcasecmp(desc, "Global Unicast") == 0)
+		if (strcasecmp(r->desc, "Global Unicast") == 0)
 			return NULL;
-		return arena_printf(&db->arena, "IANA: %s", desc);
+		return arena_printf(&db->arena, "IANA: %s", r->desc);
 	}
-	if (strcasecmp(status, "RESERVED") == 0 || strcasecmp(status, "UNALLOCATED") == 0)
-		return arena_printf(&db->arena, "IANA %s: %s", status, desc);
+	if (strcasecmp(r->status, "RESERVED") == 0 || strcasecmp(r->status, "UNALLOCATED") == 0)
+		return arena_printf(&db->arena, "IANA %s: %s", r->status, r->desc);
 	return NULL;
 }
 
-static void load_xml(struct bogon_db *db, struct bogon_file *bf, const char *buf, size_t len)
+struct xml_arg {
+	struct bogon_db *db;
+	struct bogon_file *bf;
+};
+
+static void xml_record(const struct iana_record *r, void *arg)
+{
+	struct xml_arg *a = arg;
+	const char *why = record_reason(a->db, a->bf, r);
+	if (why)
+		add_admin(a->db, a->bf, &r->p, why, r->line);
+}
+
+uint64_t reg_iana_xml_each(const char *buf, size_t len, const char *name, reg_iana_fn fn, void *arg)
 {
 	const char *s = buf, *end = buf + len, *lp = buf;
 	uint32_t line = 1;
+	uint64_t malformed = 0;
 	for (;;) {
 		const char *rs = memmem(s, (size_t)(end - s), "<record", 7);
 		if (rs == NULL)
@@ -146,25 +157,33 @@ static void load_xml(struct bogon_db *db, struct bogon_file *bf, const char *buf
 		for (; lp < rs; lp++)
 			line += *lp == '\n';
 		char text[128];
-		struct prefix p;
+		struct iana_record r;
+		memset(&r, 0, sizeof(r));
+		r.line = line;
 		if (xml_child(rs, re, "prefix", text, sizeof(text)) != 0 ||
-		    xml_prefix(text, &p) != 0) {
-			if (bf->malformed++ < LOG_FIRST)
-				log_warn("%s:%u: record without a usable <prefix>", bf->path, line);
+		    xml_prefix(text, &r.p) != 0) {
+			if (malformed++ < LOG_FIRST)
+				log_warn("%s:%u: record without a usable <prefix>", name, line);
 		} else {
-			const char *why = record_reason(db, bf, rs, re, &p);
-			if (why)
-				add_admin(db, bf, &p, why, line);
+			xml_child(rs, re, "status", r.status, sizeof(r.status));
+			if (xml_child(rs, re, "designation", r.desc, sizeof(r.desc)) != 0)
+				xml_child(rs, re, "description", r.desc, sizeof(r.desc));
+			xml_child(rs, re, "whois", r.whois, sizeof(r.whois));
+			fn(&r, arg);
 		}
 		s = re < end ? re + 9 : end;
 	}
+	return malformed;
 }
 
-static const char *xml_kind(const char *buf, size_t len)
+const char *reg_iana_xml_kind(const char *buf, size_t len)
 {
+	size_t head = len < 4096 ? len : 4096;
+	if (!memmem(buf, head, "<?xml", 5) && !memmem(buf, head, "<registry", 9))
+		return NULL;
 	const char *r = memmem(buf, len, "<registry", 9);
 	if (r == NULL)
-		return NULL;
+		return "";
 	size_t rest = len - (size_t)(r - buf);
 	const char *gt = memchr(r, '>', rest);
 	size_t hl = gt ? (size_t)(gt - r) : rest;
@@ -174,7 +193,7 @@ static const char *xml_kind(const char *buf, size_t len)
 		return "iana-ipv6";
 	if (memmem(r, hl, "id=\"ipv6-unicast-address-assignments\"", 37))
 		return "iana-ipv6-unicast";
-	return NULL;
+	return "";
 }
 
 int bogon_load_mem(struct bogon_db *db, const char *buf, size_t len, const char *name)
@@ -186,14 +205,14 @@ int bogon_load_mem(struct bogon_db *db, const char *buf, size_t len, const char 
 	struct bogon_file *bf = &db->files[db->nfiles];
 	memset(bf, 0, sizeof(*bf));
 	bf->path = arena_strdup(&db->arena, name);
-	size_t head = len < 4096 ? len : 4096;
-	if (memmem(buf, head, "<?xml", 5) || memmem(buf, head, "<registry", 9)) {
-		bf->kind = xml_kind(buf, len);
-		if (bf->kind == NULL) {
-			log_err("%s: XML but not an IANA address-space registry", name);
-			return -1;
-		}
-		load_xml(db, bf, buf, len);
+	bf->kind = reg_iana_xml_kind(buf, len);
+	if (bf->kind && bf->kind[0] == '\0') {
+		log_err("%s: XML but not an IANA address-space registry", name);
+		return -1;
+	}
+	if (bf->kind) {
+		struct xml_arg a = {db, bf};
+		bf->malformed += reg_iana_xml_each(buf, len, bf->path, xml_record, &a);
 	} else {
 		bf->kind = "cymru";
 		load_list(db, bf, buf, len);

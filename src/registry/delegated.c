@@ -5,9 +5,14 @@
  *   records        registry|cc|type|start|value|date|status[|opaque-id[|extensions...]]
  * asn rows: start ASN, value = count. ipv4: start address, value = number of addresses
  * (not always a power of two: split into CIDRs). ipv6: start address, value = prefix length.
+ *
+ * The IANA address-space registries (IPv4 /8s, IPv6 unicast assignments; XML, told from the
+ * content) load into the same table as coarse records: the RIR a block is designated to or
+ * administered by, no country, no ASNs. A more specific record (an RIR's) wins over them.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "registry/registry.h"
 #include "registry/registry_private.h"
@@ -104,7 +109,7 @@ static int add_v4(struct delegated *d, struct deleg_entry *e, uint32_t start, ui
 		first = 0;
 		int created;
 		void **slot = trie_insert(&d->ip, &p, &created);
-		if (created || *slot == NULL)
+		if (created || *slot == NULL || (((struct deleg_entry *)*slot)->iana && !e->iana))
 			*slot = e;
 		d->st.ipv4_cidrs++;
 		uint64_t size = 1ull << (32 - len);
@@ -112,6 +117,16 @@ static int add_v4(struct delegated *d, struct deleg_entry *e, uint32_t start, ui
 		count -= size;
 	}
 	return 0;
+}
+
+/* Index e under p: a record of a delegation file replaces an earlier one of the same block, an
+ * IANA registry's record never replaces a file's. */
+static void put_ip(struct delegated *d, const struct prefix *p, struct deleg_entry *e)
+{
+	int created;
+	void **slot = trie_insert(&d->ip, p, &created);
+	if (created || *slot == NULL || !e->iana || ((struct deleg_entry *)*slot)->iana)
+		*slot = e;
 }
 
 static int add_record(
@@ -167,7 +182,7 @@ static int add_record(
 		struct deleg_entry *ep = arena_alloc(&d->arena, sizeof(*ep));
 		e.first = p;
 		*ep = e;
-		*trie_insert(&d->ip, &p, NULL) = ep;
+		put_ip(d, &p, ep);
 		d->st.ipv6++;
 	} else {
 		return bad(d, name, lineno, "type is not asn, ipv4 or ipv6");
@@ -254,11 +269,94 @@ static void load_line(const char *line, size_t len, uint64_t lineno, void *arg)
 	delegated_add_line(a->d, line, len, a->path, lineno);
 }
 
+/* The RIR of an IANA record: its designation ("RIPE NCC", "Administered by ARIN"), else the
+ * whois server it names (legacy blocks designated to their holder). */
+static int iana_rir(const struct iana_record *r)
+{
+	static const char *const names[][3] = {{"AFRINIC", "whois.afrinic.net", "afrinic"},
+	    {"APNIC", "whois.apnic.net", "apnic"}, {"ARIN", "whois.arin.net", "arin"},
+	    {"IANA", "whois.iana.org", "iana"}, {"LACNIC", "whois.lacnic.net", "lacnic"},
+	    {"RIPE NCC", "whois.ripe.net", "ripencc"}};
+	const char *desc = r->desc;
+	if (strncasecmp(desc, "Administered by ", 16) == 0)
+		desc += 16;
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strcasecmp(k == 0 ? desc : r->whois, names[i][k]) == 0)
+				return lookup_name(
+				    rir_names, RIR_COUNT, names[i][2], strlen(names[i][2]));
+	return RIR_UNKNOWN;
+}
+
+static void iana_record(const struct iana_record *r, void *arg)
+{
+	struct delegated *d = arg;
+	int rir = iana_rir(r);
+	if (rir == RIR_UNKNOWN) { /* reserved, multicast, 6to4: no registry holds it */
+		d->st.iana_skipped++;
+		return;
+	}
+	struct deleg_entry *e = arena_alloc(&d->arena, sizeof(*e));
+	memset(e, 0, sizeof(*e));
+	e->first = r->p;
+	e->type = r->p.afi == AFI_IPV4 ? DELEG_IPV4 : DELEG_IPV6;
+	e->value = r->p.afi == AFI_IPV4 ? 1ull << (32 - r->p.len) : r->p.len;
+	e->rir = (uint8_t)rir;
+	e->status = strcasecmp(r->status, "ALLOCATED") == 0  ? DELEG_ALLOCATED
+	            : strcasecmp(r->status, "LEGACY") == 0   ? DELEG_ASSIGNED
+	            : strcasecmp(r->status, "RESERVED") == 0 ? DELEG_RESERVED
+	                                                     : DELEG_OTHER;
+	e->iana = 1;
+	e->line = r->line;
+	put_ip(d, &r->p, e);
+	d->st.iana++;
+	d->st.per_rir[rir]++;
+}
+
+int delegated_load_iana_mem(struct delegated *d, const char *buf, size_t len, const char *name)
+{
+	const char *kind = reg_iana_xml_kind(buf, len);
+	if (kind == NULL ||
+	    (strcmp(kind, "iana-ipv4") != 0 && strcmp(kind, "iana-ipv6-unicast") != 0)) {
+		log_err(
+		    "%s: not the IANA IPv4 address space or IPv6 unicast assignments XML", name);
+		return -1;
+	}
+	d->st.malformed += reg_iana_xml_each(buf, len, name, iana_record, d);
+	return 0;
+}
+
+/* An IANA registry file: 1 when it was XML (loaded, or -1 in *rc), 0 when not. */
+static int load_iana(struct delegated *d, const char *path, int *rc)
+{
+	char head[4096];
+	struct zinput *z = zinput_open(path, path, 0, 1);
+	if (z == NULL) {
+		*rc = -1;
+		return 1;
+	}
+	size_t n = 0;
+	ssize_t r;
+	while (n < sizeof(head) && (r = zinput_read(z, (uint8_t *)head + n, sizeof(head) - n)) > 0)
+		n += (size_t)r;
+	zinput_close(z);
+	if (n == 0 || reg_iana_xml_kind(head, n) == NULL)
+		return 0;
+	size_t len;
+	char *buf = zinput_slurp(path, &len);
+	*rc = buf ? delegated_load_iana_mem(d, buf, len, path) : -1;
+	free(buf);
+	return 1;
+}
+
 int delegated_load(struct delegated *d, const char *path)
 {
+	int rc;
+	if (load_iana(d, path, &rc))
+		return rc;
 	struct load_arg a = {d, path};
 	uint64_t before = d->st.malformed;
-	int rc = reg_each_line(path, load_line, &a);
+	rc = reg_each_line(path, load_line, &a);
 	if (d->st.malformed - before > LOG_FIRST)
 		log_warn("%s: %llu malformed lines skipped in all", path,
 		    (unsigned long long)(d->st.malformed - before));
@@ -291,4 +389,17 @@ const struct deleg_entry *delegated_prefix(
     const struct delegated *d, const struct prefix *p, struct prefix *block)
 {
 	return trie_longest(&d->ip, p, block);
+}
+
+void deleg_region(const struct delegated *d, const struct as2org *orgs, const struct prefix *p,
+    uint32_t origin, struct deleg_region *out)
+{
+	out->rec = d ? delegated_prefix(d, p, NULL) : NULL;
+	out->rir = deleg_rir_name(out->rec ? out->rec->rir : RIR_UNKNOWN);
+	if (out->rec && out->rec->cc[0] && strcmp(out->rec->cc, "ZZ") != 0) {
+		memcpy(out->cc, out->rec->cc, 3);
+		return;
+	}
+	const struct as2org_org *g = orgs ? as2org_get(orgs, origin) : NULL;
+	memcpy(out->cc, g && g->cc[0] ? g->cc : "ZZ", 3);
 }

@@ -43,13 +43,16 @@ struct deleg_entry {
 	uint64_t value;            /* the file's value field (v4 address count, v6 length) */
 	uint32_t date;             /* YYYYMMDD, 0 when empty */
 	uint8_t rir, status, type; /* enum rir, enum deleg_status, enum deleg_type */
-	char cc[3];                /* ISO 3166 code, "ZZ" for none */
+	char cc[3];                /* ISO 3166 code, "ZZ" for none ("" from IANA) */
+	uint8_t iana;              /* from an IANA registry: a whole /8 or RIR block, no cc */
 	uint32_t line;             /* line in its file */
 };
 
 struct delegated_stats {
 	uint64_t lines, records, asn, ipv4, ipv6, ipv4_cidrs, summaries, comments, malformed;
-	uint64_t overlaps; /* asn ranges overlapping an earlier one */
+	uint64_t overlaps;     /* asn ranges overlapping an earlier one */
+	uint64_t iana;         /* blocks from IANA registries (not in ipv4 / ipv6) */
+	uint64_t iana_skipped; /* IANA records of no RIR (reserved, multicast, 6to4, ...) */
 	uint64_t per_rir[RIR_COUNT];
 };
 
@@ -70,8 +73,13 @@ int delegated_add_line(
     struct delegated *d, const char *line, size_t len, const char *name, uint64_t lineno);
 /* Sort the ASN ranges; called by delegated_load, and by lookups' callers after add_line. */
 void delegated_finish(struct delegated *d);
-/* Load a file (plain, gzip, bzip2, xz or zstd); several files may be loaded into one table. */
+/* Load a file (plain, gzip, bzip2, xz or zstd): delegated(-extended) statistics, or the IANA
+ * IPv4 address space / IPv6 unicast assignments XML (told from the content; coarse records
+ * naming the RIR of each block). Several files may be loaded into one table; the most specific
+ * record holding a prefix answers, and a file's record wins over IANA's for the same block. */
 int delegated_load(struct delegated *d, const char *path);
+/* The same for an IANA registry's XML in memory (fuzzing, tests); -1 when it is not one. */
+int delegated_load_iana_mem(struct delegated *d, const char *buf, size_t len, const char *name);
 /* The record whose range holds asn, or NULL. */
 const struct deleg_entry *delegated_asn(const struct delegated *d, uint32_t asn);
 /* The most specific record (CIDR) containing p, or NULL; *block gets that CIDR. */
@@ -79,7 +87,20 @@ const struct deleg_entry *delegated_prefix(
     const struct delegated *d, const struct prefix *p, struct prefix *block);
 /* 1 for allocated / assigned (the measured-AS universe); 0 for available, reserved, ... */
 int deleg_is_delegated(const struct deleg_entry *e);
-const char *deleg_rir_name(int rir);       /* "ripencc", ... */
+const char *deleg_rir_name(int rir); /* "ripencc", ... */
+
+struct as2org;
+/* Where a route is, for the per-RIR and per-country scopes (rir:NAME, cc:XX): the RIR of the
+ * most specific delegation record holding the prefix ("unknown" without one), and the country
+ * of that record, or, when it names none (IANA registry, "ZZ", no record), the country of the
+ * origin AS's organisation in orgs (may be NULL), else "ZZ". */
+struct deleg_region {
+	const struct deleg_entry *rec; /* the record, NULL when none */
+	const char *rir;
+	char cc[3];
+};
+void deleg_region(const struct delegated *d, const struct as2org *orgs, const struct prefix *p,
+    uint32_t origin, struct deleg_region *out);
 const char *deleg_status_name(int status); /* "assigned", ... */
 
 /* ---------------------------------------------------------------- bogons */

@@ -142,7 +142,7 @@ int api_snapshots(struct req *r)
 
 /* Data time first (period_start), then the order written: the series of a store whose
  * snapshots were not written in time order (a backfill) is still in time order. */
-static int cmp_data_time(const void *a, const void *b)
+int snapshot_cmp_data_time(const void *a, const void *b)
 {
 	const struct store_snapshot *x = a, *y = b;
 	if (x->period_start != y->period_start)
@@ -167,7 +167,7 @@ int api_history(struct req *r)
 		return req_error(r, 500, "store_error", "the store could not be read");
 	if (n)
 		r->last_modified = s[0].created; /* the newest written */
-	qsort(s, n, sizeof(*s), cmp_data_time);
+	qsort(s, n, sizeof(*s), snapshot_cmp_data_time);
 	json_object *o = json_object_new_object(), *a = json_object_new_array();
 	for (size_t i = 0; i < n; i++) {
 		struct store_global *g;

@@ -1,5 +1,7 @@
-/* The dashboard's overview page: coverage of the routing table now and over time, MANRS
- * readiness of all ASes per Action, coverage per scope, and the ASes with most hijacks. */
+/* The dashboard's overview page: coverage of the routing table now and over time (all, and
+ * per RIR), MANRS readiness of all ASes per Action, coverage per scope, and the ASes with most
+ * hijacks. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "observe/observe.h"
@@ -75,6 +77,79 @@ static int trend(struct req *r)
 	    "snapshot's provenance: reference data of another time distorts "
 	    "these).</figcaption></figure>\n",
 	    k, k == 1 ? "" : "s");
+	return 0;
+}
+
+/* RPKI coverage per RIR over every snapshot with rir: scopes (delegations loaded), oldest data
+ * first: a chart of the RPKI-valid share of routes, and a table of it with the share of
+ * announced IPv4 /24s that VRPs cover. */
+static int rir_trend(struct req *r)
+{
+	static const char *const rir[] = {"afrinic", "apnic", "arin", "lacnic", "ripencc"};
+	enum { NRIR = sizeof(rir) / sizeof(rir[0]) };
+	struct store_snapshot *s;
+	size_t n, k = 0;
+	if (store_snapshots(r->store, 0, &r->arena, &s, &n) != 0)
+		return -1;
+	qsort(s, n, sizeof(*s), snapshot_cmp_data_time);
+	int64_t *x = arena_alloc(&r->arena, (n + 1) * sizeof(*x));
+	double *valid[NRIR], *space[NRIR];
+	for (size_t j = 0; j < NRIR; j++) {
+		valid[j] = arena_alloc(&r->arena, (n + 1) * sizeof(double));
+		space[j] = arena_alloc(&r->arena, (n + 1) * sizeof(double));
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct store_global *g;
+		size_t ng;
+		int any = 0;
+		if (store_get_globals(r->store, s[i].id, "", &r->arena, &g, &ng) != 0)
+			return -1;
+		for (size_t j = 0; j < NRIR; j++) {
+			char sc[24];
+			snprintf(sc, sizeof(sc), "rir:%s", rir[j]);
+			double routes = globals_get(g, ng, sc, "routes");
+			any |= routes >= 0;
+			valid[j][k] = pct(globals_get(g, ng, sc, "rpki_valid"), routes);
+			space[j][k] = pct(globals_get(g, ng, sc, "space_v4_24s_rpki"),
+			    globals_get(g, ng, sc, "space_v4_24s"));
+		}
+		if (any) /* a snapshot without delegations has no RIR figures */
+			x[k++] = s[i].period_start;
+	}
+	if (k == 0)
+		return 0;
+	struct buf *b = &r->body;
+	buf_puts(b, "<h2>RPKI coverage per RIR over time</h2>\n<figure>");
+	svg_lines(b, "Share of routes RPKI valid per RIR, per snapshot", x, k,
+	    (const double *const *)valid, rir, NRIR);
+	buf_puts(b, "<figcaption>Routes in each RIR's address space (the most specific delegation "
+	            "record: RIR statistics, else the IANA registry of /8s and IPv6 blocks); "
+	            "the table adds the share of announced IPv4 /24s in routes a VRP "
+	            "covers.</figcaption></figure>\n<div class=\"tw\"><table><thead><tr>"
+	            "<th scope=\"col\">RIR</th>");
+	for (size_t i = 0; i < k; i++) {
+		char t[64];
+		buf_printf(b,
+		    "<th class=\"n\" scope=\"col\">%s<br>valid routes / /24s "
+		    "covered</th>",
+		    report_time(x[i], t, sizeof(t)));
+	}
+	buf_puts(b, "</tr></thead><tbody>");
+	for (size_t j = 0; j < NRIR; j++) {
+		buf_printf(b,
+		    "<tr><th scope=\"row\"><a href=\"/api/v1/history?scope=rir:%s\">%s"
+		    "</a></th>",
+		    rir[j], rir[j]);
+		for (size_t i = 0; i < k; i++) {
+			buf_puts(b, "<td class=\"n\">");
+			html_pct(b, valid[j][i]);
+			buf_puts(b, " / ");
+			html_pct(b, space[j][i]);
+			buf_puts(b, "</td>");
+		}
+		buf_puts(b, "</tr>");
+	}
+	buf_puts(b, "</tbody></table></div>\n");
 	return 0;
 }
 
@@ -198,7 +273,7 @@ int page_overview(struct req *r)
 	    pct(globals_get(g, n, "all", "irr_registered"),
 	        globals_get(g, n, "all", "irr_checked")));
 	buf_puts(b, "</div>\n");
-	if (trend(r) != 0)
+	if (trend(r) != 0 || rir_trend(r) != 0)
 		return req_error(r, 500, "store_error", "the store could not be read");
 	readiness(r, g, n);
 	scopes(r, g, n);

@@ -279,6 +279,8 @@ int html_provenance(struct req *r, const struct store_snapshot *snap, int full);
 
 /* A global figure of scope/key, or -1 when absent. */
 double globals_get(const struct store_global *g, size_t n, const char *scope, const char *key);
+/* qsort order of snapshots: data time (period_start) first, then the order written. */
+int snapshot_cmp_data_time(const void *a, const void *b);
 /* The 5 actions of a summary in display order: labels and scores. */
 #define ACTION_COUNT 5
 extern const char *const action_labels[ACTION_COUNT];
@@ -296,7 +298,7 @@ void page_end(struct req *r);
 /* Bars are coloured by readiness under c. */
 void svg_bars(struct buf *b, const struct observe_config *c, const char *title,
     const char *const *labels, const double *v, size_t n);
-/* A line chart of up to 4 series over x (unix times); values 0..100, < 0 = gap. */
+/* A line chart of up to 5 series over x (unix times); values 0..100, < 0 = gap. */
 void svg_lines(struct buf *b, const char *title, const int64_t *x, size_t n,
     const double *const *series, const char *const *names, size_t nseries);
 /* A stacked bar per row of counts (ready, aspiring, lagging, no data). */

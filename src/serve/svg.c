@@ -5,7 +5,7 @@
 
 #include "serve/serve_private.h"
 
-static const char *const palette[] = {"#0550ae", "#bf3989", "#1a7f37", "#9a6700"};
+static const char *const palette[] = {"#0550ae", "#bf3989", "#1a7f37", "#9a6700", "#6639ba"};
 static const char *const ready_colors[] = {"#1a7f37", "#9a6700", "#cf222e", "#6e7781"};
 static const char *const ready_names[] = {"ready", "aspiring", "lagging", "no data"};
 
@@ -83,11 +83,12 @@ void svg_lines(struct buf *b, const char *title, const int64_t *x, size_t n,
 		    "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g %%</text>",
 		    l, y, w - rgt, y, l - 4, y + 4, ymax * k / 4);
 	}
-	for (size_t s = 0; s < nseries && s < 4; s++) {
+	int key = nseries > 4 ? 112 : 150; /* legend spacing: five short names fit too */
+	for (size_t s = 0; s < nseries && s < 5; s++) {
 		buf_printf(b,
 		    "<rect x=\"%d\" y=\"6\" width=\"12\" height=\"12\" fill=\"%s\"/>"
 		    "<text x=\"%d\" y=\"16\">",
-		    l + (int)s * 150, palette[s], l + (int)s * 150 + 16);
+		    l + (int)s * key, palette[s], l + (int)s * key + 16);
 		buf_html(b, names[s]);
 		buf_puts(b, "</text>");
 		buf_printf(b, "<polyline fill=\"none\" stroke-width=\"2\" stroke=\"%s\" points=\"",

@@ -10,6 +10,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static void origin_of(void *arg, const struct mrt_route *rt, void *out)
+{
+	*(uint32_t *)out = rt->attrs->aspath[1];
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	log_set_level(LOG_LVL_ERR); /* complaints about bad rows are expected */
@@ -26,14 +31,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (int strict = 0; strict < 2; strict++) {
 			if (strict && f != (int)found)
 				continue;
-			struct origins_reader *r =
-			    origins_open(path, (enum origins_format)f, 1, strict);
+			/* the strict reads run a check on every route on the parser's thread: its
+			 * result must be the route's own */
+			struct origins_check check = {origin_of, NULL, sizeof(uint32_t)};
+			struct origins_reader *r = origins_open_checked(
+			    path, (enum origins_format)f, 1, strict, strict ? &check : NULL);
 			if (r == NULL)
 				continue;
 			struct mrt_route rt;
-			while (origins_next(r, &rt) == 1)
+			while (origins_next(r, &rt) == 1) {
 				if (rt.attrs->aspath_nwords != 2)
 					__builtin_trap();
+				const uint32_t *seen = origins_checked(r);
+				if (strict && (seen == NULL || *seen != rt.attrs->aspath[1]))
+					__builtin_trap();
+			}
 			origins_close(r);
 		}
 	}

@@ -323,12 +323,75 @@ static void test_many_rows(void **state)
 	unlink(path);
 }
 
+/* What the check of test_check saw of one route. */
+struct seen_route {
+	struct prefix prefix;
+	uint32_t origin;
+	uint64_t record;
+	int ok; /* a one-AS route as handed out (no assert on the parser's thread) */
+};
+
+static void check_route(void *arg, const struct mrt_route *rt, void *out)
+{
+	struct seen_route *s = out;
+	uint64_t *calls = arg;
+	(*calls)++;
+	s->prefix = rt->prefix;
+	s->record = rt->record;
+	s->ok = rt->origin_only && rt->kind == MRT_ROUTE_RIB &&
+	        aspath_words_origin(rt->attrs->aspath, rt->attrs->aspath_nwords, &s->origin) == 0;
+}
+
+/* A check on every route where the rows are parsed (the engine's prefix checks): run once per
+ * route, MOAS origins each, across batch boundaries, its result handed out with that very
+ * route; none without a check. */
+static void test_check(void **state)
+{
+	enum { N = 9000 }; /* three batches */
+	char *text = xmalloc((size_t)N * 40);
+	size_t o = 0;
+	for (int i = 0; i < N; i++)
+		o += (size_t)sprintf(text + o,
+		    i % 7 == 2 ? "10.%d.%d.0\t24\t%d_%d_5\n" : "10.%d.%d.0\t24\t%d\n",
+		    i / 256 % 256, i % 256, i + 1, i + 2);
+	const char *path = write_tmp("routeviews-rv2-20240101-1200.pfx2as", text);
+	free(text);
+	uint64_t calls = 0, routes = 0;
+	struct origins_check check = {check_route, &calls, sizeof(struct seen_route)};
+	struct origins_reader *r =
+	    origins_open_checked(path, ORIGINS_PFX2AS, 1704110400, 0, &check);
+	assert_non_null(r);
+	assert_null(origins_checked(r)); /* nothing handed out yet */
+	struct mrt_route rt;
+	while (origins_next(r, &rt) == 1) {
+		const struct seen_route *s = origins_checked(r);
+		assert_non_null(s);
+		assert_true(s->ok);
+		uint32_t origin;
+		assert_int_equal(
+		    aspath_words_origin(rt.attrs->aspath, rt.attrs->aspath_nwords, &origin), 0);
+		assert_int_equal(s->origin, origin);
+		assert_int_equal(s->record, rt.record);
+		assert_int_equal(prefix_cmp(&s->prefix, &rt.prefix), 0);
+		routes++;
+	}
+	assert_int_equal(routes, N + 2 * ((N + 4) / 7));
+	origins_close(r);
+	assert_int_equal(calls, routes); /* each route checked once, none twice */
+	r = origins_open(path, ORIGINS_PFX2AS, 1704110400, 0);
+	assert_int_equal(origins_next(r, &rt), 1);
+	assert_null(origins_checked(r));
+	origins_close(r);
+	unlink(path);
+}
+
 int main(void)
 {
 	log_set_level(LOG_LVL_ERR);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_formats),
 	    cmocka_unit_test(test_many_rows),
+	    cmocka_unit_test(test_check),
 	    cmocka_unit_test(test_time_from_name),
 	    cmocka_unit_test(test_same_era_bundles),
 	};

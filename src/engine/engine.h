@@ -81,6 +81,12 @@ void engine_set_vrps(struct engine *e, const struct vrp_table *vrps);
 void engine_file_begin(struct engine *e);
 /* One route from any source: a RIB entry, an announcement or a withdrawal. */
 void engine_route(struct engine *e, const struct mrt_route *rt);
+/* The same in two halves: the route's prefix checks, which may run on another thread while
+ * routes are fed (they read the reference data only), then the route with them. */
+void engine_check_prefix(
+    const struct engine *e, const struct mrt_route *rt, struct route_verdict *pre);
+void engine_route_checked(
+    struct engine *e, const struct mrt_route *rt, const struct route_verdict *pre);
 /* Routes fed so far. */
 uint64_t engine_routes_fed(const struct engine *e);
 /* Score what was fed: res (initialised here; store_results_free it) holds every AS's

@@ -118,6 +118,12 @@ static void route_to_engine(void *arg, const struct mrt_route *rt)
 	engine_route(arg, rt);
 }
 
+/* A table's prefix checks, on its parser's thread (origins_check). */
+static void check_for_engine(void *arg, const struct mrt_route *rt, void *out)
+{
+	engine_check_prefix(arg, rt, out);
+}
+
 static void report(
     struct reading *rd, size_t idx, const char *name, const struct mrt_reader *r, int done)
 {
@@ -206,7 +212,12 @@ static int read_table(struct reading *rd, struct engine_input *in, enum origins_
 		    in->path, origins_format_name(fmt));
 		return -1;
 	}
-	struct origins_reader *r = origins_open(in->path, fmt, (uint32_t)ts, rd->strict);
+	/* into the engine, the prefix checks run where the rows are parsed, beside the rest */
+	int to_engine = rd->route == route_to_engine;
+	struct origins_check check = {
+	    check_for_engine, rd->route_arg, sizeof(struct route_verdict)};
+	struct origins_reader *r = origins_open_checked(
+	    in->path, fmt, (uint32_t)ts, rd->strict, to_engine ? &check : NULL);
 	if (r == NULL)
 		return -1;
 	in->kind = "table";
@@ -216,7 +227,10 @@ static int read_table(struct reading *rd, struct engine_input *in, enum origins_
 	struct mrt_route rt;
 	int rc;
 	while ((rc = origins_next(r, &rt)) > 0) {
-		rd->route(rd->route_arg, &rt);
+		if (to_engine)
+			engine_route_checked(rd->route_arg, &rt, origins_checked(r));
+		else
+			rd->route(rd->route_arg, &rt);
 		rd->routes++;
 	}
 	const struct origins_stats *st = origins_stats(r);

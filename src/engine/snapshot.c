@@ -68,6 +68,19 @@ void engine_route(struct engine *e, const struct mrt_route *rt)
 	e->fed++;
 }
 
+void engine_check_prefix(
+    const struct engine *e, const struct mrt_route *rt, struct route_verdict *pre)
+{
+	observe_check_prefix(e->ob, rt, pre);
+}
+
+void engine_route_checked(
+    struct engine *e, const struct mrt_route *rt, const struct route_verdict *pre)
+{
+	observe_route_checked(e->ob, rt, pre);
+	e->fed++;
+}
+
 uint64_t engine_routes_fed(const struct engine *e)
 {
 	return e->fed;

@@ -265,7 +265,26 @@ static void note_seen(struct observe *o, const struct flat_path *f)
 	}
 }
 
+void observe_check_prefix(
+    const struct observe *o, const struct mrt_route *rt, struct route_verdict *pre)
+{
+	const struct bgp_attrs *a = rt->attrs;
+	struct flat_path f;
+	if (a == NULL || a->aspath_error) { /* observe_route_checked does not judge it */
+		memset(pre, 0, sizeof(*pre));
+		return;
+	}
+	flat_path_build(&f, a->aspath, a->aspath_nwords);
+	route_check_prefix(&o->refs, &rt->prefix, &f, a->aspath, a->aspath_nwords, pre);
+}
+
 void observe_route(struct observe *o, const struct mrt_route *rt)
+{
+	observe_route_checked(o, rt, NULL);
+}
+
+void observe_route_checked(
+    struct observe *o, const struct mrt_route *rt, const struct route_verdict *pre)
 {
 	if (rt->kind == MRT_ROUTE_STATE)
 		return; /* a session reset is not a withdrawal of what the archive shows */
@@ -306,7 +325,10 @@ void observe_route(struct observe *o, const struct mrt_route *rt)
 		otable_prefetch(&o->routes, h);
 	}
 	note_seen(o, &f);
-	route_check_prefix(&o->refs, &rt->prefix, &f, a->aspath, a->aspath_nwords, &v);
+	if (pre)
+		v = *pre;
+	else
+		route_check_prefix(&o->refs, &rt->prefix, &f, a->aspath, a->aspath_nwords, &v);
 	struct route_verdict pv;
 	route_verdict_add_path(&v, path_checked(o, &f, a->aspath, a->aspath_nwords,
 	                               bgp_attrs_has(a, BGP_ATTR_OTC), a->otc, &pv));

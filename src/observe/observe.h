@@ -230,6 +230,15 @@ void observe_file_begin(struct observe *o);
 /* Feed one route: a RIB entry, an announcement or a withdrawal (state changes end the
  * peer's open events). */
 void observe_route(struct observe *o, const struct mrt_route *rt);
+/* The prefix half of a route's checks (route_check_prefix against o's references), which
+ * reads nothing observe_route changes: another thread may run it while routes are fed, as
+ * long as the references stay as they are. */
+void observe_check_prefix(
+    const struct observe *o, const struct mrt_route *rt, struct route_verdict *pre);
+/* observe_route with the prefix half already taken (observe_check_prefix on the same route);
+ * pre NULL: taken here. */
+void observe_route_checked(
+    struct observe *o, const struct mrt_route *rt, const struct route_verdict *pre);
 
 struct observe_totals {
 	uint64_t routes, prefixes_v4, prefixes_v6, ases, findings, incidents;

@@ -14,6 +14,7 @@
 #ifndef ROUTEMARK_ORIGINS_H
 #define ROUTEMARK_ORIGINS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "mrt/mrt.h"
@@ -52,6 +53,22 @@ struct origins_reader *origins_open(
 /* The next route: 1, 0 at the end, -1 on a read error, -2 on a malformed row under strict
  * (both logged). rt and what it points to stay valid until the next call. */
 int origins_next(struct origins_reader *r, struct mrt_route *rt);
+
+/* A check run on every route where the rows are parsed (the reader's thread), before the
+ * route is handed out: the caller's work that reads only data fixed while the table is read
+ * (the engine's prefix checks) then runs beside the caller's own. fn writes size bytes at
+ * out; origins_checked hands them out with the route. fn must not keep rt. */
+struct origins_check {
+	void (*fn)(void *arg, const struct mrt_route *rt, void *out);
+	void *arg;
+	size_t size;
+};
+/* origins_open with a check on every route (NULL or a NULL fn: none). */
+struct origins_reader *origins_open_checked(const char *path, enum origins_format f, uint32_t ts,
+    int strict, const struct origins_check *check);
+/* The check's result for the route origins_next handed out last (valid until the next
+ * call), or NULL without a check. */
+const void *origins_checked(const struct origins_reader *r);
 const struct origins_stats *origins_stats(const struct origins_reader *r);
 /* Bytes of the file read so far and its size (progress). */
 void origins_progress(const struct origins_reader *r, uint64_t *done, uint64_t *total);

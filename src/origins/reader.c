@@ -27,7 +27,9 @@ struct row_batch {
 	size_t n;
 	uint32_t *pool;
 	size_t npool, cappool;
-	int rc; /* set on the last batch: next_row's result that ended the table */
+	unsigned char *out; /* the check's result of each pool entry (route), check.size each */
+	size_t capout;      /* entries out holds */
+	int rc;             /* set on the last batch: next_row's result that ended the table */
 	int last;
 };
 
@@ -61,6 +63,10 @@ struct origins_reader {
 	int end, end_rc;
 	uint32_t words[2];
 	struct bgp_attrs attrs;
+	/* the check run on each route where the rows are parsed, with its own route */
+	struct origins_check check;
+	uint32_t check_words[2];
+	struct bgp_attrs check_attrs;
 };
 
 const char *origins_format_name(enum origins_format f)
@@ -291,6 +297,44 @@ static int next_row(struct origins_reader *r)
 	return rc;
 }
 
+/* The route of origin asn of row w, as handed out: its AS path is words (the origin alone),
+ * described by attrs. */
+static void route_of(const struct origins_reader *r, const struct row_rec *w, uint32_t asn,
+    uint32_t *words, const struct bgp_attrs *attrs, struct mrt_route *rt)
+{
+	words[0] = ASPATH_SEG_HDR(AS_SEQUENCE, 1);
+	words[1] = asn;
+	memset(rt, 0, sizeof(*rt));
+	rt->kind = MRT_ROUTE_RIB;
+	rt->ts = r->ts;
+	rt->record = w->row;
+	rt->peer.afi = w->prefix.afi;
+	rt->prefix = w->prefix;
+	memcpy(rt->prefix_wire, w->prefix.addr, sizeof(rt->prefix_wire));
+	rt->safi = 1;
+	rt->origin_only = 1;
+	rt->attrs = attrs;
+}
+
+/* The check on every route of b, into b->out (on the thread that filled b). */
+static void check_batch(struct origins_reader *r, struct row_batch *b)
+{
+	size_t sz = r->check.size;
+	if (b->capout < b->npool) {
+		free(b->out);
+		b->capout = b->cappool > b->npool ? b->cappool : b->npool;
+		b->out = xmalloc(b->capout * sz);
+	}
+	for (size_t i = 0; i < b->n; i++) {
+		const struct row_rec *w = &b->rec[i];
+		for (uint32_t k = 0; k < w->norigin; k++) {
+			struct mrt_route rt;
+			route_of(r, w, b->pool[w->first + k], r->check_words, &r->check_attrs, &rt);
+			r->check.fn(r->check.arg, &rt, b->out + (size_t)(w->first + k) * sz);
+		}
+	}
+}
+
 /* Fill b with the next rows (next_row); the last batch carries the result that ended it. */
 static void fill_batch(struct origins_reader *r, struct row_batch *b)
 {
@@ -314,6 +358,13 @@ static void fill_batch(struct origins_reader *r, struct row_batch *b)
 	}
 }
 
+static void fill_checked_batch(struct origins_reader *r, struct row_batch *b)
+{
+	fill_batch(r, b);
+	if (r->check.fn)
+		check_batch(r, b);
+}
+
 static void *parser_main(void *arg)
 {
 	struct origins_reader *r = arg;
@@ -326,7 +377,7 @@ static void *parser_main(void *arg)
 		if (stop)
 			return NULL;
 		struct row_batch *b = r->b[r->tail % NBATCH];
-		fill_batch(r, b);
+		fill_checked_batch(r, b);
 		pthread_mutex_lock(&r->mu);
 		r->tail++;
 		pthread_cond_broadcast(&r->cv);
@@ -338,6 +389,12 @@ static void *parser_main(void *arg)
 
 struct origins_reader *origins_open(
     const char *path, enum origins_format f, uint32_t ts, int strict)
+{
+	return origins_open_checked(path, f, ts, strict, NULL);
+}
+
+struct origins_reader *origins_open_checked(const char *path, enum origins_format f, uint32_t ts,
+    int strict, const struct origins_check *check)
 {
 	struct origins_reader *r = xcalloc(1, sizeof(*r));
 	if (zlines_open(&r->lines, path) != 0) {
@@ -351,6 +408,11 @@ struct origins_reader *origins_open(
 	r->attrs.origin = BGP_ORIGIN_INCOMPLETE;
 	r->attrs.aspath = r->words;
 	r->attrs.aspath_nwords = 2;
+	if (check && check->fn && check->size) {
+		r->check = *check;
+		r->check_attrs = r->attrs;
+		r->check_attrs.aspath = r->check_words;
+	}
 	for (int i = 0; i < NBATCH; i++)
 		r->b[i] = xcalloc(1, sizeof(*r->b[i]));
 	pthread_mutex_init(&r->mu, NULL);
@@ -390,7 +452,7 @@ static const struct row_rec *next_rec(struct origins_reader *r)
 		r->cur = r->b[r->head % NBATCH];
 	} else {
 		r->cur = r->b[0];
-		fill_batch(r, r->cur);
+		fill_checked_batch(r, r->cur);
 	}
 	r->pos = 0;
 	return next_rec(r);
@@ -407,20 +469,17 @@ int origins_next(struct origins_reader *r, struct mrt_route *rt)
 		r->next = 0;
 	}
 	uint32_t asn = r->cur->pool[w->first + (uint32_t)r->next++];
-	r->words[0] = ASPATH_SEG_HDR(AS_SEQUENCE, 1);
-	r->words[1] = asn;
-	memset(rt, 0, sizeof(*rt));
-	rt->kind = MRT_ROUTE_RIB;
-	rt->ts = r->ts;
-	rt->record = w->row;
-	rt->peer.afi = w->prefix.afi;
-	rt->prefix = w->prefix;
-	memcpy(rt->prefix_wire, w->prefix.addr, sizeof(rt->prefix_wire));
-	rt->safi = 1;
-	rt->origin_only = 1;
-	rt->attrs = &r->attrs;
+	route_of(r, w, asn, r->words, &r->attrs, rt);
 	r->st.routes++;
 	return 1;
+}
+
+const void *origins_checked(const struct origins_reader *r)
+{
+	if (r->check.fn == NULL || r->cur == NULL || r->pos == 0 || r->next == 0)
+		return NULL;
+	const struct row_rec *w = &r->cur->rec[r->pos - 1];
+	return r->cur->out + (size_t)(w->first + (uint32_t)r->next - 1) * r->check.size;
 }
 
 const struct origins_stats *origins_stats(const struct origins_reader *r)
@@ -448,6 +507,7 @@ void origins_close(struct origins_reader *r)
 	pthread_cond_destroy(&r->cv);
 	for (int i = 0; i < NBATCH; i++) {
 		free(r->b[i]->pool);
+		free(r->b[i]->out);
 		free(r->b[i]);
 	}
 	zlines_close(&r->lines);

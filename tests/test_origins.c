@@ -363,8 +363,19 @@ static void test_check(void **state)
 	assert_non_null(r);
 	assert_null(origins_checked(r)); /* nothing handed out yet */
 	struct mrt_route rt;
+	struct seen_route next = {0}; /* what origins_checked_ahead(r, 1) said comes next */
+	uint64_t aheads = 0;
 	while (origins_next(r, &rt) == 1) {
 		const struct seen_route *s = origins_checked(r);
+		if (next.record) {
+			assert_memory_equal(s, &next, sizeof(next));
+			aheads++;
+		}
+		const struct seen_route *ahead = origins_checked_ahead(r, 1);
+		if (ahead)
+			next = *ahead;
+		else
+			memset(&next, 0, sizeof(next)); /* the batch's last route */
 		assert_non_null(s);
 		assert_true(s->ok);
 		uint32_t origin;
@@ -376,6 +387,8 @@ static void test_check(void **state)
 		routes++;
 	}
 	assert_int_equal(routes, N + 2 * ((N + 4) / 7));
+	assert_true(aheads > routes - 10); /* known ahead but at the ends of batches */
+	assert_null(origins_checked_ahead(r, 1));
 	origins_close(r);
 	assert_int_equal(calls, routes); /* each route checked once, none twice */
 	r = origins_open(path, ORIGINS_PFX2AS, 1704110400, 0);

@@ -84,9 +84,11 @@ void engine_route(struct engine *e, const struct mrt_route *rt);
 /* The same in two halves: the route's prefix checks, which may run on another thread while
  * routes are fed (they read the reference data only), then the route with them. */
 void engine_check_prefix(
-    const struct engine *e, const struct mrt_route *rt, struct route_verdict *pre);
+    const struct engine *e, const struct mrt_route *rt, struct route_prefix_check *pc);
 void engine_route_checked(
-    struct engine *e, const struct mrt_route *rt, const struct route_verdict *pre);
+    struct engine *e, const struct mrt_route *rt, const struct route_prefix_check *pc);
+/* A route checked ahead will be fed soon: its place in the tables is fetched meanwhile. */
+void engine_prefetch(const struct engine *e, const struct route_prefix_check *pc);
 /* Routes fed so far. */
 uint64_t engine_routes_fed(const struct engine *e);
 /* Score what was fed: res (initialised here; store_results_free it) holds every AS's

@@ -118,6 +118,9 @@ static void route_to_engine(void *arg, const struct mrt_route *rt)
 	engine_route(arg, rt);
 }
 
+/* A table's prefix checks, on its parser's thread (origins_check); the routing table's slot of
+ * the route this many ahead is fetched while one is fed. */
+#define PREFETCH_AHEAD 8
 /* A table's prefix checks, on its parser's thread (origins_check). */
 static void check_for_engine(void *arg, const struct mrt_route *rt, void *out)
 {
@@ -215,7 +218,7 @@ static int read_table(struct reading *rd, struct engine_input *in, enum origins_
 	/* into the engine, the prefix checks run where the rows are parsed, beside the rest */
 	int to_engine = rd->route == route_to_engine;
 	struct origins_check check = {
-	    check_for_engine, rd->route_arg, sizeof(struct route_verdict)};
+	    check_for_engine, rd->route_arg, sizeof(struct route_prefix_check)};
 	struct origins_reader *r = origins_open_checked(
 	    in->path, fmt, (uint32_t)ts, rd->strict, to_engine ? &check : NULL);
 	if (r == NULL)
@@ -227,9 +230,13 @@ static int read_table(struct reading *rd, struct engine_input *in, enum origins_
 	struct mrt_route rt;
 	int rc;
 	while ((rc = origins_next(r, &rt)) > 0) {
-		if (to_engine)
+		if (to_engine) {
+			const struct route_prefix_check *ahead =
+			    origins_checked_ahead(r, PREFETCH_AHEAD);
+			if (ahead)
+				engine_prefetch(rd->route_arg, ahead);
 			engine_route_checked(rd->route_arg, &rt, origins_checked(r));
-		else
+		} else
 			rd->route(rd->route_arg, &rt);
 		rd->routes++;
 	}

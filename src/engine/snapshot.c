@@ -69,16 +69,21 @@ void engine_route(struct engine *e, const struct mrt_route *rt)
 }
 
 void engine_check_prefix(
-    const struct engine *e, const struct mrt_route *rt, struct route_verdict *pre)
+    const struct engine *e, const struct mrt_route *rt, struct route_prefix_check *pc)
 {
-	observe_check_prefix(e->ob, rt, pre);
+	observe_check_prefix(e->ob, rt, pc);
 }
 
 void engine_route_checked(
-    struct engine *e, const struct mrt_route *rt, const struct route_verdict *pre)
+    struct engine *e, const struct mrt_route *rt, const struct route_prefix_check *pc)
 {
-	observe_route_checked(e->ob, rt, pre);
+	observe_route_checked(e->ob, rt, pc);
 	e->fed++;
+}
+
+void engine_prefetch(const struct engine *e, const struct route_prefix_check *pc)
+{
+	observe_prefetch(e->ob, pc);
 }
 
 uint64_t engine_routes_fed(const struct engine *e)

@@ -266,16 +266,25 @@ static void note_seen(struct observe *o, const struct flat_path *f)
 }
 
 void observe_check_prefix(
-    const struct observe *o, const struct mrt_route *rt, struct route_verdict *pre)
+    const struct observe *o, const struct mrt_route *rt, struct route_prefix_check *pc)
 {
 	const struct bgp_attrs *a = rt->attrs;
 	struct flat_path f;
-	if (a == NULL || a->aspath_error) { /* observe_route_checked does not judge it */
-		memset(pre, 0, sizeof(*pre));
-		return;
-	}
+	memset(pc, 0, sizeof(*pc));
+	if (a == NULL || a->aspath_error)
+		return; /* observe_route_checked does not judge it */
 	flat_path_build(&f, a->aspath, a->aspath_nwords);
-	route_check_prefix(&o->refs, &rt->prefix, &f, a->aspath, a->aspath_nwords, pre);
+	route_check_prefix(&o->refs, &rt->prefix, &f, a->aspath, a->aspath_nwords, &pc->v);
+	struct rt_key k;
+	memset(&k, 0, sizeof(k));
+	k.p = rt->prefix;
+	if (aspath_words_origin(a->aspath, a->aspath_nwords, &k.origin) == 0)
+		pc->hash = otable_hash(&o->routes, &k); /* reads the key size alone */
+}
+
+void observe_prefetch(const struct observe *o, const struct route_prefix_check *pc)
+{
+	otable_prefetch(&o->routes, pc->hash);
 }
 
 void observe_route(struct observe *o, const struct mrt_route *rt)
@@ -284,7 +293,7 @@ void observe_route(struct observe *o, const struct mrt_route *rt)
 }
 
 void observe_route_checked(
-    struct observe *o, const struct mrt_route *rt, const struct route_verdict *pre)
+    struct observe *o, const struct mrt_route *rt, const struct route_prefix_check *pc)
 {
 	if (rt->kind == MRT_ROUTE_STATE)
 		return; /* a session reset is not a withdrawal of what the archive shows */
@@ -321,12 +330,12 @@ void observe_route_checked(
 	k.p = rt->prefix;
 	uint32_t h = 0;
 	if (aspath_words_origin(a->aspath, a->aspath_nwords, &k.origin) == 0) {
-		h = otable_hash(&o->routes, &k);
+		h = pc ? pc->hash : otable_hash(&o->routes, &k);
 		otable_prefetch(&o->routes, h);
 	}
 	note_seen(o, &f);
-	if (pre)
-		v = *pre;
+	if (pc)
+		v = pc->v;
 	else
 		route_check_prefix(&o->refs, &rt->prefix, &f, a->aspath, a->aspath_nwords, &v);
 	struct route_verdict pv;

@@ -233,12 +233,19 @@ void observe_route(struct observe *o, const struct mrt_route *rt);
 /* The prefix half of a route's checks (route_check_prefix against o's references), which
  * reads nothing observe_route changes: another thread may run it while routes are fed, as
  * long as the references stay as they are. */
+struct route_prefix_check {
+	struct route_verdict v;
+	uint32_t hash; /* the route's (prefix, origin) key hashed for the routing table */
+};
 void observe_check_prefix(
-    const struct observe *o, const struct mrt_route *rt, struct route_verdict *pre);
+    const struct observe *o, const struct mrt_route *rt, struct route_prefix_check *pc);
+/* Start fetching the routing table's slot of a route checked ahead of its feeding (the table
+ * is far bigger than the caches). */
+void observe_prefetch(const struct observe *o, const struct route_prefix_check *pc);
 /* observe_route with the prefix half already taken (observe_check_prefix on the same route);
- * pre NULL: taken here. */
+ * pc NULL: taken here. */
 void observe_route_checked(
-    struct observe *o, const struct mrt_route *rt, const struct route_verdict *pre);
+    struct observe *o, const struct mrt_route *rt, const struct route_prefix_check *pc);
 
 struct observe_totals {
 	uint64_t routes, prefixes_v4, prefixes_v6, ases, findings, incidents;

@@ -69,6 +69,8 @@ struct origins_reader *origins_open_checked(const char *path, enum origins_forma
 /* The check's result for the route origins_next handed out last (valid until the next
  * call), or NULL without a check. */
 const void *origins_checked(const struct origins_reader *r);
+/* The check's result for the route k after that one when it is already parsed, or NULL. */
+const void *origins_checked_ahead(const struct origins_reader *r, unsigned k);
 const struct origins_stats *origins_stats(const struct origins_reader *r);
 /* Bytes of the file read so far and its size (progress). */
 void origins_progress(const struct origins_reader *r, uint64_t *done, uint64_t *total);

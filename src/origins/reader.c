@@ -482,6 +482,16 @@ const void *origins_checked(const struct origins_reader *r)
 	return r->cur->out + (size_t)(w->first + (uint32_t)r->next - 1) * r->check.size;
 }
 
+const void *origins_checked_ahead(const struct origins_reader *r, unsigned k)
+{
+	if (r->check.fn == NULL || r->cur == NULL || r->pos == 0 || r->next == 0)
+		return NULL;
+	/* a batch's routes are its pool's entries, in order */
+	const struct row_rec *w = &r->cur->rec[r->pos - 1];
+	size_t i = (size_t)w->first + (size_t)r->next - 1 + k;
+	return i < r->cur->npool ? r->cur->out + i * r->check.size : NULL;
+}
+
 const struct origins_stats *origins_stats(const struct origins_reader *r)
 {
 	return &r->st;

@@ -238,17 +238,14 @@ static void test_same_era_bundles(void **state)
 
 static int setup(void **state)
 {
-	snprintf(dir, sizeof(dir), "/tmp/routemark-origins-XXXXXX");
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	return mkdtemp(dir) ? 0 : -1;
+	return test_tmpdir_make(dir, sizeof(dir), "origins");
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
 	curl_global_cleanup();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return test_tmpdir_remove(dir);
 }
 
 /* A table of many batches (rows are parsed on a thread and handed over 4096 at a time):

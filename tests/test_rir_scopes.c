@@ -342,17 +342,14 @@ static void test_history_per_rir(void **state)
 
 static int setup(void **state)
 {
-	snprintf(dir, sizeof(dir), "/tmp/routemark-rir-XXXXXX");
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	return mkdtemp(dir) ? 0 : -1;
+	return test_tmpdir_make(dir, sizeof(dir), "rir");
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
 	curl_global_cleanup();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return test_tmpdir_remove(dir);
 }
 
 int main(void)

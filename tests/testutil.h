@@ -34,6 +34,21 @@ static inline const char *test_data_path(const char *rel)
 		}                                                                                  \
 	} while (0)
 
+/* A private directory /tmp/routemark-NAME-XXXXXX into dir (size n): 0, or -1. */
+static inline int test_tmpdir_make(char *dir, size_t n, const char *name)
+{
+	snprintf(dir, n, "/tmp/routemark-%s-XXXXXX", name);
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+/* The directory and everything in it removed: 0, or -1. */
+static inline int test_tmpdir_remove(const char *dir)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
 /* Path of the routemark binary under test (ROUTEMARK_BIN, set by tests/run.sh). */
 static inline const char *test_bin(void)
 {

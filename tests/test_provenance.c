@@ -106,7 +106,7 @@ static void test_gaps_2024(void **state)
 
 	struct engine_gaps g;
 	engine_gaps_init(&g);
-	engine_gaps_find(in, 3, &spec, &refs, day(2024, 1, 1) + 12 * 3600, 0, &g);
+	engine_gaps_find(in, 3, &spec, &refs, day(2024, 1, 1) + 12 * 3600, 0, NULL, &g);
 	const struct store_gap *x = find_gap(&g, "stale", "VRPs");
 	assert_non_null(x);
 	assert_true(x->warning);
@@ -143,7 +143,7 @@ static void test_gaps_2024(void **state)
 
 	/* 2024-04-06 routes: the same VRPs are 151 days (5 months) old: a warning */
 	engine_gaps_init(&g);
-	engine_gaps_find(in, 3, &spec, &refs, day(2024, 4, 6), 0, &g);
+	engine_gaps_find(in, 3, &spec, &refs, day(2024, 4, 6), 0, NULL, &g);
 	x = find_gap(&g, "stale", "VRPs");
 	assert_non_null(x);
 	assert_true(x->warning);
@@ -164,16 +164,16 @@ static void test_gaps_2017(void **state)
 	struct engine_input in = dated("vrps", v17);
 	struct engine_gaps g;
 	engine_gaps_init(&g);
-	engine_gaps_find(&in, 1, &spec, NULL, day(2017, 3, 29) + 7200, 0, &g);
+	engine_gaps_find(&in, 1, &spec, NULL, day(2017, 3, 29) + 7200, 0, NULL, &g);
 	assert_null(find_gap(&g, "stale", NULL)); /* 15 days */
 	engine_gaps_free(&g);
 	/* a stricter threshold of the caller's: 15 days is too far then */
 	engine_gaps_init(&g);
-	engine_gaps_find(&in, 1, &spec, NULL, day(2017, 3, 29) + 7200, 10, &g);
+	engine_gaps_find(&in, 1, &spec, NULL, day(2017, 3, 29) + 7200, 10, NULL, &g);
 	assert_non_null(find_gap(&g, "stale", "15 days after"));
 	engine_gaps_free(&g);
 	engine_gaps_init(&g);
-	engine_gaps_find(&in, 1, &spec, NULL, day(2017, 3, 29) + 7200, 0, &g);
+	engine_gaps_find(&in, 1, &spec, NULL, day(2017, 3, 29) + 7200, 0, NULL, &g);
 	assert_null(find_gap(&g, "stale", NULL)); /* 15 days */
 	const struct store_gap *x = find_gap(&g, "ta-unknown", "38575 VRPs");
 	assert_non_null(x);

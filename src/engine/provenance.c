@@ -296,6 +296,9 @@ static int count_tas(
 	if (text[strspn(text, " \t\r\n")] == '{') {
 		/* a plain scan: a libc search from each match would rescan the rest of the text
 		 * under sanitizers (a 30 MB set, 390,000 matches) */
+		const char *last = NULL; /* the previous value, told already (runs are long) */
+		size_t lastlen = 0;
+		int lastr = -1;
 		for (const char *p = text; (p = next_ta(p, text + len)) != NULL;) {
 			p += 4;
 			while (*p == ' ' || *p == ':')
@@ -305,7 +308,13 @@ static int count_tas(
 			const char *e = strchr(++p, '"');
 			if (e == NULL)
 				break;
-			int r = rir_of_ta(p, (size_t)(e - p));
+			size_t vl = (size_t)(e - p);
+			int r = last && vl == lastlen && memcmp(p, last, vl) == 0
+			            ? lastr
+			            : rir_of_ta(p, vl);
+			last = p;
+			lastlen = vl;
+			lastr = r;
 			if (r >= 0)
 				per[r]++;
 			else if (e - p == 7 && strncmp(p, "unknown", 7) == 0)
@@ -347,8 +356,7 @@ static int count_tas(
 	return 0;
 }
 
-/* The VRP set's own gaps: derived, its trust anchors against the five RIRs. */
-static void vrp_gaps(struct engine_gaps *g, const char *path)
+void engine_gaps_vrp_file(const char *path, struct engine_gaps *g)
 {
 	uint64_t per[NRIRS] = {0}, named = 0, unknown = 0, max = 0, total = 0;
 	int derived = 0, imax = 0;
@@ -413,7 +421,8 @@ static void irr_gaps(struct engine_gaps *g, const struct irr_db *db)
 }
 
 void engine_gaps_find(const struct engine_input *in, size_t nin, const struct refs_spec *spec,
-    const struct observe_refs *refs, int64_t routing_time, int stale_days, struct engine_gaps *g)
+    const struct observe_refs *refs, int64_t routing_time, int stale_days,
+    const struct engine_gaps *vrp, struct engine_gaps *g)
 {
 	if (stale_days <= 0)
 		stale_days = STORE_STALE_DAYS;
@@ -449,8 +458,11 @@ void engine_gaps_find(const struct engine_input *in, size_t nin, const struct re
 			    : decides(x->kind) ? ": its verdicts are of another time"
 			                       : "");
 	}
-	if (spec->vrps)
-		vrp_gaps(g, spec->vrps);
+	if (spec->vrps && vrp)
+		for (size_t i = 0; i < vrp->n; i++)
+			engine_gaps_add(g, &vrp->v[i]);
+	else if (spec->vrps)
+		engine_gaps_vrp_file(spec->vrps, g);
 	else if (spec->rtr == NULL)
 		gap(g, "vrps", "not-loaded", 0, "no VRPs loaded: RPKI metrics are no data");
 	if (spec->nirr)

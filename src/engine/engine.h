@@ -81,10 +81,11 @@ void engine_set_vrps(struct engine *e, const struct vrp_table *vrps);
 void engine_file_begin(struct engine *e);
 /* One route from any source: a RIB entry, an announcement or a withdrawal. */
 void engine_route(struct engine *e, const struct mrt_route *rt);
-/* The same in two halves: the route's prefix checks, which may run on another thread while
- * routes are fed (they read the reference data only), then the route with them. */
+/* The same in two halves: the route's prefix checks with their findings' evidence, which may
+ * run on one other thread while routes are fed (they read the reference data only, and write
+ * the evidence into memory of their own), then the route with them. */
 void engine_check_prefix(
-    const struct engine *e, const struct mrt_route *rt, struct route_prefix_check *pc);
+    struct engine *e, const struct mrt_route *rt, struct route_prefix_check *pc);
 void engine_route_checked(
     struct engine *e, const struct mrt_route *rt, const struct route_prefix_check *pc);
 /* A route checked ahead will be fed soon: its place in the tables is fetched meanwhile. */

@@ -19,6 +19,7 @@ struct engine {
 	pthread_t findings; /* writing the findings into s while scoring goes on */
 	int writing, wrc;   /* that thread runs; what it returned */
 	const char *db;
+	struct arena checked; /* the evidence engine_check_prefix builds, kept for the findings */
 };
 
 struct engine *engine_new(struct refset *rs, const struct observe_config *cfg)
@@ -26,6 +27,7 @@ struct engine *engine_new(struct refset *rs, const struct observe_config *cfg)
 	struct engine *e = xcalloc(1, sizeof(*e));
 	e->rs = rs;
 	e->ob = observe_new(refset_refs(rs), cfg);
+	arena_init(&e->checked, 1 << 20);
 	return e;
 }
 
@@ -49,6 +51,7 @@ void engine_free(struct engine *e)
 		store_close(e->s);
 	}
 	observe_free(e->ob);
+	arena_free(&e->checked);
 	free(e);
 }
 
@@ -69,9 +72,9 @@ void engine_route(struct engine *e, const struct mrt_route *rt)
 }
 
 void engine_check_prefix(
-    const struct engine *e, const struct mrt_route *rt, struct route_prefix_check *pc)
+    struct engine *e, const struct mrt_route *rt, struct route_prefix_check *pc)
 {
-	observe_check_prefix(e->ob, rt, pc);
+	observe_check_prefix(e->ob, rt, &e->checked, pc);
 }
 
 void engine_route_checked(

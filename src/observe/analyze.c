@@ -198,8 +198,9 @@ static void note_route(struct observe *o, const struct mrt_route *rt, const stru
 	peer_count_add(&e->peers, peer);
 }
 
+/* pc: the prefix half taken ahead, with the evidence of its hits (the first of v's), or NULL */
 static void note_findings(struct observe *o, const struct mrt_route *rt, const struct flat_path *f,
-    const struct route_verdict *v, uint32_t peer)
+    const struct route_verdict *v, uint32_t peer, const struct route_prefix_check *pc)
 {
 	const char *pathstr = NULL; /* formatted once, for the first new finding */
 	for (int i = 0; i < v->nhits; i++) {
@@ -224,9 +225,13 @@ static void note_findings(struct observe *o, const struct mrt_route *rt, const s
 				pathstr = arena_strdup(&o->arena, buf);
 			}
 			e->path = pathstr;
-			route_evidence(&o->refs, &rt->prefix, rt->attrs->aspath,
-			    rt->attrs->aspath_nwords, f, v, &v->hit[i], &o->arena, &e->detail,
-			    &e->evidence);
+			if (pc && i < pc->nevidence) {
+				e->detail = pc->detail[i];
+				e->evidence = pc->evidence[i];
+			} else
+				route_evidence(&o->refs, &rt->prefix, rt->attrs->aspath,
+				    rt->attrs->aspath_nwords, f, v, &v->hit[i], &o->arena,
+				    &e->detail, &e->evidence);
 		}
 		if (rt->ts < e->first_seen)
 			e->first_seen = rt->ts;
@@ -265,21 +270,26 @@ static void note_seen(struct observe *o, const struct flat_path *f)
 	}
 }
 
-void observe_check_prefix(
-    const struct observe *o, const struct mrt_route *rt, struct route_prefix_check *pc)
+void observe_check_prefix(const struct observe *o, const struct mrt_route *rt, struct arena *a,
+    struct route_prefix_check *pc)
 {
-	const struct bgp_attrs *a = rt->attrs;
+	const struct bgp_attrs *at = rt->attrs;
 	struct flat_path f;
 	memset(pc, 0, sizeof(*pc));
-	if (a == NULL || a->aspath_error)
+	if (at == NULL || at->aspath_error)
 		return; /* observe_route_checked does not judge it */
-	flat_path_build(&f, a->aspath, a->aspath_nwords);
-	route_check_prefix(&o->refs, &rt->prefix, &f, a->aspath, a->aspath_nwords, &pc->v);
+	flat_path_build(&f, at->aspath, at->aspath_nwords);
+	route_check_prefix(&o->refs, &rt->prefix, &f, at->aspath, at->aspath_nwords, &pc->v);
 	struct rt_key k;
 	memset(&k, 0, sizeof(k));
 	k.p = rt->prefix;
-	if (aspath_words_origin(a->aspath, a->aspath_nwords, &k.origin) == 0)
+	if (aspath_words_origin(at->aspath, at->aspath_nwords, &k.origin) == 0)
 		pc->hash = otable_hash(&o->routes, &k); /* reads the key size alone */
+	/* the prefix half's evidence reads that half and the references only (evidence.c) */
+	for (int i = 0; a && i < pc->v.nhits; i++)
+		route_evidence(&o->refs, &rt->prefix, at->aspath, at->aspath_nwords, &f, &pc->v,
+		    &pc->v.hit[i], a, &pc->detail[i], &pc->evidence[i]);
+	pc->nevidence = a ? pc->v.nhits : 0;
 }
 
 void observe_prefetch(const struct observe *o, const struct route_prefix_check *pc)
@@ -344,7 +354,7 @@ void observe_route_checked(
 	if (v.has_origin)
 		note_route(o, rt, &k, h, &v, peer);
 	if (v.nhits)
-		note_findings(o, rt, &f, &v, peer);
+		note_findings(o, rt, &f, &v, peer, pc);
 	if (rt->kind == MRT_ROUTE_ANNOUNCE)
 		update_open(o, &rt->prefix, peer, rt->ts, &v);
 }

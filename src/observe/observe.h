@@ -236,9 +236,14 @@ void observe_route(struct observe *o, const struct mrt_route *rt);
 struct route_prefix_check {
 	struct route_verdict v;
 	uint32_t hash; /* the route's (prefix, origin) key hashed for the routing table */
+	/* with an arena: the finding's detail and evidence of each hit of v (route_evidence) */
+	const char *detail[OBS_MAX_HITS], *evidence[OBS_MAX_HITS];
+	int nevidence;
 };
-void observe_check_prefix(
-    const struct observe *o, const struct mrt_route *rt, struct route_prefix_check *pc);
+/* a: where the hits' evidence goes, for the findings a route opens (NULL: built when fed);
+ * one thread at a time, and it must outlive o's findings being written. */
+void observe_check_prefix(const struct observe *o, const struct mrt_route *rt, struct arena *a,
+    struct route_prefix_check *pc);
 /* Start fetching the routing table's slot of a route checked ahead of its feeding (the table
  * is far bigger than the caches). */
 void observe_prefetch(const struct observe *o, const struct route_prefix_check *pc);

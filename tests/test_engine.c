@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <sqlite3.h>
+
 #include "testutil.h"
 
 #include "engine/engine.h"
@@ -179,6 +181,117 @@ static void test_stream_equals_door(void **state)
 	refs_spec_free(&spec);
 }
 
+static void feed_engine(void *arg, const struct mrt_route *rt)
+{
+	engine_route(arg, rt);
+}
+
+/* The job's routes read through engine_read_input into engine_route: the table's checks on
+ * the judging thread, none on the parser's. */
+static int read_unchecked(void *arg, struct engine *e, struct engine_input *in, size_t nin)
+{
+	for (size_t i = 0; i < nin; i++) {
+		struct engine_input x;
+		uint64_t routes;
+		engine_file_begin(e);
+		if (engine_read_input(in[i].path, 0, 0, &x, &routes, feed_engine, e) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Every finding of a snapshot, with its detail and evidence, one per line. */
+static char *findings_text(const char *db)
+{
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(h,
+	                     "SELECT asn, metric, culprit, prefix, origin, path, detail, evidence "
+	                     "FROM finding ORDER BY asn, metric, prefix, origin",
+	                     -1, &st, NULL),
+	    SQLITE_OK);
+	size_t len = 0, cap = 1 << 16;
+	char *out = xmalloc(cap);
+	out[0] = '\0';
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (int c = 0; c < 8; c++) {
+			const char *v = (const char *)sqlite3_column_text(st, c);
+			size_t n = strlen(v ? v : "") + 2;
+			XGROW(out, cap, len + n + 1);
+			len += (size_t)snprintf(
+			    out + len, cap - len, "%s%c", v ? v : "", c < 7 ? '|' : '\n');
+		}
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return out;
+}
+
+/* A prefix-to-origin table is checked where it is parsed, the findings' evidence with it
+ * (engine_check_prefix on the parser's thread); fed route by route into engine_route
+ * instead, the findings and their evidence are the same, byte for byte. */
+static void test_table_checks_where_parsed(void **state)
+{
+	(void)state;
+	FILE *f = fopen(tmp("vrps.csv"), "w");
+	fputs("ASN,IP Prefix,Max Length,Trust Anchor\n"
+	      "AS13335,1.1.1.0/24,24,apnic\n"
+	      "AS64500,192.0.2.0/24,24,ripe\n",
+	    f);
+	fclose(f);
+	f = fopen(tmp("irr.db"), "w");
+	fputs("route: 1.2.4.0/24\norigin: AS24409\nsource: NTTCOM\nmnt-by: MAINT-X\n\n"
+	      "route: 198.51.100.0/24\norigin: AS64501\nsource: RADB\n\n",
+	    f);
+	fclose(f);
+	/* valid; invalid (M2); IRR other origin without a ROA (M2); a bogon (M3); a MOAS with
+	 * one invalid origin; registered; rows enough for two batches */
+	char *text = xmalloc(6000 * 40);
+	size_t o = (size_t)sprintf(text,
+	    "1.1.1.0\t24\t13335\n1.1.1.0\t24\t666\n1.2.4.0\t24\t24151\n10.0.0.0\t8\t64500\n"
+	    "192.0.2.0\t24\t64500_64666\n198.51.100.0\t24\t64501\n");
+	for (int i = 0; i < 6000; i++)
+		o += (size_t)sprintf(
+		    text + o, "20.%d.%d.0\t24\t%d\n", i / 256, i % 256, 100 + i % 50);
+	f = fopen(tmp("routeviews-rv2-20240101-1200.pfx2as"), "w");
+	fputs(text, f);
+	fclose(f);
+	free(text);
+	char vrps[128], irr[128], table[128], db1[128], db2[128]; /* tmp's buffers are reused */
+	snprintf(vrps, sizeof(vrps), "%s", tmp("vrps.csv"));
+	snprintf(irr, sizeof(irr), "%s", tmp("irr.db"));
+	struct refs_spec spec = {0};
+	assert_int_equal(refs_spec_add(&spec, "vrps", vrps), 0);
+	assert_int_equal(refs_spec_add(&spec, "irr", irr), 0);
+	struct observe_config cfg;
+	observe_config_default(&cfg);
+	snprintf(table, sizeof(table), "%s", tmp("routeviews-rv2-20240101-1200.pfx2as"));
+	snprintf(db1, sizeof(db1), "%s", tmp("checked.db"));
+	snprintf(db2, sizeof(db2), "%s", tmp("fed.db"));
+	const char *files[] = {table};
+	struct engine_job job = {.db = db1, .refs = &spec, .mrt = files, .nmrt = 1, .cfg = cfg};
+	struct engine_outcome out1, out2;
+	assert_int_equal(engine_analyze(&job, &out1), 0);
+	job.db = db2;
+	job.read_routes = read_unchecked;
+	assert_int_equal(engine_analyze(&job, &out2), 0);
+	assert_int_equal(out1.tot.routes, 6007);
+	assert_int_equal(out2.tot.routes, 6007);
+	assert_int_equal(out1.tot.findings, out2.tot.findings);
+	char *a = findings_text(db1), *b = findings_text(db2);
+	assert_non_null(strstr(a, "1.1.1.0/24 from AS666 is RPKI invalid"));
+	assert_non_null(strstr(a, "\"covering_vrps\":[{\"prefix\":\"1.1.1.0/24\""));
+	assert_non_null(strstr(a, "1.2.4.0/24 from AS24151: no ROA, and the IRR registers it"));
+	assert_non_null(strstr(a, "\"source\":\"NTTCOM\",\"mnt_by\":\"MAINT-X\""));
+	assert_non_null(strstr(a, "10.0.0.0/8 is a bogon prefix"));
+	assert_non_null(strstr(a, "192.0.2.0/24 from AS64666 is RPKI invalid"));
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	refs_spec_free(&spec);
+}
+
 /* Nothing to score is an error, never an empty snapshot dated 1970. */
 static void test_empty_is_error(void **state)
 {
@@ -294,6 +407,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_stream_equals_door),
+	    cmocka_unit_test(test_table_checks_where_parsed),
 	    cmocka_unit_test(test_empty_is_error),
 	    cmocka_unit_test(test_snapshot_key),
 	    cmocka_unit_test(test_hostile_arguments),

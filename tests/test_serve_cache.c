@@ -42,11 +42,14 @@ static void test_cache_unit(void **state)
 	memset(&out, 0, sizeof(out));
 	assert_int_equal(resp_cache_get(c, "/as/0", &out), 1); /* /as/0 now most recent */
 	assert_int_equal(out.status, 200);
-	assert_int_equal(out.body.len, sizeof(big));
+	assert_int_equal(out.body.len, 0); /* the body is the cache's own, shared */
+	assert_non_null(out.shared);
+	assert_int_equal(cbody_len(out.shared), sizeof(big));
+	assert_memory_equal(cbody_data(out.shared), big, sizeof(big));
 	assert_string_equal(out.ctype, "application/json");
 	assert_int_equal(out.last_modified, 1401487200);
 	assert_int_equal(strlen(out.etag), 18);
-	buf_free(&out.body);
+	cbody_release(out.shared);
 	fake_resp(&r, big, sizeof(big));
 	resp_cache_put(c, "/as/10", &r);
 	resp_cache_put(c, "/as/11", &r);
@@ -56,7 +59,8 @@ static void test_cache_unit(void **state)
 	memset(&out, 0, sizeof(out));
 	assert_int_equal(resp_cache_get(c, "/as/1", &out), 0); /* the least recent went */
 	assert_int_equal(resp_cache_get(c, "/as/0", &out), 1); /* the one used stayed */
-	buf_free(&out.body);
+	cbody_release(out.shared);
+	out.shared = NULL;
 	/* an answer larger than an eighth of the cache is not kept; nor an error */
 	char *huge = calloc(1, 10000);
 	fake_resp(&r, huge, 10000);
@@ -74,11 +78,13 @@ static void test_cache_unit(void **state)
 	resp_cache_put(c, "/as/0", &r);
 	buf_free(&r.body);
 	assert_int_equal(resp_cache_get(c, "/as/0", &out), 1);
-	assert_int_equal(out.body.len, 7);
-	assert_memory_equal(out.body.p, "{\"v\":2}", 7);
-	buf_free(&out.body);
-	/* invalidation drops everything */
+	assert_int_equal(cbody_len(out.shared), 7);
+	assert_memory_equal(cbody_data(out.shared), "{\"v\":2}", 7);
+	/* invalidation drops everything; a body being sent stays until it is let go */
 	resp_cache_invalidate(c);
+	assert_memory_equal(cbody_data(out.shared), "{\"v\":2}", 7);
+	cbody_release(out.shared);
+	out.shared = NULL;
 	resp_cache_stats(c, &st);
 	assert_int_equal(st.entries, 0);
 	assert_int_equal(st.bytes, 0);
@@ -92,7 +98,8 @@ static void test_cache_unit(void **state)
 	resp_cache_put(c, "/ttl", &r);
 	buf_free(&r.body);
 	assert_int_equal(resp_cache_get(c, "/ttl", &out), 1);
-	buf_free(&out.body);
+	cbody_release(out.shared);
+	out.shared = NULL;
 	sleep(2);
 	assert_int_equal(resp_cache_get(c, "/ttl", &out), 0);
 	resp_cache_free(c);

@@ -8,21 +8,55 @@
  * rare, and never wrong.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "serve/server_private.h"
 
+/* A body, shared: the entry holds one reference, each response being sent another. */
+struct cbody {
+	atomic_uint refs;
+	size_t len;
+	char data[];
+};
+
+static struct cbody *cbody_new(const char *p, size_t len)
+{
+	struct cbody *b = malloc(sizeof(*b) + (len ? len : 1));
+	if (b == NULL)
+		return NULL;
+	atomic_init(&b->refs, 1);
+	b->len = len;
+	memcpy(b->data, p, len);
+	return b;
+}
+
+char *cbody_data(struct cbody *b)
+{
+	return b->data;
+}
+
+size_t cbody_len(const struct cbody *b)
+{
+	return b->len;
+}
+
+void cbody_release(void *arg)
+{
+	struct cbody *b = arg;
+	if (b && atomic_fetch_sub(&b->refs, 1) == 1)
+		free(b);
+}
+
 struct centry {
 	struct centry *next_hash;
 	struct centry *prev, *next; /* recency: head most recent */
 	uint64_t hash;
 	char *key;
-	char *body;
-	size_t len;
-	char *gz; /* the gzip coding of body (NULL: below GZIP_MIN, or it did not shrink) */
-	size_t gzlen;
+	struct cbody *body;
+	struct cbody *gz; /* the gzip coding of body (NULL: below GZIP_MIN, or it did not shrink) */
 	char etag_gz[20];
 	const char *ctype; /* a string constant of the handler */
 	char *link;        /* the Link header, or NULL */
@@ -50,7 +84,7 @@ static uint64_t fnv1a(const char *s)
 
 static size_t entry_cost(const struct centry *e)
 {
-	return sizeof(*e) + strlen(e->key) + 1 + e->len + e->gzlen;
+	return sizeof(*e) + strlen(e->key) + 1 + e->body->len + (e->gz ? e->gz->len : 0);
 }
 
 struct resp_cache *resp_cache_new(size_t max_bytes, int64_t ttl)
@@ -83,8 +117,8 @@ static void unlink_entry(struct resp_cache *c, struct centry *e)
 	c->bytes -= entry_cost(e);
 	c->entries--;
 	free(e->key);
-	free(e->body);
-	free(e->gz);
+	cbody_release(e->body); /* freed here, or by the last response sending it */
+	cbody_release(e->gz);
 	free(e->link);
 	free(e);
 }
@@ -151,7 +185,9 @@ int resp_cache_get(struct resp_cache *c, const char *key, struct req *r)
 		}
 		int gz = r->accept_gzip && e->gz;
 		buf_reset(&r->body);
-		buf_put(&r->body, gz ? e->gz : e->body, gz ? e->gzlen : e->len);
+		cbody_release(r->shared);
+		r->shared = gz ? e->gz : e->body;
+		atomic_fetch_add(&r->shared->refs, 1);
 		r->gzipped = gz;
 		r->status = 200;
 		r->ctype = e->ctype;
@@ -159,7 +195,7 @@ int resp_cache_get(struct resp_cache *c, const char *key, struct req *r)
 		r->link = e->link ? arena_strdup(&r->arena, e->link) : NULL; /* e may go */
 		memcpy(r->etag, gz ? e->etag_gz : e->etag, sizeof(r->etag));
 		c->hits++;
-		found = !r->body.failed;
+		found = 1;
 	} else {
 		c->misses++;
 	}
@@ -175,38 +211,35 @@ void resp_cache_put(struct resp_cache *c, const char *key, const struct req *r)
 	if (e == NULL)
 		return;
 	e->key = strdup(key);
-	e->body = malloc(r->body.len ? r->body.len : 1);
+	e->body = cbody_new(r->body.p, r->body.len);
 	e->link = r->link ? strdup(r->link) : NULL;
 	if (e->key == NULL || e->body == NULL || (r->link && e->link == NULL)) {
 		free(e->key); /* no memory: simply not cached (gz is not made yet) */
-		free(e->body);
+		cbody_release(e->body);
 		free(e->link);
 		free(e);
 		return;
 	}
-	memcpy(e->body, r->body.p, r->body.len);
-	e->len = r->body.len;
 	e->hash = fnv1a(key);
 	e->ctype = r->ctype;
 	e->last_modified = r->last_modified;
 	e->born = now_s();
-	etag_of(e->body, e->len, e->etag);
-	if (e->len >= GZIP_MIN && gzip_encode(e->body, e->len, &e->gz, &e->gzlen) == 0) {
-		if (e->gzlen < e->len)
-			etag_of(e->gz, e->gzlen, e->etag_gz);
-		else { /* no smaller: always the body as it is */
-			free(e->gz);
-			e->gz = NULL;
-			e->gzlen = 0;
-		}
+	etag_of(e->body->data, e->body->len, e->etag);
+	char *gz;
+	size_t gzlen;
+	if (e->body->len >= GZIP_MIN &&
+	    gzip_encode(e->body->data, e->body->len, &gz, &gzlen) == 0) {
+		if (gzlen < e->body->len && (e->gz = cbody_new(gz, gzlen)) != NULL)
+			etag_of(gz, gzlen, e->etag_gz);
+		free(gz); /* no smaller: always the body as it is */
 	}
 	size_t cost = entry_cost(e);
 	pthread_mutex_lock(&c->mu);
 	if (cost > c->max_bytes / 8) { /* one response may not take over the cache */
 		pthread_mutex_unlock(&c->mu);
 		free(e->key);
-		free(e->body);
-		free(e->gz);
+		cbody_release(e->body);
+		cbody_release(e->gz);
 		free(e->link);
 		free(e);
 		return;

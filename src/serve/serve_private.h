@@ -112,6 +112,7 @@ struct req {
 	int status;
 	const char *ctype;
 	struct buf body;
+	struct cbody *shared;  /* instead of body: a cached body, sent without a copy */
 	int64_t last_modified; /* 0 = none */
 	char etag[20];         /* set with a cached body ("" = compute it) */
 	int cache_hit;

@@ -145,6 +145,7 @@ static void on_done(
 		access_log(cls, r);
 	arena_free(&r->arena);
 	buf_free(&r->body);
+	cbody_release(r->shared);
 	free(r->uri);
 	free(r);
 	*con_cls = NULL;
@@ -204,11 +205,20 @@ static enum MHD_Result respond(struct MHD_Connection *con, struct req *r)
 	if (cacheable && inm && etag_match(inm, etag)) {
 		status = r->status = 304;
 		r->body.len = 0;
+		cbody_release(r->shared);
+		r->shared = NULL;
 	}
 	struct MHD_Response *resp;
 	if (r->stream && status == 200)
 		return respond_stream(con, r);
-	if (r->body.len) {
+	if (r->shared) { /* the cache's body itself: the response holds a reference */
+		r->sent = cbody_len(r->shared);
+		resp = MHD_create_response_from_buffer_with_free_callback_cls(
+		    cbody_len(r->shared), cbody_data(r->shared), cbody_release, r->shared);
+		if (resp == NULL)
+			return MHD_NO; /* r->shared goes with the request (on_done) */
+		r->shared = NULL;
+	} else if (r->body.len) {
 		resp =
 		    MHD_create_response_from_buffer(r->body.len, r->body.p, MHD_RESPMEM_MUST_FREE);
 		r->sent = r->body.len;

@@ -66,8 +66,15 @@ struct resp_cache_stats {
 /* A cache of at most max_bytes (NULL when 0), entries living ttl seconds (0 = for ever). */
 struct resp_cache *resp_cache_new(size_t max_bytes, int64_t ttl);
 void resp_cache_free(struct resp_cache *c);
-/* The cached response of key into r (status, type, body, ETag): 1, or 0 when absent. */
+/* The cached response of key into r (status, type, ETag; the body as r->shared, a reference
+ * to the cache's own, r->body emptied): 1, or 0 when absent. */
 int resp_cache_get(struct resp_cache *c, const char *key, struct req *r);
+/* A cached body is shared by the cache and the responses in flight; the last of them to let
+ * go frees it (cbody_release fits libmicrohttpd's free callback). */
+struct cbody;
+char *cbody_data(struct cbody *b); /* writable only for the sake of libmicrohttpd's prototype */
+size_t cbody_len(const struct cbody *b);
+void cbody_release(void *b);
 /* Keep r's response under key when it is a complete 200. */
 void resp_cache_put(struct resp_cache *c, const char *key, const struct req *r);
 /* Drop every entry (the store changed). */

@@ -95,7 +95,7 @@ asan:
 # routemark they run) fails the target.
 TSAN_TESTS = test_analyze_real test_mrt_bz2 test_mrt_files test_observe test_store test_sink \
              test_serve test_serve_events test_rtr test_rov_rtrlib test_revalidate_rtr test_batch \
-             test_origins
+             test_origins test_engine
 tsan:
 	$(MAKE) build-tsan/routemark $(TSAN_TESTS:%=build-tsan/tests/%) BUILD=build-tsan CC=clang \
 	  HARDEN= HARDEN_LD= OPT="-O1 -g -fsanitize=thread -fno-omit-frame-pointer"

@@ -10,7 +10,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void origin_of(void *arg, const struct mrt_route *rt, void *out)
+static void origin_of(void *arg, int worker, const struct mrt_route *rt, void *out)
 {
 	*(uint32_t *)out = rt->attrs->aspath[1];
 }

@@ -82,10 +82,12 @@ void engine_file_begin(struct engine *e);
 /* One route from any source: a RIB entry, an announcement or a withdrawal. */
 void engine_route(struct engine *e, const struct mrt_route *rt);
 /* The same in two halves: the route's prefix checks with their findings' evidence, which may
- * run on one other thread while routes are fed (they read the reference data only, and write
- * the evidence into memory of their own), then the route with them. */
+ * run on other threads while routes are fed (they read the reference data only, and write
+ * the evidence into memory of their own: one arena per checker, 0 .. ENGINE_CHECKERS - 1,
+ * each used by one thread at a time), then the route with them. */
+#define ENGINE_CHECKERS 2
 void engine_check_prefix(
-    struct engine *e, const struct mrt_route *rt, struct route_prefix_check *pc);
+    struct engine *e, unsigned checker, const struct mrt_route *rt, struct route_prefix_check *pc);
 void engine_route_checked(
     struct engine *e, const struct mrt_route *rt, const struct route_prefix_check *pc);
 /* A route checked ahead will be fed soon: its place in the tables is fetched meanwhile. */

@@ -119,13 +119,13 @@ static void route_to_engine(void *arg, const struct mrt_route *rt)
 	engine_route(arg, rt);
 }
 
-/* A table's prefix checks, on its parser's thread (origins_check); the routing table's slot of
- * the route this many ahead is fetched while one is fed. */
+/* The routing table's slot of the route this many ahead is fetched while one is fed. */
 #define PREFETCH_AHEAD 8
-/* A table's prefix checks, on its parser's thread (origins_check). */
-static void check_for_engine(void *arg, const struct mrt_route *rt, void *out)
+/* A table's prefix checks, by the table's parser thread or the judging one, whichever is
+ * free (origins_check), each into its own arena. */
+static void check_for_engine(void *arg, int worker, const struct mrt_route *rt, void *out)
 {
-	engine_check_prefix(arg, rt, out);
+	engine_check_prefix(arg, worker == ORIGINS_PARSER ? 0 : 1, rt, out);
 }
 
 static void report(

@@ -19,7 +19,8 @@ struct engine {
 	pthread_t findings; /* writing the findings into s while scoring goes on */
 	int writing, wrc;   /* that thread runs; what it returned */
 	const char *db;
-	struct arena checked; /* the evidence engine_check_prefix builds, kept for the findings */
+	struct arena checked[ENGINE_CHECKERS]; /* the evidence of engine_check_prefix, kept
+	                                        * for the findings, one per checker */
 };
 
 struct engine *engine_new(struct refset *rs, const struct observe_config *cfg)
@@ -27,7 +28,8 @@ struct engine *engine_new(struct refset *rs, const struct observe_config *cfg)
 	struct engine *e = xcalloc(1, sizeof(*e));
 	e->rs = rs;
 	e->ob = observe_new(refset_refs(rs), cfg);
-	arena_init(&e->checked, 1 << 20);
+	for (int i = 0; i < ENGINE_CHECKERS; i++)
+		arena_init(&e->checked[i], 1 << 20);
 	return e;
 }
 
@@ -51,7 +53,8 @@ void engine_free(struct engine *e)
 		store_close(e->s);
 	}
 	observe_free(e->ob);
-	arena_free(&e->checked);
+	for (int i = 0; i < ENGINE_CHECKERS; i++)
+		arena_free(&e->checked[i]);
 	free(e);
 }
 
@@ -72,9 +75,9 @@ void engine_route(struct engine *e, const struct mrt_route *rt)
 }
 
 void engine_check_prefix(
-    struct engine *e, const struct mrt_route *rt, struct route_prefix_check *pc)
+    struct engine *e, unsigned checker, const struct mrt_route *rt, struct route_prefix_check *pc)
 {
-	observe_check_prefix(e->ob, rt, &e->checked, pc);
+	observe_check_prefix(e->ob, rt, &e->checked[checker % ENGINE_CHECKERS], pc);
 }
 
 void engine_route_checked(

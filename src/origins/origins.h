@@ -54,12 +54,17 @@ struct origins_reader *origins_open(
  * (both logged). rt and what it points to stay valid until the next call. */
 int origins_next(struct origins_reader *r, struct mrt_route *rt);
 
-/* A check run on every route where the rows are parsed (the reader's thread), before the
- * route is handed out: the caller's work that reads only data fixed while the table is read
- * (the engine's prefix checks) then runs beside the caller's own. fn writes size bytes at
- * out; origins_checked hands them out with the route. fn must not keep rt. */
+/* A check run on every route before it is handed out, a batch of rows at a time: the
+ * caller's work that reads only data fixed while the table is read (the engine's prefix
+ * checks). A batch is checked by the parser's thread after parsing it when the caller has
+ * rows queued, else by the caller's when it takes the batch: a caller that would wait for
+ * rows checks them itself while the next are parsed, so the two threads share the work and
+ * neither waits for the other's checks. worker says which thread runs fn
+ * (ORIGINS_PARSER, ORIGINS_CALLER; the two may run at once). fn writes size bytes at out;
+ * origins_checked hands them out with the route. fn must not keep rt. */
+enum { ORIGINS_PARSER, ORIGINS_CALLER };
 struct origins_check {
-	void (*fn)(void *arg, const struct mrt_route *rt, void *out);
+	void (*fn)(void *arg, int worker, const struct mrt_route *rt, void *out);
 	void *arg;
 	size_t size;
 };

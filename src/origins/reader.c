@@ -29,6 +29,7 @@ struct row_batch {
 	size_t npool, cappool;
 	unsigned char *out; /* the check's result of each pool entry (route), check.size each */
 	size_t capout;      /* entries out holds */
+	int checked;        /* the check ran on it before it was handed over */
 	int rc;             /* set on the last batch: next_row's result that ended the table */
 	int last;
 };
@@ -63,10 +64,8 @@ struct origins_reader {
 	int end, end_rc;
 	uint32_t words[2];
 	struct bgp_attrs attrs;
-	/* the check run on each route where the rows are parsed, with its own route */
+	/* the check run on each route, by whichever thread takes its batch first */
 	struct origins_check check;
-	uint32_t check_words[2];
-	struct bgp_attrs check_attrs;
 };
 
 const char *origins_format_name(enum origins_format f)
@@ -316,10 +315,13 @@ static void route_of(const struct origins_reader *r, const struct row_rec *w, ui
 	rt->attrs = attrs;
 }
 
-/* The check on every route of b, into b->out (on the thread that filled b). */
-static void check_batch(struct origins_reader *r, struct row_batch *b)
+/* The check on every route of b, into b->out; worker: ORIGINS_PARSER or ORIGINS_CALLER. */
+static void check_batch(struct origins_reader *r, struct row_batch *b, int worker)
 {
 	size_t sz = r->check.size;
+	uint32_t words[2];
+	struct bgp_attrs attrs = r->attrs;
+	attrs.aspath = words;
 	if (b->capout < b->npool) {
 		free(b->out);
 		b->capout = b->cappool > b->npool ? b->cappool : b->npool;
@@ -329,8 +331,9 @@ static void check_batch(struct origins_reader *r, struct row_batch *b)
 		const struct row_rec *w = &b->rec[i];
 		for (uint32_t k = 0; k < w->norigin; k++) {
 			struct mrt_route rt;
-			route_of(r, w, b->pool[w->first + k], r->check_words, &r->check_attrs, &rt);
-			r->check.fn(r->check.arg, &rt, b->out + (size_t)(w->first + k) * sz);
+			route_of(r, w, b->pool[w->first + k], words, &attrs, &rt);
+			r->check.fn(
+			    r->check.arg, worker, &rt, b->out + (size_t)(w->first + k) * sz);
 		}
 	}
 }
@@ -358,13 +361,13 @@ static void fill_batch(struct origins_reader *r, struct row_batch *b)
 	}
 }
 
-static void fill_checked_batch(struct origins_reader *r, struct row_batch *b)
-{
-	fill_batch(r, b);
-	if (r->check.fn)
-		check_batch(r, b);
-}
-
+/*
+ * The parser. A batch is checked before it is handed over, by the parser when the caller
+ * has rows queued (it is busy: the parser is ahead), or else by the caller when it takes it
+ * (the caller would only wait: the checks run beside the parsing of the next rows). Who
+ * checks a batch is settled when it is handed over, so neither thread ever waits for the
+ * other's checks (a wake-up per batch cost milliseconds on these VMs).
+ */
 static void *parser_main(void *arg)
 {
 	struct origins_reader *r = arg;
@@ -373,11 +376,17 @@ static void *parser_main(void *arg)
 		while (r->tail - r->head >= NBATCH && !r->stop)
 			pthread_cond_wait(&r->cv, &r->mu);
 		int stop = r->stop;
+		int queued = r->tail - r->head > 1; /* beyond the batch the caller reads */
 		pthread_mutex_unlock(&r->mu);
 		if (stop)
 			return NULL;
 		struct row_batch *b = r->b[r->tail % NBATCH];
-		fill_checked_batch(r, b);
+		fill_batch(r, b);
+		b->checked = 0;
+		if (r->check.fn && queued) {
+			check_batch(r, b, ORIGINS_PARSER);
+			b->checked = 1;
+		}
 		pthread_mutex_lock(&r->mu);
 		r->tail++;
 		pthread_cond_broadcast(&r->cv);
@@ -408,11 +417,8 @@ struct origins_reader *origins_open_checked(const char *path, enum origins_forma
 	r->attrs.origin = BGP_ORIGIN_INCOMPLETE;
 	r->attrs.aspath = r->words;
 	r->attrs.aspath_nwords = 2;
-	if (check && check->fn && check->size) {
+	if (check && check->fn && check->size)
 		r->check = *check;
-		r->check_attrs = r->attrs;
-		r->check_attrs.aspath = r->check_words;
-	}
 	for (int i = 0; i < NBATCH; i++)
 		r->b[i] = xcalloc(1, sizeof(*r->b[i]));
 	pthread_mutex_init(&r->mu, NULL);
@@ -450,9 +456,13 @@ static const struct row_rec *next_rec(struct origins_reader *r)
 			pthread_cond_wait(&r->cv, &r->mu);
 		pthread_mutex_unlock(&r->mu);
 		r->cur = r->b[r->head % NBATCH];
+		if (r->check.fn && !r->cur->checked) /* handed over unchecked: checked here */
+			check_batch(r, r->cur, ORIGINS_CALLER);
 	} else {
 		r->cur = r->b[0];
-		fill_checked_batch(r, r->cur);
+		fill_batch(r, r->cur);
+		if (r->check.fn)
+			check_batch(r, r->cur, ORIGINS_CALLER);
 	}
 	r->pos = 0;
 	return next_rec(r);

@@ -159,7 +159,7 @@ static json_object *fixes(const struct scorecard *sc)
 	return a;
 }
 
-void report_json_scorecard(FILE *f, const struct scorecard *sc)
+static void scorecard_json(FILE *f, const struct scorecard *sc, int flags)
 {
 	json_object *o = json_object_new_object();
 	add(o, "schema", jstr(REPORT_SCHEMA));
@@ -194,9 +194,17 @@ void report_json_scorecard(FILE *f, const struct scorecard *sc)
 		add(o, "trend", trend(sc));
 		add(o, "fixes", fixes(sc));
 	}
-	fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-	                                            JSON_C_TO_STRING_NOSLASHESCAPE),
-	    f);
+	fputs(json_object_to_json_string_ext(o, flags | JSON_C_TO_STRING_NOSLASHESCAPE), f);
 	fputc('\n', f);
 	json_object_put(o);
+}
+
+void report_json_scorecard(FILE *f, const struct scorecard *sc)
+{
+	scorecard_json(f, sc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED);
+}
+
+void report_json_scorecard_compact(FILE *f, const struct scorecard *sc)
+{
+	scorecard_json(f, sc, JSON_C_TO_STRING_PLAIN);
 }

@@ -86,6 +86,8 @@ const struct report_format *report_format_find(const char *name);
 /* Renderers, one file each. */
 void report_text_scorecard(FILE *f, const struct scorecard *sc);
 void report_json_scorecard(FILE *f, const struct scorecard *sc);
+/* The same JSON without the layout for people (the API's answer, as all its others). */
+void report_json_scorecard_compact(FILE *f, const struct scorecard *sc);
 void report_html_scorecard(FILE *f, const struct scorecard *sc);
 
 /* ---------------------------------------------------------------- organisations */

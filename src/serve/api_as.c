@@ -30,7 +30,7 @@ int api_as(struct req *r)
 		req_overloaded(r);
 		return r->status;
 	}
-	report_json_scorecard(mf, &sc);
+	report_json_scorecard_compact(mf, &sc);
 	if (fclose(mf) != 0) /* the stream could not grow */
 		r->body.failed = 1;
 	else

@@ -135,6 +135,7 @@ static void *space_job_run(void *arg)
 	return NULL;
 }
 
+/* The findings into e->s, which stays the engine's until this thread is joined. */
 static void *findings_run(void *arg)
 {
 	struct engine *e = arg;
@@ -178,13 +179,15 @@ int engine_store(struct engine *e, const struct store_results *res,
 	}
 	double t0 = clock_mono();
 	if (e->s) { /* begun: the findings are written or being written */
+		/* their thread reads e->s: it ends before the store is taken from the engine */
+		int wrc = findings_wait(e);
 		s = e->s;
 		e->s = NULL;
 		if (strcmp(db, e->db) != 0) {
 			log_err("engine: snapshot begun in %s, stored in %s", e->db, db);
 			goto fail;
 		}
-		if (findings_wait(e) != 0)
+		if (wrc != 0)
 			goto fail;
 	} else {
 		if (store_open(db, 0, &s) != 0)

@@ -343,6 +343,7 @@ static void fill_batch(struct origins_reader *r, struct row_batch *b)
 {
 	b->n = b->npool = 0;
 	b->last = 0;
+	b->checked = 0;
 	while (b->n < BATCH_ROWS) {
 		int rc = next_row(r);
 		if (rc != 1) {
@@ -382,7 +383,6 @@ static void *parser_main(void *arg)
 			return NULL;
 		struct row_batch *b = r->b[r->tail % NBATCH];
 		fill_batch(r, b);
-		b->checked = 0;
 		if (r->check.fn && queued) {
 			check_batch(r, b, ORIGINS_PARSER);
 			b->checked = 1;
@@ -456,14 +456,12 @@ static const struct row_rec *next_rec(struct origins_reader *r)
 			pthread_cond_wait(&r->cv, &r->mu);
 		pthread_mutex_unlock(&r->mu);
 		r->cur = r->b[r->head % NBATCH];
-		if (r->check.fn && !r->cur->checked) /* handed over unchecked: checked here */
-			check_batch(r, r->cur, ORIGINS_CALLER);
 	} else {
 		r->cur = r->b[0];
 		fill_batch(r, r->cur);
-		if (r->check.fn)
-			check_batch(r, r->cur, ORIGINS_CALLER);
 	}
+	if (r->check.fn && !r->cur->checked) /* handed over unchecked: checked here */
+		check_batch(r, r->cur, ORIGINS_CALLER);
 	r->pos = 0;
 	return next_rec(r);
 }
@@ -484,14 +482,6 @@ int origins_next(struct origins_reader *r, struct mrt_route *rt)
 	return 1;
 }
 
-const void *origins_checked(const struct origins_reader *r)
-{
-	if (r->check.fn == NULL || r->cur == NULL || r->pos == 0 || r->next == 0)
-		return NULL;
-	const struct row_rec *w = &r->cur->rec[r->pos - 1];
-	return r->cur->out + (size_t)(w->first + (uint32_t)r->next - 1) * r->check.size;
-}
-
 const void *origins_checked_ahead(const struct origins_reader *r, unsigned k)
 {
 	if (r->check.fn == NULL || r->cur == NULL || r->pos == 0 || r->next == 0)
@@ -500,6 +490,11 @@ const void *origins_checked_ahead(const struct origins_reader *r, unsigned k)
 	const struct row_rec *w = &r->cur->rec[r->pos - 1];
 	size_t i = (size_t)w->first + (size_t)r->next - 1 + k;
 	return i < r->cur->npool ? r->cur->out + i * r->check.size : NULL;
+}
+
+const void *origins_checked(const struct origins_reader *r)
+{
+	return origins_checked_ahead(r, 0);
 }
 
 const struct origins_stats *origins_stats(const struct origins_reader *r)

@@ -45,7 +45,7 @@ static void put_as(struct store *s, uint32_t asn, const char *rpki, const char *
 	    .action = {0, 100, 100, 100, 100},
 	    .action4_irr = reg ? 100 : 0,
 	    .action4_rpki = valid ? 100 : 0};
-	assert_int_equal(store_put_summary(s, &sum), 0);
+	assert_int_equal(store_put_summaries(s, &sum, 1), 0);
 	char p[32];
 	snprintf(p, sizeof(p), "10.%u.0.0/16", asn - 64400);
 	struct store_route r = {

@@ -53,7 +53,7 @@ static void put_as(struct store *s, const struct as_snap *a, int64_t t)
 		if (i == 10 && a->bad_rpki)
 			pct = 0;
 		struct store_metric m = {a->asn, names[i], raw, pct, (uint64_t)raw};
-		assert_int_equal(store_put_metric(s, &m), 0);
+		assert_int_equal(store_put_metrics(s, &m, 1), 0);
 	}
 	struct store_as_summary sum = {.asn = a->asn,
 	    .prefixes_v4 = 2,
@@ -64,7 +64,7 @@ static void put_as(struct store *s, const struct as_snap *a, int64_t t)
 	    .action = {0, a->bad_rpki || a->bad_customer ? 80 : 100, 100, 100, 0},
 	    .action4_irr = 100,
 	    .action4_rpki = a->bad_rpki ? 0 : 100};
-	assert_int_equal(store_put_summary(s, &sum), 0);
+	assert_int_equal(store_put_summaries(s, &sum, 1), 0);
 	char p1[32], p2[32];
 	snprintf(p1, sizeof(p1), "10.%u.0.0/16", a->asn - 64400);
 	snprintf(p2, sizeof(p2), "11.%u.0.0/16", a->asn - 64400);
@@ -87,9 +87,9 @@ static void put_as(struct store *s, const struct as_snap *a, int64_t t)
 		    .last_seen = t,
 		    .detail = "RPKI invalid (invalid-asn)",
 		    .evidence = "{\"rpki\":{\"state\":\"invalid\"}}"};
-		assert_int_equal(store_put_finding(s, &f), 0);
+		assert_int_equal(store_put_findings(s, &f, 1), 0);
 		struct store_incident inc = {a->asn, "M2", t, t, 1, 1, 1, 0};
-		assert_int_equal(store_put_incident(s, &inc), 0);
+		assert_int_equal(store_put_incidents(s, &inc, 1), 0);
 	}
 	if (a->bad_customer) {
 		struct store_finding f = {.asn = a->asn,
@@ -101,7 +101,7 @@ static void put_as(struct store *s, const struct as_snap *a, int64_t t)
 		    .first_seen = t,
 		    .last_seen = t,
 		    .detail = "customer's invalid route"};
-		assert_int_equal(store_put_finding(s, &f), 0);
+		assert_int_equal(store_put_findings(s, &f, 1), 0);
 	}
 }
 
@@ -112,8 +112,9 @@ static void put_snapshot(struct store *s, int64_t t, const struct as_snap *as, s
 	assert_int_equal(store_snapshot_begin(s, &snap), 0);
 	for (size_t i = 0; i < n; i++)
 		put_as(s, &as[i], t);
-	assert_int_equal(store_put_asinfo(s,
-	                     &(struct store_asinfo){as[0].asn, "GOOD-NET", "NL", NULL, NULL, NULL}),
+	assert_int_equal(
+	    store_put_asinfo(
+	        s, &(struct store_asinfo){as[0].asn, "GOOD-NET", "NL", NULL, NULL, NULL}, 1),
 	    0);
 	assert_int_equal(store_snapshot_commit(s, &snap), 0);
 }

@@ -51,9 +51,9 @@ static void write_snapshot(struct store *s, const char *key, int nfind, int comm
 	struct store_input in = {"mrt", "/x/rib.bz2", "ab12", 100, 5, 1, 1401487200, "records"};
 	assert_int_equal(store_put_input(s, &in), 0);
 	struct store_metric m = {64500, "M2", 1, 49.0, 1};
-	assert_int_equal(store_put_metric(s, &m), 0);
+	assert_int_equal(store_put_metrics(s, &m, 1), 0);
 	struct store_metric nodata = {64500, "M5", 0, -1, 0};
-	assert_int_equal(store_put_metric(s, &nodata), 0);
+	assert_int_equal(store_put_metrics(s, &nodata, 1), 0);
 	struct store_as_summary a = {.asn = 64500,
 	    .prefixes_v4 = 3,
 	    .routes = 3,
@@ -62,7 +62,7 @@ static void write_snapshot(struct store *s, const char *key, int nfind, int comm
 	    .action = {0, 49, -1, 100, 0},
 	    .action4_irr = 50,
 	    .action4_rpki = 0};
-	assert_int_equal(store_put_summary(s, &a), 0);
+	assert_int_equal(store_put_summaries(s, &a, 1), 0);
 	for (int i = 0; i < nfind; i++) {
 		struct store_finding f = {.asn = 64500,
 		    .metric = "M2",
@@ -75,10 +75,10 @@ static void write_snapshot(struct store *s, const char *key, int nfind, int comm
 		    .peers = 1,
 		    .detail = "RPKI invalid",
 		    .evidence = "{\"vrps\":[]}"};
-		assert_int_equal(store_put_finding(s, &f), 0);
+		assert_int_equal(store_put_findings(s, &f, 1), 0);
 	}
 	struct store_incident inc = {64500, "M2", 1401487200, 1401487200, 1, 1, 1, 0};
-	assert_int_equal(store_put_incident(s, &inc), 0);
+	assert_int_equal(store_put_incidents(s, &inc, 1), 0);
 	struct store_route r1 = {"192.0.2.0/24", 64500, 3, "invalid", "invalid-asn", "absent", NULL,
 	    1401487200, 1401487200, NULL};
 	struct store_route r2 = {
@@ -86,9 +86,9 @@ static void write_snapshot(struct store *s, const char *key, int nfind, int comm
 	assert_int_equal(store_put_route(s, &r1), 0);
 	assert_int_equal(store_put_route(s, &r2), 0);
 	struct store_global g = {"all", "rpki_valid_routes", 2};
-	assert_int_equal(store_put_global(s, &g), 0);
-	assert_int_equal(
-	    store_put_asinfo(s, &(struct store_asinfo){64500, "EXAMPLE", "NL", NULL, NULL, NULL}),
+	assert_int_equal(store_put_globals(s, &g, 1), 0);
+	assert_int_equal(store_put_asinfo(s,
+	                     &(struct store_asinfo){64500, "EXAMPLE", "NL", NULL, NULL, NULL}, 1),
 	    0);
 	if (commit)
 		assert_int_equal(store_snapshot_commit(s, &snap), 0);
@@ -129,6 +129,93 @@ static void test_migrate_and_write(void **state)
 	assert_int_equal(store_open(dbpath, 1, &s), 0);
 	assert_int_equal(count(s, "SELECT count(*) FROM snapshot"), 2);
 	assert_int_equal(store_snapshot_begin(s, &snap), -1);
+	store_close(s);
+}
+
+/* Rows put as arrays: whole batches of several rows per statement and a remainder, each row
+ * stored exactly once with its own values (a placeholder numbered wrong would move a value
+ * to another row or column), NULLs where no data; AS names merged by the upsert, also when
+ * one ASN comes twice in a batch. */
+static void test_many_rows(void **state)
+{
+	(void)state;
+	enum { N = 37 }; /* two batches of 16 and 5 rows one by one */
+	struct store *s;
+	assert_int_equal(store_open(dbpath, 0, &s), 0);
+	struct store_snapshot snap = {.period_start = 1, .period_end = 2, .label = "many"};
+	snprintf(snap.key, sizeof(snap.key), "many");
+	assert_int_equal(store_snapshot_begin(s, &snap), 0);
+	struct store_as_summary sum[N];
+	struct store_metric met[N];
+	struct store_incident inc[N];
+	struct store_global glob[N];
+	struct store_asinfo info[N];
+	char key[N][16], name[N][16];
+	for (int i = 0; i < N; i++) {
+		uint32_t asn = 64500 + (uint32_t)i;
+		sum[i] = (struct store_as_summary){.asn = asn,
+		    .prefixes_v4 = (uint64_t)i,
+		    .prefixes_v6 = (uint64_t)i + 1,
+		    .routes = (uint64_t)i + 2,
+		    .rpki_valid = (uint64_t)i + 3,
+		    .irr_unregistered = (uint64_t)i + 9,
+		    .action = {0, i % 2 ? -1 : i, i, 100 - i, 0}, /* action4 is not a column */
+		    .action4_irr = i + 0.5,
+		    .action4_rpki = -1,
+		    .aspa = i % 3 == 0 ? -1 : 1,
+		    .aspa_invalid = i};
+		met[i] =
+		    (struct store_metric){asn, "M1", (double)i, i % 4 ? i + 0.25 : -1, (uint64_t)i};
+		inc[i] =
+		    (struct store_incident){asn, "M1", i, i + 10, 0.5 * i, 2.0 * i, (uint64_t)i, 1};
+		snprintf(key[i], sizeof(key[i]), "k%d", i);
+		glob[i] = (struct store_global){"all", key[i], i * 1.5};
+		snprintf(name[i], sizeof(name[i]), "NET-%d", i);
+		info[i] =
+		    (struct store_asinfo){asn, name[i], i % 2 ? "NL" : NULL, NULL, NULL, NULL};
+	}
+	info[4].cc = "DE"; /* the same AS twice in the first batch: cc kept, the last name */
+	info[5].asn = info[4].asn;
+	info[5].cc = NULL;
+	assert_int_equal(store_put_summaries(s, sum, N), 0);
+	assert_int_equal(store_put_metrics(s, met, N), 0);
+	assert_int_equal(store_put_incidents(s, inc, N), 0);
+	assert_int_equal(store_put_globals(s, glob, N), 0);
+	assert_int_equal(store_put_asinfo(s, info, N), 0);
+	assert_int_equal(store_snapshot_commit(s, &snap), 0);
+	assert_int_equal(count(s, "SELECT count(*) FROM as_summary"), N);
+	assert_int_equal(count(s, "SELECT count(*) FROM as_metric"), N);
+	assert_int_equal(count(s, "SELECT count(*) FROM incident"), N);
+	assert_int_equal(count(s, "SELECT count(*) FROM global_stat"), N);
+	assert_int_equal(count(s, "SELECT count(*) FROM as_info"), N - 1);
+	/* every row's values are its own */
+	assert_int_equal(count(s, "SELECT count(*) FROM as_summary WHERE prefixes_v4 = asn - 64500 "
+	                          "AND prefixes_v6 = asn - 64499 AND routes = asn - 64498 "
+	                          "AND rpki_valid = asn - 64497 AND irr_unregistered = asn - 64491 "
+	                          "AND action2 = asn - 64500 AND action3 = 100 - (asn - 64500) "
+	                          "AND action4_irr = asn - 64500 + 0.5 AND action4_rpki IS NULL "
+	                          "AND aspa_invalid = asn - 64500 "
+	                          "AND (aspa IS NULL) = ((asn - 64500) % 3 = 0) "
+	                          "AND (action1 IS NULL) = ((asn - 64500) % 2 = 1) "
+	                          "AND (action1 IS NULL OR action1 = asn - 64500)"),
+	    N);
+	assert_int_equal(count(s, "SELECT count(*) FROM as_metric WHERE count = asn - 64500 AND "
+	                          "((asn - 64500) % 4 = 0 AND raw IS NULL AND percent IS NULL OR "
+	                          "raw = asn - 64500 AND percent = asn - 64500 + 0.25)"),
+	    N);
+	assert_int_equal(count(s, "SELECT count(*) FROM incident WHERE start = asn - 64500 AND "
+	                          "\"end\" = start + 10 AND weight = 0.5 * start AND "
+	                          "score = 2.0 * start AND nevents = start AND duration_known = 1"),
+	    N);
+	assert_int_equal(count(s, "SELECT count(*) FROM global_stat WHERE "
+	                          "value = 1.5 * CAST(substr(key, 2) AS INTEGER)"),
+	    N);
+	assert_int_equal(count(s, "SELECT count(*) FROM as_info WHERE asn = 64504 AND "
+	                          "name = 'NET-5' AND cc = 'DE'"),
+	    1);
+	assert_int_equal(count(s, "SELECT count(*) FROM as_info WHERE asn = 64503 AND "
+	                          "name = 'NET-3' AND cc = 'NL'"),
+	    1);
 	store_close(s);
 }
 
@@ -266,7 +353,7 @@ static void test_indexes_many_snapshots(void **state)
 			    .origin = 64500,
 			    .path = "64500",
 			    .detail = key};
-			assert_int_equal(store_put_finding(s, &f), 0);
+			assert_int_equal(store_put_findings(s, &f, 1), 0);
 		}
 		struct store_finding o = {.asn = 64501,
 		    .metric = "M1",
@@ -274,11 +361,11 @@ static void test_indexes_many_snapshots(void **state)
 		    .origin = 64501,
 		    .path = "64501",
 		    .detail = key};
-		assert_int_equal(store_put_finding(s, &o), 0);
+		assert_int_equal(store_put_findings(s, &o, 1), 0);
 		struct store_incident i1 = {64500, "M2", 100 + k, 200, 1, 1, 1, 1};
 		struct store_incident i2 = {64501, "M1", 150, 160, 1, 1, 1, 1};
-		assert_int_equal(store_put_incident(s, &i1), 0);
-		assert_int_equal(store_put_incident(s, &i2), 0);
+		assert_int_equal(store_put_incidents(s, &i1, 1), 0);
+		assert_int_equal(store_put_incidents(s, &i2, 1), 0);
 		assert_int_equal(store_snapshot_commit(s, &snap), 0);
 	}
 	struct store_finding *f;
@@ -430,6 +517,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_migrate_and_write, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_many_rows, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_queries, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_indexes_many_snapshots, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_damaged_routes, setup, teardown),

@@ -74,33 +74,41 @@ static void *route_job_run(void *arg)
 	return NULL;
 }
 
+/* The findings, a chunk at a time (the store takes arrays of rows; their prefix and peer
+ * strings live in the chunk). */
+#define FINDINGS_CHUNK 64
+
 static int write_findings(const struct observe *o, struct store *s)
 {
-	for (size_t i = 0; i < o->finds.n; i++) {
-		const struct fd_ent *e = OTABLE_AT(&o->finds, i);
-		char pfx[PREFIX_STRLEN], peer[64];
-		prefix_addr_format(
-		    e->peer_afi ? e->peer_afi : AFI_IPV4, e->peer_addr, peer, sizeof(peer));
-		struct store_finding f = {
-		    .asn = e->k.asn,
-		    .metric = metric_defs[e->k.metric].name,
-		    .culprit = e->culprit,
-		    .prefix = prefix_format(&e->k.p, pfx, sizeof(pfx)),
-		    .origin = e->k.origin,
-		    .path = e->path,
-		    .peer_ip = peer,
-		    .peer_asn = e->peer_asn,
-		    .peers = e->peers.n,
-		    .first_seen = e->first_seen,
-		    .last_seen = e->last_seen,
-		    .detail = e->detail,
-		    .evidence = e->evidence,
-		    .rib_first = e->rib_first,
-		    .rib_last = e->rib_last,
-		    .upd_first = e->upd_first,
-		    .upd_last = e->upd_last,
-		};
-		if (store_put_finding(s, &f) != 0)
+	struct store_finding f[FINDINGS_CHUNK];
+	char pfx[FINDINGS_CHUNK][PREFIX_STRLEN], peer[FINDINGS_CHUNK][64];
+	for (size_t i = 0; i < o->finds.n; i += FINDINGS_CHUNK) {
+		size_t n = o->finds.n - i < FINDINGS_CHUNK ? o->finds.n - i : FINDINGS_CHUNK;
+		for (size_t j = 0; j < n; j++) {
+			const struct fd_ent *e = OTABLE_AT(&o->finds, i + j);
+			prefix_addr_format(e->peer_afi ? e->peer_afi : AFI_IPV4, e->peer_addr,
+			    peer[j], sizeof(peer[j]));
+			f[j] = (struct store_finding){
+			    .asn = e->k.asn,
+			    .metric = metric_defs[e->k.metric].name,
+			    .culprit = e->culprit,
+			    .prefix = prefix_format(&e->k.p, pfx[j], sizeof(pfx[j])),
+			    .origin = e->k.origin,
+			    .path = e->path,
+			    .peer_ip = peer[j],
+			    .peer_asn = e->peer_asn,
+			    .peers = e->peers.n,
+			    .first_seen = e->first_seen,
+			    .last_seen = e->last_seen,
+			    .detail = e->detail,
+			    .evidence = e->evidence,
+			    .rib_first = e->rib_first,
+			    .rib_last = e->rib_last,
+			    .upd_first = e->upd_first,
+			    .upd_last = e->upd_last,
+			};
+		}
+		if (store_put_findings(s, f, n) != 0)
 			return -1;
 	}
 	return 0;

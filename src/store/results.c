@@ -42,25 +42,12 @@ double store_results_global(
 
 int store_put_results(struct store *s, const struct store_results *r)
 {
-	for (size_t i = 0; i < r->nas; i++)
-		if (store_put_summary(s, &r->as[i]) != 0)
-			return -1;
-	for (size_t i = 0; i < r->ninfo; i++) {
-		const struct store_asinfo *a = &r->info[i];
-		if (store_put_asinfo(s, a) != 0)
-			return -1;
-	}
-	for (size_t i = 0; i < r->nmetrics; i++)
-		if (store_put_metric(s, &r->metrics[i]) != 0)
-			return -1;
-	for (size_t i = 0; i < r->nincidents; i++)
-		if (store_put_incident(s, &r->incidents[i]) != 0)
-			return -1;
-	for (size_t i = 0; i < r->nstale; i++)
-		if (store_put_finding(s, &r->stale[i]) != 0)
-			return -1;
-	for (size_t i = 0; i < r->nglobals; i++)
-		if (store_put_global(s, &r->globals[i]) != 0)
-			return -1;
+	if (store_put_summaries(s, r->as, r->nas) != 0 ||
+	    store_put_asinfo(s, r->info, r->ninfo) != 0 ||
+	    store_put_metrics(s, r->metrics, r->nmetrics) != 0 ||
+	    store_put_incidents(s, r->incidents, r->nincidents) != 0 ||
+	    store_put_findings(s, r->stale, r->nstale) != 0 ||
+	    store_put_globals(s, r->globals, r->nglobals) != 0)
+		return -1;
 	return 0;
 }

@@ -118,7 +118,7 @@ int store_set_metric(struct store *s, int64_t snap, const struct store_metric *m
 	if (st == NULL)
 		return -1;
 	db_bind_text(st, 3, m->metric);
-	if (!remove) { /* as store_put_metric: no data stores NULL */
+	if (!remove) { /* as store_put_metrics: no data stores NULL */
 		if (m->percent < 0) {
 			db_bind_null(st, 4);
 			db_bind_null(st, 5);

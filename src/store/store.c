@@ -1,60 +1,11 @@
-/* Opening, migrating and writing the store. */
+/* Opening and migrating the store, beginning and committing a snapshot (its rows: put.c). */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "store_private.h"
 
-static const char *const stmt_sql[ST_COUNT] = {
-    [ST_INPUT] = "INSERT INTO snapshot_input (snapshot_id, kind, path, sha256, size, records, "
-                 "malformed, data_time, date_from) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
-    [ST_METRIC] = "INSERT OR REPLACE INTO as_metric VALUES (?1,?2,?3,?4,?5,?6)",
-    [ST_SUMMARY] = "INSERT OR REPLACE INTO as_summary (snapshot_id, asn, prefixes_v4, "
-                   "prefixes_v6, routes, rpki_valid, rpki_invalid, rpki_notfound, "
-                   "irr_registered, irr_unregistered, action1, action2, action3, "
-                   "action4_irr, action4_rpki, aspa, aspa_invalid) VALUES "
-                   "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)",
-    [ST_FINDING] = "INSERT INTO finding (snapshot_id, asn, metric, culprit, prefix, origin, "
-                   "path, peer_ip, peer_asn, peers, first_seen, last_seen, detail, evidence, "
-                   "rib_first, rib_last, upd_first, upd_last) "
-                   "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)",
-    [ST_INCIDENT] =
-        "INSERT INTO incident (snapshot_id, asn, metric, start, \"end\", weight, score, "
-        "nevents, duration_known) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
-    [ST_GLOBAL] = "INSERT OR REPLACE INTO global_stat VALUES (?1,?2,?3,?4)",
-    [ST_ASINFO] = "INSERT INTO as_info (asn, name, cc, rir, org_id, org_name) "
-                  "VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(asn) DO UPDATE SET "
-                  "name = coalesce(excluded.name, as_info.name), "
-                  "cc = coalesce(excluded.cc, as_info.cc), "
-                  "rir = coalesce(excluded.rir, as_info.rir), "
-                  "org_id = coalesce(excluded.org_id, as_info.org_id), "
-                  "org_name = coalesce(excluded.org_name, as_info.org_name)",
-};
-
-/* PostgreSQL's, where they differ: no INSERT OR REPLACE */
-static const char *const stmt_sql_pg[ST_COUNT] = {
-    [ST_METRIC] = STORE_PG_PUT_METRIC,
-    [ST_SUMMARY] = "INSERT INTO as_summary (snapshot_id, asn, prefixes_v4, "
-                   "prefixes_v6, routes, rpki_valid, rpki_invalid, rpki_notfound, "
-                   "irr_registered, irr_unregistered, action1, action2, action3, "
-                   "action4_irr, action4_rpki, aspa, aspa_invalid) VALUES "
-                   "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17) "
-                   "ON CONFLICT (snapshot_id, asn) DO UPDATE SET "
-                   "prefixes_v4 = excluded.prefixes_v4, prefixes_v6 = excluded.prefixes_v6, "
-                   "routes = excluded.routes, rpki_valid = excluded.rpki_valid, "
-                   "rpki_invalid = excluded.rpki_invalid, "
-                   "rpki_notfound = excluded.rpki_notfound, "
-                   "irr_registered = excluded.irr_registered, "
-                   "irr_unregistered = excluded.irr_unregistered, "
-                   "action1 = excluded.action1, action2 = excluded.action2, "
-                   "action3 = excluded.action3, action4_irr = excluded.action4_irr, "
-                   "action4_rpki = excluded.action4_rpki, aspa = excluded.aspa, "
-                   "aspa_invalid = excluded.aspa_invalid",
-    [ST_GLOBAL] = "INSERT INTO global_stat VALUES (?1,?2,?3,?4) ON CONFLICT (snapshot_id, "
-                  "scope, key) DO UPDATE SET value = excluded.value",
-};
-
-static int db_fail(struct store *s, const char *what)
+int store_db_fail(struct store *s, const char *what)
 {
 	log_err("%s: %s: %s", s->path, what, s->db ? db_errmsg(s->db) : "out of connections");
 	return -1;
@@ -99,7 +50,7 @@ static int migrate(struct store *s)
 		return store_pg_migrate(s);
 	int v = store_schema_version(s);
 	if (v < 0)
-		return db_fail(s, "reading the schema version");
+		return store_db_fail(s, "reading the schema version");
 	if (v > store_nmigrations) {
 		log_err("%s: schema version %d is newer than this routemark knows (%d)", s->path, v,
 		    store_nmigrations);
@@ -193,7 +144,7 @@ int store_open(const char *path, int readonly, struct store **out)
 	s->readonly = readonly;
 	if ((pg ? db_pg_open(path, readonly, &s->db) : db_sqlite_open(path, readonly, &s->db)) !=
 	    0) {
-		db_fail(s, "cannot open database");
+		store_db_fail(s, "cannot open database");
 		store_close(s);
 		return -1;
 	}
@@ -218,18 +169,18 @@ int store_changed(struct store *s)
 	if (db_is_pg(s->db)) { /* notifications (LISTEN routemark: db_pg.c) */
 		int rc = db_pg_changed(s->db);
 		if (rc < 0)
-			db_fail(s, "change notices");
+			store_db_fail(s, "change notices");
 		return rc;
 	}
 	if (s->dv_st == NULL && db_prepare(s->db, "PRAGMA data_version", &s->dv_st) != 0) {
-		db_fail(s, "data_version");
+		store_db_fail(s, "data_version");
 		return -1;
 	}
 	int rc = db_step(s->dv_st);
 	int64_t v = rc == DB_ROW ? db_col_int64(s->dv_st, 0) : -1;
 	db_reset(s->dv_st);
 	if (rc != DB_ROW) {
-		db_fail(s, "data_version");
+		store_db_fail(s, "data_version");
 		return -1;
 	}
 	int changed = s->dv != 0 && v != s->dv;
@@ -243,8 +194,10 @@ void store_close(struct store *s)
 		return;
 	if (s->in_snapshot)
 		store_snapshot_abort(s);
-	for (int i = 0; i < ST_COUNT; i++)
+	for (int i = 0; i < ST_COUNT; i++) {
 		db_finalize(s->st[i]);
+		db_finalize(s->batch[i]);
+	}
 	db_finalize(s->dv_st);
 	if (s->bulk && exec(s, "PRAGMA journal_mode = WAL"))
 		log_warn("%s: left in rollback-journal mode (readers wait while it is written)",
@@ -258,43 +211,6 @@ void store_close(struct store *s)
 struct sqlite3 *store_db(struct store *s)
 {
 	return db_sqlite_handle(s->db);
-}
-
-static struct db_stmt *stmt(struct store *s, enum store_stmt k)
-{
-	const char *sql = db_is_pg(s->db) && stmt_sql_pg[k] ? stmt_sql_pg[k] : stmt_sql[k];
-	if (s->st[k] == NULL && db_prepare(s->db, sql, &s->st[k]) != 0) {
-		db_fail(s, "preparing a statement");
-		return NULL;
-	}
-	db_reset(s->st[k]);
-	db_clear(s->st[k]);
-	return s->st[k];
-}
-
-/* Statement k for a row of the snapshot being written, ?1 bound to it; NULL outside one. */
-static struct db_stmt *snap_stmt(struct store *s, enum store_stmt k)
-{
-	struct db_stmt *st = stmt(s, k);
-	if (st == NULL || !s->in_snapshot)
-		return NULL;
-	db_bind_int64(st, 1, s->snap_id);
-	return st;
-}
-
-static int step_done(struct store *s, struct db_stmt *st)
-{
-	int rc = db_step(st);
-	db_reset(st);
-	return rc == DB_DONE ? 0 : db_fail(s, "writing");
-}
-
-static void bind_pct(struct db_stmt *st, int i, double v)
-{
-	if (v < 0)
-		db_bind_null(st, i);
-	else
-		db_bind_double(st, i, v);
 }
 
 int store_snapshot_begin(struct store *s, struct store_snapshot *snap)
@@ -347,136 +263,9 @@ int store_snapshot_begin(struct store *s, struct store_snapshot *snap)
 	snap->id = s->snap_id = db_last_id(s->db);
 	return 0;
 fail:
-	db_fail(s, "starting a snapshot");
+	store_db_fail(s, "starting a snapshot");
 	store_snapshot_abort(s);
 	return -1;
-}
-
-int store_put_input(struct store *s, const struct store_input *in)
-{
-	struct db_stmt *st = snap_stmt(s, ST_INPUT);
-	if (st == NULL)
-		return -1;
-	db_bind_text(st, 2, in->kind);
-	db_bind_text(st, 3, in->path);
-	db_bind_text(st, 4, in->sha256);
-	db_bind_int64(st, 5, (int64_t)in->size);
-	db_bind_int64(st, 6, (int64_t)in->records);
-	db_bind_int64(st, 7, (int64_t)in->malformed);
-	if (in->data_time > 0)
-		db_bind_int64(st, 8, in->data_time);
-	else
-		db_bind_null(st, 8);
-	db_bind_text(st, 9, in->data_time > 0 ? in->date_from : NULL);
-	return step_done(s, st);
-}
-
-int store_put_metric(struct store *s, const struct store_metric *m)
-{
-	struct db_stmt *st = snap_stmt(s, ST_METRIC);
-	if (st == NULL)
-		return -1;
-	db_bind_int64(st, 2, m->asn);
-	db_bind_text(st, 3, m->metric);
-	if (m->percent < 0)
-		db_bind_null(st, 4);
-	else
-		db_bind_double(st, 4, m->raw);
-	bind_pct(st, 5, m->percent);
-	db_bind_int64(st, 6, (int64_t)m->count);
-	return step_done(s, st);
-}
-
-int store_put_summary(struct store *s, const struct store_as_summary *a)
-{
-	struct db_stmt *st = snap_stmt(s, ST_SUMMARY);
-	if (st == NULL)
-		return -1;
-	const uint64_t v[] = {a->prefixes_v4, a->prefixes_v6, a->routes, a->rpki_valid,
-	    a->rpki_invalid, a->rpki_notfound, a->irr_registered, a->irr_unregistered};
-	db_bind_int64(st, 2, a->asn);
-	for (int i = 0; i < 8; i++)
-		db_bind_int64(st, 3 + i, (int64_t)v[i]);
-	bind_pct(st, 11, a->action[1]);
-	bind_pct(st, 12, a->action[2]);
-	bind_pct(st, 13, a->action[3]);
-	bind_pct(st, 14, a->action4_irr);
-	bind_pct(st, 15, a->action4_rpki);
-	if (a->aspa < 0)
-		db_bind_null(st, 16);
-	else
-		db_bind_int64(st, 16, a->aspa);
-	if (a->aspa_invalid < 0)
-		db_bind_null(st, 17);
-	else
-		db_bind_int64(st, 17, a->aspa_invalid);
-	return step_done(s, st);
-}
-
-int store_put_finding(struct store *s, const struct store_finding *f)
-{
-	struct db_stmt *st = snap_stmt(s, ST_FINDING);
-	if (st == NULL)
-		return -1;
-	db_bind_int64(st, 2, f->asn);
-	db_bind_text(st, 3, f->metric);
-	db_bind_int64(st, 4, f->culprit);
-	db_bind_text(st, 5, f->prefix);
-	db_bind_int64(st, 6, f->origin);
-	db_bind_text(st, 7, f->path);
-	db_bind_text(st, 8, f->peer_ip);
-	db_bind_int64(st, 9, f->peer_asn);
-	db_bind_int64(st, 10, f->peers);
-	db_bind_int64(st, 11, f->first_seen);
-	db_bind_int64(st, 12, f->last_seen);
-	db_bind_text(st, 13, f->detail);
-	db_bind_text(st, 14, f->evidence);
-	db_bind_int64(st, 15, f->rib_first);
-	db_bind_int64(st, 16, f->rib_last);
-	db_bind_int64(st, 17, f->upd_first);
-	db_bind_int64(st, 18, f->upd_last);
-	return step_done(s, st);
-}
-
-int store_put_incident(struct store *s, const struct store_incident *i)
-{
-	struct db_stmt *st = snap_stmt(s, ST_INCIDENT);
-	if (st == NULL)
-		return -1;
-	db_bind_int64(st, 2, i->asn);
-	db_bind_text(st, 3, i->metric);
-	db_bind_int64(st, 4, i->start);
-	db_bind_int64(st, 5, i->end);
-	db_bind_double(st, 6, i->weight);
-	db_bind_double(st, 7, i->score);
-	db_bind_int64(st, 8, i->nevents);
-	db_bind_int64(st, 9, i->duration_known);
-	return step_done(s, st);
-}
-
-int store_put_global(struct store *s, const struct store_global *g)
-{
-	struct db_stmt *st = snap_stmt(s, ST_GLOBAL);
-	if (st == NULL)
-		return -1;
-	db_bind_text(st, 2, g->scope);
-	db_bind_text(st, 3, g->key);
-	db_bind_double(st, 4, g->value);
-	return step_done(s, st);
-}
-
-int store_put_asinfo(struct store *s, const struct store_asinfo *x)
-{
-	struct db_stmt *st = stmt(s, ST_ASINFO);
-	if (st == NULL)
-		return -1;
-	db_bind_int64(st, 1, x->asn);
-	db_bind_text(st, 2, x->name);
-	db_bind_text(st, 3, x->cc);
-	db_bind_text(st, 4, x->rir);
-	db_bind_text(st, 5, x->org_id);
-	db_bind_text(st, 6, x->org_name);
-	return step_done(s, st);
 }
 
 int store_snapshot_commit(struct store *s, const struct store_snapshot *snap)
@@ -492,7 +281,7 @@ int store_snapshot_commit(struct store *s, const struct store_snapshot *snap)
 	        "UPDATE snapshot SET routes = ?2, prefixes_v4 = ?3, prefixes_v6 = ?4, ases = ?5, "
 	        "period_start = ?6, period_end = ?7, label = coalesce(?8, label) WHERE id = ?1",
 	        &st) != 0) {
-		db_fail(s, "finishing a snapshot");
+		store_db_fail(s, "finishing a snapshot");
 		store_snapshot_abort(s);
 		return -1;
 	}
@@ -507,7 +296,7 @@ int store_snapshot_commit(struct store *s, const struct store_snapshot *snap)
 	int rc = db_step(st);
 	db_finalize(st);
 	if (rc != DB_DONE || exec(s, "COMMIT")) {
-		db_fail(s, "committing a snapshot");
+		store_db_fail(s, "committing a snapshot");
 		store_snapshot_abort(s);
 		return -1;
 	}
@@ -534,13 +323,13 @@ int store_snapshot_get(struct store *s, int64_t id, struct store_snapshot *snap)
 	         "prefixes_v4, prefixes_v6, ases FROM snapshot ORDER BY created DESC, "
 	         "id DESC LIMIT 1";
 	if (db_prepare(s->db, sql, &st) != 0)
-		return db_fail(s, "reading snapshots");
+		return store_db_fail(s, "reading snapshots");
 	if (id)
 		db_bind_int64(st, 1, id);
 	int rc = db_step(st);
 	if (rc != DB_ROW) {
 		db_finalize(st);
-		return rc == DB_DONE ? 0 : db_fail(s, "reading snapshots");
+		return rc == DB_DONE ? 0 : store_db_fail(s, "reading snapshots");
 	}
 	memset(snap, 0, sizeof(*snap));
 	snap->id = db_col_int64(st, 0);

@@ -152,11 +152,12 @@ struct store_global {
 int store_snapshot_begin(struct store *s, struct store_snapshot *snap);
 int store_put_input(struct store *s, const struct store_input *in);
 int store_put_gap(struct store *s, const struct store_gap *g);
-int store_put_metric(struct store *s, const struct store_metric *m);
-int store_put_summary(struct store *s, const struct store_as_summary *a);
-int store_put_finding(struct store *s, const struct store_finding *f);
-int store_put_incident(struct store *s, const struct store_incident *i);
-int store_put_global(struct store *s, const struct store_global *g);
+/* n rows each (several per statement on SQLite). Strings stay the caller's until return. */
+int store_put_metrics(struct store *s, const struct store_metric *m, size_t n);
+int store_put_summaries(struct store *s, const struct store_as_summary *a, size_t n);
+int store_put_findings(struct store *s, const struct store_finding *f, size_t n);
+int store_put_incidents(struct store *s, const struct store_incident *i, size_t n);
+int store_put_globals(struct store *s, const struct store_global *g, size_t n);
 /* store_put_route and store_routes_done touch only the snapshot's route buffer, not the
  * database: one other thread may call them while this one writes the other rows. */
 int store_put_route(struct store *s, const struct store_route *r);
@@ -165,7 +166,8 @@ void store_routes_reserve(struct store *s, size_t n);
 /* All routes of the snapshot are put: compress them in the background while the rest of the
  * snapshot is written (optional; commit does it otherwise). No store_put_route after it. */
 int store_routes_done(struct store *s);
-int store_put_asinfo(struct store *s, const struct store_asinfo *x);
+/* AS names, inside a snapshot or not: n rows, a field NULL keeps what is stored. */
+int store_put_asinfo(struct store *s, const struct store_asinfo *x, size_t n);
 /*
  * Everything scoring computed for one snapshot, in memory (observe_score fills it): per-AS
  * summaries and names, the incident metrics, incidents, global figures (with the settings

@@ -35,6 +35,7 @@ struct store {
 	int in_edit; /* rescoring (rewrite.c) */
 	int64_t snap_id;
 	struct db_stmt *st[ST_COUNT];
+	struct db_stmt *batch[ST_COUNT]; /* several rows per statement (put.c) */
 	/* strings handed out by store_snapshot_get */
 	char *label;
 	/* routes of the snapshot being written, stored at commit (routes.c) */
@@ -45,6 +46,9 @@ struct store {
 	struct db_stmt *dv_st;
 	int64_t dv;
 };
+
+/* Log "path: what: the database's message"; returns -1. */
+int store_db_fail(struct store *s, const char *what);
 
 /* routes.c: store the collected routes (at commit), or drop them (abort). */
 struct block_job;

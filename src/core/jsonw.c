@@ -4,6 +4,7 @@
  * analysis builds evidence for tens of thousands of findings; building json-c objects for
  * each cost more than the checks that found them. Everything else uses json-c.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,9 +32,21 @@ void jsonw_free(struct jsonw *j)
 	memset(j, 0, sizeof(*j));
 }
 
-static void put(struct jsonw *j, const char *s, size_t n)
+/* Room for need bytes: 512 at first (a finding's evidence is a few hundred; growing from 16
+ * by doubling cost five reallocations each), then doubling. */
+static void grow(struct jsonw *j, size_t need)
 {
-	XGROW(j->s, j->cap, j->len + n + 1);
+	size_t cap = j->cap ? j->cap : 512;
+	while (cap < need)
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	j->s = xrealloc(j->s, cap);
+	j->cap = cap;
+}
+
+static inline void put(struct jsonw *j, const char *s, size_t n)
+{
+	if (j->len + n + 1 > j->cap)
+		grow(j, j->len + n + 1);
 	memcpy(j->s + j->len, s, n);
 	j->len += n;
 	j->s[j->len] = '\0';

@@ -13,6 +13,7 @@
 #include "engine/engine.h"
 #include "irr/irr.h"
 #include "report/report.h"
+#include "rpki/rpki.h"
 
 #define VRPS23 "rpki/rpki_2023-11-07_derived_roas_aspas.json.gz"
 #define VRPS17 "rpki/vrps_2017-04-13_from_compress_roas.csv"
@@ -102,11 +103,14 @@ static void test_gaps_2024(void **state)
 	irr_db_init(&db);
 	struct irr_load_stats st;
 	assert_int_equal(irr_db_load(&db, irrp, &st), 0);
-	struct observe_refs refs = {.irr = &db};
+	struct vrp_table *vt;
+	struct aspa_table *at;
+	assert_int_equal(vrp_source_load(vrps, NULL, 0, 0, &vt, &at), 0);
+	struct observe_refs refs = {.irr = &db, .vrps = vt};
 
 	struct engine_gaps g;
 	engine_gaps_init(&g);
-	engine_gaps_find(in, 3, &spec, &refs, day(2024, 1, 1) + 12 * 3600, 0, NULL, &g);
+	engine_gaps_find(in, 3, &spec, &refs, day(2024, 1, 1) + 12 * 3600, 0, &g);
 	const struct store_gap *x = find_gap(&g, "stale", "VRPs");
 	assert_non_null(x);
 	assert_true(x->warning);
@@ -143,7 +147,7 @@ static void test_gaps_2024(void **state)
 
 	/* 2024-04-06 routes: the same VRPs are 151 days (5 months) old: a warning */
 	engine_gaps_init(&g);
-	engine_gaps_find(in, 3, &spec, &refs, day(2024, 4, 6), 0, NULL, &g);
+	engine_gaps_find(in, 3, &spec, &refs, day(2024, 4, 6), 0, &g);
 	x = find_gap(&g, "stale", "VRPs");
 	assert_non_null(x);
 	assert_true(x->warning);
@@ -151,6 +155,8 @@ static void test_gaps_2024(void **state)
 	assert_non_null(find_gap(&g, "stale", "IRR data")); /* 96 days */
 	engine_gaps_free(&g);
 	irr_db_free(&db);
+	vrp_table_free(vt);
+	aspa_table_free(at);
 	refs_spec_free(&spec);
 }
 
@@ -162,18 +168,22 @@ static void test_gaps_2017(void **state)
 	struct refs_spec spec = {0};
 	refs_spec_add(&spec, "vrps", v17);
 	struct engine_input in = dated("vrps", v17);
+	struct vrp_table *vt;
+	struct aspa_table *at;
+	assert_int_equal(vrp_source_load(v17, NULL, 0, 0, &vt, &at), 0);
+	struct observe_refs refs = {.vrps = vt};
 	struct engine_gaps g;
 	engine_gaps_init(&g);
-	engine_gaps_find(&in, 1, &spec, NULL, day(2017, 3, 29) + 7200, 0, NULL, &g);
+	engine_gaps_find(&in, 1, &spec, &refs, day(2017, 3, 29) + 7200, 0, &g);
 	assert_null(find_gap(&g, "stale", NULL)); /* 15 days */
 	engine_gaps_free(&g);
 	/* a stricter threshold of the caller's: 15 days is too far then */
 	engine_gaps_init(&g);
-	engine_gaps_find(&in, 1, &spec, NULL, day(2017, 3, 29) + 7200, 10, NULL, &g);
+	engine_gaps_find(&in, 1, &spec, &refs, day(2017, 3, 29) + 7200, 10, &g);
 	assert_non_null(find_gap(&g, "stale", "15 days after"));
 	engine_gaps_free(&g);
 	engine_gaps_init(&g);
-	engine_gaps_find(&in, 1, &spec, NULL, day(2017, 3, 29) + 7200, 0, NULL, &g);
+	engine_gaps_find(&in, 1, &spec, &refs, day(2017, 3, 29) + 7200, 0, &g);
 	assert_null(find_gap(&g, "stale", NULL)); /* 15 days */
 	const struct store_gap *x = find_gap(&g, "ta-unknown", "38575 VRPs");
 	assert_non_null(x);
@@ -181,6 +191,8 @@ static void test_gaps_2017(void **state)
 	assert_non_null(find_gap(&g, "not-loaded", "IRR"));
 	assert_non_null(find_gap(&g, "not-loaded", "relationships"));
 	engine_gaps_free(&g);
+	vrp_table_free(vt);
+	aspa_table_free(at);
 	refs_spec_free(&spec);
 }
 

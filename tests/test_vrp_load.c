@@ -232,6 +232,79 @@ static void test_json_plain_form(void **state)
 	}
 }
 
+static uint64_t ta_count(const struct vrp_table *t, const char *name)
+{
+	const struct vrp_ta *tas;
+	size_t n = vrp_table_tas(t, &tas);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(tas[i].name, name) == 0)
+			return tas[i].vrps;
+	return 0;
+}
+
+/* The VRPs per trust anchor, counted as the file loads: JSON "ta" by the fast scanner and by
+ * json-c (an object it hands over: a nested member), a CSV's "Trust Anchor" column (an empty
+ * field counts under ""), none for a CSV without the column; malformed records are not
+ * counted; past VRP_MAX_TAS names the rest go to "(others)". */
+static void test_trust_anchors(void **state)
+{
+	(void)state;
+	struct vrp_load_stats st;
+	struct vrp_table *t =
+	    load_buf("{\"roas\":["
+	             "{\"asn\":1,\"prefix\":\"192.0.2.0/24\",\"maxLength\":24,\"ta\":\"ripe\"},"
+	             "{\"asn\":2,\"prefix\":\"198.51.100.0/24\",\"ta\":\"ripe\"},"
+	             "{\"asn\":3,\"prefix\":\"203.0.113.0/24\",\"ta\":\"apnic\","
+	             "\"x\":{\"nested\":1}},"
+	             "{\"asn\":4,\"prefix\":\"10.0.0.0/8\"},"
+	             "{\"asn\":5,\"prefix\":\"bad\",\"ta\":\"arin\"}]}",
+	        0, 0, &st, NULL);
+	const struct vrp_ta *tas;
+	assert_int_equal(vrp_table_tas(t, &tas), 2);
+	assert_string_equal(tas[0].name, "ripe");
+	assert_int_equal(tas[0].vrps, 2);
+	assert_string_equal(tas[1].name, "apnic"); /* through json-c */
+	assert_int_equal(tas[1].vrps, 1);
+	assert_int_equal(ta_count(t, "arin"), 0); /* malformed: not added, not counted */
+	assert_int_equal(st.malformed, 1);
+	vrp_table_free(t);
+
+	t = load_buf("ASN,IP Prefix,Max Length,Trust Anchor\n"
+	             "AS1,192.0.2.0/24,24,lacnic\nAS2,198.51.100.0/24,24,\n"
+	             "AS3,203.0.113.0/24,24,lacnic\n",
+	    1, 0, &st, NULL);
+	assert_int_equal(vrp_table_tas(t, &tas), 2);
+	assert_int_equal(ta_count(t, "lacnic"), 2);
+	assert_int_equal(ta_count(t, ""), 1);
+	vrp_table_free(t);
+	t = load_buf("ASN,IP Prefix,Max Length\nAS1,192.0.2.0/24,24\n", 1, 0, &st, NULL);
+	assert_int_equal(vrp_table_tas(t, &tas), 0);
+	vrp_table_free(t);
+
+	/* more names than slots */
+	char csv[8192];
+	size_t n = (size_t)snprintf(csv, sizeof(csv), "ASN,IP Prefix,Max Length,Trust Anchor\n");
+	for (int i = 0; i < VRP_MAX_TAS + 5; i++)
+		n += (size_t)snprintf(
+		    csv + n, sizeof(csv) - n, "AS%d,10.%d.0.0/16,16,ta%d\n", i + 1, i, i);
+	t = load_buf(csv, 1, 0, &st, NULL);
+	assert_int_equal(vrp_table_tas(t, &tas), VRP_MAX_TAS);
+	assert_int_equal(ta_count(t, "ta0"), 1);
+	assert_int_equal(ta_count(t, "(others)"), 6);
+	uint64_t sum = 0;
+	for (size_t i = 0; i < VRP_MAX_TAS; i++)
+		sum += tas[i].vrps;
+	assert_int_equal(sum, VRP_MAX_TAS + 5);
+	vrp_table_free(t);
+
+	REQUIRE_DATA(v17, "rpki/vrps_2017-04-13_from_compress_roas.csv");
+	struct vrp_table *r = load(v17, NULL, &st);
+	assert_int_equal(vrp_table_tas(r, &tas), 1);
+	assert_string_equal(tas[0].name, "unknown");
+	assert_int_equal(tas[0].vrps, st.vrps);
+	vrp_table_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +314,7 @@ int main(void)
 	    cmocka_unit_test(test_formats_in_memory),
 	    cmocka_unit_test(test_malformed),
 	    cmocka_unit_test(test_json_plain_form),
+	    cmocka_unit_test(test_trust_anchors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

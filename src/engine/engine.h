@@ -136,14 +136,10 @@ void engine_gaps_add(struct engine_gaps *g, const struct store_gap *x);
 /* Add the gaps of inputs in (dated) against the routing data's time: reference data more
  * than stale_days (0: STORE_STALE_DAYS) away (a warning for what decides verdicts), a derived VRP
  * set, an RIR trust anchor absent from it (warning), major IRR sources not loaded (warning), kinds
- * not loaded. refs: the loaded set (IRR sources); NULL reads them as absent. */
+ * not loaded. refs: the loaded set (IRR sources, the VRPs per trust anchor); NULL reads the
+ * IRR sources as absent and finds no trust anchor gaps. */
 void engine_gaps_find(const struct engine_input *in, size_t nin, const struct refs_spec *spec,
-    const struct observe_refs *refs, int64_t routing_time, int stale_days,
-    const struct engine_gaps *vrp, struct engine_gaps *g);
-/* The VRP file's own gaps (a derived set; an RIR trust anchor absent or nearly), which read
- * the whole file again: found apart (engine_analyze: while the routes are read), they are
- * handed to engine_gaps_find as vrp (NULL: found there). */
-void engine_gaps_vrp_file(const char *path, struct engine_gaps *g);
+    const struct observe_refs *refs, int64_t routing_time, int stale_days, struct engine_gaps *g);
 
 /* Open the store at db and begin e's snapshot there (snap: key set; the label may come at
  * engine_store), once all its routes are in and before engine_score: its findings are

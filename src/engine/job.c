@@ -314,40 +314,6 @@ static int read_all(
 	return 0;
 }
 
-/* The VRP file's own gaps, found on a thread while the routes are read (the file is read
- * whole again: a tenth of a second on the 2023-11-07 set, on the critical path after
- * scoring). */
-struct vrp_gaps_job {
-	const char *path;
-	struct engine_gaps g;
-	pthread_t thread;
-	int running;
-};
-
-static void *vrp_gaps_run(void *arg)
-{
-	struct vrp_gaps_job *j = arg;
-	engine_gaps_vrp_file(j->path, &j->g);
-	return NULL;
-}
-
-static void vrp_gaps_start(struct vrp_gaps_job *j, const char *path)
-{
-	j->path = path;
-	if (path)
-		j->running = pthread_create(&j->thread, NULL, vrp_gaps_run, j) == 0;
-}
-
-/* The gaps found, or NULL (engine_gaps_find then finds them itself). */
-static const struct engine_gaps *vrp_gaps_wait(struct vrp_gaps_job *j)
-{
-	if (!j->running)
-		return NULL;
-	pthread_join(j->thread, NULL);
-	j->running = 0;
-	return &j->g;
-}
-
 int engine_analyze(const struct engine_job *job, struct engine_outcome *out)
 {
 	double t0 = clock_mono();
@@ -366,10 +332,8 @@ int engine_analyze(const struct engine_job *job, struct engine_outcome *out)
 	struct engine *e = NULL;
 	struct store_results res;
 	struct engine_gaps gaps;
-	struct vrp_gaps_job vg = {0};
 	store_results_init(&res);
 	engine_gaps_init(&gaps);
-	engine_gaps_init(&vg.g);
 	struct mrt_options first_opt = {
 	    .strict = job->refs->strict, .readahead = FIRST_READAHEAD, .bz2_sequential = 1};
 	int parallel = !job->read_routes && job->threads > 1 && job->nmrt > 1;
@@ -404,7 +368,6 @@ int engine_analyze(const struct engine_job *job, struct engine_outcome *out)
 		goto out;
 	}
 	log_info("reference data loaded at %.2f s (%.2f s CPU)", clock_mono() - t0, cpu());
-	vrp_gaps_start(&vg, job->refs->vrps);
 	e = engine_new(rs, &job->cfg);
 	struct reading rd = {.job = job,
 	    .route = route_to_engine,
@@ -452,8 +415,7 @@ int engine_analyze(const struct engine_job *job, struct engine_outcome *out)
 	}
 	out->snap.label = job->label ? job->label : out->label;
 	int stale = job->stale_days > 0 ? job->stale_days : STORE_STALE_DAYS;
-	engine_gaps_find(in.v, in.n, job->refs, refset_refs(rs), out->tot.first_ts, stale,
-	    vrp_gaps_wait(&vg), &gaps);
+	engine_gaps_find(in.v, in.n, job->refs, refset_refs(rs), out->tot.first_ts, stale, &gaps);
 	for (size_t i = 0; i < job->ngaps; i++)
 		engine_gaps_add(&gaps, &job->gaps[i]);
 	store_results_add_global(&res, "all", "provenance_stale_days", stale);
@@ -469,8 +431,6 @@ int engine_analyze(const struct engine_job *job, struct engine_outcome *out)
 	status = 0;
 out:
 	engine_par_end(par); /* readers stopped before what they read goes */
-	vrp_gaps_wait(&vg);
-	engine_gaps_free(&vg.g);
 	engine_gaps_free(&gaps);
 	store_results_free(&res);
 	engine_free(e);

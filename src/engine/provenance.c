@@ -15,6 +15,7 @@
 #include "engine/engine.h"
 #include "irr/irr.h"
 #include "registry/registry.h"
+#include "rpki/rpki.h"
 
 #define HEAD_BYTES 65536 /* what is read of a file for a date in its header */
 
@@ -269,101 +270,44 @@ static int rir_of_ta(const char *ta, size_t len)
 	return -1;
 }
 
-/* The next "ta" key at or after p, or NULL. */
-static const char *next_ta(const char *p, const char *end)
+/* Whether the VRP file says in its first 4 KiB (rpki-client's metadata, a CSV's comment)
+ * that it is derived or re-validated elsewhere. */
+static int vrp_file_derived(const char *path)
 {
-	for (; p + 4 <= end; p++)
-		if (p[0] == '"' && p[1] == 't' && p[2] == 'a' && p[3] == '"')
-			return p;
-	return NULL;
+	struct zinput *in = zinput_open(path, path, 0, 1);
+	if (in == NULL)
+		return 0;
+	char head[4097];
+	size_t n = 0;
+	ssize_t got;
+	while (n < sizeof(head) - 1 &&
+	       (got = zinput_read(in, (uint8_t *)head + n, sizeof(head) - 1 - n)) > 0)
+		n += (size_t)got;
+	zinput_close(in);
+	head[n] = '\0';
+	return strstr(head, "derived") != NULL || strstr(head, "re-validated") != NULL;
 }
 
-/* Count the VRPs of each RIR's trust anchor in a VRP file: JSON "ta" fields, or a CSV's
- * "Trust Anchor" column. *named = VRPs with a TA that is no RIR's and not "unknown",
- * *unknown = VRPs without one. Returns -1 when the file cannot be read. */
-static int count_tas(
-    const char *path, uint64_t per[NRIRS], uint64_t *named, uint64_t *unknown, int *derived)
-{
-	size_t len;
-	char *text = zinput_slurp(path, &len);
-	if (text == NULL)
-		return -1;
-	const char *meta_end = text + (len < 4096 ? len : 4096);
-	char save = *meta_end;
-	*(char *)meta_end = '\0'; /* the metadata comes first */
-	*derived = strstr(text, "derived") != NULL || strstr(text, "re-validated") != NULL;
-	*(char *)meta_end = save;
-	if (text[strspn(text, " \t\r\n")] == '{') {
-		/* a plain scan: a libc search from each match would rescan the rest of the text
-		 * under sanitizers (a 30 MB set, 390,000 matches) */
-		const char *last = NULL; /* the previous value, told already (runs are long) */
-		size_t lastlen = 0;
-		int lastr = -1;
-		for (const char *p = text; (p = next_ta(p, text + len)) != NULL;) {
-			p += 4;
-			while (*p == ' ' || *p == ':')
-				p++;
-			if (*p != '"')
-				continue;
-			const char *e = strchr(++p, '"');
-			if (e == NULL)
-				break;
-			size_t vl = (size_t)(e - p);
-			int r = last && vl == lastlen && memcmp(p, last, vl) == 0
-			            ? lastr
-			            : rir_of_ta(p, vl);
-			last = p;
-			lastlen = vl;
-			lastr = r;
-			if (r >= 0)
-				per[r]++;
-			else if (e - p == 7 && strncmp(p, "unknown", 7) == 0)
-				++*unknown;
-			else
-				++*named;
-			p = e + 1;
-		}
-	} else { /* CSV: the column headed "Trust Anchor" */
-		char *save_ptr = NULL;
-		int col = -1;
-		for (char *line = strtok_r(text, "\r\n", &save_ptr); line;
-		     line = strtok_r(NULL, "\r\n", &save_ptr)) {
-			if (col < 0) {
-				char *h = strcasestr(line, "trust anchor");
-				if (h == NULL)
-					break;
-				col = 0;
-				for (char *q = line; q < h; q++)
-					col += *q == ',';
-				continue;
-			}
-			char *f = line;
-			for (int c = 0; c < col && f; c++)
-				f = strchr(f, ',') ? strchr(f, ',') + 1 : NULL;
-			if (f == NULL)
-				continue;
-			size_t fl = strcspn(f, ",");
-			int r = rir_of_ta(f, fl);
-			if (r >= 0)
-				per[r]++;
-			else if (fl == 0 || (fl == 7 && strncmp(f, "unknown", 7) == 0))
-				++*unknown;
-			else
-				++*named;
-		}
-	}
-	free(text);
-	return 0;
-}
-
-void engine_gaps_vrp_file(const char *path, struct engine_gaps *g)
+/* The gaps of the VRP set loaded from path: derived, an RIR's trust anchor absent or nearly
+ * (the VRPs per trust anchor are counted as the file is loaded: vrp_table_tas). */
+static void vrp_gaps(const char *path, const struct vrp_table *t, struct engine_gaps *g)
 {
 	uint64_t per[NRIRS] = {0}, named = 0, unknown = 0, max = 0, total = 0;
-	int derived = 0, imax = 0;
-	if (count_tas(path, per, &named, &unknown, &derived) != 0)
-		return;
+	int imax = 0;
+	const struct vrp_ta *tas;
+	size_t ntas = vrp_table_tas(t, &tas);
+	for (size_t i = 0; i < ntas; i++) {
+		size_t len = strlen(tas[i].name);
+		int r = rir_of_ta(tas[i].name, len);
+		if (r >= 0)
+			per[r] += tas[i].vrps;
+		else if (len == 0 || strcmp(tas[i].name, "unknown") == 0)
+			unknown += tas[i].vrps;
+		else
+			named += tas[i].vrps;
+	}
 	const char *b = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	if (derived || strstr(b, "derived"))
+	if (strstr(b, "derived") || vrp_file_derived(path))
 		gap(g, "vrps", "derived", 0,
 		    "the VRP set is derived (decoded from a validator cache or another export), "
 		    "not re-validated here: it may hold ROAs a validator would reject or lack "
@@ -421,8 +365,7 @@ static void irr_gaps(struct engine_gaps *g, const struct irr_db *db)
 }
 
 void engine_gaps_find(const struct engine_input *in, size_t nin, const struct refs_spec *spec,
-    const struct observe_refs *refs, int64_t routing_time, int stale_days,
-    const struct engine_gaps *vrp, struct engine_gaps *g)
+    const struct observe_refs *refs, int64_t routing_time, int stale_days, struct engine_gaps *g)
 {
 	if (stale_days <= 0)
 		stale_days = STORE_STALE_DAYS;
@@ -458,12 +401,9 @@ void engine_gaps_find(const struct engine_input *in, size_t nin, const struct re
 			    : decides(x->kind) ? ": its verdicts are of another time"
 			                       : "");
 	}
-	if (spec->vrps && vrp)
-		for (size_t i = 0; i < vrp->n; i++)
-			engine_gaps_add(g, &vrp->v[i]);
-	else if (spec->vrps)
-		engine_gaps_vrp_file(spec->vrps, g);
-	else if (spec->rtr == NULL)
+	if (spec->vrps && refs && refs->vrps)
+		vrp_gaps(spec->vrps, refs->vrps, g);
+	else if (spec->vrps == NULL && spec->rtr == NULL)
 		gap(g, "vrps", "not-loaded", 0, "no VRPs loaded: RPKI metrics are no data");
 	if (spec->nirr)
 		irr_gaps(g, refs ? refs->irr : NULL);

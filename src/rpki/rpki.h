@@ -38,6 +38,16 @@ int vrp_cmp(const struct vrp *a, const struct vrp *b);
 int vrp_table_build(struct vrp_table *t);
 /* Number of unique VRPs (after build), and the i-th in vrp_cmp order. */
 size_t vrp_table_count(const struct vrp_table *t);
+/* The trust anchors a loaded file named (JSON "ta", a CSV's "Trust Anchor" column) with the
+ * VRPs added under each, in the order first seen: none when the source names none (RTR,
+ * rcynic text, a CSV without the column). "" counts VRPs whose field was empty; past
+ * VRP_MAX_TAS names, the rest count under "(others)". */
+#define VRP_MAX_TAS 32
+struct vrp_ta {
+	char name[32];
+	uint64_t vrps;
+};
+size_t vrp_table_tas(const struct vrp_table *t, const struct vrp_ta **tas);
 const struct vrp *vrp_table_get(const struct vrp_table *t, size_t i);
 
 /* A built table as bytes (vrp_pack.c: the records zstd-compressed; *out malloc'ed) and back (a

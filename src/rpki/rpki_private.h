@@ -58,6 +58,8 @@ struct vrp_table {
 	struct vrp *v;
 	size_t n, cap;
 	int built;
+	struct vrp_ta tas[VRP_MAX_TAS]; /* vrp_table_tas */
+	size_t ntas, lastta;
 	atomic_int refs;
 
 	/* IPv4 */
@@ -126,6 +128,11 @@ struct load_ctx {
 	int strict;
 	struct vrp_load_stats *st;
 	long item; /* JSON: index in "roas" named in messages when there is no line, else -1 */
+	/* the trust anchor of the record being read (set by the format's parser before each
+	 * load_vrp; counted in the table when its VRP is added) */
+	int has_ta;
+	const char *ta;
+	size_t talen;
 };
 
 /* Record a malformed record at line (0 = unknown): warn, count, keep the first message.
@@ -137,6 +144,8 @@ int load_bad(struct load_ctx *c, size_t line, const char *fmt, ...)
 int load_vrp_text(
     struct load_ctx *c, size_t line, const char *asn_s, const char *prefix_s, const char *maxlen_s);
 int load_vrp(struct load_ctx *c, size_t line, uint32_t asn, const char *prefix_s, long maxlen);
+/* One more VRP under trust anchor name (len bytes) in t's vrp_table_tas. */
+void vrp_table_count_ta(struct vrp_table *t, const char *name, size_t len);
 
 int vrp_load_json(struct load_ctx *c, const char *buf, size_t len);
 int vrp_load_csv(struct load_ctx *c, const char *buf, size_t len);

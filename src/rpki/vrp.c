@@ -1,4 +1,5 @@
 /* VRP table: collect, sort, de-duplicate, and build the lookup index (see rpki_private.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +59,38 @@ int vrp_table_add(struct vrp_table *t, const struct vrp *v)
 size_t vrp_table_count(const struct vrp_table *t)
 {
 	return t->n;
+}
+
+size_t vrp_table_tas(const struct vrp_table *t, const struct vrp_ta **tas)
+{
+	*tas = t->tas;
+	return t->ntas;
+}
+
+void vrp_table_count_ta(struct vrp_table *t, const char *name, size_t len)
+{
+	if (len >= sizeof(t->tas[0].name))
+		len = sizeof(t->tas[0].name) - 1;
+	struct vrp_ta *x = t->ntas ? &t->tas[t->lastta] : NULL; /* files list a TA's in runs */
+	if (x == NULL || strncmp(x->name, name, len) != 0 || x->name[len] != '\0') {
+		size_t i = 0;
+		while (i < t->ntas &&
+		       (strncmp(t->tas[i].name, name, len) != 0 || t->tas[i].name[len] != '\0'))
+			i++;
+		if (i == t->ntas) {
+			if (t->ntas == VRP_MAX_TAS) { /* the last slot takes the rest */
+				i = VRP_MAX_TAS - 1;
+				snprintf(t->tas[i].name, sizeof(t->tas[i].name), "(others)");
+			} else {
+				memcpy(t->tas[i].name, name, len);
+				t->tas[i].name[len] = '\0';
+				t->ntas++;
+			}
+		}
+		t->lastta = i;
+		x = &t->tas[i];
+	}
+	x->vrps++;
 }
 
 const struct vrp *vrp_table_get(const struct vrp_table *t, size_t i)

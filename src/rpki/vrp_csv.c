@@ -52,7 +52,7 @@ static int csv_split(char *line, char **f, int max)
 }
 
 struct csv_cols {
-	int asn, prefix, maxlen, nmin;
+	int asn, prefix, maxlen, ta, nmin; /* ta: the "Trust Anchor" column, -1 none */
 };
 
 static int find_col(char **f, int n, const char *const *names)
@@ -71,6 +71,7 @@ static int csv_header(char **f, int n, struct csv_cols *cols)
 	static const char *const pfx_names[] = {"ip prefix", "prefix", "ip_prefix", NULL};
 	static const char *const max_names[] = {
 	    "max length", "maxlength", "max_length", "maxlen", "max-length", NULL};
+	static const char *const ta_names[] = {"trust anchor", "ta", "trust_anchor", NULL};
 	struct prefix p;
 	for (int i = 0; i < n; i++)
 		if (prefix_parse(f[i], &p) == 0)
@@ -81,13 +82,14 @@ static int csv_header(char **f, int n, struct csv_cols *cols)
 	cols->asn = a;
 	cols->prefix = b;
 	cols->maxlen = find_col(f, n, max_names);
+	cols->ta = find_col(f, n, ta_names);
 	cols->nmin = (a > b ? a : b) + 1;
 	return 1;
 }
 
 int vrp_load_csv(struct load_ctx *c, const char *buf, size_t len)
 {
-	struct csv_cols cols = {0, 1, 2, 2};
+	struct csv_cols cols = {0, 1, 2, -1, 2};
 	char line[CSV_MAX_LINE + 1], *f[CSV_MAX_FIELDS];
 	size_t lineno = 0, pos = 0;
 	int seen_data = 0;
@@ -124,6 +126,9 @@ int vrp_load_csv(struct load_ctx *c, const char *buf, size_t len)
 			continue;
 		}
 		const char *ml = cols.maxlen >= 0 && cols.maxlen < n ? f[cols.maxlen] : NULL;
+		c->has_ta = cols.ta >= 0 && cols.ta < n;
+		c->ta = c->has_ta ? f[cols.ta] : NULL;
+		c->talen = c->has_ta ? strlen(f[cols.ta]) : 0;
 		if (load_vrp_text(c, lineno, f[cols.asn], f[cols.prefix], ml) < 0)
 			return -2;
 	}

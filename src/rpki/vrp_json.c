@@ -44,6 +44,7 @@ static int json_roa(struct load_ctx *c, struct json_object *r)
 	static const char *const k_asn[] = {"asn", "origin", NULL};
 	static const char *const k_pfx[] = {"prefix", NULL};
 	static const char *const k_max[] = {"maxLength", "maxlength", "max_length", NULL};
+	static const char *const k_ta[] = {"ta", NULL};
 	uint32_t asn;
 	if (!json_object_is_type(r, json_type_object)) {
 		c->st->records++;
@@ -67,6 +68,10 @@ static int json_roa(struct load_ctx *c, struct json_object *r)
 		int64_t v = json_object_get_int64(ml);
 		maxlen = v < 0 || v > 255 ? 255 : (long)v; /* 255 is out of range below */
 	}
+	struct json_object *ta = get(r, k_ta);
+	c->has_ta = ta && json_object_is_type(ta, json_type_string);
+	c->ta = c->has_ta ? json_object_get_string(ta) : NULL;
+	c->talen = c->has_ta ? (size_t)json_object_get_string_len(ta) : 0;
 	return load_vrp(c, 0, asn, json_object_get_string(pfx), maxlen);
 }
 
@@ -230,8 +235,8 @@ struct flat_val {
 static int flat_roa(struct load_ctx *c, const char *b, size_t len, int *rc)
 {
 	static const char *const keys[] = {
-	    "asn", "origin", "prefix", "maxLength", "maxlength", "max_length"};
-	enum { K_ASN, K_ORIGIN, K_PREFIX, K_MAXLENGTH, K_MAXLENGTH2, K_MAX_LENGTH, NKEYS };
+	    "asn", "origin", "prefix", "maxLength", "maxlength", "max_length", "ta"};
+	enum { K_ASN, K_ORIGIN, K_PREFIX, K_MAXLENGTH, K_MAXLENGTH2, K_MAX_LENGTH, K_TA, NKEYS };
 	struct flat_val v[NKEYS];
 	int seen = 0;
 	size_t i = 1; /* past '{' */
@@ -342,6 +347,9 @@ static int flat_roa(struct load_ctx *c, const char *b, size_t len, int *rc)
 		return 0;
 	memcpy(text, v[K_PREFIX].s, v[K_PREFIX].n);
 	text[v[K_PREFIX].n] = '\0';
+	c->has_ta = (seen & (1 << K_TA)) && v[K_TA].s;
+	c->ta = v[K_TA].s;
+	c->talen = v[K_TA].n;
 	*rc = load_vrp(c, 0, asn, text, maxlen);
 	return 1;
 }

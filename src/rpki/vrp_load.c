@@ -67,6 +67,8 @@ int load_vrp(struct load_ctx *c, size_t line, uint32_t asn, const char *prefix_s
 	if (vrp_table_add(c->t, &v) < 0)
 		return load_bad(c, line, "VRP not accepted (table already built)");
 	c->st->vrps++;
+	if (c->has_ta)
+		vrp_table_count_ta(c->t, c->ta, c->talen);
 	return 0;
 }
 
@@ -146,7 +148,7 @@ int vrp_load_buffer(struct vrp_table *t, struct aspa_table *aspa, const char *bu
 	if (st == NULL)
 		st = &dummy;
 	memset(st, 0, sizeof(*st));
-	struct load_ctx c = {t, aspa, name, strict, st, -1};
+	struct load_ctx c = {t, aspa, name, strict, st, -1, 0, NULL, 0};
 	st->format = detect(buf, len);
 	switch (st->format) {
 	case VRP_FMT_JSON:

@@ -369,6 +369,9 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xstrdup(const char *s);
 /* qsort order of uint32_t values. */
 int u32_cmp(const void *a, const void *b);
+/* Sort v by its bits [lo, hi) (hi - lo a multiple of 16), stable: ties keep their order. An
+ * LSD radix sort, 16 bits a pass; for keys packed with an index, e.g. key << 32 | i. */
+void u64_radix_sort(uint64_t *v, size_t n, unsigned lo, unsigned hi);
 /* Binary search over n elements of size bytes sorted ascending by the uint32_t at offset in
  * each (size sizeof(uint32_t), offset 0: a plain array): the first index whose key is >= x,
  * n when there is none. */

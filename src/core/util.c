@@ -306,3 +306,26 @@ int time_parse_utc(const char *s, int64_t *out)
 	*out = (int64_t)timegm(&tm);
 	return 0;
 }
+
+void u64_radix_sort(uint64_t *v, size_t n, unsigned lo, unsigned hi)
+{
+	if (n < 2)
+		return;
+	uint64_t *tmp = xreallocarray(NULL, n, sizeof(*tmp)), *src = v, *dst = tmp;
+	size_t *count = xcalloc(65537, sizeof(*count));
+	for (unsigned shift = lo; shift < hi; shift += 16) {
+		memset(count, 0, 65537 * sizeof(*count));
+		for (size_t x = 0; x < n; x++)
+			count[(src[x] >> shift & 0xffff) + 1]++;
+		for (size_t d = 1; d <= 65536; d++)
+			count[d] += count[d - 1];
+		for (size_t x = 0; x < n; x++)
+			dst[count[src[x] >> shift & 0xffff]++] = src[x];
+		uint64_t *t = src;
+		src = dst, dst = t;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
+	free(count);
+	free(tmp);
+}

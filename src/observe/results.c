@@ -75,17 +75,30 @@ static void *route_job_run(void *arg)
 }
 
 /* The findings, a chunk at a time (the store takes arrays of rows; their prefix and peer
- * strings live in the chunk). */
+ * strings live in the chunk), by AS: the store's index of them leads with the AS, and
+ * inserted in its order it grows at its end instead of at random pages (126,461 findings of
+ * the 2024-01-01 bundle, found in prefix order). An AS's keep the order they were found in.
+ * The table itself is not reordered: scoring reads it meanwhile. */
 #define FINDINGS_CHUNK 64
 
 static int write_findings(const struct observe *o, struct store *s)
 {
 	struct store_finding f[FINDINGS_CHUNK];
 	char pfx[FINDINGS_CHUNK][PREFIX_STRLEN], peer[FINDINGS_CHUNK][64];
-	for (size_t i = 0; i < o->finds.n; i += FINDINGS_CHUNK) {
+	if (o->finds.n > UINT32_MAX) {
+		log_err("%zu findings: more than a snapshot can hold", o->finds.n);
+		return -1;
+	}
+	uint64_t *order = xreallocarray(NULL, o->finds.n ? o->finds.n : 1, sizeof(*order));
+	for (size_t i = 0; i < o->finds.n; i++)
+		order[i] =
+		    (uint64_t)((const struct fd_ent *)OTABLE_AT(&o->finds, i))->k.asn << 32 | i;
+	u64_radix_sort(order, o->finds.n, 32, 64);
+	int rc = 0;
+	for (size_t i = 0; i < o->finds.n && rc == 0; i += FINDINGS_CHUNK) {
 		size_t n = o->finds.n - i < FINDINGS_CHUNK ? o->finds.n - i : FINDINGS_CHUNK;
 		for (size_t j = 0; j < n; j++) {
-			const struct fd_ent *e = OTABLE_AT(&o->finds, i + j);
+			const struct fd_ent *e = OTABLE_AT(&o->finds, (uint32_t)order[i + j]);
 			prefix_addr_format(e->peer_afi ? e->peer_afi : AFI_IPV4, e->peer_addr,
 			    peer[j], sizeof(peer[j]));
 			f[j] = (struct store_finding){
@@ -108,10 +121,10 @@ static int write_findings(const struct observe *o, struct store *s)
 			    .upd_last = e->upd_last,
 			};
 		}
-		if (store_put_findings(s, f, n) != 0)
-			return -1;
+		rc = store_put_findings(s, f, n);
 	}
-	return 0;
+	free(order);
+	return rc;
 }
 
 int observe_write_findings(struct observe *o, struct store *s)

@@ -184,24 +184,13 @@ static uint32_t *order_of(int kind, const uint8_t *rec, size_t n)
 		free(k);
 		return idx;
 	}
-	uint64_t *v = xreallocarray(NULL, n, sizeof(*v)), *tmp = xreallocarray(NULL, n, sizeof(*v));
+	uint64_t *v = xreallocarray(NULL, n, sizeof(*v));
 	for (size_t x = 0; x < n; x++)
 		v[x] = (uint64_t)rec_key(kind, rec + x * ROUTE_REC) << 32 | x;
-	for (int shift = 32; shift < 64; shift += 16) {
-		size_t count[65537] = {0};
-		for (size_t x = 0; x < n; x++)
-			count[(v[x] >> shift & 0xffff) + 1]++;
-		for (size_t d = 1; d <= 65536; d++)
-			count[d] += count[d - 1];
-		for (size_t x = 0; x < n; x++)
-			tmp[count[v[x] >> shift & 0xffff]++] = v[x];
-		uint64_t *t = v;
-		v = tmp, tmp = t;
-	}
+	u64_radix_sort(v, n, 32, 64);
 	for (size_t x = 0; x < n; x++)
 		idx[x] = (uint32_t)v[x];
 	free(v);
-	free(tmp);
 	return idx;
 }
 

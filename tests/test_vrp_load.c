@@ -305,6 +305,44 @@ static void test_trust_anchors(void **state)
 	vrp_table_free(r);
 }
 
+/* The built table is in vrp_cmp order, strictly (duplicates dropped), for a real set of both
+ * families (the radix sort's digits against the comparison) and for VRPs that differ in one
+ * field only, each field in turn. */
+static void test_sorted(void **state)
+{
+	(void)state;
+	struct vrp_load_stats st;
+	struct vrp_table *t = load_buf("ASN,IP Prefix,Max Length\n"
+	                               "AS2,192.0.2.0/24,24\nAS1,192.0.2.0/24,24\n"
+	                               "AS1,192.0.2.0/24,25\nAS1,192.0.2.0/23,24\n"
+	                               "AS1,192.0.3.0/24,24\nAS1,2001:db8::/32,48\n"
+	                               "AS1,2001:db8::/32,40\nAS70000,2001:db8::/32,40\n"
+	                               "AS1,2001:db8:0:0:1::/80,80\nAS1,1.0.0.0/8,8\n"
+	                               "AS2,192.0.2.0/24,24\n",
+	    1, 0, &st, NULL);
+	assert_int_equal(vrp_table_count(t), 10);
+	const char *want[] = {"1.0.0.0/8 8 1", "192.0.2.0/23 24 1", "192.0.2.0/24 24 1",
+	    "192.0.2.0/24 24 2", "192.0.2.0/24 25 1", "192.0.3.0/24 24 1", "2001:db8::/32 40 1",
+	    "2001:db8::/32 40 70000", "2001:db8::/32 48 1", "2001:db8:0:0:1::/80 80 1"};
+	for (size_t i = 0; i < vrp_table_count(t); i++) {
+		const struct vrp *v = vrp_table_get(t, i);
+		char pfx[PREFIX_STRLEN], got[80];
+		snprintf(got, sizeof(got), "%s %u %u", prefix_format(&v->p, pfx, sizeof(pfx)),
+		    v->maxlen, v->asn);
+		assert_string_equal(got, want[i]);
+	}
+	vrp_table_free(t);
+	REQUIRE_DATA(path, "rpki/rpki_2023-11-07_derived_roas_aspas.json.gz");
+	t = load(path, NULL, &st);
+	size_t n6 = 0;
+	for (size_t i = 1; i < vrp_table_count(t); i++) {
+		assert_true(vrp_cmp(vrp_table_get(t, i - 1), vrp_table_get(t, i)) < 0);
+		n6 += vrp_table_get(t, i)->p.afi == AFI_IPV6;
+	}
+	assert_true(n6 > 10000);
+	vrp_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +353,7 @@ int main(void)
 	    cmocka_unit_test(test_malformed),
 	    cmocka_unit_test(test_json_plain_form),
 	    cmocka_unit_test(test_trust_anchors),
+	    cmocka_unit_test(test_sorted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,7 +8,7 @@
 struct otable {
 	void *v;
 	size_t n, cap, size, keylen;
-	int mapped; /* v is mapped (large), not from malloc (otable.c) */
+	int mapped;     /* v is mapped (large), not from malloc (otable.c) */
 	uint64_t *slot; /* hash << 32 | index + 1; 0 = empty (otable.c) */
 	size_t nslots;
 };

@@ -120,6 +120,50 @@ static int vrp_cmp_index(const void *a, const void *b)
 	return vrp_cmp(a, b);
 }
 
+/* Digit d (0 = least significant) of a VRP's vrp_cmp order, 16 bits: the ASN's two halves,
+ * the maxLength, the address's 8 pairs of bytes from the last, the length, the family. */
+#define VRP_DIGITS 13
+static unsigned vrp_digit(const struct vrp *v, int d)
+{
+	if (d < 2)
+		return v->asn >> (16 * d) & 0xffff;
+	if (d == 2)
+		return v->maxlen;
+	if (d < 11) {
+		int at = 2 * (10 - d);
+		return (unsigned)v->p.addr[at] << 8 | v->p.addr[at + 1];
+	}
+	return d == 11 ? v->p.len : v->p.afi;
+}
+
+/* v in vrp_cmp order: a stable LSD radix sort, 16 bits a pass; a digit every VRP shares
+ * (the IPv4 addresses' 12 zero bytes, a family alone) moves nothing and is skipped.
+ * (qsort took 0.06 s of the 389,757 VRPs of 2023-11-07 on the reference load's path.) */
+static void vrp_sort(struct vrp *v, size_t n)
+{
+	if (n < 2)
+		return;
+	struct vrp *tmp = xreallocarray(NULL, n, sizeof(*tmp)), *src = v, *dst = tmp;
+	size_t *count = xmalloc(65537 * sizeof(*count));
+	for (int d = 0; d < VRP_DIGITS; d++) {
+		memset(count, 0, 65537 * sizeof(*count));
+		for (size_t i = 0; i < n; i++)
+			count[vrp_digit(&src[i], d) + 1]++;
+		if (count[vrp_digit(&src[0], d) + 1] == n)
+			continue;
+		for (size_t k = 1; k <= 65536; k++)
+			count[k] += count[k - 1];
+		for (size_t i = 0; i < n; i++)
+			dst[count[vrp_digit(&src[i], d)]++] = src[i];
+		struct vrp *t = src;
+		src = dst, dst = t;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
+	free(count);
+	free(tmp);
+}
+
 static int same_prefix(const struct vrp *a, const struct vrp *b)
 {
 	return a->p.afi == b->p.afi && a->p.len == b->p.len &&
@@ -260,8 +304,7 @@ int vrp_table_build(struct vrp_table *t)
 {
 	if (t->built)
 		return -1;
-	if (t->n > 1)
-		qsort(t->v, t->n, sizeof(*t->v), vrp_cmp_index);
+	vrp_sort(t->v, t->n);
 	size_t w = 0;
 	for (size_t i = 0; i < t->n; i++)
 		if (w == 0 || vrp_cmp_index(&t->v[w - 1], &t->v[i]) != 0)

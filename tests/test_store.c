@@ -427,6 +427,130 @@ static void test_indexes_many_snapshots(void **state)
 }
 
 /* A damaged route block is an error, not garbage routes. */
+/* n routes in prefix order (then origin): a few hundred ASes spread over ASN groups, each with
+ * routes in several address buckets, IPv4 and IPv6. */
+static size_t stream_routes(struct store_route *r, struct prefix *p, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		char text[64];
+		if (i % 5 == 4)
+			snprintf(text, sizeof(text), "2001:db8:%zx::/48", i);
+		else
+			snprintf(
+			    text, sizeof(text), "%zu.%zu.%zu.0/24", 1 + i % 200, i % 7, i % 250);
+		assert_int_equal(prefix_parse(text, &p[k]), 0);
+		r[k] = (struct store_route){.pfx = &p[k],
+		    .origin = (uint32_t)(64500 + (i * 37) % 300) * (i % 3 ? 1 : 5),
+		    .peers = (uint32_t)i,
+		    .rpki = i % 2 ? "valid" : "not-found",
+		    .irr = "exact",
+		    .first_seen = 1,
+		    .last_seen = 2};
+		k++;
+	}
+	/* prefix order, then origin (insertion sort: a few hundred) */
+	for (size_t i = 1; i < k; i++)
+		for (size_t j = i; j > 0; j--) {
+			int c = prefix_cmp(r[j - 1].pfx, r[j].pfx);
+			if (c < 0 || (c == 0 && r[j - 1].origin <= r[j].origin))
+				break;
+			struct store_route t = r[j];
+			r[j] = r[j - 1];
+			r[j - 1] = t;
+		}
+	return k;
+}
+
+/* Routes streamed (by prefix, then by origin) make the same blocks, byte for byte, as the
+ * same routes put in any order; a route out of its pass's order fails the pass. */
+static void test_routes_streamed(void **state)
+{
+	(void)state;
+	enum { N = 600 };
+	static struct store_route r[N];
+	static struct prefix p[N];
+	size_t n = stream_routes(r, p, N);
+	struct store *s;
+	assert_int_equal(store_open(dbpath, 0, &s), 0);
+	struct store_snapshot a = {.period_start = 1, .period_end = 2}, b = a, c = a;
+	snprintf(a.key, sizeof(a.key), "any");
+	snprintf(b.key, sizeof(b.key), "streamed");
+	snprintf(c.key, sizeof(c.key), "bad");
+	assert_int_equal(store_snapshot_begin(s, &a), 0); /* put one by one, in prefix order */
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(store_put_route(s, &r[i]), 0);
+	assert_int_equal(store_snapshot_commit(s, &a), 0);
+
+	assert_int_equal(store_snapshot_begin(s, &b), 0);
+	assert_int_equal(store_routes_stream(s), 0);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(store_put_route(s, &r[i]), 0);
+	assert_int_equal(store_routes_by_origin(s), 0);
+	for (uint32_t asn = 0, next; asn != UINT32_MAX; asn = next) { /* by origin, stably */
+		next = UINT32_MAX;
+		for (size_t i = 0; i < n; i++) {
+			if (r[i].origin == asn)
+				assert_int_equal(store_put_route(s, &r[i]), 0);
+			if (r[i].origin > asn && r[i].origin < next)
+				next = r[i].origin;
+		}
+	}
+	assert_int_equal(store_routes_done(s), 0);
+	assert_int_equal(store_snapshot_commit(s, &b), 0);
+	assert_int_equal(count(s, "SELECT count(*) FROM route_block WHERE snapshot_id = 2"),
+	    count(s, "SELECT count(*) FROM route_block WHERE snapshot_id = 1"));
+	assert_true(count(s, "SELECT count(DISTINCT key) FROM route_block WHERE kind = 2") > 3);
+	assert_int_equal(count(s, "SELECT count(*) FROM route_block x JOIN route_block y ON "
+	                          "x.kind = y.kind AND x.key = y.key AND x.n = y.n AND "
+	                          "x.data = y.data WHERE x.snapshot_id = 1 AND y.snapshot_id = 2"),
+	    count(s, "SELECT count(*) FROM route_block WHERE snapshot_id = 1"));
+	assert_int_equal(
+	    count(s, "SELECT sum(n) FROM route_block WHERE snapshot_id = 2"), 2 * (int64_t)n);
+
+	/* put in any order (every 7th first, then the rest backwards): the same blocks, their
+	 * routes in the order they came within each */
+	struct store_snapshot d = a;
+	snprintf(d.key, sizeof(d.key), "shuffled");
+	assert_int_equal(store_snapshot_begin(s, &d), 0);
+	for (size_t i = 0; i < n; i++)
+		if (i % 7 == 0)
+			assert_int_equal(store_put_route(s, &r[i]), 0);
+	for (size_t i = n; i-- > 0;)
+		if (i % 7 != 0)
+			assert_int_equal(store_put_route(s, &r[i]), 0);
+	assert_int_equal(store_snapshot_commit(s, &d), 0);
+	assert_int_equal(count(s, "SELECT count(*) FROM route_block x JOIN route_block y ON "
+	                          "x.kind = y.kind AND x.key = y.key AND x.n = y.n "
+	                          "WHERE x.snapshot_id = 1 AND y.snapshot_id = 3"),
+	    count(s, "SELECT count(*) FROM route_block WHERE snapshot_id = 1"));
+	struct arena ar;
+	arena_init(&ar, 0);
+	struct store_route *got;
+	size_t ngot;
+	assert_int_equal(store_get_routes_by_origin(s, 3, r[0].origin, &ar, &got, &ngot), 0);
+	size_t want = 0;
+	for (size_t i = 0; i < n; i++)
+		want += r[i].origin == r[0].origin;
+	assert_int_equal(ngot, want);
+	arena_free(&ar);
+
+	/* out of order: a smaller prefix after a larger one; the snapshot is not stored */
+	assert_int_equal(store_snapshot_begin(s, &c), 0);
+	assert_int_equal(store_routes_stream(s), 0);
+	assert_int_equal(store_put_route(s, &r[n - 1]), 0);
+	assert_int_equal(store_put_route(s, &r[0]), -1);
+	store_snapshot_abort(s);
+	assert_int_equal(count(s, "SELECT count(*) FROM snapshot"), 3);
+	/* by origin before by prefix, and done halfway, are refused */
+	assert_int_equal(store_snapshot_begin(s, &c), 0);
+	assert_int_equal(store_routes_by_origin(s), -1);
+	assert_int_equal(store_routes_stream(s), 0);
+	assert_int_equal(store_routes_done(s), -1);
+	store_snapshot_abort(s);
+	store_close(s);
+}
+
 static void test_damaged_routes(void **state)
 {
 	struct store *s;
@@ -521,6 +645,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_queries, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_indexes_many_snapshots, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_damaged_routes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_routes_streamed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_files, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_new_store_journal, setup, teardown),
 	};

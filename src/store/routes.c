@@ -63,27 +63,14 @@ static uint32_t get32(const uint8_t *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-void store_routes_reserve(struct store *s, size_t n)
-{
-	if (n > s->caprec) {
-		s->caprec = n;
-		s->rec = xreallocarray(s->rec, s->caprec, ROUTE_REC);
-	}
-}
-
-int store_put_route(struct store *s, const struct store_route *r)
+/* The record of route r in e; -1 (logged) when it cannot be coded. */
+static int encode(struct store *s, const struct store_route *r, uint8_t *e)
 {
 	struct prefix p;
-	if (!s->in_snapshot)
-		return -1;
 	if (r->pfx)
 		p = *r->pfx;
 	else if (prefix_parse_loose(r->prefix, &p) != 0) {
 		log_err("%s: route with a bad prefix '%s'", s->path, r->prefix);
-		return -1;
-	}
-	if (s->jobs[0]) {
-		log_err("%s: a route put after store_routes_done", s->path);
 		return -1;
 	}
 	int c[4] = {code_of(r->rpki, NAMES(rpki_names)),
@@ -95,11 +82,6 @@ int store_put_route(struct store *s, const struct store_route *r)
 		    prefix_format(&p, buf, sizeof(buf)));
 		return -1;
 	}
-	if (s->nrec == s->caprec) {
-		s->caprec = s->caprec ? s->caprec * 2 : 4096;
-		s->rec = xreallocarray(s->rec, s->caprec, ROUTE_REC);
-	}
-	uint8_t *e = s->rec + s->nrec++ * ROUTE_REC;
 	memset(e, 0, ROUTE_REC);
 	e[0] = p.afi, e[1] = p.len;
 	for (int i = 0; i < 4; i++)
@@ -194,7 +176,8 @@ static uint32_t *order_of(int kind, const uint8_t *rec, size_t n)
 	return idx;
 }
 
-/* The compressed blocks of one kind, built by a thread of their own. */
+/* ---------------------------------------------------------------- blocks */
+
 struct zblock {
 	int64_t key;
 	size_t n;   /* records */
@@ -202,148 +185,264 @@ struct zblock {
 	size_t zn;
 };
 
-struct block_job {
-	const uint8_t *rec; /* the snapshot's records (read only while the job runs) */
-	size_t nrec;
+/* The blocks of one kind, built from its records in key order: a block is compressed as soon
+ * as its group ends, each kept at its compressed size. */
+struct builder {
 	int kind;
+	int64_t group, last; /* the open block's group; the last record's key */
+	uint8_t *raw;        /* the open block's records */
+	size_t nraw, capraw;
+	uint8_t *zbuf;
+	size_t zcap;
+	ZSTD_CCtx *cctx; /* one for all blocks: creating one is dear */
 	struct zblock *b;
-	size_t nb;
+	size_t nb, capb;
 	int failed;
 	char err[128];
-	pthread_t thread;
-	int running;
-	struct block_job *then; /* built next by the same thread */
-	uint8_t *own;           /* the records, freed by the last job once built */
 };
 
-/* Group the records by origin group (kind 2) or address block (kind 3) and compress each
- * group. */
+static void builder_init(struct builder *bd, int kind)
+{
+	memset(bd, 0, sizeof(*bd));
+	bd->kind = kind;
+}
+
+static int64_t group_of(int kind, const uint8_t *e)
+{
+	int64_t k = rec_key(kind, e);
+	return kind == KIND_ORIGIN ? k >> ORIGIN_GROUP_SHIFT : k;
+}
+
+/* Compress the open block. */
+static void builder_flush(struct builder *bd)
+{
+	if (bd->nraw == 0 || bd->failed)
+		return;
+	size_t len = bd->nraw * ROUTE_REC, bound = ZSTD_compressBound(len);
+	if (bound > bd->zcap)
+		bd->zbuf = xrealloc(bd->zbuf, bd->zcap = bound);
+	if (bd->cctx == NULL)
+		bd->cctx = ZSTD_createCCtx();
+	XGROW(bd->b, bd->capb, bd->nb + 1);
+	struct zblock *b = &bd->b[bd->nb];
+	b->key = bd->group;
+	b->n = bd->nraw;
+	b->zn = bd->cctx ? ZSTD_compressCCtx(bd->cctx, bd->zbuf, bound, bd->raw, len, -1) : 0;
+	if (bd->cctx == NULL || ZSTD_isError(b->zn)) {
+		snprintf(bd->err, sizeof(bd->err), "compressing routes: %s",
+		    bd->cctx ? ZSTD_getErrorName(b->zn) : "no zstd context");
+		bd->failed = 1;
+		return;
+	}
+	b->z = xmalloc(b->zn);
+	memcpy(b->z, bd->zbuf, b->zn);
+	bd->nb++;
+	bd->nraw = 0;
+}
+
+/* One more record, in key order (-1 when it is not: the caller's bug). */
+static int builder_add(struct builder *bd, const uint8_t *e)
+{
+	int64_t key = rec_key(bd->kind, e), group = group_of(bd->kind, e);
+	if (bd->nb + bd->nraw > 0 && key < bd->last) {
+		snprintf(bd->err, sizeof(bd->err), "routes put out of %s order",
+		    bd->kind == KIND_ORIGIN ? "origin" : "prefix");
+		bd->failed = 1;
+	}
+	if (bd->failed)
+		return -1;
+	if (bd->nraw > 0 && group != bd->group)
+		builder_flush(bd);
+	bd->group = group;
+	bd->last = key;
+	XGROW(bd->raw, bd->capraw, (bd->nraw + 1) * ROUTE_REC);
+	memcpy(bd->raw + bd->nraw++ * ROUTE_REC, e, ROUTE_REC);
+	return 0;
+}
+
+/* The last block compressed; the scratch buffers go. */
+static void builder_end(struct builder *bd)
+{
+	builder_flush(bd);
+	free(bd->raw);
+	free(bd->zbuf);
+	ZSTD_freeCCtx(bd->cctx);
+	bd->raw = bd->zbuf = NULL;
+	bd->cctx = NULL;
+	bd->nraw = bd->capraw = bd->zcap = 0;
+}
+
+static void builder_free(struct builder *bd)
+{
+	builder_end(bd);
+	for (size_t i = 0; i < bd->nb; i++)
+		free(bd->b[i].z);
+	free(bd->b);
+	bd->b = NULL;
+	bd->nb = bd->capb = 0;
+}
+
+/* ---------------------------------------------------------------- putting routes */
+
+/* Routes put in any order: kept as records and, at store_routes_done, sorted into both kinds
+ * by a thread of its own while the rest of the snapshot is written. */
+struct block_job {
+	uint8_t *rec; /* the records, freed once both kinds are built */
+	size_t nrec;
+	pthread_t thread;
+	int running;
+};
+
 static void *build_blocks(void *arg)
 {
-	struct block_job *j = arg;
-	size_t n = j->nrec;
-	if (n > UINT32_MAX) {
-		snprintf(j->err, sizeof(j->err), "%zu routes: more than a snapshot can hold", n);
-		j->failed = 1;
-		n = 0;
-	}
-	uint32_t *order = order_of(j->kind, j->rec, n);
-#define AT(x) (j->rec + (size_t)(order ? order[x] : (x)) * ROUTE_REC)
-#define GROUP(x)                                                                                   \
-	(j->kind == KIND_ORIGIN ? rec_key(j->kind, AT(x)) >> ORIGIN_GROUP_SHIFT                    \
-	                        : rec_key(j->kind, AT(x)))
-	/* one group at a time through two scratch buffers, each block kept at its compressed
-	 * size: the peak is the records and their compressed copy, not twice the records */
-	uint8_t *raw = NULL, *zbuf = NULL;
-	size_t rawcap = 0, zcap = 0, cap = 0;
-	ZSTD_CCtx *cctx = ZSTD_createCCtx(); /* one context for all blocks: creating one is dear */
-	for (size_t i = 0, e; i < n; i = e) {
-		int64_t key = GROUP(i);
-		for (e = i + 1; e < n; e++)
-			if (GROUP(e) != key)
+	struct store *s = arg;
+	struct block_job *j = s->job;
+	for (int k = 0; k < 2; k++) {
+		struct builder *bd = &s->blocks[k];
+		size_t n = j->nrec;
+		if (n > UINT32_MAX) {
+			snprintf(bd->err, sizeof(bd->err),
+			    "%zu routes: more than a snapshot can hold", n);
+			bd->failed = 1;
+			n = 0;
+		}
+		uint32_t *order = order_of(bd->kind, j->rec, n);
+		for (size_t x = 0; x < n; x++)
+			if (builder_add(bd, j->rec + (size_t)(order ? order[x] : x) * ROUTE_REC) !=
+			    0)
 				break;
-		if (j->nb == cap) {
-			cap = cap ? cap * 2 : 1024;
-			j->b = xreallocarray(j->b, cap, sizeof(*j->b));
-		}
-		size_t len = (e - i) * ROUTE_REC, bound = ZSTD_compressBound(len);
-		if (len > rawcap)
-			raw = xrealloc(raw, rawcap = len);
-		if (bound > zcap)
-			zbuf = xrealloc(zbuf, zcap = bound);
-		for (size_t x = i; x < e; x++)
-			memcpy(raw + (x - i) * ROUTE_REC, AT(x), ROUTE_REC);
-		struct zblock *b = &j->b[j->nb++];
-		b->key = key;
-		b->n = e - i;
-		b->z = NULL;
-		b->zn = ZSTD_compressCCtx(cctx, zbuf, bound, raw, len, -1);
-		if (ZSTD_isError(b->zn)) {
-			snprintf(j->err, sizeof(j->err), "compressing routes: %s",
-			    ZSTD_getErrorName(b->zn));
-			j->failed = 1;
-			b->zn = 0;
-			break;
-		}
-		b->z = xmalloc(b->zn);
-		memcpy(b->z, zbuf, b->zn);
+		builder_end(bd);
+		free(order);
 	}
-#undef GROUP
-#undef AT
-	ZSTD_freeCCtx(cctx);
-	free(order);
-	free(raw);
-	free(zbuf);
-	free(j->own); /* the last kind built: the records are no longer read */
-	j->own = NULL;
-	return j->then ? build_blocks(j->then) : NULL;
+	free(j->rec); /* both kinds built: the records are no longer read */
+	j->rec = NULL;
+	return NULL;
 }
 
-static void job_free(struct block_job *j)
+static void job_wait(struct store *s)
 {
-	for (size_t i = 0; i < j->nb; i++)
-		free(j->b[i].z);
-	free(j->b);
-	free(j->own);
-	free(j);
-}
-
-/* Start compressing, both kinds in one thread (the writer keeps the other core busy), or
- * here when no thread can be had. */
-static void jobs_start(struct store *s)
-{
-	for (int i = 0; i < 2; i++) {
-		struct block_job *j = xcalloc(1, sizeof(*j));
-		j->rec = s->rec;
-		j->nrec = s->nrec;
-		j->kind = i == 0 ? KIND_ORIGIN : KIND_ADDRESS;
-		s->jobs[i] = j;
+	if (s->job && s->job->running) {
+		pthread_join(s->job->thread, NULL);
+		s->job->running = 0;
 	}
-	s->jobs[0]->then = s->jobs[1];
-	s->jobs[1]->own = s->rec; /* freed as soon as both kinds are built */
-	s->rec = NULL;
-	s->caprec = 0;
-	s->jobs[0]->running =
-	    pthread_create(&s->jobs[0]->thread, NULL, build_blocks, s->jobs[0]) == 0;
-	if (!s->jobs[0]->running)
-		build_blocks(s->jobs[0]);
 }
 
-static void jobs_wait(struct store *s)
+/* The builders, when no pass was begun yet. */
+static void blocks_begin(struct store *s)
 {
-	for (int i = 0; i < 2; i++)
-		if (s->jobs[i] && s->jobs[i]->running) {
-			pthread_join(s->jobs[i]->thread, NULL);
-			s->jobs[i]->running = 0;
+	if (s->routes_mode == ROUTES_NONE) {
+		s->blocks = xcalloc(2, sizeof(*s->blocks));
+		builder_init(&s->blocks[0], KIND_ORIGIN);
+		builder_init(&s->blocks[1], KIND_ADDRESS);
+	}
+}
+
+void store_routes_reserve(struct store *s, size_t n)
+{
+	if (s->routes_mode == ROUTES_NONE || s->routes_mode == ROUTES_ANY)
+		if (n > s->caprec) {
+			s->caprec = n;
+			s->rec = xreallocarray(s->rec, s->caprec, ROUTE_REC);
 		}
+}
+
+int store_routes_stream(struct store *s)
+{
+	if (!s->in_snapshot || s->routes_mode != ROUTES_NONE) {
+		log_err("%s: routes streamed into a snapshot that has some already", s->path);
+		return -1;
+	}
+	blocks_begin(s);
+	s->routes_mode = ROUTES_BY_PREFIX;
+	return 0;
+}
+
+int store_routes_by_origin(struct store *s)
+{
+	if (s->routes_mode != ROUTES_BY_PREFIX) {
+		log_err("%s: routes by origin without routes by prefix first", s->path);
+		return -1;
+	}
+	builder_end(&s->blocks[1]);
+	s->routes_mode = ROUTES_BY_ORIGIN;
+	return 0;
+}
+
+int store_put_route(struct store *s, const struct store_route *r)
+{
+	if (!s->in_snapshot)
+		return -1;
+	if (s->routes_mode == ROUTES_DONE) {
+		log_err("%s: a route put after store_routes_done", s->path);
+		return -1;
+	}
+	uint8_t e[ROUTE_REC];
+	if (encode(s, r, e) != 0)
+		return -1;
+	if (s->routes_mode == ROUTES_BY_PREFIX || s->routes_mode == ROUTES_BY_ORIGIN) {
+		struct builder *bd = &s->blocks[s->routes_mode == ROUTES_BY_PREFIX ? 1 : 0];
+		if (builder_add(bd, e) != 0) {
+			log_err("%s: %s", s->path, bd->err);
+			return -1;
+		}
+		return 0;
+	}
+	blocks_begin(s);
+	s->routes_mode = ROUTES_ANY;
+	if (s->nrec == s->caprec) {
+		s->caprec = s->caprec ? s->caprec * 2 : 4096;
+		s->rec = xreallocarray(s->rec, s->caprec, ROUTE_REC);
+	}
+	memcpy(s->rec + s->nrec++ * ROUTE_REC, e, ROUTE_REC);
+	return 0;
 }
 
 int store_routes_done(struct store *s)
 {
 	if (!s->in_snapshot)
 		return -1;
-	if (s->jobs[0] == NULL && s->nrec)
-		jobs_start(s);
+	switch (s->routes_mode) {
+	case ROUTES_BY_PREFIX:
+		log_err("%s: routes by prefix, not yet by origin", s->path);
+		return -1;
+	case ROUTES_BY_ORIGIN:
+		builder_end(&s->blocks[0]);
+		break;
+	case ROUTES_ANY:
+		s->job = xcalloc(1, sizeof(*s->job));
+		s->job->rec = s->rec;
+		s->job->nrec = s->nrec;
+		s->rec = NULL;
+		s->caprec = 0;
+		s->job->running = pthread_create(&s->job->thread, NULL, build_blocks, s) == 0;
+		if (!s->job->running)
+			build_blocks(s);
+		break;
+	default:
+		break;
+	}
+	if (s->routes_mode != ROUTES_NONE)
+		s->routes_mode = ROUTES_DONE;
 	return 0;
 }
 
-static int insert_blocks(struct store *s, const struct block_job *j)
+static int insert_blocks(struct store *s, const struct builder *bd)
 {
-	if (j->failed) {
-		log_err("%s: %s", s->path, j->err);
+	if (bd->failed) {
+		log_err("%s: %s", s->path, bd->err);
 		return -1;
 	}
 	struct db_stmt *st;
 	if (db_prepare(s->db, "INSERT INTO route_block VALUES (?1, ?2, ?3, ?4, ?5)", &st) != 0)
 		return -1;
 	int rc = DB_DONE;
-	for (size_t i = 0; i < j->nb && rc == DB_DONE; i++) {
+	for (size_t i = 0; i < bd->nb && rc == DB_DONE; i++) {
 		db_reset(st);
 		db_bind_int64(st, 1, s->snap_id);
-		db_bind_int64(st, 2, j->kind);
-		db_bind_int64(st, 3, j->b[i].key);
-		db_bind_int64(st, 4, (int64_t)j->b[i].n);
-		db_bind_blob(st, 5, j->b[i].z, j->b[i].zn);
+		db_bind_int64(st, 2, bd->kind);
+		db_bind_int64(st, 3, bd->b[i].key);
+		db_bind_int64(st, 4, (int64_t)bd->b[i].n);
+		db_bind_blob(st, 5, bd->b[i].z, bd->b[i].zn);
 		rc = db_step(st);
 	}
 	db_finalize(st);
@@ -355,11 +454,15 @@ static int insert_blocks(struct store *s, const struct block_job *j)
 int store_routes_flush(struct store *s)
 {
 	int rc = 0;
-	if (s->nrec) {
-		store_routes_done(s);
-		jobs_wait(s);
-		rc =
-		    insert_blocks(s, s->jobs[0]) != 0 || insert_blocks(s, s->jobs[1]) != 0 ? -1 : 0;
+	if (s->routes_mode != ROUTES_NONE) {
+		if (s->routes_mode != ROUTES_DONE && store_routes_done(s) != 0)
+			rc = -1;
+		job_wait(s);
+		if (rc == 0)
+			rc = insert_blocks(s, &s->blocks[0]) != 0 ||
+			             insert_blocks(s, &s->blocks[1]) != 0
+			         ? -1
+			         : 0;
 	}
 	store_routes_clear(s);
 	return rc;
@@ -367,12 +470,19 @@ int store_routes_flush(struct store *s)
 
 void store_routes_clear(struct store *s)
 {
-	jobs_wait(s); /* the threads read the records */
-	for (int i = 0; i < 2; i++) {
-		if (s->jobs[i])
-			job_free(s->jobs[i]);
-		s->jobs[i] = NULL;
+	job_wait(s); /* its thread reads the records and fills the builders */
+	if (s->job) {
+		free(s->job->rec);
+		free(s->job);
+		s->job = NULL;
 	}
+	if (s->blocks) {
+		builder_free(&s->blocks[0]);
+		builder_free(&s->blocks[1]);
+		free(s->blocks);
+		s->blocks = NULL;
+	}
+	s->routes_mode = ROUTES_NONE;
 	free(s->rec);
 	s->rec = NULL;
 	s->nrec = s->caprec = 0;

@@ -158,13 +158,23 @@ int store_put_summaries(struct store *s, const struct store_as_summary *a, size_
 int store_put_findings(struct store *s, const struct store_finding *f, size_t n);
 int store_put_incidents(struct store *s, const struct store_incident *i, size_t n);
 int store_put_globals(struct store *s, const struct store_global *g, size_t n);
-/* store_put_route and store_routes_done touch only the snapshot's route buffer, not the
- * database: one other thread may call them while this one writes the other rows. */
+/*
+ * A snapshot's routes, put one by one in any order (kept and sorted at store_routes_done),
+ * or streamed: store_routes_stream, then all of them in prefix order (prefix_cmp, then
+ * origin), store_routes_by_origin, then all of them again by origin AS (each AS's in prefix
+ * order); a streamed pass is compressed as it comes, nothing else is kept. A route out of
+ * its pass's order fails. store_put_route, store_routes_stream, _by_origin and _done touch
+ * the snapshot's routes, not the database: one other thread may call them while this one
+ * writes the other rows.
+ */
 int store_put_route(struct store *s, const struct store_route *r);
-/* Room for n routes in the buffer (a hint: no doubling and copying on the way). */
+int store_routes_stream(struct store *s);
+int store_routes_by_origin(struct store *s);
+/* Room for n routes put in any order (a hint: no doubling and copying on the way). */
 void store_routes_reserve(struct store *s, size_t n);
-/* All routes of the snapshot are put: compress them in the background while the rest of the
- * snapshot is written (optional; commit does it otherwise). No store_put_route after it. */
+/* All routes of the snapshot are put: those put in any order are compressed in the
+ * background while the rest of the snapshot is written (optional; commit does it
+ * otherwise). No store_put_route after it. */
 int store_routes_done(struct store *s);
 /* AS names, inside a snapshot or not: n rows, a field NULL keeps what is stored. */
 int store_put_asinfo(struct store *s, const struct store_asinfo *x, size_t n);

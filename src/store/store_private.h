@@ -39,9 +39,17 @@ struct store {
 	/* strings handed out by store_snapshot_get */
 	char *label;
 	/* routes of the snapshot being written, stored at commit (routes.c) */
-	uint8_t *rec;
+	uint8_t *rec; /* routes put in any order (ROUTES_ANY) */
 	size_t nrec, caprec;
-	struct block_job *jobs[2]; /* compressing them, once store_routes_done was called */
+	enum {
+		ROUTES_NONE,      /* none put yet */
+		ROUTES_ANY,       /* kept, sorted at store_routes_done */
+		ROUTES_BY_PREFIX, /* streamed (store_routes_stream): the first pass */
+		ROUTES_BY_ORIGIN, /* the second */
+		ROUTES_DONE,
+	} routes_mode;
+	struct builder *blocks; /* [2]: by origin, by address (routes.c) */
+	struct block_job *job;  /* ROUTES_ANY: building them, once store_routes_done was called */
 	/* store_changed: PRAGMA data_version and the value it gave last (SQLite) */
 	struct db_stmt *dv_st;
 	int64_t dv;
@@ -52,6 +60,7 @@ int store_db_fail(struct store *s, const char *what);
 
 /* routes.c: store the collected routes (at commit), or drop them (abort). */
 struct block_job;
+struct builder;
 int store_routes_flush(struct store *s);
 void store_routes_clear(struct store *s);
 

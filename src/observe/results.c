@@ -17,7 +17,7 @@ static const char *rov_str(const struct rt_ent *e)
 	return e->rov_checked ? rov_state_name(e->rov) : NULL;
 }
 
-static int put_route(struct store *s, const struct rt_ent *e)
+static int put_route(struct store *s, enum store_routes_by by, const struct rt_ent *e)
 {
 	struct store_route r = {
 	    .prefix = NULL, /* the store takes .pfx */
@@ -31,14 +31,45 @@ static int put_route(struct store *s, const struct rt_ent *e)
 	    .first_seen = e->first_seen,
 	    .last_seen = e->last_seen,
 	};
-	return store_put_route(s, &r);
+	return store_stream_route(s, by, &r);
 }
 
-/* The routes streamed into the store twice, as it keeps them: in the order observe_score
- * put them in (prefix, then origin), then by origin AS (an AS's in prefix order: a stable
- * radix sort of their positions). The store compresses them as they come: no copy of the
- * table is made (it was 40 bytes a route, 40 MB for a full table, at the peak of the
- * store's memory). */
+/* One pass of the routes into the store (which compresses them as they come: no copy of the
+ * table is made; it was 40 bytes a route, 40 MB for a full table, at the peak of the store's
+ * memory): by prefix, the order observe_score put them in; by origin AS, an AS's in prefix
+ * order (a stable radix sort of their positions). */
+struct route_pass {
+	const struct observe *o;
+	struct store *s;
+	enum store_routes_by by;
+	int rc;
+	pthread_t thread;
+};
+
+static void *route_pass_run(void *arg)
+{
+	struct route_pass *p = arg;
+	const struct observe *o = p->o;
+	size_t n = o->routes.n;
+	p->rc = 0;
+	if (p->by == STORE_BY_PREFIX) {
+		for (size_t i = 0; i < n && p->rc == 0; i++)
+			p->rc = put_route(p->s, p->by, o->order[i]);
+	} else {
+		uint64_t *by = xreallocarray(NULL, n ? n : 1, sizeof(*by));
+		for (size_t i = 0; i < n; i++)
+			by[i] = (uint64_t)o->order[i]->origin << 32 | i;
+		u64_radix_sort(by, n, 32, 64);
+		for (size_t i = 0; i < n && p->rc == 0; i++)
+			p->rc = put_route(p->s, p->by, o->order[(uint32_t)by[i]]);
+		free(by);
+	}
+	if (p->rc == 0)
+		p->rc = store_stream_end(p->s, p->by);
+	return NULL;
+}
+
+/* Both passes, the one by origin on a thread of its own (the store keeps them apart). */
 static int write_routes(const struct observe *o, struct store *s)
 {
 	if (o->routes.n > UINT32_MAX) {
@@ -47,18 +78,15 @@ static int write_routes(const struct observe *o, struct store *s)
 	}
 	if (store_routes_stream(s) != 0)
 		return -1;
-	for (size_t i = 0; i < o->routes.n; i++)
-		if (put_route(s, o->order[i]) != 0)
-			return -1;
-	uint64_t *by = xreallocarray(NULL, o->routes.n ? o->routes.n : 1, sizeof(*by));
-	for (size_t i = 0; i < o->routes.n; i++)
-		by[i] = (uint64_t)o->order[i]->origin << 32 | i;
-	u64_radix_sort(by, o->routes.n, 32, 64);
-	int rc = store_routes_by_origin(s);
-	for (size_t i = 0; i < o->routes.n && rc == 0; i++)
-		rc = put_route(s, o->order[(uint32_t)by[i]]);
-	free(by);
-	return rc;
+	struct route_pass prefix = {.o = o, .s = s, .by = STORE_BY_PREFIX},
+	                  origin = {.o = o, .s = s, .by = STORE_BY_ORIGIN};
+	int threaded = pthread_create(&origin.thread, NULL, route_pass_run, &origin) == 0;
+	route_pass_run(&prefix);
+	if (threaded)
+		pthread_join(origin.thread, NULL);
+	else
+		route_pass_run(&origin);
+	return prefix.rc != 0 || origin.rc != 0 ? -1 : 0;
 }
 
 void observe_each_route(const struct observe *o, store_route_fn fn, void *arg)
@@ -76,8 +104,8 @@ void observe_each_route(const struct observe *o, store_route_fn fn, void *arg)
 	}
 }
 
-/* write_routes on a thread of its own (no SQLite: the store compresses the routes into blocks
- * and writes them at commit). */
+/* write_routes on a thread of its own (and one more for its pass by origin; no SQLite: the
+ * store compresses the routes into blocks and writes them at commit). */
 struct route_job {
 	const struct observe *o;
 	struct store *s;

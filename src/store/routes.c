@@ -353,18 +353,38 @@ int store_routes_stream(struct store *s)
 		return -1;
 	}
 	blocks_begin(s);
-	s->routes_mode = ROUTES_BY_PREFIX;
+	s->routes_mode = ROUTES_STREAM;
 	return 0;
 }
 
-int store_routes_by_origin(struct store *s)
+/* The builder of pass by: by origin is kind 2, blocks[0]; by prefix kind 3, blocks[1]. */
+static struct builder *pass_builder(struct store *s, enum store_routes_by by)
 {
-	if (s->routes_mode != ROUTES_BY_PREFIX) {
-		log_err("%s: routes by origin without routes by prefix first", s->path);
+	return &s->blocks[by == STORE_BY_ORIGIN ? 0 : 1];
+}
+
+int store_stream_route(struct store *s, enum store_routes_by by, const struct store_route *r)
+{
+	if (s->routes_mode != ROUTES_STREAM) {
+		log_err("%s: a route streamed outside store_routes_stream", s->path);
 		return -1;
 	}
-	builder_end(&s->blocks[1]);
-	s->routes_mode = ROUTES_BY_ORIGIN;
+	uint8_t e[ROUTE_REC];
+	if (encode(s, r, e) != 0)
+		return -1;
+	struct builder *bd = pass_builder(s, by);
+	if (builder_add(bd, e) != 0) {
+		log_err("%s: %s", s->path, bd->err);
+		return -1;
+	}
+	return 0;
+}
+
+int store_stream_end(struct store *s, enum store_routes_by by)
+{
+	if (s->routes_mode != ROUTES_STREAM)
+		return -1;
+	builder_end(pass_builder(s, by));
 	return 0;
 }
 
@@ -372,21 +392,13 @@ int store_put_route(struct store *s, const struct store_route *r)
 {
 	if (!s->in_snapshot)
 		return -1;
-	if (s->routes_mode == ROUTES_DONE) {
-		log_err("%s: a route put after store_routes_done", s->path);
+	if (s->routes_mode != ROUTES_NONE && s->routes_mode != ROUTES_ANY) {
+		log_err("%s: a route put after store_routes_done or while streaming", s->path);
 		return -1;
 	}
 	uint8_t e[ROUTE_REC];
 	if (encode(s, r, e) != 0)
 		return -1;
-	if (s->routes_mode == ROUTES_BY_PREFIX || s->routes_mode == ROUTES_BY_ORIGIN) {
-		struct builder *bd = &s->blocks[s->routes_mode == ROUTES_BY_PREFIX ? 1 : 0];
-		if (builder_add(bd, e) != 0) {
-			log_err("%s: %s", s->path, bd->err);
-			return -1;
-		}
-		return 0;
-	}
 	blocks_begin(s);
 	s->routes_mode = ROUTES_ANY;
 	if (s->nrec == s->caprec) {
@@ -402,11 +414,9 @@ int store_routes_done(struct store *s)
 	if (!s->in_snapshot)
 		return -1;
 	switch (s->routes_mode) {
-	case ROUTES_BY_PREFIX:
-		log_err("%s: routes by prefix, not yet by origin", s->path);
-		return -1;
-	case ROUTES_BY_ORIGIN:
+	case ROUTES_STREAM:
 		builder_end(&s->blocks[0]);
+		builder_end(&s->blocks[1]);
 		break;
 	case ROUTES_ANY:
 		s->job = xcalloc(1, sizeof(*s->job));

@@ -160,16 +160,19 @@ int store_put_incidents(struct store *s, const struct store_incident *i, size_t 
 int store_put_globals(struct store *s, const struct store_global *g, size_t n);
 /*
  * A snapshot's routes, put one by one in any order (kept and sorted at store_routes_done),
- * or streamed: store_routes_stream, then all of them in prefix order (prefix_cmp, then
- * origin), store_routes_by_origin, then all of them again by origin AS (each AS's in prefix
- * order); a streamed pass is compressed as it comes, nothing else is kept. A route out of
- * its pass's order fails. store_put_route, store_routes_stream, _by_origin and _done touch
- * the snapshot's routes, not the database: one other thread may call them while this one
- * writes the other rows.
+ * or streamed: after store_routes_stream, all of them in two passes, by prefix (prefix_cmp,
+ * then origin) and by origin AS (each AS's in prefix order), each compressed as it comes:
+ * nothing else is kept. A route out of its pass's order fails. The two passes may run at
+ * once on two threads (each touches only its own blocks). These functions touch the
+ * snapshot's routes, not the database: other threads may call them while one writes the
+ * other rows.
  */
+enum store_routes_by { STORE_BY_PREFIX, STORE_BY_ORIGIN };
 int store_put_route(struct store *s, const struct store_route *r);
 int store_routes_stream(struct store *s);
-int store_routes_by_origin(struct store *s);
+int store_stream_route(struct store *s, enum store_routes_by by, const struct store_route *r);
+/* The pass's last block compressed (optional: store_routes_done ends both). */
+int store_stream_end(struct store *s, enum store_routes_by by);
 /* Room for n routes put in any order (a hint: no doubling and copying on the way). */
 void store_routes_reserve(struct store *s, size_t n);
 /* All routes of the snapshot are put: those put in any order are compressed in the

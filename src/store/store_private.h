@@ -42,10 +42,9 @@ struct store {
 	uint8_t *rec; /* routes put in any order (ROUTES_ANY) */
 	size_t nrec, caprec;
 	enum {
-		ROUTES_NONE,      /* none put yet */
-		ROUTES_ANY,       /* kept, sorted at store_routes_done */
-		ROUTES_BY_PREFIX, /* streamed (store_routes_stream): the first pass */
-		ROUTES_BY_ORIGIN, /* the second */
+		ROUTES_NONE,   /* none put yet */
+		ROUTES_ANY,    /* kept, sorted at store_routes_done */
+		ROUTES_STREAM, /* streamed (store_routes_stream), by prefix and by origin */
 		ROUTES_DONE,
 	} routes_mode;
 	struct builder *blocks; /* [2]: by origin, by address (routes.c) */

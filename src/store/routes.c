@@ -207,9 +207,9 @@ static void builder_init(struct builder *bd, int kind)
 	bd->kind = kind;
 }
 
-static int64_t group_of(int kind, const uint8_t *e)
+/* The block a record of key k goes in: a group of ASNs, or the address bucket itself. */
+static int64_t group_of(int kind, int64_t k)
 {
-	int64_t k = rec_key(kind, e);
 	return kind == KIND_ORIGIN ? k >> ORIGIN_GROUP_SHIFT : k;
 }
 
@@ -243,7 +243,7 @@ static void builder_flush(struct builder *bd)
 /* One more record, in key order (-1 when it is not: the caller's bug). */
 static int builder_add(struct builder *bd, const uint8_t *e)
 {
-	int64_t key = rec_key(bd->kind, e), group = group_of(bd->kind, e);
+	int64_t key = rec_key(bd->kind, e), group = group_of(bd->kind, key);
 	if (bd->nb + bd->nraw > 0 && key < bd->last) {
 		snprintf(bd->err, sizeof(bd->err), "routes put out of %s order",
 		    bd->kind == KIND_ORIGIN ? "origin" : "prefix");
@@ -335,15 +335,6 @@ static void blocks_begin(struct store *s)
 		builder_init(&s->blocks[0], KIND_ORIGIN);
 		builder_init(&s->blocks[1], KIND_ADDRESS);
 	}
-}
-
-void store_routes_reserve(struct store *s, size_t n)
-{
-	if (s->routes_mode == ROUTES_NONE || s->routes_mode == ROUTES_ANY)
-		if (n > s->caprec) {
-			s->caprec = n;
-			s->rec = xreallocarray(s->rec, s->caprec, ROUTE_REC);
-		}
 }
 
 int store_routes_stream(struct store *s)

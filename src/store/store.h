@@ -173,8 +173,6 @@ int store_routes_stream(struct store *s);
 int store_stream_route(struct store *s, enum store_routes_by by, const struct store_route *r);
 /* The pass's last block compressed (optional: store_routes_done ends both). */
 int store_stream_end(struct store *s, enum store_routes_by by);
-/* Room for n routes put in any order (a hint: no doubling and copying on the way). */
-void store_routes_reserve(struct store *s, size_t n);
 /* All routes of the snapshot are put: those put in any order are compressed in the
  * background while the rest of the snapshot is written (optional; commit does it
  * otherwise). No store_put_route after it. */

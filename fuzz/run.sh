@@ -22,6 +22,7 @@ data=${ROUTEMARK_DATA:-$top/../shared/data}
 cd "$top" || exit 1
 mkdir -p build-fuzz/crashes
 status=0
+failed=""
 
 # seed RELPATH MODE OUTFILE
 seed() {
@@ -81,6 +82,7 @@ for bin in build-fuzz/fuzz_*; do
 	    >build-fuzz/"$name".log 2>&1; then
 		echo "fuzz: $name FAILED (see build-fuzz/$name.log):"
 		tail -40 build-fuzz/"$name".log
+		failed="$failed $name"
 		status=1
 	else
 		log=build-fuzz/"$name".log
@@ -92,4 +94,11 @@ for bin in build-fuzz/fuzz_*; do
 			"$new new inputs past the corpus"
 	fi
 done
+# the failures again at the end, where a log cut to its tail still shows them
+for name in $failed; do
+	echo "fuzz: $name FAILED; its report:"
+	grep -E '^(==[0-9]+==|SUMMARY|ALARM|.*runtime error|.*Test unit written|.*out-of-memory|.*deadly signal)' \
+		build-fuzz/"$name".log | head -12
+done
+[ -z "$failed" ] || echo "fuzz: failed:$failed"
 exit $status

@@ -239,6 +239,49 @@ static void test_bgp4mp_as2_as4path_et(void **state)
 	mrtgen_buf_free(&n);
 }
 
+/* A BGP4MP_ET microsecond field beyond 999999 (the field has 32 bits): bgpdump prints it
+ * whole, and so does `routemark dump` (its 8-byte buffer for it overflowed: found by
+ * fuzz_mrt). */
+static void test_et_usec_out_of_range(void **state)
+{
+	REQUIRE_BGPDUMP();
+	struct mrtgen_buf b, a, n;
+	struct mrtgen_session s;
+	mrtgen_buf_init(&b);
+	mrtgen_buf_init(&a);
+	mrtgen_buf_init(&n);
+	session(&s, 1, 4294967295L);
+	uint8_t pfx[4] = {198, 18, 0, 0};
+	mrtgen_nlri(&n, 15, pfx);
+	uint32_t path[] = {4200000001u, 13335};
+	mrtgen_attr_origin(&a, 0);
+	mrtgen_attr_aspath_seq(&a, path, 2, 1);
+	mrtgen_attr_nexthop(&a, ip_a);
+	mrtgen_bgp4mp_update(&b, &s, NULL, &a, &n);
+	struct lines want;
+	bgpdump_lines(&b, &want);
+	assert_int_equal(want.n, 1);
+	assert_non_null(strstr(want.l[0], "|1600000000.4294967295|"));
+
+	char path_f[] = "/tmp/test_mrtgen.XXXXXX", cmd[256], line[1024] = "";
+	int fd = mkstemp(path_f);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(mrtgen_write_file(&b, path_f), 0);
+	snprintf(cmd, sizeof(cmd), "%s dump %s", test_bin(), path_f);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	assert_non_null(fgets(line, sizeof(line), p));
+	assert_int_equal(pclose(p), 0);
+	unlink(path_f);
+	line[strcspn(line, "\n")] = '\0';
+	assert_string_equal(line, want.l[0]);
+	lines_free(&want);
+	mrtgen_buf_free(&b);
+	mrtgen_buf_free(&a);
+	mrtgen_buf_free(&n);
+}
+
 /* IPv6 in BGP4MP: MP_REACH_NLRI announcements and MP_UNREACH_NLRI withdrawals. */
 static void test_bgp4mp_ipv6(void **state)
 {
@@ -445,6 +488,7 @@ int main(void)
 	    cmocka_unit_test(test_table_dump_v1),
 	    cmocka_unit_test(test_long_attributes),
 	    cmocka_unit_test(test_malformed_helpers),
+	    cmocka_unit_test(test_et_usec_out_of_range),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -201,7 +201,8 @@ static char *put_head(char *p, const struct mrt_route *rt, int state)
 	*p++ = '|';
 	p = fmt_u32(p, rt->ts);
 	if (rt->type == MRT_BGP4MP_ET) {
-		char us[8];
+		char us[10]; /* RFC 6396 says microseconds, but the field has 32 bits: printed
+		              * whole, as bgpdump does, when a writer put more than 999999 */
 		char *e = fmt_u32(us, rt->usec);
 		*p++ = '.';
 		for (long k = 6 - (e - us); k > 0; k--)

@@ -12,7 +12,7 @@ PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/routemark
-PKGS     = zlib liblzma libzstd rtrlib json-c sqlite3 libpq libcurl libcrypto libmicrohttpd yaml-0.1 libnats rdkafka
+PKGS     = zlib libisal liblzma libzstd rtrlib json-c sqlite3 libpq libcurl libcrypto libmicrohttpd yaml-0.1 libnats rdkafka
 OPT     ?= -O2 -g
 # Hardening of the normal build (the sanitizer and fuzz builds set HARDEN= and HARDEN_LD=):
 # _FORTIFY_SOURCE=3 where the compiler and libc support it (2 otherwise; see

@@ -15,7 +15,7 @@
 # itself and uses librdkafka's mock cluster); nats-server's daemon must not start either.
 # libpq-dev, postgresql: the PostgreSQL store backend (src/store/db_pg.c); tests/test_store_pg.c
 # starts a private server itself (initdb, pg_ctl from /usr/lib/postgresql/*/bin), not the service.
-PKGS="build-essential clang pkg-config zlib1g-dev libbz2-dev liblzma-dev libzstd-dev
+PKGS="build-essential clang pkg-config zlib1g-dev libisal-dev isal libbz2-dev liblzma-dev libzstd-dev
       librtr-dev libjson-c-dev libsqlite3-dev libpq-dev libcmocka-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libyaml-dev libclang-rt-14-dev
       clang-format bgpdump stayrtr bgpq4 bzip2 xz-utils zstd time bc hyperfine chromium wrk
       llvm-14 debhelper lintian man-db binutils curl python3-jwcrypto openssl tshark pmacct

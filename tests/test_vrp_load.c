@@ -318,12 +318,15 @@ static void test_sorted(void **state)
 	                               "AS1,192.0.3.0/24,24\nAS1,2001:db8::/32,48\n"
 	                               "AS1,2001:db8::/32,40\nAS70000,2001:db8::/32,40\n"
 	                               "AS1,2001:db8:0:0:1::/80,80\nAS1,1.0.0.0/8,8\n"
-	                               "AS2,192.0.2.0/24,24\n",
+	                               "AS2,192.0.2.0/24,24\n"
+	                               /* alike in their first 55 bits: the sort's key */
+	                               "AS1,2001:db8:0:1::/64,64\nAS1,2001:db8::/64,64\n",
 	    1, 0, &st, NULL);
-	assert_int_equal(vrp_table_count(t), 10);
+	assert_int_equal(vrp_table_count(t), 12);
 	const char *want[] = {"1.0.0.0/8 8 1", "192.0.2.0/23 24 1", "192.0.2.0/24 24 1",
 	    "192.0.2.0/24 24 2", "192.0.2.0/24 25 1", "192.0.3.0/24 24 1", "2001:db8::/32 40 1",
-	    "2001:db8::/32 40 70000", "2001:db8::/32 48 1", "2001:db8:0:0:1::/80 80 1"};
+	    "2001:db8::/32 40 70000", "2001:db8::/32 48 1", "2001:db8::/64 64 1", "2001:db8:0:1::/64 64 1",
+	    "2001:db8:0:0:1::/80 80 1"};
 	for (size_t i = 0; i < vrp_table_count(t); i++) {
 		const struct vrp *v = vrp_table_get(t, i);
 		char pfx[PREFIX_STRLEN], got[80];

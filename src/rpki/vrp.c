@@ -120,47 +120,58 @@ static int vrp_cmp_index(const void *a, const void *b)
 	return vrp_cmp(a, b);
 }
 
-/* Digit d (0 = least significant) of a VRP's vrp_cmp order, 16 bits: the ASN's two halves,
- * the maxLength, the address's 8 pairs of bytes from the last, the length, the family. */
-#define VRP_DIGITS 13
-static unsigned vrp_digit(const struct vrp *v, int d)
+/* A VRP's leading 64 bits of vrp_cmp order: family, length, the address's first 55 bits.
+ * VRPs with equal keys (one prefix, or IPv6 prefixes alike in their first 55 bits) are few. */
+static uint64_t vrp_sort_key(const struct vrp *v)
 {
-	if (d < 2)
-		return v->asn >> (16 * d) & 0xffff;
-	if (d == 2)
-		return v->maxlen;
-	if (d < 11) {
-		int at = 2 * (10 - d);
-		return (unsigned)v->p.addr[at] << 8 | v->p.addr[at + 1];
-	}
-	return d == 11 ? v->p.len : v->p.afi;
+	return (uint64_t)(v->p.afi == AFI_IPV6) << 63 | (uint64_t)v->p.len << 55 |
+	       vrp_load64(v->p.addr) >> 9;
 }
 
-/* v in vrp_cmp order: a stable LSD radix sort, 16 bits a pass; a digit every VRP shares
- * (the IPv4 addresses' 12 zero bytes, a family alone) moves nothing and is skipped.
- * (qsort took 0.06 s of the 389,757 VRPs of 2023-11-07 on the reference load's path.) */
+struct vrp_kv {
+	uint64_t k;
+	uint32_t i;
+};
+
+/* v in vrp_cmp order: the 64-bit keys with their positions radix-sorted (16 bits a pass, a
+ * digit all share skipped), the VRPs moved once, runs of equal keys sorted by vrp_cmp.
+ * (qsort took 0.06 s of the 389,757 VRPs of 2023-11-07 on the reference load's path; a
+ * radix sort of the VRPs themselves, 13 passes of 24 bytes, 0.05 s.) */
 static void vrp_sort(struct vrp *v, size_t n)
 {
 	if (n < 2)
 		return;
-	struct vrp *tmp = xreallocarray(NULL, n, sizeof(*tmp)), *src = v, *dst = tmp;
+	struct vrp_kv *kv = xreallocarray(NULL, n, sizeof(*kv)),
+	              *tmp = xreallocarray(NULL, n, sizeof(*tmp)), *src = kv, *dst = tmp;
+	for (size_t i = 0; i < n; i++)
+		kv[i] = (struct vrp_kv){vrp_sort_key(&v[i]), (uint32_t)i};
 	size_t *count = xmalloc(65537 * sizeof(*count));
-	for (int d = 0; d < VRP_DIGITS; d++) {
+	for (unsigned shift = 0; shift < 64; shift += 16) {
 		memset(count, 0, 65537 * sizeof(*count));
 		for (size_t i = 0; i < n; i++)
-			count[vrp_digit(&src[i], d) + 1]++;
-		if (count[vrp_digit(&src[0], d) + 1] == n)
+			count[(src[i].k >> shift & 0xffff) + 1]++;
+		if (count[(src[0].k >> shift & 0xffff) + 1] == n)
 			continue;
-		for (size_t k = 1; k <= 65536; k++)
-			count[k] += count[k - 1];
+		for (size_t d = 1; d <= 65536; d++)
+			count[d] += count[d - 1];
 		for (size_t i = 0; i < n; i++)
-			dst[count[vrp_digit(&src[i], d)]++] = src[i];
-		struct vrp *t = src;
+			dst[count[src[i].k >> shift & 0xffff]++] = src[i];
+		struct vrp_kv *t = src;
 		src = dst, dst = t;
 	}
-	if (src != v)
-		memcpy(v, src, n * sizeof(*v));
 	free(count);
+	struct vrp *out = xreallocarray(NULL, n, sizeof(*out));
+	for (size_t i = 0; i < n; i++)
+		out[i] = v[src[i].i];
+	for (size_t i = 0, j; i < n; i = j) { /* a run of one key: by the rest of vrp_cmp */
+		for (j = i + 1; j < n && src[j].k == src[i].k; j++)
+			;
+		if (j - i > 1)
+			qsort(out + i, j - i, sizeof(*out), vrp_cmp_index);
+	}
+	memcpy(v, out, n * sizeof(*v));
+	free(out);
+	free(kv);
 	free(tmp);
 }
 

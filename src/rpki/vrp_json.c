@@ -223,8 +223,9 @@ static struct json_object *parse_value(struct scan *s, int *err)
 /*
  * A ROA element in the form every validator writes: a flat object whose members are plain
  * strings (no escapes, ASCII) and non-negative integers of up to 18 digits, no member named
- * twice. read as json_roa reads it, without json-c. Returns 1 and json_roa's result in *rc,
- * or 0 when the element has another form (json-c then parses it).
+ * twice. read as json_roa reads it, without json-c. b is where the element begins, len the
+ * bytes from there to the end of the input. Returns 1, the element's length in *used and
+ * json_roa's result in *rc, or 0 when the element has another form (json-c then parses it).
  */
 struct flat_val {
 	const char *s; /* a string's bytes, NULL for an integer */
@@ -232,11 +233,13 @@ struct flat_val {
 	int64_t num;
 };
 
-static int flat_roa(struct load_ctx *c, const char *b, size_t len, int *rc)
+static int flat_roa(struct load_ctx *c, const char *b, size_t len, size_t *used, int *rc)
 {
 	static const char *const keys[] = {
 	    "asn", "origin", "prefix", "maxLength", "maxlength", "max_length", "ta"};
+	static const unsigned char keylen[] = {3, 6, 6, 9, 9, 10, 2};
 	enum { K_ASN, K_ORIGIN, K_PREFIX, K_MAXLENGTH, K_MAXLENGTH2, K_MAX_LENGTH, K_TA, NKEYS };
+	_Static_assert(sizeof(keylen) == NKEYS && sizeof(keys) / sizeof(keys[0]) == NKEYS, "keys");
 	struct flat_val v[NKEYS];
 	int seen = 0;
 	size_t i = 1; /* past '{' */
@@ -283,7 +286,7 @@ static int flat_roa(struct load_ctx *c, const char *b, size_t len, int *rc)
 				return 0; /* nested, negative, literal: json-c */
 			}
 			for (int k = 0; k < NKEYS; k++) {
-				if (strlen(keys[k]) != kn || memcmp(keys[k], b + k0, kn) != 0)
+				if (keylen[k] != kn || memcmp(keys[k], b + k0, kn) != 0)
 					continue;
 				if (seen & (1 << k))
 					return 0; /* named twice */
@@ -303,8 +306,7 @@ static int flat_roa(struct load_ctx *c, const char *b, size_t len, int *rc)
 			return 0;
 		}
 #undef WS
-	if (i != len)
-		return 0;
+	*used = i;
 	/* json_roa's checks, in its order */
 	char text[128];
 	uint32_t asn = 0;
@@ -367,12 +369,12 @@ static int scan_roas(struct scan *s)
 		skip_ws(s);
 		int err, rc;
 		if (s->pos < s->len && s->buf[s->pos] == '{') {
-			size_t end = value_end(s->buf, s->len, s->pos);
+			size_t used;
 			s->c->item = i;
-			if (end > s->pos && flat_roa(s->c, s->buf + s->pos, end - s->pos, &rc)) {
+			if (flat_roa(s->c, s->buf + s->pos, s->len - s->pos, &used, &rc)) {
 				if (rc < 0)
 					return -2;
-				s->pos = end;
+				s->pos += used;
 				goto next;
 			}
 		}

@@ -46,22 +46,32 @@ struct route_pass {
 	pthread_t thread;
 };
 
+#define ROUTE_AHEAD 8
+
 static void *route_pass_run(void *arg)
 {
 	struct route_pass *p = arg;
 	const struct observe *o = p->o;
 	size_t n = o->routes.n;
 	p->rc = 0;
+	/* the entries are reached through pointers: the one ROUTE_AHEAD on is fetched while
+	 * one is put (a third of a pass was waiting for them, the pass by origin most) */
 	if (p->by == STORE_BY_PREFIX) {
-		for (size_t i = 0; i < n && p->rc == 0; i++)
+		for (size_t i = 0; i < n && p->rc == 0; i++) {
+			if (i + ROUTE_AHEAD < n)
+				__builtin_prefetch(o->order[i + ROUTE_AHEAD]);
 			p->rc = put_route(p->s, p->by, o->order[i]);
+		}
 	} else {
 		uint64_t *by = xreallocarray(NULL, n ? n : 1, sizeof(*by));
 		for (size_t i = 0; i < n; i++)
 			by[i] = (uint64_t)o->order[i]->origin << 32 | i;
 		u64_radix_sort(by, n, 32, 64);
-		for (size_t i = 0; i < n && p->rc == 0; i++)
+		for (size_t i = 0; i < n && p->rc == 0; i++) {
+			if (i + ROUTE_AHEAD < n)
+				__builtin_prefetch(o->order[(uint32_t)by[i + ROUTE_AHEAD]]);
 			p->rc = put_route(p->s, p->by, o->order[(uint32_t)by[i]]);
+		}
 		free(by);
 	}
 	if (p->rc == 0)

@@ -46,8 +46,8 @@ static int code_of(const char *s, const char *const *names, size_t n)
 {
 	if (s == NULL)
 		return 0;
-	for (size_t i = 1; i < n; i++)
-		if (strcmp(s, names[i]) == 0)
+	for (size_t i = 1; i < n; i++) /* the first letters tell most apart */
+		if (s[0] == names[i][0] && strcmp(s, names[i]) == 0)
 			return (int)i;
 	return -1;
 }

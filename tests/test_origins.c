@@ -105,6 +105,76 @@ static void test_formats(void **state)
 	assert_string_equal(out, "1.0.0.0/24 13335;");
 }
 
+/* Both ways of reading row line agree: the same verdict, prefix, origins and AS sets. */
+static void rows_agree(enum origins_format f, const char *line)
+{
+	struct prefix p1, p2;
+	uint32_t o1[ORIGINS_ROW_MAX], o2[ORIGINS_ROW_MAX];
+	int n1 = -1, n2 = -1;
+	uint64_t s1 = 0, s2 = 0;
+	int r1 = origins_parse_row(f, line, 0, &p1, o1, &n1, &s1);
+	int r2 = origins_parse_row(f, line, 1, &p2, o2, &n2, &s2);
+	if (r1 != r2)
+		fail_msg("row '%s': fast %d, general %d", line, r1, r2);
+	if (r1 != 0)
+		return;
+	assert_memory_equal(&p1, &p2, sizeof(p1));
+	assert_int_equal(n1, n2);
+	assert_memory_equal(o1, o2, (size_t)n1 * sizeof(*o1));
+	assert_true(s1 == s2);
+}
+
+/* The fast path of plain IPv4 pfx2as rows reads every row as the general path does: edge
+ * cases around its shape, and every row of the shared data's three CAIDA tables. */
+static void test_pfx2as_fast_path(void **state)
+{
+	(void)state;
+	static const char *const rows[] = {"1.0.0.0\t24\t13335", "1.0.0.0 24 13335",
+	    "1.0.0.0\t\t24 \t13335  ", "0.0.0.0\t0\t0", "255.255.255.255\t32\t4294967295",
+	    "1.0.0.0\t24\t4294967296", "1.0.0.0\t24\t013335", "01.0.0.0\t24\t1",
+	    "1.0.0.0\t024\t1", "1.0.0.0\t05\t1", "1.0.0.0\t33\t1", "1.0.0.1\t24\t1",
+	    "1.0.0.0\t8\t1", "256.0.0.0\t8\t1", "1.0.0\t24\t1", "1.0.0.0.0\t24\t1",
+	    "1.0.0.0\t24\t1_2_3", "1.0.0.0\t24\t1__2", "1.0.0.0\t24\t_1", "1.0.0.0\t24\t1_",
+	    "1.0.0.0\t24\t1,2", "1.0.0.0\t24\t1_2,3", "1.0.0.0\t24\t{1,2}", "1.0.0.0\t24",
+	    "1.0.0.0\t24\t1\t9", "1.0.0.0\t24\t1\r", "1.0.0.0/24\t24\t1", " 1.0.0.0\t24\t1",
+	    "1.0.0.0\t24\tAS1", "1.0.0.0\t24\t1.5", "2001:db8::\t32\t1", "1.0.0.0\t24\t-1",
+	    "1.0.0.0\t24\t12345678901", ""};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		rows_agree(ORIGINS_PFX2AS, rows[i]);
+	/* 64 origins are kept, 65 are malformed; a row of 512 bytes or more is malformed */
+	char big[1024];
+	for (int k = 63; k <= 66; k++) {
+		int o = snprintf(big, sizeof(big), "10.0.0.0\t8\t");
+		for (int j = 0; j < k; j++)
+			o += snprintf(big + o, sizeof(big) - (size_t)o, "%s%d", j ? "_" : "", 1000000 + j);
+		rows_agree(ORIGINS_PFX2AS, big);
+	}
+	memset(big, ' ', sizeof(big));
+	memcpy(big, "10.0.0.0\t8\t1", 13);
+	for (size_t at = 505; at <= 515; at++) {
+		big[at] = '\0';
+		rows_agree(ORIGINS_PFX2AS, big);
+		big[at] = ' ';
+	}
+	const char *files[] = {"routing/caida_routeviews-rv2-20170329-0200.pfx2as.gz",
+	    "routing/caida_routeviews-rv2-20240101-1200.pfx2as.gz",
+	    "routing/caida_routeviews-rv2-20240406.pfx2as.gz"};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		REQUIRE_DATA(path, files[i]);
+		struct zlines zl;
+		assert_int_equal(zlines_open(&zl, path), 0);
+		char *line;
+		size_t len;
+		uint64_t n = 0;
+		while (zlines_next(&zl, &line, &len) == 1) {
+			rows_agree(ORIGINS_PFX2AS, line);
+			n++;
+		}
+		zlines_close(&zl);
+		assert_true(n > 500000);
+	}
+}
+
 static void test_time_from_name(void **state)
 {
 	assert_int_equal(
@@ -400,6 +470,7 @@ int main(void)
 	log_set_level(LOG_LVL_ERR);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_formats),
+	    cmocka_unit_test(test_pfx2as_fast_path),
 	    cmocka_unit_test(test_many_rows),
 	    cmocka_unit_test(test_check),
 	    cmocka_unit_test(test_time_from_name),

@@ -44,6 +44,14 @@ enum origins_format origins_detect(const char *path);
  * "...-20240406.pfx2as", pyasn "ipasn_20140513"; -1 when it carries none. */
 int64_t origins_time_from_name(const char *path);
 
+/* One row of a table in format f, as the reader reads it: its prefix, its single origins
+ * (at most ORIGINS_ROW_MAX into orig) and its AS sets added to *sets; 0, or -1 when the row
+ * is malformed. general = 1 takes the general path alone: the fast path for plain pfx2as
+ * rows must agree with it (tests/test_origins.c). */
+#define ORIGINS_ROW_MAX 64
+int origins_parse_row(enum origins_format f, const char *line, int general, struct prefix *p,
+    uint32_t *orig, int *norig, uint64_t *sets);
+
 struct origins_reader;
 
 /* Open a table of a known format (origins_detect); ts is the time its routes carry. NULL

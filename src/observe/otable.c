@@ -69,38 +69,6 @@ static void out_of_memory(size_t bytes)
 	abort();
 }
 
-/* A zeroed mapping in huge pages where the kernel has them for the asking (THP "madvise"):
- * a 4 KiB page fault per 4 KiB of a table filled once was a tenth of the routes' CPU. */
-static void *map_zeroed(size_t bytes)
-{
-	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-#ifdef MADV_HUGEPAGE
-	if (p != MAP_FAILED)
-		(void)madvise(p, bytes, MADV_HUGEPAGE); /* advice: refused is fine */
-#endif
-	return p;
-}
-
-/* The index's slots, zeroed (mapped when large, as the entries are). */
-static uint64_t *slots_new(size_t nslots)
-{
-	size_t bytes = nslots * sizeof(uint64_t);
-	if (bytes < MAP_MIN)
-		return xcalloc(nslots, sizeof(uint64_t));
-	void *p = map_zeroed(bytes);
-	if (p == MAP_FAILED)
-		out_of_memory(bytes);
-	return p;
-}
-
-static void slots_free(uint64_t *slot, size_t nslots)
-{
-	if (nslots * sizeof(uint64_t) < MAP_MIN)
-		free(slot);
-	else
-		munmap(slot, nslots * sizeof(uint64_t));
-}
-
 /* Room for cap entries, the first n kept. */
 static void grow_entries(struct otable *t, size_t cap)
 {
@@ -116,7 +84,7 @@ static void grow_entries(struct otable *t, size_t cap)
 	if (t->mapped) {
 		p = mremap(t->v, page_round(t->cap * t->size), bytes, MREMAP_MAYMOVE);
 	} else {
-		p = map_zeroed(bytes);
+		p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p != MAP_FAILED) {
 			memcpy(p, t->v, t->n * t->size);
 			free(t->v);
@@ -143,8 +111,7 @@ static void free_entries(struct otable *t)
 void otable_free(struct otable *t)
 {
 	free_entries(t);
-	if (t->slot)
-		slots_free(t->slot, t->nslots);
+	free(t->slot);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -158,7 +125,7 @@ static void rehash(struct otable *t, size_t nslots)
 {
 	uint64_t *old = t->slot;
 	size_t nold = t->nslots;
-	t->slot = slots_new(nslots);
+	t->slot = xcalloc(nslots, sizeof(*t->slot));
 	t->nslots = nslots;
 	for (size_t k = 0; k < nold; k++) {
 		if (SLOT_IDX(old[k]) == 0)
@@ -168,8 +135,7 @@ static void rehash(struct otable *t, size_t nslots)
 			j = (j + 1) & (nslots - 1);
 		t->slot[j] = old[k];
 	}
-	if (old)
-		slots_free(old, nold);
+	free(old);
 }
 
 void *otable_find(const struct otable *t, const void *key)
@@ -209,8 +175,7 @@ void *otable_upsert(struct otable *t, const void *key, int *created)
 
 void otable_drop_index(struct otable *t)
 {
-	if (t->slot)
-		slots_free(t->slot, t->nslots);
+	free(t->slot);
 	t->slot = NULL;
 	t->nslots = 0;
 }
@@ -221,7 +186,7 @@ static void reindex(struct otable *t)
 	size_t nslots = 1024;
 	while (nslots < (t->n + 1) * 2)
 		nslots *= 2;
-	t->slot = slots_new(nslots);
+	t->slot = xcalloc(nslots, sizeof(*t->slot));
 	t->nslots = nslots;
 	for (size_t i = 0; i < t->n; i++) {
 		uint32_t h = key_hash((char *)t->v + i * t->size, t->keylen);

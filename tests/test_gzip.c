@@ -17,6 +17,8 @@ struct decoded {
 
 static void put(struct decoded *d, size_t *cap, const uint8_t *p, size_t n)
 {
+	if (n == 0)
+		return;
 	if (d->len + n > *cap) {
 		while (d->len + n > *cap)
 			*cap = *cap ? *cap * 2 : 1 << 16;

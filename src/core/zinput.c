@@ -153,7 +153,9 @@ static int codec_step(struct codec_state *c, const uint8_t **in, size_t *inlen, 
 		g->next_in = (uint8_t *)(uintptr_t)*in, g->avail_in = (uint32_t)*inlen;
 		g->next_out = *out, g->avail_out = (uint32_t)*outlen;
 		int z = isal_inflate(g);
-		rc = z < 0 || z == ISAL_NEED_DICT ? -1 : g->block_state == ISAL_BLOCK_FINISH ? 1 : 0;
+		rc = z < 0 || z == ISAL_NEED_DICT          ? -1
+		     : g->block_state == ISAL_BLOCK_FINISH ? 1
+		                                           : 0;
 		*in = g->next_in, *inlen = g->avail_in;
 		*out = g->next_out, *outlen = g->avail_out;
 		break;

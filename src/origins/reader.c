@@ -8,8 +8,8 @@
 #include "origins/origins.h"
 
 #define MAX_ORIGINS ORIGINS_ROW_MAX /* origins of one row kept; more is malformed */
-#define DETECT_LINES 20 /* rows that must agree on the format */
-#define LOG_FIRST 10    /* malformed rows logged one by one */
+#define DETECT_LINES 20             /* rows that must agree on the format */
+#define LOG_FIRST 10                /* malformed rows logged one by one */
 
 #define BATCH_ROWS 4096 /* rows handed from the parsing thread to the caller at a time */
 #define NBATCH 4        /* batches in flight */

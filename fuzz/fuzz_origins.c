@@ -33,9 +33,9 @@ static void rows_agree(const uint8_t *data, size_t size)
 		uint64_t s1 = 0, s2 = 0;
 		int r1 = origins_parse_row(ORIGINS_PFX2AS, line, 0, &p1, o1, &n1, &s1);
 		int r2 = origins_parse_row(ORIGINS_PFX2AS, line, 1, &p2, o2, &n2, &s2);
-		if (r1 != r2 || (r1 == 0 && (memcmp(&p1, &p2, sizeof(p1)) != 0 || n1 != n2 ||
-		                                memcmp(o1, o2, (size_t)n1 * sizeof(*o1)) != 0 ||
-		                                s1 != s2)))
+		if (r1 != r2 ||
+		    (r1 == 0 && (memcmp(&p1, &p2, sizeof(p1)) != 0 || n1 != n2 ||
+		                    memcmp(o1, o2, (size_t)n1 * sizeof(*o1)) != 0 || s1 != s2)))
 			__builtin_trap();
 	}
 	free(copy);

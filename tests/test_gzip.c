@@ -2,7 +2,8 @@
  * the same problems: members with every optional header field, empty members, thousands of
  * small members whose ends fall anywhere in the reader's input chunks, stored blocks,
  * trailing bytes, a damaged CRC or length, a cut file, and every gzip file of the shared
- * data. zlib is the independent reference here. */
+ * data. zlib is the independent reference here. Also zinput_head (a file's first bytes, decoded
+ * on the caller's thread): the reader's first bytes, for every codec. */
 #include "testutil.h"
 #include "core/core.h"
 
@@ -295,6 +296,84 @@ static void test_real_files(void **state)
 	assert_true(files >= 20);
 }
 
+/* zinput_head(path, k) is the first k bytes of what the reader gives (or all of it). */
+static void head_agrees(const char *path, size_t k)
+{
+	struct zinput *in = zinput_open(path, path, 0, 1);
+	assert_non_null(in);
+	uint8_t *want = malloc(k + 1);
+	size_t n = 0;
+	ssize_t got;
+	while (n < k && (got = zinput_read(in, want + n, k - n)) > 0)
+		n += (size_t)got;
+	zinput_close(in);
+	size_t hn = 12345;
+	char *h = zinput_head(path, k, &hn);
+	assert_non_null(h);
+	assert_int_equal(hn, n);
+	assert_int_equal(h[hn], '\0');
+	if (n)
+		assert_memory_equal(h, want, n);
+	free(h);
+	free(want);
+}
+
+/* The head of a file, decoded on the caller's thread: members in turn, every codec. */
+static void test_head(void **state)
+{
+	(void)state;
+	/* 3,000 small members: heads across member boundaries */
+	uint8_t *v = make_data(1 << 16, 7u);
+	size_t cap = 4 << 20, o = 0;
+	uint8_t *f = malloc(cap);
+	for (int i = 0; i < 3000; i++) {
+		size_t zn;
+		uint8_t *z = member(v + i % 100, (size_t)(i % 37), 6, i & 1, &zn);
+		memcpy(f + o, z, zn);
+		o += zn;
+		free(z);
+	}
+	write_file(f, o);
+	size_t ks[] = {0, 1, 36, 37, 1000, 65536, 1 << 20};
+	for (size_t i = 0; i < sizeof(ks) / sizeof(ks[0]); i++)
+		head_agrees(tmp_path, ks[i]);
+	/* plain bytes, and a cut member: what came before the cut */
+	write_file((const uint8_t *)"plain text\n", 11);
+	head_agrees(tmp_path, 4);
+	head_agrees(tmp_path, 100);
+	write_file(f, o / 2);
+	head_agrees(tmp_path, 1 << 20);
+	free(f);
+	free(v);
+	assert_null(zinput_head("/nonexistent/file", 10, NULL));
+	/* xz and zstd, two streams / frames each, by the command-line tools */
+	uint8_t *w = make_data(300000, 99u);
+	write_file(w, 300000);
+	const char *tools[] = {"xz -c", "zstd -q -c"};
+	for (size_t i = 0; i < 2; i++) {
+		char cmd[512], out[80];
+		snprintf(out, sizeof(out), "%s.%zu", tmp_path, i);
+		snprintf(cmd, sizeof(cmd), "%s %s > %s && %s %s >> %s", tools[i], tmp_path, out,
+		    tools[i], tmp_path, out);
+		assert_int_equal(system(cmd), 0);
+		head_agrees(out, 1000);
+		head_agrees(out, 450000);
+		head_agrees(out, 1 << 20);
+		unlink(out);
+	}
+	free(w);
+	/* real files of every codec the shared data has */
+	const char *files[] = {"caida/20140101.as-rel.txt.bz2",
+	    "mrt/libbgpstream__routeviews.route-views.jinx.ribs.1401487200.bz2",
+	    "irr/irr_2024-01-01_16-irrs_route.db.gz",
+	    "rpki/rpki_2023-11-07_derived_roas_aspas.json.gz"};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		REQUIRE_DATA(path, files[i]);
+		head_agrees(path, 4096);
+		head_agrees(path, 65536);
+	}
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -318,6 +397,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_members_and_headers),
 	    cmocka_unit_test(test_many_small_members),
+	    cmocka_unit_test(test_head),
 	    cmocka_unit_test(test_real_files),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -425,6 +425,12 @@ const char *zinput_problem(const struct zinput *in);
 enum zin_codec zinput_codec(const struct zinput *in);
 void zinput_close(struct zinput *in);
 
+/* The first max bytes of a file, decompressed on the caller's thread and no further (a
+ * header's date costs one bzip2 block, not the reader's read-ahead), NUL-terminated; *len
+ * (if given) their count. A damaged or cut stream gives what came before it. NULL (logged)
+ * when the file cannot be opened. */
+char *zinput_head(const char *path, size_t max, size_t *len);
+
 /* A whole file (decompressed as above) into memory, NUL-terminated; *len its length. NULL
  * (message logged, naming the file and offset) when it cannot be read or its compressed
  * stream is damaged or cut. */

@@ -400,8 +400,8 @@ static enum zin_codec sniff(const uint8_t *h, size_t n)
 /* bz2par for bzip2 files of this size and more, when there are two CPUs to use */
 #define BZ2PAR_MIN (1u << 20)
 
-struct zinput *zinput_open(
-    const char *path, const char *label, size_t readahead, int bz2_sequential)
+/* The file opened and its first bytes sniffed: no thread, no lock yet. */
+static struct zinput *open_sniffed(const char *path, const char *label)
 {
 	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -419,7 +419,9 @@ struct zinput *zinput_open(
 			continue;
 		if (k < 0) {
 			log_err("%s: read error: %s", label, strerror(errno));
-			zinput_close(in);
+			if (in->own_fd)
+				close(fd);
+			free(in);
 			return NULL;
 		}
 		if (k == 0)
@@ -427,7 +429,76 @@ struct zinput *zinput_open(
 		in->nhead += (size_t)k;
 	}
 	in->codec = sniff(in->head, in->nhead);
-	if (in->codec == ZIN_CODEC_PLAIN)
+	return in;
+}
+
+/* Decode into out[0..max) on this thread, members in turn; the bytes produced. */
+static size_t decode_head(struct zinput *in, uint8_t *out, size_t max)
+{
+	struct codec_state c = {.codec = in->codec};
+	if (codec_init(&c) != 0)
+		return 0;
+	uint8_t *ibuf = xmalloc(INBUF_SIZE), *op = out;
+	const uint8_t *ip = ibuf;
+	size_t ilen = 0, olen = max;
+	int eof = 0, in_stream = 1;
+	while (olen > 0) {
+		if (ilen == 0 && !eof) {
+			ssize_t k = raw_read(in, ibuf, INBUF_SIZE);
+			if (k < 0)
+				break;
+			ip = ibuf, ilen = (size_t)k, eof = k == 0;
+		}
+		if (!in_stream) {
+			if ((ilen == 0 && eof) || !member_magic(in->codec, ip, ilen))
+				break;
+			codec_end(&c);
+			if (codec_init(&c) != 0)
+				break;
+			in_stream = 1;
+		}
+		size_t before_in = ilen, before_out = olen;
+		int rc = codec_step(&c, &ip, &ilen, &op, &olen, eof);
+		if (rc < 0)
+			break;
+		if (rc == 1 && in->codec != ZIN_CODEC_ZSTD)
+			in_stream = 0;
+		else if (eof && ilen == before_in && olen == before_out)
+			break;
+	}
+	codec_end(&c);
+	free(ibuf);
+	return max - olen;
+}
+
+char *zinput_head(const char *path, size_t max, size_t *len)
+{
+	struct zinput *in = open_sniffed(path, path);
+	if (in == NULL)
+		return NULL;
+	uint8_t *out = xmalloc(max + 1);
+	size_t n = 0;
+	if (in->codec == ZIN_CODEC_PLAIN) {
+		ssize_t k;
+		while (n < max && (k = raw_read(in, out + n, max - n)) > 0)
+			n += (size_t)k;
+	} else {
+		n = decode_head(in, out, max);
+	}
+	out[n] = '\0';
+	if (len)
+		*len = n;
+	if (in->own_fd)
+		close(in->fd);
+	free(in);
+	return (char *)out;
+}
+
+struct zinput *zinput_open(
+    const char *path, const char *label, size_t readahead, int bz2_sequential)
+{
+	struct zinput *in = open_sniffed(path, label);
+	if (in == NULL || in->codec == ZIN_CODEC_PLAIN)
 		return in;
 	pthread_mutex_init(&in->mu, NULL);
 	pthread_cond_init(&in->cv, NULL);

@@ -165,17 +165,7 @@ static int64_t content_date(const char *kind, const char *head)
 /* The first HEAD_BYTES of a file, decompressed, NUL-terminated; NULL when unreadable. */
 static char *read_head(const char *path)
 {
-	struct zinput *z = zinput_open(path, path, 0, 1);
-	if (z == NULL)
-		return NULL;
-	char *buf = xmalloc(HEAD_BYTES + 1);
-	size_t n = 0;
-	ssize_t r;
-	while (n < HEAD_BYTES && (r = zinput_read(z, (uint8_t *)buf + n, HEAD_BYTES - n)) > 0)
-		n += (size_t)r;
-	zinput_close(z);
-	buf[n] = '\0';
-	return buf;
+	return zinput_head(path, HEAD_BYTES, NULL);
 }
 
 void engine_input_date(struct engine_input *in)
@@ -274,18 +264,10 @@ static int rir_of_ta(const char *ta, size_t len)
  * that it is derived or re-validated elsewhere. */
 static int vrp_file_derived(const char *path)
 {
-	struct zinput *in = zinput_open(path, path, 0, 1);
-	if (in == NULL)
-		return 0;
-	char head[4097];
-	size_t n = 0;
-	ssize_t got;
-	while (n < sizeof(head) - 1 &&
-	       (got = zinput_read(in, (uint8_t *)head + n, sizeof(head) - 1 - n)) > 0)
-		n += (size_t)got;
-	zinput_close(in);
-	head[n] = '\0';
-	return strstr(head, "derived") != NULL || strstr(head, "re-validated") != NULL;
+	char *head = zinput_head(path, 4096, NULL);
+	int derived = head && (strstr(head, "derived") || strstr(head, "re-validated"));
+	free(head);
+	return derived;
 }
 
 /* The gaps of the VRP set loaded from path: derived, an RIR's trust anchor absent or nearly

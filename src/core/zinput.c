@@ -99,8 +99,11 @@ static int codec_init(struct codec_state *c)
 {
 	switch (c->codec) {
 	case ZIN_CODEC_GZIP:
+		/* zeroed: isal_inflate_init leaves the history buffer as it is, and a damaged
+		 * stream's lookback too far back reads it before the CRC catches it (fuzz_zinput:
+		 * the bytes before the complaint depended on the heap's old contents) */
 		if (c->gz == NULL)
-			c->gz = xmalloc(sizeof(*c->gz));
+			c->gz = xcalloc(1, sizeof(*c->gz));
 		isal_inflate_init(c->gz);
 		c->gz->crc_flag = ISAL_GZIP; /* the header parsed, the CRC and length checked */
 		return 0;

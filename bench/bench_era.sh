@@ -20,6 +20,12 @@ an=$1 floor=$2
 rss=$(peak_rss_mb "$CMD")
 echo "analyze the 2024-01-01 bundle (993,468 routes; median of $RUNS): ${an} s;" \
      "zcat of its inputs ${floor} s; ratio $(ratio "$an" "$floor") (target <= 4); peak RSS ${rss} MiB"
+# routemark inflates gzip with ISA-L (igzip): the same decoder's own floor, for the record
+if command -v igzip >/dev/null 2>&1; then
+	set -- $(median_pair "$CMD" "igzip -dc $T $V $I")
+	echo "  the same against igzip -dc of its inputs (the decoder routemark uses): $1 s vs $2 s;" \
+	     "ratio $(ratio "$1" "$2")"
+fi
 rm -f "$DB" "$DB-wal" "$DB-shm"
 "$ROUTEMARK_BIN" -v analyze $ARGS 2>&1 >/dev/null | grep -E " at [0-9.]+ s|loaded" | sed 's/^/  /'
 rm -f "$DB" "$DB-wal" "$DB-shm"

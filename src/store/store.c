@@ -43,7 +43,8 @@ int store_schema_version(struct store *s)
 	return v;
 }
 
-/* Bring the schema to STORE_SCHEMA_VERSION, each step in its own transaction. */
+/* Bring the schema to STORE_SCHEMA_VERSION, every step in one transaction (a new store's
+ * nine steps and the index fix committed one by one cost 40 fsyncs, 15 ms of an analysis). */
 static int migrate(struct store *s)
 {
 	if (db_is_pg(s->db))
@@ -56,23 +57,26 @@ static int migrate(struct store *s)
 		    store_nmigrations);
 		return -1;
 	}
+	/* deferred: a store already at the version takes no write lock here */
+	if (exec(s, "BEGIN"))
+		return -1;
 	for (; v < store_nmigrations; v++) {
 		char pragma[64];
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d;", v + 1);
-		if (begin(s) || exec(s, store_migrations[v]) || exec(s, pragma)) {
+		if (exec(s, store_migrations[v]) || exec(s, pragma)) {
 			exec(s, "ROLLBACK");
 			log_err("%s: migration to schema %d failed", s->path, v + 1);
 			return -1;
 		}
-		if (exec(s, "COMMIT"))
-			return -1;
 	}
 	/* Index changes that need no new schema version (readers work with either), applied
 	 * to stores made before them: findings of an AS in page order. */
 	if (exec(s, "DROP INDEX IF EXISTS finding_asn; CREATE INDEX IF NOT EXISTS finding_order "
-	            "ON finding(snapshot_id, asn, metric, prefix);"))
+	            "ON finding(snapshot_id, asn, metric, prefix);")) {
+		exec(s, "ROLLBACK");
 		return -1;
-	return 0;
+	}
+	return exec(s, "COMMIT");
 }
 
 /* A database without any table yet: a file just created. */

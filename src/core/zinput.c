@@ -286,77 +286,109 @@ static int64_t try_parallel(struct zinput *in)
 	return (int64_t)delivered;
 }
 
+/* A stream being decoded: the compressed bytes at hand and where the stream stands. Member
+ * after member (gzip, bzip2; xz and zstd follow theirs in the codec) until the input ends. */
+struct decoder {
+	struct codec_state c;
+	uint8_t *ibuf;
+	const uint8_t *ip;
+	size_t ilen;
+	int eof, in_stream, finished;
+	char err[160]; /* why it finished, when not at a clean end */
+};
+
+static int decoder_init(struct zinput *in, struct decoder *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->c.codec = in->codec;
+	d->in_stream = 1;
+	if (codec_init(&d->c) != 0) {
+		snprintf(d->err, sizeof(d->err), "cannot initialise the decompressor");
+		d->finished = 1;
+		return -1;
+	}
+	d->ibuf = xmalloc(INBUF_SIZE);
+	d->ip = d->ibuf;
+	return 0;
+}
+
+static void decoder_end(struct decoder *d)
+{
+	codec_end(&d->c);
+	free(d->ibuf);
+}
+
+/* Decode into out[0..n) until it is full or the stream finishes (d->err set on an error);
+ * the bytes produced. */
+static size_t decode_into(struct zinput *in, struct decoder *d, uint8_t *out, size_t n)
+{
+	uint8_t *op = out;
+	size_t olen = n;
+	while (olen > 0 && !d->finished) {
+		if (d->ilen == 0 && !d->eof) {
+			ssize_t k = raw_read(in, d->ibuf, INBUF_SIZE);
+			if (k < 0) {
+				snprintf(d->err, sizeof(d->err), "read error: %s", strerror(errno));
+				d->finished = 1;
+				break;
+			}
+			d->ip = d->ibuf, d->ilen = (size_t)k, d->eof = k == 0;
+		}
+		if (!d->in_stream) { /* between gzip members / bzip2 streams */
+			if ((d->ilen == 0 && d->eof) || !member_magic(in->codec, d->ip, d->ilen)) {
+				d->finished = 1; /* clean end; trailing bytes are ignored */
+				break;
+			}
+			codec_end(&d->c);
+			if (codec_init(&d->c) != 0) {
+				snprintf(
+				    d->err, sizeof(d->err), "cannot initialise the decompressor");
+				d->finished = 1;
+				break;
+			}
+			d->in_stream = 1;
+		}
+		size_t before_in = d->ilen, before_out = olen;
+		int rc = codec_step(&d->c, &d->ip, &d->ilen, &op, &olen, d->eof);
+		if (rc < 0) {
+			snprintf(
+			    d->err, sizeof(d->err), "%s data is corrupt", codec_name(in->codec));
+			d->finished = 1;
+		} else if (rc == 1 && in->codec != ZIN_CODEC_ZSTD) {
+			d->in_stream = 0;
+		} else if (d->eof && d->ilen == before_in && olen == before_out) {
+			d->finished = 1; /* input exhausted inside a stream */
+		}
+	}
+	return n - olen;
+}
+
 static void *producer(void *arg)
 {
 	struct zinput *in = arg;
-	struct codec_state c = {.codec = in->codec};
-	uint8_t *ibuf = xmalloc(INBUF_SIZE);
-	const uint8_t *ip = ibuf;
-	size_t ilen = 0;
-	int eof = 0, in_stream = 1, finished = 0, stopped = 0, fail = 0;
+	struct decoder d;
+	int stopped = 0;
 	uint64_t skip = 0; /* bytes the parallel decoder already handed on */
-	char msg[160];
 	if (in->bz2_parallel) {
 		int64_t r = try_parallel(in);
 		if (r <= 0) {
 			if (r < 0 && !in->stop)
 				set_problem(in, "bzip2 data could not be read again");
-			free(ibuf);
 			goto done;
 		}
 		skip = (uint64_t)r;
 	}
-	if (codec_init(&c) != 0) {
-		set_problem(in, "cannot initialise the decompressor");
-		goto out;
+	if (decoder_init(in, &d) != 0) {
+		set_problem(in, d.err);
+		goto done;
 	}
-	while (!finished) {
+	while (!d.finished) {
 		struct block *b = get_free_block(in);
 		if (b == NULL) {
 			stopped = 1;
 			break;
 		}
-		uint8_t *op = b->data;
-		size_t olen = BLOCK_SIZE;
-		while (olen > 0 && !finished) {
-			if (ilen == 0 && !eof) {
-				ssize_t k = raw_read(in, ibuf, INBUF_SIZE);
-				if (k < 0) {
-					snprintf(
-					    msg, sizeof(msg), "read error: %s", strerror(errno));
-					set_problem(in, msg);
-					fail = finished = 1;
-					break;
-				}
-				ip = ibuf, ilen = (size_t)k, eof = k == 0;
-			}
-			if (!in_stream) { /* between gzip members / bzip2 streams */
-				if ((ilen == 0 && eof) || !member_magic(in->codec, ip, ilen)) {
-					finished = 1; /* clean end; trailing bytes are ignored */
-					break;
-				}
-				codec_end(&c);
-				if (codec_init(&c) != 0) {
-					set_problem(in, "cannot initialise the decompressor");
-					fail = finished = 1;
-					break;
-				}
-				in_stream = 1;
-			}
-			size_t before_in = ilen, before_out = olen;
-			int rc = codec_step(&c, &ip, &ilen, &op, &olen, eof);
-			if (rc < 0) {
-				snprintf(
-				    msg, sizeof(msg), "%s data is corrupt", codec_name(in->codec));
-				set_problem(in, msg);
-				fail = finished = 1;
-			} else if (rc == 1 && in->codec != ZIN_CODEC_ZSTD) {
-				in_stream = 0;
-			} else if (eof && ilen == before_in && olen == before_out) {
-				finished = 1; /* input exhausted inside a stream */
-			}
-		}
-		b->len = BLOCK_SIZE - olen;
+		b->len = decode_into(in, &d, b->data, BLOCK_SIZE);
 		if (skip > 0) {
 			size_t k = b->len < skip ? b->len : (size_t)skip;
 			memmove(b->data, b->data + k, b->len - k);
@@ -366,14 +398,15 @@ static void *producer(void *arg)
 		if (b->len > 0)
 			publish_block(in);
 	}
-	if (!fail && !stopped && (in->codec == ZIN_CODEC_ZSTD ? c.zstd_mid : in_stream)) {
+	if (d.err[0]) {
+		set_problem(in, d.err);
+	} else if (!stopped && (in->codec == ZIN_CODEC_ZSTD ? d.c.zstd_mid : d.in_stream)) {
+		char msg[160];
 		snprintf(msg, sizeof(msg), "%s stream truncated (input ends inside a stream)",
 		    codec_name(in->codec));
 		set_problem(in, msg);
 	}
-	codec_end(&c);
-out:
-	free(ibuf);
+	decoder_end(&d);
 done:
 	pthread_mutex_lock(&in->mu);
 	in->done = 1;
@@ -435,45 +468,6 @@ static struct zinput *open_sniffed(const char *path, const char *label)
 	return in;
 }
 
-/* Decode into out[0..max) on this thread, members in turn; the bytes produced. */
-static size_t decode_head(struct zinput *in, uint8_t *out, size_t max)
-{
-	struct codec_state c = {.codec = in->codec};
-	if (codec_init(&c) != 0)
-		return 0;
-	uint8_t *ibuf = xmalloc(INBUF_SIZE), *op = out;
-	const uint8_t *ip = ibuf;
-	size_t ilen = 0, olen = max;
-	int eof = 0, in_stream = 1;
-	while (olen > 0) {
-		if (ilen == 0 && !eof) {
-			ssize_t k = raw_read(in, ibuf, INBUF_SIZE);
-			if (k < 0)
-				break;
-			ip = ibuf, ilen = (size_t)k, eof = k == 0;
-		}
-		if (!in_stream) {
-			if ((ilen == 0 && eof) || !member_magic(in->codec, ip, ilen))
-				break;
-			codec_end(&c);
-			if (codec_init(&c) != 0)
-				break;
-			in_stream = 1;
-		}
-		size_t before_in = ilen, before_out = olen;
-		int rc = codec_step(&c, &ip, &ilen, &op, &olen, eof);
-		if (rc < 0)
-			break;
-		if (rc == 1 && in->codec != ZIN_CODEC_ZSTD)
-			in_stream = 0;
-		else if (eof && ilen == before_in && olen == before_out)
-			break;
-	}
-	codec_end(&c);
-	free(ibuf);
-	return max - olen;
-}
-
 char *zinput_head(const char *path, size_t max, size_t *len)
 {
 	struct zinput *in = open_sniffed(path, path);
@@ -486,7 +480,10 @@ char *zinput_head(const char *path, size_t max, size_t *len)
 		while (n < max && (k = raw_read(in, out + n, max - n)) > 0)
 			n += (size_t)k;
 	} else {
-		n = decode_head(in, out, max);
+		struct decoder d;
+		if (decoder_init(in, &d) == 0)
+			n = decode_into(in, &d, out, max);
+		decoder_end(&d);
 	}
 	out[n] = '\0';
 	if (len)

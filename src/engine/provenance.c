@@ -162,17 +162,11 @@ static int64_t content_date(const char *kind, const char *head)
 	return -1;
 }
 
-/* The first HEAD_BYTES of a file, decompressed, NUL-terminated; NULL when unreadable. */
-static char *read_head(const char *path)
-{
-	return zinput_head(path, HEAD_BYTES, NULL);
-}
-
 void engine_input_date(struct engine_input *in)
 {
 	if (in->data_time > 0 || strcmp(in->path, "-") == 0)
 		return; /* routing inputs: set from their records while read */
-	char *head = read_head(in->path);
+	char *head = zinput_head(in->path, HEAD_BYTES, NULL);
 	int64_t t = head ? content_date(in->kind, head) : -1;
 	free(head);
 	if (t > 0) {

@@ -191,7 +191,7 @@ static int64_t plain_number(const char **s, int maxd)
 /*
  * A plain IPv4 pfx2as row, "A.B.C.D LEN AS[_AS...]" (tabs or spaces between, numbers without
  * leading zeros, no host bits, no AS set, under ROW_MAX bytes): 1 with its prefix and origins,
- * as row_parse's general path reads them; 0 when the row is anything else, for the general
+ * as origins_parse_row's general path reads them; 0 when the row is anything else, for the general
  * path to read. The general path copies and splits the row, then parses each field apart:
  * it was two thirds of the 2024-01-01 table's parsing.
  */
@@ -239,8 +239,7 @@ static int pfx2as_fast(const char *line, struct prefix *p, uint32_t *orig, int *
 	return 1;
 }
 
-/* A row parses in format f: prefix and origins (general: not by the fast path). */
-static int row_parse_path(enum origins_format f, const char *line, int general, struct prefix *p,
+int origins_parse_row(enum origins_format f, const char *line, int general, struct prefix *p,
     uint32_t *orig, int *norig, uint64_t *sets)
 {
 	if (f == ORIGINS_PFX2AS && !general && pfx2as_fast(line, p, orig, norig))
@@ -253,18 +252,6 @@ static int row_parse_path(enum origins_format f, const char *line, int general, 
 	if (row_fields(f, copy, pbuf, sizeof(pbuf), &otext) != 0 || prefix_parse(pbuf, p) != 0)
 		return -1;
 	return parse_origins(otext, orig, norig, sets);
-}
-
-static int row_parse(enum origins_format f, const char *line, struct prefix *p, uint32_t *orig,
-    int *norig, uint64_t *sets)
-{
-	return row_parse_path(f, line, 0, p, orig, norig, sets);
-}
-
-int origins_parse_row(enum origins_format f, const char *line, int general, struct prefix *p,
-    uint32_t *orig, int *norig, uint64_t *sets)
-{
-	return row_parse_path(f, line, general, p, orig, norig, sets);
 }
 
 enum origins_format origins_detect(const char *path)
@@ -298,7 +285,8 @@ enum origins_format origins_detect(const char *path)
 		int n;
 		uint64_t sets = 0;
 		for (int c = ORIGINS_PFX2AS; c <= ORIGINS_PYASN && f == ORIGINS_NONE; c++)
-			if (row_parse((enum origins_format)c, line, &p, o, &n, &sets) == 0)
+			if (origins_parse_row((enum origins_format)c, line, 0, &p, o, &n, &sets) ==
+			    0)
 				f = (enum origins_format)c;
 		if (f == ORIGINS_NONE || (found != ORIGINS_NONE && f != found)) {
 			found = ORIGINS_NONE;
@@ -357,8 +345,8 @@ static int next_row(struct origins_reader *r)
 		if (is_comment(line))
 			continue;
 		r->st.entries++;
-		if (row_parse(r->fmt, line, &r->prefix, r->origin, &r->norigin, &r->st.as_sets) !=
-		    0) {
+		if (origins_parse_row(
+		        r->fmt, line, 0, &r->prefix, r->origin, &r->norigin, &r->st.as_sets) != 0) {
 			r->st.malformed++;
 			if (r->st.malformed <= LOG_FIRST || r->strict)
 				log_warn("%s:%llu: not a %s row: %.80s", r->lines.path,
